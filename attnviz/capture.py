@@ -1,0 +1,183 @@
+"""capture(model, text): every attention pattern of one forward pass, for any loaded model."""
+from __future__ import annotations
+
+import torch
+
+from .errors import BadText, UnsupportedModel
+from .hooks import hook_names, hooks, record_into
+from .loading import LoadedModel
+from .pretrained import positional_module
+from .types import AttentionCapture, PositionalCapture
+
+MAX_GENERATED = 24  # target tokens an encoder-decoder writes itself when no target is given
+
+
+def capture(model: LoadedModel, text: str, target: str | None = None) -> AttentionCapture:
+    """Run text through the model and return its attention, kept on the model's device.
+
+    For encoder-decoders, `target` is the decoder's text; without it the model writes its own
+    (greedily). Safe to call from several threads on one shared model: each call holds the
+    model's lock while hooks are attached.
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise BadText("The text is empty: type a sentence to see its attention.")
+    ids = model.codec.encode(text)
+    if not ids:
+        raise BadText("The text gave no tokens for this model: try ordinary words.")
+    truncated_from = None
+    limit = model.info.max_positions
+    if limit and len(ids) > limit:
+        truncated_from = len(ids)
+        ids = _truncate(ids, limit, model.codec.special_ids())
+    with model.lock:
+        try:
+            result = _run(model, ids, target)
+        except torch.OutOfMemoryError:
+            if model.device.type == "cpu":
+                raise
+            lost = model.device.type
+            model.move(torch.device("cpu"), torch.float32)
+            if model.device.type == "cpu" and lost == "cuda":
+                torch.cuda.empty_cache()
+            result = _run(model, ids, target)
+            result.notes.append(f"Out of {lost} memory: the model was moved to the CPU and run there.")
+    result.truncated_from = truncated_from
+    if truncated_from:
+        result.notes.append(f"The text is {truncated_from} tokens; this model takes {limit}, "
+                            f"so only the first {limit} are shown.")
+    return result
+
+
+def _truncate(ids: list[int], limit: int, special: set[int]) -> list[int]:
+    """First `limit` ids, keeping a closing special token ([SEP], </s>) at the end."""
+    if ids[-1] in special:
+        return ids[: limit - 1] + [ids[-1]]
+    return ids[:limit]
+
+
+def _run(model: LoadedModel, ids: list[int], target: str | None) -> AttentionCapture:
+    if model.backend == "scratch":
+        return _capture_scratch(model, ids, target)
+    return _capture_hf(model, ids, target)
+
+
+def _meta(model: LoadedModel) -> dict:
+    return {"model": model.info.name, "device": str(model.device),
+            "dtype": str(model.dtype).replace("torch.", "")}
+
+
+def _specials(model: LoadedModel, ids: list[int]) -> list[bool]:
+    special = model.codec.special_ids()
+    return [i in special for i in ids]
+
+
+@torch.no_grad()
+def _capture_scratch(model: LoadedModel, ids: list[int], target: str | None) -> AttentionCapture:
+    net, codec, cfg = model.module, model.codec, model.module.cfg
+    x = torch.tensor([ids], device=model.device)
+    target_ids = None
+    if cfg.architecture == "encoder-decoder":
+        bos = codec.id("<bos>")
+        if target:
+            target_ids = [bos] + codec.encode(target)[: cfg.max_len - 1]
+        else:
+            target_ids = _greedy_scratch(net, x, bos, codec.id("<eos>"), min(len(ids) + 1, cfg.max_len))
+    store: dict[str, torch.Tensor] = {}
+    names = [n for n in hook_names(net) if n.endswith(("hook_pattern", "hook_pos"))]
+    with hooks(net, {n: record_into(store) for n in names}):
+        y = None if target_ids is None else torch.tensor([target_ids], device=model.device)
+        net(x, target_ids=y)
+    attention: dict[str, torch.Tensor] = {}
+    for kind, prefix, leaf in (("self", "encoder", "self_attn"), ("self", "decoder", "self_attn"),
+                               ("cross", "decoder", "cross_attn")):
+        if kind == "self" and prefix == "decoder" and cfg.architecture == "encoder-decoder":
+            kind = "decoder_self"
+        layers = [store[f"{prefix}.layers.{i}.{leaf}.hook_pattern"][0]
+                  for i in range(cfg.n_layers) if f"{prefix}.layers.{i}.{leaf}.hook_pattern" in store]
+        if layers:
+            attention[kind] = torch.stack(layers)  # [layer, head, query_pos, key_pos]
+    positional = None
+    pos_name = "encoder.embed.hook_pos" if "encoder.embed.hook_pos" in store else "decoder.embed.hook_pos"
+    if pos_name in store:
+        values = store[pos_name].float().cpu().numpy()
+        if cfg.positional == "rotary":
+            import numpy as np
+            positional = PositionalCapture("rotary", pos_name, {"cos": np.cos(values), "sin": np.sin(values)})
+        else:
+            positional = PositionalCapture(cfg.positional, pos_name, {"encoding": values})
+    elif cfg.positional == "none":
+        positional = PositionalCapture("none", "", {})
+    return AttentionCapture(
+        tokens=codec.display(ids), attention=attention, positional=positional,
+        mode="hook points in the from-scratch model", token_ids=list(ids), special=_specials(model, ids),
+        target_tokens=codec.display(target_ids) if target_ids else None, **_meta(model))
+
+
+def _greedy_scratch(net, x: torch.Tensor, bos: int, eos: int, steps: int) -> list[int]:
+    out = [bos]
+    for _ in range(steps):
+        logits = net(x, target_ids=torch.tensor([out], device=x.device))
+        nxt = int(logits[0, -1].argmax())
+        out.append(nxt)
+        if nxt == eos:
+            break
+    return out
+
+
+def _positional_hook(found: tuple[str, str] | None, store: dict):
+    """A forward hook that keeps the first output of the positional module, reshaped per its kind."""
+    def hook(_module, _inputs, output):
+        if "pos" in store:
+            return
+        if found[1] == "rotary":
+            cos, sin = output
+            half = cos.shape[-1] // 2  # Llama-style rotary repeats each frequency in both halves
+            store["pos"] = {"cos": cos.reshape(-1, cos.shape[-1])[:, :half].float().cpu().numpy(),
+                            "sin": sin.reshape(-1, sin.shape[-1])[:, :half].float().cpu().numpy()}
+        elif found[1] == "relative":
+            store["pos"] = {"bias": output.reshape(output.shape[-3:]).permute(2, 0, 1).float().cpu().numpy()}
+        else:
+            store["pos"] = {"encoding": output.reshape(-1, output.shape[-1]).float().cpu().numpy()}
+    return hook
+
+
+@torch.no_grad()
+def _capture_hf(model: LoadedModel, ids: list[int], target: str | None) -> AttentionCapture:
+    net, codec, info = model.module, model.codec, model.info
+    x = torch.tensor([ids], device=model.device)
+    kwargs = {"input_ids": x, "attention_mask": torch.ones_like(x), "output_attentions": True}
+    target_ids = None
+    if info.architecture == "encoder-decoder":
+        start = net.config.decoder_start_token_id
+        if target:
+            target_ids = [start] + codec.encode_target(target)
+        else:
+            generated = net.generate(input_ids=x, attention_mask=kwargs["attention_mask"],
+                                     max_new_tokens=MAX_GENERATED, do_sample=False, num_beams=1)
+            target_ids = [int(t) for t in generated[0]]
+        kwargs["decoder_input_ids"] = torch.tensor([target_ids], device=model.device)
+    found = positional_module(net)
+    store: dict = {}
+    handle = dict(net.named_modules())[found[0]].register_forward_hook(_positional_hook(found, store)) if found else None
+    try:
+        out = net(**kwargs)
+    finally:
+        if handle is not None:
+            handle.remove()
+    attention: dict[str, torch.Tensor] = {}
+    for kind, field in (("self", "encoder_attentions"), ("self", "attentions"),
+                        ("decoder_self", "decoder_attentions"), ("cross", "cross_attentions")):
+        stacks = getattr(out, field, None)
+        if stacks and kind not in attention and all(a is not None for a in stacks):
+            attention[kind] = torch.stack([a[0] for a in stacks])  # [layer, head, query_pos, key_pos]
+    if not attention:
+        raise UnsupportedModel(
+            f"`{info.name}` ({info.model_type}) returned no attention weights. Its attention runs in a fused "
+            "kernel that never forms them; attnviz asks for eager attention, which this architecture "
+            "does not offer.")
+    positional = PositionalCapture(found[1], found[0], store.get("pos", {})) if found else PositionalCapture("none", "", {})
+    return AttentionCapture(
+        tokens=codec.display(ids), attention=attention, positional=positional,
+        mode="eager attention (transformers, output_attentions)", token_ids=list(ids),
+        special=_specials(model, ids), target_tokens=codec.display(target_ids) if target_ids else None,
+        **_meta(model))

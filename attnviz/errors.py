@@ -1,0 +1,25 @@
+"""Errors whose message tells a person how to fix their input; pages show them as they are."""
+
+
+class AttnvizError(Exception):
+    """A problem with what the user asked for, with a message written for them."""
+
+
+class ModelNotFound(AttnvizError):
+    pass
+
+
+class NotAModel(AttnvizError):
+    pass
+
+
+class RemoteCodeRefused(AttnvizError):
+    pass
+
+
+class UnsupportedModel(AttnvizError):
+    pass
+
+
+class BadText(AttnvizError):
+    pass

