@@ -73,11 +73,15 @@ class HFCodec:
         return shown
 
     def _clean(self, token: str) -> str:
+        if token.startswith("##") and len(token) > 2:  # WordPiece continuation; its decoder keeps ## alone
+            token = token[2:]
         try:
             text = self.tokenizer.convert_tokens_to_string([token])
         except Exception:  # some tokenizers cannot render a lone piece; show it raw
             text = token
-        text = text.strip()
+        if text.strip() == "" and "\n" in text:
+            return "↵"
+        text = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text.strip())
         return text if text else (SPACE_MARK if token.strip("Ġ▁ ") == "" else token)
 
     def special_ids(self) -> set[int]:

@@ -65,6 +65,9 @@ def model_class(config):
 def load_hf(spec: str, trust_remote_code: bool = False, local_only: bool | None = None):
     """(model, tokenizer) from a folder or a hub id, with eager attention so weights come back."""
     from transformers import AutoConfig, AutoTokenizer
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
 
     folder = Path(spec).expanduser()
     is_local = is_local_spec(spec)

@@ -1,0 +1,10 @@
+"""attnviz: page config, the shared sidebar and the page router — nothing else."""
+import streamlit as st
+
+from attnviz.ui import sidebar, state
+
+st.set_page_config(page_title="attnviz", page_icon="🔍", layout="wide")
+state.remember(sidebar.render())
+st.navigation([
+    st.Page("pages/home.py", title="Home", icon="🏠", default=True),
+]).run()

@@ -1,0 +1,1 @@
+"""The only Streamlit-aware part of the package: session state, caches and shared widgets."""

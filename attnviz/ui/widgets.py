@@ -1,0 +1,56 @@
+"""Shared widgets: model facts, and the attention-kind / layer / head pickers."""
+from __future__ import annotations
+
+import streamlit as st
+
+from ..loading import LoadedModel
+from ..types import KIND_LABELS, AttentionCapture, ModelInfo
+
+
+def human_count(n: int) -> str:
+    for unit, size in (("B", 1e9), ("M", 1e6), ("k", 1e3)):
+        if n >= size:
+            return f"{n / size:.1f}{unit}"
+    return str(n)
+
+
+def model_facts(model: LoadedModel) -> None:
+    """The model's architecture, sizes and positional encoding, and where it runs."""
+    info = model.info
+    cols = st.columns(7)
+    heads = f"{info.n_heads}" if info.n_kv_heads == info.n_heads else f"{info.n_heads} (KV {info.n_kv_heads})"
+    layers = f"{info.n_layers}+{info.decoder_layers}" if info.decoder_layers else str(info.n_layers)
+    for col, (label, value) in zip(cols, [
+        ("Architecture", info.architecture), ("Layers", layers), ("Heads", heads),
+        ("d_model", str(info.d_model)), ("d_head", str(info.d_head)),
+        ("Positions", info.positional), ("Parameters", human_count(info.n_params)),
+    ]):
+        col.metric(label, value)
+    dtype = str(model.dtype).replace("torch.", "")
+    st.caption(f"**{info.name}** · {info.family} · model type `{info.model_type}` · "
+               f"max positions {info.max_positions or 'unbounded'} · runs on **{model.device}** in **{dtype}**")
+
+
+def kv_sharing(info: ModelInfo, head: int) -> str | None:
+    """A sentence on grouped-query attention for one query head, or None when heads do not share."""
+    if info.n_kv_heads == info.n_heads:
+        return None
+    others = [h for h in info.heads_sharing_kv(head) if h != head]
+    return (f"Grouped-query attention: {info.n_heads} query heads share {info.n_kv_heads} key/value heads. "
+            f"Query head {head} reads key/value head {info.kv_group(head)}, as do heads "
+            f"{', '.join(map(str, others))}: their patterns differ only through their queries.")
+
+
+def kind_layer_head(cap: AttentionCapture, prefix: str) -> tuple[str, int, int]:
+    """Pickers for attention kind, layer and head; keys are prefixed by the page."""
+    kinds = cap.kinds
+    cols = st.columns([2, 3, 3])
+    kind = kinds[0]
+    if len(kinds) > 1:
+        kind = cols[0].radio("Attention", kinds, format_func=KIND_LABELS.get, key=f"{prefix}_kind")
+    else:
+        cols[0].markdown(f"**{KIND_LABELS[kind]}**")
+    n_layers, n_heads = cap.shape(kind)[:2]
+    layer = cols[1].slider("Layer", 0, n_layers - 1, key=f"{prefix}_layer") if n_layers > 1 else 0
+    head = cols[2].slider("Head", 0, n_heads - 1, key=f"{prefix}_head") if n_heads > 1 else 0
+    return kind, min(layer, n_layers - 1), min(head, n_heads - 1)

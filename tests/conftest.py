@@ -1,0 +1,34 @@
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+# Tests never reach a model hub: a hub id must fail at once with the offline message.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_NO_ADVISORY_WARNINGS", "1")
+
+HF_KINDS = ("bert", "gpt2", "llama", "marian", "t5")
+
+
+@pytest.fixture(scope="session")
+def hf_folders(tmp_path_factory) -> dict[str, Path]:
+    from builders import build
+
+    base = tmp_path_factory.mktemp("hf")
+    return {kind: build(kind, base / kind) for kind in HF_KINDS}
+
+
+@pytest.fixture(scope="session")
+def minilm():
+    from attnviz import load_model
+    return load_model("minilm", device="cpu")
+
+
+@pytest.fixture(scope="session")
+def glass():
+    from attnviz import load_model
+    return load_model("glassllm-en", device="cpu")
