@@ -12,6 +12,19 @@ CUSTOM = "custom"
 DEFAULT_TEXT = "The cat sat on the mat because it was tired."
 MODEL_LABELS = {**{k: f"{k} — {v.split(':')[0]}" for k, v in OFFLINE_MODELS.items()},
                 CUSTOM: "Your own: a local folder or a hub id…"}
+ARCH_KEY = "attnviz_architectures"  # spec -> architecture, learnt when a model loads
+
+
+def is_encoder_decoder(spec: str) -> bool:
+    return st.session_state.get(ARCH_KEY, {}).get(spec) == "encoder-decoder" or spec == "scratch-seq2seq"
+
+
+def learn_architecture(spec: str, architecture: str) -> bool:
+    """Remember a model's architecture; True when that changes what the sidebar shows."""
+    known = st.session_state.setdefault(ARCH_KEY, {})
+    changed = known.get(spec) != architecture and "encoder-decoder" in (known.get(spec), architecture)
+    known[spec] = architecture
+    return changed
 
 
 @dataclass(frozen=True)
@@ -27,8 +40,9 @@ def render() -> Selection:
     """Draw the sidebar and return what it holds."""
     sb = st.sidebar
     sb.header("Model and text")
-    choice = sb.selectbox("Model", list(MODEL_LABELS), format_func=MODEL_LABELS.get, key="sb_model",
-                          index=list(MODEL_LABELS).index(DEFAULT_MODEL))
+    options = list(MODEL_LABELS)
+    choice = sb.selectbox("Model", options, format_func=MODEL_LABELS.get, key="sb_model",
+                          index=options.index(DEFAULT_MODEL))
     if choice == CUSTOM:
         spec = sb.text_input("Folder or hub id", key="sb_path", placeholder="/path/to/model or org/name",
                              help="A folder with config.json, weights and tokenizer files (Hugging Face), or "
@@ -37,12 +51,14 @@ def render() -> Selection:
         spec = choice
         sb.caption(OFFLINE_MODELS[choice])
     text = sb.text_area("Text", value=DEFAULT_TEXT, key="sb_text", height=100)
-    target = sb.text_input("Decoder text (encoder-decoder models)", key="sb_target",
-                           help="What the decoder reads. Leave empty and the model writes its own.")
+    target = ""
+    if is_encoder_decoder(spec):
+        target = sb.text_input("Decoder text", key="sb_target",
+                               help="What the decoder reads. Leave it empty and the model writes its own.")
     with sb.expander("Device and options"):
         device = st.selectbox("Device", available_devices(), key="sb_device",
                               help="auto picks CUDA, then Apple MPS, then the CPU.")
-        trust = st.checkbox("Allow remote code", key="sb_trust", value=False,
+        trust = st.checkbox("Allow remote code", key="sb_trust",
                             help="Some models ship their own Python code. It runs on this machine: "
                                  "turn this on only for sources you trust.")
     return Selection(spec=(spec or "").strip(), device=device, trust_remote_code=trust, text=text, target=target)

@@ -7,7 +7,7 @@ from ..errors import AttnvizError
 from ..loading import LoadedModel
 from ..types import AttentionCapture
 from .cache import cached_capture, cached_model
-from .sidebar import Selection
+from .sidebar import Selection, learn_architecture
 
 KEY = "attnviz_selection"
 
@@ -33,12 +33,14 @@ def require_model() -> LoadedModel:
         st.stop()
     try:
         with st.spinner(f"Loading {sel.spec}…"):
-            return cached_model(sel.spec, sel.device, sel.trust_remote_code)
+            model = cached_model(sel.spec, sel.device, sel.trust_remote_code)
     except AttnvizError as exc:
         _fail(str(exc))
     except Exception as exc:  # an unexpected failure still gets a message, not a traceback
         _fail(f"Could not load `{sel.spec}`: {type(exc).__name__}: {exc}")
-    raise AssertionError("unreachable")
+    if learn_architecture(sel.spec, model.info.architecture):
+        st.rerun()  # the sidebar grows (or loses) its decoder-text box
+    return model
 
 
 def require_capture() -> tuple[LoadedModel, AttentionCapture]:

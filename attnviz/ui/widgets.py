@@ -17,15 +17,14 @@ def human_count(n: int) -> str:
 def model_facts(model: LoadedModel) -> None:
     """The model's architecture, sizes and positional encoding, and where it runs."""
     info = model.info
-    cols = st.columns(7)
-    heads = f"{info.n_heads}" if info.n_kv_heads == info.n_heads else f"{info.n_heads} (KV {info.n_kv_heads})"
-    layers = f"{info.n_layers}+{info.decoder_layers}" if info.decoder_layers else str(info.n_layers)
-    for col, (label, value) in zip(cols, [
-        ("Architecture", info.architecture), ("Layers", layers), ("Heads", heads),
-        ("d_model", str(info.d_model)), ("d_head", str(info.d_head)),
-        ("Positions", info.positional), ("Parameters", human_count(info.n_params)),
-    ]):
-        col.metric(label, value)
+    heads = f"{info.n_heads}" if info.n_kv_heads == info.n_heads else f"{info.n_heads} query, {info.n_kv_heads} key/value"
+    layers = f"{info.n_layers} + {info.decoder_layers}" if info.decoder_layers else str(info.n_layers)
+    facts = [("Architecture", info.architecture), ("Layers", layers), ("Heads", heads),
+             ("d_model", str(info.d_model)), ("d_head", str(info.d_head)),
+             ("Positional encoding", info.positional), ("Parameters", human_count(info.n_params))]
+    st.markdown("| " + " | ".join(label for label, _ in facts) + " |\n"
+                "|" + "---|" * len(facts) + "\n"
+                "| " + " | ".join(f"**{value}**" for _, value in facts) + " |")
     dtype = str(model.dtype).replace("torch.", "")
     st.caption(f"**{info.name}** · {info.family} · model type `{info.model_type}` · "
                f"max positions {info.max_positions or 'unbounded'} · runs on **{model.device}** in **{dtype}**")

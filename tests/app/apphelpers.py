@@ -1,0 +1,97 @@
+"""Reading what an AppTest page shows: the plotly figures' data, messages, widgets."""
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import numpy as np
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+TIMEOUT = 120
+
+
+def decode(value):
+    """Plotly JSON may carry arrays as {dtype, bdata, shape}; turn those (and lists) into numpy."""
+    if isinstance(value, dict) and "bdata" in value:
+        arr = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
+        shape = value.get("shape")
+        if shape:
+            arr = arr.reshape([int(s) for s in str(shape).split(",")] if isinstance(shape, str) else shape)
+        return arr
+    return np.asarray(value)
+
+
+def figures(at: AppTest) -> list[dict]:
+    return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
+
+
+def heatmap_z(at: AppTest, index: int = 0) -> np.ndarray:
+    return decode(figures(at)[index]["data"][0]["z"]).astype(np.float64)
+
+
+def messages(at: AppTest, kind: str) -> list[str]:
+    return [el.value for el in getattr(at, kind)]
+
+
+def assert_clean(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def open_app(**sidebar) -> AppTest:
+    """A first run of app.py with the sidebar set as a person would have set it (sb_<name> keys).
+
+    Under st.navigation, AppTest loses widgets drawn in the entrypoint (our shared sidebar) from
+    its element tree after the first run and cannot change them afterwards; values set before
+    the first run stick. So each sidebar scenario opens a fresh app (models are cached per
+    process, so this is cheap); the browser tests type into the real sidebar.
+    """
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for name, value in sidebar.items():
+        at.session_state[f"sb_{name}"] = value
+    return at.run()
+
+
+def decode(value):
+    """Plotly JSON may carry arrays as {dtype, bdata, shape}; turn those (and lists) into numpy."""
+    if isinstance(value, dict) and "bdata" in value:
+        arr = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
+        shape = value.get("shape")
+        if shape:
+            arr = arr.reshape([int(s) for s in str(shape).split(",")] if isinstance(shape, str) else shape)
+        return arr
+    return np.asarray(value)
+
+
+def figures(at: AppTest) -> list[dict]:
+    return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
+
+
+def heatmap_z(at: AppTest, index: int = 0) -> np.ndarray:
+    return decode(figures(at)[index]["data"][0]["z"]).astype(np.float64)
+
+
+def messages(at: AppTest, kind: str) -> list[str]:
+    return [el.value for el in getattr(at, kind)]
+
+
+def assert_clean(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def new_app() -> AppTest:
+    return AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+
+
+def rerun(at: AppTest, **sidebar) -> AppTest:
+    """Rerun with sidebar values changed, as if a person had typed or picked them.
+
+    The sidebar keeps its values in plain session keys (`attnviz_<name>`: model, path, text,
+    target, device, trust) and its widgets start from them. Under st.navigation AppTest drops
+    entrypoint widgets from its element tree after the first run, so tests set those keys;
+    the browser tests type into the real sidebar.
+    """
+    for name, value in sidebar.items():
+        at.session_state[f"attnviz_{name}"] = value
+    return at.run()
