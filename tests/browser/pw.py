@@ -1,0 +1,42 @@
+"""Reading the app in a browser: wait for a heatmap, read its data, move a slider."""
+from __future__ import annotations
+
+import time
+
+PLOT = ".js-plotly-plot"
+
+
+def wait_heatmap(page, timeout_s: float = 120) -> None:
+    page.wait_for_selector(f"{PLOT} .heatmaplayer", timeout=timeout_s * 1000)
+
+
+def figure(page, index: int = 0) -> dict:
+    """The drawn figure's title, tick labels and z values, read from plotly's own objects."""
+    return page.evaluate("""(i) => {
+        const gd = document.querySelectorAll('.js-plotly-plot')[i];
+        const z = Array.from(gd._fullData[0].z, row => Array.from(row));  // decoded typed arrays
+        const title = (gd.layout.title.text || '').replace(/<[^>]*>/g, '');  // streamlit's theme bolds it
+        return {title: title, x: gd.layout.xaxis.ticktext, y: gd.layout.yaxis.ticktext, z: z};
+    }""", index)
+
+
+def wait_for(page, predicate, timeout_s: float = 60):
+    """Poll figure(page) until predicate holds; return it."""
+    deadline = time.time() + timeout_s
+    last = None
+    while time.time() < deadline:
+        try:
+            last = figure(page)
+            if predicate(last):
+                return last
+        except Exception:  # the plot is being redrawn
+            pass
+        time.sleep(0.3)
+    raise AssertionError(f"figure never matched; last seen: {last and last['title']}")
+
+
+def nudge_slider(page, label: str, steps: int) -> None:
+    thumb = page.locator(f'input[type="range"][aria-label="{label}"]')
+    thumb.focus()
+    for _ in range(steps):
+        thumb.press("ArrowRight")
