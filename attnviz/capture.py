@@ -7,6 +7,7 @@ from .errors import BadText, UnsupportedModel
 from .hooks import hook_names, hooks, record_into
 from .loading import LoadedModel
 from .pretrained import positional_module
+from .qk import QKStack, recording, stack_records
 from .types import AttentionCapture, PositionalCapture
 
 MAX_GENERATED = 24  # target tokens an encoder-decoder writes itself when no target is given
@@ -83,19 +84,29 @@ def _capture_scratch(model: LoadedModel, ids: list[int], target: str | None) -> 
         else:
             target_ids = _greedy_scratch(net, x, bos, codec.id("<eos>"), min(len(ids) + 1, cfg.max_len))
     store: dict[str, torch.Tensor] = {}
-    names = [n for n in hook_names(net) if n.endswith(("hook_pattern", "hook_pos"))]
+    names = [n for n in hook_names(net) if n.endswith(("hook_pattern", "hook_pos", "hook_q", "hook_k"))]
     with hooks(net, {n: record_into(store) for n in names}):
         y = None if target_ids is None else torch.tensor([target_ids], device=model.device)
         net(x, target_ids=y)
     attention: dict[str, torch.Tensor] = {}
+    qk: dict[str, QKStack] = {}
     for kind, prefix, leaf in (("self", "encoder", "self_attn"), ("self", "decoder", "self_attn"),
                                ("cross", "decoder", "cross_attn")):
         if kind == "self" and prefix == "decoder" and cfg.architecture == "encoder-decoder":
             kind = "decoder_self"
-        layers = [store[f"{prefix}.layers.{i}.{leaf}.hook_pattern"][0]
-                  for i in range(cfg.n_layers) if f"{prefix}.layers.{i}.{leaf}.hook_pattern" in store]
-        if layers:
-            attention[kind] = torch.stack(layers)  # [layer, head, query_pos, key_pos]
+        paths = [f"{prefix}.layers.{i}.{leaf}" for i in range(cfg.n_layers)]
+        if f"{paths[0]}.hook_pattern" not in store:
+            continue
+        attention[kind] = torch.stack([store[f"{p}.hook_pattern"][0] for p in paths])  # [layer, head, query_pos, key_pos]
+        q = torch.stack([store[f"{p}.hook_q"][0] for p in paths])  # [layer, head, query_pos, d_head]
+        k = torch.stack([store[f"{p}.hook_k"][0] for p in paths])  # [layer, head, key_pos, d_head]
+        bias = None
+        if leaf == "self_attn" and prefix == "decoder":
+            from .attention import causal_mask
+            bias = torch.zeros(q.shape[2], k.shape[2], device=q.device).masked_fill(
+                ~causal_mask(q.shape[2], k.shape[2], device=q.device), float("-inf"))[None]  # [1, query_pos, key_pos]
+        rotary = "interleaved" if cfg.positional == "rotary" and leaf == "self_attn" else None
+        qk[kind] = QKStack(q=q, k=k, scaling=q.shape[-1] ** -0.5, bias=[bias] * cfg.n_layers, rotary=rotary)
     positional = None
     pos_name = "encoder.embed.hook_pos" if "encoder.embed.hook_pos" in store else "decoder.embed.hook_pos"
     if pos_name in store:
@@ -108,7 +119,7 @@ def _capture_scratch(model: LoadedModel, ids: list[int], target: str | None) -> 
     elif cfg.positional == "none":
         positional = PositionalCapture("none", "", {})
     return AttentionCapture(
-        tokens=codec.display(ids), attention=attention, positional=positional,
+        tokens=codec.display(ids), attention=attention, positional=positional, qk=qk,
         mode="hook points in the from-scratch model", token_ids=list(ids), special=_specials(model, ids),
         target_tokens=codec.display(target_ids) if target_ids else None, **_meta(model))
 
@@ -160,7 +171,8 @@ def _capture_hf(model: LoadedModel, ids: list[int], target: str | None) -> Atten
     store: dict = {}
     handle = dict(net.named_modules())[found[0]].register_forward_hook(_positional_hook(found, store)) if found else None
     try:
-        out = net(**kwargs)
+        with recording() as records:
+            out = net(**kwargs)
     finally:
         if handle is not None:
             handle.remove()
@@ -176,8 +188,32 @@ def _capture_hf(model: LoadedModel, ids: list[int], target: str | None) -> Atten
             "kernel that never forms them; attnviz asks for eager attention, which this architecture "
             "does not offer.")
     positional = PositionalCapture(found[1], found[0], store.get("pos", {})) if found else PositionalCapture("none", "", {})
+    qk = _group_records(net, records, info.architecture, "half" if positional.kind == "rotary" else None)
+    mode = ("eager attention through attnviz's recording attention function (weights, queries and keys kept)"
+            if qk else "eager attention (transformers, output_attentions)")
     return AttentionCapture(
-        tokens=codec.display(ids), attention=attention, positional=positional,
-        mode="eager attention (transformers, output_attentions)", token_ids=list(ids),
+        tokens=codec.display(ids), attention=attention, positional=positional, qk=qk,
+        mode=mode, token_ids=list(ids),
         special=_specials(model, ids), target_tokens=codec.display(target_ids) if target_ids else None,
         **_meta(model))
+
+
+CROSS_NAMES = ("crossattention", "encoder_attn", "encdecattention")
+
+
+def _group_records(net, records, architecture: str, rotary: str | None) -> dict[str, QKStack]:
+    """Sort recorded attention calls into kinds by the module's place in the tree, in layer order."""
+    if not records:
+        return {}
+    names = {id(m): n for n, m in net.named_modules()}
+    groups: dict[str, list] = {}
+    for record in records:
+        name = names.get(id(record.module), "").lower()
+        if any(c in name for c in CROSS_NAMES):
+            kind = "cross"
+        elif architecture == "encoder-decoder" and (name.startswith("decoder") or ".decoder." in f".{name}"):
+            kind = "decoder_self"
+        else:
+            kind = "self"
+        groups.setdefault(kind, []).append(record)
+    return {kind: stack_records(recs, rotary if kind != "cross" else None) for kind, recs in groups.items()}

@@ -120,6 +120,13 @@ def load_model(spec: str = DEFAULT_MODEL, device: str = "auto", trust_remote_cod
     module, codec, info, backend = _build(spec, trust_remote_code)
     loaded = LoadedModel(spec=spec, module=module, codec=codec, info=info, device=torch.device("cpu"),
                          dtype=torch.float32, backend=backend)
+    if backend == "hf":
+        from .qk import install
+
+        if not install(module):
+            loaded_note = ("This model does not take attnviz's recording attention function; its weights come "
+                           "from plain eager attention and \"explain this cell\" is not available.")
+            loaded.notes.append(loaded_note)
     want = dtype or default_dtype(target)
     try:
         loaded.move(target, want)

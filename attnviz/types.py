@@ -79,6 +79,8 @@ class AttentionCapture:
     special: list[bool] = field(default_factory=list)
     truncated_from: int | None = None  # the token count before truncation, when it happened
     notes: list[str] = field(default_factory=list)
+    # kind -> QKStack (attnviz.qk): the queries and keys the weights were computed from
+    qk: dict = field(default_factory=dict)
 
     @property
     def kinds(self) -> list[str]:

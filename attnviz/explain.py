@@ -1,0 +1,99 @@
+"""Explain one cell of a real head: q·k, the scale, the mask or bias, and the softmax over its row,
+recomputed from the captured query and key vectors and set beside the captured weight."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .types import AttentionCapture, ModelInfo
+
+
+@dataclass
+class RotaryStep:
+    """The rotation turned q and k by before their dot product (rotary models)."""
+
+    pairs: list[tuple[int, int]]  # which dimensions form each rotated pair
+    angle_query: np.ndarray  # [pair] radians at the query's position
+    angle_key: np.ndarray  # [pair] radians at the key's position
+    q_before: np.ndarray
+    k_before: np.ndarray
+    dot_before: float  # q·k without the rotation (what position-free attention would see)
+
+
+@dataclass
+class CellExplanation:
+    kind: str
+    layer: int
+    head: int
+    kv_head: int
+    query_pos: int
+    key_pos: int
+    q: np.ndarray  # [d_head], as it entered the dot product
+    k: np.ndarray  # [d_head]
+    products: np.ndarray  # q_d · k_d, whose sum is the dot product
+    dot: float
+    scaling: float
+    bias: float  # the mask (0 or -inf) or additive bias at this cell
+    score: float  # dot · scaling + bias
+    row_scores: np.ndarray  # [key_pos]
+    row_weights: np.ndarray  # softmax of row_scores
+    weight: float  # recomputed
+    captured: float  # what the model returned
+    rotary: RotaryStep | None = None
+
+    @property
+    def difference(self) -> float:
+        return abs(self.weight - self.captured)
+
+
+def _unrotate(x: np.ndarray, cos: np.ndarray, sin: np.ndarray, layout: str) -> np.ndarray:
+    """Undo a rotation by the angles whose cos/sin are given, for either pair layout."""
+    out = np.empty_like(x)
+    if layout == "half":
+        half = x.shape[-1] // 2
+        a, b = x[:half], x[half:]
+        out[:half], out[half:] = a * cos + b * sin, b * cos - a * sin
+    else:
+        a, b = x[0::2], x[1::2]
+        out[0::2], out[1::2] = a * cos + b * sin, b * cos - a * sin
+    return out
+
+
+def explain_cell(cap: AttentionCapture, info: ModelInfo, kind: str, layer: int, head: int,
+                 query_pos: int, key_pos: int) -> CellExplanation:
+    """Recompute one attention weight from the captured q and k. Raises KeyError if q/k were not kept."""
+    if kind not in cap.qk:
+        raise KeyError(f"no queries and keys were kept for {kind!r} attention in this capture")
+    stack = cap.qk[kind]
+    n_kv = stack.k.shape[1]
+    kv_head = head // (stack.q.shape[1] // n_kv)
+    q = stack.q[layer, head].double().cpu().numpy()  # [query_pos, d_head]
+    k = stack.k[layer, kv_head].double().cpu().numpy()  # [key_pos, d_head]
+    scores = q[query_pos] @ k.T * stack.scaling
+    bias_row = np.zeros(k.shape[0])
+    bias = stack.bias[layer]
+    if bias is not None:
+        b = bias.double().cpu().numpy()
+        b = b[head] if b.shape[0] > 1 else b[0]
+        bias_row = b[query_pos, : k.shape[0]]
+    row = scores + bias_row
+    shifted = np.exp(row - row[np.isfinite(row)].max())
+    weights = shifted / shifted.sum()
+    rotary = None
+    pos = cap.positional
+    if stack.rotary and pos is not None and "cos" in pos.values:
+        cos, sin = pos.values["cos"].astype(np.float64), pos.values["sin"].astype(np.float64)
+        d = q.shape[1]
+        pairs = [(i, i + d // 2) for i in range(d // 2)] if stack.rotary == "half" else [(2 * i, 2 * i + 1) for i in range(d // 2)]
+        q0 = _unrotate(q[query_pos], cos[query_pos], sin[query_pos], stack.rotary)
+        k0 = _unrotate(k[key_pos], cos[key_pos], sin[key_pos], stack.rotary)
+        rotary = RotaryStep(pairs=pairs, angle_query=np.arctan2(sin[query_pos], cos[query_pos]),
+                            angle_key=np.arctan2(sin[key_pos], cos[key_pos]), q_before=q0, k_before=k0,
+                            dot_before=float(q0 @ k0))
+    return CellExplanation(
+        kind=kind, layer=layer, head=head, kv_head=kv_head, query_pos=query_pos, key_pos=key_pos,
+        q=q[query_pos], k=k[key_pos], products=q[query_pos] * k[key_pos], dot=float(q[query_pos] @ k[key_pos]),
+        scaling=stack.scaling, bias=float(bias_row[key_pos]), score=float(row[key_pos]), row_scores=row,
+        row_weights=weights, weight=float(weights[key_pos]),
+        captured=float(cap.attention[kind][layer, head, query_pos, key_pos]), rotary=rotary)
