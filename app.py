@@ -7,4 +7,5 @@ st.set_page_config(page_title="attnviz", page_icon="🔍", layout="wide")
 state.remember(sidebar.render())
 st.navigation([
     st.Page("pages/home.py", title="Home", icon="🏠", default=True),
+    st.Page("pages/toy.py", title="Worked example", icon="🧮", url_path="worked-example"),
 ]).run()

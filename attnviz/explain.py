@@ -77,6 +77,8 @@ def explain_cell(cap: AttentionCapture, info: ModelInfo, kind: str, layer: int, 
         b = bias.double().cpu().numpy()
         b = b[head] if b.shape[0] > 1 else b[0]
         bias_row = b[query_pos, : k.shape[0]]
+        # transformers masks with the dtype's most negative number rather than -inf: the same thing
+        bias_row = np.where(bias_row <= -1e30, -np.inf, bias_row)
     row = scores + bias_row
     shifted = np.exp(row - row[np.isfinite(row)].max())
     weights = shifted / shifted.sum()

@@ -12,6 +12,15 @@ APP = str(Path(__file__).resolve().parents[2] / "app.py")
 TIMEOUT = 120
 
 
+def open_page(page: str, **state) -> AppTest:
+    """Open app.py, set session keys (sidebar `sb_*`, page widgets, matrices), then switch to a page."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for key, value in state.items():
+        at.session_state[key] = value
+    at.run()
+    return at.switch_page(page).run()
+
+
 def decode(value):
     """Plotly JSON may carry arrays as {dtype, bdata, shape}; turn those (and lists) into numpy."""
     if isinstance(value, dict) and "bdata" in value:
@@ -51,6 +60,15 @@ def open_app(**sidebar) -> AppTest:
     for name, value in sidebar.items():
         at.session_state[f"sb_{name}"] = value
     return at.run()
+
+
+def open_page(page: str, **state) -> AppTest:
+    """Open app.py, set session keys (sidebar `sb_*`, page widgets, matrices), then switch to a page."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for key, value in state.items():
+        at.session_state[key] = value
+    at.run()
+    return at.switch_page(page).run()
 
 
 def decode(value):

@@ -40,3 +40,25 @@ def nudge_slider(page, label: str, steps: int) -> None:
     thumb.focus()
     for _ in range(steps):
         thumb.press("ArrowRight")
+
+
+def edit_grid_cell(page, grid_index: int, row: int, col: int, text: str) -> None:
+    """Type into a cell of the n-th st.data_editor (glide grid: row and col count from the first data cell)."""
+    grid = page.locator('[data-testid="stDataFrame"]').nth(grid_index)
+    box = grid.bounding_box()
+    n_cols = 4  # the X editor: index column + d0, d1, d2
+    col_w = box["width"] / n_cols
+    header, row_h = 36, 35
+    x = box["x"] + col_w * (col + 1) + col_w / 2
+    y = box["y"] + header + row_h * row + row_h / 2
+    editor = page.locator(".gdg-growing-entry textarea, textarea.gdg-input").first
+    for _ in range(10):  # the grid may still be laying out; a double-click then opens nothing
+        page.mouse.dblclick(x, y)
+        try:
+            editor.wait_for(timeout=1500)
+            break
+        except Exception:
+            page.wait_for_timeout(500)
+    editor.wait_for(timeout=5000)
+    editor.fill(text)
+    editor.press("Enter")

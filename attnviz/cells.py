@@ -1,0 +1,55 @@
+"""Numbers typed into a grid: parse each cell, and say which cells are wrong and why."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class CellProblem:
+    row: int
+    col: int
+    text: str
+    message: str
+
+
+def parse_cell(text) -> tuple[float | None, str | None]:
+    """(value, None) for a finite number, else (None, what is wrong with it)."""
+    if text is None or (isinstance(text, float) and math.isnan(text)):
+        return None, "is empty"
+    raw = str(text).strip()
+    if raw == "":
+        return None, "is empty"
+    try:
+        value = float(raw.replace("−", "-").replace(",", ".") if raw.count(",") == 1 and "." not in raw else raw)
+    except ValueError:
+        return None, f"is not a number ({raw!r})"
+    if math.isnan(value):
+        return None, "is NaN: type a number"
+    if math.isinf(value):
+        return None, "is infinite: type a finite number"
+    return value, None
+
+
+def parse_grid(rows: list[list], shape: tuple[int, int] | None = None) -> tuple[np.ndarray | None, list[CellProblem]]:
+    """A float array from a grid of typed cells, or None with every problem found."""
+    problems: list[CellProblem] = []
+    if shape is not None and (len(rows), len(rows[0]) if rows else 0) != shape:
+        got = (len(rows), len(rows[0]) if rows else 0)
+        return None, [CellProblem(-1, -1, "", f"has shape {got[0]}×{got[1]}, needs {shape[0]}×{shape[1]}")]
+    out = np.zeros((len(rows), len(rows[0]) if rows else 0))
+    for i, row in enumerate(rows):
+        for j, text in enumerate(row):
+            value, problem = parse_cell(text)
+            if problem:
+                problems.append(CellProblem(i, j, "" if text is None else str(text), problem))
+            else:
+                out[i, j] = value
+    return (None if problems else out), problems
+
+
+def format_number(value: float) -> str:
+    """How a number shows in an editor cell: short, exact for the seeds' one- and two-digit values."""
+    return f"{value:.6g}"

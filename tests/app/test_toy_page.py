@@ -1,0 +1,120 @@
+"""AppTest on the worked-example page: seeds' numbers, edits flowing to exactly what depends on them,
+masks, heads, mistakes, and explaining a real model's cell."""
+import math
+
+import numpy as np
+import pytest
+
+from apphelpers import assert_clean, messages, open_page
+
+from attnviz.toy import SEED_001_X
+
+PAGE = "pages/toy.py"
+SIG = "seed-001_identity_0_1_3_3"  # preset, weights, seed, heads, tokens, d_model
+UPSTREAM = ("X", "PE", "X_plus_PE", "W_Q", "W_K", "W_V")
+
+
+def shown(at):
+    return at.session_state["toy_shown"]
+
+
+def changed(a, b):
+    return {name for name in a if not np.array_equal(np.nan_to_num(a[name]), np.nan_to_num(b[name]))}
+
+
+@pytest.fixture(scope="module")
+def default():
+    at = open_page(PAGE)
+    assert_clean(at)
+    return shown(at)
+
+
+def test_seed_001_default_numbers(default):
+    w = default["weights"]
+    assert w[0] == pytest.approx([0.263784, 0.297786, 0.438430], abs=1e-6)
+    assert np.allclose(w.sum(1), 1)
+
+
+def test_editing_w_v_changes_only_v_and_output(default):
+    wv = np.eye(3)
+    wv[0, 0] = 2.0
+    at = open_page(PAGE, **{f"toy_value_{SIG}_W_V": wv})
+    assert_clean(at)
+    assert changed(default, shown(at)) == {"W_V", "V", "output"}
+
+
+def test_editing_x_changes_everything_downstream_of_x(default):
+    x = SEED_001_X.copy()
+    x[1, 2] = 0.9
+    at = open_page(PAGE, **{f"toy_value_{SIG}_X": x})
+    assert changed(default, shown(at)) == {"X", "X_plus_PE", "Q", "K", "V", "scores", "scaled_scores",
+                                           "masked_scores", "weights", "output"}
+
+
+def test_editing_w_q_leaves_values_alone(default):
+    wq = np.eye(3)
+    wq[2, 1] = -1.0
+    at = open_page(PAGE, **{f"toy_value_{SIG}_W_Q": wq})
+    assert changed(default, shown(at)) == {"W_Q", "Q", "scores", "scaled_scores", "masked_scores", "weights", "output"}
+
+
+def test_seed_000_and_where_it_went_wrong():
+    at = open_page(PAGE, toy_preset="seed-000")
+    assert_clean(at)
+    s = 1 / math.sqrt(2)
+    e1, e2 = math.exp(0.5 * s), math.exp(1.25 * s)
+    assert shown(at)["weights"][0] == pytest.approx([e1 / (e1 + e2), e2 / (e1 + e2)])
+    text = " ".join(m.value for m in at.markdown)
+    assert "Where the seed went wrong" in " ".join(h.value for h in at.header)
+    assert "sum to 1" in text and "2×2 matrix" in text
+
+
+def test_causal_mask_and_no_scaling():
+    at = open_page(PAGE, toy_mask="causal", toy_scale=False)
+    w = shown(at)["weights"]
+    assert np.allclose(np.triu(w, 1), 0) and w[0, 0] == pytest.approx(1.0)
+    assert np.allclose(shown(at)["scaled_scores"], shown(at)["scores"])
+
+
+def test_padding_mask_zeroes_the_padded_key():
+    at = open_page(PAGE, toy_mask="padding", toy_pad=1)
+    assert np.allclose(shown(at)["weights"][:, 2], 0)
+
+
+def test_three_heads_with_random_weights():
+    at = open_page(PAGE, toy_weights="random", toy_seed=5, toy_heads=3)
+    assert_clean(at)
+    s = shown(at)
+    assert s["concat"].shape == (3, 3) and "final" in s
+    assert any(h.value.startswith("3 heads") for h in at.header)
+
+
+def test_mistake_scale_by_d_model_with_heads_shows_a_change():
+    at = open_page(PAGE, toy_weights="random", toy_heads=3, toy_mistake="scale_d_model")
+    assert any("Largest change" in c.value for c in at.caption)
+
+
+def test_custom_example_and_label_mismatch():
+    at = open_page(PAGE, toy_preset="custom", toy_n_tokens=5, toy_d_model=6, toy_labels="a,b")
+    assert_clean(at)
+    assert any("Give 5 non-empty labels" in w for w in messages(at, "warning"))
+    assert shown(at)["X"].shape == (5, 6)
+
+
+def test_explain_a_minilm_cell():
+    at = open_page(PAGE, toy_real=True, toyreal_layer=2, toyreal_head=5, toyreal_q=3, toyreal_k=1)
+    assert_clean(at)
+    ok = [s.value for s in at.success]
+    assert ok and "layer 2, head 5" in ok[0]
+    diff = float(ok[0].split("difference ")[1].split(")")[0])
+    assert diff < 1e-5
+
+
+def test_explain_a_glassllm_cell_shows_the_rotation():
+    at = open_page(PAGE, sb_model="glassllm-en", toy_real=True, toyreal_layer=1, toyreal_head=3,
+                   toyreal_q=5, toyreal_k=2)
+    assert_clean(at)
+    text = " ".join(m.value for m in at.markdown)
+    assert "Rotary positions" in text and "depends on 5 − 2" in text
+    assert float(at.success[0].value.split("difference ")[1].split(")")[0]) < 1e-5
+    assert any("reads key/value head 1" in c.value for c in at.caption)

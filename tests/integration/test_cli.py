@@ -1,0 +1,69 @@
+"""The command line: help for every command, capture to .npz, the worked example as JSON."""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from attnviz.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(*args):
+    return subprocess.run([sys.executable, "-m", "attnviz", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=300)
+
+
+def test_help_lists_and_explains_every_command():
+    out = run("--help")
+    assert out.returncode == 0
+    for command in ("capture", "toy", "models"):
+        assert command in out.stdout
+        sub = run(command, "--help")
+        assert sub.returncode == 0 and "usage:" in sub.stdout
+
+
+def test_capture_writes_stacks_tokens_and_metadata(tmp_path, capsys):
+    out = tmp_path / "cap.npz"
+    assert main(["capture", "minilm", "Attention is all you need.", "--out", str(out), "--device", "cpu"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["attention"] == {"self": [6, 12, 8, 8]}
+    data = np.load(out)
+    assert data["attention_self"].shape == (6, 12, 8, 8)
+    assert list(data["tokens"]) == ["[CLS]", "attention", "is", "all", "you", "need", ".", "[SEP]"]
+    meta = json.loads(str(data["metadata"]))
+    assert meta["model"] == "all-MiniLM-L6-v2" and meta["dims"] == ["layer", "head", "query_pos", "key_pos"]
+    assert meta["model_info"]["n_heads"] == 12 and meta["positional_kind"] == "learned"
+    assert np.allclose(data["attention_self"].sum(-1), 1, atol=1e-5)
+
+
+def test_capture_encoder_decoder_with_target(tmp_path, capsys):
+    out = tmp_path / "s2s.npz"
+    assert main(["capture", "scratch-seq2seq", "12345", "--target", "abc", "--out", str(out)]) == 0
+    data = np.load(out)
+    assert data["attention_cross"].shape == (2, 4, 4, 5)
+    assert list(data["target_tokens"]) == ["<bos>", "a", "b", "c"]
+
+
+def test_capture_bad_model_is_a_message_not_a_traceback(tmp_path):
+    out = run("capture", str(tmp_path / "missing"), "hi", "--out", str(tmp_path / "x.npz"))
+    assert out.returncode == 2 and "There is no folder" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_toy_json_has_every_intermediate_with_seed_numbers(capsys):
+    assert main(["toy", "--preset", "seed-000", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["weights"][1] == [0.5, 0.5]
+    assert data["weights"][0][0] == pytest.approx(0.37044, abs=1e-5)
+    assert data["output"][1] == [0.25, 0.75]
+    assert main(["toy", "--preset", "seed-001", "--weights", "random", "--seed", "3", "--heads", "3", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert len(data["heads"]) == 3 and "final" in data and data["d_k"] == 1
+
+
+def test_toy_bad_settings_get_a_message(capsys):
+    assert main(["toy", "--preset", "seed-001", "--heads", "2"]) == 2
+    assert "do not divide" in capsys.readouterr().err
