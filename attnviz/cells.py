@@ -22,8 +22,11 @@ def parse_cell(text) -> tuple[float | None, str | None]:
     raw = str(text).strip()
     if raw == "":
         return None, "is empty"
+    normal = raw.replace("−", "-")  # a typographic minus, as pasted from documents
+    if normal.count(",") == 1 and "." not in normal:  # a decimal comma
+        normal = normal.replace(",", ".")
     try:
-        value = float(raw.replace("−", "-").replace(",", ".") if raw.count(",") == 1 and "." not in raw else raw)
+        value = float(normal)
     except ValueError:
         return None, f"is not a number ({raw!r})"
     if math.isnan(value):
