@@ -8,4 +8,5 @@ state.remember(sidebar.render())
 st.navigation([
     st.Page("pages/home.py", title="Home", icon="🏠", default=True),
     st.Page("pages/toy.py", title="Worked example", icon="🧮", url_path="worked-example"),
+    st.Page("pages/positional.py", title="Positional encodings", icon="📐", url_path="positions"),
 ]).run()

@@ -13,13 +13,21 @@ from .types import AttentionCapture, PositionalCapture
 MAX_GENERATED = 24  # target tokens an encoder-decoder writes itself when no target is given
 
 
-def capture(model: LoadedModel, text: str, target: str | None = None) -> AttentionCapture:
+POSITION_MODES = ("normal", "shuffled", "removed")
+
+
+def capture(model: LoadedModel, text: str, target: str | None = None, positions: str = "normal",
+            seed: int = 0) -> AttentionCapture:
     """Run text through the model and return its attention, kept on the model's device.
 
     For encoder-decoders, `target` is the decoder's text; without it the model writes its own
-    (greedily). Safe to call from several threads on one shared model: each call holds the
-    model's lock while hooks are attached.
+    (greedily). `positions` "shuffled" permutes the positional encoding over positions (seeded),
+    "removed" takes it out (zeros; for rotary, no rotation): the same tokens, other positions.
+    Safe to call from several threads on one shared model: each call holds the model's lock
+    while hooks are attached.
     """
+    if positions not in POSITION_MODES:
+        raise ValueError(f"positions must be one of {POSITION_MODES}, got {positions!r}")
     if not isinstance(text, str) or not text.strip():
         raise BadText("The text is empty: type a sentence to see its attention.")
     ids = model.codec.encode(text)
@@ -32,7 +40,7 @@ def capture(model: LoadedModel, text: str, target: str | None = None) -> Attenti
         ids = _truncate(ids, limit, model.codec.special_ids())
     with model.lock:
         try:
-            result = _run(model, ids, target)
+            result = _run(model, ids, target, positions, seed)
         except torch.OutOfMemoryError:
             if model.device.type == "cpu":
                 raise
@@ -40,7 +48,7 @@ def capture(model: LoadedModel, text: str, target: str | None = None) -> Attenti
             model.move(torch.device("cpu"), torch.float32)
             if model.device.type == "cpu" and lost == "cuda":
                 torch.cuda.empty_cache()
-            result = _run(model, ids, target)
+            result = _run(model, ids, target, positions, seed)
             result.notes.append(f"Out of {lost} memory: the model was moved to the CPU and run there.")
     result.truncated_from = truncated_from
     if truncated_from:
@@ -56,10 +64,25 @@ def _truncate(ids: list[int], limit: int, special: set[int]) -> list[int]:
     return ids[:limit]
 
 
-def _run(model: LoadedModel, ids: list[int], target: str | None) -> AttentionCapture:
+def _run(model: LoadedModel, ids: list[int], target: str | None, positions: str = "normal",
+         seed: int = 0) -> AttentionCapture:
     if model.backend == "scratch":
-        return _capture_scratch(model, ids, target)
-    return _capture_hf(model, ids, target)
+        result = _capture_scratch(model, ids, target, positions, seed)
+    else:
+        result = _capture_hf(model, ids, target, positions, seed)
+    if positions != "normal":
+        result.notes.append(f"Positions {positions}: " + ("the positional encoding was permuted over positions "
+                            f"(seed {seed})." if positions == "shuffled" else "the positional encoding was taken out."))
+    return result
+
+
+def _alter_positions(values: torch.Tensor, mode: str, seed: int, axis: int, neutral: float = 0.0) -> torch.Tensor:
+    """The positional values with positions shuffled along `axis`, or replaced by a neutral value."""
+    if mode == "removed":
+        return torch.full_like(values, neutral)
+    generator = torch.Generator().manual_seed(seed)
+    order = torch.randperm(values.shape[axis], generator=generator).to(values.device)
+    return values.index_select(axis, order)
 
 
 def _meta(model: LoadedModel) -> dict:
@@ -73,7 +96,8 @@ def _specials(model: LoadedModel, ids: list[int]) -> list[bool]:
 
 
 @torch.no_grad()
-def _capture_scratch(model: LoadedModel, ids: list[int], target: str | None) -> AttentionCapture:
+def _capture_scratch(model: LoadedModel, ids: list[int], target: str | None, positions: str = "normal",
+                     seed: int = 0) -> AttentionCapture:
     net, codec, cfg = model.module, model.codec, model.module.cfg
     x = torch.tensor([ids], device=model.device)
     target_ids = None
@@ -85,7 +109,20 @@ def _capture_scratch(model: LoadedModel, ids: list[int], target: str | None) -> 
             target_ids = _greedy_scratch(net, x, bos, codec.id("<eos>"), min(len(ids) + 1, cfg.max_len))
     store: dict[str, torch.Tensor] = {}
     names = [n for n in hook_names(net) if n.endswith(("hook_pattern", "hook_pos", "hook_q", "hook_k"))]
-    with hooks(net, {n: record_into(store) for n in names}):
+    fns = {n: record_into(store) for n in names}
+    if positions != "normal":
+        record = record_into(store)
+
+        def altered(tensor, name):
+            # rotary hook_pos carries angles: "removed" means angle 0 (no turn); others add zeros
+            new = _alter_positions(tensor, positions, seed, axis=0)
+            record(new, name)
+            return new
+
+        for n in names:
+            if n.endswith("hook_pos"):
+                fns[n] = altered
+    with hooks(net, fns):
         y = None if target_ids is None else torch.tensor([target_ids], device=model.device)
         net(x, target_ids=y)
     attention: dict[str, torch.Tensor] = {}
@@ -135,11 +172,22 @@ def _greedy_scratch(net, x: torch.Tensor, bos: int, eos: int, steps: int) -> lis
     return out
 
 
-def _positional_hook(found: tuple[str, str] | None, store: dict):
-    """A forward hook that keeps the first output of the positional module, reshaped per its kind."""
+def _positional_hook(found: tuple[str, str], store: dict, positions: str = "normal", seed: int = 0):
+    """A forward hook that keeps (after shuffling or removing, if asked) the positional module's output."""
     def hook(_module, _inputs, output):
+        if positions != "normal":
+            if found[1] == "rotary":
+                cos, sin = output
+                # one permutation for cos and sin alike (same seed); removed = cos 1, sin 0: no rotation
+                output = (_alter_positions(cos, positions, seed, axis=-2, neutral=1.0),
+                          _alter_positions(sin, positions, seed, axis=-2, neutral=0.0))
+            elif found[1] == "relative":
+                output = torch.zeros_like(output) if positions == "removed" else output
+            else:
+                output = _alter_positions(output, positions, seed, axis=-2)
+        result = output if positions != "normal" else None
         if "pos" in store:
-            return
+            return result
         if found[1] == "rotary":
             cos, sin = output
             half = cos.shape[-1] // 2  # Llama-style rotary repeats each frequency in both halves
@@ -149,11 +197,13 @@ def _positional_hook(found: tuple[str, str] | None, store: dict):
             store["pos"] = {"bias": output.reshape(output.shape[-3:]).permute(2, 0, 1).float().cpu().numpy()}
         else:
             store["pos"] = {"encoding": output.reshape(-1, output.shape[-1]).float().cpu().numpy()}
+        return result
     return hook
 
 
 @torch.no_grad()
-def _capture_hf(model: LoadedModel, ids: list[int], target: str | None) -> AttentionCapture:
+def _capture_hf(model: LoadedModel, ids: list[int], target: str | None, positions: str = "normal",
+                seed: int = 0) -> AttentionCapture:
     net, codec, info = model.module, model.codec, model.info
     x = torch.tensor([ids], device=model.device)
     kwargs = {"input_ids": x, "attention_mask": torch.ones_like(x), "output_attentions": True}
@@ -169,7 +219,15 @@ def _capture_hf(model: LoadedModel, ids: list[int], target: str | None) -> Atten
         kwargs["decoder_input_ids"] = torch.tensor([target_ids], device=model.device)
     found = positional_module(net)
     store: dict = {}
-    handle = dict(net.named_modules())[found[0]].register_forward_hook(_positional_hook(found, store)) if found else None
+    if positions != "normal" and found is None:
+        raise UnsupportedModel(f"`{info.name}` has no positional module attnviz can find, so its positions "
+                               "cannot be shuffled or removed.")
+    if positions == "shuffled" and found and found[1] == "relative":
+        raise UnsupportedModel(f"`{info.name}` uses relative position biases, which depend on the distance between "
+                               "two tokens and not on where each one sits: shuffling has no meaning there. "
+                               "Choose \"removed\" to see attention without them.")
+    handle = (dict(net.named_modules())[found[0]].register_forward_hook(_positional_hook(found, store, positions, seed))
+              if found else None)
     try:
         with recording() as records:
             out = net(**kwargs)

@@ -40,3 +40,64 @@ def apply_rotary(x: torch.Tensor, angles: torch.Tensor) -> torch.Tensor:
 def learned_table(embedding: nn.Embedding) -> np.ndarray:
     """A learned position table as an array [pos, d_model]."""
     return embedding.weight.detach().float().cpu().numpy()
+
+
+def similarity(table: np.ndarray, cosine: bool = False) -> np.ndarray:
+    """Position × position dot products (or cosines) of an encoding table [pos, d_model] -> [pos, pos]."""
+    t = np.asarray(table, dtype=np.float64)
+    if cosine:
+        t = t / np.clip(np.linalg.norm(t, axis=1, keepdims=True), 1e-12, None)
+    return t @ t.T
+
+
+def frequencies(d_model: int, base: float = 10000.0) -> np.ndarray:
+    """ω_i = 1 / base^(2i/d_model), the angular frequency of sinusoidal pair i (dims 2i, 2i+1)."""
+    return 1.0 / base ** (np.arange(0, d_model - d_model % 2, 2, dtype=np.float64) / d_model)
+
+
+def shift_as_rotation(pe: np.ndarray, k: int, base: float = 10000.0) -> tuple[np.ndarray, float]:
+    """PE(pos + k) = R(ω_i·k)·PE(pos) for each pair i: return (angles ω_i·k [pair], max error over pos, pairs).
+
+    The rotation depends on k only, never on pos: that is why a fixed linear map can move attention
+    by a fixed offset.
+    """
+    pe = np.asarray(pe, dtype=np.float64)
+    angles = frequencies(pe.shape[1], base) * k
+    sin_part, cos_part = pe[:-k or None, 0::2][:, : len(angles)], pe[:-k or None, 1::2][:, : len(angles)]
+    c, s = np.cos(angles), np.sin(angles)
+    # [sin(a+b), cos(a+b)] = [[cos b, sin b], [-sin b, cos b]] · [sin a, cos a]
+    moved_sin = c * sin_part + s * cos_part
+    moved_cos = -s * sin_part + c * cos_part
+    err = max(np.abs(moved_sin - pe[k:, 0::2][:, : len(angles)]).max(initial=0.0),
+              np.abs(moved_cos - pe[k:, 1::2][:, : len(angles)]).max(initial=0.0))
+    return angles, float(err)
+
+
+def pca_2d(table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The rows of table [pos, d_model] projected on their first two principal axes: ([pos, 2], explained ratio [2])."""
+    t = np.asarray(table, dtype=np.float64)
+    centred = t - t.mean(axis=0, keepdims=True)
+    _, sv, vt = np.linalg.svd(centred, full_matrices=False)
+    var = sv ** 2
+    return centred @ vt[:2].T, var[:2] / max(var.sum(), 1e-12)
+
+
+def rotary_dot_by_distance(q: np.ndarray, k: np.ndarray, max_distance: int, base: float = 10000.0) -> np.ndarray:
+    """q·k after rotating q to position m + r and k to m, for r = 0..max_distance (the same for any m).
+
+    q, k: [d_head]. Returns [max_distance + 1].
+    """
+    angles = torch.from_numpy(rotary_angles(max_distance + 1, len(q), base)).double()
+    qs = apply_rotary(torch.as_tensor(q, dtype=torch.float64).expand(max_distance + 1, len(q)), angles)
+    k0 = torch.as_tensor(k, dtype=torch.float64)
+    return (qs @ k0).numpy()  # k at position 0, q at position r
+
+
+def learned_positions(module: nn.Module) -> tuple[str, np.ndarray] | None:
+    """(name, table [pos, d_model]) of a model's learned absolute position embedding, or None."""
+    for name, sub in module.named_modules():
+        leaf = name.rsplit(".", 1)[-1]
+        if isinstance(sub, nn.Embedding) and leaf in ("position_embeddings", "wpe", "positions", "position_embedding") \
+                and "sinusoidal" not in type(sub).__name__.lower():
+            return name, learned_table(sub)
+    return None

@@ -14,5 +14,6 @@ def cached_model(spec: str, device: str, trust_remote_code: bool) -> LoadedModel
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def cached_capture(spec: str, device: str, trust_remote_code: bool, text: str, target: str | None) -> AttentionCapture:
-    return capture(cached_model(spec, device, trust_remote_code), text, target or None)
+def cached_capture(spec: str, device: str, trust_remote_code: bool, text: str, target: str | None,
+                   positions: str = "normal", seed: int = 0) -> AttentionCapture:
+    return capture(cached_model(spec, device, trust_remote_code), text, target or None, positions=positions, seed=seed)

@@ -43,8 +43,11 @@ def require_model() -> LoadedModel:
     return model
 
 
-def require_capture() -> tuple[LoadedModel, AttentionCapture]:
-    """The model and the capture of the sidebar's text, with notes (truncation, fallbacks) shown."""
+def require_capture(positions: str = "normal", seed: int = 0, show_notes: bool = True) -> tuple[LoadedModel, AttentionCapture]:
+    """The model and the capture of the sidebar's text, with notes (truncation, fallbacks) shown.
+
+    positions "shuffled" or "removed" captures the same text with its positional encoding altered.
+    """
     model = require_model()
     sel = selection()
     if not sel.text.strip():
@@ -53,11 +56,12 @@ def require_capture() -> tuple[LoadedModel, AttentionCapture]:
     target = sel.target if model.info.architecture == "encoder-decoder" else ""
     try:
         with st.spinner("Running the model…"):
-            cap = cached_capture(sel.spec, sel.device, sel.trust_remote_code, sel.text, target)
+            cap = cached_capture(sel.spec, sel.device, sel.trust_remote_code, sel.text, target, positions, seed)
     except AttnvizError as exc:
         _fail(str(exc))
     except Exception as exc:
         _fail(f"Capture failed for `{sel.spec}`: {type(exc).__name__}: {exc}")
-    for note in [*model.notes, *cap.notes]:
-        st.warning(note)
+    if show_notes:
+        for note in [*model.notes, *cap.notes]:
+            st.warning(note)
     return model, cap

@@ -26,7 +26,7 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def server():
+def server(browser):
     port = _free_port()
     log = open(ARTIFACTS.mkdir(exist_ok=True) or ARTIFACTS / "streamlit.log", "w")
     proc = subprocess.Popen(
@@ -43,6 +43,12 @@ def server():
                 time.sleep(0.5)
         else:
             raise RuntimeError("streamlit did not start; see artifacts/streamlit.log")
+        # A fresh server's first session that opens a deep link (/positions) gets Streamlit's
+        # "Page not found" modal before st.navigation has registered its pages; open / first.
+        warm = browser.new_page()
+        warm.goto(url)
+        warm.wait_for_selector(".js-plotly-plot .heatmaplayer", timeout=180000)
+        warm.close()
         yield url
     finally:
         proc.terminate()

@@ -52,3 +52,39 @@ def test_rotary_dot_product_depends_on_relative_distance():
     ks = apply_rotary(k.expand(20, 8), angles)
     # q at 5, k at 2 and q at 15, k at 12: the same distance, the same q·k
     assert torch.allclose(qs[5] @ ks[2], qs[15] @ ks[12], atol=1e-5)
+
+
+def test_shift_is_a_rotation_depending_on_k_only():
+    from attnviz.positional import frequencies, shift_as_rotation
+
+    pe = sinusoidal(80, 32)
+    for k in (1, 7, 30):
+        angles, err = shift_as_rotation(pe, k)
+        assert err < 1e-5
+        assert np.allclose(angles, frequencies(32) * k)
+    assert math.isclose(frequencies(32)[1], 10000 ** (-2 / 32))
+
+
+def test_similarity_and_pca():
+    from attnviz.positional import pca_2d, similarity
+
+    table = np.array([[1.0, 0.0], [0.0, 2.0], [1.0, 1.0]])
+    assert np.allclose(similarity(table), table @ table.T)
+    cos = similarity(table, cosine=True)
+    assert np.allclose(np.diag(cos), 1) and math.isclose(cos[0, 2], 1 / math.sqrt(2))
+    line = np.outer(np.arange(10.0), [1.0, 2.0, 3.0])  # points on a line: one axis explains everything
+    xy, ratio = pca_2d(line)
+    assert xy.shape == (10, 2) and ratio[0] > 0.999
+
+
+def test_rotary_dot_by_distance_matches_explicit_rotation():
+    from attnviz.positional import rotary_dot_by_distance
+
+    rng = np.random.default_rng(1)
+    q, k = rng.standard_normal(8), rng.standard_normal(8)
+    dots = rotary_dot_by_distance(q, k, 6)
+    angles = torch.from_numpy(rotary_angles(20, 8)).double()
+    qq = apply_rotary(torch.tensor(q).expand(20, 8), angles)
+    kk = apply_rotary(torch.tensor(k).expand(20, 8), angles)
+    assert math.isclose(dots[0], q @ k, rel_tol=1e-9)
+    assert math.isclose(dots[4], float(qq[13] @ kk[9]), rel_tol=1e-6)  # distance 4, anywhere

@@ -1,0 +1,55 @@
+"""AppTest on the positional-encodings page with each kind of encoding."""
+import numpy as np
+
+from apphelpers import assert_clean, figures, open_page
+
+PAGE = "pages/positional.py"
+
+
+def _text(at):
+    return " ".join(m.value for m in at.markdown) + " ".join(s.value for s in at.success) + \
+        " ".join(i.value for i in at.info) + " ".join(c.value for c in at.caption)
+
+
+def test_minilm_learned_table_and_what_it_used():
+    at = open_page(PAGE, pe_d_model=16, pe_length=20, pe_pos=3, pe_i=1)
+    assert_clean(at)
+    text = _text(at)
+    assert "512 positions × 384 dimensions" in text
+    assert "captured rows equal rows 0–12" in text and "learned" in text
+    # the formula at (pos 3, i 1) with d_model 16: sin(3 / 10000^(2/16))
+    latex = " ".join(l.value for l in at.latex)
+    assert f"{np.sin(3 / 10000 ** (2 / 16)):.6f}" in latex
+    heat = figures(at)[0]["data"][0]
+    assert heat["type"] == "heatmap"
+
+
+def test_rotation_check_is_reported():
+    at = open_page(PAGE, pe_shift=9)
+    err = float([s.value for s in at.success if "largest error" in s.value][0].split("largest error ")[1].split(" ")[0])
+    assert err < 1e-5
+
+
+def test_glassllm_rotary_uses_the_models_vectors():
+    at = open_page(PAGE, sb_model="glassllm-en", rope_layer=1, rope_head=2)
+    assert_clean(at)
+    text = _text(at)
+    assert "Using **glassllm-en**: d_head = 32" in text
+    assert "before rotation" in text and "layer 1, head 2" in text
+    assert "uses **rotary** positions" in text
+    assert "has no learned position table" in text  # the Learned tab says so, and why
+
+
+def test_effect_on_attention_for_scratch_and_the_worked_example():
+    at = open_page(PAGE, sb_model="scratch-encoder", fx_mode="removed")
+    assert_clean(at)
+    caps = " ".join(c.value for c in at.caption)
+    assert "Largest change in this head" in caps
+    assert "agree to 0.0e+00" in caps
+    assert any("Textbook" in i.value or "textbook" in i.value for i in at.info)
+
+
+def test_t5_shuffle_gets_a_message(hf_folders):
+    at = open_page(PAGE, sb_model="custom", sb_path=str(hf_folders["t5"]), fx_mode="shuffled")
+    assert_clean(at)
+    assert any("relative position biases" in w.value for w in at.warning)
