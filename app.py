@@ -9,4 +9,5 @@ st.navigation([
     st.Page("pages/home.py", title="Home", icon="🏠", default=True),
     st.Page("pages/toy.py", title="Worked example", icon="🧮", url_path="worked-example"),
     st.Page("pages/positional.py", title="Positional encodings", icon="📐", url_path="positions"),
+    st.Page("pages/train.py", title="Training lab", icon="🏋️", url_path="training"),
 ]).run()

@@ -139,6 +139,8 @@ class Embedding(nn.Module):
         super().__init__()
         self.cfg = cfg
         self.tokens = nn.Embedding(cfg.vocab_size, cfg.d_model)
+        # std d_model^-1/2: after the √d_model scale below, embeddings and positions are both of order 1
+        nn.init.normal_(self.tokens.weight, std=cfg.d_model ** -0.5)
         if cfg.positional == "learned":
             self.positions = nn.Embedding(cfg.max_len, cfg.d_model)
         elif cfg.positional == "sinusoidal":

@@ -65,11 +65,11 @@ def test_out_of_memory_falls_back_to_cpu(monkeypatch):
     cap_mod = importlib.import_module("attnviz.capture")  # the module, not the function of that name
     real = cap_mod._run
 
-    def flaky(m, ids, target):
+    def flaky(m, ids, target, *rest):
         calls["n"] += 1
         if calls["n"] == 1:
             raise torch.OutOfMemoryError("CUDA out of memory")
-        return real(m, ids, target)
+        return real(m, ids, target, *rest)
 
     monkeypatch.setattr(cap_mod, "_run", flaky)
     cap = capture(model, "abc")

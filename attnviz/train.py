@@ -1,0 +1,294 @@
+"""Train a small Transformer on a toy task, with attention snapshots of a fixed probe every N steps."""
+from __future__ import annotations
+
+import random
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from .codec import CharCodec
+from .device import resolve_device
+from .hooks import hook_names, hooks, record_into
+from .model import ScratchConfig, ScratchTransformer
+from .tasks import IGNORE, TASKS, batch, check, layout
+
+
+@dataclass
+class TrainConfig:
+    task: str = "reverse"
+    architecture: str | None = None  # None: the task's own default
+    positional: str = "sinusoidal"
+    n_layers: int = 2
+    n_heads: int = 4
+    d_model: int = 64
+    length: int | None = None  # None: the task's default length
+    steps: int | None = None  # None: the task's default
+    batch_size: int = 64
+    lr: float = 3e-3
+    snapshot_every: int = 50
+    eval_every: int = 100
+    seed: int = 0
+    device: str = "auto"
+
+    def resolved(self) -> "TrainConfig":
+        task = TASKS.get(self.task)
+        if task is None:
+            raise ValueError(f"Unknown task {self.task!r}: choose one of {', '.join(TASKS)}.")
+        return TrainConfig(**{**asdict(self), "architecture": self.architecture or task.default_architecture,
+                              "length": task.default_length if self.length is None else self.length,
+                              "steps": task.default_steps if self.steps is None else self.steps})
+
+    def problems(self) -> list[str]:
+        """Settings that cannot train, each as a sentence saying what to change."""
+        out = []
+        if self.task not in TASKS:
+            return [f"Unknown task {self.task!r}: choose one of {', '.join(TASKS)}."]
+        cfg = self.resolved()
+        for name in ("steps", "batch_size", "n_layers", "n_heads", "d_model", "snapshot_every", "eval_every", "length"):
+            if int(getattr(cfg, name)) <= 0:
+                out.append(f"{name.replace('_', ' ')} must be at least 1 (got {getattr(cfg, name)}).")
+        if cfg.n_heads > 0 and cfg.d_model % cfg.n_heads:
+            out.append(f"{cfg.n_heads} heads do not divide d_model = {cfg.d_model}: pick a head count that divides it.")
+        elif cfg.positional == "rotary" and cfg.n_heads > 0 and (cfg.d_model // cfg.n_heads) % 2:
+            out.append("Rotary positions need an even d_head (d_model / heads).")
+        if not 0 < cfg.lr < 1:
+            out.append(f"The learning rate should be between 0 and 1 (got {cfg.lr}).")
+        problem = check(TASKS[cfg.task], cfg.architecture)
+        if problem:
+            out.append(problem)
+        if cfg.length > 40:
+            out.append("Keep the length at 40 or less: these are toy tasks for a small model.")
+        return out
+
+
+@dataclass
+class Snapshot:
+    step: int
+    attention: dict[str, np.ndarray]  # kind -> [layer, head, query_pos, key_pos]
+
+
+@dataclass
+class History:
+    steps: list[int] = field(default_factory=list)
+    loss: list[float] = field(default_factory=list)
+    accuracy: list[float] = field(default_factory=list)  # token accuracy on the training batch
+    eval_steps: list[int] = field(default_factory=list)
+    eval_accuracy: list[float] = field(default_factory=list)  # token accuracy on held-out examples
+    seconds: float = 0.0
+
+
+class Trainer:
+    """One model, its optimiser, its data stream, its probe and its history; step() advances by one batch."""
+
+    def __init__(self, config: TrainConfig) -> None:
+        problems = config.problems()
+        if problems:
+            raise ValueError(" ".join(problems))
+        self.config = cfg = config.resolved()
+        self.task = TASKS[cfg.task]
+        self.codec = CharCodec()
+        self.device = resolve_device(cfg.device)
+        torch.manual_seed(cfg.seed)
+        self.model = ScratchTransformer(ScratchConfig(
+            architecture=cfg.architecture, vocab_size=self.codec.vocab_size, d_model=cfg.d_model,
+            n_heads=cfg.n_heads, n_layers=cfg.n_layers, d_ff=4 * cfg.d_model, positional=cfg.positional,
+            max_len=max(64, 4 * cfg.length + 8))).to(self.device)
+        self.optimizer = torch.optim.AdamW(self.model.parameters(), lr=cfg.lr)
+        self.rng = random.Random(cfg.seed)
+        self.step_count = 0
+        self.history = History()
+        self.snapshots: list[Snapshot] = []
+        self.heldout = batch(self.task, cfg.architecture, random.Random(10_000 + cfg.seed), 512, cfg.length,
+                             self.codec, self.device)
+        self.probe_tokens = self._probe_tokens()
+        self.snapshot()
+
+    # ---- data and probe ---------------------------------------------------------------------------
+    def _probe_layout(self):
+        return layout(self.task, self.config.architecture, *self.task.probe, self.codec)
+
+    def _probe_tokens(self) -> dict[str, tuple[list[str], list[str]]]:
+        """kind -> (query tokens, key tokens) of the probe."""
+        ids, dec, _ = self._probe_layout()
+        src = self.codec.display(ids)
+        if self.config.architecture == "encoder-decoder":
+            tgt = self.codec.display(dec)
+            return {"self": (src, src), "decoder_self": (tgt, tgt), "cross": (tgt, src)}
+        return {"self": (src, src)}
+
+    @torch.no_grad()
+    def snapshot(self) -> Snapshot:
+        """The probe's attention now, kept on the host (a few KB)."""
+        self.model.eval()
+        ids, dec, _ = self._probe_layout()
+        store: dict[str, torch.Tensor] = {}
+        names = [n for n in hook_names(self.model) if n.endswith("hook_pattern")]
+        with hooks(self.model, {n: record_into(store) for n in names}):
+            self.model(torch.tensor([ids], device=self.device),
+                       target_ids=None if dec is None else torch.tensor([dec], device=self.device))
+        kinds: dict[str, list[np.ndarray]] = {}
+        for name in names:
+            part, leaf = name.split(".")[0], name.split(".")[3]
+            kind = "cross" if leaf == "cross_attn" else (
+                "decoder_self" if part == "decoder" and self.config.architecture == "encoder-decoder" else "self")
+            kinds.setdefault(kind, []).append(store[name][0].float().cpu().numpy())
+        snap = Snapshot(self.step_count, {k: np.stack(v) for k, v in kinds.items()})
+        self.snapshots.append(snap)
+        self.model.train()
+        return snap
+
+    # ---- training --------------------------------------------------------------------------------
+    def _loss(self, ids, dec, labels, key_mask):
+        logits = self.model(ids, target_ids=dec, key_mask=key_mask)
+        loss = torch.nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), labels.reshape(-1),
+                                                 ignore_index=IGNORE)
+        return loss, logits
+
+    @staticmethod
+    def _accuracy(logits, labels) -> float:
+        keep = labels != IGNORE
+        return float(((logits.argmax(-1) == labels) & keep).sum()) / max(int(keep.sum()), 1)
+
+    def step(self) -> tuple[float, float]:
+        """One optimiser step on a fresh batch; returns (loss, batch token accuracy)."""
+        self.model.train()
+        ids, dec, labels, key_mask = batch(self.task, self.config.architecture, self.rng, self.config.batch_size,
+                                           self.config.length, self.codec, self.device)
+        loss, logits = self._loss(ids, dec, labels, key_mask)
+        self.optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        self.optimizer.step()
+        self.step_count += 1
+        acc = self._accuracy(logits.detach(), labels)
+        h = self.history
+        h.steps.append(self.step_count)
+        h.loss.append(float(loss.detach()))
+        h.accuracy.append(acc)
+        if self.step_count % self.config.snapshot_every == 0:
+            self.snapshot()
+        if self.step_count % self.config.eval_every == 0:
+            self.evaluate()
+        return float(loss.detach()), acc
+
+    @torch.no_grad()
+    def evaluate(self) -> float:
+        """Token accuracy on 512 held-out examples (a data stream the training never sees)."""
+        self.model.eval()
+        ids, dec, labels, key_mask = self.heldout
+        _, logits = self._loss(ids, dec, labels, key_mask)
+        acc = self._accuracy(logits, labels)
+        self.model.train()
+        if not self.history.eval_steps or self.history.eval_steps[-1] != self.step_count:
+            self.history.eval_steps.append(self.step_count)
+            self.history.eval_accuracy.append(acc)
+        return acc
+
+    def run(self, steps: int | None = None, stop: threading.Event | None = None, progress=None) -> float:
+        """Train for `steps` more steps (default: up to config.steps); returns held-out accuracy."""
+        target = self.step_count + steps if steps is not None else self.config.steps
+        start = time.perf_counter()
+        while self.step_count < target and not (stop is not None and stop.is_set()):
+            self.step()
+            if progress is not None:
+                progress(self)
+        self.history.seconds += time.perf_counter() - start
+        return self.evaluate()
+
+    @torch.no_grad()
+    def predict(self, source: str) -> str:
+        """The model's answer for one source string (greedy for decoders)."""
+        self.model.eval()
+        cfg, codec = self.config, self.codec
+        ids = codec.encode(source)
+        try:
+            if cfg.architecture == "encoder":
+                logits = self.model(torch.tensor([ids], device=self.device))
+                return codec.decode(logits[0].argmax(-1).tolist())
+            if cfg.architecture == "decoder":
+                seq = ids + codec.encode(self.task.sep)
+                n_out = len(self.task.make(random.Random(0), cfg.length)[1])
+                for _ in range(n_out):
+                    nxt = int(self.model(torch.tensor([seq], device=self.device))[0, -1].argmax())
+                    seq.append(nxt)
+                return codec.decode(seq[len(ids) + 1:])
+            out = [codec.id("<bos>")]
+            for _ in range(8 * cfg.length):
+                nxt = int(self.model(torch.tensor([ids], device=self.device),
+                                     target_ids=torch.tensor([out], device=self.device))[0, -1].argmax())
+                if nxt == codec.id("<eos>"):
+                    break
+                out.append(nxt)
+            return codec.decode(out[1:])
+        finally:
+            self.model.train()
+
+    def save(self, folder: str | Path) -> Path:
+        """A checkpoint: safetensors weights and JSON config (model, tokenizer, task, training, history)."""
+        h = self.history
+        return self.model.save(folder, extra={
+            "codec": self.codec.to_json(), "task": self.config.task, "train_config": asdict(self.config),
+            "steps_trained": self.step_count, "seconds": h.seconds,
+            "heldout_accuracy": h.eval_accuracy[-1] if h.eval_accuracy else None,
+            "probe": list(self.task.probe),
+        })
+
+
+class TrainingJob:
+    """A Trainer running on a background thread: start, stop, resume, and read its progress at any time.
+
+    The page keeps the job in the session, so training goes on while the person visits other pages.
+    """
+
+    def __init__(self, trainer: Trainer) -> None:
+        self.trainer = trainer
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.error: str | None = None
+        self.lock = threading.Lock()
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    @property
+    def finished(self) -> bool:
+        return self.trainer.step_count >= self.trainer.config.steps
+
+    def start(self, extra_steps: int | None = None) -> None:
+        """Start (or resume) training up to config.steps, or for extra_steps more."""
+        if self.running:
+            return
+        if extra_steps:
+            self.trainer.config.steps = self.trainer.step_count + extra_steps
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._work, name="attnviz-train", daemon=True)
+        self._thread.start()
+
+    def _work(self) -> None:
+        try:
+            with self.lock:
+                self.trainer.run(stop=self._stop)
+        except Exception as exc:  # shown on the page; the thread must not die silently
+            self.error = f"{type(exc).__name__}: {exc}"
+
+    def stop(self, wait: float = 10.0) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=wait)
+
+
+def induction_scores(attention: np.ndarray, half: int) -> np.ndarray:
+    """Per [layer, head]: mean attention from each token of the repeat to the token after its first occurrence.
+
+    For "x₀…x₇|x₀…x₇" the query at the repeat's x_j (position half + 1 + j) should look at x_{j+1}
+    (position j + 1): the shifted diagonal of an induction head. attention: [layer, head, pos, pos].
+    """
+    queries = np.arange(half + 1, 2 * half)  # the repeated tokens x_0 .. x_{half-2} that have a successor
+    keys = queries - half  # x_{j+1} in the first half
+    keys = keys[queries < attention.shape[-2]]
+    queries = queries[: len(keys)]
+    return attention[:, :, queries, keys].mean(axis=-1)

@@ -1,0 +1,34 @@
+"""The training lab in Chromium: training runs on while the person visits another page."""
+import re
+import time
+
+from conftest import ARTIFACTS
+
+
+def _step(page) -> int:
+    text = page.locator('[data-testid="stProgress"]').inner_text()
+    return int(re.search(r"step (\d+) of", text).group(1))
+
+
+def test_training_continues_across_pages(server, page):
+    page.set_viewport_size({"width": 1400, "height": 2200})
+    page.goto(server + "/training")
+    page.get_by_role("button", name="Start training").click()
+    page.wait_for_selector('[data-testid="stProgress"]', timeout=60000)
+    time.sleep(2)
+    before = _step(page)
+    page.get_by_role("link", name="Home").click()
+    page.wait_for_selector(".js-plotly-plot .heatmaplayer", timeout=60000)
+    time.sleep(3)
+    page.get_by_role("link", name="Training lab").click()
+    page.wait_for_selector('[data-testid="stProgress"]', timeout=60000)
+    after = _step(page)
+    assert after > before  # it kept training while we were away
+    deadline = time.time() + 120
+    while "finished" not in page.locator('[data-testid="stProgress"]').inner_text() and time.time() < deadline:
+        time.sleep(1)
+    assert "finished: step 800 of 800" in page.locator('[data-testid="stProgress"]').inner_text()
+    page.wait_for_selector("text=Model answers", timeout=30000)
+    assert "62951413" in page.locator("text=Model answers").inner_text()  # 31415926 reversed
+    assert page.locator(".js-plotly-plot").count() >= 6  # loss, accuracy, and one heatmap per head
+    page.screenshot(path=str(ARTIFACTS / "training.png"))
