@@ -1,0 +1,94 @@
+"""Reductions on hand-built patterns: rollout, flow, statistics, pooling, clustering."""
+import numpy as np
+import pytest
+import torch
+
+from attnviz.reduce import (aggregate, cluster_order, flow, head_similarity, head_statistics, pooled, restrict,
+                            rollout)
+from attnviz.types import AttentionCapture
+
+
+def cap_of(stack, special=None):
+    n = stack.shape[-1]
+    return AttentionCapture(tokens=[f"t{i}" for i in range(n)], attention={"self": stack}, positional=None,
+                            model="m", device="cpu", dtype="float32", mode="test", special=special or [])
+
+
+def test_rollout_equals_matrix_products_by_hand():
+    a0 = np.array([[1.0, 0.0], [0.5, 0.5]])
+    a1 = np.array([[0.2, 0.8], [0.6, 0.4]])
+    stack = torch.tensor(np.stack([a0, a1])[:, None])  # [layer 2, head 1, 2, 2]
+    eye = np.eye(2)
+    m0 = 0.5 * a0 + 0.5 * eye
+    m1 = 0.5 * a1 + 0.5 * eye  # rows already sum to 1
+    r = rollout(stack)
+    assert np.allclose(r[0], m0)
+    assert np.allclose(r[1], m1 @ m0)
+    raw = rollout(stack, residual=False)
+    assert np.allclose(raw[1], a1 @ a0)
+
+
+def test_rollout_averages_heads():
+    h = torch.tensor([[[1.0, 0.0], [0.0, 1.0]], [[0.0, 1.0], [1.0, 0.0]]])  # two heads, one layer
+    assert np.allclose(rollout(h[None], residual=False)[0], 0.5)
+
+
+def test_flow_on_a_single_layer_is_the_capacity():
+    a = torch.tensor([[[[1.0, 0.0, 0.0], [0.5, 0.5, 0.0], [0.2, 0.3, 0.5]]]])  # one layer, one head
+    f = flow(a, residual=False)
+    assert np.allclose(f, a[0, 0].numpy(), atol=1e-5)
+
+
+def test_flow_has_a_clear_limit():
+    with pytest.raises(ValueError, match="limited to 40 tokens"):
+        flow(torch.full((1, 1, 41, 41), 1 / 41))
+
+
+def test_statistics_of_hand_built_patterns():
+    n = 4
+    uniform = torch.full((n, n), 1 / n)
+    diagonal = torch.eye(n)
+    first = torch.zeros(n, n)
+    first[:, 0] = 1
+    previous = torch.zeros(n, n)
+    previous[0, 0] = 1
+    for i in range(1, n):
+        previous[i, i - 1] = 1
+    stack = torch.stack([uniform, diagonal, first, previous])[None]  # [1 layer, 4 heads]
+    s = head_statistics(cap_of(stack, special=[True, False, False, True]))
+    assert s["entropy"][0] == pytest.approx([np.log(4), 0, 0, 0], abs=1e-5)
+    # mean |q − k|: uniform over 4 keys: rows 0..3 give 1.5, 1, 1, 1.5 -> 1.25
+    assert s["mean distance"][0] == pytest.approx([1.25, 0, 1.5, 0.75], abs=1e-6)
+    assert s["first token"][0] == pytest.approx([0.25, 0.25, 1, 0.25])
+    assert s["self"][0] == pytest.approx([0.25, 1, 0.25, 0.25])
+    assert s["previous token"][0] == pytest.approx([0.25, 0, 1 / 3, 1])
+    # special tokens are 0 and 3: the previous-token head's rows 0 and 1 both look at token 0
+    assert s["special tokens"][0] == pytest.approx([0.5, 0.5, 1, 0.5])
+
+
+def test_pooling_keeps_rows_summing_to_one_and_small_inputs_whole():
+    a = torch.softmax(torch.randn(2, 3, 100, 100), dim=-1)
+    p = pooled(a, 32)
+    assert p.shape == (2, 3, 32, 32)
+    assert np.isclose(p.mean(), a.mean().item(), rtol=0.02)  # averaging keeps the overall mass
+    assert np.allclose(pooled(a[..., :10, :10], 32), a[..., :10, :10].numpy())
+
+
+def test_restrict_and_renormalise():
+    p = np.array([[0.5, 0.25, 0.25], [0.2, 0.6, 0.2], [0.1, 0.1, 0.8]])
+    r = restrict(p, [1, 2], renormalise=False)
+    assert np.allclose(r, [[0.6, 0.2], [0.1, 0.8]])
+    rn = restrict(p, [1, 2], renormalise=True)
+    assert np.allclose(rn.sum(-1), 1) and np.allclose(rn[0], [0.75, 0.25])
+
+
+def test_aggregate_and_clustering():
+    a = torch.softmax(torch.randn(2, 4, 6, 6), dim=-1)
+    assert np.allclose(aggregate(a, "mean"), a.mean(1).numpy())
+    assert np.allclose(aggregate(a, "max"), a.amax(1).numpy())
+    twins = torch.stack([a[0, 0], a[0, 0], torch.eye(6), torch.eye(6)])[None]
+    sim = head_similarity(twins)
+    assert sim[0, 1] == pytest.approx(1.0) and sim[2, 3] == pytest.approx(1.0)
+    order, labels = cluster_order(sim)
+    assert labels[0] == labels[1] and labels[2] == labels[3] and labels[0] != labels[2]
+    assert sorted(order) == [0, 1, 2, 3]
