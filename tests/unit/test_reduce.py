@@ -59,7 +59,7 @@ def test_statistics_of_hand_built_patterns():
     assert s["entropy"][0] == pytest.approx([np.log(4), 0, 0, 0], abs=1e-5)
     # mean |q − k|: uniform over 4 keys: rows 0..3 give 1.5, 1, 1, 1.5 -> 1.25
     assert s["mean distance"][0] == pytest.approx([1.25, 0, 1.5, 0.75], abs=1e-6)
-    assert s["first token"][0] == pytest.approx([0.25, 0.25, 1, 0.25])
+    assert s["first token"][0] == pytest.approx([0.25, 0.25, 1, 0.5])
     assert s["self"][0] == pytest.approx([0.25, 1, 0.25, 0.25])
     assert s["previous token"][0] == pytest.approx([0.25, 0, 1 / 3, 1])
     # special tokens are 0 and 3: the previous-token head's rows 0 and 1 both look at token 0
