@@ -1,12 +1,14 @@
 """attnviz: page config, the shared sidebar and the page router — nothing else."""
 import streamlit as st
 
-from attnviz.ui import sidebar, state
+from attnviz.ui import sidebar, state, urlstate
 
 st.set_page_config(page_title="attnviz", page_icon="🔍", layout="wide")
+urlstate.restore()
 state.remember(sidebar.render())
 st.navigation([
     st.Page("pages/home.py", title="Home", icon="🏠", default=True),
+    st.Page("pages/explorer.py", title="Explorer", icon="🔭", url_path="explorer"),
     st.Page("pages/toy.py", title="Worked example", icon="🧮", url_path="worked-example"),
     st.Page("pages/positional.py", title="Positional encodings", icon="📐", url_path="positions"),
     st.Page("pages/train.py", title="Training lab", icon="🏋️", url_path="training"),

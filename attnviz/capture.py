@@ -17,20 +17,22 @@ POSITION_MODES = ("normal", "shuffled", "removed")
 
 
 def capture(model: LoadedModel, text: str, target: str | None = None, positions: str = "normal",
-            seed: int = 0) -> AttentionCapture:
+            seed: int = 0, ids: list[int] | None = None) -> AttentionCapture:
     """Run text through the model and return its attention, kept on the model's device.
 
     For encoder-decoders, `target` is the decoder's text; without it the model writes its own
-    (greedily). `positions` "shuffled" permutes the positional encoding over positions (seeded),
+    (greedily). `ids` (instead of text) captures given token ids, such as a generated sequence.
+    `positions` "shuffled" permutes the positional encoding over positions (seeded),
     "removed" takes it out (zeros; for rotary, no rotation): the same tokens, other positions.
     Safe to call from several threads on one shared model: each call holds the model's lock
     while hooks are attached.
     """
     if positions not in POSITION_MODES:
         raise ValueError(f"positions must be one of {POSITION_MODES}, got {positions!r}")
-    if not isinstance(text, str) or not text.strip():
-        raise BadText("The text is empty: type a sentence to see its attention.")
-    ids = model.codec.encode(text)
+    if ids is None:
+        if not isinstance(text, str) or not text.strip():
+            raise BadText("The text is empty: type a sentence to see its attention.")
+        ids = model.codec.encode(text)
     if not ids:
         raise BadText("The text gave no tokens for this model: try ordinary words.")
     truncated_from = None

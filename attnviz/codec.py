@@ -104,7 +104,7 @@ class GlassCodec:
         out = []
         for token in self.tokenizer.tokens(ids):
             clean = token.replace("▁", " ").strip()
-            out.append(clean if clean else SPACE_MARK)
+            out.append(clean if clean else ("↵" if "\n" in token else SPACE_MARK))
         return out
 
     def special_ids(self) -> set[int]:

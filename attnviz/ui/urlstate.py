@@ -1,0 +1,51 @@
+"""The whole state in the URL query string: restored once per session, published after every run."""
+from __future__ import annotations
+
+import streamlit as st
+
+from .sidebar import CUSTOM, MODEL_LABELS
+
+FLAG = "attnviz_url_restored"
+# query parameter -> (session key, type)
+SIDEBAR = {"model": ("sb_model", str), "path": ("sb_path", str), "text": ("sb_text", str),
+           "target": ("sb_target", str), "device": ("sb_device", str)}
+EXPLORER = {"view": ("ex_view", str), "kind": ("ex_kind", str), "layer": ("ex_layer", int), "head": ("ex_head", int),
+            "focus": ("ex_focus", int), "hide": ("ex_hide", bool), "renorm": ("ex_renorm", bool),
+            "log": ("ex_log", bool), "agg": ("ex_agg", str), "stat": ("ex_stat", str)}
+
+
+def _cast(value: str, kind: type):
+    if kind is bool:
+        return value.lower() in ("1", "true", "yes", "on")
+    return kind(value)
+
+
+def restore() -> None:
+    """Copy the URL's parameters into session keys, once per session, before any widget is drawn."""
+    if st.session_state.get(FLAG):
+        return
+    st.session_state[FLAG] = True
+    params = st.query_params
+    for name, (key, kind) in {**SIDEBAR, **EXPLORER}.items():
+        if name in params:
+            try:
+                st.session_state[key] = _cast(params[name], kind)
+            except ValueError:
+                continue  # a malformed parameter is ignored; the widget keeps its default
+    model = st.session_state.get("sb_model")
+    if model is not None and model not in MODEL_LABELS:  # a folder or hub id given as model=
+        st.session_state["sb_path"], st.session_state["sb_model"] = model, CUSTOM
+
+
+def publish(page: dict[str, object]) -> None:
+    """Write the sidebar's and this page's state into the URL, so a link reproduces the view."""
+    params: dict[str, str] = {}
+    for name, (key, _) in SIDEBAR.items():
+        value = st.session_state.get(key)
+        if value not in (None, "") and not (name == "path" and st.session_state.get("sb_model") != CUSTOM):
+            params[name] = str(value)
+    for name, value in page.items():
+        if value is not None:
+            params[name] = str(int(value)) if isinstance(value, bool) else str(value)
+    if dict(st.query_params) != params:
+        st.query_params.from_dict(params)
