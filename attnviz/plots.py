@@ -99,7 +99,7 @@ def head_view(layer_heads: np.ndarray, query_tokens: list[str], key_tokens: list
     fig.update_layout(title={"text": safe_label(title)}, height=max(300, 24 * max(nq, nk) + 120),
                       margin={"l": 10, "r": 10, "t": 50, "b": 10}, clickmode="event+select",
                       xaxis={"visible": False, "range": [-0.6, 1.6]}, yaxis={"visible": False},
-                      legend={"orientation": "h", "y": 1.02, "yanchor": "bottom"})
+                      legend={"orientation": "h", "y": -0.02, "yanchor": "top"})
     return fig
 
 

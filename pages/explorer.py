@@ -253,9 +253,11 @@ e1, e2 = st.columns(2)
 e1.download_button("Whole capture as NPZ", npz_bytes(cap, model.info), file_name="attnviz-capture.npz",
                    mime="application/octet-stream", key="ex_npz",
                    help="Every stack [layer, head, query_pos, key_pos], tokens, positions and metadata.")
-e2.caption("The address bar holds the model, text, view, layer, head and options: copy it to share this view.")
-urlstate.publish({"view": view, "kind": kind, "layer": layer, "head": head, "focus": focus if focus >= 0 else None,
+link = urlstate.publish({"view": view, "kind": kind, "layer": layer, "head": head, "focus": focus if focus >= 0 else None,
                   "hide": hide or None, "renorm": renorm or None,
                   "log": st.session_state.get("ex_log") or None if view == "Heatmap" else None,
                   "agg": st.session_state.get("ex_agg") if view == "Aggregates" else None,
                   "stat": st.session_state.get("ex_stat") if view == "Statistics" else None})
+with e2:
+    st.markdown("**Link to this view** (model, text, view, layer, head and options):")
+    st.code(link, language=None)

@@ -37,8 +37,12 @@ def restore() -> None:
         st.session_state["sb_path"], st.session_state["sb_model"] = model, CUSTOM
 
 
-def publish(page: dict[str, object]) -> None:
-    """Write the sidebar's and this page's state into the URL, so a link reproduces the view."""
+def publish(page: dict[str, object]) -> str:
+    """Write the sidebar's and this page's state into the URL; return the link as a string.
+
+    The address bar is not always updated by the browser after a rerun, so pages also show the
+    returned link, which is built from the state of this very run.
+    """
     params: dict[str, str] = {}
     for name, (key, _) in SIDEBAR.items():
         value = st.session_state.get(key)
@@ -49,3 +53,8 @@ def publish(page: dict[str, object]) -> None:
             params[name] = str(int(value)) if isinstance(value, bool) else str(value)
     if dict(st.query_params) != params:
         st.query_params.from_dict(params)
+    from urllib.parse import urlencode, urlsplit
+
+    here = urlsplit(st.context.url or "")
+    base = f"{here.scheme}://{here.netloc}{here.path}" if here.netloc else here.path
+    return f"{base}?{urlencode(params)}"

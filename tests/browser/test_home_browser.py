@@ -1,7 +1,7 @@
 """The home page in Chromium: it renders, a change of head redraws the heatmap, tokens show as typed."""
 import numpy as np
 
-from conftest import ARTIFACTS
+from pw import ARTIFACTS
 from pw import figure, nudge_slider, wait_for, wait_heatmap
 
 

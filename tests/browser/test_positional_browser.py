@@ -1,5 +1,5 @@
 """The positional-encodings page in Chromium: every tab draws; rotary uses the model's own vectors."""
-from conftest import ARTIFACTS
+from pw import ARTIFACTS
 
 
 def test_every_tab_draws(server, page):

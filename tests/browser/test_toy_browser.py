@@ -1,7 +1,7 @@
 """The worked example in Chromium: a typed cell recomputes the page; text is flagged and kept."""
 import time
 
-from conftest import ARTIFACTS
+from pw import ARTIFACTS
 from pw import edit_grid_cell
 
 

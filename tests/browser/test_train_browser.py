@@ -2,7 +2,7 @@
 import re
 import time
 
-from conftest import ARTIFACTS
+from pw import ARTIFACTS
 
 
 def _step(page) -> int:

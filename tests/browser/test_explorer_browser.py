@@ -1,0 +1,71 @@
+"""The explorer in Chromium: a thumbnail click opens that head, a link reproduces a view, the camera
+button downloads a real PNG, and the view URL follows the sliders."""
+import time
+from urllib.parse import parse_qs, urlparse
+
+from pw import ARTIFACTS
+from pw import figure, nudge_slider, wait_for
+
+
+def _thumbnail_centre(page, layer: int, head: int, heads: int = 12) -> dict:
+    return page.evaluate("""([i]) => { const gd = document.querySelector('.js-plotly-plot');
+        const t = gd._fullData[1]; const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
+        const r = gd.getBoundingClientRect();
+        return {x: r.left + xa._offset + xa.l2p(t.x[i]), y: r.top + ya._offset + ya.l2p(t.y[i])}; }""",
+                         [layer * heads + head])
+
+
+def test_model_view_click_opens_the_head(server, page):
+    page.set_viewport_size({"width": 1400, "height": 1400})
+    page.goto(server + "/explorer?view=Model+view")
+    page.wait_for_selector(".js-plotly-plot", timeout=120000)
+    wait_for(page, lambda f: "all heads" in f["title"])
+    page.screenshot(path=str(ARTIFACTS / "explorer-model-view.png"))
+    spot = _thumbnail_centre(page, 3, 5)
+    page.mouse.click(spot["x"], spot["y"])
+    fig = wait_for(page, lambda f: f["title"].endswith("layer 3 · head 5"))
+    assert len(fig["z"]) == 13
+    page.screenshot(path=str(ARTIFACTS / "explorer-opened-head.png"))
+
+
+def test_a_link_reproduces_the_view_and_follows_the_sliders(server, page):
+    page.goto(server + "/explorer?view=Heatmap&layer=4&head=9&text=Dogs+bark+loudly.")
+    fig = wait_for(page, lambda f: f["title"].endswith("layer 4 · head 9"))
+    assert fig["x"] == ["[CLS]", "dogs", "bark", "loudly", ".", "[SEP]"]
+    nudge_slider(page, "Head", 1)
+    wait_for(page, lambda f: f["title"].endswith("head 10"))
+    link = ""
+    for _ in range(20):
+        link = page.locator('[data-testid="stCode"]').last.inner_text().strip()
+        if "head=10" in link:
+            break
+        time.sleep(0.5)
+    params = parse_qs(urlparse(link).query)
+    assert params["head"] == ["10"] and params["layer"] == ["4"] and params["text"] == ["Dogs bark loudly."]
+    assert link.startswith(server + "/explorer?")
+    other = page.context.new_page()  # whoever opens the link sees the same head
+    other.goto(link)
+    fig = wait_for(other, lambda f: f["title"].endswith("layer 4 · head 10"))
+    assert fig["x"] == ["[CLS]", "dogs", "bark", "loudly", ".", "[SEP]"]
+
+
+def test_camera_button_downloads_a_real_png(server, page):
+    page.goto(server + "/explorer")
+    page.wait_for_selector(".js-plotly-plot .heatmaplayer", timeout=120000)
+    plot = page.locator(".js-plotly-plot").first
+    plot.hover()
+    with page.expect_download(timeout=60000) as info:
+        page.locator('.js-plotly-plot .modebar-btn[data-title^="Download plot"]').first.click()
+    path = ARTIFACTS / "explorer-download.png"
+    info.value.save_as(str(path))
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
+
+
+def test_head_view_draws_lines_for_every_head(server, page):
+    page.set_viewport_size({"width": 1400, "height": 1400})
+    page.goto(server + "/explorer?view=Head+view")
+    page.wait_for_selector(".js-plotly-plot .scatterlayer", timeout=120000)
+    n_traces = page.evaluate("() => document.querySelector('.js-plotly-plot').data.length")
+    assert n_traces > 12
+    page.screenshot(path=str(ARTIFACTS / "explorer-head-view.png"))
