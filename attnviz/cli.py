@@ -68,6 +68,24 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--seed", type=int, default=0)
     tr.add_argument("--device", default="auto")
 
+    ex = sub.add_parser("export", help="write views of a capture as HTML (offline), PNG/SVG, CSV and NPZ",
+                        description="Capture MODEL on TEXT and write the chosen views. HTML files inline "
+                                    "plotly.js and open offline; PNG and SVG need the optional kaleido package "
+                                    "(otherwise use the camera button in the app); CSV holds the matrix a view "
+                                    "draws; --npz writes the whole capture.")
+    ex.add_argument("model", metavar="MODEL", help=MODEL_HELP)
+    ex.add_argument("text", metavar="TEXT")
+    ex.add_argument("--out", required=True, metavar="DIR", help="folder to write into")
+    ex.add_argument("--views", nargs="+", default=["heatmap", "model_view"],
+                    help="heatmap, head_view, model_view, rollout, aggregate, statistics, qk")
+    ex.add_argument("--formats", nargs="+", default=["html", "csv"], choices=["html", "png", "svg", "csv"])
+    ex.add_argument("--layer", type=int, default=0)
+    ex.add_argument("--head", type=int, default=0)
+    ex.add_argument("--kind", default="self", choices=["self", "decoder_self", "cross"])
+    ex.add_argument("--target", default=None, help="decoder text for encoder-decoders")
+    ex.add_argument("--npz", action="store_true", help="also write the whole capture as capture.npz")
+    ex.add_argument("--device", default="auto")
+
     sub.add_parser("models", help="list the models that work offline",
                    description="List the offline models and what each one is.")
     return parser
@@ -145,13 +163,68 @@ def cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from . import views
+    from .capture import capture
+    from .errors import AttnvizError
+    from .export import write_npz
+    from .loading import load_model
+    from .plots import to_csv
+
+    model = load_model(args.model, device=args.device)
+    cap = capture(model, args.text, target=args.target)
+    if args.kind not in cap.attention:
+        raise AttnvizError(f"this model has no {args.kind} attention; it has {', '.join(cap.kinds)}")
+    layers, heads = cap.shape(args.kind)[:2]
+    if not (0 <= args.layer < layers and 0 <= args.head < heads):
+        raise AttnvizError(f"layer must be 0–{layers - 1} and head 0–{heads - 1}")
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name in args.views:
+        options = {"kind": args.kind}
+        if name in ("heatmap", "qk"):
+            options.update(layer=args.layer, head=args.head)
+        elif name in ("head_view", "aggregate"):
+            options.update(layer=args.layer)
+        elif name in ("rollout", "statistics"):
+            options = {}
+        try:
+            fig = views.build(cap, name, **options)
+        except ValueError as exc:
+            raise AttnvizError(str(exc)) from exc
+        for fmt in args.formats:
+            path = out / f"{name}.{fmt}"
+            if fmt == "html":
+                fig.write_html(str(path), include_plotlyjs=True, full_html=True)
+            elif fmt == "csv":
+                matrix = views.matrix_of(cap, name, **options)
+                if matrix is None:
+                    continue
+                path.write_text(to_csv(*matrix))
+            else:
+                try:
+                    fig.write_image(str(path))
+                except Exception as exc:  # kaleido missing, or it cannot find a browser
+                    print(f"note: {path.name} not written ({type(exc).__name__}: {exc}). Install kaleido for PNG/SVG "
+                          "from the command line, or use the camera button in the app.", file=sys.stderr)
+                    continue
+            written.append(str(path))
+    if args.npz:
+        written.append(str(write_npz(cap, out / "capture.npz", model.info)))
+    print(json.dumps({"written": written}))
+    return 0
+
+
 def cmd_models(_args: argparse.Namespace) -> int:
     for name, about in OFFLINE_MODELS.items():
         print(f"{name:18s} {about}{'  (default)' if name == DEFAULT_MODEL else ''}")
     return 0
 
 
-COMMANDS = {"capture": cmd_capture, "toy": cmd_toy, "train": cmd_train, "models": cmd_models}
+COMMANDS = {"capture": cmd_capture, "toy": cmd_toy, "train": cmd_train, "export": cmd_export, "models": cmd_models}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -69,3 +69,17 @@ def test_head_view_draws_lines_for_every_head(server, page):
     n_traces = page.evaluate("() => document.querySelector('.js-plotly-plot').data.length")
     assert n_traces > 12
     page.screenshot(path=str(ARTIFACTS / "explorer-head-view.png"))
+
+
+def test_camera_button_downloads_svg_when_chosen(server, page):
+    page.goto(server + "/explorer")
+    page.wait_for_selector(".js-plotly-plot .heatmaplayer", timeout=120000)
+    page.locator('[data-testid="stSidebar"] label').filter(has_text="svg").click()
+    page.wait_for_timeout(2000)
+    page.wait_for_selector(".js-plotly-plot .heatmaplayer", timeout=60000)
+    page.locator(".js-plotly-plot").first.hover()
+    with page.expect_download(timeout=60000) as info:
+        page.locator('.js-plotly-plot .modebar-btn[data-title^="Download plot"]').first.click()
+    path = ARTIFACTS / "explorer-download.svg"
+    info.value.save_as(str(path))
+    assert path.read_text()[:4] == "<svg"

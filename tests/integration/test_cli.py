@@ -67,3 +67,38 @@ def test_toy_json_has_every_intermediate_with_seed_numbers(capsys):
 def test_toy_bad_settings_get_a_message(capsys):
     assert main(["toy", "--preset", "seed-001", "--heads", "2"]) == 2
     assert "do not divide" in capsys.readouterr().err
+
+
+def test_export_writes_views_offline(tmp_path, capsys):
+    out = tmp_path / "views"
+    args = ["export", "minilm", "The cat sat.", "--out", str(out), "--views", "heatmap", "rollout", "model_view",
+            "statistics", "--formats", "html", "csv", "--layer", "1", "--head", "3", "--npz", "--device", "cpu"]
+    assert main(args) == 0
+    written = json.loads(capsys.readouterr().out)["written"]
+    names = {Path(p).name for p in written}
+    assert {"heatmap.html", "heatmap.csv", "rollout.csv", "model_view.html", "statistics.html", "capture.npz"} <= names
+    html = (out / "heatmap.html").read_text()
+    # plotly.js is inlined (about 4.8 MB) and no script is fetched from the network: the file opens offline
+    assert "<script src=\"http" not in html and "<script src='http" not in html
+    assert len(html) > 3_000_000 and "Plotly.newPlot" in html
+    rows = (out / "heatmap.csv").read_text().splitlines()
+    assert rows[0].startswith("query \\ key,0:[CLS]") and len(rows) == 6
+    from attnviz import capture, load_model
+    cap = capture(load_model("minilm", device="cpu"), "The cat sat.")
+    first = [float(v) for v in rows[1].split(",")[1:]]
+    assert np.allclose(first, cap.head("self", 1, 3)[0], atol=1e-5)
+
+
+def test_export_png_and_svg_with_chromium(tmp_path, capsys):
+    if not Path("/usr/bin/chromium").exists():
+        pytest.skip("needs Debian's chromium for kaleido")
+    out = tmp_path / "img"
+    assert main(["export", "scratch-encoder", "abc", "--out", str(out), "--views", "heatmap",
+                 "--formats", "png", "svg"]) == 0
+    assert (out / "heatmap.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (out / "heatmap.svg").read_text()[:4] == "<svg"
+
+
+def test_export_bad_layer_is_a_message(capsys):
+    assert main(["export", "scratch-encoder", "abc", "--out", "/tmp/x-attnviz", "--layer", "9"]) == 2
+    assert "layer must be 0–1" in capsys.readouterr().err
