@@ -82,7 +82,7 @@ def test_export_writes_views_offline(tmp_path, capsys):
     assert "<script src=\"http" not in html and "<script src='http" not in html
     assert len(html) > 3_000_000 and "Plotly.newPlot" in html
     rows = (out / "heatmap.csv").read_text().splitlines()
-    assert rows[0].startswith("query \\ key,0:[CLS]") and len(rows) == 6
+    assert rows[0].startswith("query \\ key,0:[CLS]") and len(rows) == 7  # header + 6 tokens
     from attnviz import capture, load_model
     cap = capture(load_model("minilm", device="cpu"), "The cat sat.")
     first = [float(v) for v in rows[1].split(",")[1:]]
