@@ -99,11 +99,13 @@ def show(fig, key: str, matrix: np.ndarray | None = None, q_tok=None, k_tok=None
     config = {"displaylogo": False, "toImageButtonOptions": {"format": img_format, "filename": f"attnviz-{key}",
                                                             "scale": 2}}
     st.plotly_chart(fig, key=key, config=config, **kwargs)
+    # Files are built only when their button is clicked (callables): a 512-token capture's NPZ takes
+    # seconds to compress and a standalone HTML carries 4.8 MB of plotly.js; no rerun should pay for that.
     d1, d2, _ = st.columns([1, 1, 3])
     if matrix is not None:
-        d1.download_button("Matrix as CSV", plots.to_csv(matrix, q_tok, k_tok), file_name=f"attnviz-{key}.csv",
+        d1.download_button("Matrix as CSV", lambda: plots.to_csv(matrix, q_tok, k_tok), file_name=f"attnviz-{key}.csv",
                            mime="text/csv", key=f"{key}_csv")
-    d2.download_button("Figure as HTML", fig.to_html(include_plotlyjs=True, full_html=True),
+    d2.download_button("Figure as HTML", lambda: fig.to_html(include_plotlyjs=True, full_html=True),
                        file_name=f"attnviz-{key}.html", mime="text/html", key=f"{key}_html")
 
 
@@ -188,7 +190,7 @@ elif view == "Statistics":
                           **{name: values.reshape(-1) for name, values in stats.items()}, "cluster": labels})
     st.markdown("**Every head** (click a column to sort)")
     st.dataframe(table.round(4), hide_index=True, width="stretch", key="ex_stat_table")
-    st.download_button("Statistics as CSV", table.to_csv(index=False), file_name="attnviz-head-statistics.csv",
+    st.download_button("Statistics as CSV", lambda: table.to_csv(index=False), file_name="attnviz-head-statistics.csv",
                        mime="text/csv", key="ex_stat_csv")
     st.markdown(f"**Heads clustered by the similarity of their patterns** ({labels.max()} clusters at a 0.5 cut)")
     names_ordered = [f"L{i // heads_n}h{i % heads_n}" for i in order]
@@ -250,7 +252,7 @@ elif view == "Generate":
 # ---- the whole capture, and the link ---------------------------------------------------------------------
 st.divider()
 e1, e2 = st.columns(2)
-e1.download_button("Whole capture as NPZ", npz_bytes(cap, model.info), file_name="attnviz-capture.npz",
+e1.download_button("Whole capture as NPZ", lambda: npz_bytes(cap, model.info), file_name="attnviz-capture.npz",
                    mime="application/octet-stream", key="ex_npz",
                    help="Every stack [layer, head, query_pos, key_pos], tokens, positions and metadata.")
 link = urlstate.publish({"view": view, "kind": kind, "layer": layer, "head": head, "focus": focus if focus >= 0 else None,
