@@ -133,16 +133,40 @@ def cluster_order(similarity: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return leaves_list(link), fcluster(link, t=0.5, criterion="distance")
 
 
-def qk_projection(cap: AttentionCapture, kind: str, layer: int, head: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The head's query and key vectors projected together on their first two principal axes.
+def projection_methods() -> list[str]:
+    """PCA always; t-SNE where scikit-learn is installed, UMAP where umap-learn is."""
+    import importlib.util
 
-    Returns (queries [query_pos, 2], keys [key_pos, 2], explained variance ratio [2]).
+    methods = ["PCA"]
+    if importlib.util.find_spec("sklearn") is not None:
+        methods.append("t-SNE")
+    if importlib.util.find_spec("umap") is not None:
+        methods.append("UMAP")
+    return methods
+
+
+def qk_projection(cap: AttentionCapture, kind: str, layer: int, head: int,
+                  method: str = "PCA") -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """The head's query and key vectors projected together to 2-D (PCA, or t-SNE / UMAP where installed).
+
+    Returns (queries [query_pos, 2], keys [key_pos, 2], explained variance ratio [2] for PCA, else None).
     """
     stack = cap.qk[kind]
     kv = head // (stack.q.shape[1] // stack.k.shape[1])
     q = stack.q[layer, head].double().cpu().numpy()
     k = stack.k[layer, kv].double().cpu().numpy()
     both = np.vstack([q, k])
+    if method != "PCA":
+        if method not in projection_methods():
+            raise ValueError(f"{method} is not installed here; available: {', '.join(projection_methods())}")
+        if method == "t-SNE":
+            from sklearn.manifold import TSNE
+            xy = TSNE(n_components=2, perplexity=min(30.0, max(2.0, (len(both) - 1) / 3)), init="pca",
+                      random_state=0).fit_transform(both)
+        else:
+            import umap
+            xy = umap.UMAP(n_components=2, n_neighbors=min(15, len(both) - 1), random_state=0).fit_transform(both)
+        return xy[: len(q)], xy[len(q):], None
     centred = both - both.mean(axis=0)
     _, sv, vt = np.linalg.svd(centred, full_matrices=False)
     xy = centred @ vt[:2].T

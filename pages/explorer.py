@@ -205,10 +205,15 @@ elif view == "Query–key":
     if kind not in cap.qk:
         st.info("This capture kept no query and key vectors.")
         st.stop()
-    qxy, kxy, ratio = reduce.qk_projection(cap, kind, layer, head)
-    st.caption(f"The head's queries (circles) and keys (diamonds) on their first two principal axes "
-               f"({ratio[0]:.0%} + {ratio[1]:.0%} of the variance), coloured by position. Queries near a key "
-               "have a large dot product with it.")
+    methods = reduce.projection_methods()
+    method = st.radio("Projection", methods, horizontal=True, key="ex_proj")
+    if len(methods) == 1:
+        st.caption("t-SNE and UMAP appear here when scikit-learn or umap-learn is installed.")
+    qxy, kxy, ratio = reduce.qk_projection(cap, kind, layer, head, method)
+    where = (f"on their first two principal axes ({ratio[0]:.0%} + {ratio[1]:.0%} of the variance)"
+             if ratio is not None else f"by {method}")
+    st.caption(f"The head's queries (circles) and keys (diamonds) projected together {where}, coloured by position. "
+               "Queries near a key have a large dot product with it.")
     show(plots.qk_scatter(qxy, kxy, query_tokens, key_tokens, title=title), "ex_qk")
 
 elif view == "Generate":

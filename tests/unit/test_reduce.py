@@ -92,3 +92,21 @@ def test_aggregate_and_clustering():
     order, labels = cluster_order(sim)
     assert labels[0] == labels[1] and labels[2] == labels[3] and labels[0] != labels[2]
     assert sorted(order) == [0, 1, 2, 3]
+
+
+def test_qk_projection_pca_and_unavailable_methods():
+    from attnviz.qk import QKStack
+    from attnviz.reduce import projection_methods, qk_projection
+
+    q = torch.zeros(1, 2, 3, 4)
+    q[0, 1, :, 0] = torch.tensor([1.0, 2.0, 3.0])  # head 1 queries along one axis
+    k = torch.zeros(1, 1, 3, 4)  # one shared key head (grouped-query)
+    k[0, 0, :, 1] = torch.tensor([1.0, -1.0, 0.5])
+    cap = cap_of(torch.full((1, 2, 3, 3), 1 / 3))
+    cap.qk = {"self": QKStack(q=q, k=k, scaling=0.5, bias=[None])}
+    qxy, kxy, ratio = qk_projection(cap, "self", 0, 1)
+    assert qxy.shape == (3, 2) and kxy.shape == (3, 2) and ratio.sum() == pytest.approx(1.0)
+    assert "PCA" in projection_methods()
+    if "UMAP" not in projection_methods():
+        with pytest.raises(ValueError, match="not installed"):
+            qk_projection(cap, "self", 0, 1, method="UMAP")
