@@ -1,6 +1,7 @@
 """capture(model, text): every attention pattern of one forward pass, for any loaded model."""
 from __future__ import annotations
 
+import numpy as np
 import torch
 
 from .errors import BadText, UnsupportedModel
@@ -151,7 +152,6 @@ def _capture_scratch(model: LoadedModel, ids: list[int], target: str | None, pos
     if pos_name in store:
         values = store[pos_name].float().cpu().numpy()
         if cfg.positional == "rotary":
-            import numpy as np
             positional = PositionalCapture("rotary", pos_name, {"cos": np.cos(values), "sin": np.sin(values)})
         else:
             positional = PositionalCapture(cfg.positional, pos_name, {"encoding": values})

@@ -124,9 +124,8 @@ def load_model(spec: str = DEFAULT_MODEL, device: str = "auto", trust_remote_cod
         from .qk import install
 
         if not install(module):
-            loaded_note = ("This model does not take attnviz's recording attention function; its weights come "
-                           "from plain eager attention and \"explain this cell\" is not available.")
-            loaded.notes.append(loaded_note)
+            loaded.notes.append("This model does not take attnviz's recording attention function; its weights "
+                                "come from plain eager attention and \"explain this cell\" is not available.")
     want = dtype or default_dtype(target)
     try:
         loaded.move(target, want)

@@ -12,13 +12,17 @@ APP = str(Path(__file__).resolve().parents[2] / "app.py")
 TIMEOUT = 120
 
 
-def open_page(page: str, **state) -> AppTest:
-    """Open app.py, set session keys (sidebar `sb_*`, page widgets, matrices), then switch to a page."""
+def _first_run(state: dict) -> AppTest:
+    """app.py run once with these session keys set before it starts."""
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     for key, value in state.items():
         at.session_state[key] = value
-    at.run()
-    return at.switch_page(page).run()
+    return at.run()
+
+
+def open_page(page: str, **state) -> AppTest:
+    """Open app.py, set session keys (sidebar `sb_*`, page widgets, matrices), then switch to a page."""
+    return _first_run(state).switch_page(page).run()
 
 
 def decode(value):
@@ -56,60 +60,5 @@ def open_app(**sidebar) -> AppTest:
     the first run stick. So each sidebar scenario opens a fresh app (models are cached per
     process, so this is cheap); the browser tests type into the real sidebar.
     """
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for name, value in sidebar.items():
-        at.session_state[f"sb_{name}"] = value
-    return at.run()
+    return _first_run({f"sb_{name}": value for name, value in sidebar.items()})
 
-
-def open_page(page: str, **state) -> AppTest:
-    """Open app.py, set session keys (sidebar `sb_*`, page widgets, matrices), then switch to a page."""
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for key, value in state.items():
-        at.session_state[key] = value
-    at.run()
-    return at.switch_page(page).run()
-
-
-def decode(value):
-    """Plotly JSON may carry arrays as {dtype, bdata, shape}; turn those (and lists) into numpy."""
-    if isinstance(value, dict) and "bdata" in value:
-        arr = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
-        shape = value.get("shape")
-        if shape:
-            arr = arr.reshape([int(s) for s in str(shape).split(",")] if isinstance(shape, str) else shape)
-        return arr
-    return np.asarray(value)
-
-
-def figures(at: AppTest) -> list[dict]:
-    return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
-
-
-def heatmap_z(at: AppTest, index: int = 0) -> np.ndarray:
-    return decode(figures(at)[index]["data"][0]["z"]).astype(np.float64)
-
-
-def messages(at: AppTest, kind: str) -> list[str]:
-    return [el.value for el in getattr(at, kind)]
-
-
-def assert_clean(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-
-
-def new_app() -> AppTest:
-    return AppTest.from_file(APP, default_timeout=TIMEOUT).run()
-
-
-def rerun(at: AppTest, **sidebar) -> AppTest:
-    """Rerun with sidebar values changed, as if a person had typed or picked them.
-
-    The sidebar keeps its values in plain session keys (`attnviz_<name>`: model, path, text,
-    target, device, trust) and its widgets start from them. Under st.navigation AppTest drops
-    entrypoint widgets from its element tree after the first run, so tests set those keys;
-    the browser tests type into the real sidebar.
-    """
-    for name, value in sidebar.items():
-        at.session_state[f"attnviz_{name}"] = value
-    return at.run()
