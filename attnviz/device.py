@@ -3,9 +3,6 @@ from __future__ import annotations
 
 import torch
 
-DEVICE_CHOICES = ("auto", "cpu", "cuda", "mps")
-
-
 def available_devices() -> list[str]:
     """Devices this machine can run on, best first, with "auto" leading."""
     found = ["cuda"] if torch.cuda.is_available() else []
@@ -26,9 +23,3 @@ def resolve_device(choice: str = "auto") -> torch.device:
 def default_dtype(device: torch.device) -> torch.dtype:
     """float16 on accelerators (half the memory, what their kernels are fast at), float32 on the CPU."""
     return torch.float16 if device.type in ("cuda", "mps") else torch.float32
-
-
-def describe(device: torch.device) -> str:
-    if device.type == "cuda":
-        return f"cuda ({torch.cuda.get_device_name(device)})"
-    return device.type

@@ -23,9 +23,10 @@ def pooled(stack: torch.Tensor, size: int = 32) -> np.ndarray:
     return out.reshape(*stack.shape[:2], *out.shape[-2:]).cpu().numpy()
 
 
-def restrict(pattern: np.ndarray, keep: list[int], renormalise: bool) -> np.ndarray:
-    """Rows and columns `keep` of a [..., query_pos, key_pos] pattern; rows rescaled to sum to 1 if asked."""
-    out = pattern[..., keep, :][..., :, keep]
+def restrict(pattern: np.ndarray, rows: list[int], cols: list[int], renormalise: bool) -> np.ndarray:
+    """Query rows `rows` and key columns `cols` of a [..., query_pos, key_pos] pattern; each row rescaled
+    to sum to 1 over the kept keys if asked (a row that kept no weight stays zero)."""
+    out = pattern[..., rows, :][..., :, cols]
     if renormalise:
         total = out.sum(axis=-1, keepdims=True)
         out = np.divide(out, total, out=np.zeros_like(out), where=total > 0)

@@ -6,7 +6,7 @@ Q = (X + PE)·W_Q, weights = softmax(Q·Kᵀ/√d_k + mask) by rows, output = we
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -333,7 +333,3 @@ def to_json(result: ToyResult) -> dict:
         data["heads"] = [{name: plain(getattr(hs, name)) for name in
                           ("Q", "K", "V", "scores", "scaled", "masked", "weights", "output")} for hs in result.heads]
     return data
-
-
-def with_edit(spec: ToySpec, name: str, value: np.ndarray) -> ToySpec:
-    return replace(spec, **{name: value})

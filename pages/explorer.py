@@ -78,10 +78,7 @@ if hide:
 def shown(matrix: np.ndarray) -> tuple[np.ndarray, list[str], list[str]]:
     """A [query_pos, key_pos] matrix after the window, the special-token filter and the focus."""
     rows = keep if square else list(range(n_q))
-    m = matrix[np.ix_(rows, keep)] if square else matrix[:, keep]
-    if hide and renorm:
-        total = m.sum(-1, keepdims=True)
-        m = np.divide(m, total, out=np.zeros_like(m), where=total > 0)
+    m = reduce.restrict(matrix, rows, keep, renormalise=hide and renorm)
     q_tok, k_tok = [query_tokens[i] for i in rows], [key_tokens[i] for i in keep]
     if focus >= 0 and focus in rows:
         r = rows.index(focus)

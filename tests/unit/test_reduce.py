@@ -76,10 +76,12 @@ def test_pooling_keeps_rows_summing_to_one_and_small_inputs_whole():
 
 def test_restrict_and_renormalise():
     p = np.array([[0.5, 0.25, 0.25], [0.2, 0.6, 0.2], [0.1, 0.1, 0.8]])
-    r = restrict(p, [1, 2], renormalise=False)
+    r = restrict(p, [1, 2], [1, 2], renormalise=False)
     assert np.allclose(r, [[0.6, 0.2], [0.1, 0.8]])
-    rn = restrict(p, [1, 2], renormalise=True)
+    rn = restrict(p, [1, 2], [1, 2], renormalise=True)
     assert np.allclose(rn.sum(-1), 1) and np.allclose(rn[0], [0.75, 0.25])
+    cross = restrict(p, [0, 1, 2], [0], renormalise=True)  # cross-attention: every query, some keys
+    assert cross.shape == (3, 1) and np.allclose(cross, 1)
 
 
 def test_aggregate_and_clustering():
