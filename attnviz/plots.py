@@ -143,14 +143,20 @@ def layer_head_chart(values: np.ndarray, title: str, colorscale: str = "Viridis"
 
 
 def qk_scatter(queries: np.ndarray, keys: np.ndarray, query_tokens: list[str], key_tokens: list[str],
-               title: str = "") -> go.Figure:
-    """Queries (circles) and keys (diamonds) of one head in one 2-D projection, coloured by position."""
+               title: str = "", focus: int | None = None) -> go.Figure:
+    """Queries (circles) and keys (diamonds) of one head in one 2-D projection, coloured by position.
+
+    focus: a query drawn larger, with a red outline, so its neighbours among the keys stand out.
+    """
     fig = go.Figure()
     for xy, tokens, symbol, name in ((queries, query_tokens, "circle", "query"), (keys, key_tokens, "diamond", "key")):
+        is_focus = [name == "query" and i == focus for i in range(len(tokens))]
         fig.add_scatter(x=xy[:, 0], y=xy[:, 1], mode="markers+text", name=name,
                         text=[safe_label(t) for t in tokens], textposition="top center",
-                        marker={"symbol": symbol, "size": 11, "color": list(range(len(tokens))), "colorscale": "Viridis",
-                                "line": {"width": 1, "color": "#333"}},
+                        marker={"symbol": symbol, "size": [22 if f else 11 for f in is_focus],
+                                "color": list(range(len(tokens))), "colorscale": "Viridis",
+                                "line": {"width": [3 if f else 1 for f in is_focus],
+                                         "color": ["crimson" if f else "#333" for f in is_focus]}},
                         customdata=list(range(len(tokens))),
                         hovertemplate=f"{name} %{{customdata}}: %{{text}}<extra></extra>")
     fig.update_layout(title={"text": safe_label(title)}, height=480, margin={"l": 10, "r": 10, "t": 50, "b": 10},

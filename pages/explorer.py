@@ -211,7 +211,7 @@ elif view == "Query–key":
              if ratio is not None else f"by {method}")
     st.caption(f"The head's queries (circles) and keys (diamonds) projected together {where}, coloured by position. "
                "Queries near a key have a large dot product with it.")
-    show(plots.qk_scatter(qxy, kxy, query_tokens, key_tokens, title=title), "ex_qk")
+    show(plots.qk_scatter(qxy, kxy, query_tokens, key_tokens, title=title, focus=focus if focus >= 0 else None), "ex_qk")
 
 elif view == "Generate":
     from attnviz.generate import generate_ids

@@ -83,3 +83,26 @@ def test_camera_button_downloads_svg_when_chosen(server, page):
     path = ARTIFACTS / "explorer-download.svg"
     info.value.save_as(str(path))
     assert path.read_text()[:4] == "<svg"
+
+
+def test_clicking_a_query_token_in_the_head_view_focuses_it(server, page):
+    page.set_viewport_size({"width": 1400, "height": 1400})
+    page.goto(server + "/explorer?view=Head+view")
+    page.wait_for_selector(".js-plotly-plot .scatterlayer", timeout=120000)
+    page.wait_for_timeout(1500)
+    spot = page.evaluate("""() => { const gd = document.querySelector('.js-plotly-plot');
+        const t = gd._fullData.find(d => d.name === 'queries'); const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
+        const r = gd.getBoundingClientRect();
+        return {x: r.left + xa._offset + xa.l2p(t.x[2]), y: r.top + ya._offset + ya.l2p(t.y[2])}; }""")
+    page.mouse.click(spot["x"], spot["y"])
+    for _ in range(60):
+        starts = page.evaluate("""() => { const gd = document.querySelector('.js-plotly-plot');
+            const ys = new Set(); gd.data.filter(d => d.mode === 'lines' && d.x.length > 1)
+                .forEach(d => d.y.forEach((y, i) => { if (i % 3 === 0) ys.add(y); })); return [...ys]; }""")
+        if starts == [-2]:
+            break
+        page.wait_for_timeout(500)
+    assert starts == [-2]  # only the lines of query 2 ("cat") are left
+    link = page.locator('[data-testid="stCode"]').last.inner_text().strip()
+    assert parse_qs(urlparse(link).query).get("focus") == ["2"]  # the link to the view keeps the focus
+    page.screenshot(path=str(ARTIFACTS / "explorer-head-view-focus.png"))
