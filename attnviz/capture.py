@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from .attention import causal_mask
 from .errors import BadText, UnsupportedModel
 from .hooks import hook_names, hooks, record_into
 from .loading import LoadedModel
@@ -142,7 +143,6 @@ def _capture_scratch(model: LoadedModel, ids: list[int], target: str | None, pos
         k = torch.stack([store[f"{p}.hook_k"][0] for p in paths])  # [layer, head, key_pos, d_head]
         bias = None
         if leaf == "self_attn" and prefix == "decoder":
-            from .attention import causal_mask
             bias = torch.zeros(q.shape[2], k.shape[2], device=q.device).masked_fill(
                 ~causal_mask(q.shape[2], k.shape[2], device=q.device), float("-inf"))[None]  # [1, query_pos, key_pos]
         rotary = "interleaved" if cfg.positional == "rotary" and leaf == "self_attn" else None

@@ -214,8 +214,7 @@ elif view == "Query–key":
     show(plots.qk_scatter(qxy, kxy, query_tokens, key_tokens, title=title, focus=focus if focus >= 0 else None), "ex_qk")
 
 elif view == "Generate":
-    from attnviz.generate import generate_ids
-    from attnviz.ui.cache import cached_model
+    from attnviz.ui.cache import cached_generation
 
     if model.info.architecture != "decoder":
         st.info(f"Generation is for causal models; `{model.info.name}` is an {model.info.architecture}. "
@@ -230,17 +229,17 @@ elif view == "Generate":
     gen_seed = g5.number_input("Seed", 0, 99_999, 0, key="ex_gen_seed", disabled=greedy)
     sel = state.selection()
     try:
-        ids, n_prompt = generate_ids(model, sel.text, int(n_new), greedy=greedy, temperature=float(temperature),
-                                     top_k=int(top_k), seed=int(gen_seed))
-        from attnviz import capture as run_capture
-        gen = run_capture(cached_model(sel.spec, sel.device, sel.trust_remote_code), None, ids=ids)
+        ids, n_prompt, gen = cached_generation(sel.spec, sel.device, sel.trust_remote_code, sel.text, int(n_new), greedy,
+                                               float(temperature), int(top_k), int(gen_seed))
     except AttnvizError as exc:
         st.warning(str(exc))
         st.stop()
     if len(ids) == n_prompt:
         st.warning("The prompt already fills the model's positions: nothing was generated.")
         st.stop()
-    st.markdown("**The model wrote:** " + model.codec.decode(ids[:n_prompt]) + " **" + model.codec.decode(ids[n_prompt:]) + "**")
+    # Shown as literal text: what a model writes is data (newlines, markdown, markup) and must not be rendered.
+    st.markdown("**The model wrote** (▶ marks where the prompt ends):")
+    st.code(model.codec.decode(ids[:n_prompt]) + " ▶ " + model.codec.decode(ids[n_prompt:]), language=None)
     step = st.slider("Generated token", 1, len(ids) - n_prompt, 1, key="ex_gen_step")
     pos = n_prompt + step - 1
     st.caption(f"Token {pos} `{gen.tokens[pos]}` was written after reading tokens 0–{pos - 1}; below, where each "

@@ -102,6 +102,8 @@ def test_query_key_view_and_generation():
                    ex_gen_step=3)
     assert_clean(at)
     assert any("The model wrote" in m.value for m in at.markdown)
+    written = at.code[0].value
+    assert written.startswith("Once upon a time ▶ ")
     z = heatmap_z(at)
     assert z.shape[0] == 4 and np.allclose(z.sum(1), 1, atol=1e-4)  # 4 heads, each row a distribution
 
