@@ -1,8 +1,8 @@
 """attnviz: see what attention does inside a Transformer."""
-from . import views
-from .capture import capture
-from .loading import DEFAULT_MODEL, OFFLINE_MODELS, LoadedModel, load_model
-from .types import AttentionCapture, ModelInfo, PositionalCapture
+from attnviz.figures import views
+from attnviz.capture.api import capture
+from attnviz.models.loading import DEFAULT_MODEL, OFFLINE_MODELS, LoadedModel, load_model
+from attnviz.core.types import AttentionCapture, ModelInfo, PositionalCapture
 
 __all__ = ["AttentionCapture", "DEFAULT_MODEL", "LoadedModel", "ModelInfo", "OFFLINE_MODELS",
            "PositionalCapture", "capture", "load_model", "views"]

@@ -1,6 +1,6 @@
 """python -m attnviz: the command line."""
 import sys
 
-from .cli import main
+from attnviz.cli import main
 
 sys.exit(main())

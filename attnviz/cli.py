@@ -5,7 +5,7 @@ import argparse
 import json
 import sys
 
-from .loading import DEFAULT_MODEL, OFFLINE_MODELS
+from attnviz.models.loading import DEFAULT_MODEL, OFFLINE_MODELS
 
 MODEL_HELP = ("an offline model (" + ", ".join(OFFLINE_MODELS) + "), a model folder "
               "(Hugging Face or an attnviz checkpoint) or a hub id (needs a network)")
@@ -46,7 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     toy.add_argument("--d-model", type=int, default=4, help="custom: dimensions (1-16)")
     toy.add_argument("--json", action="store_true", help="print JSON instead of tables")
 
-    from .tasks import TASKS
+    from attnviz.training.tasks import TASKS
 
     tr = sub.add_parser("train", help="train a small Transformer on a toy task and save the checkpoint",
                         description="Train a from-scratch Transformer on a toy task with the training lab's "
@@ -92,9 +92,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_capture(args: argparse.Namespace) -> int:
-    from .capture import capture
-    from .export import write_npz
-    from .loading import load_model
+    from attnviz.capture.api import capture
+    from attnviz.figures.export import write_npz
+    from attnviz.models.loading import load_model
 
     model = load_model(args.model, device=args.device, trust_remote_code=args.trust_remote_code)
     cap = capture(model, args.text, target=args.target)
@@ -111,8 +111,8 @@ def cmd_capture(args: argparse.Namespace) -> int:
 def cmd_toy(args: argparse.Namespace) -> int:
     import numpy as np
 
-    from . import toy
-    from .errors import AttnvizError
+    from attnviz.lessons import worked_example as toy
+    from attnviz.core.errors import AttnvizError
 
     try:
         spec = toy.preset(args.preset, weights=args.weights, seed=args.seed, n_heads=args.heads,
@@ -135,8 +135,8 @@ def cmd_toy(args: argparse.Namespace) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from .errors import AttnvizError
-    from .train import TrainConfig, Trainer
+    from attnviz.core.errors import AttnvizError
+    from attnviz.training.trainer import TrainConfig, Trainer
 
     config = TrainConfig(task=args.task, architecture=args.architecture, positional=args.positional,
                          n_layers=args.layers, n_heads=args.heads, d_model=args.d_model, length=args.length,
@@ -166,12 +166,12 @@ def cmd_train(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from . import views
-    from .capture import capture
-    from .errors import AttnvizError
-    from .export import write_npz
-    from .loading import load_model
-    from .plots import to_csv
+    from attnviz.figures import views
+    from attnviz.capture.api import capture
+    from attnviz.core.errors import AttnvizError
+    from attnviz.figures.export import write_npz
+    from attnviz.models.loading import load_model
+    from attnviz.figures.plots import to_csv
 
     model = load_model(args.model, device=args.device)
     cap = capture(model, args.text, target=args.target)
@@ -228,7 +228,7 @@ COMMANDS = {"capture": cmd_capture, "toy": cmd_toy, "train": cmd_train, "export"
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .errors import AttnvizError
+    from attnviz.core.errors import AttnvizError
 
     args = build_parser().parse_args(argv)
     try:

@@ -17,8 +17,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
-from attnviz.tasks import TASKS  # noqa: E402
-from attnviz.train import TrainConfig, Trainer, induction_scores  # noqa: E402
+from attnviz.training.tasks import TASKS  # noqa: E402
+from attnviz.training.trainer import TrainConfig, Trainer, induction_scores  # noqa: E402
 
 
 def main() -> None:

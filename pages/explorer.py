@@ -3,10 +3,12 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from attnviz import plots, reduce
-from attnviz.errors import AttnvizError
-from attnviz.export import npz_bytes
-from attnviz.types import KIND_LABELS
+from attnviz.figures import plots
+
+from attnviz.analysis import reduce
+from attnviz.core.errors import AttnvizError
+from attnviz.figures.export import npz_bytes
+from attnviz.core.types import KIND_LABELS
 from attnviz.ui import state, urlstate, widgets
 
 VIEWS = ["Heatmap", "Head view", "Model view", "Aggregates", "Statistics", "Query–key", "Generate"]

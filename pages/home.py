@@ -1,8 +1,8 @@
 """Home: the model's facts and one head's attention as an interactive heatmap."""
 import streamlit as st
 
-from attnviz.plots import head_heatmap
-from attnviz.types import KIND_LABELS
+from attnviz.figures.plots import head_heatmap
+from attnviz.core.types import KIND_LABELS
 from attnviz.ui import state, widgets
 
 st.title("attnviz")

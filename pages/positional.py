@@ -6,10 +6,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from attnviz import positional as P
-from attnviz import toy
-from attnviz.errors import AttnvizError
-from attnviz.plots import head_heatmap
+from attnviz.core import positional as P
+from attnviz.lessons import worked_example as toy
+from attnviz.core.errors import AttnvizError
+from attnviz.figures.plots import head_heatmap
 from attnviz.ui import state, widgets
 from attnviz.ui.cache import cached_capture
 
@@ -188,7 +188,7 @@ with tabs[2]:
             tokens = cap.tokens
             qi = st.selectbox("Query token", range(len(tokens)), index=len(tokens) - 1,
                               format_func=lambda i: f"{i} · {tokens[i]}", key="rope_q")
-            from attnviz.explain import explain_cell
+            from attnviz.analysis.explain import explain_cell
             ex = explain_cell(cap, cap_model.info, "self", layer, head, qi, 0)
             q, kvec = ex.rotary.q_before, ex.rotary.k_before
             if stack.rotary == "half":  # Llama pairs (i, i + d/2): reorder to (2i, 2i+1) for the formula

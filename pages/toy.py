@@ -4,9 +4,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from attnviz import toy
-from attnviz.cells import format_number
-from attnviz.positional import sinusoidal
+from attnviz.lessons import worked_example as toy
+from attnviz.lessons.cells import format_number
+from attnviz.core.positional import sinusoidal
 from attnviz.ui import widgets
 from attnviz.ui.matrix_editor import matrix_editor
 
@@ -275,8 +275,8 @@ st.header("Explain a cell of a real model")
 st.caption("The same arithmetic on the model and text in the sidebar: the page recomputes q·k/√d, the mask and the "
            "softmax row from the query and key vectors captured in the forward pass.")
 if st.toggle("Explain a cell of the sidebar's model", key="toy_real"):
-    from attnviz.explain import explain_cell
-    from attnviz.types import KIND_LABELS
+    from attnviz.analysis.explain import explain_cell
+    from attnviz.core.types import KIND_LABELS
     from attnviz.ui import state
 
     model, cap = state.require_capture()

@@ -6,11 +6,11 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from attnviz.device import available_devices
-from attnviz.plots import head_heatmap
-from attnviz.tasks import TASKS
-from attnviz.train import TrainConfig, induction_scores
-from attnviz.types import KIND_LABELS
+from attnviz.core.device import available_devices
+from attnviz.figures.plots import head_heatmap
+from attnviz.training.tasks import TASKS
+from attnviz.training.trainer import TrainConfig, induction_scores
+from attnviz.core.types import KIND_LABELS
 from attnviz.ui.training import current_job, open_checkpoint_in_explorer, start_job
 
 st.title("Training lab")

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..capture import capture
-from ..generate import generate_ids
-from ..loading import LoadedModel, load_model
-from ..types import AttentionCapture
+from attnviz.capture.api import capture
+from attnviz.models.generate import generate_ids
+from attnviz.models.loading import LoadedModel, load_model
+from attnviz.core.types import AttentionCapture
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)

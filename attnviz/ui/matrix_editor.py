@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from ..cells import format_number, parse_grid
+from attnviz.lessons.cells import format_number, parse_grid
 
 
 def value_key(key: str) -> str:

@@ -5,8 +5,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from ..device import available_devices
-from ..loading import DEFAULT_MODEL, OFFLINE_MODELS
+from attnviz.core.device import available_devices
+from attnviz.models.loading import DEFAULT_MODEL, OFFLINE_MODELS
 
 CUSTOM = "custom"
 DEFAULT_TEXT = "The cat sat on the mat because it was tired."

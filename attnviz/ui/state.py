@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..errors import AttnvizError
-from ..loading import LoadedModel
-from ..types import AttentionCapture
-from .cache import cached_capture, cached_model
-from .sidebar import Selection, learn_architecture
+from attnviz.core.errors import AttnvizError
+from attnviz.models.loading import LoadedModel
+from attnviz.core.types import AttentionCapture
+from attnviz.ui.cache import cached_capture, cached_model
+from attnviz.ui.sidebar import Selection, learn_architecture
 
 KEY = "attnviz_selection"
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..train import TrainConfig, Trainer, TrainingJob
+from attnviz.training.trainer import TrainConfig, Trainer, TrainingJob
 
 KEY = "train_job"
 

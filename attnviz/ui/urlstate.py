@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from .sidebar import CUSTOM, MODEL_LABELS
+from attnviz.ui.sidebar import CUSTOM, MODEL_LABELS
 
 FLAG = "attnviz_url_restored"
 # query parameter -> (session key, type)

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..loading import LoadedModel
-from ..types import KIND_LABELS, AttentionCapture, ModelInfo
+from attnviz.models.loading import LoadedModel
+from attnviz.core.types import KIND_LABELS, AttentionCapture, ModelInfo
 
 
 def human_count(n: int) -> str:

@@ -5,7 +5,7 @@ import pytest
 from apphelpers import assert_clean, figures, heatmap_z, open_page
 
 from attnviz import capture
-from attnviz.reduce import rollout
+from attnviz.analysis.reduce import rollout
 from attnviz.ui.sidebar import DEFAULT_TEXT
 
 PAGE = "pages/explorer.py"

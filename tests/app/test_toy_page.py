@@ -7,7 +7,7 @@ import pytest
 
 from apphelpers import assert_clean, messages, open_page
 
-from attnviz.toy import SEED_001_X
+from attnviz.lessons.worked_example import SEED_001_X
 
 PAGE = "pages/toy.py"
 SIG = "seed-001_identity_0_1_3_3"  # preset, weights, seed, heads, tokens, d_model

@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from attnviz import capture, load_model
-from attnviz.errors import BadText, ModelNotFound, NotAModel, RemoteCodeRefused, UnsupportedModel
+from attnviz.core.errors import BadText, ModelNotFound, NotAModel, RemoteCodeRefused, UnsupportedModel
 
 
 def test_empty_text(minilm):
@@ -62,7 +62,7 @@ def test_out_of_memory_falls_back_to_cpu(monkeypatch):
     model.device = torch.device("meta")  # pretend it sat on an accelerator
     calls = {"n": 0}
     import importlib
-    cap_mod = importlib.import_module("attnviz.capture")  # the module, not the function of that name
+    cap_mod = importlib.import_module("attnviz.capture.api")
     real = cap_mod._run
 
     def flaky(m, ids, target, *rest):

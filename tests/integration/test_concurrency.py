@@ -4,8 +4,6 @@ import threading
 import torch
 
 from attnviz import capture, load_model
-
-
 def _race(model, texts, rounds=3):
     results, errors = {}, []
     barrier = threading.Barrier(len(texts))

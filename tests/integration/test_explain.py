@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from attnviz import capture
-from attnviz.explain import explain_cell
+from attnviz.analysis.explain import explain_cell
 
 
 @pytest.mark.parametrize("fixture", ["minilm", "glass"])

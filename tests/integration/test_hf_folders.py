@@ -4,7 +4,6 @@ import pytest
 import torch
 
 from attnviz import capture, load_model
-
 TEXT = "the cat sat on the mat"
 
 

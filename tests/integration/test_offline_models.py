@@ -3,8 +3,6 @@ import numpy as np
 import torch
 
 from attnviz import capture
-
-
 def test_minilm_end_to_end(minilm):
     info = minilm.info
     assert (info.architecture, info.n_layers, info.n_heads, info.d_model, info.positional) == ("encoder", 6, 12, 384, "learned")

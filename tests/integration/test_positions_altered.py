@@ -4,8 +4,8 @@ import pytest
 import torch
 
 from attnviz import capture, load_model
-from attnviz.errors import UnsupportedModel
-from attnviz.positional import learned_positions
+from attnviz.core.errors import UnsupportedModel
+from attnviz.core.positional import learned_positions
 
 
 def test_minilm_removed_positions_are_zero_and_change_attention(minilm):

@@ -3,8 +3,8 @@ import pytest
 import torch
 
 from attnviz import capture, load_model
-from attnviz.hooks import hook_names, hooks, record_into
-from attnviz.model import MultiHeadAttention, ScratchConfig, ScratchTransformer
+from attnviz.core.hooks import hook_names, hooks, record_into
+from attnviz.models.scratch import MultiHeadAttention, ScratchConfig, ScratchTransformer
 
 ATTN = ["hook_q", "hook_k", "hook_v", "hook_scores", "hook_pattern", "hook_out"]
 
@@ -51,7 +51,7 @@ def test_attention_layer_equals_bert_eager_layer():
         out = bert(ids, attention_mask=mask, output_attentions=True, output_hidden_states=True)
         hidden = out.hidden_states[0]  # what layer 0's attention reads
         store = {}
-        from attnviz.hooks import name_hook_points
+        from attnviz.core.hooks import name_hook_points
         name_hook_points(ours)
         with hooks(ours, {"hook_pattern": record_into(store)}):
             ours(hidden, key_mask=mask)
@@ -74,7 +74,7 @@ def test_decoder_is_causal_and_encoder_is_not():
 
 def test_captured_positions_are_what_the_forward_used():
     cap = capture(load_model("scratch-encoder", device="cpu"), "abcd")
-    from attnviz.positional import sinusoidal
+    from attnviz.core.positional import sinusoidal
     assert cap.positional.kind == "sinusoidal"
     assert (cap.positional.values["encoding"] == sinusoidal(4, 64)).all()
     rot = capture(load_model("scratch-decoder", device="cpu"), "abcd")

@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from attnviz import capture, load_model
-from attnviz.train import TrainConfig, Trainer, TrainingJob, induction_scores
+from attnviz.training.trainer import TrainConfig, Trainer, TrainingJob, induction_scores
 
 
 def test_short_run_lowers_the_loss_and_snapshots_on_schedule():

@@ -3,7 +3,7 @@ import math
 import pytest
 import torch
 
-from attnviz.attention import (attention_scores, causal_mask, masked_softmax, padding_mask,
+from attnviz.core.attention import (attention_scores, causal_mask, masked_softmax, padding_mask,
                                scaled_dot_product_attention)
 
 

@@ -1,6 +1,6 @@
 import numpy as np
 
-from attnviz.cells import format_number, parse_cell, parse_grid
+from attnviz.lessons.cells import format_number, parse_cell, parse_grid
 
 
 def test_numbers_parse():

@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from attnviz.codec import CharCodec
-from attnviz.plots import head_heatmap, safe_label
+from attnviz.models.tokens import CharCodec
+from attnviz.figures.plots import head_heatmap, safe_label
 
 
 def test_char_codec_round_trip_and_display():

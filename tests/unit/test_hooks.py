@@ -2,7 +2,7 @@ import pytest
 import torch
 from torch import nn
 
-from attnviz.hooks import HookPoint, hook_names, hooks, name_hook_points, record_into
+from attnviz.core.hooks import HookPoint, hook_names, hooks, name_hook_points, record_into
 
 
 class Tiny(nn.Module):

@@ -3,7 +3,7 @@ import math
 import numpy as np
 import torch
 
-from attnviz.positional import apply_rotary, rotary_angles, sinusoidal
+from attnviz.core.positional import apply_rotary, rotary_angles, sinusoidal
 
 
 def test_sinusoidal_pinned_values():
@@ -55,7 +55,7 @@ def test_rotary_dot_product_depends_on_relative_distance():
 
 
 def test_shift_is_a_rotation_depending_on_k_only():
-    from attnviz.positional import frequencies, shift_as_rotation
+    from attnviz.core.positional import frequencies, shift_as_rotation
 
     pe = sinusoidal(80, 32)
     for k in (1, 7, 30):
@@ -66,7 +66,7 @@ def test_shift_is_a_rotation_depending_on_k_only():
 
 
 def test_similarity_and_pca():
-    from attnviz.positional import pca_2d, similarity
+    from attnviz.core.positional import pca_2d, similarity
 
     table = np.array([[1.0, 0.0], [0.0, 2.0], [1.0, 1.0]])
     assert np.allclose(similarity(table), table @ table.T)
@@ -78,7 +78,7 @@ def test_similarity_and_pca():
 
 
 def test_rotary_dot_by_distance_matches_explicit_rotation():
-    from attnviz.positional import rotary_dot_by_distance
+    from attnviz.core.positional import rotary_dot_by_distance
 
     rng = np.random.default_rng(1)
     q, k = rng.standard_normal(8), rng.standard_normal(8)

@@ -3,9 +3,9 @@ import numpy as np
 import pytest
 import torch
 
-from attnviz.reduce import (aggregate, cluster_order, flow, head_similarity, head_statistics, pooled, restrict,
+from attnviz.analysis.reduce import (aggregate, cluster_order, flow, head_similarity, head_statistics, pooled, restrict,
                             rollout)
-from attnviz.types import AttentionCapture
+from attnviz.core.types import AttentionCapture
 
 
 def cap_of(stack, special=None):
@@ -97,8 +97,8 @@ def test_aggregate_and_clustering():
 
 
 def test_qk_projection_pca_and_unavailable_methods():
-    from attnviz.qk import QKStack
-    from attnviz.reduce import projection_methods, qk_projection
+    from attnviz.models.recording import QKStack
+    from attnviz.analysis.reduce import projection_methods, qk_projection
 
     q = torch.zeros(1, 2, 3, 4)
     q[0, 1, :, 0] = torch.tensor([1.0, 2.0, 3.0])  # head 1 queries along one axis

@@ -4,7 +4,7 @@ import math
 import numpy as np
 import pytest
 
-from attnviz.toy import (ToySpec, explain_toy_cell, mask_matrix, mistake_effect, preset, random_weights,
+from attnviz.lessons.worked_example import (ToySpec, explain_toy_cell, mask_matrix, mistake_effect, preset, random_weights,
                          run_toy, seed_notes, softmax_peakedness, to_json)
 
 

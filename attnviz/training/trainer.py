@@ -10,11 +10,11 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .codec import CharCodec
-from .device import resolve_device
-from .hooks import hook_names, hooks, record_into
-from .model import ScratchConfig, ScratchTransformer
-from .tasks import IGNORE, TASKS, batch, check, layout
+from attnviz.models.tokens import CharCodec
+from attnviz.core.device import resolve_device
+from attnviz.core.hooks import hook_names, hooks, record_into
+from attnviz.models.scratch import ScratchConfig, ScratchTransformer
+from attnviz.training.tasks import IGNORE, TASKS, batch, check, layout
 
 
 @dataclass

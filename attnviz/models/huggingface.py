@@ -7,8 +7,8 @@ from pathlib import Path
 
 from torch import nn
 
-from .errors import ModelNotFound, NotAModel, RemoteCodeRefused, UnsupportedModel
-from .types import ModelInfo
+from attnviz.core.errors import ModelNotFound, NotAModel, RemoteCodeRefused, UnsupportedModel
+from attnviz.core.types import ModelInfo
 
 
 def is_local_spec(spec: str) -> bool:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .types import AttentionCapture, ModelInfo
+from attnviz.core.types import AttentionCapture, ModelInfo
 
 
 def capture_arrays(cap: AttentionCapture, info: ModelInfo | None = None) -> dict[str, np.ndarray]:

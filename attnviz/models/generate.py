@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import torch
 
-from .errors import BadText, UnsupportedModel
-from .loading import LoadedModel
+from attnviz.core.errors import BadText, UnsupportedModel
+from attnviz.models.loading import LoadedModel
 
 
 @torch.no_grad()

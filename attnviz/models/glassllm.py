@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from .codec import GlassCodec
+from attnviz.models.tokens import GlassCodec
 
 
 def interleaved_to_half(d_head: int) -> np.ndarray:

@@ -4,13 +4,13 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from .attention import causal_mask
-from .errors import BadText, UnsupportedModel
-from .hooks import hook_names, hooks, record_into
-from .loading import LoadedModel
-from .pretrained import positional_module
-from .qk import QKStack, recording, stack_records
-from .types import AttentionCapture, PositionalCapture
+from attnviz.core.attention import causal_mask
+from attnviz.core.errors import BadText, UnsupportedModel
+from attnviz.core.hooks import hook_names, hooks, record_into
+from attnviz.models.loading import LoadedModel
+from attnviz.models.huggingface import positional_module
+from attnviz.models.recording import QKStack, recording, stack_records
+from attnviz.core.types import AttentionCapture, PositionalCapture
 
 MAX_GENERATED = 24  # target tokens an encoder-decoder writes itself when no target is given
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .types import AttentionCapture, ModelInfo
+from attnviz.core.types import AttentionCapture, ModelInfo
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """Each explorer view as one function from a capture to a plotly figure, for notebooks and the CLI.
 
     import attnviz
-    from attnviz import views
+    from attnviz.figures import views
     cap = attnviz.capture(attnviz.load_model("minilm"), "The cat sat on the mat.")
     views.heatmap(cap, layer=2, head=5).show()
 """
@@ -10,8 +10,10 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from . import plots, reduce
-from .types import KIND_LABELS, AttentionCapture
+from attnviz.figures import plots
+
+from attnviz.analysis import reduce
+from attnviz.core.types import KIND_LABELS, AttentionCapture
 
 NAMES = ("heatmap", "head_view", "model_view", "rollout", "aggregate", "statistics", "qk")
 

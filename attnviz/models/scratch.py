@@ -10,9 +10,9 @@ from typing import Literal
 import torch
 from torch import nn
 
-from .attention import attention_scores, causal_mask, masked_softmax
-from .hooks import HookPoint, name_hook_points
-from .positional import apply_rotary, rotary_angles, sinusoidal
+from attnviz.core.attention import attention_scores, causal_mask, masked_softmax
+from attnviz.core.hooks import HookPoint, name_hook_points
+from attnviz.core.positional import apply_rotary, rotary_angles, sinusoidal
 
 CONFIG_FILE = "attnviz_config.json"
 WEIGHTS_FILE = "model.safetensors"

@@ -8,11 +8,11 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from .codec import CharCodec, Codec, HFCodec
-from .device import default_dtype, resolve_device
-from .errors import AttnvizError, ModelNotFound, NotAModel
-from .model import CONFIG_FILE, ScratchConfig, ScratchTransformer
-from .types import ModelInfo
+from attnviz.models.tokens import CharCodec, Codec, HFCodec
+from attnviz.core.device import default_dtype, resolve_device
+from attnviz.core.errors import AttnvizError, ModelNotFound, NotAModel
+from attnviz.models.scratch import CONFIG_FILE, ScratchConfig, ScratchTransformer
+from attnviz.core.types import ModelInfo
 
 # The from-scratch presets (random weights, seeded so that every start shows the same model).
 _CHARS = CharCodec().vocab_size
@@ -71,7 +71,7 @@ def minilm_path() -> Path:
 
 
 def _build(spec: str, trust_remote_code: bool) -> tuple[nn.Module, Codec, ModelInfo, str]:
-    from .pretrained import hf_info, load_hf
+    from attnviz.models.huggingface import hf_info, load_hf
 
     if spec in SCRATCH_PRESETS:
         torch.manual_seed(0)
@@ -81,7 +81,7 @@ def _build(spec: str, trust_remote_code: bool) -> tuple[nn.Module, Codec, ModelI
         model, tokenizer = load_hf(str(minilm_path()))
         return model, HFCodec(tokenizer), hf_info(model, "all-MiniLM-L6-v2"), "hf"
     if spec.startswith("glassllm-"):
-        from .glass import load_glassllm
+        from attnviz.models.glassllm import load_glassllm
 
         lang = spec.split("-", 1)[1]
         try:
@@ -121,7 +121,7 @@ def load_model(spec: str = DEFAULT_MODEL, device: str = "auto", trust_remote_cod
     loaded = LoadedModel(spec=spec, module=module, codec=codec, info=info, device=torch.device("cpu"),
                          dtype=torch.float32, backend=backend)
     if backend == "hf":
-        from .qk import install
+        from attnviz.models.recording import install
 
         if not install(module):
             loaded.notes.append("This model does not take attnviz's recording attention function; its weights "

@@ -13,7 +13,7 @@ from typing import Callable
 
 import torch
 
-from .codec import CharCodec
+from attnviz.models.tokens import CharCodec
 
 DIGITS = "0123456789"
 LETTERS = "abcdefghijklmnop"

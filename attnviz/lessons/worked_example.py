@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .positional import sinusoidal
+from attnviz.core.positional import sinusoidal
 
 MASKS = ("none", "causal", "padding")
 MISTAKES = {
