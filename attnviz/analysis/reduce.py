@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from attnviz.core.types import AttentionCapture
+from attnviz.core.types import AttentionCapture, kv_head
 
 FLOW_MAX_TOKENS = 40  # max-flow solves one flow problem per (input, output) pair: keep it interactive
 
@@ -153,7 +153,7 @@ def qk_projection(cap: AttentionCapture, kind: str, layer: int, head: int,
     Returns (queries [query_pos, 2], keys [key_pos, 2], explained variance ratio [2] for PCA, else None).
     """
     stack = cap.qk[kind]
-    kv = head // (stack.q.shape[1] // stack.k.shape[1])
+    kv = kv_head(head, stack.q.shape[1], stack.k.shape[1])
     q = stack.q[layer, head].double().cpu().numpy()
     k = stack.k[layer, kv].double().cpu().numpy()
     both = np.vstack([q, k])

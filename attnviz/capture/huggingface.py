@@ -2,11 +2,14 @@
 queries and keys from attnviz's recording attention function, positions from the positional module."""
 from __future__ import annotations
 
+import numpy as np
 import torch
 
 from attnviz.capture.common import meta, specials
 from attnviz.capture.positions import alter_positions
 from attnviz.core.errors import UnsupportedModel
+from attnviz.core.hooks import attention_kind
+from attnviz.core.positional import alibi_bias
 from attnviz.core.types import AttentionCapture, PositionalCapture
 from attnviz.models.huggingface import positional_module
 from attnviz.models.loading import LoadedModel
@@ -88,8 +91,9 @@ def capture_hf(model: LoadedModel, ids: list[int], target: str | None, positions
             f"`{info.name}` ({info.model_type}) returned no attention weights. Its attention runs in a fused "
             "kernel that never forms them; attnviz asks for eager attention, which this architecture "
             "does not offer.")
-    positional = PositionalCapture(found[1], found[0], store.get("pos", {})) if found else PositionalCapture("none", "", {})
-    qk = _group_records(net, records, info.architecture, "half" if positional.kind == "rotary" else None)
+    positional = (PositionalCapture(found[1], found[0], store.get("pos", {})) if found
+                  else PositionalCapture(info.positional, info.positional_source, _computed_positions(info, len(ids))))
+    qk = _group_records(net, records, info.architecture, info.rotary_pairing if info.positional == "rotary" else None)
     mode = ("eager attention through attnviz's recording attention function (weights, queries and keys kept)"
             if qk else "eager attention (transformers, output_attentions)")
     return AttentionCapture(
@@ -99,7 +103,12 @@ def capture_hf(model: LoadedModel, ids: list[int], target: str | None, positions
         **meta(model))
 
 
-CROSS_NAMES = ("crossattention", "encoder_attn", "encdecattention")
+def _computed_positions(info, n: int) -> dict:
+    """Positions no module outputs: ALiBi's bias follows from the head count alone (its formula); others: none."""
+    if info.positional == "alibi":
+        return {"bias": alibi_bias(info.n_heads, n).astype(np.float32)}  # [head, query_pos, key_pos]
+    return {}
+
 
 
 def _group_records(net, records, architecture: str, rotary: str | None) -> dict[str, QKStack]:
@@ -109,12 +118,6 @@ def _group_records(net, records, architecture: str, rotary: str | None) -> dict[
     names = {id(m): n for n, m in net.named_modules()}
     groups: dict[str, list] = {}
     for record in records:
-        name = names.get(id(record.module), "").lower()
-        if any(c in name for c in CROSS_NAMES):
-            kind = "cross"
-        elif architecture == "encoder-decoder" and (name.startswith("decoder") or ".decoder." in f".{name}"):
-            kind = "decoder_self"
-        else:
-            kind = "self"
+        kind = attention_kind(names.get(id(record.module), ""), architecture)
         groups.setdefault(kind, []).append(record)
     return {kind: stack_records(recs, rotary if kind != "cross" else None) for kind, recs in groups.items()}

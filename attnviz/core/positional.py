@@ -101,3 +101,46 @@ def learned_positions(module: nn.Module) -> tuple[str, np.ndarray] | None:
                 and "sinusoidal" not in type(sub).__name__.lower():
             return name, learned_table(sub)
     return None
+
+
+def alibi_slopes(n_heads: int) -> np.ndarray:
+    """ALiBi's per-head slopes m_h (Press et al. 2022, as BLOOM and Falcon compute them): a geometric
+    sequence 2^(-8/n), 2^(-16/n), ... for a power-of-two n, interleaved extra slopes otherwise. Shape [head]."""
+    closest = 2 ** int(np.floor(np.log2(n_heads)))
+    base = 2.0 ** (-(2.0 ** -(np.log2(closest) - 3)))
+    slopes = base ** np.arange(1, closest + 1, dtype=np.float64)
+    if closest != n_heads:
+        extra_base = 2.0 ** (-(2.0 ** -(np.log2(2 * closest) - 3)))
+        extra = extra_base ** np.arange(1, 1 + 2 * (n_heads - closest), 2, dtype=np.float64)
+        slopes = np.concatenate([slopes, extra])
+    return slopes
+
+
+def alibi_bias(n_heads: int, n_positions: int) -> np.ndarray:
+    """The bias ALiBi adds to the score of query i and key j: −m_h·(i − j). Shape [head, query_pos, key_pos].
+
+    Models add m_h·j instead (the same after the softmax, which ignores a constant per row); future keys
+    (j > i) are masked in a causal model, so their values here are never used.
+    """
+    distance = np.arange(n_positions)[:, None] - np.arange(n_positions)[None, :]  # i − j
+    return -alibi_slopes(n_heads)[:, None, None] * distance[None]
+
+
+def t5_bucket(relative_position: np.ndarray, bidirectional: bool, n_buckets: int, max_distance: int) -> np.ndarray:
+    """T5's bucket of each relative position (key − query): exact buckets for small distances, then
+    logarithmically wider ones up to max_distance (transformers' _relative_position_bucket, in numpy)."""
+    rel = np.asarray(relative_position, dtype=np.int64)
+    bucket = np.zeros_like(rel)
+    if bidirectional:
+        n_buckets //= 2
+        bucket += (rel > 0).astype(np.int64) * n_buckets
+        rel = np.abs(rel)
+    else:
+        rel = -np.minimum(rel, 0)
+    max_exact = n_buckets // 2
+    small = rel < max_exact
+    # float32 as transformers computes it, so that the bucket edges fall where the model's do
+    ratio = np.log(np.maximum(rel, 1).astype(np.float32) / np.float32(max_exact)) / np.float32(np.log(max_distance / max_exact))
+    large = max_exact + (ratio * np.float32(n_buckets - max_exact)).astype(np.int64)
+    large = np.minimum(large, n_buckets - 1)
+    return bucket + np.where(small, rel, large)

@@ -12,7 +12,7 @@ import torch
 
 from attnviz.models.tokens import CharCodec
 from attnviz.core.device import resolve_device
-from attnviz.core.hooks import hook_names, hooks, record_into
+from attnviz.core.hooks import attention_kind, hook_names, hooks, record_into
 from attnviz.models.scratch import ScratchConfig, ScratchTransformer
 from attnviz.training.tasks import IGNORE, TASKS, batch, check, layout
 
@@ -132,9 +132,7 @@ class Trainer:
                        target_ids=None if dec is None else torch.tensor([dec], device=self.device))
         kinds: dict[str, list[np.ndarray]] = {}
         for name in names:
-            part, leaf = name.split(".")[0], name.split(".")[3]
-            kind = "cross" if leaf == "cross_attn" else (
-                "decoder_self" if part == "decoder" and self.config.architecture == "encoder-decoder" else "self")
+            kind = attention_kind(name, self.config.architecture)
             kinds.setdefault(kind, []).append(store[name][0].float().cpu().numpy())
         snap = Snapshot(self.step_count, {k: np.stack(v) for k, v in kinds.items()})
         self.snapshots.append(snap)
