@@ -101,3 +101,19 @@ def explain_cell(cap: AttentionCapture, info: ModelInfo, kind: str, layer: int, 
         scaling=stack.scaling, bias=float(bias_row[key_pos]), score=float(row[key_pos]), row_scores=row,
         row_weights=weights, weight=float(weights[key_pos]),
         captured=float(cap.attention[kind][layer, head, query_pos, key_pos]), rotary=rotary)
+
+
+def why_not_explained(cap: AttentionCapture, info: ModelInfo, kind: str) -> str | None:
+    """None where a cell of `kind` can be recomputed; otherwise a sentence saying why not, for this family."""
+    if kind in cap.qk:
+        return None
+    if info.family == "from-scratch":
+        return "This capture kept no query and key vectors, so its cells cannot be recomputed."
+    own = {
+        "disentangled": "DeBERTa adds content-to-position and position-to-content terms to q·k in its own attention "
+                        "code",
+        "alibi": "this model adds its ALiBi distance penalty in its own attention code",
+    }.get(info.positional, f"{info.model_type} computes attention in its own code")
+    return (f"\"Explain this cell\" is not available for `{info.name}` ({info.model_type}), because {own}, which "
+            "does not go through transformers' attention interface: attnviz cannot record the query and key each "
+            "weight came from. The weights shown are still the model's own (eager attention).")
