@@ -10,6 +10,7 @@ from attnviz.core import positional as P
 from attnviz.lessons import worked_example as toy
 from attnviz.core.errors import AttnvizError
 from attnviz.figures.plots import head_heatmap
+from attnviz.figures.positions import position_bias_figure
 from attnviz.ui import state, widgets
 from attnviz.ui.cache import cached_capture
 
@@ -241,6 +242,12 @@ with tabs[3]:
             st.info(f"Compared with the textbook formula: largest difference {diff:.2g}"
                     + (" — the same encoding." if diff < 1e-4 else " — this model lays its sines and cosines out "
                        "differently (for example all sines first, then all cosines)."))
+
+    st.subheader("Bias by distance")
+    bias_fig, bias_text = position_bias_figure(model.info, model.module)
+    if bias_fig is not None:
+        st.plotly_chart(bias_fig, key="used_bias_by_distance")
+    st.caption(bias_text)
 
 # ---- effect on attention ---------------------------------------------------------------------------------
 with tabs[4]:

@@ -55,10 +55,13 @@ def rollout(stack: torch.Tensor, residual: bool = True) -> np.ndarray:
     return torch.stack(out).cpu().numpy()
 
 
-def flow(stack: torch.Tensor, residual: bool = True, scale: float = 1e6) -> np.ndarray:
+def flow(stack: torch.Tensor, residual: bool = True, scale: float = 1e6, normalise: bool = False) -> np.ndarray:
     """Attention flow (Abnar & Zuidema 2020): the max flow from each input token to each output position
     through the layered graph whose edge capacities are the (residual-mixed) head-averaged weights.
-    Returns [query_pos, key_pos] for the last layer. Raises ValueError past FLOW_MAX_TOKENS tokens."""
+    Returns [query_pos, key_pos] for the last layer. Raw max-flow values (the default) are not a distribution:
+    a row can sum to more than 1, since each input token's flow is solved on its own. normalise=True divides
+    each output position's row by its sum, as the authors' code does (compute_flows in their repository).
+    Raises ValueError past FLOW_MAX_TOKENS tokens."""
     from scipy.sparse import csr_matrix
     from scipy.sparse.csgraph import maximum_flow
 
@@ -88,6 +91,9 @@ def flow(stack: torch.Tensor, residual: bool = True, scale: float = 1e6) -> np.n
     for i in range(n):
         for j in range(n):
             out[i, j] = maximum_flow(graph, j, layers * n + i).flow_value / scale
+    if normalise:
+        total = out.sum(axis=-1, keepdims=True)
+        out = np.divide(out, total, out=np.zeros_like(out), where=total > 0)
     return out
 
 

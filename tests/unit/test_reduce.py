@@ -39,6 +39,15 @@ def test_flow_on_a_single_layer_is_the_capacity():
     assert np.allclose(f, a[0, 0].numpy(), atol=1e-5)
 
 
+def test_flow_raw_rows_can_exceed_one_and_normalised_rows_sum_to_one():
+    torch.manual_seed(0)
+    a = torch.softmax(torch.randn(3, 2, 5, 5), -1)  # three layers, two heads
+    raw, norm = flow(a), flow(a, normalise=True)
+    assert raw.sum(-1).max() > 1.05  # max-flow per input token is not a distribution
+    assert np.allclose(norm.sum(-1), 1.0)
+    assert np.allclose(norm, raw / raw.sum(-1, keepdims=True))
+
+
 def test_flow_has_a_clear_limit():
     with pytest.raises(ValueError, match="limited to 40 tokens"):
         flow(torch.full((1, 1, 41, 41), 1 / 41))
