@@ -42,6 +42,19 @@ class ModelInfo:
     rotary_pairing: str | None = None  # rotary: "half" (pairs i, i + r/2) or "interleaved" (2i, 2i + 1)
     positional_source: str = ""  # the module the positions come from
 
+    @property
+    def positional_text(self) -> str:
+        """The positional scheme in words, with rotary's fraction and pairing where they matter."""
+        if self.positional != "rotary":
+            return {"alibi": "ALiBi", "relative": "relative (T5 buckets)",
+                    "disentangled": "relative (DeBERTa, disentangled)"}.get(self.positional, self.positional)
+        parts = []
+        if self.rotary_fraction is not None and self.rotary_fraction < 1:
+            parts.append(f"{self.rotary_fraction:.0%} of each head")
+        if self.rotary_pairing == "interleaved":
+            parts.append("pairs 2i, 2i+1")
+        return "rotary" + (f" ({', '.join(parts)})" if parts else "")
+
     def kv_group(self, head: int) -> int:
         """The key/value head that query head `head` reads (grouped-query attention)."""
         return kv_head(head, self.n_heads, self.n_kv_heads)

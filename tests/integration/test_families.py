@@ -206,3 +206,26 @@ def test_explain_shows_the_real_vectors_before_rotation(family, loaded, short):
         rotated = 2 * len(ex.rotary.pairs)
         assert np.allclose(ex.q[rotated:], ex.rotary.q_before[rotated:])
         assert not np.allclose(ex.q[:rotated], ex.rotary.q_before[:rotated])
+
+
+def test_facts_in_words(loaded):
+    from attnviz.ui.widgets import kv_sharing
+
+    assert loaded["phi"].info.positional_text == "rotary (50% of each head)"
+    assert loaded["gptj"].info.positional_text == "rotary (50% of each head, pairs 2i, 2i+1)"
+    assert loaded["llama"].info.positional_text == "rotary"
+    assert loaded["falcon-alibi"].info.positional_text == "ALiBi"
+    assert kv_sharing(loaded["falcon"].info, 2).startswith("Multi-query attention: all 4 query heads read one")
+    assert "query head 3 reads key/value head 1".lower() in kv_sharing(loaded["llama"].info, 3).lower()
+
+
+def test_t5_bias_by_distance_is_the_models_table(loaded):
+    from attnviz.figures.positions import position_bias_figure
+
+    model = loaded["t5"]
+    fig, text = position_bias_figure(model.info, model.module, distance=20)
+    table = model.module.encoder.block[0].layer[0].SelfAttention.relative_attention_bias.weight.detach().numpy()
+    head0 = np.asarray(fig.data[0].y)
+    assert len(fig.data) == 4 and head0[20] == pytest.approx(table[0, 0])  # distance 0: bucket 0
+    # the encoder looks both ways: 4 buckets a side; 20 back and 20 ahead, past max_distance 16, share each side's last
+    assert "8 buckets" in text and head0[0] == pytest.approx(table[3, 0]) and head0[40] == pytest.approx(table[7, 0])
