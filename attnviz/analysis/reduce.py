@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from attnviz.core.projection import pca_2d
 from attnviz.core.types import AttentionCapture, kv_head
 
 FLOW_MAX_TOKENS = 40  # max-flow solves one flow problem per (input, output) pair: keep it interactive
@@ -174,8 +175,5 @@ def qk_projection(cap: AttentionCapture, kind: str, layer: int, head: int,
             import umap
             xy = umap.UMAP(n_components=2, n_neighbors=min(15, len(both) - 1), random_state=0).fit_transform(both)
         return xy[: len(q)], xy[len(q):], None
-    centred = both - both.mean(axis=0)
-    _, sv, vt = np.linalg.svd(centred, full_matrices=False)
-    xy = centred @ vt[:2].T
-    var = sv ** 2
-    return xy[: len(q)], xy[len(q):], var[:2] / max(var.sum(), 1e-12)
+    xy, ratio = pca_2d(both)
+    return xy[: len(q)], xy[len(q):], ratio

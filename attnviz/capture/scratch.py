@@ -9,6 +9,7 @@ from attnviz.capture.positions import alter_positions
 from attnviz.core.attention import causal_mask
 from attnviz.core.hooks import POSITION_POINT, hook_name, hook_names, hooks, record_into
 from attnviz.core.types import AttentionCapture, PositionalCapture
+from attnviz.models.generate import decode_loop
 from attnviz.models.loading import LoadedModel
 from attnviz.models.recording import QKStack
 
@@ -24,7 +25,8 @@ def capture_scratch(model: LoadedModel, ids: list[int], target: str | None, posi
         if target:
             target_ids = [bos] + codec.encode(target)[: cfg.max_len - 1]
         else:
-            target_ids = _greedy_scratch(net, x, bos, codec.id("<eos>"), min(len(ids) + 1, cfg.max_len))
+            target_ids = decode_loop(lambda out: net(x, target_ids=torch.tensor([out], device=x.device))[0, -1],
+                                     [bos], min(len(ids) + 1, cfg.max_len), eos=codec.id("<eos>"))
     store: dict[str, torch.Tensor] = {}
     wanted = ("hook_pattern", POSITION_POINT, "hook_q", "hook_k", "hook_rot_q", "hook_rot_k")
     names = [n for n in hook_names(net) if n.endswith(wanted)]
@@ -79,16 +81,3 @@ def capture_scratch(model: LoadedModel, ids: list[int], target: str | None, posi
         tokens=codec.display(ids), attention=attention, positional=positional, qk=qk,
         mode="hook points in the from-scratch model", token_ids=list(ids), special=specials(model, ids),
         target_tokens=codec.display(target_ids) if target_ids else None, **meta(model))
-
-
-def _greedy_scratch(net, x: torch.Tensor, bos: int, eos: int, steps: int) -> list[int]:
-    out = [bos]
-    for _ in range(steps):
-        logits = net(x, target_ids=torch.tensor([out], device=x.device))
-        nxt = int(logits[0, -1].argmax())
-        out.append(nxt)
-        if nxt == eos:
-            break
-    return out
-
-

@@ -5,6 +5,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from attnviz.core.projection import pca_2d  # noqa: F401  (a position table's path in 2-D)
+
 
 def sinusoidal(n_positions: int, d_model: int, base: float = 10000.0) -> np.ndarray:
     """PE[pos, 2i] = sin(pos / base^(2i/d_model)), PE[pos, 2i+1] = cos(...). Shape [pos, d_model]."""
@@ -71,15 +73,6 @@ def shift_as_rotation(pe: np.ndarray, k: int, base: float = 10000.0) -> tuple[np
     err = max(np.abs(moved_sin - pe[k:, 0::2][:, : len(angles)]).max(initial=0.0),
               np.abs(moved_cos - pe[k:, 1::2][:, : len(angles)]).max(initial=0.0))
     return angles, float(err)
-
-
-def pca_2d(table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The rows of table [pos, d_model] projected on their first two principal axes: ([pos, 2], explained ratio [2])."""
-    t = np.asarray(table, dtype=np.float64)
-    centred = t - t.mean(axis=0, keepdims=True)
-    _, sv, vt = np.linalg.svd(centred, full_matrices=False)
-    var = sv ** 2
-    return centred @ vt[:2].T, var[:2] / max(var.sum(), 1e-12)
 
 
 def rotary_dot_by_distance(q: np.ndarray, k: np.ndarray, max_distance: int, base: float = 10000.0) -> np.ndarray:

@@ -91,7 +91,9 @@ def test_three_heads_with_random_weights():
 
 def test_mistake_scale_by_d_model_with_heads_shows_a_change():
     at = open_page(PAGE, toy_weights="random", toy_heads=3, toy_mistake="scale_d_model")
-    assert any("Largest change" in c.value for c in at.caption)
+    assert_clean(at)
+    shown_change = [c.value for c in at.caption if c.value.startswith("Largest change against the right numbers")]
+    assert len(shown_change) == 1 and float(shown_change[0].rsplit(": ", 1)[1]) > 0.01  # a change, not zero
 
 
 def test_custom_example_and_label_mismatch():
