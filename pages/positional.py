@@ -191,11 +191,10 @@ with tabs[2]:
                               format_func=lambda i: f"{i} · {tokens[i]}", key="rope_q")
             from attnviz.analysis.explain import explain_cell
             ex = explain_cell(cap, cap_model.info, "self", layer, head, qi, 0)
-            q, kvec = ex.rotary.q_before, ex.rotary.k_before
-            if stack.rotary == "half":  # Llama pairs (i, i + d/2): reorder to (2i, 2i+1) for the formula
-                order = np.ravel(np.column_stack([np.arange(d_head // 2), np.arange(d_head // 2) + d_head // 2]))
-                q, kvec = q[order], kvec[order]
+            q, kvec = ex.rotary.rotated_interleaved()  # pairs (2i, 2i+1), rotated dimensions only
             source = f"the query of token {qi} and the key of token 0, layer {layer}, head {head}, before rotation"
+            if len(q) < d_head:
+                source += f" (the {len(q)} of {d_head} dimensions this model turns)"
     dots = P.rotary_dot_by_distance(q, kvec, n_pos - 1)
     fig = go.Figure(go.Scatter(x=list(range(n_pos)), y=dots, mode="lines+markers", marker={"size": 4}))
     fig.add_hline(y=float(q @ kvec), line={"dash": "dot"}, annotation_text="q·k without rotation")

@@ -20,6 +20,12 @@ class RotaryStep:
     k_before: np.ndarray
     dot_before: float  # q·k without the rotation (what position-free attention would see)
 
+    def rotated_interleaved(self) -> tuple[np.ndarray, np.ndarray]:
+        """The rotated dimensions of q and k before rotation, reordered into pairs (2i, 2i+1) as the textbook
+        formula writes them (partial rotary: only the dimensions that are turned)."""
+        order = np.ravel(self.pairs)
+        return self.q_before[order], self.k_before[order]
+
 
 @dataclass
 class CellExplanation:

@@ -66,8 +66,12 @@ def capture_hf(model: LoadedModel, ids: list[int], target: str | None, positions
     found = positional_module(net)
     store: dict = {}
     if positions != "normal" and found is None:
-        raise UnsupportedModel(f"`{info.name}` has no positional module attnviz can find, so its positions "
-                               "cannot be shuffled or removed.")
+        inside = {"alibi": "adds its ALiBi bias inside its attention code",
+                  "disentangled": "adds DeBERTa's relative position terms inside its attention code",
+                  "rotary": "turns queries and keys inside its attention code"}.get(info.positional)
+        raise UnsupportedModel(f"`{info.name}` " + (f"{inside}, where no hook reaches it" if inside else
+                               "has no positional module attnviz can find") + ", so its positions cannot be "
+                               "shuffled or removed.")
     if positions == "shuffled" and found and found[1] == "relative":
         raise UnsupportedModel(f"`{info.name}` uses relative position biases, which depend on the distance between "
                                "two tokens and not on where each one sits: shuffling has no meaning there. "

@@ -229,3 +229,18 @@ def test_t5_bias_by_distance_is_the_models_table(loaded):
     assert len(fig.data) == 4 and head0[20] == pytest.approx(table[0, 0])  # distance 0: bucket 0
     # the encoder looks both ways: 4 buckets a side; 20 back and 20 ahead, past max_distance 16, share each side's last
     assert "8 buckets" in text and head0[0] == pytest.approx(table[3, 0]) and head0[40] == pytest.approx(table[7, 0])
+
+
+def test_positions_inside_attention_code_cannot_be_altered_and_say_so(loaded):
+    from attnviz.core.errors import UnsupportedModel
+
+    with pytest.raises(UnsupportedModel, match="adds its ALiBi bias inside its attention code"):
+        capture(loaded["falcon-alibi"], SHORT, positions="removed")
+
+
+def test_partial_rotary_in_textbook_order(loaded, short):
+    ex = explain_cell(short["phi"], loaded["phi"].info, "self", 0, 1, 4, 2)
+    q, k = ex.rotary.rotated_interleaved()  # pairs (0, 2), (1, 3) of the 4 turned dimensions
+    assert np.array_equal(q, ex.rotary.q_before[[0, 2, 1, 3]]) and np.array_equal(k, ex.rotary.k_before[[0, 2, 1, 3]])
+    scratch = load_model("scratch-decoder", device="cpu").info
+    assert (scratch.rotary_fraction, scratch.rotary_pairing) == (1.0, "interleaved")
