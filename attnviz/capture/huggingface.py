@@ -53,11 +53,16 @@ def capture_hf(model: LoadedModel, ids: list[int], target: str | None, positions
     net, codec, info = model.module, model.codec, model.info
     x = torch.tensor([ids], device=model.device)
     kwargs = {"input_ids": x, "attention_mask": torch.ones_like(x), "output_attentions": True}
-    target_ids = None
+    target_ids, notes = None, []
     if info.architecture == "encoder-decoder":
         start = net.config.decoder_start_token_id
         if target:
             target_ids = [start] + codec.encode_target(target)
+            limit = info.max_positions
+            if limit and len(target_ids) > limit:  # the decoder's positions run out like the encoder's
+                notes.append(f"The target is {len(target_ids)} tokens with the start token; this model takes "
+                             f"{limit}, so only the first {limit} are shown.")
+                target_ids = target_ids[:limit]
         else:
             generated = net.generate(input_ids=x, attention_mask=kwargs["attention_mask"],
                                      max_new_tokens=MAX_GENERATED, do_sample=False, num_beams=1)
@@ -104,7 +109,7 @@ def capture_hf(model: LoadedModel, ids: list[int], target: str | None, positions
         tokens=codec.display(ids), attention=attention, positional=positional, qk=qk,
         mode=mode, token_ids=list(ids),
         special=specials(model, ids), target_tokens=codec.display(target_ids) if target_ids else None,
-        **meta(model))
+        notes=notes, **meta(model))
 
 
 def _computed_positions(info, n: int) -> dict:

@@ -231,6 +231,13 @@ def test_t5_bias_by_distance_is_the_models_table(loaded):
     assert "8 buckets" in text and head0[0] == pytest.approx(table[3, 0]) and head0[40] == pytest.approx(table[7, 0])
 
 
+@pytest.mark.parametrize("family", ["bart", "marian"])
+def test_a_target_past_the_limit_is_truncated_and_said(family, loaded):
+    cap = capture(loaded[family], SHORT, target=LONG)
+    assert len(cap.target_tokens) == 32 and cap.shape("cross")[2] == 32
+    assert any("The target is" in note and "this model takes 32" in note for note in cap.notes)
+
+
 def test_positions_inside_attention_code_cannot_be_altered_and_say_so(loaded):
     from attnviz.core.errors import UnsupportedModel
 
