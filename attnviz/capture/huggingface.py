@@ -119,7 +119,6 @@ def _computed_positions(info, n: int) -> dict:
     return {}
 
 
-
 def _group_records(net, records, architecture: str, rotary: str | None) -> dict[str, QKStack]:
     """Sort recorded attention calls into kinds by the module's place in the tree, in layer order."""
     if not records:
