@@ -32,6 +32,15 @@ def test_hook_names_pinned_single_stack(arch, positional, points):
     assert hook_names(model) == ["hook_pos_embed"] + [f"blocks.{i}.attn.{h}" for i in range(2) for h in points]
 
 
+def test_module_names_stay_so_old_checkpoints_load():
+    """Hook names changed; module names (the checkpoint's keys) did not."""
+    model = ScratchTransformer(ScratchConfig(architecture="encoder-decoder", positional="learned", n_layers=1))
+    keys = set(model.state_dict())
+    assert {"encoder.embed.positions.weight", "encoder.layers.0.self_attn.q_proj.weight",
+            "decoder.layers.0.cross_attn.o_proj.bias", "decoder.layers.0.norm3.weight", "lm_head.weight"} <= keys
+    assert not any("hook" in k for k in keys)
+
+
 def test_hook_names_build_and_read_back():
     for kind in ("self", "decoder_self", "cross"):
         for arch in ("encoder-decoder",) if kind != "self" else ("encoder", "decoder", "encoder-decoder"):
