@@ -166,14 +166,18 @@ elif view == "Aggregates":
         if not square:
             st.warning("Attention flow needs square self-attention; pick self-attention.")
             st.stop()
+        normalise = st.toggle("Rows sum to one (the authors' code)", False, key="ex_flow_norm")
         try:
-            matrix = reduce.flow(stack)
+            matrix = reduce.flow(stack, normalise=normalise)
         except ValueError as exc:
             st.warning(str(exc))
             st.stop()
-        label = "attention flow to the last layer"
+        label = "attention flow to the last layer" + (", rows normalised" if normalise else ", raw max-flow")
         st.caption("Abnar & Zuidema (2020): the maximum flow from each input token to each output position "
-                   "through every layer, with the head-averaged weights (and the residual) as capacities.")
+                   "through every layer, with the head-averaged weights (and the residual) as capacities. "
+                   + ("Each row divided by its sum, as in the authors' code." if normalise else
+                      "Raw max-flow values, as the paper defines them: each input's flow is solved on its own, so a "
+                      "row can sum to more than 1. Turn on the toggle for the authors' row-normalised version."))
     m, qt, kt = shown(matrix)
     show(plots.head_heatmap(m, qt, kt, title=label), "ex_aggregate", m, qt, kt)
 

@@ -10,6 +10,7 @@ from attnviz.core import positional as P
 from attnviz.lessons import worked_example as toy
 from attnviz.core.errors import AttnvizError
 from attnviz.figures.plots import head_heatmap
+from attnviz.figures.positions import position_bias_figure
 from attnviz.ui import state, widgets
 from attnviz.ui.cache import cached_capture
 
@@ -190,11 +191,10 @@ with tabs[2]:
                               format_func=lambda i: f"{i} · {tokens[i]}", key="rope_q")
             from attnviz.analysis.explain import explain_cell
             ex = explain_cell(cap, cap_model.info, "self", layer, head, qi, 0)
-            q, kvec = ex.rotary.q_before, ex.rotary.k_before
-            if stack.rotary == "half":  # Llama pairs (i, i + d/2): reorder to (2i, 2i+1) for the formula
-                order = np.ravel(np.column_stack([np.arange(d_head // 2), np.arange(d_head // 2) + d_head // 2]))
-                q, kvec = q[order], kvec[order]
+            q, kvec = ex.rotary.rotated_interleaved()  # pairs (2i, 2i+1), rotated dimensions only
             source = f"the query of token {qi} and the key of token 0, layer {layer}, head {head}, before rotation"
+            if len(q) < d_head:
+                source += f" (the {len(q)} of {d_head} dimensions this model turns)"
     dots = P.rotary_dot_by_distance(q, kvec, n_pos - 1)
     fig = go.Figure(go.Scatter(x=list(range(n_pos)), y=dots, mode="lines+markers", marker={"size": 4}))
     fig.add_hline(y=float(q @ kvec), line={"dash": "dot"}, annotation_text="q·k without rotation")
@@ -241,6 +241,12 @@ with tabs[3]:
             st.info(f"Compared with the textbook formula: largest difference {diff:.2g}"
                     + (" — the same encoding." if diff < 1e-4 else " — this model lays its sines and cosines out "
                        "differently (for example all sines first, then all cosines)."))
+
+    st.subheader("Bias by distance")
+    bias_fig, bias_text = position_bias_figure(model.info, model.module)
+    if bias_fig is not None:
+        st.plotly_chart(bias_fig, key="used_bias_by_distance")
+    st.caption(bias_text)
 
 # ---- effect on attention ---------------------------------------------------------------------------------
 with tabs[4]:

@@ -275,15 +275,16 @@ st.header("Explain a cell of a real model")
 st.caption("The same arithmetic on the model and text in the sidebar: the page recomputes q·k/√d, the mask and the "
            "softmax row from the query and key vectors captured in the forward pass.")
 if st.toggle("Explain a cell of the sidebar's model", key="toy_real"):
-    from attnviz.analysis.explain import explain_cell
+    from attnviz.analysis.explain import explain_cell, why_not_explained
     from attnviz.core.types import KIND_LABELS
     from attnviz.ui import state
 
     model, cap = state.require_capture()
-    if not cap.qk:
-        st.info("This capture kept no query and key vectors, so its cells cannot be recomputed.")
-        st.stop()
     kind, layer, head = widgets.kind_layer_head(cap, "toyreal")
+    reason = why_not_explained(cap, model.info, kind)
+    if reason:
+        st.info(reason)
+        st.stop()
     q_tokens, k_tokens = cap.axes(kind)
     r1, r2 = st.columns(2)
     qpos = r1.selectbox("Query token", range(len(q_tokens)), format_func=lambda i: f"{i} · {q_tokens[i]}", key="toyreal_q")
@@ -299,6 +300,9 @@ if st.toggle("Explain a cell of the sidebar's model", key="toy_real"):
                             f"angle at query {qpos} (rad)": ex.rotary.angle_query,
                             f"angle at key {kpos} (rad)": ex.rotary.angle_key})
         st.dataframe(rot.head(8), hide_index=True, width="stretch")
+        if 2 * len(ex.rotary.pairs) < len(ex.q):
+            st.caption(f"Partial rotary: only {2 * len(ex.rotary.pairs)} of the {len(ex.q)} dimensions of each "
+                       "head are turned; the others enter q·k as they left the projection.")
     st.latex(rf"q \cdot k = \sum_d q_d k_d = {ex.dot:.6f}")
     bias_text = ("-\\infty" if ex.bias == -np.inf else f"{ex.bias:+.4f}")
     st.latex(rf"s = q\cdot k \times {ex.scaling:.6f} + ({bias_text}) = {ex.score:.6f}"

@@ -91,3 +91,84 @@ def build(kind: str, folder: Path) -> Path:
     model.save_pretrained(folder)
     tok.save_pretrained(folder)
     return folder
+
+
+# ---- the family matrix (issue: every model family right) -------------------------------------------
+# name -> (config class, model class, tokenizer, config kwargs). Sizes are tiny: 2 layers, d_model 32,
+# 4 heads of 8, 32 positions, so that the whole matrix builds and runs in seconds.
+_D = dict(hidden_size=32, num_hidden_layers=2, num_attention_heads=4, intermediate_size=64, max_position_embeddings=32)
+_DEC = dict(_D, num_key_value_heads=2)
+_S2S = dict(d_model=32, encoder_layers=2, decoder_layers=2, encoder_attention_heads=4, decoder_attention_heads=4,
+            encoder_ffn_dim=64, decoder_ffn_dim=64, max_position_embeddings=32)
+FAMILIES: dict[str, tuple[str, str, str, dict]] = {
+    "bert": ("BertConfig", "BertModel", "wordpiece", _D),
+    "roberta": ("RobertaConfig", "RobertaModel", "roberta", dict(_D, max_position_embeddings=34)),
+    "distilbert": ("DistilBertConfig", "DistilBertModel", "wordpiece",
+                   dict(dim=32, n_layers=2, n_heads=4, hidden_dim=64, max_position_embeddings=32)),
+    "albert": ("AlbertConfig", "AlbertModel", "wordpiece", dict(_D, embedding_size=16)),
+    "electra": ("ElectraConfig", "ElectraModel", "wordpiece", dict(_D, embedding_size=16)),
+    "deberta-v2": ("DebertaV2Config", "DebertaV2Model", "wordpiece",
+                   dict(_D, relative_attention=True, position_buckets=8, max_relative_positions=32,
+                        pos_att_type=["p2c", "c2p"], position_biased_input=False)),
+    "gpt2": ("GPT2Config", "GPT2LMHeadModel", "gpt", dict(n_embd=32, n_layer=2, n_head=4, n_positions=32)),
+    "gpt-neo": ("GPTNeoConfig", "GPTNeoForCausalLM", "gpt",
+                dict(hidden_size=32, num_layers=2, num_heads=4, attention_types=[[["global", "local"], 1]],
+                     window_size=4, max_position_embeddings=32)),
+    "gptj": ("GPTJConfig", "GPTJForCausalLM", "gpt", dict(n_embd=32, n_layer=2, n_head=4, n_positions=32, rotary_dim=4)),
+    "gpt-neox": ("GPTNeoXConfig", "GPTNeoXForCausalLM", "gpt", dict(_D, rotary_pct=0.25)),
+    "opt": ("OPTConfig", "OPTForCausalLM", "gpt",
+            dict(hidden_size=32, num_hidden_layers=2, num_attention_heads=4, ffn_dim=64, word_embed_proj_dim=32,
+                 max_position_embeddings=32)),
+    "llama": ("LlamaConfig", "LlamaForCausalLM", "llama", _DEC),
+    "mistral": ("MistralConfig", "MistralForCausalLM", "llama", dict(_DEC, sliding_window=4)),
+    "qwen2": ("Qwen2Config", "Qwen2ForCausalLM", "llama", _DEC),
+    "gemma": ("GemmaConfig", "GemmaForCausalLM", "llama", dict(_DEC, head_dim=8)),
+    "phi": ("PhiConfig", "PhiForCausalLM", "gpt", dict(_D, partial_rotary_factor=0.5)),
+    "falcon": ("FalconConfig", "FalconForCausalLM", "gpt",
+               dict(hidden_size=32, num_hidden_layers=2, num_attention_heads=4, multi_query=True,
+                    new_decoder_architecture=False, max_position_embeddings=32)),
+    "falcon-alibi": ("FalconConfig", "FalconForCausalLM", "gpt",
+                     dict(hidden_size=32, num_hidden_layers=2, num_attention_heads=4, multi_query=False,
+                          alibi=True, new_decoder_architecture=False, max_position_embeddings=32)),
+    "bart": ("BartConfig", "BartForConditionalGeneration", "seq2seq", _S2S),
+    "t5": ("T5Config", "T5ForConditionalGeneration", "seq2seq",
+           dict(d_model=32, d_kv=8, d_ff=64, num_layers=2, num_decoder_layers=2, num_heads=4,
+                relative_attention_num_buckets=8, relative_attention_max_distance=16)),
+    "marian": ("MarianConfig", "MarianMTModel", "seq2seq", _S2S),
+    "pegasus": ("PegasusConfig", "PegasusForConditionalGeneration", "seq2seq", _S2S),
+    "m2m100": ("M2M100Config", "M2M100ForConditionalGeneration", "seq2seq", _S2S),
+}
+
+
+def _family_tokenizer(kind: str):
+    if kind == "wordpiece":
+        return _wordpiece_tokenizer()
+    if kind == "gpt":
+        return _bpe_tokenizer({"eos_token": "<|endoftext|>", "bos_token": "<|endoftext|>", "unk_token": "<|endoftext|>"})
+    if kind == "llama":
+        return _eos_postprocessor(_bpe_tokenizer({"bos_token": "<s>", "eos_token": "</s>", "unk_token": "<unk>"}),
+                                  "</s>", bos="<s>")
+    if kind == "roberta":
+        return _eos_postprocessor(_bpe_tokenizer({"bos_token": "<s>", "pad_token": "<pad>", "eos_token": "</s>",
+                                                  "unk_token": "<unk>"}), "</s>", bos="<s>")
+    return _eos_postprocessor(_bpe_tokenizer({"pad_token": "<pad>", "eos_token": "</s>", "unk_token": "<unk>"}), "</s>")
+
+
+def build_family(name: str, folder: Path) -> Path:
+    """Save a tiny random model of family `name` (a key of FAMILIES) and its tokenizer into folder."""
+    import transformers as tf
+
+    config_cls, model_cls, tok_kind, kwargs = FAMILIES[name]
+    tok = _family_tokenizer(tok_kind)
+    ids = {f"{k}_token_id": tok.convert_tokens_to_ids(getattr(tok, f"{k}_token"))
+           for k in ("pad", "bos", "eos") if getattr(tok, f"{k}_token", None)}
+    if tok_kind == "seq2seq":
+        ids["decoder_start_token_id"] = ids["pad_token_id"]
+        ids["forced_eos_token_id"] = ids["eos_token_id"]
+    torch.manual_seed(0)
+    config = getattr(tf, config_cls)(vocab_size=len(tok), **ids, **kwargs)
+    model = getattr(tf, model_cls)(config)
+    folder.mkdir(parents=True, exist_ok=True)
+    model.save_pretrained(folder)
+    tok.save_pretrained(folder)
+    return folder

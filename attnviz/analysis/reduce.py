@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from attnviz.core.types import AttentionCapture
+from attnviz.core.projection import pca_2d
+from attnviz.core.types import AttentionCapture, kv_head
 
 FLOW_MAX_TOKENS = 40  # max-flow solves one flow problem per (input, output) pair: keep it interactive
 
@@ -55,10 +56,13 @@ def rollout(stack: torch.Tensor, residual: bool = True) -> np.ndarray:
     return torch.stack(out).cpu().numpy()
 
 
-def flow(stack: torch.Tensor, residual: bool = True, scale: float = 1e6) -> np.ndarray:
+def flow(stack: torch.Tensor, residual: bool = True, scale: float = 1e6, normalise: bool = False) -> np.ndarray:
     """Attention flow (Abnar & Zuidema 2020): the max flow from each input token to each output position
     through the layered graph whose edge capacities are the (residual-mixed) head-averaged weights.
-    Returns [query_pos, key_pos] for the last layer. Raises ValueError past FLOW_MAX_TOKENS tokens."""
+    Returns [query_pos, key_pos] for the last layer. Raw max-flow values (the default) are not a distribution:
+    a row can sum to more than 1, since each input token's flow is solved on its own. normalise=True divides
+    each output position's row by its sum, as the authors' code does (compute_flows in their repository).
+    Raises ValueError past FLOW_MAX_TOKENS tokens."""
     from scipy.sparse import csr_matrix
     from scipy.sparse.csgraph import maximum_flow
 
@@ -88,6 +92,9 @@ def flow(stack: torch.Tensor, residual: bool = True, scale: float = 1e6) -> np.n
     for i in range(n):
         for j in range(n):
             out[i, j] = maximum_flow(graph, j, layers * n + i).flow_value / scale
+    if normalise:
+        total = out.sum(axis=-1, keepdims=True)
+        out = np.divide(out, total, out=np.zeros_like(out), where=total > 0)
     return out
 
 
@@ -153,7 +160,7 @@ def qk_projection(cap: AttentionCapture, kind: str, layer: int, head: int,
     Returns (queries [query_pos, 2], keys [key_pos, 2], explained variance ratio [2] for PCA, else None).
     """
     stack = cap.qk[kind]
-    kv = head // (stack.q.shape[1] // stack.k.shape[1])
+    kv = kv_head(head, stack.q.shape[1], stack.k.shape[1])
     q = stack.q[layer, head].double().cpu().numpy()
     k = stack.k[layer, kv].double().cpu().numpy()
     both = np.vstack([q, k])
@@ -168,8 +175,5 @@ def qk_projection(cap: AttentionCapture, kind: str, layer: int, head: int,
             import umap
             xy = umap.UMAP(n_components=2, n_neighbors=min(15, len(both) - 1), random_state=0).fit_transform(both)
         return xy[: len(q)], xy[len(q):], None
-    centred = both - both.mean(axis=0)
-    _, sv, vt = np.linalg.svd(centred, full_matrices=False)
-    xy = centred @ vt[:2].T
-    var = sv ** 2
-    return xy[: len(q)], xy[len(q):], var[:2] / max(var.sum(), 1e-12)
+    xy, ratio = pca_2d(both)
+    return xy[: len(q)], xy[len(q):], ratio

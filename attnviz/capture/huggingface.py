@@ -2,11 +2,14 @@
 queries and keys from attnviz's recording attention function, positions from the positional module."""
 from __future__ import annotations
 
+import numpy as np
 import torch
 
 from attnviz.capture.common import meta, specials
 from attnviz.capture.positions import alter_positions
 from attnviz.core.errors import UnsupportedModel
+from attnviz.core.hooks import attention_kind
+from attnviz.core.positional import alibi_bias
 from attnviz.core.types import AttentionCapture, PositionalCapture
 from attnviz.models.huggingface import positional_module
 from attnviz.models.loading import LoadedModel
@@ -50,11 +53,16 @@ def capture_hf(model: LoadedModel, ids: list[int], target: str | None, positions
     net, codec, info = model.module, model.codec, model.info
     x = torch.tensor([ids], device=model.device)
     kwargs = {"input_ids": x, "attention_mask": torch.ones_like(x), "output_attentions": True}
-    target_ids = None
+    target_ids, notes = None, []
     if info.architecture == "encoder-decoder":
         start = net.config.decoder_start_token_id
         if target:
             target_ids = [start] + codec.encode_target(target)
+            limit = info.max_positions
+            if limit and len(target_ids) > limit:  # the decoder's positions run out like the encoder's
+                notes.append(f"The target is {len(target_ids)} tokens with the start token; this model takes "
+                             f"{limit}, so only the first {limit} are shown.")
+                target_ids = target_ids[:limit]
         else:
             generated = net.generate(input_ids=x, attention_mask=kwargs["attention_mask"],
                                      max_new_tokens=MAX_GENERATED, do_sample=False, num_beams=1)
@@ -63,8 +71,12 @@ def capture_hf(model: LoadedModel, ids: list[int], target: str | None, positions
     found = positional_module(net)
     store: dict = {}
     if positions != "normal" and found is None:
-        raise UnsupportedModel(f"`{info.name}` has no positional module attnviz can find, so its positions "
-                               "cannot be shuffled or removed.")
+        inside = {"alibi": "adds its ALiBi bias inside its attention code",
+                  "disentangled": "adds DeBERTa's relative position terms inside its attention code",
+                  "rotary": "turns queries and keys inside its attention code"}.get(info.positional)
+        raise UnsupportedModel(f"`{info.name}` " + (f"{inside}, where no hook reaches it" if inside else
+                               "has no positional module attnviz can find") + ", so its positions cannot be "
+                               "shuffled or removed.")
     if positions == "shuffled" and found and found[1] == "relative":
         raise UnsupportedModel(f"`{info.name}` uses relative position biases, which depend on the distance between "
                                "two tokens and not on where each one sits: shuffling has no meaning there. "
@@ -88,18 +100,23 @@ def capture_hf(model: LoadedModel, ids: list[int], target: str | None, positions
             f"`{info.name}` ({info.model_type}) returned no attention weights. Its attention runs in a fused "
             "kernel that never forms them; attnviz asks for eager attention, which this architecture "
             "does not offer.")
-    positional = PositionalCapture(found[1], found[0], store.get("pos", {})) if found else PositionalCapture("none", "", {})
-    qk = _group_records(net, records, info.architecture, "half" if positional.kind == "rotary" else None)
+    positional = (PositionalCapture(found[1], found[0], store.get("pos", {})) if found
+                  else PositionalCapture(info.positional, info.positional_source, _computed_positions(info, len(ids))))
+    qk = _group_records(net, records, info.architecture, info.rotary_pairing if info.positional == "rotary" else None)
     mode = ("eager attention through attnviz's recording attention function (weights, queries and keys kept)"
             if qk else "eager attention (transformers, output_attentions)")
     return AttentionCapture(
         tokens=codec.display(ids), attention=attention, positional=positional, qk=qk,
         mode=mode, token_ids=list(ids),
         special=specials(model, ids), target_tokens=codec.display(target_ids) if target_ids else None,
-        **meta(model))
+        notes=notes, **meta(model))
 
 
-CROSS_NAMES = ("crossattention", "encoder_attn", "encdecattention")
+def _computed_positions(info, n: int) -> dict:
+    """Positions no module outputs: ALiBi's bias follows from the head count alone (its formula); others: none."""
+    if info.positional == "alibi":
+        return {"bias": alibi_bias(info.n_heads, n).astype(np.float32)}  # [head, query_pos, key_pos]
+    return {}
 
 
 def _group_records(net, records, architecture: str, rotary: str | None) -> dict[str, QKStack]:
@@ -109,12 +126,6 @@ def _group_records(net, records, architecture: str, rotary: str | None) -> dict[
     names = {id(m): n for n, m in net.named_modules()}
     groups: dict[str, list] = {}
     for record in records:
-        name = names.get(id(record.module), "").lower()
-        if any(c in name for c in CROSS_NAMES):
-            kind = "cross"
-        elif architecture == "encoder-decoder" and (name.startswith("decoder") or ".decoder." in f".{name}"):
-            kind = "decoder_self"
-        else:
-            kind = "self"
+        kind = attention_kind(names.get(id(record.module), ""), architecture)
         groups.setdefault(kind, []).append(record)
     return {kind: stack_records(recs, rotary if kind != "cross" else None) for kind, recs in groups.items()}

@@ -5,6 +5,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from attnviz.core.projection import pca_2d  # noqa: F401  (a position table's path in 2-D)
+
 
 def sinusoidal(n_positions: int, d_model: int, base: float = 10000.0) -> np.ndarray:
     """PE[pos, 2i] = sin(pos / base^(2i/d_model)), PE[pos, 2i+1] = cos(...). Shape [pos, d_model]."""
@@ -73,15 +75,6 @@ def shift_as_rotation(pe: np.ndarray, k: int, base: float = 10000.0) -> tuple[np
     return angles, float(err)
 
 
-def pca_2d(table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The rows of table [pos, d_model] projected on their first two principal axes: ([pos, 2], explained ratio [2])."""
-    t = np.asarray(table, dtype=np.float64)
-    centred = t - t.mean(axis=0, keepdims=True)
-    _, sv, vt = np.linalg.svd(centred, full_matrices=False)
-    var = sv ** 2
-    return centred @ vt[:2].T, var[:2] / max(var.sum(), 1e-12)
-
-
 def rotary_dot_by_distance(q: np.ndarray, k: np.ndarray, max_distance: int, base: float = 10000.0) -> np.ndarray:
     """q·k after rotating q to position m + r and k to m, for r = 0..max_distance (the same for any m).
 
@@ -101,3 +94,46 @@ def learned_positions(module: nn.Module) -> tuple[str, np.ndarray] | None:
                 and "sinusoidal" not in type(sub).__name__.lower():
             return name, learned_table(sub)
     return None
+
+
+def alibi_slopes(n_heads: int) -> np.ndarray:
+    """ALiBi's per-head slopes m_h (Press et al. 2022, as BLOOM and Falcon compute them): a geometric
+    sequence 2^(-8/n), 2^(-16/n), ... for a power-of-two n, interleaved extra slopes otherwise. Shape [head]."""
+    closest = 2 ** int(np.floor(np.log2(n_heads)))
+    base = 2.0 ** (-(2.0 ** -(np.log2(closest) - 3)))
+    slopes = base ** np.arange(1, closest + 1, dtype=np.float64)
+    if closest != n_heads:
+        extra_base = 2.0 ** (-(2.0 ** -(np.log2(2 * closest) - 3)))
+        extra = extra_base ** np.arange(1, 1 + 2 * (n_heads - closest), 2, dtype=np.float64)
+        slopes = np.concatenate([slopes, extra])
+    return slopes
+
+
+def alibi_bias(n_heads: int, n_positions: int) -> np.ndarray:
+    """The bias ALiBi adds to the score of query i and key j: −m_h·(i − j). Shape [head, query_pos, key_pos].
+
+    Models add m_h·j instead (the same after the softmax, which ignores a constant per row); future keys
+    (j > i) are masked in a causal model, so their values here are never used.
+    """
+    distance = np.arange(n_positions)[:, None] - np.arange(n_positions)[None, :]  # i − j
+    return -alibi_slopes(n_heads)[:, None, None] * distance[None]
+
+
+def t5_bucket(relative_position: np.ndarray, bidirectional: bool, n_buckets: int, max_distance: int) -> np.ndarray:
+    """T5's bucket of each relative position (key − query): exact buckets for small distances, then
+    logarithmically wider ones up to max_distance (transformers' _relative_position_bucket, in numpy)."""
+    rel = np.asarray(relative_position, dtype=np.int64)
+    bucket = np.zeros_like(rel)
+    if bidirectional:
+        n_buckets //= 2
+        bucket += (rel > 0).astype(np.int64) * n_buckets
+        rel = np.abs(rel)
+    else:
+        rel = -np.minimum(rel, 0)
+    max_exact = n_buckets // 2
+    small = rel < max_exact
+    # float32 as transformers computes it, so that the bucket edges fall where the model's do
+    ratio = np.log(np.maximum(rel, 1).astype(np.float32) / np.float32(max_exact)) / np.float32(np.log(max_distance / max_exact))
+    large = max_exact + (ratio * np.float32(n_buckets - max_exact)).astype(np.int64)
+    large = np.minimum(large, n_buckets - 1)
+    return bucket + np.where(small, rel, large)

@@ -32,21 +32,44 @@ class ModelInfo:
     n_kv_heads: int
     d_model: int
     d_head: int
-    positional: str  # sinusoidal | learned | rotary | relative | none
+    positional: str  # sinusoidal | learned | rotary | alibi | relative (T5 buckets) | disentangled (DeBERTa) | none
     n_params: int
     max_positions: int | None
     causal: bool
     decoder_layers: int | None = None  # encoder-decoders: layers on the decoder side
+    # max_positions is the number of tokens the model takes (RoBERTa: its table's rows less padding_idx + 1)
+    rotary_fraction: float | None = None  # rotary: share of each head's dimensions that is turned (Phi 0.5)
+    rotary_pairing: str | None = None  # rotary: "half" (pairs i, i + r/2) or "interleaved" (2i, 2i + 1)
+    positional_source: str = ""  # the module the positions come from
+
+    @property
+    def positional_text(self) -> str:
+        """The positional scheme in words, with rotary's fraction and pairing where they matter."""
+        if self.positional != "rotary":
+            return {"alibi": "ALiBi", "relative": "relative (T5 buckets)",
+                    "disentangled": "relative (DeBERTa, disentangled)"}.get(self.positional, self.positional)
+        parts = []
+        if self.rotary_fraction is not None and self.rotary_fraction < 1:
+            parts.append(f"{self.rotary_fraction:.0%} of each head")
+        if self.rotary_pairing == "interleaved":
+            parts.append("pairs 2i, 2i+1")
+        return "rotary" + (f" ({', '.join(parts)})" if parts else "")
 
     def kv_group(self, head: int) -> int:
         """The key/value head that query head `head` reads (grouped-query attention)."""
-        return head // (self.n_heads // self.n_kv_heads)
+        return kv_head(head, self.n_heads, self.n_kv_heads)
 
     def heads_sharing_kv(self, head: int) -> list[int]:
         """Query heads that read the same key/value head as `head`, itself included."""
         group = self.n_heads // self.n_kv_heads
         first = self.kv_group(head) * group
         return list(range(first, first + group))
+
+
+def kv_head(head: int, n_heads: int, n_kv_heads: int) -> int:
+    """The key/value head that query head `head` reads: consecutive query heads share one (grouped-query
+    attention; one for all under multi-query attention)."""
+    return head // (n_heads // n_kv_heads)
 
 
 @dataclass

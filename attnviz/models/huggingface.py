@@ -9,6 +9,8 @@ from torch import nn
 
 from attnviz.core.errors import ModelNotFound, NotAModel, RemoteCodeRefused, UnsupportedModel
 from attnviz.core.types import ModelInfo
+from attnviz.models.facts import (config_declares_causal, head_facts, is_causal, positions,
+                                    usable_positions)
 
 
 def is_local_spec(spec: str) -> bool:
@@ -56,8 +58,7 @@ def model_class(config):
 
     if getattr(config, "is_encoder_decoder", False):
         return AutoModelForSeq2SeqLM
-    archs = " ".join(getattr(config, "architectures", None) or [])
-    if "CausalLM" in archs or "LMHead" in archs or getattr(config, "is_decoder", False):
+    if config_declares_causal(config):
         return AutoModelForCausalLM
     return AutoModel
 
@@ -110,17 +111,12 @@ def load_hf(spec: str, trust_remote_code: bool = False, local_only: bool | None 
 
 
 def positional_module(model: nn.Module) -> tuple[str, str] | None:
-    """(module name, kind) of the first module that produces positions, found by its place in the tree."""
-    for name, module in model.named_modules():
-        leaf = name.rsplit(".", 1)[-1]
-        kind_name = type(module).__name__.lower()
-        if leaf == "rotary_emb" or "rotary" in kind_name:
-            return name, "rotary"
-        if leaf == "relative_attention_bias":
-            return name, "relative"
-        if leaf in ("position_embeddings", "wpe", "embed_positions", "position_embedding"):
-            return name, "sinusoidal" if "sinusoidal" in kind_name else "learned"
-    return None
+    """(module name, scheme) of the module that produces positions, or None where no module does
+    (ALiBi, DeBERTa's relative embeddings shared by every layer, GPT-J's per-layer sin/cos buffer)."""
+    found = positions(model, _text_config(model.config), 0)
+    if not found.source or found.scheme in ("alibi", "disentangled", "none"):
+        return None
+    return found.source, found.scheme
 
 
 def _text_config(config):
@@ -128,7 +124,7 @@ def _text_config(config):
 
 
 def hf_info(model: nn.Module, name: str, family: str = "hugging face") -> ModelInfo:
-    """ModelInfo read from a Hugging Face config and module tree."""
+    """ModelInfo read from a Hugging Face model's modules, with its config where the modules say nothing."""
     config = _text_config(model.config)
     encdec = bool(getattr(config, "is_encoder_decoder", False))
     n_layers = getattr(config, "num_hidden_layers", None) or getattr(config, "encoder_layers", None)
@@ -137,18 +133,16 @@ def hf_info(model: nn.Module, name: str, family: str = "hugging face") -> ModelI
     if not (n_layers and n_heads and d_model):
         raise UnsupportedModel(f"`{name}` ({config.model_type}): its config does not say how many layers, heads "
                                "or hidden units it has, so its attention cannot be laid out.")
-    n_kv = getattr(config, "num_key_value_heads", None) or n_heads
-    d_head = getattr(config, "head_dim", None) or getattr(config, "d_kv", None) or d_model // n_heads
-    found = positional_module(model)
-    max_pos = getattr(config, "max_position_embeddings", None) or getattr(config, "n_positions", None)
-    archs = " ".join(getattr(config, "architectures", None) or [])
-    causal = not encdec and ("CausalLM" in archs or "LMHead" in archs or bool(getattr(config, "is_decoder", False))
-                             or config.model_type in ("gpt2", "llama", "mistral", "qwen2", "gpt_neox", "opt"))
+    n_kv, d_head = head_facts(model, config, int(n_heads), int(d_model))
+    found = positions(model, config, d_head)
+    causal = is_causal(model, config)
     arch = "encoder-decoder" if encdec else ("decoder" if causal else "encoder")
+    max_pos = usable_positions(config, found)
     return ModelInfo(
         name=name, family=family, architecture=arch, model_type=config.model_type,
-        n_layers=int(n_layers), n_heads=int(n_heads), n_kv_heads=int(n_kv), d_model=int(d_model),
-        d_head=int(d_head), positional=found[1] if found else "none",
-        n_params=sum(p.numel() for p in model.parameters()), max_positions=int(max_pos) if max_pos else None,
+        n_layers=int(n_layers), n_heads=int(n_heads), n_kv_heads=n_kv, d_model=int(d_model),
+        d_head=d_head, positional=found.scheme,
+        n_params=sum(p.numel() for p in model.parameters()), max_positions=max_pos,
         causal=causal, decoder_layers=getattr(config, "decoder_layers", None) or getattr(config, "num_decoder_layers", None),
+        rotary_fraction=found.rotary_fraction, rotary_pairing=found.rotary_pairing, positional_source=found.source,
     )

@@ -58,6 +58,8 @@ def scratch_info(model: ScratchTransformer, name: str) -> ModelInfo:
         d_head=cfg.d_head, positional=cfg.positional, n_params=sum(p.numel() for p in model.parameters()),
         max_positions=cfg.max_len, causal=cfg.architecture == "decoder",
         decoder_layers=cfg.n_layers if cfg.architecture == "encoder-decoder" else None,
+        rotary_fraction=1.0 if cfg.positional == "rotary" else None,
+        rotary_pairing="interleaved" if cfg.positional == "rotary" else None,
     )
 
 

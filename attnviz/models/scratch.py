@@ -11,7 +11,7 @@ import torch
 from torch import nn
 
 from attnviz.core.attention import attention_scores, causal_mask, masked_softmax
-from attnviz.core.hooks import HookPoint, name_hook_points
+from attnviz.core.hooks import HookPoint, attention_kind, hook_name, name_hook_points
 from attnviz.core.positional import apply_rotary, rotary_angles, sinusoidal
 
 CONFIG_FILE = "attnviz_config.json"
@@ -50,18 +50,21 @@ class ScratchConfig:
 
 
 class MultiHeadAttention(nn.Module):
-    """Multi-head attention with a hook point at q, k, v, scores, pattern and output."""
+    """Multi-head attention with hook points (TransformerLens's names) at q, k, v, the rotated q and k
+    (rotary self-attention), scores, pattern and z (each head's mix of values)."""
 
-    def __init__(self, cfg: ScratchConfig, causal: bool = False) -> None:
+    def __init__(self, cfg: ScratchConfig, causal: bool = False, cross: bool = False) -> None:
         super().__init__()
         self.n_heads, self.d_head, self.causal = cfg.n_heads, cfg.d_head, causal
-        self.rotary = cfg.positional == "rotary"
+        self.rotary = cfg.positional == "rotary" and not cross  # cross-attention keys sit in another sequence
         self.q_proj = nn.Linear(cfg.d_model, cfg.d_model, bias=cfg.bias)
         self.k_proj = nn.Linear(cfg.d_model, cfg.d_model, bias=cfg.bias)
         self.v_proj = nn.Linear(cfg.d_model, cfg.d_model, bias=cfg.bias)
         self.o_proj = nn.Linear(cfg.d_model, cfg.d_model, bias=cfg.bias)
         self.hook_q, self.hook_k, self.hook_v = HookPoint(), HookPoint(), HookPoint()
-        self.hook_scores, self.hook_pattern, self.hook_out = HookPoint(), HookPoint(), HookPoint()
+        if self.rotary:
+            self.hook_rot_q, self.hook_rot_k = HookPoint(), HookPoint()
+        self.hook_attn_scores, self.hook_pattern, self.hook_z = HookPoint(), HookPoint(), HookPoint()
 
     def split_heads(self, x: torch.Tensor) -> torch.Tensor:
         batch, pos, _ = x.shape
@@ -75,12 +78,11 @@ class MultiHeadAttention(nn.Module):
         q = self.split_heads(self.q_proj(x))
         k = self.split_heads(self.k_proj(kv_input))
         v = self.split_heads(self.v_proj(kv_input))
-        if self.rotary and angles is not None and source is None:
-            q = apply_rotary(q, angles[: q.shape[-2]])
-            k = apply_rotary(k, angles[: k.shape[-2]])
-        # q and k are recorded as they enter the dot product (after rotation, for rotary models).
-        q, k, v = self.hook_q(q), self.hook_k(k), self.hook_v(v)
-        scores = self.hook_scores(attention_scores(q, k))  # [batch, head, query_pos, key_pos]
+        q, k, v = self.hook_q(q), self.hook_k(k), self.hook_v(v)  # before any rotation
+        if self.rotary and angles is not None:
+            q = self.hook_rot_q(apply_rotary(q, angles[: q.shape[-2]]))
+            k = self.hook_rot_k(apply_rotary(k, angles[: k.shape[-2]]))
+        scores = self.hook_attn_scores(attention_scores(q, k))  # [batch, head, query_pos, key_pos]
         mask = None
         if key_mask is not None:
             mask = key_mask.bool()[:, None, None, :]  # [batch, 1, 1, key_pos]
@@ -88,8 +90,8 @@ class MultiHeadAttention(nn.Module):
             causal = causal_mask(q.shape[-2], k.shape[-2], device=x.device)
             mask = causal if mask is None else mask & causal
         pattern = self.hook_pattern(masked_softmax(scores, mask))
-        mixed = (pattern @ v).transpose(1, 2).reshape(x.shape)  # [batch, query_pos, d_model]
-        return self.hook_out(self.o_proj(mixed))
+        z = self.hook_z((pattern @ v).transpose(1, 2))  # [batch, query_pos, head, d_head]
+        return self.o_proj(z.reshape(x.shape))  # [batch, query_pos, d_model]
 
 
 class FeedForward(nn.Module):
@@ -123,7 +125,7 @@ class DecoderLayer(nn.Module):
         super().__init__()
         self.norm1, self.norm2, self.norm3 = (nn.LayerNorm(cfg.d_model) for _ in range(3))
         self.self_attn = MultiHeadAttention(cfg, causal=True)
-        self.cross_attn = MultiHeadAttention(cfg)
+        self.cross_attn = MultiHeadAttention(cfg, cross=True)
         self.ff = FeedForward(cfg)
 
     def forward(self, x, memory, memory_mask=None, angles=None):
@@ -147,7 +149,7 @@ class Embedding(nn.Module):
             self.register_buffer("table", torch.from_numpy(sinusoidal(cfg.max_len, cfg.d_model)), persistent=False)
         elif cfg.positional == "rotary":
             self.register_buffer("angles", torch.from_numpy(rotary_angles(cfg.max_len, cfg.d_head)), persistent=False)
-        self.hook_pos = HookPoint()
+        self.hook_pos_embed = HookPoint()  # rotary: the angles [pos, d_head/2] instead of a table
 
     def forward(self, ids: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor | None]:
         """ids [batch, pos] -> (x [batch, pos, d_model], rotary angles [pos, d_head/2] or None)."""
@@ -157,11 +159,11 @@ class Embedding(nn.Module):
         x = self.tokens(ids) * math.sqrt(self.cfg.d_model)
         kind = self.cfg.positional
         if kind == "learned":
-            return x + self.hook_pos(self.positions.weight[:pos]), None
+            return x + self.hook_pos_embed(self.positions.weight[:pos]), None
         if kind == "sinusoidal":
-            return x + self.hook_pos(self.table[:pos]), None
+            return x + self.hook_pos_embed(self.table[:pos]), None
         if kind == "rotary":
-            return x, self.hook_pos(self.angles[:pos])
+            return x, self.hook_pos_embed(self.angles[:pos])
         return x, None
 
 
@@ -191,7 +193,15 @@ class ScratchTransformer(nn.Module):
                 "norm": nn.LayerNorm(cfg.d_model),
             })
         self.lm_head = nn.Linear(cfg.d_model, cfg.vocab_size, bias=False)
-        name_hook_points(self)
+        # hook names in TransformerLens's vocabulary; module names (and so checkpoints) stay as they were
+        name_hook_points(self, self._hook_name)
+
+    def _hook_name(self, path: str) -> str:
+        """encoder.layers.0.self_attn.hook_q -> blocks.0.attn.hook_q; decoder.embed.hook_pos_embed of an
+        encoder-decoder -> decoder.hook_pos_embed (core.hooks.hook_name has the whole scheme)."""
+        parts = path.split(".")
+        kind = attention_kind(path, self.cfg.architecture)
+        return hook_name(kind, int(parts[2]) if parts[1] == "layers" else None, parts[-1])
 
     def encode(self, ids: torch.Tensor, key_mask: torch.Tensor | None = None) -> torch.Tensor:
         x, angles = self.encoder["embed"](ids)

@@ -12,7 +12,8 @@ import torch
 
 from attnviz.models.tokens import CharCodec
 from attnviz.core.device import resolve_device
-from attnviz.core.hooks import hook_names, hooks, record_into
+from attnviz.core.hooks import attention_kind, hook_names, hooks, record_into
+from attnviz.models.generate import decode_loop
 from attnviz.models.scratch import ScratchConfig, ScratchTransformer
 from attnviz.training.tasks import IGNORE, TASKS, batch, check, layout
 
@@ -132,9 +133,7 @@ class Trainer:
                        target_ids=None if dec is None else torch.tensor([dec], device=self.device))
         kinds: dict[str, list[np.ndarray]] = {}
         for name in names:
-            part, leaf = name.split(".")[0], name.split(".")[3]
-            kind = "cross" if leaf == "cross_attn" else (
-                "decoder_self" if part == "decoder" and self.config.architecture == "encoder-decoder" else "self")
+            kind = attention_kind(name, self.config.architecture)
             kinds.setdefault(kind, []).append(store[name][0].float().cpu().numpy())
         snap = Snapshot(self.step_count, {k: np.stack(v) for k, v in kinds.items()})
         self.snapshots.append(snap)
@@ -209,20 +208,14 @@ class Trainer:
                 logits = self.model(torch.tensor([ids], device=self.device))
                 return codec.decode(logits[0].argmax(-1).tolist())
             if cfg.architecture == "decoder":
-                seq = ids + codec.encode(self.task.sep)
                 n_out = len(self.task.make(random.Random(0), cfg.length)[1])
-                for _ in range(n_out):
-                    nxt = int(self.model(torch.tensor([seq], device=self.device))[0, -1].argmax())
-                    seq.append(nxt)
+                seq = decode_loop(lambda s: self.model(torch.tensor([s], device=self.device))[0, -1],
+                                  ids + codec.encode(self.task.sep), n_out)
                 return codec.decode(seq[len(ids) + 1:])
-            out = [codec.id("<bos>")]
-            for _ in range(8 * cfg.length):
-                nxt = int(self.model(torch.tensor([ids], device=self.device),
-                                     target_ids=torch.tensor([out], device=self.device))[0, -1].argmax())
-                if nxt == codec.id("<eos>"):
-                    break
-                out.append(nxt)
-            return codec.decode(out[1:])
+            x, eos = torch.tensor([ids], device=self.device), codec.id("<eos>")
+            out = decode_loop(lambda s: self.model(x, target_ids=torch.tensor([s], device=self.device))[0, -1],
+                              [codec.id("<bos>")], 8 * cfg.length, eos=eos)
+            return codec.decode(out[1:-1] if out[-1] == eos else out[1:])
         finally:
             self.model.train()
 

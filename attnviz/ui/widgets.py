@@ -21,7 +21,7 @@ def model_facts(model: LoadedModel) -> None:
     layers = f"{info.n_layers} + {info.decoder_layers}" if info.decoder_layers else str(info.n_layers)
     facts = [("Architecture", info.architecture), ("Layers", layers), ("Heads", heads),
              ("d_model", str(info.d_model)), ("d_head", str(info.d_head)),
-             ("Positional encoding", info.positional), ("Parameters", human_count(info.n_params))]
+             ("Positional encoding", info.positional_text), ("Parameters", human_count(info.n_params))]
     st.markdown("| " + " | ".join(label for label, _ in facts) + " |\n"
                 "|" + "---|" * len(facts) + "\n"
                 "| " + " | ".join(f"**{value}**" for _, value in facts) + " |")
@@ -35,6 +35,9 @@ def kv_sharing(info: ModelInfo, head: int) -> str | None:
     if info.n_kv_heads == info.n_heads:
         return None
     others = [h for h in info.heads_sharing_kv(head) if h != head]
+    if info.n_kv_heads == 1:
+        return (f"Multi-query attention: all {info.n_heads} query heads read one key/value head; their patterns "
+                "differ only through their queries.")
     return (f"Grouped-query attention: {info.n_heads} query heads share {info.n_kv_heads} key/value heads. "
             f"Query head {head} reads key/value head {info.kv_group(head)}, as do heads "
             f"{', '.join(map(str, others))}: their patterns differ only through their queries.")

@@ -17,6 +17,7 @@ def test_minilm_learned_table_and_what_it_used():
     text = _text(at)
     assert "512 positions × 384 dimensions" in text
     assert "captured rows equal rows 0–12" in text and "learned" in text
+    assert "Learned positions are a table added to the token embeddings" in text  # no bias by distance, and why
     # the formula at (pos 3, i 1) with d_model 16: sin(3 / 10000^(2/16))
     latex = " ".join(l.value for l in at.latex)
     assert f"{np.sin(3 / 10000 ** (2 / 16)):.6f}" in latex
@@ -53,3 +54,6 @@ def test_t5_shuffle_gets_a_message(hf_folders):
     at = open_page(PAGE, sb_model="custom", sb_path=str(hf_folders["t5"]), fx_mode="shuffled")
     assert_clean(at)
     assert any("relative position biases" in w.value for w in at.warning)
+    assert "T5 sorts each distance into one of 32 buckets" in _text(at)  # the bias-by-distance drawing
+    curves = [f for f in figures(at) if f["data"][0].get("name") == "head 0" and f["data"][0]["type"] == "scatter"]
+    assert len(curves) == 1 and len(curves[0]["data"]) == 4  # one curve per head

@@ -91,7 +91,9 @@ def test_three_heads_with_random_weights():
 
 def test_mistake_scale_by_d_model_with_heads_shows_a_change():
     at = open_page(PAGE, toy_weights="random", toy_heads=3, toy_mistake="scale_d_model")
-    assert any("Largest change" in c.value for c in at.caption)
+    assert_clean(at)
+    shown_change = [c.value for c in at.caption if c.value.startswith("Largest change against the right numbers")]
+    assert len(shown_change) == 1 and float(shown_change[0].rsplit(": ", 1)[1]) > 0.01  # a change, not zero
 
 
 def test_custom_example_and_label_mismatch():
@@ -118,3 +120,27 @@ def test_explain_a_glassllm_cell_shows_the_rotation():
     assert "Rotary positions" in text and "depends on 5 − 2" in text
     assert float(at.success[0].value.split("difference ")[1].split(")")[0]) < 1e-5
     assert any("reads key/value head 1" in c.value for c in at.caption)
+
+
+@pytest.fixture(scope="module")
+def family_folder(tmp_path_factory):
+    from builders import build_family
+
+    base = tmp_path_factory.mktemp("toyfamilies")
+    return lambda name: build_family(name, base / name)
+
+
+def test_explain_partial_rotary_phi(family_folder):
+    at = open_page(PAGE, sb_model="custom", sb_path=str(family_folder("phi")), toy_real=True, toyreal_layer=1,
+                   toyreal_head=2, toyreal_q=4, toyreal_k=1)
+    assert_clean(at)
+    assert any("Partial rotary: only 4 of the 8 dimensions" in c.value for c in at.caption)
+    assert float(at.success[0].value.split("difference ")[1].split(")")[0]) < 1e-5
+
+
+def test_explain_says_why_not_for_falcon(family_folder):
+    at = open_page(PAGE, sb_model="custom", sb_path=str(family_folder("falcon")), toy_real=True)
+    assert_clean(at)
+    assert any("not available" in i.value and "because falcon computes attention in its own code" in i.value
+               for i in at.info)
+    assert not at.success  # nothing recomputed

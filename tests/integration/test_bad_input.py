@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from attnviz import capture, load_model
-from attnviz.core.errors import BadText, ModelNotFound, NotAModel, RemoteCodeRefused, UnsupportedModel
+from attnviz.core.errors import AttnvizError, BadText, ModelNotFound, NotAModel, RemoteCodeRefused, UnsupportedModel
 
 
 def test_empty_text(minilm):
@@ -80,5 +80,5 @@ def test_out_of_memory_falls_back_to_cpu(monkeypatch):
 def test_unavailable_device_is_named():
     if torch.cuda.is_available():
         pytest.skip("this machine has CUDA")
-    with pytest.raises(Exception, match="not available"):
+    with pytest.raises(AttnvizError, match="not available"):
         load_model("scratch-encoder", device="cuda")

@@ -99,6 +99,8 @@ def test_export_png_and_svg_with_chromium(tmp_path, capsys):
     assert (out / "heatmap.svg").read_text()[:4] == "<svg"
 
 
-def test_export_bad_layer_is_a_message(capsys):
-    assert main(["export", "scratch-encoder", "abc", "--out", "/tmp/x-attnviz", "--layer", "9"]) == 2
+def test_export_bad_layer_is_a_message(capsys, tmp_path):
+    out = tmp_path / "export"
+    assert main(["export", "scratch-encoder", "abc", "--out", str(out), "--layer", "9"]) == 2
     assert "layer must be 0–1" in capsys.readouterr().err
+    assert not out.exists() or not any(out.iterdir())  # nothing written for a refused export

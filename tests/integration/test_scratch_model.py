@@ -3,34 +3,67 @@ import pytest
 import torch
 
 from attnviz import capture, load_model
-from attnviz.core.hooks import hook_names, hooks, record_into
+from attnviz.core.hooks import attention_kind, hook_name, hook_names, hooks, record_into
 from attnviz.models.scratch import MultiHeadAttention, ScratchConfig, ScratchTransformer
 
-ATTN = ["hook_q", "hook_k", "hook_v", "hook_scores", "hook_pattern", "hook_out"]
+ATTN = ["hook_q", "hook_k", "hook_v", "hook_attn_scores", "hook_pattern", "hook_z"]
+ROTARY = ["hook_q", "hook_k", "hook_v", "hook_rot_q", "hook_rot_k", "hook_attn_scores", "hook_pattern", "hook_z"]
 
 
 def test_hook_names_pinned_encoder_decoder():
     model = ScratchTransformer(ScratchConfig(architecture="encoder-decoder", n_layers=1))
     assert hook_names(model) == [
-        "encoder.embed.hook_pos",
-        "encoder.layers.0.self_attn.hook_q", "encoder.layers.0.self_attn.hook_k",
-        "encoder.layers.0.self_attn.hook_v", "encoder.layers.0.self_attn.hook_scores",
-        "encoder.layers.0.self_attn.hook_pattern", "encoder.layers.0.self_attn.hook_out",
-        "decoder.embed.hook_pos",
-        "decoder.layers.0.self_attn.hook_q", "decoder.layers.0.self_attn.hook_k",
-        "decoder.layers.0.self_attn.hook_v", "decoder.layers.0.self_attn.hook_scores",
-        "decoder.layers.0.self_attn.hook_pattern", "decoder.layers.0.self_attn.hook_out",
-        "decoder.layers.0.cross_attn.hook_q", "decoder.layers.0.cross_attn.hook_k",
-        "decoder.layers.0.cross_attn.hook_v", "decoder.layers.0.cross_attn.hook_scores",
-        "decoder.layers.0.cross_attn.hook_pattern", "decoder.layers.0.cross_attn.hook_out",
+        "hook_pos_embed",
+        "blocks.0.attn.hook_q", "blocks.0.attn.hook_k", "blocks.0.attn.hook_v",
+        "blocks.0.attn.hook_attn_scores", "blocks.0.attn.hook_pattern", "blocks.0.attn.hook_z",
+        "decoder.hook_pos_embed",
+        "decoder.blocks.0.attn.hook_q", "decoder.blocks.0.attn.hook_k", "decoder.blocks.0.attn.hook_v",
+        "decoder.blocks.0.attn.hook_attn_scores", "decoder.blocks.0.attn.hook_pattern", "decoder.blocks.0.attn.hook_z",
+        "decoder.blocks.0.cross_attn.hook_q", "decoder.blocks.0.cross_attn.hook_k", "decoder.blocks.0.cross_attn.hook_v",
+        "decoder.blocks.0.cross_attn.hook_attn_scores", "decoder.blocks.0.cross_attn.hook_pattern",
+        "decoder.blocks.0.cross_attn.hook_z",
     ]
 
 
-@pytest.mark.parametrize("arch,prefix", [("encoder", "encoder"), ("decoder", "decoder")])
-def test_hook_names_pinned_single_stack(arch, prefix):
-    model = ScratchTransformer(ScratchConfig(architecture=arch, n_layers=2))
-    expected = [f"{prefix}.embed.hook_pos"] + [f"{prefix}.layers.{i}.self_attn.{h}" for i in range(2) for h in ATTN]
-    assert hook_names(model) == expected
+@pytest.mark.parametrize("arch,positional,points", [("encoder", "sinusoidal", ATTN), ("decoder", "learned", ATTN),
+                                                    ("decoder", "rotary", ROTARY)])
+def test_hook_names_pinned_single_stack(arch, positional, points):
+    model = ScratchTransformer(ScratchConfig(architecture=arch, positional=positional, n_layers=2))
+    assert hook_names(model) == ["hook_pos_embed"] + [f"blocks.{i}.attn.{h}" for i in range(2) for h in points]
+
+
+def test_module_names_stay_so_old_checkpoints_load():
+    """Hook names changed; module names (the checkpoint's keys) did not."""
+    model = ScratchTransformer(ScratchConfig(architecture="encoder-decoder", positional="learned", n_layers=1))
+    keys = set(model.state_dict())
+    assert {"encoder.embed.positions.weight", "encoder.layers.0.self_attn.q_proj.weight",
+            "decoder.layers.0.cross_attn.o_proj.bias", "decoder.layers.0.norm3.weight", "lm_head.weight"} <= keys
+    assert not any("hook" in k for k in keys)
+
+
+def test_hook_names_build_and_read_back():
+    for kind in ("self", "decoder_self", "cross"):
+        for arch in ("encoder-decoder",) if kind != "self" else ("encoder", "decoder", "encoder-decoder"):
+            assert attention_kind(hook_name(kind, 3, "hook_pattern"), arch) == kind
+    # the same rule reads transformers' module paths
+    assert attention_kind("model.decoder.layers.0.encoder_attn", "encoder-decoder") == "cross"
+    assert attention_kind("decoder.block.1.layer.1.EncDecAttention", "encoder-decoder") == "cross"
+    assert attention_kind("model.decoder.layers.0.self_attn", "encoder-decoder") == "decoder_self"
+    assert attention_kind("model.decoder.layers.0.self_attn", "decoder") == "self"
+
+
+def test_rotary_hooks_see_q_before_and_after_the_turn():
+    torch.manual_seed(0)
+    model = ScratchTransformer(ScratchConfig(architecture="decoder", positional="rotary", n_layers=1)).eval()
+    store = {}
+    names = ["blocks.0.attn.hook_q", "blocks.0.attn.hook_rot_q", "hook_pos_embed"]
+    with torch.no_grad(), hooks(model, {n: record_into(store) for n in names}):
+        model(torch.tensor([[3, 5, 7, 9]]))
+    from attnviz.core.positional import apply_rotary
+    before, after = store["blocks.0.attn.hook_q"], store["blocks.0.attn.hook_rot_q"]
+    assert torch.allclose(apply_rotary(before, store["hook_pos_embed"]), after, atol=1e-6)
+    assert torch.equal(before[..., 0, :], after[..., 0, :])  # position 0: angle 0
+    assert not torch.allclose(before[..., 1:, :], after[..., 1:, :])
 
 
 def test_attention_layer_equals_bert_eager_layer():

@@ -1,5 +1,5 @@
 """Training: the loss falls, snapshots land at the asked steps, checkpoints round-trip, bad settings say why."""
-import time
+import threading
 
 import numpy as np
 import pytest
@@ -64,9 +64,18 @@ def test_bad_settings(kwargs, message):
 
 
 def test_job_stops_and_resumes():
-    job = TrainingJob(Trainer(TrainConfig(task="copy", steps=10_000, d_model=32)))
+    trainer = Trainer(TrainConfig(task="copy", steps=10_000, d_model=32))
+    stepped, real_step = threading.Event(), trainer.step
+
+    def step():  # tell the test when training has really begun, instead of sleeping and hoping
+        result = real_step()
+        stepped.set()
+        return result
+
+    trainer.step = step
+    job = TrainingJob(trainer)
     job.start()
-    time.sleep(1.0)
+    assert stepped.wait(timeout=120)
     job.stop()
     first = job.trainer.step_count
     assert 0 < first < 10_000 and not job.running

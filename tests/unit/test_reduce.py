@@ -39,6 +39,15 @@ def test_flow_on_a_single_layer_is_the_capacity():
     assert np.allclose(f, a[0, 0].numpy(), atol=1e-5)
 
 
+def test_flow_raw_rows_can_exceed_one_and_normalised_rows_sum_to_one():
+    torch.manual_seed(0)
+    a = torch.softmax(torch.randn(3, 2, 5, 5), -1)  # three layers, two heads
+    raw, norm = flow(a), flow(a, normalise=True)
+    assert raw.sum(-1).max() > 1.05  # max-flow per input token is not a distribution
+    assert np.allclose(norm.sum(-1), 1.0)
+    assert np.allclose(norm, raw / raw.sum(-1, keepdims=True))
+
+
 def test_flow_has_a_clear_limit():
     with pytest.raises(ValueError, match="limited to 40 tokens"):
         flow(torch.full((1, 1, 41, 41), 1 / 41))
@@ -67,10 +76,12 @@ def test_statistics_of_hand_built_patterns():
 
 
 def test_pooling_keeps_rows_summing_to_one_and_small_inputs_whole():
-    a = torch.softmax(torch.randn(2, 3, 100, 100), dim=-1)
-    p = pooled(a, 32)
+    a = torch.softmax(torch.randn(2, 3, 96, 96), dim=-1)
+    p = pooled(a, 32)  # each cell: the mean of a 3 × 3 block
     assert p.shape == (2, 3, 32, 32)
-    assert np.isclose(p.mean(), a.mean().item(), rtol=0.02)  # averaging keeps the overall mass
+    assert np.allclose(p.sum(-1) * 3, 1.0, atol=1e-5)  # every pooled row holds its three rows' mass, times 1/3
+    assert np.isclose(p[1, 2, 5, 7], a[1, 2, 15:18, 21:24].mean().item(), atol=1e-6)
+    assert pooled(torch.softmax(torch.randn(1, 1, 100, 100), -1), 32).shape == (1, 1, 32, 32)  # uneven windows
     assert np.allclose(pooled(a[..., :10, :10], 32), a[..., :10, :10].numpy())
 
 
@@ -108,7 +119,13 @@ def test_qk_projection_pca_and_unavailable_methods():
     cap.qk = {"self": QKStack(q=q, k=k, scaling=0.5, bias=[None])}
     qxy, kxy, ratio = qk_projection(cap, "self", 0, 1)
     assert qxy.shape == (3, 2) and kxy.shape == (3, 2) and ratio.sum() == pytest.approx(1.0)
-    assert "PCA" in projection_methods()
+    # both clouds lie in the plane of dims 0 and 1, so PCA keeps every distance and all the variance
+    both, xy = np.vstack([q[0, 1], k[0, 0]]).astype(float), np.vstack([qxy, kxy])
+    dist = lambda m: np.linalg.norm(m[:, None] - m[None], axis=-1)  # noqa: E731
+    assert np.allclose(dist(xy), dist(both), atol=1e-9)
+    import importlib.util
+    assert projection_methods() == ["PCA"] + (["t-SNE"] if importlib.util.find_spec("sklearn") else []) + (
+        ["UMAP"] if importlib.util.find_spec("umap") else [])
     if "UMAP" not in projection_methods():
         with pytest.raises(ValueError, match="not installed"):
             qk_projection(cap, "self", 0, 1, method="UMAP")
