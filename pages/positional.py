@@ -12,7 +12,6 @@ from attnviz.core.errors import AttnvizError
 from attnviz.figures.plots import head_heatmap
 from attnviz.figures.positions import position_bias_figure
 from attnviz.ui import state, widgets
-from attnviz.ui.cache import cached_capture
 
 
 def heat(z: np.ndarray, x_title: str, y_title: str, key: str, colorscale="RdBu_r", zmid=0.0, height=380,
@@ -256,10 +255,8 @@ with tabs[4]:
     mode = e1.radio("Positions", ["shuffled", "removed"], horizontal=True, key="fx_mode")
     fx_seed = int(e2.number_input("Shuffle seed", 0, 9999, 0, key="fx_seed", disabled=mode != "shuffled"))
     model, cap = state.require_capture(show_notes=False)
-    sel = state.selection()
     try:
-        other = cached_capture(sel.spec, sel.device, sel.trust_remote_code, sel.text,
-                               sel.target if model.info.architecture == "encoder-decoder" else "", mode, fx_seed)
+        other = state.capture_for(model, mode, fx_seed)
     except AttnvizError as exc:
         st.warning(str(exc))
         other = None
