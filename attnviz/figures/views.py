@@ -19,8 +19,8 @@ from attnviz.core.types import KIND_LABELS, AttentionCapture
 from attnviz.figures import plots
 from attnviz.figures.view_types import ViewOptions, ViewResult, is_square, kept, matrix_table, options
 
-__all__ = ["NAMES", "ViewOptions", "ViewResult", "aggregate", "build", "clusters", "generated_token", "head_view",
-           "heatmap", "is_square", "kept", "model_view", "qk", "rollout", "statistic_names",
+__all__ = ["NAMES", "ViewOptions", "ViewResult", "aggregate", "build", "clusters", "difference", "generated_token",
+           "head_view", "heatmap", "is_square", "kept", "model_view", "qk", "rollout", "statistic_names",
            "statistics"]
 
 NAMES = ("heatmap", "head_view", "model_view", "rollout", "aggregate", "statistics", "clusters", "qk")
@@ -64,6 +64,15 @@ def heatmap(cap: AttentionCapture, opts: ViewOptions | None = None, **changes) -
     o = options(opts, changes)
     m, q_tok, k_tok = _shown(cap, o, cap.head(o.kind, o.layer, o.head))
     return ViewResult(plots.head_heatmap(m, q_tok, k_tok, _title(o), o.log_color), matrix_table(m, q_tok, k_tok))
+
+
+def difference(cap: AttentionCapture, other: AttentionCapture, opts: ViewOptions | None = None, **changes) -> ViewResult:
+    """|other − cap| for one head of two captures of the same tokens (positions altered, another checkpoint)."""
+    o = options(opts, changes)
+    if cap.axes(o.kind) != other.axes(o.kind):
+        raise ValueError("The two captures have different tokens; a difference needs the same tokens in both.")
+    m, q_tok, k_tok = _shown(cap, o, np.abs(other.head(o.kind, o.layer, o.head) - cap.head(o.kind, o.layer, o.head)))
+    return ViewResult(plots.head_heatmap(m, q_tok, k_tok, title="|difference|"), matrix_table(m, q_tok, k_tok))
 
 
 def head_view(cap: AttentionCapture, opts: ViewOptions | None = None, **changes) -> ViewResult:

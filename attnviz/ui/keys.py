@@ -111,6 +111,7 @@ class Positional:
     ROPE_PREFIX, ROPE_QUERY = "rope", "rope_q"  # rope_kind, rope_layer, rope_head
     ROPE_ANGLES_CHART, ROPE_DISTANCE_CHART = "rope_angles", "rope_dist"
     USED_BIAS_HEAD, USED_BIAS_CHART = "used_bias_head", "used_bias"
+    USED_BIAS_BY_DISTANCE_CHART = "used_bias_by_distance"
     EFFECT_MODE, EFFECT_SEED, EFFECT_PREFIX = "fx_mode", "fx_seed", "fx"  # fx_kind, fx_layer, fx_head
     EFFECT_BASE, EFFECT_ALTERED, EFFECT_DIFF = "fx_base", "fx_alt", "fx_diff"
 

@@ -1,7 +1,7 @@
 """What pages ask for: the loaded model and the capture of the current text, or a clear message.
 
-`require_*` show the message and stop the page; `try_model` returns the message instead, so a page
-can fall back to what it shows without a model.
+`require_*` show the message and stop the page; `try_model` and `try_capture` return the message
+instead, so a page can fall back to what it shows without a model.
 """
 from __future__ import annotations
 
@@ -79,18 +79,29 @@ def capture_for(model: LoadedModel, positions: str = "normal", seed: int = 0) ->
     return cached_capture(sel, positions, seed)
 
 
-def require_capture(positions: str = "normal", seed: int = 0, show_notes: bool = True) -> tuple[LoadedModel, AttentionCapture]:
-    """The model and the capture of the sidebar's text, with notes (truncation, fallbacks) shown."""
-    model = require_model()
+def try_capture(positions: str = "normal", seed: int = 0) -> tuple[LoadedModel, AttentionCapture] | Unavailable:
+    """The model and the capture of the sidebar's text, or why there is none (nothing is shown)."""
+    model = try_model()
+    if isinstance(model, Unavailable):
+        return model
     if not selection().text.strip():
-        _stop(Unavailable("The text is empty: type a sentence in the sidebar to see its attention.", "warning"))
+        return Unavailable("The text is empty: type a sentence in the sidebar to see its attention.", "warning")
     try:
         with st.spinner("Running the model…"):
-            cap = capture_for(model, positions, seed)
+            return model, capture_for(model, positions, seed)
     except AttnvizError as exc:
-        _stop(Unavailable(str(exc)))
+        return Unavailable(str(exc))
     except Exception as exc:
-        _stop(Unavailable(f"Capture failed for `{selection().spec}`: {type(exc).__name__}: {exc}"))
+        return Unavailable(f"Capture failed for `{selection().spec}`: {type(exc).__name__}: {exc}")
+
+
+def require_capture(positions: str = "normal", seed: int = 0, show_notes: bool = True) -> tuple[LoadedModel, AttentionCapture]:
+    """The model and the capture of the sidebar's text, with notes (truncation, fallbacks) shown; or a
+    message on the page and a stop."""
+    found = try_capture(positions, seed)
+    if isinstance(found, Unavailable):
+        _stop(found)
+    model, cap = found
     if show_notes:
         for note in [*model.notes, *cap.notes]:
             st.warning(note)

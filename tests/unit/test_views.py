@@ -165,3 +165,15 @@ def test_build_by_name(cap):
     assert np.allclose(views.build(cap, "heatmap", ViewOptions(head=1)).table.to_numpy(), cap.head("self", 0, 1))
     with pytest.raises(ValueError, match="unknown view"):
         views.build(cap, "sunburst")
+
+
+def test_difference_of_two_captures(cap):
+    other = AttentionCapture(tokens=TOKENS, attention={"self": cap.attention["self"].flip(-1)}, positional=None,
+                             model="m", device="cpu", dtype="float32", mode="test", special=cap.special)
+    r = views.difference(cap, other, layer=1, head=0)
+    want = np.abs(cap.head("self", 1, 0)[:, ::-1] - cap.head("self", 1, 0))
+    assert np.allclose(r.table.to_numpy(), want) and r.figure.layout.title.text == "|difference|"
+    shorter = AttentionCapture(tokens=TOKENS[:3], attention={"self": cap.attention["self"][..., :3, :3]},
+                               positional=None, model="m", device="cpu", dtype="float32", mode="test")
+    with pytest.raises(ValueError, match="different tokens"):
+        views.difference(cap, shorter)
