@@ -20,8 +20,7 @@ from attnviz.figures import plots
 from attnviz.figures.view_types import ViewOptions, ViewResult, is_square, kept, matrix_table, options
 
 __all__ = ["NAMES", "ViewOptions", "ViewResult", "aggregate", "build", "clusters", "difference", "generated_token",
-           "head_view", "heatmap", "is_square", "kept", "model_view", "qk", "rollout", "statistic_names",
-           "statistics"]
+           "head_view", "heatmap", "is_square", "kept", "model_view", "qk", "rollout", "statistic_names", "statistics"]
 
 NAMES = ("heatmap", "head_view", "model_view", "rollout", "aggregate", "statistics", "clusters", "qk")
 NOTHING_LEFT = "No tokens are left to show: widen the window or show the special tokens."
