@@ -77,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("text", metavar="TEXT")
     ex.add_argument("--out", required=True, metavar="DIR", help="folder to write into")
     ex.add_argument("--views", nargs="+", default=["heatmap", "model_view"],
-                    help="heatmap, head_view, model_view, rollout, aggregate, statistics, qk")
+                    help=", ".join(("heatmap", "head_view", "model_view", "rollout", "aggregate", "statistics", "clusters", "qk")))
     ex.add_argument("--formats", nargs="+", default=["html", "csv"], choices=["html", "png", "svg", "csv"])
     ex.add_argument("--layer", type=int, default=0)
     ex.add_argument("--head", type=int, default=0)
@@ -166,12 +166,11 @@ def cmd_train(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from attnviz.figures import views
     from attnviz.capture.api import capture
     from attnviz.core.errors import AttnvizError
+    from attnviz.figures import views
     from attnviz.figures.export import write_npz
     from attnviz.models.loading import load_model
-    from attnviz.figures.plots import to_csv
 
     model = load_model(args.model, device=args.device)
     cap = capture(model, args.text, target=args.target)
@@ -182,31 +181,25 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise AttnvizError(f"layer must be 0–{layers - 1} and head 0–{heads - 1}")
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
+    opts = views.ViewOptions(kind=args.kind, layer=args.layer, head=args.head)
     written = []
     for name in args.views:
-        options = {"kind": args.kind}
-        if name in ("heatmap", "qk"):
-            options.update(layer=args.layer, head=args.head)
-        elif name in ("head_view", "aggregate"):
-            options.update(layer=args.layer)
-        elif name in ("rollout", "statistics"):
-            options = {}
         try:
-            fig = views.build(cap, name, **options)
+            # rollout defaults to the last layer, the one that has mixed every layer below it
+            result = views.build(cap, name, opts.with_(layer=-1) if name == "rollout" else opts)
         except ValueError as exc:
             raise AttnvizError(str(exc)) from exc
         for fmt in args.formats:
             path = out / f"{name}.{fmt}"
             if fmt == "html":
-                fig.write_html(str(path), include_plotlyjs=True, full_html=True)
+                result.figure.write_html(str(path), include_plotlyjs=True, full_html=True)
             elif fmt == "csv":
-                matrix = views.matrix_of(cap, name, **options)
-                if matrix is None:
+                if result.table is None:
                     continue
-                path.write_text(to_csv(*matrix))
+                path.write_text(result.csv())
             else:
                 try:
-                    fig.write_image(str(path))
+                    result.figure.write_image(str(path))
                 except Exception as exc:  # kaleido missing, or it cannot find a browser
                     print(f"note: {path.name} not written ({type(exc).__name__}: {exc}). Install kaleido for PNG/SVG "
                           "from the command line, or use the camera button in the app.", file=sys.stderr)

@@ -163,15 +163,3 @@ def qk_scatter(queries: np.ndarray, keys: np.ndarray, query_tokens: list[str], k
                       xaxis={"title": {"text": "PC 1"}}, yaxis={"title": {"text": "PC 2"}})
     return fig
 
-
-def to_csv(matrix: np.ndarray, query_tokens: list[str], key_tokens: list[str]) -> str:
-    """A matrix as CSV, tokens (with positions) as row and column headers."""
-    import csv
-    import io
-
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["query \\ key"] + [f"{j}:{t}" for j, t in enumerate(key_tokens)])
-    for i, row in enumerate(matrix):
-        writer.writerow([f"{i}:{query_tokens[i]}"] + [f"{v:.6g}" for v in row])
-    return out.getvalue()

@@ -1,5 +1,6 @@
-"""The bias a relative position scheme adds to each score, by distance: ALiBi's slopes and T5's learned buckets;
-for other schemes, a sentence saying why there is no such curve to draw."""
+"""The positional-encodings page's figures: tables of encodings, waves, similarity, rotations, paths; and the
+bias a relative position scheme adds to each score by distance (ALiBi's slopes, T5's learned buckets), or a
+sentence saying why a scheme has no such curve to draw."""
 from __future__ import annotations
 
 import numpy as np
@@ -66,3 +67,87 @@ def position_bias_figure(info: ModelInfo, module: nn.Module, distance: int = 64)
                      f"{max_distance} sharing the last — and learns one bias per bucket and head (the encoder's first "
                      "layer, shared by every layer). Flat stretches are distances that share a bucket.")
     return None, _NOT_DRAWN.get(info.positional, f"No drawing for the {info.positional} scheme.")
+
+
+MARGIN = {"l": 10, "r": 10, "t": 10, "b": 10}
+
+
+def value_heatmap(z: np.ndarray, x_title: str, y_title: str, colorscale: str = "RdBu_r", zmid: float | None = 0.0,
+                  height: int = 380, hover: str = "%{y} · %{x}: %{z:.4f}", robust: bool = False) -> go.Figure:
+    """A matrix of values (rows down); robust clips the colour range at the 99th percentile of |z| so a few
+    outliers do not wash the rest out."""
+    z = np.asarray(z, dtype=np.float32)
+    extra = {}
+    if robust:
+        top = float(np.percentile(np.abs(z), 99)) or 1.0
+        extra = {"zmin": -top, "zmax": top}
+    fig = go.Figure(go.Heatmap(z=z, colorscale=colorscale, zmid=zmid, hovertemplate=hover + "<extra></extra>", **extra))
+    fig.update_layout(height=height, margin=MARGIN, xaxis={"title": {"text": x_title}},
+                      yaxis={"title": {"text": y_title}, "autorange": "reversed"})
+    return fig
+
+
+def waves(pe: np.ndarray, dims: list[int]) -> go.Figure:
+    """Chosen dimensions of a [pos, d_model] sinusoidal table as curves over the position."""
+    fig = go.Figure()
+    for d in dims:
+        fig.add_scatter(x=list(range(len(pe))), y=pe[:, d], mode="lines", name=f"dim {d} ({'sin' if d % 2 == 0 else 'cos'})")
+    fig.update_layout(height=320, margin=MARGIN, xaxis={"title": {"text": "position"}}, yaxis={"title": {"text": "PE"}})
+    return fig
+
+
+def similarity_by_distance(sim: np.ndarray, anchors: list[int]) -> go.Figure:
+    """PE(pos)·PE(pos + k) against k from a few starting positions: the curves lie on top of each other.
+
+    The widths and dashes differ so that curves that coincide stay visible.
+    """
+    fig = go.Figure()
+    styles = ({"width": 7, "dash": "solid"}, {"width": 3.5, "dash": "dash"}, {"width": 1.5, "dash": "solid"})
+    for anchor, line in zip(anchors, styles):
+        fig.add_scatter(x=np.arange(0, len(sim) - anchor), y=sim[anchor, anchor:], mode="lines", name=f"from pos {anchor}",
+                        line=line, opacity=0.75)
+    fig.update_layout(height=380, margin=MARGIN, xaxis={"title": {"text": "distance k"}},
+                      yaxis={"title": {"text": "PE(pos)·PE(pos + k)"}})
+    return fig
+
+
+def shift_circle(pe: np.ndarray, pair: int, start: int, k: int) -> go.Figure:
+    """Dimensions (2i, 2i+1) of every position as a circle, with `start` and `start + k` marked."""
+    fig = go.Figure()
+    fig.add_scatter(x=pe[:, 2 * pair], y=pe[:, 2 * pair + 1], mode="lines+markers", marker={"size": 4},
+                    name="positions", hovertext=[f"pos {p}" for p in range(len(pe))])
+    fig.add_scatter(x=[pe[start, 2 * pair], pe[start + k, 2 * pair]], y=[pe[start, 2 * pair + 1], pe[start + k, 2 * pair + 1]],
+                    mode="markers+text", text=[f"pos {start}", f"pos {start + k}"], textposition="top center",
+                    marker={"size": 10, "color": "crimson"}, name="shift")
+    fig.update_layout(height=300, margin=MARGIN, showlegend=False,
+                      xaxis={"title": {"text": f"dim {2 * pair} (sin)"}, "scaleanchor": "y"},
+                      yaxis={"title": {"text": f"dim {2 * pair + 1} (cos)"}})
+    return fig
+
+
+def position_path(xy: np.ndarray, start: int) -> go.Figure:
+    """Positions start, start+1, … of a learned table on two axes, joined in order and coloured by position."""
+    positions = np.arange(start, start + len(xy))
+    fig = go.Figure(go.Scatter(x=xy[:, 0], y=xy[:, 1], mode="lines+markers",
+                               marker={"color": positions, "colorscale": "Viridis", "size": 6,
+                                       "colorbar": {"title": {"text": "position"}}},
+                               hovertext=[f"pos {p}" for p in positions], hoverinfo="text"))
+    fig.update_layout(height=380, margin=MARGIN, xaxis={"title": {"text": "PC 1"}}, yaxis={"title": {"text": "PC 2"}})
+    return fig
+
+
+def rotary_dot_chart(dots: np.ndarray, plain_dot: float) -> go.Figure:
+    """q·k after rotary positions against the relative distance, with q·k unrotated as a dotted line."""
+    fig = go.Figure(go.Scatter(x=list(range(len(dots))), y=dots, mode="lines+markers", marker={"size": 4}))
+    fig.add_hline(y=plain_dot, line={"dash": "dot"}, annotation_text="q·k without rotation")
+    fig.update_layout(height=320, margin=MARGIN, xaxis={"title": {"text": "relative distance m − n"}},
+                      yaxis={"title": {"text": "q·k after rotation"}})
+    return fig
+
+
+def used_encoding(values: np.ndarray, rows: list[str]) -> go.Figure:
+    """A [pos, dim] encoding read from a forward pass, one labelled row per position."""
+    fig = go.Figure(go.Heatmap(z=values.astype(np.float32), y=rows, colorscale="RdBu_r", zmid=0,
+                               hovertemplate="%{y}, dim %{x}: %{z:.4f}<extra></extra>"))
+    fig.update_layout(height=min(700, 80 + 18 * len(rows)), margin=MARGIN, yaxis={"autorange": "reversed", "type": "category"})
+    return fig

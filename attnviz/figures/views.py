@@ -1,88 +1,221 @@
-"""Each explorer view as one function from a capture to a plotly figure, for notebooks and the CLI.
+"""Each view drawn once: a capture and its options -> ViewResult(figure, table, caption).
+
+The explorer, the command line's export and notebooks call these same functions.
 
     import attnviz
     from attnviz.figures import views
     cap = attnviz.capture(attnviz.load_model("minilm"), "The cat sat on the mat.")
-    views.heatmap(cap, layer=2, head=5).show()
+    views.heatmap(cap, layer=2, head=5).show()           # or .figure, .table, .csv()
+    opts = views.ViewOptions(layer=2, hide_special=True, renormalise=True)
+    views.aggregate(cap, opts, how="rollout").table
 """
 from __future__ import annotations
 
 import numpy as np
-import plotly.graph_objects as go
-
-from attnviz.figures import plots
+import pandas as pd
 
 from attnviz.analysis import reduce
 from attnviz.core.types import KIND_LABELS, AttentionCapture
+from attnviz.figures import plots
+from attnviz.figures.view_types import ViewOptions, ViewResult, is_square, kept, matrix_table, options
 
-NAMES = ("heatmap", "head_view", "model_view", "rollout", "aggregate", "statistics", "qk")
+__all__ = ["NAMES", "ViewOptions", "ViewResult", "aggregate", "build", "clusters", "difference", "generated_token",
+           "head_view", "heatmap", "is_square", "kept", "model_view", "qk", "rollout", "statistic_names", "statistics"]
 
-
-def heatmap(cap: AttentionCapture, layer: int = 0, head: int = 0, kind: str = "self", log_color: bool = False) -> go.Figure:
-    """One head, tokens on both axes."""
-    q, k = cap.axes(kind)
-    return plots.head_heatmap(cap.head(kind, layer, head), q, k, f"{KIND_LABELS[kind]} · layer {layer} · head {head}",
-                              log_color)
-
-
-def head_view(cap: AttentionCapture, layer: int = 0, kind: str = "self", heads: list[int] | None = None,
-              focus: int | None = None) -> go.Figure:
-    """All heads of a layer as coloured lines between the tokens (bertviz's head view)."""
-    q, k = cap.axes(kind)
-    stack = cap.attention[kind][layer].float().cpu().numpy()
-    return plots.head_view(stack, q, k, heads if heads is not None else list(range(stack.shape[0])), focus,
-                           f"{KIND_LABELS[kind]} · layer {layer}")
-
-
-def model_view(cap: AttentionCapture, kind: str = "self", size: int = 32) -> go.Figure:
-    """Every layer × head, pooled on the capture's device to at most size × size cells each."""
-    return plots.model_view(reduce.pooled(cap.attention[kind], size), f"{KIND_LABELS[kind]}: all heads")
-
-
-def rollout(cap: AttentionCapture, layer: int = -1) -> go.Figure:
-    """Attention rollout through `layer` (default: the last)."""
-    r = reduce.rollout(cap.attention["self"])
-    layer = layer % r.shape[0]
-    return plots.head_heatmap(r[layer], cap.tokens, cap.tokens, f"rollout through layer {layer}")
+NAMES = ("heatmap", "head_view", "model_view", "rollout", "aggregate", "statistics", "clusters", "qk")
+NOTHING_LEFT = "No tokens are left to show: widen the window or show the special tokens."
+ROLLOUT_NEEDS_SQUARE = ("Rollout multiplies a layer's attention by the next one's, so it needs square self-attention; "
+                        "pick self-attention.")
+FLOW_NEEDS_SQUARE = "Attention flow needs square self-attention; pick self-attention."
+ROLLOUT_ABOUT = ("Abnar & Zuidema (2020): each layer's head-averaged attention mixed half-and-half with the "
+                 "residual path, multiplied through the layers: how much each position draws on each input token.")
+FLOW_ABOUT = ("Abnar & Zuidema (2020): the maximum flow from each input token to each output position "
+              "through every layer, with the head-averaged weights (and the residual) as capacities. ")
+FLOW_NORMALISED = "Each row divided by its sum, as in the authors' code."
+FLOW_RAW = ("Raw max-flow values, as the paper defines them: each input's flow is solved on its own, so a "
+            "row can sum to more than 1. Turn on the toggle for the authors' row-normalised version.")
+HEAD_VIEW_ABOUT = ("Lines join each query (left) to the keys it attends to (right); thicker and darker is more weight "
+                   "(weights under 0.05 are not drawn). Click a token on the left to see only its attention.")
+STATISTICS_ABOUT = ("Entropy in nats (low: a peaked head); mean distance in positions; the other columns are the "
+                    "average weight a query gives to that target (Clark et al. 2019).")
 
 
-def aggregate(cap: AttentionCapture, layer: int = 0, how: str = "mean", kind: str = "self") -> go.Figure:
-    """The mean or max over a layer's heads."""
-    q, k = cap.axes(kind)
-    return plots.head_heatmap(reduce.aggregate(cap.attention[kind], how)[layer], q, k, f"{how} over heads · layer {layer}")
+def _title(o: ViewOptions) -> str:
+    return f"{KIND_LABELS[o.kind]} · layer {o.layer} · head {o.head}"
 
 
-def statistics(cap: AttentionCapture, stat: str = "entropy", kind: str = "self") -> go.Figure:
-    """One head statistic (entropy, mean distance, first token, self, previous token, special tokens) per head."""
-    stats = reduce.head_statistics(cap, kind)
-    if stat not in stats:
-        raise ValueError(f"unknown statistic {stat!r}; choose one of {', '.join(stats)}")
-    return plots.layer_head_chart(stats[stat], f"{stat} per head")
+def _shown(cap: AttentionCapture, o: ViewOptions, matrix: np.ndarray) -> tuple[np.ndarray, list[str], list[str]]:
+    """A [query_pos, key_pos] matrix after the window, the special-token filter and the focus."""
+    rows, cols = kept(cap, o)
+    if not cols:
+        raise ValueError(NOTHING_LEFT)
+    query_tokens, key_tokens = cap.axes(o.kind)
+    m = reduce.restrict(matrix, rows, cols, renormalise=o.renormalise)
+    q_tok, k_tok = [query_tokens[i] for i in rows], [key_tokens[i] for i in cols]
+    if o.focus is not None and o.focus in rows:
+        r = rows.index(o.focus)
+        return m[r:r + 1], [q_tok[r]], k_tok
+    return m, q_tok, k_tok
 
 
-def qk(cap: AttentionCapture, layer: int = 0, head: int = 0, kind: str = "self") -> go.Figure:
-    """A head's queries and keys on their first two principal axes."""
-    qxy, kxy, _ = reduce.qk_projection(cap, kind, layer, head)
-    q, k = cap.axes(kind)
-    return plots.qk_scatter(qxy, kxy, q, k, f"{KIND_LABELS[kind]} · layer {layer} · head {head}: queries and keys")
+def heatmap(cap: AttentionCapture, opts: ViewOptions | None = None, **changes) -> ViewResult:
+    """One head, tokens on both axes; the table is the matrix drawn."""
+    o = options(opts, changes)
+    m, q_tok, k_tok = _shown(cap, o, cap.head(o.kind, o.layer, o.head))
+    return ViewResult(plots.head_heatmap(m, q_tok, k_tok, _title(o), o.log_color), matrix_table(m, q_tok, k_tok))
 
 
-def build(cap: AttentionCapture, name: str, **options) -> go.Figure:
+def difference(cap: AttentionCapture, other: AttentionCapture, opts: ViewOptions | None = None, **changes) -> ViewResult:
+    """|other − cap| for one head of two captures of the same tokens (positions altered, another checkpoint)."""
+    o = options(opts, changes)
+    if cap.axes(o.kind) != other.axes(o.kind):
+        raise ValueError("The two captures have different tokens; a difference needs the same tokens in both.")
+    m, q_tok, k_tok = _shown(cap, o, np.abs(other.head(o.kind, o.layer, o.head) - cap.head(o.kind, o.layer, o.head)))
+    return ViewResult(plots.head_heatmap(m, q_tok, k_tok, title="|difference|"), matrix_table(m, q_tok, k_tok))
+
+
+def head_view(cap: AttentionCapture, opts: ViewOptions | None = None, **changes) -> ViewResult:
+    """All (or the chosen) heads of a layer as coloured lines between the tokens (bertviz's head view).
+
+    The table lists every weight of the drawn heads and rows: head, query, key, weight.
+    """
+    o = options(opts, changes)
+    rows, cols = kept(cap, o)
+    if not cols:
+        raise ValueError(NOTHING_LEFT)
+    query_tokens, key_tokens = cap.axes(o.kind)
+    layer_heads = cap.attention[o.kind][o.layer].float().cpu().numpy()[:, rows][:, :, cols]  # [head, q, k]
+    q_tok, k_tok = [query_tokens[i] for i in rows], [key_tokens[i] for i in cols]
+    focus = rows.index(o.focus) if o.focus is not None and o.focus in rows else None
+    heads = list(o.heads) if o.heads is not None else list(range(layer_heads.shape[0]))
+    fig = plots.head_view(layer_heads, q_tok, k_tok, heads, focus=focus, title=f"{KIND_LABELS[o.kind]} · layer {o.layer}")
+    shown_rows = [focus] if focus is not None else list(range(len(rows)))
+    table = pd.DataFrame([(h, f"{rows[i]}:{q_tok[i]}", f"{cols[j]}:{k_tok[j]}", float(layer_heads[h, i, j]))
+                          for h in heads for i in shown_rows for j in range(len(cols))],
+                         columns=["head", "query", "key", "weight"])
+    return ViewResult(fig, table, HEAD_VIEW_ABOUT)
+
+
+def model_view(cap: AttentionCapture, opts: ViewOptions | None = None, **changes) -> ViewResult:
+    """Every layer × head, pooled on the capture's device to at most size × size cells each (all positions)."""
+    o = options(opts, changes)
+    stack = cap.attention[o.kind]
+    if o.focus is not None:
+        stack = stack[:, :, o.focus:o.focus + 1, :]
+    thumbs = reduce.pooled(stack, o.size)
+    n_q, n_k = (len(t) for t in cap.axes(o.kind))
+    caption = (f"Every layer × head ({thumbs.shape[0]} × {thumbs.shape[1]}), each scaled to its own maximum"
+               + (f", pooled on {cap.device} to {thumbs.shape[2]} × {thumbs.shape[3]} cells" if max(n_q, n_k) > o.size
+                  else "") + ". Click a thumbnail to open that head.")
+    return ViewResult(plots.model_view(thumbs, title=f"{KIND_LABELS[o.kind]}: all heads"), None, caption)
+
+
+def aggregate(cap: AttentionCapture, opts: ViewOptions | None = None, **changes) -> ViewResult:
+    """A layer's heads combined (how: mean, max), rollout through the layer, or attention flow to the last."""
+    o = options(opts, changes)
+    stack = cap.attention[o.kind]
+    caption = ""
+    if o.how in ("mean", "max"):
+        matrix, label = reduce.aggregate(stack, o.how)[o.layer], f"{o.how} over heads · layer {o.layer}"
+    elif o.how == "rollout":
+        if not is_square(o.kind):
+            raise ValueError(ROLLOUT_NEEDS_SQUARE)
+        r = reduce.rollout(stack)
+        layer = o.layer % r.shape[0]  # -1: the last layer
+        matrix, label, caption = r[layer], f"rollout through layer {layer}", ROLLOUT_ABOUT
+    elif o.how == "flow":
+        if not is_square(o.kind):
+            raise ValueError(FLOW_NEEDS_SQUARE)
+        matrix = reduce.flow(stack, normalise=o.flow_normalise)
+        label = "attention flow to the last layer" + (", rows normalised" if o.flow_normalise else ", raw max-flow")
+        caption = FLOW_ABOUT + (FLOW_NORMALISED if o.flow_normalise else FLOW_RAW)
+    else:
+        raise ValueError(f"unknown aggregate {o.how!r}; choose mean, max, rollout or flow")
+    m, q_tok, k_tok = _shown(cap, o, matrix)
+    return ViewResult(plots.head_heatmap(m, q_tok, k_tok, title=label), matrix_table(m, q_tok, k_tok), caption)
+
+
+def rollout(cap: AttentionCapture, opts: ViewOptions | None = None, **changes) -> ViewResult:
+    """Attention rollout through `layer` (-1: the last)."""
+    return aggregate(cap, options(opts or ViewOptions(layer=-1), {**changes, "how": "rollout"}))
+
+
+def _clustering(cap: AttentionCapture, kind: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(head similarity [layer·head, layer·head], leaf order, cluster label per head)."""
+    sim = reduce.head_similarity(cap.attention[kind])
+    order, labels = reduce.cluster_order(sim)
+    return sim, order, labels
+
+
+def statistic_names(cap: AttentionCapture, kind: str = "self") -> list[str]:
+    """The statistics `statistics` offers for this capture and kind, without computing them (for a picker)."""
+    names = ["entropy", "mean distance", "first token"]
+    if kind != "cross":
+        names += ["self", "previous token"]
+    if kind == "self" and cap.special and any(cap.special):
+        names.append("special tokens")
+    return names
+
+
+def statistics(cap: AttentionCapture, opts: ViewOptions | None = None, **changes) -> ViewResult:
+    """One head statistic per [layer, head] as a chart; the table holds every statistic and cluster per head."""
+    o = options(opts, changes)
+    stats = reduce.head_statistics(cap, o.kind)
+    if o.stat not in stats:
+        raise ValueError(f"unknown statistic {o.stat!r}; choose one of {', '.join(stats)}")
+    _, _, labels = _clustering(cap, o.kind)
+    layers, heads = stats[o.stat].shape
+    table = pd.DataFrame({"layer": np.repeat(np.arange(layers), heads), "head": np.tile(np.arange(heads), layers),
+                          **{name: values.reshape(-1) for name, values in stats.items()}, "cluster": labels})
+    return ViewResult(plots.layer_head_chart(stats[o.stat], f"{o.stat} per head"), table, STATISTICS_ABOUT)
+
+
+def clusters(cap: AttentionCapture, opts: ViewOptions | None = None, **changes) -> ViewResult:
+    """Heads' pattern similarity in clustered order; the caption says how many clusters a 0.5 cut gives."""
+    o = options(opts, changes)
+    sim, order, labels = _clustering(cap, o.kind)
+    heads = cap.shape(o.kind)[1]
+    names = [f"L{i // heads}h{i % heads}" for i in order]
+    ordered = sim[np.ix_(order, order)].clip(0, 1)
+    fig = plots.head_heatmap(ordered, names, names, title="cosine similarity of head patterns (clustered order)")
+    fig.update_traces(hovertemplate="%{y} vs %{x}: %{z:.3f}<extra></extra>")
+    return ViewResult(fig, matrix_table(ordered, names, names), f"{labels.max()} clusters at a 0.5 cut")
+
+
+def qk(cap: AttentionCapture, opts: ViewOptions | None = None, **changes) -> ViewResult:
+    """A head's queries and keys projected together to 2-D (PCA, t-SNE or UMAP); the table has the points."""
+    o = options(opts, changes)
+    if o.kind not in cap.qk:
+        raise ValueError("This capture kept no query and key vectors.")
+    qxy, kxy, ratio = reduce.qk_projection(cap, o.kind, o.layer, o.head, o.method)
+    query_tokens, key_tokens = cap.axes(o.kind)
+    where = (f"on their first two principal axes ({ratio[0]:.0%} + {ratio[1]:.0%} of the variance)"
+             if ratio is not None else f"by {o.method}")
+    caption = (f"The head's queries (circles) and keys (diamonds) projected together {where}, coloured by position. "
+               "Queries near a key have a large dot product with it.")
+    table = pd.DataFrame([("query", i, t, *qxy[i]) for i, t in enumerate(query_tokens)]
+                         + [("key", j, t, *kxy[j]) for j, t in enumerate(key_tokens)],
+                         columns=["role", "pos", "token", "x", "y"])
+    fig = plots.qk_scatter(qxy, kxy, query_tokens, key_tokens, title=_title(o), focus=o.focus)
+    return ViewResult(fig, table, caption)
+
+
+def generated_token(gen: AttentionCapture, opts: ViewOptions | None = None, **changes) -> ViewResult:
+    """Where each head of `layer` looked when token `focus` of a generated sequence was the newest query."""
+    o = options(opts, changes)
+    pos = o.focus if o.focus is not None else len(gen.tokens) - 1
+    row = gen.attention["self"][o.layer, :, pos, : pos + 1].float().cpu().numpy()  # [head, key_pos]
+    heads = [f"head {h}" for h in range(row.shape[0])]
+    keys = gen.tokens[: pos + 1]
+    fig = plots.head_heatmap(row, heads, keys, title=f"layer {o.layer}: attention of `{gen.tokens[pos]}`")
+    fig.update_layout(yaxis={"title": {"text": "head"}})
+    caption = (f"Token {pos} `{gen.tokens[pos]}` was written after reading tokens 0–{pos - 1}; below, where each "
+               f"head of layer {o.layer} looked when it was the newest query.")
+    return ViewResult(fig, matrix_table(row, heads, keys), caption)
+
+
+def build(cap: AttentionCapture, name: str, opts: ViewOptions | None = None, **changes) -> ViewResult:
     """A view by name (see NAMES) with its options."""
     if name not in NAMES:
         raise ValueError(f"unknown view {name!r}; choose one of {', '.join(NAMES)}")
-    return globals()[name](cap, **options)
-
-
-def matrix_of(cap: AttentionCapture, name: str, **options) -> tuple[np.ndarray, list[str], list[str]] | None:
-    """The matrix a view draws, with its row and column tokens (None for views that are not one matrix)."""
-    kind = options.get("kind", "self")
-    q, k = cap.axes(kind)
-    if name == "heatmap":
-        return cap.head(kind, options.get("layer", 0), options.get("head", 0)), q, k
-    if name == "rollout":
-        r = reduce.rollout(cap.attention["self"])
-        return r[options.get("layer", -1) % r.shape[0]], cap.tokens, cap.tokens
-    if name == "aggregate":
-        return reduce.aggregate(cap.attention[kind], options.get("how", "mean"))[options.get("layer", 0)], q, k
-    return None
+    return globals()[name](cap, opts, **changes)

@@ -4,27 +4,28 @@ from __future__ import annotations
 import streamlit as st
 
 from attnviz.capture.api import capture
+from attnviz.core.types import AttentionCapture
 from attnviz.models.generate import generate_ids
 from attnviz.models.loading import LoadedModel, load_model
-from attnviz.core.types import AttentionCapture
+from attnviz.ui.selection import GenerationSettings, ModelChoice, Selection
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def cached_model(spec: str, device: str, trust_remote_code: bool) -> LoadedModel:
-    return load_model(spec, device=device, trust_remote_code=trust_remote_code)
+def cached_model(choice: ModelChoice) -> LoadedModel:
+    return load_model(choice.spec, device=choice.device, trust_remote_code=choice.trust_remote_code)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def cached_capture(spec: str, device: str, trust_remote_code: bool, text: str, target: str | None,
-                   positions: str = "normal", seed: int = 0) -> AttentionCapture:
-    return capture(cached_model(spec, device, trust_remote_code), text, target or None, positions=positions, seed=seed)
+def cached_capture(sel: Selection, positions: str = "normal", seed: int = 0) -> AttentionCapture:
+    """The capture of the selection's text (and decoder text: empty unless the model is an encoder-decoder)."""
+    return capture(cached_model(sel.model), sel.text, sel.target or None, positions=positions, seed=seed)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def cached_generation(spec: str, device: str, trust_remote_code: bool, text: str, n_new: int, greedy: bool,
-                      temperature: float, top_k: int, seed: int) -> tuple[list[int], int, AttentionCapture]:
+def cached_generation(sel: Selection, settings: GenerationSettings) -> tuple[list[int], int, AttentionCapture]:
     """(prompt + generated ids, prompt length, capture of the whole sequence): computed once per setting,
     so stepping through the generated tokens does not generate again."""
-    model = cached_model(spec, device, trust_remote_code)
-    ids, n_prompt = generate_ids(model, text, n_new, greedy=greedy, temperature=temperature, top_k=top_k, seed=seed)
+    model = cached_model(sel.model)
+    ids, n_prompt = generate_ids(model, sel.text, settings.n_new, greedy=settings.greedy,
+                                 temperature=settings.temperature, top_k=settings.top_k, seed=settings.seed)
     return ids, n_prompt, capture(model, None, ids=ids)

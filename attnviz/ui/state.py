@@ -1,66 +1,107 @@
-"""What pages ask for: the loaded model and the capture of the current text, or a clear message."""
+"""What pages ask for: the loaded model and the capture of the current text, or a clear message.
+
+`require_*` show the message and stop the page; `try_model` and `try_capture` return the message
+instead, so a page can fall back to what it shows without a model.
+"""
 from __future__ import annotations
+
+from dataclasses import dataclass, replace
 
 import streamlit as st
 
 from attnviz.core.errors import AttnvizError
-from attnviz.models.loading import LoadedModel
 from attnviz.core.types import AttentionCapture
+from attnviz.models.loading import LoadedModel
 from attnviz.ui.cache import cached_capture, cached_model
-from attnviz.ui.sidebar import Selection, learn_architecture
+from attnviz.ui.keys import App
+from attnviz.ui.selection import Selection
+from attnviz.ui.sidebar import learn_architecture
 
-KEY = "attnviz_selection"
+
+@dataclass(frozen=True)
+class Unavailable:
+    """Why there is no model (or capture): the message, and whether it is a problem or just a request."""
+
+    message: str
+    level: str = "error"  # "error" | "info" | "warning"
+
+    def show(self) -> None:
+        getattr(st, self.level)(self.message, **({"icon": "⚠️"} if self.level == "error" else {}))
 
 
 def remember(selection: Selection) -> None:
-    st.session_state[KEY] = selection
+    st.session_state[App.SELECTION] = selection
 
 
 def selection() -> Selection:
-    return st.session_state[KEY]
+    return st.session_state[App.SELECTION]
 
 
-def _fail(message: str) -> None:
-    st.error(message, icon="⚠️")
+def _stop(problem: Unavailable):
+    problem.show()
     st.stop()
 
 
-def require_model() -> LoadedModel:
-    """The selected model, loaded once per process, or a message on the page and a stop."""
+def try_model() -> LoadedModel | Unavailable:
+    """The selected model, loaded once per process, or why it is not there (nothing is shown)."""
     sel = selection()
     if not sel.spec:
-        st.info("Enter the path of a model folder (or a hub id) in the sidebar, or pick an offline model.")
-        st.stop()
+        return Unavailable("Enter the path of a model folder (or a hub id) in the sidebar, or pick an offline model.",
+                           "info")
     try:
         with st.spinner(f"Loading {sel.spec}…"):
-            model = cached_model(sel.spec, sel.device, sel.trust_remote_code)
+            model = cached_model(sel.model)
     except AttnvizError as exc:
-        _fail(str(exc))
+        return Unavailable(str(exc))
     except Exception as exc:  # an unexpected failure still gets a message, not a traceback
-        _fail(f"Could not load `{sel.spec}`: {type(exc).__name__}: {exc}")
+        return Unavailable(f"Could not load `{sel.spec}`: {type(exc).__name__}: {exc}")
     if learn_architecture(sel.spec, model.info.architecture):
         st.rerun()  # the sidebar grows (or loses) its decoder-text box
     return model
 
 
-def require_capture(positions: str = "normal", seed: int = 0, show_notes: bool = True) -> tuple[LoadedModel, AttentionCapture]:
-    """The model and the capture of the sidebar's text, with notes (truncation, fallbacks) shown.
+def require_model() -> LoadedModel:
+    """The selected model, or a message on the page and a stop."""
+    model = try_model()
+    if isinstance(model, Unavailable):
+        _stop(model)
+    return model
+
+
+def capture_for(model: LoadedModel, positions: str = "normal", seed: int = 0) -> AttentionCapture:
+    """The capture of the sidebar's text by `model` (cached); raises AttnvizError with a message for people.
 
     positions "shuffled" or "removed" captures the same text with its positional encoding altered.
     """
-    model = require_model()
     sel = selection()
-    if not sel.text.strip():
-        st.warning("The text is empty: type a sentence in the sidebar to see its attention.")
-        st.stop()
-    target = sel.target if model.info.architecture == "encoder-decoder" else ""
+    if model.info.architecture != "encoder-decoder":
+        sel = replace(sel, target="")  # a decoder text left in the sidebar means nothing to other models
+    return cached_capture(sel, positions, seed)
+
+
+def try_capture(positions: str = "normal", seed: int = 0) -> tuple[LoadedModel, AttentionCapture] | Unavailable:
+    """The model and the capture of the sidebar's text, or why there is none (nothing is shown)."""
+    model = try_model()
+    if isinstance(model, Unavailable):
+        return model
+    if not selection().text.strip():
+        return Unavailable("The text is empty: type a sentence in the sidebar to see its attention.", "warning")
     try:
         with st.spinner("Running the model…"):
-            cap = cached_capture(sel.spec, sel.device, sel.trust_remote_code, sel.text, target, positions, seed)
+            return model, capture_for(model, positions, seed)
     except AttnvizError as exc:
-        _fail(str(exc))
+        return Unavailable(str(exc))
     except Exception as exc:
-        _fail(f"Capture failed for `{sel.spec}`: {type(exc).__name__}: {exc}")
+        return Unavailable(f"Capture failed for `{selection().spec}`: {type(exc).__name__}: {exc}")
+
+
+def require_capture(positions: str = "normal", seed: int = 0, show_notes: bool = True) -> tuple[LoadedModel, AttentionCapture]:
+    """The model and the capture of the sidebar's text, with notes (truncation, fallbacks) shown; or a
+    message on the page and a stop."""
+    found = try_capture(positions, seed)
+    if isinstance(found, Unavailable):
+        _stop(found)
+    model, cap = found
     if show_notes:
         for note in [*model.notes, *cap.notes]:
             st.warning(note)

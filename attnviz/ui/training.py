@@ -4,8 +4,9 @@ from __future__ import annotations
 import streamlit as st
 
 from attnviz.training.trainer import TrainConfig, Trainer, TrainingJob
+from attnviz.ui.keys import Sidebar, Train
 
-KEY = "train_job"
+KEY = Train.JOB
 
 
 def current_job() -> TrainingJob | None:
@@ -25,5 +26,5 @@ def start_job(config: TrainConfig) -> TrainingJob:
 
 def open_checkpoint_in_explorer(folder: str) -> None:
     """Button callback (runs before the script): point the sidebar at the checkpoint folder."""
-    st.session_state["sb_model"] = "custom"
-    st.session_state["sb_path"] = folder
+    st.session_state[Sidebar.MODEL] = "custom"
+    st.session_state[Sidebar.PATH] = folder

@@ -3,15 +3,17 @@ from __future__ import annotations
 
 import streamlit as st
 
+from attnviz.ui.keys import App, Explorer, Sidebar
 from attnviz.ui.sidebar import CUSTOM, MODEL_LABELS
 
-FLAG = "attnviz_url_restored"
+FLAG = App.URL_RESTORED
 # query parameter -> (session key, type)
-SIDEBAR = {"model": ("sb_model", str), "path": ("sb_path", str), "text": ("sb_text", str),
-           "target": ("sb_target", str), "device": ("sb_device", str)}
-EXPLORER = {"view": ("ex_view", str), "kind": ("ex_kind", str), "layer": ("ex_layer", int), "head": ("ex_head", int),
-            "focus": ("ex_focus", int), "hide": ("ex_hide", bool), "renorm": ("ex_renorm", bool),
-            "log": ("ex_log", bool), "agg": ("ex_agg", str), "stat": ("ex_stat", str)}
+SIDEBAR = {"model": (Sidebar.MODEL, str), "path": (Sidebar.PATH, str), "text": (Sidebar.TEXT, str),
+           "target": (Sidebar.TARGET, str), "device": (Sidebar.DEVICE, str)}
+EXPLORER = {"view": (Explorer.VIEW, str), "kind": (Explorer.KIND, str), "layer": (Explorer.LAYER, int),
+            "head": (Explorer.HEAD, int), "focus": (Explorer.FOCUS, int), "hide": (Explorer.HIDE, bool),
+            "renorm": (Explorer.RENORM, bool), "log": (Explorer.LOG, bool), "agg": (Explorer.AGGREGATE, str),
+            "stat": (Explorer.STAT, str)}
 
 
 def _cast(value: str, kind: type):
@@ -32,9 +34,9 @@ def restore() -> None:
                 st.session_state[key] = _cast(params[name], kind)
             except ValueError:
                 continue  # a malformed parameter is ignored; the widget keeps its default
-    model = st.session_state.get("sb_model")
+    model = st.session_state.get(Sidebar.MODEL)
     if model is not None and model not in MODEL_LABELS:  # a folder or hub id given as model=
-        st.session_state["sb_path"], st.session_state["sb_model"] = model, CUSTOM
+        st.session_state[Sidebar.PATH], st.session_state[Sidebar.MODEL] = model, CUSTOM
 
 
 def publish(page: dict[str, object]) -> str:
@@ -46,7 +48,7 @@ def publish(page: dict[str, object]) -> str:
     params: dict[str, str] = {}
     for name, (key, _) in SIDEBAR.items():
         value = st.session_state.get(key)
-        if value not in (None, "") and not (name == "path" and st.session_state.get("sb_model") != CUSTOM):
+        if value not in (None, "") and not (name == "path" and st.session_state.get(Sidebar.MODEL) != CUSTOM):
             params[name] = str(value)
     for name, value in page.items():
         if value is not None:

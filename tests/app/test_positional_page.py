@@ -57,3 +57,13 @@ def test_t5_shuffle_gets_a_message(hf_folders):
     assert "T5 sorts each distance into one of 32 buckets" in _text(at)  # the bias-by-distance drawing
     curves = [f for f in figures(at) if f["data"][0].get("name") == "head 0" and f["data"][0]["type"] == "scatter"]
     assert len(curves) == 1 and len(curves[0]["data"]) == 4  # one curve per head
+
+
+def test_a_model_that_does_not_load_leaves_the_formulas_working():
+    at = open_page(PAGE, sb_model="custom", sb_path="/no/such/folder")
+    assert_clean(at)
+    assert any("There is no folder" in e.value for e in at.error)  # said where a model is needed
+    text = _text(at)
+    assert "does not use rotary positions; this tab uses the formula" in text  # the rotary tab fell back
+    assert "agree to 0.0e+00" in text  # the worked example in the last tab still ran
+    assert len(figures(at)) >= 6  # sinusoidal and rotary figures drawn

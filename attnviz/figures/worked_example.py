@@ -1,0 +1,42 @@
+"""The worked example's figures and tables: every intermediate as numbers and as a small heatmap."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from attnviz.lessons.cells import format_number
+
+
+def number_table(a: np.ndarray, rows: list[str], cols: list[str]) -> pd.DataFrame:
+    """A matrix as the page prints it: each number as typed-style text, ±∞ (masked scores) as symbols."""
+    return pd.DataFrame([[format_number(v) if np.isfinite(v) else ("−∞" if v < 0 else "∞") for v in r] for r in a],
+                        index=rows, columns=cols)
+
+
+def step_heatmap(a: np.ndarray, rows: list[str], cols: list[str]) -> go.Figure:
+    """A small heatmap beside a step's numbers: red–blue around 0 when there are negatives, else blues.
+
+    −∞ (masked) cells are left blank; labels are "i·token" so repeated tokens keep their own row.
+    """
+    z = np.where(np.isfinite(a), a, np.nan)
+    signed = bool(np.nanmin(z) < 0)
+    fig = go.Figure(go.Heatmap(z=z, x=[f"{i}·{c}" for i, c in enumerate(cols)], y=[f"{i}·{r}" for i, r in enumerate(rows)],
+                               colorscale="RdBu_r" if signed else "Blues", zmid=0 if signed else None, showscale=False,
+                               hovertemplate="%{y} · %{x}: %{z:.4f}<extra></extra>"))
+    fig.update_layout(height=60 + 28 * len(rows), margin={"l": 0, "r": 0, "t": 0, "b": 0},
+                      yaxis={"autorange": "reversed", "type": "category", "showticklabels": False},
+                      xaxis={"type": "category", "showticklabels": False})
+    return fig
+
+
+def peakedness_chart(d_values: list[int], peak: dict[str, np.ndarray], metric: str, title: str) -> go.Figure:
+    """How peaked a softmax row gets as d_k grows, scaled by √d_k and not (metric: "max" or "entropy")."""
+    fig = go.Figure()
+    fig.add_scatter(x=d_values, y=peak[f"{metric}_scaled"], name="scaled by √d_k", mode="lines+markers")
+    fig.add_scatter(x=d_values, y=peak[f"{metric}_unscaled"], name="unscaled", mode="lines+markers")
+    if metric == "entropy":
+        fig.add_scatter(x=d_values, y=peak["uniform_entropy"], name="uniform (ln 16)", mode="lines", line={"dash": "dot"})
+    fig.update_layout(title={"text": title}, xaxis={"type": "log", "title": {"text": "d_k"}}, height=320,
+                      margin={"l": 10, "r": 10, "t": 40, "b": 10}, legend={"orientation": "h", "y": -0.3})
+    return fig
