@@ -58,12 +58,13 @@ def pickle_refusal(spec: str, torch_message: str) -> str:
     """A plain message for a pickle weights file torch will not read (torch's own text has terminal codes)."""
     fix = ("Use a copy of the model saved as safetensors (model.safetensors): on a machine where you trust the "
            "file, load it and save it again with `model.save_pretrained(folder, safe_serialization=True)`.")
-    if "weights_only" not in torch_message and "Weights only" not in torch_message:
-        return f"`{spec}`: its weights file (pytorch_model.bin) is damaged: it is not a readable pickle. {fix}"
     found = re.search(r"Unsupported global: GLOBAL ([\w.]+)", torch_message)
-    what = f" (it names `{found.group(1)}`)" if found else ""
-    return (f"`{spec}`: its weights file is a pickle (pytorch_model.bin) that holds more than tensors{what}. "
-            f"Loading it could run code on this machine, so attnviz refuses it. {fix}")
+    if not found:
+        return (f"`{spec}`: its weights file (pytorch_model.bin) could not be read as a pickle of tensors: "
+                f"it may be damaged or incomplete. {fix}")
+    return (f"`{spec}`: its weights file is a pickle (pytorch_model.bin) that holds more than tensors "
+            f"(it names `{found.group(1)}`). Loading it could run code on this machine, so attnviz refuses it. "
+            f"{fix}")
 
 
 def model_class(config):
