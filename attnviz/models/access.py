@@ -114,6 +114,12 @@ def allow_remote_code(requested: bool, settings: Settings) -> bool:
     return bool(requested) and settings.remote_code
 
 
+def no_remote_code(name: str) -> str:
+    """Why a model that ships its own code does not load on a server that never runs such code."""
+    return (f"`{name}` needs Python code shipped with the model, and this server never runs code that comes "
+            "with a model. Pick another model.")
+
+
 def display_name(spec: str, settings: Settings) -> str | None:
     """How a model folder is named in pages with private paths on ("root/relative"); None: its own name."""
     if not settings.private_paths or spec in OFFLINE_MODELS or not Path(spec).is_absolute():
