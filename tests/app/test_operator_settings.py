@@ -13,6 +13,7 @@ from apphelpers import assert_clean, figures, heatmap_z, messages, open_app
 from attnviz.core import settings
 from attnviz.models import access
 from attnviz.models.loading import minilm_path
+from attnviz.ui.sidebar import refused_note
 
 CUSTOM_ANY = "Your own: a local folder or a hub id…"
 CUSTOM_LISTED = "A model folder on this server…"
@@ -107,7 +108,7 @@ def test_shared_server_refuses_any_folder_without_saying_whether_it_exists(opera
     s = operator(shared=1)
     app = open_app(model="custom", path=path, text="My own words.")
     assert_clean(app)
-    assert messages(app.sidebar, "warning") == [access.refusal(s)]
+    assert messages(app.sidebar, "warning") == [refused_note(s)]
     assert path not in str(app.sidebar.warning[0].value) and "exist" not in access.refusal(s)
     assert figures(app)[0]["layout"]["xaxis"]["ticktext"][:2] == ["[CLS]", "my"]  # the bundled default, own text
     assert app.session_state["sb_text"] == "My own words."
@@ -130,7 +131,7 @@ def test_roots_server_answers_alike_for_paths_that_exist_and_that_do_not(operato
     path = str(class_root / "bert-tiny" / "nothing") if inside else "/etc"
     app = open_app(model="custom", path=path)
     assert_clean(app)
-    assert messages(app.sidebar, "warning") == [access.refusal(s)]
+    assert messages(app.sidebar, "warning") == [refused_note(s)]
 
 
 def test_a_listed_folder_that_ships_code_is_refused_without_pointing_at_a_missing_box(operator, class_root):
