@@ -68,3 +68,16 @@ def test_every_setting_has_a_variable_and_is_described():
     rows = describe(from_environment({"ATTNVIZ_SHARED": "1"}))
     assert ("ATTNVIZ_REMOTE_CODE", "0") in [(v, shown) for v, shown, _ in rows]
     assert ("ATTNVIZ_MAX_TOKENS", "512") in [(v, shown) for v, shown, _ in rows]
+
+
+def test_the_settings_command_prints_what_the_app_would_use(monkeypatch, capsys):
+    from attnviz.cli import main
+
+    monkeypatch.setenv("ATTNVIZ_SHARED", "1")
+    monkeypatch.setenv("ATTNVIZ_MAX_TOKENS", "300")
+    assert main(["settings"]) == 0
+    lines = {line.split()[0]: line.split()[1] for line in capsys.readouterr().out.splitlines()}
+    assert lines["ATTNVIZ_MAX_TOKENS"] == "300" and lines["ATTNVIZ_REMOTE_CODE"] == "0"
+    monkeypatch.setenv("ATTNVIZ_MAX_TOKENS", "lots")
+    assert main(["settings"]) == 2
+    assert "ATTNVIZ_MAX_TOKENS='lots' is not a whole number." in capsys.readouterr().err
