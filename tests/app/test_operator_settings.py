@@ -193,3 +193,20 @@ def test_a_pickle_weights_file_gets_a_plain_message_on_the_page(operator, tmp_pa
 class _Runs:
     def __reduce__(self):
         return (print, ("this ran on the server",))
+
+
+def test_shared_server_shows_no_traceback_or_server_path_for_an_unexpected_error(operator, monkeypatch):
+    from attnviz.ui import widgets
+
+    def broken(_model):
+        raise RuntimeError("failed reading /srv/secret/weights.bin")
+
+    monkeypatch.setattr(widgets, "model_facts", broken)  # a bug the pages do not catch
+    operator(shared=1)
+    app = open_app()
+    (shown,) = app.exception
+    assert "/srv/secret" not in shown.message and not shown.stack_trace
+    assert "redacted" in shown.message
+    operator()  # on a personal machine the same bug shows its details, for the person to fix
+    (shown,) = open_app().exception
+    assert "/srv/secret/weights.bin" in shown.message and shown.stack_trace
