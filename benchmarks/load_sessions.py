@@ -29,6 +29,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 MODELS = ["minilm", "scratch-decoder", "glassllm-en", "scratch-encoder", "scratch-seq2seq"]
 WORDS = ["apple", "bridge", "candle", "dolphin", "engine", "forest", "guitar", "hammer", "island", "jacket",
          "kettle", "lemon", "marble", "needle", "orange", "pepper", "quartz", "rabbit", "saddle", "tiger"]
+STAGGER_S = 0.5  # between one session's first request and the next's
 MARKS = ("[CLS]", "[SEP]", "␣", "##", "Ġ", "▁", " ")
 
 
@@ -91,8 +92,11 @@ async def _head_change(page, timeout_s: float) -> float:
 
 
 async def one_session(browser, url: str, i: int, n: int, models: list[str] = MODELS,
-                      timeout_s: float = 300) -> SessionResult:
-    """Open the app with this session's model and text, change head, go to the explorer and back."""
+                      timeout_s: float = 300, stagger_s: float = STAGGER_S) -> SessionResult:
+    """Open the app with this session's model and text, change head, go to the explorer and back.
+
+    Session i starts i × stagger_s seconds after the first (a class does not click within the same
+    millisecond); all of them then run at once."""
     model = models[i % len(models)]
     own = WORDS[i % len(WORDS)]
     others = [WORDS[j % len(WORDS)] for j in range(n) if WORDS[j % len(WORDS)] != own]
@@ -108,9 +112,11 @@ async def one_session(browser, url: str, i: int, n: int, models: list[str] = MOD
         result.foreign += [f"{where}: {w}" for w in others if w in text]
         result.errors += [f"{where}: {p[:200]}" for p in await _problems(page)]
 
+    await asyncio.sleep(i * stagger_s)
     try:
         start = time.perf_counter()
-        await page.goto(f"{url}/?{urlencode({'model': model, 'text': session_text(i)})}")
+        await page.goto(f"{url}/?{urlencode({'model': model, 'text': session_text(i)})}",
+                        wait_until="commit", timeout=timeout_s * 1000)
         await check(await _wait_figure(page, mine, timeout_s), "home")
         result.times["first page"] = time.perf_counter() - start
         result.times["head change (home)"] = await _head_change(page, timeout_s)
@@ -182,8 +188,8 @@ def start_server(env: dict[str, str]) -> tuple[subprocess.Popen, str]:
 def report(results: list[SessionResult], samples: list[float], idle_mb: float | None, peak_mb: float | None,
            wall_s: float) -> str:
     ok = [r for r in results if not r.errors and not r.foreign]
-    lines = [f"{len(results)} sessions at once, {len(ok)} saw only their own tokens with no error; "
-             f"wall time {wall_s:.0f} s.", ""]
+    lines = [f"{len(results)} sessions at once (started {STAGGER_S} s apart), {len(ok)} saw only their own "
+             f"tokens with no error; wall time {wall_s:.0f} s.", ""]
     if samples:
         lines.append(f"Server memory (RSS): {idle_mb:.0f} MB idle before, {max(samples):.0f} MB at most while "
                      f"sampled, {samples[-1]:.0f} MB at the end; peak (VmHWM) {peak_mb:.0f} MB.")
