@@ -1,8 +1,16 @@
-"""attnviz: page config, the shared sidebar and the page router — nothing else."""
+"""attnviz: operator settings, page config, the shared sidebar and the page router — nothing else."""
 import streamlit as st
 
+from attnviz.core import settings
 from attnviz.ui import sidebar, state, urlstate
 
+try:
+    operator = settings.current()
+except settings.SettingsError as exc:  # the operator's mistake, said plainly
+    st.error(f"attnviz cannot start with these settings: {exc}")
+    st.stop()
+# Uncaught errors show only what the operator allows (the shared preset: a generic line, no traceback).
+st.set_option("client.showErrorDetails", operator.error_details)
 st.set_page_config(page_title="attnviz", page_icon="🔍", layout="wide")
 urlstate.restore()
 state.remember(sidebar.render())

@@ -88,6 +88,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("models", help="list the models that work offline",
                    description="List the offline models and what each one is.")
+    sub.add_parser("settings", help="show the operator settings this environment gives the web app",
+                   description="Read the ATTNVIZ_* variables as the web app would and print each setting's "
+                               "variable, value and meaning (see the README, 'Running it for a class').")
     return parser
 
 
@@ -217,7 +220,21 @@ def cmd_models(_args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"capture": cmd_capture, "toy": cmd_toy, "train": cmd_train, "export": cmd_export, "models": cmd_models}
+def cmd_settings(_args: argparse.Namespace) -> int:
+    from attnviz.core import settings
+    from attnviz.core.errors import AttnvizError
+
+    try:
+        rows = settings.describe(settings.from_environment())
+    except settings.SettingsError as exc:
+        raise AttnvizError(str(exc)) from exc
+    for var, value, meaning in rows:
+        print(f"{var:29s} {value or '(none)':14s} {meaning}")
+    return 0
+
+
+COMMANDS = {"capture": cmd_capture, "toy": cmd_toy, "train": cmd_train, "export": cmd_export, "models": cmd_models,
+            "settings": cmd_settings}
 
 
 def main(argv: list[str] | None = None) -> int:

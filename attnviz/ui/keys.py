@@ -21,6 +21,8 @@ class Sidebar:
     TARGET = "sb_target"
     DEVICE = "sb_device"
     TRUST = "sb_trust"
+    TRUST_FOR = "sb_trust_for"  # the model the remote-code opt-in was given for
+    REFUSED = "sb_refused"  # the note for a model the server does not offer, until another is picked
 
 
 class Home:

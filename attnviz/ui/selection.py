@@ -17,11 +17,12 @@ class ModelChoice:
 class Selection:
     """The sidebar: the model and the text (and, for encoder-decoders, the decoder's text)."""
 
-    spec: str
+    spec: str  # what load_model gets (on a server with listed folders, the folder's resolved path)
     device: str
     trust_remote_code: bool
     text: str
     target: str
+    label: str = ""  # how the model is named on the page (a server folder: relative to its root)
 
     @property
     def model(self) -> ModelChoice:

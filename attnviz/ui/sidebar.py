@@ -1,9 +1,16 @@
-"""The shared sidebar (model, text, device): drawn on every page, so what was typed persists."""
+"""The shared sidebar (model, text, device): drawn on every page, so what was typed persists.
+
+It offers only what the operator's settings allow (attnviz.core.settings)."""
 from __future__ import annotations
+
+from pathlib import Path
 
 import streamlit as st
 
+from attnviz.core import settings
 from attnviz.core.device import available_devices
+from attnviz.core.settings import Settings
+from attnviz.models import access
 from attnviz.models.loading import DEFAULT_MODEL, OFFLINE_MODELS
 from attnviz.ui.keys import App, Sidebar
 from attnviz.ui.selection import Selection
@@ -26,19 +33,88 @@ def learn_architecture(spec: str, architecture: str) -> bool:
     return changed
 
 
+def _labels(s: Settings, folders: dict[str, Path]) -> dict[str, str]:
+    """The model list this server offers: the bundled models, then a typed folder or the listed ones."""
+    labels = {k: v for k, v in MODEL_LABELS.items() if k != CUSTOM}
+    if s.custom_models == "any":
+        labels[CUSTOM] = MODEL_LABELS[CUSTOM]
+    elif folders:
+        labels[CUSTOM] = "A model folder on this server…"
+    return labels
+
+
+def _folder_label(value: str, folders: dict[str, Path]) -> str | None:
+    """The listed folder a link or a button names (by its label or its absolute path), else None."""
+    if value in folders:
+        return value
+    if value and Path(value).is_absolute():
+        target = Path(value).resolve()
+        return next((label for label, path in folders.items() if path == target), None)
+    return None
+
+
+def _keep_allowed(s: Settings, labels: dict[str, str], folders: dict[str, Path]) -> None:
+    """Before the widgets are drawn: a model the server does not offer (from a link, or left from
+    another page) falls back to the default, with a message that never says whether it exists."""
+    model = st.session_state.get(Sidebar.MODEL)
+    refused = model is not None and model not in labels
+    if not refused and model == CUSTOM and s.custom_models != "any":
+        label = _folder_label(str(st.session_state.get(Sidebar.PATH) or ""), folders)
+        refused = label is None
+        if label:
+            st.session_state[Sidebar.PATH] = label
+    if refused:
+        st.session_state[Sidebar.MODEL] = DEFAULT_MODEL
+        st.session_state.pop(Sidebar.PATH, None)
+        st.session_state[Sidebar.REFUSED] = refused_note(s)
+
+
+def refused_note(s: Settings) -> str:
+    """The sidebar's note when a link (or another page) named a model this server does not offer."""
+    return f"{access.refusal(s)} Showing {DEFAULT_MODEL} instead."
+
+
+def _forget_refusal() -> None:
+    st.session_state.pop(Sidebar.REFUSED, None)
+
+
+def _remote_code(spec: str, s: Settings) -> bool:
+    """The per-load opt-in: drawn only where the operator offers it, and cleared when the model changes."""
+    if not s.remote_code:
+        return False  # no box at all: nothing in the page (or in a link) can turn it on
+    if st.session_state.get(Sidebar.TRUST_FOR) != spec:
+        st.session_state[Sidebar.TRUST] = False
+    st.session_state[Sidebar.TRUST_FOR] = spec
+    return st.checkbox("Allow remote code for this model", key=Sidebar.TRUST,
+                       help="Some models ship their own Python code. It runs on this machine: turn this on "
+                            "only for sources you trust. It turns itself off when you pick another model.")
+
+
 def render() -> Selection:
-    """Draw the sidebar and return what it holds."""
+    """Draw the sidebar (only what the operator's settings allow) and return what it holds."""
+    s = settings.current()
+    folders = access.model_folders(s)
+    labels = _labels(s, folders)
+    _keep_allowed(s, labels, folders)
     sb = st.sidebar
     sb.header("Model and text")
-    options = list(MODEL_LABELS)
-    choice = sb.selectbox("Model", options, format_func=MODEL_LABELS.get, key=Sidebar.MODEL,
-                          index=options.index(DEFAULT_MODEL))
-    if choice == CUSTOM:
+    options = list(labels)
+    choice = sb.selectbox("Model", options, format_func=labels.get, key=Sidebar.MODEL,
+                          index=options.index(DEFAULT_MODEL), on_change=_forget_refusal)
+    if Sidebar.REFUSED in st.session_state:
+        sb.warning(st.session_state[Sidebar.REFUSED])
+    if choice == CUSTOM and s.custom_models == "any":
         spec = sb.text_input("Folder or hub id", key=Sidebar.PATH, placeholder="/path/to/model or org/name",
                              help="A folder with config.json, weights and tokenizer files (Hugging Face), or "
                                   "an attnviz checkpoint folder. A hub id needs a machine that is online.")
+        spec = label = (spec or "").strip()
+    elif choice == CUSTOM:
+        label = sb.selectbox("Model folder", list(folders), key=Sidebar.PATH,
+                             help="The model folders the operator of this server offers, and the training "
+                                  "lab's checkpoints.")
+        spec = str(folders[label])
     else:
-        spec = choice
+        spec = label = choice
         sb.caption(OFFLINE_MODELS[choice])
     text = sb.text_area("Text", value=DEFAULT_TEXT, key=Sidebar.TEXT, height=100)
     target = ""
@@ -48,7 +124,5 @@ def render() -> Selection:
     with sb.expander("Device and options"):
         device = st.selectbox("Device", available_devices(), key=Sidebar.DEVICE,
                               help="auto picks CUDA, then Apple MPS, then the CPU.")
-        trust = st.checkbox("Allow remote code", key=Sidebar.TRUST,
-                            help="Some models ship their own Python code. It runs on this machine: "
-                                 "turn this on only for sources you trust.")
-    return Selection(spec=(spec or "").strip(), device=device, trust_remote_code=trust, text=text, target=target)
+        trust = _remote_code(spec, s)
+    return Selection(spec=spec, device=device, trust_remote_code=trust, text=text, target=target, label=label)

@@ -9,12 +9,14 @@ from dataclasses import dataclass, replace
 
 import streamlit as st
 
-from attnviz.core.errors import AttnvizError
+from attnviz.core import settings
+from attnviz.core.errors import AttnvizError, RemoteCodeRefused
 from attnviz.core.types import AttentionCapture
+from attnviz.models import access
 from attnviz.models.loading import LoadedModel
 from attnviz.ui.cache import cached_capture, cached_model
 from attnviz.ui.keys import App
-from attnviz.ui.selection import Selection
+from attnviz.ui.selection import ModelChoice, Selection
 from attnviz.ui.sidebar import learn_architecture
 
 
@@ -24,6 +26,10 @@ class Unavailable:
 
     message: str
     level: str = "error"  # "error" | "info" | "warning"
+
+    def __post_init__(self) -> None:
+        # No terminal codes, and on a shared server no absolute server path, whoever shows the message.
+        object.__setattr__(self, "message", access.scrub(self.message, settings.current()))
 
     def show(self) -> None:
         getattr(st, self.level)(self.message, **({"icon": "⚠️"} if self.level == "error" else {}))
@@ -48,13 +54,20 @@ def try_model() -> LoadedModel | Unavailable:
     if not sel.spec:
         return Unavailable("Enter the path of a model folder (or a hub id) in the sidebar, or pick an offline model.",
                            "info")
+    s = settings.current()
     try:
-        with st.spinner(f"Loading {sel.spec}…"):
-            model = cached_model(sel.model)
+        # The boundary: whatever the sidebar, a link or another page put in the selection, only a model
+        # the operator allows is loaded, and remote code only where it is offered.
+        choice = ModelChoice(access.resolve(sel.spec, s), sel.device,
+                             access.allow_remote_code(sel.trust_remote_code, s))
+        with st.spinner("Loading the model…"):
+            model = cached_model(choice)
+    except RemoteCodeRefused as exc:  # without the opt-in on this server, do not point at a box that is not there
+        return Unavailable(str(exc) if s.remote_code else access.no_remote_code(sel.label or sel.spec))
     except AttnvizError as exc:
         return Unavailable(str(exc))
     except Exception as exc:  # an unexpected failure still gets a message, not a traceback
-        return Unavailable(f"Could not load `{sel.spec}`: {type(exc).__name__}: {exc}")
+        return Unavailable(f"Could not load `{sel.label or sel.spec}`: {type(exc).__name__}: {exc}")
     if learn_architecture(sel.spec, model.info.architecture):
         st.rerun()  # the sidebar grows (or loses) its decoder-text box
     return model
@@ -92,7 +105,7 @@ def try_capture(positions: str = "normal", seed: int = 0) -> tuple[LoadedModel, 
     except AttnvizError as exc:
         return Unavailable(str(exc))
     except Exception as exc:
-        return Unavailable(f"Capture failed for `{selection().spec}`: {type(exc).__name__}: {exc}")
+        return Unavailable(f"Capture failed for `{selection().label or selection().spec}`: {type(exc).__name__}: {exc}")
 
 
 def require_capture(positions: str = "normal", seed: int = 0, show_notes: bool = True) -> tuple[LoadedModel, AttentionCapture]:
@@ -104,5 +117,5 @@ def require_capture(positions: str = "normal", seed: int = 0, show_notes: bool =
     model, cap = found
     if show_notes:
         for note in [*model.notes, *cap.notes]:
-            st.warning(note)
+            st.warning(access.scrub(note, settings.current()))
     return model, cap
