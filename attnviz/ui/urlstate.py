@@ -14,6 +14,10 @@ EXPLORER = {"view": (Explorer.VIEW, str), "kind": (Explorer.KIND, str), "layer":
             "head": (Explorer.HEAD, int), "focus": (Explorer.FOCUS, int), "hide": (Explorer.HIDE, bool),
             "renorm": (Explorer.RENORM, bool), "log": (Explorer.LOG, bool), "agg": (Explorer.AGGREGATE, str),
             "stat": (Explorer.STAT, str)}
+# the compare page: both panes (model, folder, text, positions) and the pickers
+COMPARE = {**{f"{side}_{name}": (f"cmp_{side}_{name}", str) for side in "ab" for name in ("model", "path", "text", "pos")},
+           "cview": ("cmp_view", str), "la": ("cmp_la", int), "ha": ("cmp_ha", int), "lb": ("cmp_lb", int),
+           "hb": ("cmp_hb", int), "lock": ("cmp_lock", bool)}
 
 
 def _cast(value: str, kind: type):
@@ -28,7 +32,7 @@ def restore() -> None:
         return
     st.session_state[FLAG] = True
     params = st.query_params
-    for name, (key, kind) in {**SIDEBAR, **EXPLORER}.items():
+    for name, (key, kind) in {**SIDEBAR, **EXPLORER, **COMPARE}.items():
         if name in params:
             try:
                 st.session_state[key] = _cast(params[name], kind)

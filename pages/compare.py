@@ -1,0 +1,273 @@
+"""Compare side by side: two panes (model, text, positions) on one colour scale, B − A on the aligned tokens,
+and every head of A measured against every head of B."""
+import streamlit as st
+
+from attnviz.analysis import reduce
+from attnviz.analysis.compare import relative_index
+from attnviz.core.errors import AttnvizError
+from attnviz.figures import compare_charts, compare_plots, views
+from attnviz.figures.compare_report import report_html
+from attnviz.figures.export import npz_bytes
+from attnviz.ui import compare_setups, pane, state, urlstate
+from attnviz.ui.compare_cache import cached_comparison
+from attnviz.ui.figure_out import show, take_click
+from attnviz.ui.sidebar import CUSTOM
+
+VIEWS = ["Heatmap", "Head view", "Model view", "Aggregates", "Statistics", "Query–key"]
+AGGREGATES = ["mean over heads", "max over heads", "rollout"]
+
+
+def take_distance_click() -> None:
+    """A click on a cell of the distance matrix opens those two heads side by side (read before the pickers)."""
+    clicked = take_click("cmp_dist_chart", "cmp_dist_seen")
+    if clicked is not None and len(clicked) >= 4:
+        la, ha, lb, hb = (int(v) for v in clicked[:4])
+        st.session_state.update(cmp_la=la, cmp_ha=ha, cmp_lb=lb, cmp_hb=hb, cmp_lock=False, cmp_view="Heatmap")
+
+
+def setups() -> None:
+    st.pills("Quick set-ups", list(compare_setups.SETUPS), key="cmp_setup", on_change=compare_setups.apply,
+             help="Each fills both panes; B otherwise starts as a copy of A.")
+    note = st.session_state.pop(compare_setups.NOTE, None)
+    if note:
+        st.info(note)
+
+
+def panes(sel) -> tuple[list, list]:
+    """Both panes' inputs, and each one's (model, capture) or None where it failed (the other keeps working)."""
+    specs, loaded = [], []
+    cols = st.columns(2, gap="large")
+    for side, col in zip("ab", cols):
+        with col:
+            h1, h2 = st.columns([2, 1], vertical_alignment="bottom")
+            h1.markdown(f"#### Pane {side.upper()}")
+            if side == "b":
+                h2.button("Copy A → B", on_click=pane.copy_a_to_b, key="cmp_copy", width="stretch",
+                          help="B becomes a copy of A: change one thing to see its effect.")
+            p = pane.inputs(side)
+            specs.append(p)
+            loaded.append(pane.load(p, sel.device, sel.trust_remote_code))
+    return specs, loaded
+
+
+def _slider(label: str, n: int, key: str, where) -> int:
+    if n <= 1:
+        st.session_state.pop(key, None)
+        return 0
+    if not isinstance(st.session_state.get(key), int) or not 0 <= st.session_state[key] < n:
+        st.session_state[key] = min(max(int(st.session_state.get(key) or 0), 0), n - 1)
+    return where.slider(label, 0, n - 1, key=key)
+
+
+def pickers(caps: list) -> tuple[int, int, int, int]:
+    """Layer and head of A and of B: locked together (by relative depth) unless B is unlocked."""
+    (la_n, ha_n), (lb_n, hb_n) = [tuple(c.shape("self")[:2]) if c else (1, 1) for c in caps]
+    c0, c1, c2, c3, c4 = st.columns([3, 3, 3, 3, 3], vertical_alignment="center")
+    lock = c0.toggle("Lock B to A", value=True, key="cmp_lock", disabled=not all(caps),
+                     help="Locked: B's layer and head follow A's, matched by relative depth. Unlock to pick B's apart.")
+    lock = lock and all(caps)  # with one pane failed, the other keeps its own pickers
+    la, ha = _slider("Layer (A)", la_n, "cmp_la", c1), _slider("Head (A)", ha_n, "cmp_ha", c2)
+    if lock:
+        lb, hb = relative_index(la, la_n, lb_n), relative_index(ha, ha_n, hb_n)
+        st.session_state.update(cmp_lb=lb, cmp_hb=hb)
+        c3.markdown(f"Layer (B): **{lb}**")
+        c4.markdown(f"Head (B): **{hb}**")
+    else:
+        lb, hb = _slider("Layer (B)", lb_n, "cmp_lb", c3), _slider("Head (B)", hb_n, "cmp_hb", c4)
+    if caps[0] and caps[1]:
+        how = ("the same count on both sides, so layer i is layer i" if la_n == lb_n else
+               f"A has {la_n} layers and B {lb_n}: B's layer = round(A's layer × {lb_n - 1}/{max(la_n - 1, 1)}), "
+               "first to first, last to last")
+        st.caption(f"Layers are matched by relative depth ({how}); heads by the same rule"
+                   + (" (locked)." if lock else "; B is unlocked and picked by hand."))
+    return la, ha, lb, hb
+
+
+def view_controls() -> tuple[str, dict]:
+    view = st.radio("View (each pane, through the explorer's own view functions)", VIEWS, horizontal=True, key="cmp_view")
+    options: dict = {}
+    if view == "Heatmap":
+        options["log"] = st.toggle("Log colour scale", key="cmp_log")
+    elif view == "Aggregates":
+        options["how"] = st.radio("Aggregate", AGGREGATES, horizontal=True, key="cmp_agg")
+    elif view == "Statistics":
+        options["stat"] = st.selectbox("Statistic", ["entropy", "mean distance", "first token", "self", "previous token"],
+                                       key="cmp_stat")
+    return view, options
+
+
+def _pane_figure(cap, view: str, layer: int, head: int, options: dict):
+    """(figure, matrix with its tokens or None) for one pane, from the explorer's view functions."""
+    if view == "Heatmap":
+        return views.heatmap(cap, layer, head, log_color=options["log"]), views.matrix_of(cap, "heatmap", layer=layer, head=head)
+    if view == "Head view":
+        return views.head_view(cap, layer), None
+    if view == "Model view":
+        return views.model_view(cap), None
+    if view == "Aggregates":
+        if options["how"] == "rollout":
+            return views.rollout(cap, layer), views.matrix_of(cap, "rollout", layer=layer)
+        how = "mean" if options["how"].startswith("mean") else "max"
+        return views.aggregate(cap, layer, how), views.matrix_of(cap, "aggregate", layer=layer, how=how)
+    if view == "Statistics":
+        return views.statistics(cap, options["stat"]), None
+    if "self" not in cap.qk:
+        return None, None
+    return views.qk(cap, layer, head), None
+
+
+def pane_views(loaded: list, picks: tuple, view: str, options: dict, img_format: str) -> None:
+    """Each pane's view side by side; heatmaps on one colour scale, stated above them."""
+    la, ha, lb, hb = picks
+    built = []
+    for cap_layer_head in zip(loaded, ((la, ha), (lb, hb))):
+        (item, (layer, head)) = cap_layer_head
+        built.append(_pane_figure(item[1], view, layer, head, options) if item else (None, None))
+    matrices = [m[0] for _f, m in built if m is not None]
+    if view in ("Heatmap", "Aggregates") and matrices and not options.get("log"):
+        zmax = compare_plots.shared_scale(*matrices)
+        for fig, _m in built:
+            if fig is not None:
+                compare_plots.on_scale(fig, zmax)
+        st.caption(f"One colour scale for both panes: 0 (white) to {zmax:.3f} (darkest), the larger maximum of the "
+                   "two matrices shown, so equal colours mean equal weights.")
+    elif view == "Statistics":
+        figs = [f for f, _m in built if f is not None]
+        values = [v for f in figs for v in [float(f.data[0].z.min()), float(f.data[0].z.max())]]
+        if values:
+            for fig in figs:
+                fig.update_traces(zmin=min(values), zmax=max(values))
+            st.caption(f"One colour scale for both panes: {min(values):.3f} to {max(values):.3f}.")
+    elif view == "Model view":
+        st.caption("Each thumbnail is scaled to its own maximum (as on the explorer): compare shapes here, weights in "
+                   "the heatmap.")
+    cols = st.columns(2, gap="large")
+    for side, col, (fig, matrix) in zip("ab", cols, built):
+        with col:
+            if fig is None:
+                if loaded["ab".index(side)]:
+                    st.info(f"Pane {side.upper()}: this capture kept no query and key vectors.")
+                continue
+            key = f"cmp_{side}_{view.lower().replace(' ', '_').replace('–', '_')}"
+            show(fig, key, *(matrix if matrix is not None else ()), img_format=img_format)
+
+
+def difference(result, picks: tuple, img_format: str) -> None:
+    la, ha, lb, hb = picks
+    st.subheader("Difference B − A on the aligned tokens")
+    al = result.alignment
+    st.caption(f"{len(al.units)} aligned units: tokens of A and B that cover the same characters are one unit (a word "
+               "split in two by one tokeniser and kept whole by the other is one row). A unit's row is the mean of its "
+               "tokens' rows, its column the sum of its tokens' columns.")
+    if not al.comparable:
+        st.info(al.reason())
+        return
+    diff = result.diff(la, ha, lb, hb)
+    fig = compare_plots.difference_heatmap(diff, result.labels, f"B layer {lb} head {hb} − A layer {la} head {ha}")
+    show(fig, "cmp_difference", diff, result.labels, result.labels, img_format=img_format)
+    st.caption("Red: B gives more weight; blue: A does; white: the same. The colour scale is centred on zero.")
+
+
+def distances(result, img_format: str) -> None:
+    if not result.alignment.comparable:
+        return
+    st.subheader("Which head of B does what a head of A does?")
+    st.caption("Jensen–Shannon divergence (base 2) between the two heads' attention rows on the aligned tokens, "
+               "averaged over queries: 0 for identical heads, 1 for heads that attend to disjoint tokens. Each A head's "
+               "closest B head is ringed in red. Click a cell to open both heads side by side.")
+    fig = compare_plots.distance_matrix(result.distances, result.shape_a, result.shape_b, result.best_a,
+                                        "A heads (rows) × B heads (columns)")
+    show(fig, "cmp_dist_chart", result.distances, [f"A L{i // result.shape_a[1]} h{i % result.shape_a[1]}"
+                                                  for i in range(result.distances.shape[0])],
+         [f"B L{j // result.shape_b[1]} h{j % result.shape_b[1]}" for j in range(result.distances.shape[1])],
+         img_format=img_format, on_select="rerun", selection_mode="points")
+
+
+def statistics(caps: list) -> None:
+    st.subheader("Head statistics of A and B")
+    stat = st.session_state.get("cmp_stat", "entropy")
+    frame = compare_charts.statistics_frame(reduce.head_statistics(caps[0]), reduce.head_statistics(caps[1]))
+    if stat not in frame:
+        stat = "entropy"
+    event = st.session_state.get("cmp_stat_chart")
+    inside = compare_charts.brushed(frame, stat, (event or {}).get("selection") if isinstance(event, dict) else
+                                    getattr(event, "selection", None))
+    rows = ((st.session_state.get("cmp_stat_table") or {}).get("selection") or {}).get("rows", [])
+    picked = [inside["head id"].iloc[r] for r in rows if r < len(inside)]
+    st.altair_chart(compare_charts.statistics_chart(frame, stat, picked), key="cmp_stat_chart", on_select="rerun",
+                    width="stretch")
+    st.caption(f"Drag a box on the chart to list those heads below; select rows of the table to enlarge them on the "
+               f"chart. Statistic: {stat} (change it under the Statistics view).")
+    st.dataframe(inside.round(4), hide_index=True, width="stretch", key="cmp_stat_table", on_select="rerun",
+                 selection_mode="multi-row")
+
+
+def exports(specs: list, loaded: list, result) -> None:
+    st.divider()
+    cols = st.columns(3)
+    for side, col, item in zip("ab", cols, loaded):
+        if item:
+            model, cap = item
+            col.download_button(f"Capture {side.upper()} as NPZ", lambda m=model, c=cap: npz_bytes(c, m.info),
+                                file_name=f"attnviz-capture-{side}.npz", mime="application/octet-stream",
+                                key=f"cmp_{side}_npz")
+    if result is not None and all(loaded):
+        (ma, ca), (mb, cb) = loaded
+        cols[2].download_button("Comparison report (HTML, offline)",
+                                lambda: report_html(result, ma.info.name, mb.info.name, ca.text, cb.text, ca.tokens,
+                                                    cb.tokens), file_name="attnviz-compare.html", mime="text/html",
+                                key="cmp_report")
+
+
+def publish(specs: list, view: str, picks: tuple) -> None:
+    params: dict = {}
+    for p in specs:
+        params.update({f"{p.side}_model": p.choice, f"{p.side}_text": p.text,
+                       f"{p.side}_path": p.path if p.choice in (CUSTOM, pane.UNTRAINED) else None,
+                       f"{p.side}_pos": p.positions if p.positions != "normal" else None})
+    la, ha, lb, hb = picks
+    lock = bool(st.session_state.get("cmp_lock", True))
+    params.update(cview=view, la=la, ha=ha, lb=None if lock else lb, hb=None if lock else hb, lock=None if lock else False)
+    link = urlstate.publish(params)
+    st.markdown("**Link to this comparison** (both panes, the view, layers and heads):")
+    st.code(link, language=None)
+
+
+def main() -> None:
+    take_distance_click()
+    st.title("Compare side by side")
+    st.caption("Two panes, each with its own model, text and positions; B starts as a copy of A, so changing one "
+               "thing shows its effect. Tokens are aligned by the characters they cover, so two different tokenisers "
+               "can be compared.")
+    sel = state.selection()
+    pane.start(st.session_state.get("sb_model") or sel.spec, st.session_state.get("sb_path") or "", sel.text)
+    setups()
+    specs, loaded = panes(sel)
+    pane.remember()
+    caps = [item[1] if item else None for item in loaded]
+    st.divider()
+    picks = pickers(caps)
+    view, options = view_controls()
+    img_format = st.sidebar.radio("Image format of the figures' camera button", ["png", "svg"], horizontal=True,
+                                  key="cmp_img")
+    pane_views(loaded, picks, view, options, img_format)
+    result = None
+    if all(caps):
+        try:
+            result = cached_comparison(specs[0].cache_key(sel.device, sel.trust_remote_code),
+                                       specs[1].cache_key(sel.device, sel.trust_remote_code))
+        except (AttnvizError, ValueError) as exc:
+            st.warning(f"The two panes cannot be compared: {exc}")
+        if result is not None:
+            difference(result, picks, img_format)
+            distances(result, img_format)
+            statistics(caps)
+    else:
+        failed = " and ".join(p.name for p, item in zip(specs, loaded) if not item)
+        st.info(f"The comparison (difference, head distances, statistics) needs both panes; pane {failed} did not "
+                "load (its message is above). The other pane works on its own.")
+    exports(specs, loaded, result)
+    publish(specs, view, picks)
+
+
+main()
