@@ -185,10 +185,9 @@ def distances(result, img_format: str) -> None:
 
 def statistics(caps: list) -> None:
     st.subheader("Head statistics of A and B")
-    stat = st.session_state.get("cmp_stat", "entropy")
     frame = compare_charts.statistics_frame(reduce.head_statistics(caps[0]), reduce.head_statistics(caps[1]))
-    if stat not in frame:
-        stat = "entropy"
+    names = [c for c in frame.columns if c not in ("head id", "side", "layer", "head", "relative depth")]
+    stat = st.selectbox("Statistic", names, key="cmp_chart_stat")
     event = st.session_state.get("cmp_stat_chart")
     inside = compare_charts.brushed(frame, stat, (event or {}).get("selection") if isinstance(event, dict) else
                                     getattr(event, "selection", None))
@@ -196,8 +195,12 @@ def statistics(caps: list) -> None:
     picked = [inside["head id"].iloc[r] for r in rows if r < len(inside)]
     st.altair_chart(compare_charts.statistics_chart(frame, stat, picked), key="cmp_stat_chart", on_select="rerun",
                     width="stretch")
-    st.caption(f"Drag a box on the chart to list those heads below; select rows of the table to enlarge them on the "
-               f"chart. Statistic: {stat} (change it under the Statistics view).")
+    st.caption("Drag a box on the chart to list those heads below (double-click to clear it); select rows of the "
+               "table to enlarge them on the chart. Entropy in nats; mean distance in positions; the others are the "
+               "average weight a query gives to that target.")
+    if len(inside) < len(frame):
+        shown = ", ".join(inside["head id"].head(12)) + (", …" if len(inside) > 12 else "")
+        st.markdown(f"**{len(inside)} of {len(frame)} heads in the box:** {shown}")
     st.dataframe(inside.round(4), hide_index=True, width="stretch", key="cmp_stat_table", on_select="rerun",
                  selection_mode="multi-row")
 

@@ -33,7 +33,8 @@ def statistics_chart(frame: pd.DataFrame, stat: str, picked: list[str] | None = 
     return (alt.Chart(data).mark_point(filled=True).encode(
         x=alt.X("relative depth:Q", title="relative depth (0: first layer, 1: last)", scale=alt.Scale(domain=[-0.05, 1.05])),
         y=alt.Y(f"{stat}:Q", title=stat),
-        color=alt.Color("side:N", scale=alt.Scale(domain=["A", "B"], range=["#1f77b4", "#d62728"]), title="pane"),
+        color=alt.Color("side:N", scale=alt.Scale(domain=["A", "B"], range=["#1f77b4", "#d62728"]), title="pane",
+                        legend=alt.Legend(orient="top")),
         shape=alt.Shape("side:N", scale=alt.Scale(domain=["A", "B"], range=["circle", "diamond"]), legend=None),
         size=alt.condition("datum.picked", alt.value(260), alt.value(60)),
         opacity=alt.condition(brush, alt.value(0.9), alt.value(0.2)),

@@ -99,3 +99,26 @@ def test_a_click_on_the_distance_matrix_opens_both_heads(server, page):
     assert "B layer 4 head 7 − A layer 2 head 5" in titles
     page.locator(".js-plotly-plot").first.scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "compare-clicked-heads.png"))
+
+
+def test_a_box_on_the_statistics_chart_lists_those_heads(server, page):
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    query = urlencode({"a_model": "minilm", "b_model": "minilm", "a_text": TEXT_A, "b_text": TEXT_A})
+    page.goto(f"{server}/compare?{query}")
+    _wait_titles(page, lambda t: "A heads (rows) × B heads (columns)" in t)
+    chart = page.locator('[data-testid="stVegaLiteChart"]').first
+    chart.scroll_into_view_if_needed()
+    page.wait_for_timeout(2000)
+    box = chart.locator("svg.marks").first.bounding_box()
+    x0, y0 = box["x"] + box["width"] * 0.1, box["y"] + box["height"] * 0.45  # inside the plot, below the legend
+    page.mouse.move(x0, y0)
+    page.mouse.down()
+    for k in range(1, 21):  # up to about a quarter of the depth, down to the axis: the first layers' heads
+        page.mouse.move(x0 + box["width"] * 0.009 * k, y0 + box["height"] * 0.018 * k)
+    page.mouse.up()
+    summary = page.locator("p", has_text="heads in the box:").first
+    summary.wait_for(timeout=60000)
+    text = summary.inner_text()
+    count = int(text.split(" of ")[0])
+    assert 0 < count < 144 and "A L0 h" in text and "A L5" not in text
+    page.screenshot(path=str(ARTIFACTS / "compare-statistics-brush.png"))

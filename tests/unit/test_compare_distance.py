@@ -46,3 +46,19 @@ def test_projection_means_query_rows_and_sums_key_columns():
     stack = torch.tensor([[[[0.5, 0.5, 0.0], [0.0, 0.2, 0.8], [1.0, 0.0, 0.0]]]])  # [1, 1, 3, 3]
     grid = project(stack, [(0, 1), (2,)])  # tokens 0 and 1 are one unit (a split word)
     assert torch.allclose(grid[0, 0], torch.tensor([[0.6, 0.4], [1.0, 0.0]]))
+
+
+def test_statistics_of_both_panes_and_the_brushed_rows():
+    from attnviz.figures.compare_charts import brushed, statistics_chart, statistics_frame
+
+    a = {"entropy": np.array([[0.1, 1.0], [2.0, 3.0]]), "self": np.zeros((2, 2))}
+    b = {"entropy": np.array([[0.5], [1.5], [2.5]])}
+    frame = statistics_frame(a, b)
+    assert list(frame["head id"]) == ["A L0 h0", "A L0 h1", "A L1 h0", "A L1 h1", "B L0 h0", "B L1 h0", "B L2 h0"]
+    assert list(frame.columns[-1:]) == ["entropy"]  # only what both sides have
+    assert list(frame["relative depth"]) == [0, 0, 1, 1, 0, 0.5, 1]
+    box = {"brush": {"relative depth": [0.4, 1.0], "entropy": [1.2, 2.6]}}
+    assert list(brushed(frame, "entropy", box)["head id"]) == ["A L1 h0", "B L1 h0", "B L2 h0"]
+    assert len(brushed(frame, "entropy", {})) == 7
+    spec = statistics_chart(frame, "entropy", ["A L1 h0"]).to_dict()
+    assert spec["params"][0]["name"] == "brush"
