@@ -77,3 +77,10 @@ def test_untrained_start_is_the_weights_training_began_from(tmp_path):
     trained = attnviz.load_model(str(tmp_path / "ckpt"), device="cpu")
     assert any(not torch.equal(start[k], v) for k, v in trained.module.state_dict().items())
     assert "untrained" in fresh.info.name
+
+
+def test_truncated_text_keeps_one_span_per_token(minilm):
+    cap = attnviz.capture(minilm, "word " * 600)
+    assert len(cap.tokens) == 512 == len(cap.spans)
+    assert cap.spans[0] is None and cap.spans[-1] is None and cap.tokens[-1] == "[SEP]"  # [CLS] … [SEP] kept
+    assert cap.text[slice(*cap.spans[510])] == "word"
