@@ -81,3 +81,21 @@ def test_positions_shuffled_in_pane_b_from_a_link(minilm):
     shuffled = attnviz.capture(minilm, HE, positions="shuffled").head("self", 0, 2)
     assert np.allclose(decode(figures(at)[1]["data"][0]["z"]), shuffled, atol=1e-6)
     assert "b_pos=shuffled" in at.get("code")[-1].value
+
+
+def test_checkpoint_against_its_untrained_start(tmp_path):
+    from attnviz.training.trainer import TrainConfig, Trainer
+
+    trainer = Trainer(TrainConfig(task="reverse", steps=30, device="cpu"))
+    trainer.run()
+    folder = str(trainer.save(tmp_path / "reverse"))
+    at = open_page(PAGE, cmp_a_model="custom", cmp_a_path=folder, cmp_b_model="untrained", cmp_b_path=folder,
+                   cmp_a_text="31415", cmp_b_text="31415")
+    assert_clean(at)
+    assert not messages(at, "error")
+    za, zb = (decode(f["data"][0]["z"]) for f in figures(at)[:2])
+    assert za.shape == zb.shape == (5, 5) and not np.allclose(za, zb)  # training moved the weights
+    dist = decode(figures(at)[3]["data"][0]["z"])
+    assert dist.shape == (8, 8)  # 2 layers × 4 heads on each side
+    link = at.get("code")[-1].value
+    assert "b_model=untrained" in link and "b_path=" in link
