@@ -53,7 +53,8 @@ def checkpoint_vs_start() -> None:
     _set("a", model=CUSTOM, path=path, pos="normal")
     copy_a_to_b()
     _set("b", model=UNTRAINED)
-    st.session_state[NOTE] = f"A: the checkpoint {Path(path).name}; B: the same model before its first training step."
+    # the folder's name is not echoed: a note is markdown, and names are data
+    st.session_state[NOTE] = "A: the checkpoint; B: the same model before its first training step (its untrained start)."
 
 
 def positions_shuffled() -> None:
