@@ -1,11 +1,12 @@
 """Compare side by side: two panes (model, text, positions) on one colour scale, B − A on the aligned tokens,
 and every head of A measured against every head of B."""
+import numpy as np
 import streamlit as st
 
 from attnviz.analysis import reduce
 from attnviz.analysis.compare import relative_index
 from attnviz.core.errors import AttnvizError
-from attnviz.figures import compare_charts, compare_plots, views
+from attnviz.figures import compare_charts, compare_plots, plots, views
 from attnviz.figures.compare_report import report_html
 from attnviz.figures.export import npz_bytes
 from attnviz.ui import compare_setups, pane, state, urlstate
@@ -96,44 +97,54 @@ def view_controls() -> tuple[str, dict]:
     return view, options
 
 
-def _pane_figure(cap, view: str, layer: int, head: int, options: dict):
-    """(figure, matrix with its tokens or None) for one pane, from the explorer's view functions."""
+def _pane_view(cap, view: str, layer: int, head: int, options: dict):
+    """What the explorer's own view function draws for one pane, and the matrix behind it (or None)."""
+    q, k = cap.axes("self")
     if view == "Heatmap":
-        return views.heatmap(cap, layer, head, log_color=options["log"]), views.matrix_of(cap, "heatmap", layer=layer, head=head)
-    if view == "Head view":
-        return views.head_view(cap, layer), None
-    if view == "Model view":
-        return views.model_view(cap), None
+        return views.heatmap(cap, layer=layer, head=head, log_color=options["log"]), cap.head("self", layer, head), q, k
     if view == "Aggregates":
+        stack = cap.attention["self"]
         if options["how"] == "rollout":
-            return views.rollout(cap, layer), views.matrix_of(cap, "rollout", layer=layer)
+            return views.rollout(cap, layer=layer), reduce.rollout(stack)[layer], q, k
         how = "mean" if options["how"].startswith("mean") else "max"
-        return views.aggregate(cap, layer, how), views.matrix_of(cap, "aggregate", layer=layer, how=how)
-    if view == "Statistics":
-        return views.statistics(cap, options["stat"]), None
-    if "self" not in cap.qk:
-        return None, None
-    return views.qk(cap, layer, head), None
+        return views.aggregate(cap, layer=layer, how=how), reduce.aggregate(stack, how)[layer], q, k
+    if view == "Head view":
+        drawn = views.head_view(cap, layer=layer)
+    elif view == "Model view":
+        drawn = views.model_view(cap)
+    elif view == "Statistics":
+        drawn = views.statistics(cap, stat=options["stat"])
+    else:
+        drawn = views.qk(cap, layer=layer, head=head) if "self" in cap.qk else None
+    return drawn, None, q, k
+
+
+def _figure(drawn):
+    """The plotly figure of what a view function returned (a figure, or a result holding one)."""
+    return getattr(drawn, "figure", drawn)
+
+
+def _zrange(fig) -> tuple[float, float]:
+    z = np.asarray(fig.data[0].z, dtype=float)
+    return float(np.nanmin(z)), float(np.nanmax(z))
 
 
 def pane_views(loaded: list, picks: tuple, view: str, options: dict, img_format: str) -> None:
     """Each pane's view side by side; heatmaps on one colour scale, stated above them."""
     la, ha, lb, hb = picks
-    built = []
-    for cap_layer_head in zip(loaded, ((la, ha), (lb, hb))):
-        (item, (layer, head)) = cap_layer_head
-        built.append(_pane_figure(item[1], view, layer, head, options) if item else (None, None))
-    matrices = [m[0] for _f, m in built if m is not None]
-    if view in ("Heatmap", "Aggregates") and matrices and not options.get("log"):
+    built = [_pane_view(item[1], view, layer, head, options) if item else (None, None, [], [])
+             for item, (layer, head) in zip(loaded, ((la, ha), (lb, hb)))]
+    matrices = [m for _d, m, _q, _k in built if m is not None]
+    if matrices and not options.get("log"):
         zmax = compare_plots.shared_scale(*matrices)
-        for fig, _m in built:
-            if fig is not None:
-                compare_plots.on_scale(fig, zmax)
+        for drawn, *_rest in built:
+            if drawn is not None:
+                compare_plots.on_scale(_figure(drawn), zmax)
         st.caption(f"One colour scale for both panes: 0 (white) to {zmax:.3f} (darkest), the larger maximum of the "
                    "two matrices shown, so equal colours mean equal weights.")
     elif view == "Statistics":
-        figs = [f for f, _m in built if f is not None]
-        values = [v for f in figs for v in [float(f.data[0].z.min()), float(f.data[0].z.max())]]
+        figs = [_figure(d) for d, *_rest in built if d is not None]
+        values = [v for f in figs for v in _zrange(f)]
         if values:
             for fig in figs:
                 fig.update_traces(zmin=min(values), zmax=max(values))
@@ -142,14 +153,15 @@ def pane_views(loaded: list, picks: tuple, view: str, options: dict, img_format:
         st.caption("Each thumbnail is scaled to its own maximum (as on the explorer): compare shapes here, weights in "
                    "the heatmap.")
     cols = st.columns(2, gap="large")
-    for side, col, (fig, matrix) in zip("ab", cols, built):
+    for side, col, (drawn, matrix, q, k) in zip("ab", cols, built):
         with col:
-            if fig is None:
+            if drawn is None:
                 if loaded["ab".index(side)]:
                     st.info(f"Pane {side.upper()}: this capture kept no query and key vectors.")
                 continue
             key = f"cmp_{side}_{view.lower().replace(' ', '_').replace('–', '_')}"
-            show(fig, key, *(matrix if matrix is not None else ()), img_format=img_format)
+            csv = (lambda m=matrix, q=q, k=k: plots.to_csv(m, q, k)) if matrix is not None else None
+            show(_figure(drawn), key, csv, img_format=img_format)
 
 
 def difference(result, picks: tuple, img_format: str) -> None:
@@ -164,7 +176,7 @@ def difference(result, picks: tuple, img_format: str) -> None:
         return
     diff = result.diff(la, ha, lb, hb)
     fig = compare_plots.difference_heatmap(diff, result.labels, f"B layer {lb} head {hb} − A layer {la} head {ha}")
-    show(fig, "cmp_difference", diff, result.labels, result.labels, img_format=img_format)
+    show(fig, "cmp_difference", lambda: plots.to_csv(diff, result.labels, result.labels), img_format=img_format)
     st.caption("Red: B gives more weight; blue: A does; white: the same. The colour scale is centred on zero.")
 
 
@@ -177,10 +189,10 @@ def distances(result, img_format: str) -> None:
                "closest B head is ringed in red. Click a cell to open both heads side by side.")
     fig = compare_plots.distance_matrix(result.distances, result.shape_a, result.shape_b, result.best_a,
                                         "A heads (rows) × B heads (columns)")
-    show(fig, "cmp_dist_chart", result.distances, [f"A L{i // result.shape_a[1]} h{i % result.shape_a[1]}"
-                                                  for i in range(result.distances.shape[0])],
-         [f"B L{j // result.shape_b[1]} h{j % result.shape_b[1]}" for j in range(result.distances.shape[1])],
-         img_format=img_format, on_select="rerun", selection_mode="points")
+    rows = [f"A L{i // result.shape_a[1]} h{i % result.shape_a[1]}" for i in range(result.distances.shape[0])]
+    cols = [f"B L{j // result.shape_b[1]} h{j % result.shape_b[1]}" for j in range(result.distances.shape[1])]
+    show(fig, "cmp_dist_chart", lambda: plots.to_csv(result.distances, rows, cols), img_format=img_format,
+         on_select="rerun", selection_mode="points")
 
 
 def statistics(caps: list) -> None:

@@ -1,24 +1,21 @@
 """A figure drawn with its downloads, as on the explorer: PNG/SVG from the camera button, CSV, standalone HTML."""
 from __future__ import annotations
 
-import numpy as np
+from typing import Callable
+
 import streamlit as st
 
-from attnviz.figures import plots
 
-
-def show(fig, key: str, matrix: np.ndarray | None = None, q_tok=None, k_tok=None, img_format: str = "png",
-         **kwargs) -> None:
-    """Draw a plotly figure; under it, its matrix as CSV (when given) and the figure as offline HTML.
+def show(fig, key: str, csv: Callable[[], str] | None = None, img_format: str = "png", **kwargs) -> None:
+    """Draw a plotly figure; under it, the table behind it as CSV (when there is one) and the figure as offline HTML.
 
     Files are built only when their button is clicked (callables), so no rerun pays for them."""
     config = {"displaylogo": False, "toImageButtonOptions": {"format": img_format, "filename": f"attnviz-{key}",
                                                             "scale": 2}}
     st.plotly_chart(fig, key=key, config=config, **kwargs)
     d1, d2 = st.columns(2)
-    if matrix is not None:
-        d1.download_button("Matrix as CSV", lambda: plots.to_csv(matrix, q_tok, k_tok), file_name=f"attnviz-{key}.csv",
-                           mime="text/csv", key=f"{key}_csv")
+    if csv is not None:
+        d1.download_button("Matrix as CSV", csv, file_name=f"attnviz-{key}.csv", mime="text/csv", key=f"{key}_csv")
     d2.download_button("Figure as HTML", lambda: fig.to_html(include_plotlyjs=True, full_html=True),
                        file_name=f"attnviz-{key}.html", mime="text/html", key=f"{key}_html")
 

@@ -99,3 +99,18 @@ def test_checkpoint_against_its_untrained_start(tmp_path):
     assert dist.shape == (8, 8)  # 2 layers × 4 heads on each side
     link = at.get("code")[-1].value
     assert "b_model=untrained" in link and "b_path=" in link
+
+
+def test_every_explorer_view_draws_in_both_panes(minilm, glass):
+    expected = {"Head view": "self-attention · layer 1", "Model view": "self-attention: all heads",
+                "Aggregates": "mean over heads · layer 1", "Statistics": "entropy per head",
+                "Query–key": "self-attention · layer 1 · head 2: queries and keys"}
+    for view, title in expected.items():
+        at = open_page(PAGE, cmp_a_model="minilm", cmp_b_model="minilm", cmp_a_text=HE, cmp_b_text=SHE,
+                       cmp_view=view, cmp_la=1, cmp_ha=2)
+        assert_clean(at)
+        assert _titles(at)[:2] == [title, title], view
+    at = open_page(PAGE, cmp_a_model="minilm", cmp_b_model="glassllm-en", cmp_a_text=HE, cmp_b_text=HE,
+                   cmp_view="Statistics")
+    za, zb = (f["data"][0] for f in figures(at)[:2])
+    assert za["zmin"] == zb["zmin"] and za["zmax"] == zb["zmax"]  # one colour scale for both panes
