@@ -12,6 +12,8 @@ from attnviz.figures.export import npz_bytes
 from attnviz.ui import compare_setups, pane, state, urlstate
 from attnviz.ui.compare_cache import cached_comparison
 from attnviz.ui.figure_out import show, take_click
+from attnviz.ui.keys import Compare as K
+from attnviz.ui.keys import Sidebar
 from attnviz.ui.sidebar import CUSTOM
 
 VIEWS = ["Heatmap", "Head view", "Model view", "Aggregates", "Statistics", "Query–key"]
@@ -20,14 +22,15 @@ AGGREGATES = ["mean over heads", "max over heads", "rollout"]
 
 def take_distance_click() -> None:
     """A click on a cell of the distance matrix opens those two heads side by side (read before the pickers)."""
-    clicked = take_click("cmp_dist_chart", "cmp_dist_seen")
+    clicked = take_click(K.DISTANCE_CHART, K.DISTANCE_SEEN)
     if clicked is not None and len(clicked) >= 4:
         la, ha, lb, hb = (int(v) for v in clicked[:4])
-        st.session_state.update(cmp_la=la, cmp_ha=ha, cmp_lb=lb, cmp_hb=hb, cmp_lock=False, cmp_view="Heatmap")
+        st.session_state.update({K.LAYER_A: la, K.HEAD_A: ha, K.LAYER_B: lb, K.HEAD_B: hb, K.LOCK: False,
+                                 K.VIEW: "Heatmap"})
 
 
 def setups() -> None:
-    st.pills("Quick set-ups", list(compare_setups.SETUPS), key="cmp_setup", on_change=compare_setups.apply,
+    st.pills("Quick set-ups", list(compare_setups.SETUPS), key=K.SETUP, on_change=compare_setups.apply,
              help="Each fills both panes; B otherwise starts as a copy of A.")
     note = st.session_state.pop(compare_setups.NOTE, None)
     if note:
@@ -43,7 +46,7 @@ def panes(sel) -> tuple[list, list]:
             h1, h2 = st.columns([2, 1], vertical_alignment="bottom")
             h1.markdown(f"#### Pane {side.upper()}")
             if side == "b":
-                h2.button("Copy A → B", on_click=pane.copy_a_to_b, key="cmp_copy", width="stretch",
+                h2.button("Copy A → B", on_click=pane.copy_a_to_b, key=K.COPY, width="stretch",
                           help="B becomes a copy of A: change one thing to see its effect.")
             p = pane.inputs(side)
             specs.append(p)
@@ -64,17 +67,17 @@ def pickers(caps: list) -> tuple[int, int, int, int]:
     """Layer and head of A and of B: locked together (by relative depth) unless B is unlocked."""
     (la_n, ha_n), (lb_n, hb_n) = [tuple(c.shape("self")[:2]) if c else (1, 1) for c in caps]
     c0, c1, c2, c3, c4 = st.columns([3, 3, 3, 3, 3], vertical_alignment="center")
-    lock = c0.toggle("Lock B to A", value=True, key="cmp_lock", disabled=not all(caps),
+    lock = c0.toggle("Lock B to A", value=True, key=K.LOCK, disabled=not all(caps),
                      help="Locked: B's layer and head follow A's, matched by relative depth. Unlock to pick B's apart.")
     lock = lock and all(caps)  # with one pane failed, the other keeps its own pickers
-    la, ha = _slider("Layer (A)", la_n, "cmp_la", c1), _slider("Head (A)", ha_n, "cmp_ha", c2)
+    la, ha = _slider("Layer (A)", la_n, K.LAYER_A, c1), _slider("Head (A)", ha_n, K.HEAD_A, c2)
     if lock:
         lb, hb = relative_index(la, la_n, lb_n), relative_index(ha, ha_n, hb_n)
-        st.session_state.update(cmp_lb=lb, cmp_hb=hb)
+        st.session_state.update({K.LAYER_B: lb, K.HEAD_B: hb})
         c3.markdown(f"Layer (B): **{lb}**")
         c4.markdown(f"Head (B): **{hb}**")
     else:
-        lb, hb = _slider("Layer (B)", lb_n, "cmp_lb", c3), _slider("Head (B)", hb_n, "cmp_hb", c4)
+        lb, hb = _slider("Layer (B)", lb_n, K.LAYER_B, c3), _slider("Head (B)", hb_n, K.HEAD_B, c4)
     if caps[0] and caps[1]:
         how = ("the same count on both sides, so layer i is layer i" if la_n == lb_n else
                f"A has {la_n} layers and B {lb_n}: B's layer = round(A's layer × {lb_n - 1}/{max(la_n - 1, 1)}), "
@@ -85,15 +88,15 @@ def pickers(caps: list) -> tuple[int, int, int, int]:
 
 
 def view_controls() -> tuple[str, dict]:
-    view = st.radio("View (each pane, through the explorer's own view functions)", VIEWS, horizontal=True, key="cmp_view")
+    view = st.radio("View (each pane, through the explorer's own view functions)", VIEWS, horizontal=True, key=K.VIEW)
     options: dict = {}
     if view == "Heatmap":
-        options["log"] = st.toggle("Log colour scale", key="cmp_log")
+        options["log"] = st.toggle("Log colour scale", key=K.LOG)
     elif view == "Aggregates":
-        options["how"] = st.radio("Aggregate", AGGREGATES, horizontal=True, key="cmp_agg")
+        options["how"] = st.radio("Aggregate", AGGREGATES, horizontal=True, key=K.AGGREGATE)
     elif view == "Statistics":
         options["stat"] = st.selectbox("Statistic", ["entropy", "mean distance", "first token", "self", "previous token"],
-                                       key="cmp_stat")
+                                       key=K.STAT)
     return view, options
 
 
@@ -122,6 +125,13 @@ def _pane_view(cap, view: str, layer: int, head: int, options: dict):
 def _figure(drawn):
     """The plotly figure of what a view function returned (a figure, or a result holding one)."""
     return getattr(drawn, "figure", drawn)
+
+
+def _csv(drawn, matrix, q, k):
+    """The CSV behind a view: the view's own table where it has one, else the matrix it draws (or None)."""
+    if getattr(drawn, "table", None) is not None:
+        return drawn.csv
+    return (lambda: plots.to_csv(matrix, q, k)) if matrix is not None else None
 
 
 def _zrange(fig) -> tuple[float, float]:
@@ -159,9 +169,7 @@ def pane_views(loaded: list, picks: tuple, view: str, options: dict, img_format:
                 if loaded["ab".index(side)]:
                     st.info(f"Pane {side.upper()}: this capture kept no query and key vectors.")
                 continue
-            key = f"cmp_{side}_{view.lower().replace(' ', '_').replace('–', '_')}"
-            csv = (lambda m=matrix, q=q, k=k: plots.to_csv(m, q, k)) if matrix is not None else None
-            show(_figure(drawn), key, csv, img_format=img_format)
+            show(_figure(drawn), K.figure(side, view), _csv(drawn, matrix, q, k), img_format=img_format)
 
 
 def difference(result, picks: tuple, img_format: str) -> None:
@@ -176,7 +184,7 @@ def difference(result, picks: tuple, img_format: str) -> None:
         return
     diff = result.diff(la, ha, lb, hb)
     fig = compare_plots.difference_heatmap(diff, result.labels, f"B layer {lb} head {hb} − A layer {la} head {ha}")
-    show(fig, "cmp_difference", lambda: plots.to_csv(diff, result.labels, result.labels), img_format=img_format)
+    show(fig, K.DIFFERENCE_CHART, lambda: plots.to_csv(diff, result.labels, result.labels), img_format=img_format)
     st.caption("Red: B gives more weight; blue: A does; white: the same. The colour scale is centred on zero.")
 
 
@@ -191,7 +199,7 @@ def distances(result, img_format: str) -> None:
                                         "A heads (rows) × B heads (columns)")
     rows = [f"A L{i // result.shape_a[1]} h{i % result.shape_a[1]}" for i in range(result.distances.shape[0])]
     cols = [f"B L{j // result.shape_b[1]} h{j % result.shape_b[1]}" for j in range(result.distances.shape[1])]
-    show(fig, "cmp_dist_chart", lambda: plots.to_csv(result.distances, rows, cols), img_format=img_format,
+    show(fig, K.DISTANCE_CHART, lambda: plots.to_csv(result.distances, rows, cols), img_format=img_format,
          on_select="rerun", selection_mode="points")
 
 
@@ -199,13 +207,13 @@ def statistics(caps: list) -> None:
     st.subheader("Head statistics of A and B")
     frame = compare_charts.statistics_frame(reduce.head_statistics(caps[0]), reduce.head_statistics(caps[1]))
     names = [c for c in frame.columns if c not in ("head id", "side", "layer", "head", "relative depth")]
-    stat = st.selectbox("Statistic", names, key="cmp_chart_stat")
-    event = st.session_state.get("cmp_stat_chart")
+    stat = st.selectbox("Statistic", names, key=K.STAT_PICK)
+    event = st.session_state.get(K.STAT_CHART)
     inside = compare_charts.brushed(frame, stat, (event or {}).get("selection") if isinstance(event, dict) else
                                     getattr(event, "selection", None))
-    rows = ((st.session_state.get("cmp_stat_table") or {}).get("selection") or {}).get("rows", [])
+    rows = ((st.session_state.get(K.STAT_TABLE) or {}).get("selection") or {}).get("rows", [])
     picked = [inside["head id"].iloc[r] for r in rows if r < len(inside)]
-    st.altair_chart(compare_charts.statistics_chart(frame, stat, picked), key="cmp_stat_chart", on_select="rerun",
+    st.altair_chart(compare_charts.statistics_chart(frame, stat, picked), key=K.STAT_CHART, on_select="rerun",
                     width="stretch")
     st.caption("Drag a box on the chart to list those heads below (double-click to clear it); select rows of the "
                "table to enlarge them on the chart. Entropy in nats; mean distance in positions; the others are the "
@@ -213,7 +221,7 @@ def statistics(caps: list) -> None:
     if len(inside) < len(frame):
         shown = ", ".join(inside["head id"].head(12)) + (", …" if len(inside) > 12 else "")
         st.markdown(f"**{len(inside)} of {len(frame)} heads in the box:** {shown}")
-    st.dataframe(inside.round(4), hide_index=True, width="stretch", key="cmp_stat_table", on_select="rerun",
+    st.dataframe(inside.round(4), hide_index=True, width="stretch", key=K.STAT_TABLE, on_select="rerun",
                  selection_mode="multi-row")
 
 
@@ -225,13 +233,13 @@ def exports(specs: list, loaded: list, result) -> None:
             model, cap = item
             col.download_button(f"Capture {side.upper()} as NPZ", lambda m=model, c=cap: npz_bytes(c, m.info),
                                 file_name=f"attnviz-capture-{side}.npz", mime="application/octet-stream",
-                                key=f"cmp_{side}_npz")
+                                key=K.npz(side))
     if result is not None and all(loaded):
         (ma, ca), (mb, cb) = loaded
         cols[2].download_button("Comparison report (HTML, offline)",
                                 lambda: report_html(result, ma.info.name, mb.info.name, ca.text, cb.text, ca.tokens,
                                                     cb.tokens), file_name="attnviz-compare.html", mime="text/html",
-                                key="cmp_report")
+                                key=K.REPORT)
 
 
 def publish(specs: list, view: str, picks: tuple) -> None:
@@ -241,7 +249,7 @@ def publish(specs: list, view: str, picks: tuple) -> None:
                        f"{p.side}_path": p.path if p.choice in (CUSTOM, pane.UNTRAINED) else None,
                        f"{p.side}_pos": p.positions if p.positions != "normal" else None})
     la, ha, lb, hb = picks
-    lock = bool(st.session_state.get("cmp_lock", True))
+    lock = bool(st.session_state.get(K.LOCK, True))
     params.update(cview=view, la=la, ha=ha, lb=None if lock else lb, hb=None if lock else hb, lock=None if lock else False)
     link = urlstate.publish(params)
     st.markdown("**Link to this comparison** (both panes, the view, layers and heads):")
@@ -255,7 +263,7 @@ def main() -> None:
                "thing shows its effect. Tokens are aligned by the characters they cover, so two different tokenisers "
                "can be compared.")
     sel = state.selection()
-    pane.start(st.session_state.get("sb_model") or sel.spec, st.session_state.get("sb_path") or "", sel.text)
+    pane.start(st.session_state.get(Sidebar.MODEL) or sel.spec, st.session_state.get(Sidebar.PATH) or "", sel.text)
     setups()
     specs, loaded = panes(sel)
     pane.remember()
@@ -264,7 +272,7 @@ def main() -> None:
     picks = pickers(caps)
     view, options = view_controls()
     img_format = st.sidebar.radio("Image format of the figures' camera button", ["png", "svg"], horizontal=True,
-                                  key="cmp_img")
+                                  key=K.IMAGE_FORMAT)
     pane_views(loaded, picks, view, options, img_format)
     result = None
     if all(caps):

@@ -9,6 +9,7 @@ from attnviz.core.types import AttentionCapture
 from attnviz.models.loading import LoadedModel
 from attnviz.models.untrained import untrained_start
 from attnviz.ui.cache import cached_capture, cached_model
+from attnviz.ui.selection import ModelChoice, Selection
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -17,7 +18,7 @@ def cached_untrained(folder: str, device: str) -> LoadedModel:
 
 
 def pane_model(spec: str, untrained: bool, device: str, trust: bool) -> LoadedModel:
-    return cached_untrained(spec, device) if untrained else cached_model(spec, device, trust)
+    return cached_untrained(spec, device) if untrained else cached_model(ModelChoice(spec, device, trust))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -28,7 +29,7 @@ def _untrained_capture(folder: str, device: str, text: str, positions: str) -> A
 def pane_capture(spec: str, untrained: bool, device: str, trust: bool, text: str, positions: str) -> AttentionCapture:
     if untrained:
         return _untrained_capture(spec, device, text, positions)
-    return cached_capture(spec, device, trust, text, "", positions, 0)
+    return cached_capture(Selection(spec, device, trust, text, ""), positions, 0)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

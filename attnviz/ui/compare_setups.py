@@ -7,10 +7,11 @@ import streamlit as st
 
 from attnviz.core.settings import current
 from attnviz.models.scratch import CONFIG_FILE
+from attnviz.ui.keys import Compare
 from attnviz.ui.pane import UNTRAINED, copy_a_to_b, key
 from attnviz.ui.sidebar import CUSTOM
 
-NOTE = "cmp_setup_note"  # what the last set-up did, or why it could not
+NOTE = Compare.SETUP_NOTE  # what the last set-up did, or why it could not
 PROBE = ("The doctor said he would be late.", "The doctor said she would be late.")
 
 
@@ -71,7 +72,7 @@ SETUPS = {"Two models, same text": two_models, "Same model, two texts": two_text
 
 def apply() -> None:
     """The pills' callback: run the chosen set-up, then clear the pill so the same one can be chosen again."""
-    chosen = st.session_state.get("cmp_setup")
+    chosen = st.session_state.get(Compare.SETUP)
     if chosen in SETUPS:
         SETUPS[chosen]()
-    st.session_state["cmp_setup"] = None
+    st.session_state[Compare.SETUP] = None

@@ -9,17 +9,15 @@ from attnviz.core.errors import AttnvizError
 from attnviz.core.types import AttentionCapture
 from attnviz.models.loading import LoadedModel
 from attnviz.ui.compare_cache import pane_capture, pane_model
+from attnviz.ui.keys import Compare
 from attnviz.ui.sidebar import CUSTOM, MODEL_LABELS
 
 UNTRAINED = "untrained"  # the untrained start of a checkpoint folder
 PANE_LABELS = {**MODEL_LABELS, UNTRAINED: "The untrained start of a checkpoint folder…"}
 POSITIONS = {"normal": "intact", "shuffled": "shuffled", "removed": "removed"}
-FIELDS = ("model", "path", "text", "pos")
-SAVED = "cmp_saved"  # pane values kept while the person is on another page (widget keys are dropped there)
-
-
-def key(side: str, name: str) -> str:
-    return f"cmp_{side}_{name}"
+FIELDS = Compare.FIELDS
+SAVED = Compare.SAVED  # pane values kept while the person is on another page (widget keys are dropped there)
+key = Compare.pane
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from attnviz.ui.keys import App, Explorer, Sidebar
+from attnviz.ui.keys import App, Compare, Explorer, Sidebar
 from attnviz.ui.sidebar import CUSTOM, MODEL_LABELS
 
 FLAG = App.URL_RESTORED
@@ -15,9 +15,9 @@ EXPLORER = {"view": (Explorer.VIEW, str), "kind": (Explorer.KIND, str), "layer":
             "renorm": (Explorer.RENORM, bool), "log": (Explorer.LOG, bool), "agg": (Explorer.AGGREGATE, str),
             "stat": (Explorer.STAT, str)}
 # the compare page: both panes (model, folder, text, positions) and the pickers
-COMPARE = {**{f"{side}_{name}": (f"cmp_{side}_{name}", str) for side in "ab" for name in ("model", "path", "text", "pos")},
-           "cview": ("cmp_view", str), "la": ("cmp_la", int), "ha": ("cmp_ha", int), "lb": ("cmp_lb", int),
-           "hb": ("cmp_hb", int), "lock": ("cmp_lock", bool)}
+COMPARE = {**{f"{side}_{name}": (Compare.pane(side, name), str) for side in "ab" for name in Compare.FIELDS},
+           "cview": (Compare.VIEW, str), "la": (Compare.LAYER_A, int), "ha": (Compare.HEAD_A, int),
+           "lb": (Compare.LAYER_B, int), "hb": (Compare.HEAD_B, int), "lock": (Compare.LOCK, bool)}
 
 
 def _cast(value: str, kind: type):

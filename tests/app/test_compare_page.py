@@ -104,7 +104,7 @@ def test_checkpoint_against_its_untrained_start(tmp_path):
 def test_every_explorer_view_draws_in_both_panes(minilm, glass):
     expected = {"Head view": "self-attention · layer 1", "Model view": "self-attention: all heads",
                 "Aggregates": "mean over heads · layer 1", "Statistics": "entropy per head",
-                "Query–key": "self-attention · layer 1 · head 2: queries and keys"}
+                "Query–key": "self-attention · layer 1 · head 2"}
     for view, title in expected.items():
         at = open_page(PAGE, cmp_a_model="minilm", cmp_b_model="minilm", cmp_a_text=HE, cmp_b_text=SHE,
                        cmp_view=view, cmp_la=1, cmp_ha=2)
