@@ -6,6 +6,7 @@ from pathlib import Path
 import streamlit as st
 
 from attnviz.core.settings import current
+from attnviz.models import access
 from attnviz.models.scratch import CONFIG_FILE
 from attnviz.ui.keys import Compare
 from attnviz.ui.pane import UNTRAINED, copy_a_to_b, key
@@ -39,7 +40,10 @@ def two_texts() -> None:
 def _latest_checkpoint() -> str | None:
     folder = current().checkpoint_dir
     found = [p for p in Path(folder).glob("*") if (p / CONFIG_FILE).is_file()] if Path(folder).is_dir() else []
-    return str(max(found, key=lambda p: p.stat().st_mtime)) if found else None
+    if not found:
+        return None
+    latest = str(max(found, key=lambda p: p.stat().st_mtime).resolve())
+    return access.display_name(latest, current()) or latest  # with private paths, named by its root
 
 
 def checkpoint_vs_start() -> None:

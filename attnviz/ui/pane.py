@@ -5,7 +5,9 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from attnviz.core import settings
 from attnviz.core.errors import AttnvizError
+from attnviz.models import access
 from attnviz.core.types import AttentionCapture
 from attnviz.models.loading import LoadedModel
 from attnviz.ui.compare_cache import pane_capture, pane_model
@@ -41,7 +43,11 @@ class Pane:
         return self.path.strip() if self.choice in (CUSTOM, UNTRAINED) else self.choice
 
     def cache_key(self, device: str, trust: bool) -> tuple:
-        return (self.spec, self.untrained, device, trust, self.text, self.positions)
+        """What the caches take: the spec the operator's settings allow (else ModelRefused), and remote code
+        only where it is offered, as on every other page."""
+        s = settings.current()
+        return (access.resolve(self.spec, s), self.untrained, device, access.allow_remote_code(trust, s), self.text,
+                self.positions)
 
 
 def start(sidebar_model: str, sidebar_path: str, sidebar_text: str) -> None:
@@ -94,15 +100,17 @@ def load(pane: Pane, device: str, trust: bool) -> tuple[LoadedModel, AttentionCa
         st.warning(f"Pane {pane.name}: the text is empty; type a sentence to see its attention.")
         return None
     try:
+        key = pane.cache_key(device, trust)
         with st.spinner(f"Pane {pane.name}: loading {pane.spec}…"):
-            model = pane_model(pane.spec, pane.untrained, device, trust)
-            cap = pane_capture(*pane.cache_key(device, trust))
+            model = pane_model(*key[:4])
+            cap = pane_capture(*key)
     except AttnvizError as exc:
-        st.error(f"Pane {pane.name} failed: {exc}", icon="⚠️")
+        st.error(f"Pane {pane.name} failed: {access.scrub(str(exc), settings.current())}", icon="⚠️")
         return None
     except Exception as exc:  # an unexpected failure still gets a message on its own side, not a traceback
-        st.error(f"Pane {pane.name} failed: could not load `{pane.spec}`: {type(exc).__name__}: {exc}", icon="⚠️")
+        st.error(access.scrub(f"Pane {pane.name} failed: could not load `{pane.spec}`: {type(exc).__name__}: {exc}",
+                              settings.current()), icon="⚠️")
         return None
     for note in [*model.notes, *cap.notes]:
-        st.caption(f"Pane {pane.name}: {note}")
+        st.caption(access.scrub(f"Pane {pane.name}: {note}", settings.current()))
     return model, cap

@@ -114,3 +114,17 @@ def test_every_explorer_view_draws_in_both_panes(minilm, glass):
                    cmp_view="Statistics")
     za, zb = (f["data"][0] for f in figures(at)[:2])
     assert za["zmin"] == zb["zmin"] and za["zmax"] == zb["zmax"]  # one colour scale for both panes
+
+
+def test_a_shared_server_refuses_a_pane_folder_as_everywhere_else(monkeypatch, tmp_path, hf_folders):
+    from attnviz.core import settings
+
+    shared = settings.from_environment({"ATTNVIZ_SHARED": "1", "ATTNVIZ_CHECKPOINT_DIR": str(tmp_path)})
+    monkeypatch.setattr(settings, "current", lambda: shared)
+    at = open_page(PAGE, cmp_a_model="minilm", cmp_b_model="custom", cmp_b_path=str(hf_folders["bert"]),
+                   cmp_a_text=HE, cmp_b_text=HE)
+    assert_clean(at)
+    errors = messages(at, "error")
+    assert len(errors) == 1 and errors[0].startswith("Pane B failed: This server offers only its bundled models")
+    assert str(hf_folders["bert"]) not in errors[0]
+    assert _titles(at) == ["self-attention · layer 0 · head 0"]  # pane A still works
