@@ -17,6 +17,7 @@ state.remember(sidebar.render())
 st.navigation([
     st.Page("pages/home.py", title="Home", icon="🏠", default=True),
     st.Page("pages/explorer.py", title="Explorer", icon="🔭", url_path="explorer"),
+    st.Page("pages/compare.py", title="Compare", icon="⚖️", url_path="compare"),
     st.Page("pages/toy.py", title="Worked example", icon="🧮", url_path="worked-example"),
     st.Page("pages/positional.py", title="Positional encodings", icon="📐", url_path="positions"),
     st.Page("pages/train.py", title="Training lab", icon="🏋️", url_path="training"),

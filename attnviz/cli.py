@@ -86,6 +86,9 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--npz", action="store_true", help="also write the whole capture as capture.npz")
     ex.add_argument("--device", default="auto")
 
+    from attnviz.cli_compare import add_parser as add_compare
+
+    add_compare(sub, MODEL_HELP)
     sub.add_parser("models", help="list the models that work offline",
                    description="List the offline models and what each one is.")
     sub.add_parser("settings", help="show the operator settings this environment gives the web app",
@@ -233,8 +236,14 @@ def cmd_settings(_args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_compare(args: argparse.Namespace) -> int:
+    from attnviz.cli_compare import cmd_compare as run
+
+    return run(args)
+
+
 COMMANDS = {"capture": cmd_capture, "toy": cmd_toy, "train": cmd_train, "export": cmd_export, "models": cmd_models,
-            "settings": cmd_settings}
+            "settings": cmd_settings, "compare": cmd_compare}
 
 
 def main(argv: list[str] | None = None) -> int:

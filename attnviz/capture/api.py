@@ -29,17 +29,21 @@ def capture(model: LoadedModel, text: str, target: str | None = None, positions:
     """
     if positions not in POSITION_MODES:
         raise ValueError(f"positions must be one of {POSITION_MODES}, got {positions!r}")
+    spans: list = []
     if ids is None:
         if not isinstance(text, str) or not text.strip():
             raise BadText("The text is empty: type a sentence to see its attention.")
-        ids = model.codec.encode(text)
+        ids, spans = _encode(model, text)
     if not ids:
         raise BadText("The text gave no tokens for this model: try ordinary words.")
     truncated_from = None
     limit, by_server = token_limit(model.info.max_positions, max_tokens)
     if limit and len(ids) > limit:
         truncated_from = len(ids)
+        closing = ids[-1] in model.codec.special_ids()
         ids = _truncate(ids, limit, model.codec.special_ids())
+        if spans:  # the same tokens as the ids keep
+            spans = spans[: limit - 1] + spans[-1:] if closing else spans[:limit]
     with model.lock:
         try:
             result = _run(model, ids, target, positions, seed)
@@ -53,6 +57,8 @@ def capture(model: LoadedModel, text: str, target: str | None = None, positions:
             result = _run(model, ids, target, positions, seed)
             result.notes.append(f"Out of {lost} memory: the model was moved to the CPU and run there.")
     result.truncated_from = truncated_from
+    if spans:
+        result.text, result.spans = text, spans
     if truncated_from:
         takes = f"this server takes at most {limit} per capture" if by_server else f"this model takes {limit}"
         result.notes.append(f"The text is {truncated_from} tokens; {takes}, so only the first {limit} are shown.")
@@ -65,6 +71,14 @@ def token_limit(model_limit: int | None, max_tokens: int | None = None) -> tuple
     if server and (not model_limit or server < model_limit):
         return server, True
     return model_limit, False
+
+
+def _encode(model: LoadedModel, text: str) -> tuple[list[int], list]:
+    """Ids and each token's character span (used to align two tokenisations); no spans if the codec has none."""
+    encode = getattr(model.codec, "encode_with_offsets", None)
+    if encode is None:
+        return model.codec.encode(text), []
+    return encode(text)
 
 
 def _truncate(ids: list[int], limit: int, special: set[int]) -> list[int]:

@@ -104,6 +104,9 @@ class AttentionCapture:
     notes: list[str] = field(default_factory=list)
     # kind -> QKStack (attnviz.qk): the queries and keys the weights were computed from
     qk: dict = field(default_factory=dict)
+    text: str = ""  # the text the tokens came from (empty when ids were given)
+    # each token's characters text[start:end] (None: a special token, or unknown); empty when not known
+    spans: list = field(default_factory=list)
 
     @property
     def kinds(self) -> list[str]:

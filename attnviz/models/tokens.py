@@ -2,14 +2,17 @@
 from __future__ import annotations
 
 import string
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Protocol
 
 SPACE_MARK = "␣"
+Span = tuple[int, int] | None  # a token's characters text[start:end]; None for special tokens
 
 
 class Codec(Protocol):
     def encode(self, text: str) -> list[int]: ...
+    def encode_with_offsets(self, text: str) -> tuple[list[int], list[Span]]: ...
     def display(self, ids: list[int]) -> list[str]: ...
     def special_ids(self) -> set[int]: ...
     def decode(self, ids: list[int]) -> str: ...
@@ -38,6 +41,9 @@ class CharCodec:
     def encode(self, text: str) -> list[int]:
         return [self.id(ch) for ch in text]
 
+    def encode_with_offsets(self, text: str) -> tuple[list[int], list[Span]]:
+        return self.encode(text), [(i, i + 1) for i in range(len(text))]
+
     def display(self, ids: list[int]) -> list[str]:
         shown = [self.vocab[i] if 0 <= i < len(self.vocab) else f"<{i}>" for i in ids]
         return [SPACE_MARK if token == " " else token for token in shown]
@@ -60,6 +66,16 @@ class HFCodec:
 
     def encode(self, text: str) -> list[int]:
         return list(self.tokenizer(text, add_special_tokens=True)["input_ids"])
+
+    def encode_with_offsets(self, text: str) -> tuple[list[int], list[Span]]:
+        """The ids of encode() and each token's character span (fast tokenizers know them; others are searched)."""
+        ids = self.encode(text)
+        special = self.special_ids()
+        if getattr(self.tokenizer, "is_fast", False):
+            found = self.tokenizer(text, add_special_tokens=True, return_offsets_mapping=True)["offset_mapping"]
+            # a token read from the text never has an empty span; added ones ([CLS], </s>) have (0, 0)
+            return ids, [None if a == b else (int(a), int(b)) for a, b in found]
+        return ids, search_spans(text, self.display(ids), [i in special for i in ids])
 
     def encode_target(self, text: str) -> list[int]:
         return list(self.tokenizer(text_target=text, add_special_tokens=True)["input_ids"])
@@ -100,6 +116,22 @@ class GlassCodec:
     def encode(self, text: str) -> list[int]:
         return self.tokenizer.encode(text)
 
+    def encode_with_offsets(self, text: str) -> tuple[list[int], list[Span]]:
+        """glassllm's pieces are consecutive substrings of the NFC text (spaces as ▁): walk them."""
+        ids = self.encode(text)
+        normal = unicodedata.normalize("NFC", text)
+        spans: list[Span] = []
+        cursor = 0
+        for piece in self.tokenizer.tokens(ids):
+            piece = piece.replace("▁", " ")
+            if piece in ("<unk>",) or not normal.startswith(piece, cursor):
+                piece = normal[cursor:cursor + 1]  # an unknown character stands for one character
+            spans.append((cursor, cursor + len(piece)))
+            cursor += len(piece)
+        if normal != text:  # NFC composed some characters: map back onto the text as typed
+            spans = _denormalise(text, spans)
+        return ids, spans
+
     def display(self, ids: list[int]) -> list[str]:
         out = []
         for token in self.tokenizer.tokens(ids):
@@ -112,3 +144,30 @@ class GlassCodec:
 
     def decode(self, ids: list[int]) -> str:
         return self.tokenizer.decode(ids)
+
+
+def search_spans(text: str, shown: list[str], special: list[bool]) -> list[Span]:
+    """Spans found by searching each shown token in the text, left to right (for tokenizers with no offsets)."""
+    spans: list[Span] = []
+    cursor, lower = 0, text.lower()
+    for token, is_special in zip(shown, special):
+        start = -1 if is_special else lower.find(token.lower(), cursor)
+        spans.append(None if start < 0 else (start, start + len(token)))
+        if start >= 0:
+            cursor = start + len(token)
+    return spans
+
+
+def _denormalise(text: str, spans: list[Span]) -> list[Span]:
+    """Spans over NFC(text) moved onto text: each starter and its combining marks normalise together."""
+    starts = [i for i, ch in enumerate(text) if unicodedata.combining(ch) == 0] or [0]
+    if starts[0] != 0:
+        starts.insert(0, 0)
+    bounds = starts + [len(text)]
+    where = [0]  # where[k]: the NFC offset at which original cluster k ends
+    for a, b in zip(bounds, bounds[1:]):
+        where.append(where[-1] + len(unicodedata.normalize("NFC", text[a:b])))
+    def back(offset: int) -> int:
+        k = next((k for k, w in enumerate(where) if w >= offset), len(where) - 1)
+        return bounds[min(k, len(bounds) - 1)]
+    return [None if s is None else (back(s[0]), max(back(s[1]), back(s[0]) + 1)) for s in spans]

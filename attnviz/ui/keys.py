@@ -139,3 +139,33 @@ class Train:
     @staticmethod
     def head_chart(head: int) -> str:
         return f"train_head_{head}"
+
+
+class Compare:
+    """The compare page: two panes (cmp_a_*, cmp_b_*), the pickers, the charts and what a click last did."""
+
+    VIEW = "cmp_view"
+    LAYER_A, HEAD_A, LAYER_B, HEAD_B = "cmp_la", "cmp_ha", "cmp_lb", "cmp_hb"
+    LOCK = "cmp_lock"
+    LOG, AGGREGATE, STAT = "cmp_log", "cmp_agg", "cmp_stat"
+    SETUP, SETUP_NOTE, COPY = "cmp_setup", "cmp_setup_note", "cmp_copy"
+    SAVED = "cmp_saved"  # pane values kept while the person is on another page
+    IMAGE_FORMAT = "cmp_img"
+    DIFFERENCE_CHART = "cmp_difference"
+    DISTANCE_CHART, DISTANCE_SEEN = "cmp_dist_chart", "cmp_dist_seen"
+    STAT_PICK, STAT_CHART, STAT_TABLE = "cmp_chart_stat", "cmp_stat_chart", "cmp_stat_table"
+    REPORT = "cmp_report"
+    FIELDS = ("model", "path", "text", "pos")  # each pane's inputs
+
+    @staticmethod
+    def pane(side: str, field: str) -> str:
+        """A pane's input: cmp_a_model, cmp_b_text, …"""
+        return f"cmp_{side}_{field}"
+
+    @staticmethod
+    def figure(side: str, view: str) -> str:
+        return f"cmp_{side}_{view.lower().replace(' ', '_').replace('–', '_')}"
+
+    @staticmethod
+    def npz(side: str) -> str:
+        return f"cmp_{side}_npz"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from attnviz.ui.keys import App, Explorer, Sidebar
+from attnviz.ui.keys import App, Compare, Explorer, Sidebar
 from attnviz.ui.sidebar import CUSTOM, MODEL_LABELS
 
 FLAG = App.URL_RESTORED
@@ -14,6 +14,10 @@ EXPLORER = {"view": (Explorer.VIEW, str), "kind": (Explorer.KIND, str), "layer":
             "head": (Explorer.HEAD, int), "focus": (Explorer.FOCUS, int), "hide": (Explorer.HIDE, bool),
             "renorm": (Explorer.RENORM, bool), "log": (Explorer.LOG, bool), "agg": (Explorer.AGGREGATE, str),
             "stat": (Explorer.STAT, str)}
+# the compare page: both panes (model, folder, text, positions) and the pickers
+COMPARE = {**{f"{side}_{name}": (Compare.pane(side, name), str) for side in "ab" for name in Compare.FIELDS},
+           "cview": (Compare.VIEW, str), "la": (Compare.LAYER_A, int), "ha": (Compare.HEAD_A, int),
+           "lb": (Compare.LAYER_B, int), "hb": (Compare.HEAD_B, int), "lock": (Compare.LOCK, bool)}
 
 
 def _cast(value: str, kind: type):
@@ -28,7 +32,7 @@ def restore() -> None:
         return
     st.session_state[FLAG] = True
     params = st.query_params
-    for name, (key, kind) in {**SIDEBAR, **EXPLORER}.items():
+    for name, (key, kind) in {**SIDEBAR, **EXPLORER, **COMPARE}.items():
         if name in params:
             try:
                 st.session_state[key] = _cast(params[name], kind)

@@ -1,0 +1,36 @@
+"""A figure drawn with its downloads, as on the explorer: PNG/SVG from the camera button, CSV, standalone HTML."""
+from __future__ import annotations
+
+from typing import Callable
+
+import streamlit as st
+
+
+def show(fig, key: str, csv: Callable[[], str] | None = None, img_format: str = "png", **kwargs) -> None:
+    """Draw a plotly figure; under it, the table behind it as CSV (when there is one) and the figure as offline HTML.
+
+    Files are built only when their button is clicked (callables), so no rerun pays for them."""
+    config = {"displaylogo": False, "toImageButtonOptions": {"format": img_format, "filename": f"attnviz-{key}",
+                                                            "scale": 2}}
+    st.plotly_chart(fig, key=key, config=config, **kwargs)
+    d1, d2 = st.columns(2)
+    if csv is not None:
+        d1.download_button("Matrix as CSV", csv, file_name=f"attnviz-{key}.csv", mime="text/csv", key=f"{key}_csv")
+    d2.download_button("Figure as HTML", lambda: fig.to_html(include_plotlyjs=True, full_html=True),
+                       file_name=f"attnviz-{key}.html", mime="text/html", key=f"{key}_html")
+
+
+def take_click(chart_key: str, seen_key: str):
+    """The customdata of a newly clicked point of a chart (None if nothing new was clicked)."""
+    event = st.session_state.get(chart_key)
+    points = (event or {}).get("selection", {}).get("points", []) if isinstance(event, dict) else \
+        (getattr(getattr(event, "selection", None), "points", None) or [])
+    if not points:
+        return None
+    point = points[0]
+    data = point.get("customdata") if isinstance(point, dict) else None
+    signature = repr(point)
+    if data is None or st.session_state.get(seen_key) == signature:
+        return None
+    st.session_state[seen_key] = signature
+    return data

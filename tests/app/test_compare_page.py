@@ -1,0 +1,130 @@
+"""AppTest of the compare page: two models, two texts, one colour scale, a pane that fails, texts with nothing in common."""
+import numpy as np
+
+from apphelpers import assert_clean, decode, figures, messages, open_page
+
+import attnviz
+
+PAGE = "pages/compare.py"
+HE, SHE = "The doctor said he was late.", "The doctor said she was late."
+
+
+def _titles(at) -> list[str]:
+    return [f["layout"]["title"]["text"] for f in figures(at)]
+
+
+def _captions(at) -> str:
+    return " ".join(el.value for el in at.caption)
+
+
+def test_two_different_models_on_one_colour_scale(minilm, glass):
+    at = open_page(PAGE, cmp_a_model="minilm", cmp_b_model="glassllm-en", cmp_a_text=HE, cmp_b_text=HE,
+                   cmp_la=5, cmp_ha=3)
+    assert_clean(at)
+    titles = _titles(at)
+    # A's layer 5 of 6 is B's layer 3 of 4 (last to last); head 3 of 12 is head 1 of 4
+    assert titles[:2] == ["self-attention · layer 5 · head 3", "self-attention · layer 3 · head 1"]
+    assert titles[2] == "B layer 3 head 1 − A layer 5 head 3"
+    assert titles[3] == "A heads (rows) × B heads (columns)"
+    heat_a, heat_b = figures(at)[:2]
+    za, zb = decode(heat_a["data"][0]["z"]), decode(heat_b["data"][0]["z"])
+    a = attnviz.capture(minilm, HE).head("self", 5, 3)
+    b = attnviz.capture(glass, HE).head("self", 3, 1)
+    assert np.allclose(za, a, atol=1e-6) and np.allclose(zb, b, atol=1e-6)
+    zmax = max(a.max(), b.max())
+    assert heat_a["data"][0]["zmax"] == heat_b["data"][0]["zmax"] and abs(heat_a["data"][0]["zmax"] - zmax) < 1e-6
+    assert heat_a["data"][0]["zmin"] == heat_b["data"][0]["zmin"] == 0
+    assert f"One colour scale for both panes: 0 (white) to {zmax:.3f}" in _captions(at)
+    assert "A has 6 layers and B 4" in _captions(at)
+    diff = figures(at)[2]["data"][0]
+    assert diff["zmid"] == 0 and diff["zmin"] == -diff["zmax"]  # diverging, centred on zero
+    dist = decode(figures(at)[3]["data"][0]["z"])
+    assert dist.shape == (72, 16)
+    assert "b_model=glassllm-en" in at.get("code")[-1].value
+
+
+def test_one_model_two_texts_aligns_the_changed_word(minilm):
+    at = open_page(PAGE, cmp_a_model="minilm", cmp_b_model="minilm", cmp_a_text=HE, cmp_b_text=SHE)
+    assert_clean(at)
+    diff = figures(at)[2]
+    labels = diff["layout"]["yaxis"]["ticktext"]
+    assert labels == ["[CLS]", "The", "doctor", "said", "he→she", "was", "late", ".", "[SEP]"]
+    a, b = attnviz.capture(minilm, HE).head("self", 0, 0), attnviz.capture(minilm, SHE).head("self", 0, 0)
+    z = decode(diff["data"][0]["z"])
+    assert np.allclose(z, b - a, atol=1e-6)  # same tokenisation, one word changed: B − A token by token
+    dist = decode(figures(at)[3]["data"][0]["z"])
+    assert dist.shape == (72, 72) and np.all(np.diag(dist) < 0.2)  # one word changes each head a little
+
+
+def test_a_pane_that_fails_leaves_the_other_working():
+    at = open_page(PAGE, cmp_a_model="minilm", cmp_b_model="custom", cmp_b_path="/no/such/model", cmp_a_text=HE,
+                   cmp_b_text=HE)
+    assert_clean(at)
+    errors = messages(at, "error")
+    assert len(errors) == 1 and errors[0].startswith("Pane B failed:") and "/no/such/model" in errors[0]
+    assert _titles(at) == ["self-attention · layer 0 · head 0"]  # pane A still draws its view
+    assert any("pane B did not load" in m for m in messages(at, "info"))
+    assert at.text_area(key="cmp_b_text").value == HE  # nothing typed is lost
+
+
+def test_texts_with_no_characters_in_common_show_both_panes_without_a_difference(minilm):
+    at = open_page(PAGE, cmp_a_model="minilm", cmp_b_model="minilm", cmp_a_text="abc", cmp_b_text="xyz")
+    assert_clean(at)
+    assert _titles(at) == ["self-attention · layer 0 · head 0"] * 2
+    assert any("no characters in common" in m for m in messages(at, "info"))
+
+
+def test_positions_shuffled_in_pane_b_from_a_link(minilm):
+    at = open_page(PAGE, cmp_a_model="minilm", cmp_b_model="minilm", cmp_a_text=HE, cmp_b_text=HE, cmp_b_pos="shuffled",
+                   cmp_la=0, cmp_ha=2)
+    assert_clean(at)
+    shuffled = attnviz.capture(minilm, HE, positions="shuffled").head("self", 0, 2)
+    assert np.allclose(decode(figures(at)[1]["data"][0]["z"]), shuffled, atol=1e-6)
+    assert "b_pos=shuffled" in at.get("code")[-1].value
+
+
+def test_checkpoint_against_its_untrained_start(tmp_path):
+    from attnviz.training.trainer import TrainConfig, Trainer
+
+    trainer = Trainer(TrainConfig(task="reverse", steps=30, device="cpu"))
+    trainer.run()
+    folder = str(trainer.save(tmp_path / "reverse"))
+    at = open_page(PAGE, cmp_a_model="custom", cmp_a_path=folder, cmp_b_model="untrained", cmp_b_path=folder,
+                   cmp_a_text="31415", cmp_b_text="31415")
+    assert_clean(at)
+    assert not messages(at, "error")
+    za, zb = (decode(f["data"][0]["z"]) for f in figures(at)[:2])
+    assert za.shape == zb.shape == (5, 5) and not np.allclose(za, zb)  # training moved the weights
+    dist = decode(figures(at)[3]["data"][0]["z"])
+    assert dist.shape == (8, 8)  # 2 layers × 4 heads on each side
+    link = at.get("code")[-1].value
+    assert "b_model=untrained" in link and "b_path=" in link
+
+
+def test_every_explorer_view_draws_in_both_panes(minilm, glass):
+    expected = {"Head view": "self-attention · layer 1", "Model view": "self-attention: all heads",
+                "Aggregates": "mean over heads · layer 1", "Statistics": "entropy per head",
+                "Query–key": "self-attention · layer 1 · head 2"}
+    for view, title in expected.items():
+        at = open_page(PAGE, cmp_a_model="minilm", cmp_b_model="minilm", cmp_a_text=HE, cmp_b_text=SHE,
+                       cmp_view=view, cmp_la=1, cmp_ha=2)
+        assert_clean(at)
+        assert _titles(at)[:2] == [title, title], view
+    at = open_page(PAGE, cmp_a_model="minilm", cmp_b_model="glassllm-en", cmp_a_text=HE, cmp_b_text=HE,
+                   cmp_view="Statistics")
+    za, zb = (f["data"][0] for f in figures(at)[:2])
+    assert za["zmin"] == zb["zmin"] and za["zmax"] == zb["zmax"]  # one colour scale for both panes
+
+
+def test_a_shared_server_refuses_a_pane_folder_as_everywhere_else(monkeypatch, tmp_path, hf_folders):
+    from attnviz.core import settings
+
+    shared = settings.from_environment({"ATTNVIZ_SHARED": "1", "ATTNVIZ_CHECKPOINT_DIR": str(tmp_path)})
+    monkeypatch.setattr(settings, "current", lambda: shared)
+    at = open_page(PAGE, cmp_a_model="minilm", cmp_b_model="custom", cmp_b_path=str(hf_folders["bert"]),
+                   cmp_a_text=HE, cmp_b_text=HE)
+    assert_clean(at)
+    errors = messages(at, "error")
+    assert len(errors) == 1 and errors[0].startswith("Pane B failed: This server offers only its bundled models")
+    assert str(hf_folders["bert"]) not in errors[0]
+    assert _titles(at) == ["self-attention · layer 0 · head 0"]  # pane A still works

@@ -1,0 +1,124 @@
+"""The compare page in Chromium: a compare link opened as the very first request of a cold server shows both
+panes; a click on the head-distance matrix opens those two heads side by side."""
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from urllib.parse import urlencode
+
+import pytest
+
+from pw import ARTIFACTS, ROOT
+
+TEXT_A, TEXT_B = "The doctor said he was late.", "The doctor said she was late."
+
+
+def _titles(page) -> list[str]:
+    return page.evaluate("""() => Array.from(document.querySelectorAll('.js-plotly-plot'),
+        gd => ((gd.layout && gd.layout.title && gd.layout.title.text) || '').replace(/<[^>]*>/g, ''))""")
+
+
+def _wait_titles(page, predicate, timeout_s: float = 180) -> list[str]:
+    deadline, last = time.time() + timeout_s, []
+    while time.time() < deadline:
+        try:
+            last = _titles(page)
+            if predicate(last):
+                return last
+        except Exception:  # a plot is being redrawn
+            pass
+        time.sleep(0.5)
+    raise AssertionError(f"titles never matched; last seen: {last}")
+
+
+@pytest.fixture()
+def cold_server():
+    """A server of its own that nobody has visited: the link under test is its first request."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = open(ARTIFACTS / "streamlit-compare-cold.log", "w")
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+                             "--server.address", "127.0.0.1", "--server.headless", "true"],
+                            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):  # the health endpoint only: it opens no page and no session
+            try:
+                if urllib.request.urlopen(url + "/_stcore/health", timeout=2).read() == b"ok":
+                    break
+            except OSError:
+                time.sleep(0.5)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+        log.close()
+
+
+@pytest.mark.xfail(strict=False, reason="on a fresh server a deep link as the very first request runs the page "
+                   "before app.py's router (KeyError attnviz_selection); the fix lands in app.py/ui")
+def test_a_compare_link_as_the_first_request_shows_both_panes(cold_server, browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    query = urlencode({"a_model": "minilm", "b_model": "scratch-encoder", "a_text": TEXT_A, "b_text": TEXT_A})
+    page.goto(f"{cold_server}/compare?{query}")
+    titles = _wait_titles(page, lambda t: len(t) >= 2 and t[0].endswith("layer 0 · head 0")
+                          and t[1].endswith("layer 0 · head 0"))
+    assert "B layer 0 head 0 − A layer 0 head 0" in _wait_titles(page, lambda t: len(t) >= 4)
+    for name in ("Pane A", "Pane B"):
+        assert page.get_by_text(name, exact=True).count() == 1
+    page.screenshot(path=str(ARTIFACTS / "compare-cold-link.png"))
+    context.close()
+
+
+def _cell_centre(page, plot_index: int, point: int) -> dict:
+    return page.evaluate("""([p, k]) => { const gd = document.querySelectorAll('.js-plotly-plot')[p];
+        const t = gd._fullData[1]; const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
+        const r = gd.getBoundingClientRect();
+        return {x: r.left + xa._offset + xa.l2p(xa.d2c(t.x[k])), y: r.top + ya._offset + ya.l2p(ya.d2c(t.y[k]))}; }""",
+                         [plot_index, point])
+
+
+def test_a_click_on_the_distance_matrix_opens_both_heads(server, page):
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    query = urlencode({"a_model": "minilm", "b_model": "minilm", "a_text": TEXT_A, "b_text": TEXT_B})
+    page.goto(f"{server}/compare?{query}")
+    _wait_titles(page, lambda t: "A heads (rows) × B heads (columns)" in t)
+    index = _titles(page).index("A heads (rows) × B heads (columns)")
+    page.locator(".js-plotly-plot").nth(index).scroll_into_view_if_needed()
+    page.wait_for_timeout(1000)
+    row, col = 2 * 12 + 5, 4 * 12 + 7  # A layer 2 head 5 against B layer 4 head 7
+    spot = _cell_centre(page, index, row * 72 + col)
+    page.mouse.click(spot["x"], spot["y"])
+    titles = _wait_titles(page, lambda t: len(t) >= 2 and t[0].endswith("layer 2 · head 5")
+                          and t[1].endswith("layer 4 · head 7"), timeout_s=60)
+    assert "B layer 4 head 7 − A layer 2 head 5" in titles
+    page.locator(".js-plotly-plot").first.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "compare-clicked-heads.png"))
+
+
+def test_a_box_on_the_statistics_chart_lists_those_heads(server, page):
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    query = urlencode({"a_model": "minilm", "b_model": "minilm", "a_text": TEXT_A, "b_text": TEXT_A})
+    page.goto(f"{server}/compare?{query}")
+    _wait_titles(page, lambda t: "A heads (rows) × B heads (columns)" in t)
+    chart = page.locator('[data-testid="stVegaLiteChart"]').first
+    chart.scroll_into_view_if_needed()
+    page.wait_for_timeout(2000)
+    box = chart.locator("svg.marks").first.bounding_box()
+    x0, y0 = box["x"] + box["width"] * 0.1, box["y"] + box["height"] * 0.45  # inside the plot, below the legend
+    page.mouse.move(x0, y0)
+    page.mouse.down()
+    for k in range(1, 21):  # up to about a quarter of the depth, down to the axis: the first layers' heads
+        page.mouse.move(x0 + box["width"] * 0.009 * k, y0 + box["height"] * 0.018 * k)
+    page.mouse.up()
+    summary = page.locator("p", has_text="heads in the box:").first
+    summary.wait_for(timeout=60000)
+    text = summary.inner_text()
+    count = int(text.split(" of ")[0])
+    assert 0 < count < 144 and "A L0 h" in text and "A L5" not in text
+    page.screenshot(path=str(ARTIFACTS / "compare-statistics-brush.png"))
