@@ -29,6 +29,9 @@ def build_parser() -> argparse.ArgumentParser:
     cap.add_argument("--target", default=None, help="decoder text for encoder-decoders (default: the model writes its own)")
     cap.add_argument("--device", default="auto", help="auto (CUDA, then MPS, then CPU), cuda, mps or cpu")
     cap.add_argument("--trust-remote-code", action="store_true", help="allow models that ship their own code")
+    cap.add_argument("--mode", default="auto", choices=["auto", "eager", "qk"],
+                     help="eager: store every weight; qk: keep queries and keys and let the model run its fast "
+                          "attention; auto: qk when the whole stack is large")
 
     toy = sub.add_parser("toy", help="the worked example: every intermediate of attention by hand",
                          description="Compute the worked example and print every intermediate by name "
@@ -103,13 +106,13 @@ def cmd_capture(args: argparse.Namespace) -> int:
     from attnviz.models.loading import load_model
 
     model = load_model(args.model, device=args.device, trust_remote_code=args.trust_remote_code)
-    cap = capture(model, args.text, target=args.target)
+    cap = capture(model, args.text, target=args.target, mode=args.mode)
     path = write_npz(cap, args.out, model.info)
     for note in [*model.notes, *cap.notes]:
         print(f"note: {note}", file=sys.stderr)
     shapes = {kind: list(cap.shape(kind)) for kind in cap.kinds}
     print(json.dumps({"out": str(path), "model": model.info.name, "device": cap.device, "dtype": cap.dtype,
-                      "tokens": len(cap.tokens), "attention": shapes,
+                      "tokens": len(cap.tokens), "attention": shapes, "mode": cap.mode,
                       "positional": cap.positional.kind if cap.positional else None}))
     return 0
 
@@ -180,7 +183,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     model = load_model(args.model, device=args.device)
     cap = capture(model, args.text, target=args.target)
-    if args.kind not in cap.attention:
+    if args.kind not in cap.kinds:
         raise AttnvizError(f"this model has no {args.kind} attention; it has {', '.join(cap.kinds)}")
     layers, heads = cap.shape(args.kind)[:2]
     if not (0 <= args.layer < layers and 0 <= args.head < heads):

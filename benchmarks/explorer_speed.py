@@ -1,9 +1,11 @@
 """What the explorer sends and how fast it answers, against a bertviz-style page that embeds the capture.
 
-    python benchmarks/explorer_speed.py [--tokens 64 128 512]
+    python benchmarks/explorer_speed.py [--tokens 128 512] [--long 2048] [--app] [--skip-browser]
 
-1. Server side, in process: the work of one rerun after a head change (cached capture fetched,
-   one head sliced, figure built and serialised), for MiniLM on this machine's device.
+1. Server side, in process: the work of one rerun after a head change (capture fetched from the app's
+   shared cache, one head sliced or computed from queries and keys, the figure of the default 128-token
+   window built and serialised), for MiniLM in both modes, and a GPT-2-small-sized random model in
+   q/k mode at `--long` lengths; with `--app`, the explorer page's whole rerun (AppTest).
 2. In Chromium against `streamlit run app.py`: bytes received over the WebSocket and seconds until
    the heatmap shows the new head, for a head change, a layer change and each view at 512 tokens.
 3. A bertviz-style page: every layer × head × query × key value as JSON in the page (what bertviz
@@ -14,7 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import pickle
+import os
 import platform
 import socket
 import statistics
@@ -39,19 +41,26 @@ def text_of(n_tokens: int) -> str:
     return " ".join(["word"] * (n_tokens - 2))  # MiniLM: one token a word, plus [CLS] and [SEP]
 
 
-def server_side(model, n: int, repeats: int = 5) -> dict:
-    cap = capture(model, text_of(n))
-    blob = pickle.dumps(cap)
-    times = {"unpickle cached capture": [], "slice one head": [], "build figure": [], "serialise figure": []}
+def server_side(model, n: int, mode: str = "auto", repeats: int = 5, ids: list[int] | None = None) -> dict:
+    """One head change's server work: the capture fetched from the app's shared cache (the same object, no
+    copy), one head computed or sliced, the explorer's default 128-token window, the figure built and serialised."""
+    from attnviz.analysis.reduce import restrict
+    from attnviz.ui.cache import SharedCache
+
+    cache = SharedCache(lambda: 2**40, lambda cap: cap.nbytes())
+    cache.get("key", lambda: capture(model, None if ids else text_of(n), ids=ids, mode=mode))
+    times = {"fetch cached capture": [], "one head": [], "build figure": [], "serialise figure": []}
     for head in range(repeats):
         t = time.perf_counter()
-        c = pickle.loads(blob)  # st.cache_data hands each run its own copy
-        times["unpickle cached capture"].append(time.perf_counter() - t)
+        c = cache.get("key", lambda: None)
+        times["fetch cached capture"].append(time.perf_counter() - t)
         t = time.perf_counter()
         m = c.head("self", 3, head)
-        times["slice one head"].append(time.perf_counter() - t)
+        window = list(range(min(n, 128)))
+        m = restrict(m, window, window, renormalise=False)
+        times["one head"].append(time.perf_counter() - t)
         t = time.perf_counter()
-        fig = head_heatmap(m, c.tokens, c.tokens, "x")
+        fig = head_heatmap(m, c.tokens[:128], c.tokens[:128], "x")
         times["build figure"].append(time.perf_counter() - t)
         t = time.perf_counter()
         payload = fig.to_json()
@@ -59,8 +68,27 @@ def server_side(model, n: int, repeats: int = 5) -> dict:
     out = {k: statistics.median(v) * 1000 for k, v in times.items()}
     out["total"] = sum(out.values())
     out["figure bytes"] = len(payload)
-    out["stack MB"] = cap.attention["self"].numel() * 4 / 1e6
+    out["mode"] = c.mode
+    out["capture MB"] = c.nbytes() / 2**20
+    out["whole stack MB"] = sum(c.source(k).dense_nbytes() for k in c.kinds) / 2**20
     return out
+
+
+def app_rerun(n: int, repeats: int = 6) -> float:
+    """The explorer page's whole rerun after a head change (AppTest, MiniLM), median ms."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    at.session_state["sb_text"] = text_of(n)
+    at.run()
+    at.switch_page("pages/explorer.py").run()
+    times = []
+    for head in range(1, repeats + 1):
+        at.slider(key="ex_head").set_value(head % 12)
+        t = time.perf_counter()
+        at.run()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times) * 1000
 
 
 def free_port() -> int:
@@ -169,18 +197,37 @@ def bertviz_style(model, n: int) -> tuple[int, float]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--tokens", nargs="*", type=int, default=[64, 128, 512])
+    ap.add_argument("--tokens", nargs="*", type=int, default=[128, 512])
     ap.add_argument("--skip-browser", action="store_true")
+    ap.add_argument("--long", nargs="*", type=int, default=[2048],
+                    help="lengths for a GPT-2-small-sized random model in q/k mode (MiniLM stops at 512)")
+    ap.add_argument("--app", action="store_true", help="also time the explorer page's whole rerun (AppTest)")
     args = ap.parse_args()
     model = load_model("minilm", device="cpu")
-    print(f"machine: {platform.machine()}, MiniLM on cpu, float32")
+    print(f"machine: {platform.machine()}, MiniLM on cpu, float32, load average {os.getloadavg()[0]:.1f}")
     print("\n### Server work for one head change (ms, median of 5)\n")
-    print("| tokens | unpickle cached capture | slice one head | build figure | serialise figure | total | figure KB | stack MB |")
-    print("|---|---|---|---|---|---|---|---|")
-    for n in args.tokens:
-        s = server_side(model, n)
-        print(f"| {n} | {s['unpickle cached capture']:.1f} | {s['slice one head']:.2f} | {s['build figure']:.1f} | "
-              f"{s['serialise figure']:.1f} | {s['total']:.1f} | {s['figure bytes'] / 1e3:.0f} | {s['stack MB']:.1f} |")
+    print("| model | tokens | mode | fetch cached capture | one head | build figure | serialise figure | total | "
+          "figure KB | capture MB | whole stack MB |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    runs = [("MiniLM", model, n, mode, None) for n in args.tokens for mode in ("eager", "qk")]
+    if args.long:
+        import torch
+        sys.path.insert(0, str(ROOT / "benchmarks"))
+        from qk_capture import _model
+
+        gpt = _model("cpu")
+        runs += [("GPT-2-small size, random", gpt, n, "qk", torch.randint(5, 250, (n,)).tolist()) for n in args.long]
+    for name, m, n, mode, ids in runs:
+        s = server_side(m, n, mode, ids=ids)
+        print(f"| {name} | {n} | {s['mode']} | {s['fetch cached capture']:.3f} | {s['one head']:.1f} | "
+              f"{s['build figure']:.1f} | {s['serialise figure']:.1f} | {s['total']:.1f} | "
+              f"{s['figure bytes'] / 1e3:.0f} | {s['capture MB']:.1f} | {s['whole stack MB']:.1f} |", flush=True)
+    if args.app:
+        print("\n### The explorer page's whole rerun for a head change (AppTest, MiniLM, mode auto)\n")
+        print("| tokens | ms (median of 6) |")
+        print("|---|---|")
+        for n in args.tokens:
+            print(f"| {n} | {app_rerun(n):.0f} |", flush=True)
     if args.skip_browser:
         return
     print("\n### In Chromium, 512 tokens: bytes received and time until the new figure shows\n")

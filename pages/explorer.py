@@ -221,6 +221,7 @@ def main() -> None:
     apply_clicks()
     st.title("Explorer")
     model, cap = state.require_capture()
+    widgets.memory_caption(model, cap)
     view = st.radio("View", VIEWS, horizontal=True, key=K.VIEW)
     kind, layer, head = widgets.kind_layer_head(cap, K.PREFIX)
     opts = token_filters(cap, kind, layer, head)

@@ -25,13 +25,14 @@ def one_head(model: LoadedModel, cap: AttentionCapture) -> None:
     query_tokens, key_tokens = cap.axes(kind)
     st.caption(f"{len(query_tokens)} query × {len(key_tokens)} key tokens · each row sums to 1 over the keys it may "
                f"see{' (a causal model sees only earlier tokens)' if model.info.causal or kind == 'decoder_self' else ''}"
-               f" · captured by {cap.mode} on {cap.device} ({cap.dtype}).")
+               f" · captured by {cap.method} on {cap.device} ({cap.dtype}).")
 
 
 def main() -> None:
     intro()
     model, cap = state.require_capture()
     widgets.model_facts(model)
+    widgets.memory_caption(model, cap)
     one_head(model, cap)
 
 

@@ -5,6 +5,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from attnviz.analysis import reduce
 from attnviz.core import positional as P
 from attnviz.core.errors import AttnvizError
 from attnviz.figures import positions as figs
@@ -269,7 +270,7 @@ def effect_in_the_model(model: LoadedModel, cap, mode: str, seed: int) -> None:
     f2.plotly_chart(views.heatmap(other, opts).figure.update_layout(title={"text": f"positions {mode}"}),
                     key=K.EFFECT_ALTERED)
     f3.plotly_chart(diff.figure, key=K.EFFECT_DIFF)
-    changed = float((other.attention[kind].float() - cap.attention[kind].float()).abs().max())
+    changed = reduce.max_difference(other.source(kind), cap.source(kind))
     st.caption(f"Largest change in this head: {diff.table.to_numpy().max():.4f}; over every layer and head: "
                f"{changed:.4f}.")
 

@@ -332,7 +332,7 @@ def real_model_cell() -> None:
     with st.expander("The whole softmax row"):
         st.dataframe(pd.DataFrame({"key": [f"{i} · {t}" for i, t in enumerate(k_tokens)], "score": ex.row_scores,
                                    "weight (recomputed)": ex.row_weights,
-                                   "weight (captured)": cap.attention[kind][layer, head, qpos].float().cpu().numpy()}),
+                                   "weight (captured)": cap.source(kind).rows(layer, qpos, qpos + 1)[head, 0].cpu().numpy()}),
                      hide_index=True, width="stretch")
 
 

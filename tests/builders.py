@@ -55,7 +55,7 @@ def _eos_postprocessor(fast, eos: str, bos: str | None = None):
 
 
 def build(kind: str, folder: Path) -> Path:
-    """Save a random model of `kind` (bert, gpt2, llama, marian, t5) and its tokenizer into folder."""
+    """Save a random model of `kind` (bert, gpt2, llama, mistral, gemma2, marian, t5) and its tokenizer into folder."""
     import transformers as tf
 
     torch.manual_seed(0)
@@ -73,6 +73,21 @@ def build(kind: str, folder: Path) -> Path:
         model = tf.LlamaForCausalLM(tf.LlamaConfig(
             vocab_size=len(tok), hidden_size=32, num_hidden_layers=2, num_attention_heads=4, num_key_value_heads=2,
             intermediate_size=64, max_position_embeddings=64, bos_token_id=tok.bos_token_id, eos_token_id=tok.eos_token_id))
+    elif kind == "mistral":  # a sliding window of 4 keys, shorter than the test texts
+        tok = _eos_postprocessor(_bpe_tokenizer({"bos_token": "<s>", "eos_token": "</s>", "unk_token": "<unk>"}),
+                                 "</s>", bos="<s>")
+        model = tf.MistralForCausalLM(tf.MistralConfig(
+            vocab_size=len(tok), hidden_size=32, num_hidden_layers=2, num_attention_heads=4, num_key_value_heads=2,
+            intermediate_size=64, max_position_embeddings=64, sliding_window=4, bos_token_id=tok.bos_token_id,
+            eos_token_id=tok.eos_token_id))
+    elif kind == "gemma2":  # soft-capped scores, alternating sliding and global layers
+        tok = _eos_postprocessor(_bpe_tokenizer({"bos_token": "<s>", "eos_token": "</s>", "unk_token": "<unk>",
+                                                 "pad_token": "<pad>"}), "</s>", bos="<s>")
+        model = tf.Gemma2ForCausalLM(tf.Gemma2Config(
+            vocab_size=len(tok), hidden_size=32, num_hidden_layers=2, num_attention_heads=4, num_key_value_heads=2,
+            head_dim=8, intermediate_size=64, max_position_embeddings=64, sliding_window=4,
+            attn_logit_softcapping=5.0, query_pre_attn_scalar=8, bos_token_id=tok.bos_token_id,
+            eos_token_id=tok.eos_token_id, pad_token_id=tok.pad_token_id))
     elif kind == "marian":
         tok = _eos_postprocessor(_bpe_tokenizer({"pad_token": "<pad>", "eos_token": "</s>", "unk_token": "<unk>"}), "</s>")
         model = tf.MarianMTModel(tf.MarianConfig(

@@ -80,14 +80,12 @@ def explain_cell(cap: AttentionCapture, info: ModelInfo, kind: str, layer: int, 
     q = stack.q[layer, head].double().cpu().numpy()  # [query_pos, d_head]
     k = stack.k[layer, kv].double().cpu().numpy()  # [key_pos, d_head]
     scores = q[query_pos] @ k.T * stack.scaling
-    bias_row = np.zeros(k.shape[0])
-    bias = stack.bias[layer]
-    if bias is not None:
-        b = bias.double().cpu().numpy()
-        b = b[head] if b.shape[0] > 1 else b[0]
-        bias_row = b[query_pos, : k.shape[0]]
-        # transformers masks with the dtype's most negative number rather than -inf: the same thing
-        bias_row = np.where(bias_row <= -1e30, -np.inf, bias_row)
+    if stack.softcap:
+        scores = np.tanh(scores / stack.softcap) * stack.softcap
+    extra = stack.additive(layer, query_pos, query_pos + 1, [head])
+    bias_row = np.zeros(k.shape[0]) if extra is None else extra[0, 0].double().cpu().numpy()
+    # transformers masks with the dtype's most negative number rather than -inf: the same thing
+    bias_row = np.where(bias_row <= -1e30, -np.inf, bias_row)
     row = scores + bias_row
     shifted = np.exp(row - row[np.isfinite(row)].max())
     weights = shifted / shifted.sum()
@@ -106,7 +104,7 @@ def explain_cell(cap: AttentionCapture, info: ModelInfo, kind: str, layer: int, 
         q=q[query_pos], k=k[key_pos], products=q[query_pos] * k[key_pos], dot=float(q[query_pos] @ k[key_pos]),
         scaling=stack.scaling, bias=float(bias_row[key_pos]), score=float(row[key_pos]), row_scores=row,
         row_weights=weights, weight=float(weights[key_pos]),
-        captured=float(cap.attention[kind][layer, head, query_pos, key_pos]), rotary=rotary)
+        captured=float(cap.source(kind).rows(layer, query_pos, query_pos + 1)[head, 0, key_pos]), rotary=rotary)
 
 
 def why_not_explained(cap: AttentionCapture, info: ModelInfo, kind: str) -> str | None:

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import torch
 
-from attnviz.capture.huggingface import capture_hf
+from attnviz.capture import modes
+from attnviz.capture.huggingface import MAX_GENERATED, capture_hf
 from attnviz.capture.positions import POSITION_MODES
 from attnviz.capture.scratch import capture_scratch
 from attnviz.core import settings as operator
-from attnviz.core.errors import BadText
+from attnviz.core.errors import BadText, CaptureTooLarge
 from attnviz.core.types import AttentionCapture
 from attnviz.models.loading import LoadedModel
 
@@ -15,7 +16,8 @@ BACKENDS = {"scratch": capture_scratch, "hf": capture_hf}  # LoadedModel.backend
 
 
 def capture(model: LoadedModel, text: str, target: str | None = None, positions: str = "normal",
-            seed: int = 0, ids: list[int] | None = None, max_tokens: int | None = None) -> AttentionCapture:
+            seed: int = 0, ids: list[int] | None = None, mode: str = "auto",
+            max_tokens: int | None = None) -> AttentionCapture:
     """Run text through the model and return its attention, kept on the model's device.
 
     For encoder-decoders, `target` is the decoder's text; without it the model writes its own
@@ -24,6 +26,10 @@ def capture(model: LoadedModel, text: str, target: str | None = None, positions:
     "removed" takes it out (zeros; for rotary, no rotation): the same tokens, other positions.
     `max_tokens` caps the tokens captured (default: the operator's setting, ATTNVIZ_MAX_TOKENS;
     0: none); a longer text is cut, and a note says so.
+    `mode` "eager" stores every weight; "qk" records queries and keys while the model runs its fast
+    attention and computes heads on demand (Hugging Face models); "auto" picks q/k when the whole stack
+    would pass the settings' `eager_stack_mb`. `cap.mode` says which ran; a capture past the settings'
+    `capture_max_mb` raises CaptureTooLarge with a message that names the way out.
     Safe to call from several threads on one shared model: each call holds the model's lock
     while hooks are attached.
     """
@@ -44,9 +50,11 @@ def capture(model: LoadedModel, text: str, target: str | None = None, positions:
         ids = _truncate(ids, limit, model.codec.special_ids())
         if spans:  # the same tokens as the ids keep
             spans = spans[: limit - 1] + spans[-1:] if closing else spans[:limit]
+    n_target = _target_length(model, target)
+    mode, mode_notes = modes.choose(model, mode, len(ids), n_target)
     with model.lock:
         try:
-            result = _run(model, ids, target, positions, seed)
+            result = _run(model, ids, target, positions, seed, mode)
         except torch.OutOfMemoryError:
             if model.device.type == "cpu":
                 raise
@@ -54,8 +62,17 @@ def capture(model: LoadedModel, text: str, target: str | None = None, positions:
             model.move(torch.device("cpu"), torch.float32)
             if model.device.type == "cpu" and lost == "cuda":
                 torch.cuda.empty_cache()
-            result = _run(model, ids, target, positions, seed)
+            result = _run(model, ids, target, positions, seed, mode)
             result.notes.append(f"Out of {lost} memory: the model was moved to the CPU and run there.")
+        except (MemoryError, RuntimeError) as exc:
+            # the CPU's allocator raises rather than crashing the server: say what to change instead
+            if not isinstance(exc, MemoryError) and "allocate" not in str(exc):
+                raise
+            need = modes.stack_bytes(model, len(ids), n_target) if mode == "eager" else \
+                modes.qk_bytes(model, len(ids), n_target)
+            raise CaptureTooLarge(modes.too_large_message(model, mode, need, None, len(ids),
+                                                          modes.qk_available(model))) from exc
+    result.notes[:0] = mode_notes
     result.truncated_from = truncated_from
     if spans:
         result.text, result.spans = text, spans
@@ -79,6 +96,14 @@ def _encode(model: LoadedModel, text: str) -> tuple[list[int], list]:
     if encode is None:
         return model.codec.encode(text), []
     return encode(text)
+def _target_length(model: LoadedModel, target: str | None) -> int:
+    """Decoder tokens an encoder-decoder capture will have (its own writing: at most MAX_GENERATED + 1)."""
+    if model.info.architecture != "encoder-decoder":
+        return 0
+    if not target:
+        return MAX_GENERATED + 1
+    encode = getattr(model.codec, "encode_target", model.codec.encode)
+    return len(encode(target)) + 1
 
 
 def _truncate(ids: list[int], limit: int, special: set[int]) -> list[int]:
@@ -89,8 +114,15 @@ def _truncate(ids: list[int], limit: int, special: set[int]) -> list[int]:
 
 
 def _run(model: LoadedModel, ids: list[int], target: str | None, positions: str = "normal",
-         seed: int = 0) -> AttentionCapture:
-    result = BACKENDS[model.backend](model, ids, target, positions, seed)
+         seed: int = 0, mode: str = "eager") -> AttentionCapture:
+    try:
+        result = BACKENDS[model.backend](model, ids, target, positions, seed, mode)
+    except modes.BypassesRecording as exc:
+        # q/k cannot see this model's attention: choose again (the budget still holds for eager) and store it
+        modes.mark_bypassing(model)
+        mode, _ = modes.choose(model, "eager", len(ids), _target_length(model, target))
+        result = BACKENDS[model.backend](model, ids, target, positions, seed, mode)
+        result.notes.append(str(exc))
     if positions != "normal":
         result.notes.append(f"Positions {positions}: " + ("the positional encoding was permuted over positions "
                             f"(seed {seed})." if positions == "shuffled" else "the positional encoding was taken out."))

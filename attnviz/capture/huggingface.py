@@ -1,11 +1,13 @@
-"""Capture backend for Hugging Face models (and glassllm, loaded as one): eager weights from the model,
-queries and keys from attnviz's recording attention function, positions from the positional module."""
+"""Capture backend for Hugging Face models (and glassllm, loaded as one): eager weights from the model, or
+(q/k mode) the model's SDPA kernel with queries and keys from attnviz's recording attention function;
+positions from the positional module."""
 from __future__ import annotations
 
 import numpy as np
 import torch
 
 from attnviz.capture.common import meta, specials
+from attnviz.capture.modes import BypassesRecording
 from attnviz.capture.positions import alter_positions
 from attnviz.core.errors import UnsupportedModel
 from attnviz.core.hooks import attention_kind
@@ -49,10 +51,10 @@ def _positional_hook(found: tuple[str, str], store: dict, positions: str = "norm
 
 @torch.no_grad()
 def capture_hf(model: LoadedModel, ids: list[int], target: str | None, positions: str = "normal",
-                seed: int = 0) -> AttentionCapture:
+               seed: int = 0, mode: str = "eager") -> AttentionCapture:
     net, codec, info = model.module, model.codec, model.info
     x = torch.tensor([ids], device=model.device)
-    kwargs = {"input_ids": x, "attention_mask": torch.ones_like(x), "output_attentions": True}
+    kwargs = {"input_ids": x, "attention_mask": torch.ones_like(x), "output_attentions": mode == "eager"}
     target_ids, notes = None, []
     if info.architecture == "encoder-decoder":
         start = net.config.decoder_start_token_id
@@ -84,11 +86,31 @@ def capture_hf(model: LoadedModel, ids: list[int], target: str | None, positions
     handle = (dict(net.named_modules())[found[0]].register_forward_hook(_positional_hook(found, store, positions, seed))
               if found else None)
     try:
-        with recording() as records:
+        with recording(mode) as records:
             out = net(**kwargs)
     finally:
         if handle is not None:
             handle.remove()
+    positional = (PositionalCapture(found[1], found[0], store.get("pos", {})) if found
+                  else PositionalCapture(info.positional, info.positional_source, _computed_positions(info, len(ids))))
+    qk = _group_records(net, records, info.architecture, info.rotary_pairing if info.positional == "rotary" else None)
+    common = dict(tokens=codec.display(ids), positional=positional, qk=qk, token_ids=list(ids),
+                  special=specials(model, ids), target_tokens=codec.display(target_ids) if target_ids else None,
+                  **meta(model))
+    if mode == "qk":
+        expected = {"encoder": {"self"}, "decoder": {"self"},
+                    "encoder-decoder": {"self", "decoder_self", "cross"}}[info.architecture]
+        if expected <= set(qk):
+            if any(r.eager for r in records):
+                notes.append("Some layers soft-cap their scores, which the fast kernel cannot do: they ran eager "
+                             "attention, and their weights are recomputed from queries and keys with the same cap.")
+            return AttentionCapture(attention={}, mode="qk", notes=notes, method=(
+                "queries and keys recorded while the model ran its fast attention (SDPA); each head computed "
+                "on demand as softmax(q·kᵀ·scale + mask)"), **common)
+        # some attention bypassed the recording function: nothing to recompute it from
+        raise BypassesRecording(f"`{info.name}` does not pass all its attention through attnviz's recording "
+                                "function, so queries-and-keys mode cannot recompute it: every weight was stored "
+                                "instead (eager).")
     attention: dict[str, torch.Tensor] = {}
     for kind, field in (("self", "encoder_attentions"), ("self", "attentions"),
                         ("decoder_self", "decoder_attentions"), ("cross", "cross_attentions")):
@@ -100,16 +122,9 @@ def capture_hf(model: LoadedModel, ids: list[int], target: str | None, positions
             f"`{info.name}` ({info.model_type}) returned no attention weights. Its attention runs in a fused "
             "kernel that never forms them; attnviz asks for eager attention, which this architecture "
             "does not offer.")
-    positional = (PositionalCapture(found[1], found[0], store.get("pos", {})) if found
-                  else PositionalCapture(info.positional, info.positional_source, _computed_positions(info, len(ids))))
-    qk = _group_records(net, records, info.architecture, info.rotary_pairing if info.positional == "rotary" else None)
-    mode = ("eager attention through attnviz's recording attention function (weights, queries and keys kept)"
-            if qk else "eager attention (transformers, output_attentions)")
-    return AttentionCapture(
-        tokens=codec.display(ids), attention=attention, positional=positional, qk=qk,
-        mode=mode, token_ids=list(ids),
-        special=specials(model, ids), target_tokens=codec.display(target_ids) if target_ids else None,
-        notes=notes, **meta(model))
+    method = ("eager attention through attnviz's recording attention function (weights, queries and keys kept)"
+              if qk else "eager attention (transformers, output_attentions)")
+    return AttentionCapture(attention=attention, mode="eager", method=method, notes=notes, **common)
 
 
 def _computed_positions(info, n: int) -> dict:

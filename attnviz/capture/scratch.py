@@ -16,7 +16,8 @@ from attnviz.models.recording import QKStack
 
 @torch.no_grad()
 def capture_scratch(model: LoadedModel, ids: list[int], target: str | None, positions: str = "normal",
-                     seed: int = 0) -> AttentionCapture:
+                    seed: int = 0, mode: str = "eager") -> AttentionCapture:
+    """Every weight from the hook points (from-scratch models are always captured eager)."""
     net, codec, cfg = model.module, model.codec, model.module.cfg
     x = torch.tensor([ids], device=model.device)
     target_ids = None
@@ -79,5 +80,5 @@ def capture_scratch(model: LoadedModel, ids: list[int], target: str | None, posi
         positional = PositionalCapture("none", "", {})
     return AttentionCapture(
         tokens=codec.display(ids), attention=attention, positional=positional, qk=qk,
-        mode="hook points in the from-scratch model", token_ids=list(ids), special=specials(model, ids),
+        mode="eager", method="hook points in the from-scratch model", token_ids=list(ids), special=specials(model, ids),
         target_tokens=codec.display(target_ids) if target_ids else None, **meta(model))

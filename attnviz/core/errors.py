@@ -27,3 +27,7 @@ class BadText(AttnvizError):
 
 class ModelRefused(AttnvizError):
     """The operator's settings do not let a visitor load this model (the message never says whether it exists)."""
+
+
+class CaptureTooLarge(AttnvizError):
+    """A capture that would not fit the memory budget; the message names the way out."""

@@ -14,7 +14,8 @@ from pathlib import Path
 
 CUSTOM_MODEL_MODES = ("any", "roots", "off")
 ERROR_DETAIL_LEVELS = ("full", "stacktrace", "type", "none")  # Streamlit's client.showErrorDetails values
-LIMITS = ("max_tokens", "max_train_steps", "max_jobs", "max_jobs_per_session", "capture_cache_mb")
+LIMITS = ("max_tokens", "max_train_steps", "max_jobs", "max_jobs_per_session", "capture_cache_mb", "capture_max_mb",
+          "eager_stack_mb")
 
 
 class SettingsError(ValueError):
@@ -33,13 +34,16 @@ class Settings:
     max_jobs: int = 4  # training jobs running at once, over all visitors
     max_jobs_per_session: int = 1
     capture_cache_mb: int = 2048  # memory held by cached captures
+    capture_max_mb: int = 1024  # one capture: larger ones are refused with a message naming the way out
+    eager_stack_mb: int = 256  # mode "auto" stores every weight up to this stack size, queries and keys above
     private_paths: bool = False  # messages show paths relative to the allowed roots, never other server paths
     error_details: str = "full"  # Streamlit's client.showErrorDetails: what an unexpected error shows
     extra: dict = field(default_factory=dict)
 
 
 SHARED_PRESET = dict(shared=True, custom_models="off", remote_code=False, max_tokens=512, max_train_steps=2000,
-                     max_jobs=2, max_jobs_per_session=1, capture_cache_mb=1024, private_paths=True,
+                     max_jobs=2, max_jobs_per_session=1, capture_cache_mb=1024, capture_max_mb=256,
+                     eager_stack_mb=64, private_paths=True,
                      error_details="none")
 
 # Every setting, its variable and what it means: the README's table and `python -m attnviz settings`.
@@ -56,6 +60,10 @@ VARIABLES: dict[str, tuple[str, str]] = {
     "max_jobs": ("ATTNVIZ_MAX_JOBS", "training jobs running at once, over all visitors"),
     "max_jobs_per_session": ("ATTNVIZ_MAX_JOBS_PER_SESSION", "training jobs per browser session"),
     "capture_cache_mb": ("ATTNVIZ_CAPTURE_CACHE_MB", "memory held by cached captures, in MB"),
+    "capture_max_mb": ("ATTNVIZ_CAPTURE_MAX_MB", "memory one capture may take, in MB; a larger one is refused "
+                       "with a message naming the way out (fewer tokens, queries-and-keys mode, the GPU)"),
+    "eager_stack_mb": ("ATTNVIZ_EAGER_STACK_MB", "capture mode auto stores every weight while the whole stack "
+                       "takes at most this many MB, and only queries and keys above it"),
     "private_paths": ("ATTNVIZ_PRIVATE_PATHS", "1: messages name folders relative to the allowed roots and "
                       "hide every other server path"),
     "error_details": ("ATTNVIZ_ERROR_DETAILS", "what an unexpected error shows in the page: full, stacktrace, "

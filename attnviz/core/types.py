@@ -6,10 +6,15 @@ An attention stack is `[layer, head, query_pos, key_pos]`; a positional encoding
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from collections.abc import Mapping
 from typing import Literal
 
 import numpy as np
 import torch
+
+from attnviz.core.errors import CaptureTooLarge
+from attnviz.core import settings as operator
+from attnviz.core.sources import AttentionSource, DenseSource, QKSource
 
 DIMS = ("layer", "head", "query_pos", "key_pos")
 Architecture = Literal["encoder", "decoder", "encoder-decoder"]
@@ -81,36 +86,80 @@ class PositionalCapture:
     values: dict[str, np.ndarray] = field(default_factory=dict)
 
 
+class LazyStacks(Mapping):
+    """`cap.attention` of a q/k capture: each kind's whole stack, built from queries and keys when asked.
+
+    Only for stacks that fit the per-capture budget; the package itself reads `cap.source(kind)` instead.
+    """
+
+    def __init__(self, sources: dict[str, AttentionSource]):
+        self._sources = sources
+
+    def __getitem__(self, kind: str) -> torch.Tensor:
+        source = self._sources[kind]
+        limit = operator.current().capture_max_mb * 2**20
+        if source.dense_nbytes() > limit:
+            raise CaptureTooLarge(
+                f"The whole {kind} stack {list(source.shape)} would take {source.dense_nbytes() / 2**20:.0f} MB, "
+                f"more than this server's per-capture budget ({limit / 2**20:.0f} MB). Read one head with "
+                "cap.head(kind, layer, head) or a reduction (attnviz.analysis.reduce) instead.")
+        return source.dense()
+
+    def __iter__(self):
+        return iter(self._sources)
+
+    def __len__(self) -> int:
+        return len(self._sources)
+
+
 @dataclass
 class AttentionCapture:
     """Every attention pattern of one forward pass, kept on the model's device.
 
-    `attention[kind]` is `[layer, head, query_pos, key_pos]`; each row sums to one over the keys
-    the mask leaves open. `tokens` are the encoder's (or the only) tokens; `target_tokens` the
-    decoder's tokens of an encoder-decoder.
+    `source(kind)` reads attention `[layer, head, query_pos, key_pos]` a head or a block of rows at a time,
+    whichever way it was captured; each row sums to one over the keys the mask leaves open. `mode` is
+    "eager" (every weight stored, `attention[kind]` is the stack) or "qk" (queries and keys stored, weights
+    computed on demand; `attention[kind]` builds a stack only when it fits). `tokens` are the encoder's (or
+    the only) tokens; `target_tokens` the decoder's tokens of an encoder-decoder. Shared between sessions
+    by the app's cache: treat a capture as read-only.
     """
 
     tokens: list[str]
-    attention: dict[str, torch.Tensor]
+    attention: Mapping[str, torch.Tensor]
     positional: PositionalCapture | None
     model: str
     device: str
     dtype: str
-    mode: str  # how the weights were obtained, in words
+    mode: str  # "eager" or "qk"
     target_tokens: list[str] | None = None
     token_ids: list[int] = field(default_factory=list)
     special: list[bool] = field(default_factory=list)
     truncated_from: int | None = None  # the token count before truncation, when it happened
     notes: list[str] = field(default_factory=list)
-    # kind -> QKStack (attnviz.qk): the queries and keys the weights were computed from
+    # kind -> QKStack: the queries and keys the weights were computed from
     qk: dict = field(default_factory=dict)
     text: str = ""  # the text the tokens came from (empty when ids were given)
     # each token's characters text[start:end] (None: a special token, or unknown); empty when not known
     spans: list = field(default_factory=list)
+    method: str = ""  # how the weights were obtained, in words
+    sources: dict[str, AttentionSource] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.sources:
+            if self.mode == "qk":
+                self.sources = {kind: QKSource(stack) for kind, stack in self.qk.items()}
+            else:
+                self.sources = {kind: DenseSource(stack) for kind, stack in self.attention.items()}
+        if self.mode == "qk" and not self.attention:
+            self.attention = LazyStacks(self.sources)
 
     @property
     def kinds(self) -> list[str]:
-        return list(self.attention)
+        return list(self.sources)
+
+    def source(self, kind: str) -> AttentionSource:
+        """The attention of one kind, read in blocks (the one accessor every view and reduction uses)."""
+        return self.sources[kind]
 
     def axes(self, kind: str) -> tuple[list[str], list[str]]:
         """(query tokens, key tokens) of an attention kind."""
@@ -120,8 +169,24 @@ class AttentionCapture:
         return (target, target) if kind == "decoder_self" else (target, self.tokens)
 
     def shape(self, kind: str) -> tuple[int, int, int, int]:
-        return tuple(self.attention[kind].shape)  # type: ignore[return-value]
+        return tuple(self.sources[kind].shape)  # type: ignore[return-value]
 
     def head(self, kind: str, layer: int, head: int) -> np.ndarray:
         """One head's pattern `[query_pos, key_pos]` as float32 on the host (the only copy made)."""
-        return self.attention[kind][layer, head].float().cpu().numpy()
+        return self.sources[kind].head(layer, head).cpu().numpy()
+
+    def layer(self, kind: str, layer: int) -> np.ndarray:
+        """Every head of one layer `[head, query_pos, key_pos]` as float32 on the host."""
+        return self.sources[kind].layer(layer).cpu().numpy()
+
+    def nbytes(self) -> int:
+        """Memory the capture holds on its device (tensors shared between kinds or layers counted once)."""
+        seen: dict[int, int] = {}
+        tensors = [s.stack for s in self.sources.values() if isinstance(s, DenseSource)]
+        for stack in self.qk.values():
+            tensors += [stack.q, stack.k, *stack.bias, *stack.position_bias]
+        for t in tensors:
+            if t is not None:
+                storage = t.untyped_storage()
+                seen[storage.data_ptr()] = storage.nbytes()
+        return sum(seen.values())

@@ -12,9 +12,11 @@ from attnviz.core.types import AttentionCapture, ModelInfo
 
 
 def capture_arrays(cap: AttentionCapture, info: ModelInfo | None = None) -> dict[str, np.ndarray]:
-    """Named arrays: attention_<kind> [layer, head, query_pos, key_pos], tokens, positional_<name>, metadata."""
-    arrays: dict[str, np.ndarray] = {f"attention_{kind}": stack.float().cpu().numpy()
-                                     for kind, stack in cap.attention.items()}
+    """Named arrays: attention_<kind> [layer, head, query_pos, key_pos], tokens, positional_<name>, metadata.
+
+    A q/k capture's stacks are computed here, and refused (CaptureTooLarge) past the per-capture budget."""
+    arrays: dict[str, np.ndarray] = {f"attention_{kind}": cap.attention[kind].float().cpu().numpy()
+                                     for kind in cap.kinds}
     arrays["tokens"] = np.array(cap.tokens, dtype=str)
     arrays["token_ids"] = np.array(cap.token_ids, dtype=np.int64)
     if cap.target_tokens is not None:
@@ -23,7 +25,7 @@ def capture_arrays(cap: AttentionCapture, info: ModelInfo | None = None) -> dict
         for name, values in cap.positional.values.items():
             arrays[f"positional_{name}"] = np.asarray(values, dtype=np.float32)
     meta = {
-        "model": cap.model, "device": cap.device, "dtype": cap.dtype, "mode": cap.mode,
+        "model": cap.model, "device": cap.device, "dtype": cap.dtype, "mode": cap.mode, "method": cap.method,
         "kinds": cap.kinds, "dims": ["layer", "head", "query_pos", "key_pos"],
         "positional_kind": cap.positional.kind if cap.positional else None,
         "positional_source": cap.positional.source if cap.positional else None,

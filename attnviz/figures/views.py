@@ -84,7 +84,9 @@ def head_view(cap: AttentionCapture, opts: ViewOptions | None = None, **changes)
     if not cols:
         raise ValueError(NOTHING_LEFT)
     query_tokens, key_tokens = cap.axes(o.kind)
-    layer_heads = cap.attention[o.kind][o.layer].float().cpu().numpy()[:, rows][:, :, cols]  # [head, q, k]
+    # only the shown query rows are computed (a q/k capture computes them on demand)
+    block = cap.source(o.kind).rows(o.layer, rows[0], rows[-1] + 1).cpu().numpy()
+    layer_heads = block[:, [r - rows[0] for r in rows]][:, :, cols]  # [head, q, k]
     q_tok, k_tok = [query_tokens[i] for i in rows], [key_tokens[i] for i in cols]
     focus = rows.index(o.focus) if o.focus is not None and o.focus in rows else None
     heads = list(o.heads) if o.heads is not None else list(range(layer_heads.shape[0]))
@@ -99,10 +101,8 @@ def head_view(cap: AttentionCapture, opts: ViewOptions | None = None, **changes)
 def model_view(cap: AttentionCapture, opts: ViewOptions | None = None, **changes) -> ViewResult:
     """Every layer × head, pooled on the capture's device to at most size × size cells each (all positions)."""
     o = options(opts, changes)
-    stack = cap.attention[o.kind]
-    if o.focus is not None:
-        stack = stack[:, :, o.focus:o.focus + 1, :]
-    thumbs = reduce.pooled(stack, o.size)
+    rows = (o.focus, o.focus + 1) if o.focus is not None else None
+    thumbs = reduce.pooled(cap.source(o.kind), o.size, rows=rows)
     n_q, n_k = (len(t) for t in cap.axes(o.kind))
     caption = (f"Every layer × head ({thumbs.shape[0]} × {thumbs.shape[1]}), each scaled to its own maximum"
                + (f", pooled on {cap.device} to {thumbs.shape[2]} × {thumbs.shape[3]} cells" if max(n_q, n_k) > o.size
@@ -113,10 +113,10 @@ def model_view(cap: AttentionCapture, opts: ViewOptions | None = None, **changes
 def aggregate(cap: AttentionCapture, opts: ViewOptions | None = None, **changes) -> ViewResult:
     """A layer's heads combined (how: mean, max), rollout through the layer, or attention flow to the last."""
     o = options(opts, changes)
-    stack = cap.attention[o.kind]
+    stack = cap.source(o.kind)
     caption = ""
     if o.how in ("mean", "max"):
-        matrix, label = reduce.aggregate(stack, o.how)[o.layer], f"{o.how} over heads · layer {o.layer}"
+        matrix, label = reduce.aggregate(stack, o.how, o.layer), f"{o.how} over heads · layer {o.layer}"
     elif o.how == "rollout":
         if not is_square(o.kind):
             raise ValueError(ROLLOUT_NEEDS_SQUARE)
@@ -142,7 +142,7 @@ def rollout(cap: AttentionCapture, opts: ViewOptions | None = None, **changes) -
 
 def _clustering(cap: AttentionCapture, kind: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(head similarity [layer·head, layer·head], leaf order, cluster label per head)."""
-    sim = reduce.head_similarity(cap.attention[kind])
+    sim = reduce.head_similarity(cap.source(kind))
     order, labels = reduce.cluster_order(sim)
     return sim, order, labels
 
@@ -204,7 +204,7 @@ def generated_token(gen: AttentionCapture, opts: ViewOptions | None = None, **ch
     """Where each head of `layer` looked when token `focus` of a generated sequence was the newest query."""
     o = options(opts, changes)
     pos = o.focus if o.focus is not None else len(gen.tokens) - 1
-    row = gen.attention["self"][o.layer, :, pos, : pos + 1].float().cpu().numpy()  # [head, key_pos]
+    row = gen.source("self").rows(o.layer, pos, pos + 1)[:, 0, : pos + 1].cpu().numpy()  # [head, key_pos]
     heads = [f"head {h}" for h in range(row.shape[0])]
     keys = gen.tokens[: pos + 1]
     fig = plots.head_heatmap(row, heads, keys, title=f"layer {o.layer}: attention of `{gen.tokens[pos]}`")

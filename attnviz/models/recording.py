@@ -1,9 +1,13 @@
 """The attention function attnviz installs in Hugging Face models.
 
 It records the query and key each layer really used (after rotary, before grouped-query
-repetition) and the additive mask or bias, then runs the model's own eager attention, so the
-weights are exactly eager's. This is the q/k route of DESIGN.md: "explain this cell" recomputes
-softmax(q·kᵀ·scale + mask) from these vectors.
+repetition) with the mask and bias added to their dot products, then runs the attention:
+- eager (`recording()`): the model's own eager attention, so the returned weights are exactly eager's;
+- q/k (`recording(mode="qk")`): transformers' SDPA, the fast kernel that never forms the weights. The
+  model builds SDPA's masks (boolean, or none at all where the kernel's `is_causal` does the masking),
+  and attnviz recomputes any head later as softmax(q·kᵀ·scale + bias + mask) from what was recorded.
+A call SDPA cannot run faithfully (soft-capped scores, attention sinks) runs eager and is marked, so the
+capture can say so.
 """
 from __future__ import annotations
 
@@ -16,9 +20,15 @@ from typing import Iterator
 import torch
 from torch import nn
 
+from attnviz.core.qkstack import QKStack
+
 NAME = "attnviz"
 _current: contextvars.ContextVar[list | None] = contextvars.ContextVar("attnviz_qk", default=None)
+_mode: contextvars.ContextVar[str] = contextvars.ContextVar("attnviz_mode", default="eager")
 _registered = False
+NOT_SDPA = ("softcap", "s_aux")  # keyword arguments SDPA cannot honour: such calls run eager
+
+__all__ = ["QKRecord", "QKStack", "install", "installed", "recording", "stack_records"]
 
 
 @dataclass
@@ -27,33 +37,62 @@ class QKRecord:
     query: torch.Tensor  # [head, query_pos, d_head]
     key: torch.Tensor  # [kv_head, key_pos, d_head]
     scaling: float
-    bias: torch.Tensor | None  # additive, broadcastable to [head, query_pos, key_pos]
+    bias: torch.Tensor | None  # the mask: additive float or bool (True: attend), [1|head, query_pos, key_pos]
+    position_bias: torch.Tensor | None = None  # T5's relative bias, [1|head, query_pos, key_pos]
+    causal: bool = False  # no mask was built: the kernel masked causally itself
+    softcap: float | None = None
+    eager: bool = True  # the weights came from eager attention (False: SDPA ran)
 
 
-@dataclass
-class QKStack:
-    """Per-layer queries and keys of one attention kind, with what turns their dot product into scores."""
-
-    q: torch.Tensor  # [layer, head, query_pos, d_head]
-    k: torch.Tensor  # [layer, kv_head, key_pos, d_head]
-    scaling: float
-    bias: list[torch.Tensor | None]  # per layer: additive mask/bias broadcastable to [head, query_pos, key_pos]
-    rotary: str | None = None  # "half" (Llama: pairs i, i+d/2) or "interleaved" (pairs 2i, 2i+1)
+def _first(t: torch.Tensor | None, n_keys: int) -> torch.Tensor | None:
+    # batch element 0, keys cropped to the keys really used; a view, so a mask shared by every layer stays one tensor
+    return None if t is None else t[0, :, :, :n_keys].detach()
 
 
 def _attention(module, query, key, value, attention_mask, scaling=None, dropout=0.0, **kwargs):
     records = _current.get()
+    qk_mode = _mode.get() == "qk"
+    run_sdpa = qk_mode and not any(kwargs.get(name) is not None for name in NOT_SDPA)
+    is_causal = kwargs.get("is_causal")
+    is_causal = is_causal if is_causal is not None else getattr(module, "is_causal", True)
+    # in q/k mode the model built SDPA's masks: none at all where the kernel's is_causal does the masking
+    causal = qk_mode and attention_mask is None and query.shape[-2] > 1 and bool(is_causal)
     if records is not None:
-        bias = attention_mask
-        position_bias = kwargs.get("position_bias")
-        if position_bias is not None:  # T5 adds its relative bias (and mask) as position_bias
-            bias = position_bias if bias is None else bias + position_bias
-        if bias is not None:
-            bias = bias[0, :, :, : key.shape[-2]].detach()
-        records.append(QKRecord(module, query[0].detach(), key[0].detach(),
-                                float(scaling if scaling is not None else 1.0), bias))
+        n_keys = key.shape[-2]
+        # copies, not views: a view would keep the layer's whole fused q/k/v projection alive until the end
+        records.append(QKRecord(module, query[0].detach().clone(), key[0].detach().clone(),
+                                float(scaling if scaling is not None else query.shape[-1] ** -0.5),
+                                _first(attention_mask, n_keys), _first(kwargs.get("position_bias"), n_keys),
+                                causal, kwargs.get("softcap"), eager=not run_sdpa))
+    if run_sdpa:
+        from transformers.integrations.sdpa_attention import sdpa_attention_forward
+
+        return sdpa_attention_forward(module, query, key, value, attention_mask, scaling=scaling,
+                                      dropout=dropout, **kwargs)
+    if qk_mode:  # eager attention wants an additive float mask, not SDPA's boolean (or absent) one
+        attention_mask = _additive_mask(attention_mask, causal, query, key)
     eager = sys.modules[type(module).__module__].eager_attention_forward
     return eager(module, query, key, value, attention_mask, scaling=scaling, dropout=dropout, **kwargs)
+
+
+def _additive_mask(mask: torch.Tensor | None, causal: bool, query: torch.Tensor, key: torch.Tensor):
+    """SDPA's mask (boolean, True: attend; or None with a causal kernel) as eager's additive float mask."""
+    low = torch.finfo(query.dtype).min
+    if mask is None and causal:
+        rows = torch.arange(query.shape[-2], device=query.device)[:, None]
+        mask = (torch.arange(key.shape[-2], device=query.device)[None, :] <= rows)[None, None]
+    if mask is None or mask.dtype != torch.bool:
+        return mask
+    return torch.zeros(mask.shape, dtype=query.dtype, device=query.device).masked_fill(~mask, low)
+
+
+def _mask(*args, **kwargs):
+    """The mask eager attention wants (float, always built), or SDPA's (boolean, or none) in q/k mode."""
+    from transformers.masking_utils import eager_mask, sdpa_mask
+
+    if _mode.get() == "qk":
+        return sdpa_mask(*args, **{k: v for k, v in kwargs.items() if k != "dtype"})
+    return eager_mask(*args, **kwargs)
 
 
 def install(model: nn.Module) -> bool:
@@ -61,12 +100,12 @@ def install(model: nn.Module) -> bool:
     global _registered
     try:
         from transformers import AttentionInterface
-        from transformers.masking_utils import AttentionMaskInterface, eager_mask
+        from transformers.masking_utils import AttentionMaskInterface
     except ImportError:
         return False
     if not _registered:
         AttentionInterface.register(NAME, _attention)
-        AttentionMaskInterface.register(NAME, eager_mask)
+        AttentionMaskInterface.register(NAME, _mask)
         _registered = True
     try:
         model.set_attn_implementation(NAME)
@@ -75,17 +114,36 @@ def install(model: nn.Module) -> bool:
     return getattr(model.config, "_attn_implementation", None) == NAME
 
 
+def installed(model: nn.Module) -> bool:
+    """Whether the model runs attnviz's recording attention function."""
+    return getattr(getattr(model, "config", None), "_attn_implementation", None) == NAME
+
+
 @contextlib.contextmanager
-def recording() -> Iterator[list[QKRecord]]:
-    """Collect a QKRecord for every attention call inside the block (this thread or task only)."""
+def recording(mode: str = "eager") -> Iterator[list[QKRecord]]:
+    """Collect a QKRecord for every attention call inside the block (this thread or task only).
+
+    mode "eager": the model runs eager attention; "qk": it runs SDPA (see the module's docstring).
+    """
     records: list[QKRecord] = []
     token = _current.set(records)
+    mode_token = _mode.set(mode)
     try:
         yield records
     finally:
+        _mode.reset(mode_token)
         _current.reset(token)
 
 
 def stack_records(records: list[QKRecord], rotary: str | None) -> QKStack:
-    return QKStack(q=torch.stack([r.query for r in records]), k=torch.stack([r.key for r in records]),
-                   scaling=records[0].scaling, bias=[r.bias for r in records], rotary=rotary)
+    """One QKStack from a kind's records, in layer order; each record's q and k are let go once copied,
+    so stacking never holds two copies of every layer."""
+    first_q, first_k = records[0].query, records[0].key
+    q = torch.empty((len(records), *first_q.shape), dtype=first_q.dtype, device=first_q.device)
+    k = torch.empty((len(records), *first_k.shape), dtype=first_k.dtype, device=first_k.device)
+    for i, r in enumerate(records):
+        q[i], k[i] = r.query, r.key
+        r.query = r.key = None  # type: ignore[assignment]
+    return QKStack(q=q, k=k, scaling=records[0].scaling, bias=[r.bias for r in records], rotary=rotary,
+                   position_bias=[r.position_bias for r in records], causal=[r.causal for r in records],
+                   softcap=records[0].softcap)

@@ -30,6 +30,29 @@ def model_facts(model: LoadedModel) -> None:
                f"max positions {info.max_positions or 'unbounded'} · runs on **{model.device}** in **{dtype}**")
 
 
+def megabytes(n: int) -> str:
+    return f"{n / 2**20:,.0f} MB" if n >= 10 * 2**20 else f"{n / 2**20:.2g} MB"
+
+
+def model_bytes(model: LoadedModel) -> int:
+    """Memory of the model's weights and buffers."""
+    tensors = [*model.module.parameters(), *model.module.buffers()]
+    return sum(t.numel() * t.element_size() for t in tensors)
+
+
+def memory_caption(model: LoadedModel, cap: AttentionCapture) -> None:
+    """One line: what the model and this capture hold in memory, and how the capture keeps its attention."""
+    from attnviz.core import settings
+    from attnviz.ui.cache import shared_captures
+
+    whole = sum(cap.source(kind).dense_nbytes() for kind in cap.kinds)
+    how = ("every weight stored (eager)" if cap.mode == "eager" else
+           f"queries and keys, each head computed on demand (the whole stack would be {megabytes(whole)})")
+    st.caption(f"Memory: model {megabytes(model_bytes(model))} on {model.device} · this capture "
+               f"{megabytes(cap.nbytes())}, {how} · captures cached for every visitor "
+               f"{megabytes(shared_captures().nbytes)} of {megabytes(settings.current().capture_cache_mb * 2**20)}")
+
+
 def kv_sharing(info: ModelInfo, head: int) -> str | None:
     """A sentence on grouped-query attention for one query head, or None when heads do not share."""
     if info.n_kv_heads == info.n_heads:

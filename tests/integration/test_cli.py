@@ -40,6 +40,16 @@ def test_capture_writes_stacks_tokens_and_metadata(tmp_path, capsys):
     assert np.allclose(data["attention_self"].sum(-1), 1, atol=1e-5)
 
 
+def test_capture_in_qk_mode_writes_the_same_stack(tmp_path, capsys):
+    eager, qk = tmp_path / "eager.npz", tmp_path / "qk.npz"
+    for mode, out in (("eager", eager), ("qk", qk)):
+        assert main(["capture", "minilm", "Attention is all you need.", "--out", str(out), "--device", "cpu",
+                     "--mode", mode]) == 0
+        assert json.loads(capsys.readouterr().out)["mode"] == mode
+    assert json.loads(str(np.load(qk)["metadata"]))["mode"] == "qk"
+    assert np.allclose(np.load(qk)["attention_self"], np.load(eager)["attention_self"], atol=1e-6)
+
+
 def test_capture_encoder_decoder_with_target(tmp_path, capsys):
     out = tmp_path / "s2s.npz"
     assert main(["capture", "scratch-seq2seq", "12345", "--target", "abc", "--out", str(out)]) == 0

@@ -251,3 +251,19 @@ def test_partial_rotary_in_textbook_order(loaded, short):
     assert np.array_equal(q, ex.rotary.q_before[[0, 2, 1, 3]]) and np.array_equal(k, ex.rotary.k_before[[0, 2, 1, 3]])
     scratch = load_model("scratch-decoder", device="cpu").info
     assert (scratch.rotary_fraction, scratch.rotary_pairing) == (1.0, "interleaved")
+
+
+@pytest.mark.parametrize("family", sorted(FAMILIES))
+def test_qk_mode_equals_eager_or_stays_eager(loaded, short, family):
+    """Queries-and-keys mode recomputes every family's weights as eager attention gives them (float32); families
+    whose attention bypasses transformers' attention interface (ALiBi in Falcon, DeBERTa's disentangled terms,
+    GPT-Neo, GPT-J, Falcon) have nothing recorded to recompute from, so they stay eager and say so."""
+    model = loaded[family]
+    qk = capture(model, SHORT, target=TARGET if model.info.architecture == "encoder-decoder" else None, mode="qk")
+    eager = short[family]
+    if family in NOT_RECORDED:
+        assert qk.mode == "eager" and any("eager" in note for note in qk.notes)
+        return
+    assert qk.mode == "qk" and qk.kinds == eager.kinds
+    for kind in eager.kinds:
+        assert torch.allclose(qk.attention[kind], eager.attention[kind], atol=1e-5), kind
