@@ -87,12 +87,15 @@ def show(result: ViewResult, key: str, img_format: str, csv: bool = True, **kwar
     st.plotly_chart(result.figure, key=key, config=config, **kwargs)
     # Files are built only when their button is clicked (callables): a 512-token capture's NPZ takes
     # seconds to compress and a standalone HTML carries 4.8 MB of plotly.js; no rerun should pay for that.
+    # on_click="ignore": a click that reran the page would give every button a new file id, and a second
+    # button clicked before the browser had the new ids asked for a file that no longer existed.
     d1, d2, _ = st.columns([1, 1, 3])
     if csv and result.table is not None:
         d1.download_button("Matrix as CSV", result.csv, file_name=f"attnviz-{key}.csv", mime="text/csv",
-                           key=K.csv(key))
+                           key=K.csv(key), on_click="ignore")
     d2.download_button("Figure as HTML", lambda: result.figure.to_html(include_plotlyjs=True, full_html=True),
-                       file_name=f"attnviz-{key}.html", mime="text/html", key=K.html(key))
+                       file_name=f"attnviz-{key}.html", mime="text/html", key=K.html(key),
+                       on_click="ignore")
 
 
 def heatmap_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOptions, img_format: str) -> None:
@@ -140,7 +143,7 @@ def statistics_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOpti
     st.markdown("**Every head** (click a column to sort)")
     st.dataframe(result.table.round(4), hide_index=True, width="stretch", key=K.STAT_TABLE)
     st.download_button("Statistics as CSV", result.csv, file_name="attnviz-head-statistics.csv", mime="text/csv",
-                       key=K.STAT_CSV)
+                       key=K.STAT_CSV, on_click="ignore")
     clustered = views.clusters(cap, opts)
     st.markdown(f"**Heads clustered by the similarity of their patterns** ({clustered.caption})")
     st.plotly_chart(clustered.figure, key=K.CLUSTER_CHART)
@@ -204,7 +207,7 @@ def export_and_link(model: LoadedModel, cap: AttentionCapture, view: str, opts: 
     st.divider()
     e1, e2 = st.columns(2)
     e1.download_button("Whole capture as NPZ", lambda: npz_bytes(cap, model.info), file_name="attnviz-capture.npz",
-                       mime="application/octet-stream", key=K.NPZ,
+                       mime="application/octet-stream", key=K.NPZ, on_click="ignore",
                        help="Every stack [layer, head, query_pos, key_pos], tokens, positions and metadata.")
     s = st.session_state
     link = urlstate.publish({"view": view, "kind": opts.kind, "layer": opts.layer, "head": opts.head,
