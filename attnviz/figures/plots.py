@@ -28,7 +28,9 @@ def _ticks(tokens: list[str]) -> tuple[list[str], list[str]]:
 
 
 def head_heatmap(pattern: np.ndarray, query_tokens: list[str], key_tokens: list[str],
-                 title: str = "", log_color: bool = False) -> go.Figure:
+                 title: str = "", log_color: bool = False,
+                 axis_titles: tuple[str, str] = ("query (attending)", "key (attended to)"),
+                 value_title: str = "weight") -> go.Figure:
     """One head's pattern `[query_pos, key_pos]` with tokens on both axes and the weight on hover.
 
     The payload is the float32 matrix plus one label per token (no per-cell strings): about
@@ -39,24 +41,33 @@ def head_heatmap(pattern: np.ndarray, query_tokens: list[str], key_tokens: list[
         raise ValueError(f"pattern is {pattern.shape} but got {len(query_tokens)} query and {len(key_tokens)} key tokens")
     weights = np.asarray(pattern, dtype=np.float32)
     trace = dict(x=position_labels(key_tokens), y=position_labels(query_tokens), colorscale="Blues",
-                 hovertemplate="query %{y}<br>key %{x}<br>weight %{z:.4f}<extra></extra>")
+                 hovertemplate=f"{axis_titles[0].split()[0]} %{{y}}<br>{axis_titles[1].split()[0]} %{{x}}<br>"
+                               f"{value_title} %{{z:.4f}}<extra></extra>")
     if log_color:
         trace.update(z=np.log10(np.clip(weights, 1e-6, None)), zmin=-6, zmax=0, customdata=weights,
                      colorbar={"title": {"text": "log₁₀ weight"}},
                      hovertemplate="query %{y}<br>key %{x}<br>weight %{customdata:.4f}<extra></extra>")
     else:
-        trace.update(z=weights, zmin=0.0, zmax=float(max(weights.max(), 1e-9)), colorbar={"title": {"text": "weight"}})
+        trace.update(z=weights, zmin=0.0, zmax=float(max(weights.max(), 1e-9)), colorbar={"title": {"text": value_title}})
     fig = go.Figure(go.Heatmap(**trace))
     qv, qt = _ticks(query_tokens)
     kv, kt = _ticks(key_tokens)
     side = max(360, min(900, 28 * max(n_query, n_key) + 160))
     fig.update_layout(
         title={"text": safe_label(title)}, height=side, margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        xaxis={"title": {"text": "key (attended to)"}, "type": "category", "tickvals": kv, "ticktext": kt,
+        xaxis={"title": {"text": axis_titles[1]}, "type": "category", "tickvals": kv, "ticktext": kt,
                "tickangle": -60, "side": "top"},
-        yaxis={"title": {"text": "query (attending)"}, "type": "category", "tickvals": qv, "ticktext": qt,
+        yaxis={"title": {"text": axis_titles[0]}, "type": "category", "tickvals": qv, "ticktext": qt,
                "autorange": "reversed"},
     )
+    return fig
+
+
+def head_similarity_map(similarity: np.ndarray, head_names: list[str], title: str = "") -> go.Figure:
+    """Heads against heads: the cosine similarity of their patterns, `[head, head]` in the given order."""
+    fig = head_heatmap(similarity, head_names, head_names, title=title, axis_titles=("head", "head"),
+                       value_title="cosine similarity")
+    fig.update_traces(hovertemplate="%{y} vs %{x}: %{z:.3f}<extra></extra>")
     return fig
 
 

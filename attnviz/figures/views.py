@@ -177,8 +177,7 @@ def clusters(cap: AttentionCapture, opts: ViewOptions | None = None, **changes) 
     heads = cap.shape(o.kind)[1]
     names = [f"L{i // heads}h{i % heads}" for i in order]
     ordered = sim[np.ix_(order, order)].clip(0, 1)
-    fig = plots.head_heatmap(ordered, names, names, title="cosine similarity of head patterns (clustered order)")
-    fig.update_traces(hovertemplate="%{y} vs %{x}: %{z:.3f}<extra></extra>")
+    fig = plots.head_similarity_map(ordered, names, title="cosine similarity of head patterns (clustered order)")
     return ViewResult(fig, matrix_table(ordered, names, names), f"{labels.max()} clusters at a 0.5 cut")
 
 

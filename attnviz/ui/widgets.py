@@ -57,13 +57,18 @@ def kv_sharing(info: ModelInfo, head: int) -> str | None:
     """A sentence on grouped-query attention for one query head, or None when heads do not share."""
     if info.n_kv_heads == info.n_heads:
         return None
-    others = [h for h in info.heads_sharing_kv(head) if h != head]
+    others = [str(h) for h in info.heads_sharing_kv(head) if h != head]
     if info.n_kv_heads == 1:
         return (f"Multi-query attention: all {info.n_heads} query heads read one key/value head; their patterns "
                 "differ only through their queries.")
+    if not others:
+        return (f"Grouped-query attention: {info.n_heads} query heads share {info.n_kv_heads} key/value heads. "
+                f"Query head {head} reads key/value head {info.kv_group(head)}.")
+    names = others[0] if len(others) == 1 else f"{', '.join(others[:-1])} and {others[-1]}"
     return (f"Grouped-query attention: {info.n_heads} query heads share {info.n_kv_heads} key/value heads. "
-            f"Query head {head} reads key/value head {info.kv_group(head)}, as do heads "
-            f"{', '.join(map(str, others))}: their patterns differ only through their queries.")
+            f"Query head {head} reads key/value head {info.kv_group(head)}, and so "
+            f"{'do query heads' if len(others) > 1 else 'does query head'} {names}: "
+            "their patterns differ only through their queries.")
 
 
 def kind_layer_head(cap: AttentionCapture, prefix: str) -> tuple[str, int, int]:
