@@ -56,7 +56,8 @@ def test_long_text_is_truncated_with_a_warning():
     app = open_app(text="word " * 600)
     assert_clean(app)
     assert any("602 tokens" in w and "only the first 512" in w for w in messages(app, "warning"))
-    assert heatmap_z(app).shape == (512, 512)
+    assert heatmap_z(app).shape == (128, 128)  # drawn pooled, 4 × 4 positions a cell (the title says so)
+    assert "pooled: 4 × 4 positions a cell" in figures(app)[0]["layout"]["title"]["text"]
 
 
 def test_custom_without_a_path_asks_for_one():
