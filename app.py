@@ -2,7 +2,7 @@
 import streamlit as st
 
 from attnviz.core import settings
-from attnviz.ui import sidebar, state, urlstate
+from attnviz.ui import layout, sidebar, state, urlstate
 
 try:
     operator = settings.current()
@@ -12,6 +12,7 @@ except settings.SettingsError as exc:  # the operator's mistake, said plainly
 # Uncaught errors show only what the operator allows (the shared preset: a generic line, no traceback).
 st.set_option("client.showErrorDetails", operator.error_details)
 st.set_page_config(page_title="attnviz", page_icon=":material/visibility:", layout="wide")
+layout.compact()
 urlstate.restore()
 state.remember(sidebar.render())
 st.navigation([

@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 
 MAX_CELLS = 128  # a longer axis is pooled to at most this many cells: beyond it a cell is under ~5 px
 PLOT_PX = 560  # the height a square grid is drawn at (fits under the controls at 1280×720)
-ROW_PX = (8, 30)  # smallest and largest row height: one focused query is a 30 px strip, not a square
+ROW_PX = (4, 30)  # smallest and largest row height: one focused query is a 30 px strip, not a square
 WIDTH_PX = 680  # the narrowest plot width the labels are thinned for (1280 px, sidebar open)
 LABEL_PX = 16  # room one horizontal line of tick text needs (13 px font)
 CHAR_PX = 7.5  # width of one character of tick text
