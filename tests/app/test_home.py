@@ -111,6 +111,6 @@ def test_glassllm_states_key_value_sharing():
     app.slider(key="home_head").set_value(2).run()
     assert_clean(app)
     infos = " ".join(messages(app, "info"))
-    assert "Query head 2 reads key/value head 1" in infos and "heads 3" in infos
+    assert "Query head 2 reads key/value head 1, and so does query head 3:" in infos
     assert "**4 query, 2 key/value**" in app.markdown[0].value
     assert "**rotary**" in app.markdown[0].value
