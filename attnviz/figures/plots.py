@@ -233,8 +233,10 @@ def model_view(thumbs: np.ndarray, title: str = "", gap: int = 1) -> go.Figure:
                     customdata=[[l, h] for l in range(layers) for h in range(heads)],
                     hovertemplate="layer %{customdata[0]} · head %{customdata[1]}<br>click to open<extra></extra>",
                     showlegend=False)
-    fig.update_layout(title={"text": safe_label(title), "font": TITLE_FONT}, height=max(320, 70 * layers + 80),
-                      margin={"l": 40, "r": 10, "t": 50, "b": 10}, clickmode="event+select", dragmode=False,
+    # the head labels sit on top: the title goes above them, not on them
+    fig.update_layout(title={"text": safe_label(title), "font": TITLE_FONT, "y": 1, "yref": "container",
+                             "yanchor": "top", "pad": {"t": 6}}, height=max(340, 70 * layers + 100),
+                      margin={"l": 40, "r": 10, "t": 70, "b": 10}, clickmode="event+select", dragmode=False,
                       xaxis={"tickvals": [h * (c + gap) + (c - 1) / 2 for h in range(heads)], "tickfont": TICK_FONT,
                              "ticktext": [f"h{h}" for h in range(heads)], "side": "top", "showgrid": False},
                       yaxis={"tickvals": [l * (r + gap) + (r - 1) / 2 for l in range(layers)], "tickfont": TICK_FONT,
