@@ -7,7 +7,7 @@ import pytest
 
 from pw import ARTIFACTS, figure, wait_for, wait_heatmap
 
-NAV = ["Home", "Explorer", "Worked example", "Positional encodings", "Training lab"]
+NAV = ["Home", "Explorer", "Compare", "Worked example", "Positional encodings", "Training lab"]
 SHARED = "/explorer?model=minilm&text=Dogs+bark+loudly.&view=Heatmap&layer=1&head=2"
 # address -> the page's title, as a person reads it
 FIRST_REQUESTS = {
