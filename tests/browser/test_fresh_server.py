@@ -14,6 +14,7 @@ FIRST_REQUESTS = {
     SHARED: "Explorer",
     "/explorer": "Explorer",
     "/": "attnviz",
+    "/compare": "Compare side by side",
     "/worked-example": "Worked example: attention by hand",
     "/positions": "Positional encodings",
     "/training": "Training lab",
