@@ -2,7 +2,7 @@
 import streamlit as st
 
 from attnviz.core import settings
-from attnviz.ui import sidebar, state, urlstate
+from attnviz.ui import layout, sidebar, state, urlstate
 
 try:
     operator = settings.current()
@@ -11,14 +11,15 @@ except settings.SettingsError as exc:  # the operator's mistake, said plainly
     st.stop()
 # Uncaught errors show only what the operator allows (the shared preset: a generic line, no traceback).
 st.set_option("client.showErrorDetails", operator.error_details)
-st.set_page_config(page_title="attnviz", page_icon="🔍", layout="wide")
+st.set_page_config(page_title="attnviz", page_icon=":material/visibility:", layout="wide")
+layout.compact()
 urlstate.restore()
 state.remember(sidebar.render())
 st.navigation([
-    st.Page("pages/home.py", title="Home", icon="🏠", default=True),
-    st.Page("pages/explorer.py", title="Explorer", icon="🔭", url_path="explorer"),
-    st.Page("pages/compare.py", title="Compare", icon="⚖️", url_path="compare"),
-    st.Page("pages/toy.py", title="Worked example", icon="🧮", url_path="worked-example"),
-    st.Page("pages/positional.py", title="Positional encodings", icon="📐", url_path="positions"),
-    st.Page("pages/train.py", title="Training lab", icon="🏋️", url_path="training"),
+    st.Page("app_pages/home.py", title="Home", icon=":material/home:", default=True),
+    st.Page("app_pages/explorer.py", title="Explorer", icon=":material/grid_view:", url_path="explorer"),
+    st.Page("app_pages/compare.py", title="Compare", icon=":material/compare_arrows:", url_path="compare"),
+    st.Page("app_pages/toy.py", title="Worked example", icon=":material/calculate:", url_path="worked-example"),
+    st.Page("app_pages/positional.py", title="Positional encodings", icon=":material/straighten:", url_path="positions"),
+    st.Page("app_pages/train.py", title="Training lab", icon=":material/model_training:", url_path="training"),
 ]).run()

@@ -81,7 +81,7 @@ def app_rerun(n: int, repeats: int = 6) -> float:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
     at.session_state["sb_text"] = text_of(n)
     at.run()
-    at.switch_page("pages/explorer.py").run()
+    at.switch_page("app_pages/explorer.py").run()
     times = []
     for head in range(1, repeats + 1):
         at.slider(key="ex_head").set_value(head % 12)

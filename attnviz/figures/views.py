@@ -177,8 +177,7 @@ def clusters(cap: AttentionCapture, opts: ViewOptions | None = None, **changes) 
     heads = cap.shape(o.kind)[1]
     names = [f"L{i // heads}h{i % heads}" for i in order]
     ordered = sim[np.ix_(order, order)].clip(0, 1)
-    fig = plots.head_heatmap(ordered, names, names, title="cosine similarity of head patterns (clustered order)")
-    fig.update_traces(hovertemplate="%{y} vs %{x}: %{z:.3f}<extra></extra>")
+    fig = plots.head_similarity_map(ordered, names, title="cosine similarity of head patterns (clustered order)")
     return ViewResult(fig, matrix_table(ordered, names, names), f"{labels.max()} clusters at a 0.5 cut")
 
 
@@ -193,10 +192,12 @@ def qk(cap: AttentionCapture, opts: ViewOptions | None = None, **changes) -> Vie
              if ratio is not None else f"by {o.method}")
     caption = (f"The head's queries (circles) and keys (diamonds) projected together {where}, coloured by position. "
                "Queries near a key have a large dot product with it.")
-    table = pd.DataFrame([("query", i, t, *qxy[i]) for i, t in enumerate(query_tokens)]
-                         + [("key", j, t, *kxy[j]) for j, t in enumerate(key_tokens)],
+    rows, cols = kept(cap, o)  # the window and hidden special tokens apply here too (projected over all)
+    table = pd.DataFrame([("query", i, query_tokens[i], *qxy[i]) for i in rows]
+                         + [("key", j, key_tokens[j], *kxy[j]) for j in cols],
                          columns=["role", "pos", "token", "x", "y"])
-    fig = plots.qk_scatter(qxy, kxy, query_tokens, key_tokens, title=_title(o), focus=o.focus)
+    fig = plots.qk_scatter(qxy[rows], kxy[cols], [query_tokens[i] for i in rows], [key_tokens[j] for j in cols],
+                           title=_title(o), focus=o.focus, query_positions=rows, key_positions=cols)
     return ViewResult(fig, table, caption)
 
 
@@ -207,8 +208,8 @@ def generated_token(gen: AttentionCapture, opts: ViewOptions | None = None, **ch
     row = gen.source("self").rows(o.layer, pos, pos + 1)[:, 0, : pos + 1].cpu().numpy()  # [head, key_pos]
     heads = [f"head {h}" for h in range(row.shape[0])]
     keys = gen.tokens[: pos + 1]
-    fig = plots.head_heatmap(row, heads, keys, title=f"layer {o.layer}: attention of `{gen.tokens[pos]}`")
-    fig.update_layout(yaxis={"title": {"text": "head"}})
+    fig = plots.head_heatmap(row, heads, keys, title=f"layer {o.layer}: attention of `{gen.tokens[pos]}`",
+                             axis_titles=("head", "key (attended to)"))
     caption = (f"Token {pos} `{gen.tokens[pos]}` was written after reading tokens 0–{pos - 1}; below, where each "
                f"head of layer {o.layer} looked when it was the newest query.")
     return ViewResult(fig, matrix_table(row, heads, keys), caption)

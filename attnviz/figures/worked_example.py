@@ -5,12 +5,12 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from attnviz.lessons.cells import format_number
+from attnviz.lessons.cells import step_number
 
 
 def number_table(a: np.ndarray, rows: list[str], cols: list[str]) -> pd.DataFrame:
-    """A matrix as the page prints it: each number as typed-style text, ±∞ (masked scores) as symbols."""
-    return pd.DataFrame([[format_number(v) if np.isfinite(v) else ("−∞" if v < 0 else "∞") for v in r] for r in a],
+    """A matrix as the page prints it: every number with the same decimals, ±∞ (masked scores) as symbols."""
+    return pd.DataFrame([[step_number(v) if np.isfinite(v) else ("−∞" if v < 0 else "∞") for v in r] for r in a],
                         index=rows, columns=cols)
 
 
@@ -25,6 +25,23 @@ def step_heatmap(a: np.ndarray, rows: list[str], cols: list[str]) -> go.Figure:
                                colorscale="RdBu_r" if signed else "Blues", zmid=0 if signed else None, showscale=False,
                                hovertemplate="%{y} · %{x}: %{z:.4f}<extra></extra>"))
     fig.update_layout(height=60 + 28 * len(rows), margin={"l": 0, "r": 0, "t": 0, "b": 0},
+                      yaxis={"autorange": "reversed", "type": "category", "showticklabels": False},
+                      xaxis={"type": "category", "showticklabels": False})
+    return fig
+
+
+def mask_grid(m: np.ndarray, rows: list[str], cols: list[str]) -> go.Figure:
+    """The mask as what it is: open cells (0) white, blocked cells (−∞) dark, each cell outlined and labelled.
+
+    A mask of "none" is all open cells, not a solid block of colour.
+    """
+    blocked = (~np.isfinite(m)).astype(float)
+    fig = go.Figure(go.Heatmap(z=blocked, x=[f"{i}·{c}" for i, c in enumerate(cols)],
+                               y=[f"{i}·{r}" for i, r in enumerate(rows)], zmin=0, zmax=1, showscale=False,
+                               colorscale=[[0, "#ffffff"], [1, "#3b3b3b"]], xgap=2, ygap=2,
+                               text=np.where(blocked > 0, "−∞", "0"), texttemplate="%{text}",
+                               hovertemplate="query %{y} · key %{x}: %{text}<extra></extra>"))
+    fig.update_layout(height=60 + 28 * len(rows), margin={"l": 0, "r": 0, "t": 0, "b": 0}, plot_bgcolor="#c8c8c8",
                       yaxis={"autorange": "reversed", "type": "category", "showticklabels": False},
                       xaxis={"type": "category", "showticklabels": False})
     return fig

@@ -56,3 +56,12 @@ def parse_grid(rows: list[list], shape: tuple[int, int] | None = None) -> tuple[
 def format_number(value: float) -> str:
     """How a number shows in an editor cell: short, exact for the seeds' one- and two-digit values."""
     return f"{value:.6g}"
+
+
+STEP_DECIMALS = 4  # every computed number on the worked-example page shows this many decimals
+
+
+def step_number(value: float) -> str:
+    """How a computed number shows in every step: fixed decimals, so columns line up and compare."""
+    text = f"{value:.{STEP_DECIMALS}f}"
+    return text[1:] if text.startswith("-") and float(text) == 0 else text  # no "-0.0000"

@@ -13,12 +13,40 @@ import numpy as np
 from attnviz.core.positional import sinusoidal
 
 MASKS = ("none", "causal", "padding")
-MISTAKES = {
-    "np_softmax": "softmax from NumPy (seed 001: np.softmax)",
-    "scale_d_model": "scaling by √d_model instead of √d_k (seed 002)",
-    "no_scale": "no scaling at all (seed 003)",
-    "v_times_weights": "V·Aᵀ instead of A·V (seed 003)",
+# The articles the examples and mistakes are taken from: (title as published, what it says in English).
+ARTICLES = {
+    "history": ("Transformer注意力机制的发展历程与里程碑", "The development and milestones of Transformer attention"),
+    "mapping": ("一切皆是映射：序列模型和注意力机制", "Everything is a mapping: sequence models and attention"),
+    "sequence": ("", "an untitled article on sequence modelling, from RNNs to self-attention"),
+    "softmax": ("注意力机制：理解softmax和位置编码器", "Attention: understanding softmax and positional encoders"),
 }
+# preset -> (what the example is, the article it comes from)
+EXAMPLES = {
+    "seed-001": ("“Transformer is powerful”: three words with their embeddings and positional encodings", "history"),
+    "seed-000": ("Two tokens with Q, K and V given (d_k = 2)", "mapping"),
+}
+MISTAKES = {
+    "np_softmax": "softmax from NumPy (np.softmax, as in “The development and milestones of Transformer attention”)",
+    "scale_d_model": "scaling by √d_model instead of √d_k (as in an article on sequence modelling)",
+    "no_scale": "no scaling at all (as in “Attention: understanding softmax and positional encoders”)",
+    "v_times_weights": "V·Aᵀ instead of A·V (as in “Attention: understanding softmax and positional encoders”)",
+}
+
+
+def article(key: str) -> str:
+    """An article as a teacher can look it up: its published title and an English rendering."""
+    title, english = ARTICLES[key]
+    return f"the article “{title}” ({english})" if title else english
+
+
+def source(name: str) -> str:
+    """Where a preset comes from, as one sentence for the page (empty for the user's own example)."""
+    if name not in EXAMPLES:
+        return ""
+    what, where = EXAMPLES[name]
+    return f"{what}. Taken from {article(where)}."
+
+
 MAX_TOKENS, MAX_DIM = 12, 16
 
 
@@ -210,7 +238,7 @@ SEED_001_PE = np.array([[0.0, 0.1, 0.2], [0.3, 0.4, 0.5], [0.6, 0.7, 0.8]])
 SEED_000_Q = np.array([[0.5, 1.0], [1.0, 0.5]])
 SEED_000_K = np.array([[1.0, 0.0], [0.5, 1.0]])
 SEED_000_V = np.array([[0.5, 1.0], [0.0, 0.5]])
-# What seed 000 claims: three weights of 1/2 for the first query, and "h" as 2×2 matrices.
+# What the article behind seed-000 claims: three weights of 1/2 for the first query, and "h" as 2×2 matrices.
 SEED_000_CLAIMED = {
     "alpha_11": 0.5, "alpha_12": 0.5, "alpha_13": 0.5,
     "h_1": np.array([[0.25, 0.25], [0.25, 0.25]]),
@@ -251,10 +279,10 @@ def preset(name: str, weights: str = "identity", seed: int = 0, n_heads: int = 1
 
 
 def seed_notes(name: str) -> list[str]:
-    """Where the seed document went wrong, in sentences the page shows beside the right numbers."""
+    """Where the article behind a preset goes wrong, in sentences the page shows beside the right numbers."""
     if name == "seed-000":
         return [
-            "The seed feeds x = [1, 2, 3] (three tokens) but its Q, K and V have two rows each, so there are "
+            "The article feeds x = [1, 2, 3] (three tokens) but its Q, K and V have two rows each, so there are "
             "only two tokens to attend over; the page uses the two rows it gives.",
             "Its α₁₁ multiplies Q₁ = [0.5, 1] with [1, 0.5], which is not K₁ = [1, 0]: the right dot product is "
             "0.5·1 + 1·0 = 0.5, and with K₂ = [0.5, 1] it is 0.5·0.5 + 1·1 = 1.25.",
@@ -265,12 +293,12 @@ def seed_notes(name: str) -> list[str]:
         ]
     if name == "seed-001":
         return [
-            "`np.softmax` does not exist: NumPy has no softmax, so the seed's code stops with an AttributeError. "
+            "`np.softmax` does not exist: NumPy has no softmax, so the article's code stops with an AttributeError. "
             "The page computes e^(s − max) / Σ e^(s − max) by rows.",
             "`np.random.randn` without a seed gives different W_Q, W_K, W_V on every run, so nobody can "
             "reproduce its numbers; the page's random weights use a seed you can see and change.",
             "Its positional encodings [[0, 0.1, 0.2], [0.3, 0.4, 0.5], [0.6, 0.7, 0.8]] are not the sinusoidal "
-            "formula the same document gives; the page shows both.",
+            "formula the same article gives; the page shows both.",
         ]
     return []
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import os
 import pickle
 import re
 from pathlib import Path
@@ -13,6 +12,7 @@ from attnviz.core.errors import ModelNotFound, NotAModel, RemoteCodeRefused, Uns
 from attnviz.core.types import ModelInfo
 from attnviz.models.facts import (config_declares_causal, head_facts, is_causal, positions,
                                     usable_positions)
+from attnviz.models import hub
 
 
 def is_local_spec(spec: str) -> bool:
@@ -78,21 +78,41 @@ def model_class(config):
     return AutoModel
 
 
+def _fetch_instructions(spec: str) -> str:
+    return ("On a machine that is online, download the model (for example with `huggingface-cli download "
+            f"{spec} --local-dir ./my-model`), copy the folder here, and enter its path instead.")
+
+
+def hub_offline(spec: str) -> bool:
+    """For a hub id: True when it must load from the local cache, or a clear message at once.
+
+    Without this, an offline machine spends ~30 s in the hub client's retries before failing.
+    """
+    reason = hub.offline_reason()
+    if reason is None:
+        return False
+    if not hub.cached_locally(spec):
+        raise ModelNotFound(f"`{spec}` is not on this machine and cannot be fetched: {reason}. "
+                            + _fetch_instructions(spec))
+    return True
+
+
 def load_hf(spec: str, trust_remote_code: bool = False, local_only: bool | None = None):
     """(model, tokenizer) from a folder or a hub id, with eager attention so weights come back."""
-    from transformers import AutoConfig, AutoTokenizer
-    from transformers.utils import logging as hf_logging
-
-    hf_logging.disable_progress_bar()
-
     folder = Path(spec).expanduser()
     is_local = is_local_spec(spec)
     if is_local:
         check_remote_code(read_local_config(folder), spec, trust_remote_code)
         source = str(folder)
+        offline = True
     else:
         source = spec
-    offline = local_only if local_only is not None else os.environ.get("HF_HUB_OFFLINE") == "1"
+        offline = local_only if local_only is not None else hub_offline(spec)
+
+    from transformers import AutoConfig, AutoTokenizer
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
     try:
         config = AutoConfig.from_pretrained(source, trust_remote_code=trust_remote_code,
                                             local_files_only=offline)
@@ -105,14 +125,12 @@ def load_hf(spec: str, trust_remote_code: bool = False, local_only: bool | None 
         if is_local:
             raise NotAModel(f"`{spec}` could not be read as a model: {exc}") from exc
         raise ModelNotFound(
-            f"Could not fetch `{spec}` from the model hub: this machine may be offline, or the id may be "
-            "wrong. On a machine that is online, download the model (for example with "
-            "`huggingface-cli download " + spec + " --local-dir ./my-model`), copy the folder here, and "
-            "enter its path instead.") from exc
+            f"Could not fetch `{spec}` from the model hub: the id may be wrong, or the hub did not "
+            "answer. " + _fetch_instructions(spec)) from exc
     try:
         cls = model_class(config)
         model = cls.from_pretrained(source, attn_implementation="eager", trust_remote_code=trust_remote_code,
-                                    local_files_only=offline or is_local)
+                                    local_files_only=offline)
     except pickle.UnpicklingError as exc:
         raise NotAModel(pickle_refusal(spec, str(exc))) from exc
     except (OSError, ValueError, KeyError) as exc:
@@ -120,7 +138,7 @@ def load_hf(spec: str, trust_remote_code: bool = False, local_only: bool | None 
                                f"as a {config.model_type} model: {exc}") from exc
     try:
         tokenizer = AutoTokenizer.from_pretrained(source, trust_remote_code=trust_remote_code,
-                                                  local_files_only=offline or is_local)
+                                                  local_files_only=offline)
     except (OSError, ValueError, TypeError) as exc:
         raise NotAModel(f"`{spec}` has weights but no tokenizer attnviz can load ({exc}). "
                         "Save the tokenizer into the same folder (tokenizer.save_pretrained(folder)).") from exc

@@ -8,6 +8,39 @@ from typing import Protocol
 
 SPACE_MARK = "␣"
 Span = tuple[int, int] | None  # a token's characters text[start:end]; None for special tokens
+# A piece that continues the word before it is shown as "…iser": the word starts are the pieces without
+# it, as a person reads them, the same for every tokeniser (WordPiece ##, byte-level Ġ, sentencepiece ▁).
+CONTINUES = "…"
+WORD_START_MARKS = ("Ġ", "▁")
+
+
+def _wordlike(text: str, at: int) -> bool:
+    return bool(text) and text[at].isalnum()
+
+
+def mark_continuations(shown: list[str], continues: list[bool]) -> list[str]:
+    """Prefix CONTINUES to each piece that continues a word (and both it and the piece before are word-like)."""
+    out = []
+    for i, (text, cont) in enumerate(zip(shown, continues)):
+        prev = shown[i - 1] if i else ""
+        if cont and i and _wordlike(text, 0) and _wordlike(prev, -1):
+            text = CONTINUES + text
+        out.append(text)
+    return out
+
+
+def continuation_flags(raw: list[str], special: list[bool]) -> list[bool]:
+    """Which raw pieces continue the word before: WordPiece marks continuations (##); byte-level and
+    sentencepiece vocabularies mark word starts (Ġ, ▁), so there a piece without the mark continues."""
+    if any(t.startswith("##") for t in raw):
+        return [t.startswith("##") and len(t) > 2 for t in raw]
+    if not any(t.startswith(WORD_START_MARKS) for t in raw):
+        return [False] * len(raw)  # nothing tells word starts apart here
+    flags, first = [], True
+    for t, sp in zip(raw, special):
+        flags.append(not sp and not first and not t.startswith(WORD_START_MARKS))
+        first = first and sp  # the first piece after the specials starts the text, so a word
+    return flags
 
 
 class Codec(Protocol):
@@ -81,12 +114,10 @@ class HFCodec:
         return list(self.tokenizer(text_target=text, add_special_tokens=True)["input_ids"])
 
     def display(self, ids: list[int]) -> list[str]:
-        shown = []
-        for token in self.tokenizer.convert_ids_to_tokens(ids):
-            token = str(token)
-            text = token if token in self.tokenizer.all_special_tokens else self._clean(token)
-            shown.append(text)
-        return shown
+        raw = [str(t) for t in self.tokenizer.convert_ids_to_tokens(ids)]
+        special = [t in self.tokenizer.all_special_tokens for t in raw]
+        shown = [t if sp else self._clean(t) for t, sp in zip(raw, special)]
+        return mark_continuations(shown, continuation_flags(raw, special))
 
     def _clean(self, token: str) -> str:
         if token.startswith("##") and len(token) > 2:  # WordPiece continuation; its decoder keeps ## alone
@@ -108,7 +139,7 @@ class HFCodec:
 
 
 class GlassCodec:
-    """glassllm's byte-pair tokenizer; its ▁ space marker becomes a plain space, then is trimmed."""
+    """glassllm's byte-pair tokenizer: its ▁ marks a word start; a piece without it continues a word."""
 
     def __init__(self, tokenizer) -> None:
         self.tokenizer = tokenizer
@@ -133,11 +164,13 @@ class GlassCodec:
         return ids, spans
 
     def display(self, ids: list[int]) -> list[str]:
+        raw = list(self.tokenizer.tokens(ids))
+        special = [i in self.special_ids() for i in ids]
         out = []
-        for token in self.tokenizer.tokens(ids):
+        for token in raw:
             clean = token.replace("▁", " ").strip()
             out.append(clean if clean else ("↵" if "\n" in token else SPACE_MARK))
-        return out
+        return mark_continuations(out, continuation_flags(raw, special))
 
     def special_ids(self) -> set[int]:
         return set(range(4))

@@ -32,7 +32,7 @@ class Unavailable:
         object.__setattr__(self, "message", access.scrub(self.message, settings.current()))
 
     def show(self) -> None:
-        getattr(st, self.level)(self.message, **({"icon": "⚠️"} if self.level == "error" else {}))
+        getattr(st, self.level)(self.message, **({"icon": ":material/warning:"} if self.level == "error" else {}))
 
 
 def remember(selection: Selection) -> None:

@@ -57,17 +57,36 @@ def kv_sharing(info: ModelInfo, head: int) -> str | None:
     """A sentence on grouped-query attention for one query head, or None when heads do not share."""
     if info.n_kv_heads == info.n_heads:
         return None
-    others = [h for h in info.heads_sharing_kv(head) if h != head]
+    others = [str(h) for h in info.heads_sharing_kv(head) if h != head]
     if info.n_kv_heads == 1:
         return (f"Multi-query attention: all {info.n_heads} query heads read one key/value head; their patterns "
                 "differ only through their queries.")
+    if not others:
+        return (f"Grouped-query attention: {info.n_heads} query heads share {info.n_kv_heads} key/value heads. "
+                f"Query head {head} reads key/value head {info.kv_group(head)}.")
+    names = others[0] if len(others) == 1 else f"{', '.join(others[:-1])} and {others[-1]}"
     return (f"Grouped-query attention: {info.n_heads} query heads share {info.n_kv_heads} key/value heads. "
-            f"Query head {head} reads key/value head {info.kv_group(head)}, as do heads "
-            f"{', '.join(map(str, others))}: their patterns differ only through their queries.")
+            f"Query head {head} reads key/value head {info.kv_group(head)}, and so "
+            f"{'do query heads' if len(others) > 1 else 'does query head'} {names}: "
+            "their patterns differ only through their queries.")
 
 
-def kind_layer_head(cap: AttentionCapture, prefix: str) -> tuple[str, int, int]:
-    """Pickers for attention kind, layer and head; keys are prefixed by the page."""
+def keep_hidden(*keys: str) -> None:
+    """Keep the values of widgets that a view does not draw, so they come back as they were.
+
+    Streamlit forgets a widget's value in a run that does not draw it; writing it back makes it stay.
+    """
+    for key in keys:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
+def kind_layer_head(cap: AttentionCapture, prefix: str, show_layer: bool = True,
+                    show_head: bool = True) -> tuple[str, int, int]:
+    """Pickers for attention kind, layer and head; keys are prefixed by the page.
+
+    A picker that does not apply to what is shown is not drawn (show_layer, show_head); its value is kept.
+    """
     kinds = cap.kinds
     cols = st.columns([2, 3, 3])
     kind = kinds[0]
@@ -76,6 +95,19 @@ def kind_layer_head(cap: AttentionCapture, prefix: str) -> tuple[str, int, int]:
     else:
         cols[0].markdown(f"**{KIND_LABELS[kind]}**")
     n_layers, n_heads = cap.shape(kind)[:2]
-    layer = cols[1].slider("Layer", 0, n_layers - 1, key=f"{prefix}_layer") if n_layers > 1 else 0
-    head = cols[2].slider("Head", 0, n_heads - 1, key=f"{prefix}_head") if n_heads > 1 else 0
+    keep_hidden(*([] if show_layer else [f"{prefix}_layer"]), *([] if show_head else [f"{prefix}_head"]))
+    layer = (cols[1].slider("Layer", 0, n_layers - 1, key=f"{prefix}_layer") if n_layers > 1 and show_layer
+             else int(st.session_state.get(f"{prefix}_layer", 0)))
+    head = (cols[2].slider("Head", 0, n_heads - 1, key=f"{prefix}_head") if n_heads > 1 and show_head
+            else int(st.session_state.get(f"{prefix}_head", 0)))
     return kind, min(layer, n_layers - 1), min(head, n_heads - 1)
+
+
+def head_chip_colours(key: str, heads: range | list[int]) -> None:
+    """Give each chip of a head multiselect (labels "head N") the colour its lines have in the figure."""
+    from attnviz.figures.plots import head_colour
+
+    # A chip is the span whose child carries the label as its title (Streamlit 1.67's multiselect).
+    rules = "".join(f'.st-key-{key} [data-testid="stMultiSelectTagsContainer"] span:has(> span[title="head {h}"])'
+                    f"{{background-color:{head_colour(h)};color:#fff}}" for h in heads)
+    st.html(f"<style>{rules}</style>")

@@ -5,7 +5,7 @@ from apphelpers import assert_clean, decode, figures, messages, open_page
 
 import attnviz
 
-PAGE = "pages/compare.py"
+PAGE = "app_pages/compare.py"
 HE, SHE = "The doctor said he was late.", "The doctor said she was late."
 
 

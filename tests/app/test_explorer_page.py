@@ -8,7 +8,7 @@ from attnviz import capture
 from attnviz.analysis.reduce import rollout
 from attnviz.ui.sidebar import DEFAULT_TEXT
 
-PAGE = "pages/explorer.py"
+PAGE = "app_pages/explorer.py"
 
 
 def test_heatmap_view_with_focus_and_hidden_special_tokens(minilm):

@@ -56,7 +56,8 @@ def test_long_text_is_truncated_with_a_warning():
     app = open_app(text="word " * 600)
     assert_clean(app)
     assert any("602 tokens" in w and "only the first 512" in w for w in messages(app, "warning"))
-    assert heatmap_z(app).shape == (512, 512)
+    assert heatmap_z(app).shape == (128, 128)  # drawn pooled, 4 × 4 positions a cell (the title says so)
+    assert "pooled: 4 × 4 positions a cell" in figures(app)[0]["layout"]["title"]["text"]
 
 
 def test_custom_without_a_path_asks_for_one():
@@ -110,6 +111,6 @@ def test_glassllm_states_key_value_sharing():
     app.slider(key="home_head").set_value(2).run()
     assert_clean(app)
     infos = " ".join(messages(app, "info"))
-    assert "Query head 2 reads key/value head 1" in infos and "heads 3" in infos
+    assert "Query head 2 reads key/value head 1, and so does query head 3:" in infos
     assert "**4 query, 2 key/value**" in app.markdown[0].value
     assert "**rotary**" in app.markdown[0].value

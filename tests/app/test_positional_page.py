@@ -3,7 +3,7 @@ import numpy as np
 
 from apphelpers import assert_clean, figures, open_page
 
-PAGE = "pages/positional.py"
+PAGE = "app_pages/positional.py"
 
 
 def _text(at):

@@ -9,7 +9,7 @@ from apphelpers import assert_clean, messages, open_page
 
 from attnviz.lessons.worked_example import SEED_001_X
 
-PAGE = "pages/toy.py"
+PAGE = "app_pages/toy.py"
 SIG = "seed-001_identity_0_1_3_3"  # preset, weights, seed, heads, tokens, d_model
 UPSTREAM = ("X", "PE", "X_plus_PE", "W_Q", "W_K", "W_V")
 
@@ -65,7 +65,7 @@ def test_seed_000_and_where_it_went_wrong():
     e1, e2 = math.exp(0.5 * s), math.exp(1.25 * s)
     assert shown(at)["weights"][0] == pytest.approx([e1 / (e1 + e2), e2 / (e1 + e2)])
     text = " ".join(m.value for m in at.markdown)
-    assert "Where the seed went wrong" in " ".join(h.value for h in at.header)
+    assert "What the article gets wrong" in " ".join(h.value for h in at.header)
     assert "sum to 1" in text and "2×2 matrix" in text
 
 
@@ -144,3 +144,37 @@ def test_explain_says_why_not_for_falcon(family_folder):
     assert any("not available" in i.value and "because falcon computes attention in its own code" in i.value
                for i in at.info)
     assert not at.success  # nothing recomputed
+
+
+def test_examples_are_named_by_what_they_are_and_where_they_come_from():
+    at = open_page(PAGE)
+    labels = at.radio(key="toy_preset").options
+    assert labels == ["“Transformer is powerful” (3 words)", "Q, K, V given (2 tokens)", "Your own"]
+    captions = " ".join(c.value for c in at.caption)
+    assert "Taken from the article “Transformer注意力机制的发展历程与里程碑”" in captions
+    shown_words = " ".join([*labels, *(h.value for h in at.header), *(m.value for m in at.markdown)])
+    assert "seed 0" not in shown_words.lower() and "the seed" not in shown_words.lower()
+    assert "What the article gets wrong" in [h.value for h in at.header]
+
+
+def test_every_step_shows_the_same_precision():
+    import re
+
+    at = open_page(PAGE)
+    steps = [df for df in at.dataframe if df.proto.editing_mode == 0]  # read-only: not the editors
+    cells = [v for df in steps for v in df.value.to_numpy().ravel() if isinstance(v, str)]
+    numbers = [v for v in cells if re.fullmatch(r"-?\d+\.\d+", v)]
+    assert numbers and all(len(v.split(".")[1]) == 4 for v in numbers)
+    formulas = " ".join(x.value for x in at.latex)
+    assert all(len(d) == 4 for d in re.findall(r"\d\.(\d+)", formulas))
+
+
+def test_no_mask_is_drawn_as_open_cells():
+    import json
+
+    at = open_page(PAGE, toy_mask="none")
+    grids = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    mask = next(g for g in grids if g["data"][0].get("texttemplate"))
+    assert {t for row in mask["data"][0]["text"] for t in row} == {"0"}
+    assert mask["data"][0]["colorscale"][0][1] == "#ffffff"
+    assert "No mask: every query may look at every key." in [c.value for c in at.caption]

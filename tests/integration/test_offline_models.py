@@ -18,7 +18,7 @@ def test_minilm_end_to_end(minilm):
 
 def test_minilm_subwords_are_cleaned(minilm):
     cap = capture(minilm, "tokenization")
-    assert "##" not in "".join(cap.tokens) and cap.tokens[1:-1] == ["token", "ization"]
+    assert "##" not in "".join(cap.tokens) and cap.tokens[1:-1] == ["token", "…ization"]  # a word start, then its continuation
 
 
 def test_minilm_long_text_is_truncated_and_says_so(minilm):
@@ -63,3 +63,8 @@ def test_glassllm_attention_equals_numpy_trace(glass):
 def test_glassllm_truncates_at_128_positions(glass):
     cap = capture(glass, "the dog ran. " * 100)
     assert cap.shape("self")[2] == 128 and cap.truncated_from > 128
+
+
+def test_glassllm_shows_word_starts(glass):
+    cap = capture(glass, "The keys work.")
+    assert cap.tokens[:4] == ["The", "ke", "…y", "…s"]

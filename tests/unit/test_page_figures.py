@@ -11,7 +11,7 @@ from attnviz.figures import worked_example as toy_figs
 
 def test_number_table_prints_masked_scores_as_infinity():
     t = toy_figs.number_table(np.array([[0.5, -np.inf], [np.inf, 1.0]]), ["a", "b"], ["x", "y"])
-    assert t.loc["a", "y"] == "−∞" and t.loc["b", "x"] == "∞" and t.loc["a", "x"] == "0.5"
+    assert t.loc["a", "y"] == "−∞" and t.loc["b", "x"] == "∞" and t.loc["a", "x"] == "0.5000"  # the same 4 decimals in every step
 
 
 def test_step_heatmap_blanks_masked_cells_and_centres_signed_values():

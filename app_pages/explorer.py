@@ -16,7 +16,7 @@ from attnviz.ui.selection import GenerationSettings
 
 VIEWS = ["Heatmap", "Head view", "Model view", "Aggregates", "Statistics", "Query–key", "Generate"]
 AGGREGATES = {"mean over heads": "mean", "max over heads": "max", "rollout": "rollout", "flow": "flow"}
-WINDOW_DEFAULT = 128  # longer inputs open on a window of this many tokens
+WINDOW_DEFAULT = 64  # longer inputs open on a window of this many tokens: every label fits
 WINDOW_FROM = 64  # inputs longer than this get a window slider
 
 
@@ -48,9 +48,16 @@ def apply_clicks() -> None:
         st.session_state[K.FOCUS] = int(clicked)
 
 
-def token_filters(cap: AttentionCapture, kind: str, layer: int, head: int) -> ViewOptions:
-    """Focus, special tokens and window: the options every view of this run starts from."""
+def token_filters(cap: AttentionCapture, kind: str, layer: int, head: int, filters: bool = True,
+                  windowed: bool = True) -> ViewOptions:
+    """Focus, special tokens and window: the options every view of this run starts from.
+
+    A view that does not use them (filters, windowed) does not draw them; their values are kept for later.
+    """
     query_tokens, key_tokens = cap.axes(kind)
+    if not filters:
+        widgets.keep_hidden(K.FOCUS, K.HIDE, K.RENORM, K.WINDOW)
+        return ViewOptions(kind=kind, layer=layer, head=head)
     f1, f2, f3 = st.columns([3, 2, 2])
     focus_options = [-1] + list(range(len(query_tokens)))
     if st.session_state.get(K.FOCUS) not in focus_options:
@@ -64,7 +71,9 @@ def token_filters(cap: AttentionCapture, kind: str, layer: int, head: int) -> Vi
     renorm = f3.toggle("Renormalise rows", key=K.RENORM, disabled=not hide,
                        help="After hiding, rescale each row to sum to 1 again.")
     window = None
-    if len(key_tokens) > WINDOW_FROM:
+    if not windowed:
+        widgets.keep_hidden(K.WINDOW)
+    elif len(key_tokens) > WINDOW_FROM:
         window = st.slider("Window of positions", 0, len(key_tokens), (0, min(len(key_tokens), WINDOW_DEFAULT)),
                            key=K.WINDOW,
                            help="Long inputs are shown a window at a time; overviews (model view, statistics) use all.")
@@ -87,12 +96,15 @@ def show(result: ViewResult, key: str, img_format: str, csv: bool = True, **kwar
     st.plotly_chart(result.figure, key=key, config=config, **kwargs)
     # Files are built only when their button is clicked (callables): a 512-token capture's NPZ takes
     # seconds to compress and a standalone HTML carries 4.8 MB of plotly.js; no rerun should pay for that.
+    # on_click="ignore": a click that reran the page would give every button a new file id, and a second
+    # button clicked before the browser had the new ids asked for a file that no longer existed.
     d1, d2, _ = st.columns([1, 1, 3])
     if csv and result.table is not None:
         d1.download_button("Matrix as CSV", result.csv, file_name=f"attnviz-{key}.csv", mime="text/csv",
-                           key=K.csv(key))
+                           key=K.csv(key), on_click="ignore")
     d2.download_button("Figure as HTML", lambda: result.figure.to_html(include_plotlyjs=True, full_html=True),
-                       file_name=f"attnviz-{key}.html", mime="text/html", key=K.html(key))
+                       file_name=f"attnviz-{key}.html", mime="text/html", key=K.html(key),
+                       on_click="ignore")
 
 
 def heatmap_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOptions, img_format: str) -> None:
@@ -105,8 +117,12 @@ def heatmap_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOptions
 
 def head_view_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOptions, img_format: str) -> None:
     n_heads = cap.shape(opts.kind)[1]
-    heads = st.multiselect("Heads", list(range(n_heads)), default=list(range(n_heads)), key=K.HEADS,
+    few = list(range(min(3, n_heads)))  # every head at once is a tangle even on a short sentence
+    heads = st.multiselect("Heads", list(range(n_heads)), default=few, key=K.HEADS,
                            format_func=lambda h: f"head {h}")
+    widgets.head_chip_colours(K.HEADS, range(n_heads))
+    if len(heads) < n_heads:
+        st.caption(f"Showing {len(heads)} of {n_heads} heads, each in the colour of its chip: add heads above.")
     result = views.head_view(cap, opts, heads=tuple(heads))
     st.caption(result.caption)
     show(result, K.HEADVIEW_CHART, img_format, csv=False, on_select="rerun", selection_mode="points")
@@ -140,7 +156,7 @@ def statistics_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOpti
     st.markdown("**Every head** (click a column to sort)")
     st.dataframe(result.table.round(4), hide_index=True, width="stretch", key=K.STAT_TABLE)
     st.download_button("Statistics as CSV", result.csv, file_name="attnviz-head-statistics.csv", mime="text/csv",
-                       key=K.STAT_CSV)
+                       key=K.STAT_CSV, on_click="ignore")
     clustered = views.clusters(cap, opts)
     st.markdown(f"**Heads clustered by the similarity of their patterns** ({clustered.caption})")
     st.plotly_chart(clustered.figure, key=K.CLUSTER_CHART)
@@ -204,7 +220,7 @@ def export_and_link(model: LoadedModel, cap: AttentionCapture, view: str, opts: 
     st.divider()
     e1, e2 = st.columns(2)
     e1.download_button("Whole capture as NPZ", lambda: npz_bytes(cap, model.info), file_name="attnviz-capture.npz",
-                       mime="application/octet-stream", key=K.NPZ,
+                       mime="application/octet-stream", key=K.NPZ, on_click="ignore",
                        help="Every stack [layer, head, query_pos, key_pos], tokens, positions and metadata.")
     s = st.session_state
     link = urlstate.publish({"view": view, "kind": opts.kind, "layer": opts.layer, "head": opts.head,
@@ -223,8 +239,12 @@ def main() -> None:
     model, cap = state.require_capture()
     widgets.memory_caption(model, cap)
     view = st.radio("View", VIEWS, horizontal=True, key=K.VIEW)
-    kind, layer, head = widgets.kind_layer_head(cap, K.PREFIX)
-    opts = token_filters(cap, kind, layer, head)
+    # Controls are drawn only where they change what is shown; the others keep their values for later.
+    kind, layer, head = widgets.kind_layer_head(cap, K.PREFIX, show_layer=view not in ("Model view", "Statistics"),
+                                                show_head=view not in ("Head view", "Model view", "Statistics",
+                                                                       "Generate"))
+    opts = token_filters(cap, kind, layer, head, filters=view not in ("Statistics", "Generate"),
+                         windowed=view not in ("Model view", "Statistics", "Generate"))  # overviews use all
     img_format = st.sidebar.radio("Image format of the figures' camera button", ["png", "svg"], horizontal=True,
                                   key=K.IMAGE_FORMAT)
     SECTIONS[view](model, cap, opts, img_format)

@@ -7,13 +7,14 @@ import streamlit as st
 
 from attnviz.core.positional import sinusoidal
 from attnviz.figures.worked_example import number_table as frame
-from attnviz.figures.worked_example import peakedness_chart, step_heatmap
+from attnviz.figures.worked_example import mask_grid, peakedness_chart, step_heatmap
+from attnviz.lessons.cells import step_number as num
 from attnviz.lessons import worked_example as toy
 from attnviz.ui import widgets
 from attnviz.ui.keys import Toy as K
 from attnviz.ui.matrix_editor import matrix_editor
 
-PRESETS = {"seed-001": "Seed 001 · “Transformer is powerful”", "seed-000": "Seed 000 · Q, K, V given (d_k = 2)",
+PRESETS = {"seed-001": "“Transformer is powerful” (3 words)", "seed-000": "Q, K, V given (2 tokens)",
            "custom": "Your own"}
 STEP_TEXT = {
     "X": (r"X", "the word embeddings, one row per token"),
@@ -55,6 +56,8 @@ def intro() -> None:
 def settings() -> Example:
     """The example and its sizes, weights, heads, mask and scaling."""
     name = st.radio("Example", list(PRESETS), format_func=PRESETS.get, horizontal=True, key=K.PRESET)
+    st.caption(toy.source(name) or "Your own tokens and dimensions: random embeddings X (drawn with the random "
+                                    "seed below) and sinusoidal positional encodings.")
     c1, c2, c3, c4, c5 = st.columns(5)
     given = name == "seed-000"
     n_tokens, d_model, labels = 3, 3, None
@@ -115,7 +118,7 @@ def inputs(ex: Example) -> bool:
             valid &= ok
         with b:
             st.markdown("**PE** — positional encodings")
-            if ex.name == "seed-001" and st.toggle("Use the sinusoidal formula instead of the seed's numbers",
+            if ex.name == "seed-001" and st.toggle("Use the sinusoidal formula instead of the article's numbers",
                                                    key=K.SINUSOIDAL_PE):
                 spec.PE = np.round(sinusoidal(3, 3).astype(float), 6)
                 st.caption("PE(pos, 2i) = sin(pos / 10000^(2i/d)), PE(pos, 2i+1) = cos(pos / 10000^(2i/d)).")
@@ -170,9 +173,12 @@ def step_by_step(result: toy.ToyResult) -> None:
             st.latex(formula)
             st.caption(words)
         mid.dataframe(frame(value, rows, cols), width="stretch")
-        right.plotly_chart(step_heatmap(value, rows, cols), key=K.step_chart(step), config={"displayModeBar": False})
+        draw = mask_grid if step == "mask" else step_heatmap
+        right.plotly_chart(draw(value, rows, cols), key=K.step_chart(step), config={"displayModeBar": False})
+        if step == "mask" and np.isfinite(value).all():
+            right.caption("No mask: every query may look at every key.")
     if len(result.heads) == 1:
-        st.caption(f"d_k = {result.d_k}" + (f", so each score is divided by √{result.d_k} = {np.sqrt(result.d_k):.4f}."
+        st.caption(f"d_k = {result.d_k}" + (f", so each score is divided by √{result.d_k} = {num(np.sqrt(result.d_k))}."
                                              if result.spec.scale else "; scaling is off."))
 
 
@@ -184,18 +190,18 @@ def one_cell(result: toy.ToyResult) -> None:
     kj = e2.selectbox("Key token", range(len(tok)), format_func=lambda i: f"{i} · {tok[i]}", key=K.CELL_KEY)
     hh = e3.selectbox("Head", range(len(result.heads)), key=K.CELL_HEAD) if len(result.heads) > 1 else 0
     cell = toy.explain_toy_cell(result, qi, kj, hh)
-    terms = " + ".join(f"({a:.4g})({b:.4g})" for a, b in zip(cell.q, cell.k))
-    st.latex(rf"q_{{{qi}}} \cdot k_{{{kj}}} = {terms} = {cell.dot:.6g}")
-    st.latex(rf"s_{{{qi}{kj}}} = \frac{{{cell.dot:.6g}}}{{{cell.divisor:.6g}}} = {cell.scaled:.6g}"
-             if result.spec.scale else rf"s_{{{qi}{kj}}} = {cell.dot:.6g}")
+    terms = " + ".join(f"({num(a)})({num(b)})" for a, b in zip(cell.q, cell.k))
+    st.latex(rf"q_{{{qi}}} \cdot k_{{{kj}}} = {terms} = {num(cell.dot)}")
+    st.latex(rf"s_{{{qi}{kj}}} = \frac{{{num(cell.dot)}}}{{{num(cell.divisor)}}} = {num(cell.scaled)}"
+             if result.spec.scale else rf"s_{{{qi}{kj}}} = {num(cell.dot)}")
     if not np.isfinite(cell.row[kj]):
         st.latex(rf"\text{{masked: }} s_{{{qi}{kj}}} + M_{{{qi}{kj}}} = -\infty \Rightarrow a_{{{qi}{kj}}} = 0")
     else:
-        denom = " + ".join(f"{x:.4g}" for x in cell.exps)
+        denom = " + ".join(num(x) for x in cell.exps)
         st.latex(rf"a_{{{qi}{kj}}} = \frac{{e^{{s_{{{qi}{kj}}} - \max}}}}{{\sum_j e^{{s_{{{qi}j}} - \max}}}} = "
-                 rf"\frac{{{cell.exps[kj]:.4g}}}{{{denom}}} = {cell.weight:.6f}")
-    out_terms = " + ".join(rf"{w:.4g}\,v_{{{j}}}" for j, w in enumerate(result.heads[hh].weights[qi]))
-    st.latex(rf"o_{{{qi}}} = {out_terms} = [{', '.join(f'{x:.4g}' for x in cell.output)}]")
+                 rf"\frac{{{num(cell.exps[kj])}}}{{{denom}}} = {num(cell.weight)}")
+    out_terms = " + ".join(rf"{num(w)}\,v_{{{j}}}" for j, w in enumerate(result.heads[hh].weights[qi]))
+    st.latex(rf"o_{{{qi}}} = {out_terms} = [{', '.join(num(x) for x in cell.output)}]")
 
 
 def multi_head(result: toy.ToyResult) -> None:
@@ -259,29 +265,30 @@ def mistakes(result: toy.ToyResult) -> None:
             right = result.steps[key_]
             w2.dataframe(frame(right, tok, tok if key_ == "weights" else d_cols[: right.shape[1]]), width="stretch")
     if "max_change" in effect:
-        st.caption(f"Largest change against the right numbers: {effect['max_change']:.4g}")
+        st.caption(f"Largest change against the right numbers: {num(effect['max_change'])}")
 
 
-def where_the_seed_went_wrong(name: str, result: toy.ToyResult) -> None:
+def what_the_article_gets_wrong(name: str, result: toy.ToyResult) -> None:
     notes = toy.seed_notes(name)
     if not notes:
         return
-    st.header("Where the seed went wrong")
+    st.header("What the article gets wrong")
+    st.caption(toy.source(name))
     for note in notes:
         st.markdown(f"- {note}")
     if name == "seed-000":
         w = result.steps["weights"]
         st.dataframe(pd.DataFrame({
-            "seed claims": ["α₁₁ = 0.5", "α₁₂ = 0.5", "α₁₃ = 0.5", "h₁ = [[0.25, 0.25], [0.25, 0.25]]",
+            "the article says": ["α₁₁ = 0.5", "α₁₂ = 0.5", "α₁₃ = 0.5", "h₁ = [[0.25, 0.25], [0.25, 0.25]]",
                             "h₂ = [[0.5, 0.5], [0.5, 0.5]]", "h₃ = [[0.75, 0.75], [0.75, 0.75]]"],
-            "recomputed": [f"α₁₁ = {w[0, 0]:.6f}", f"α₁₂ = {w[0, 1]:.6f}", "no third key (two rows given)",
-                           f"o₁ = [{', '.join(f'{x:.6f}' for x in result.steps['output'][0])}]",
-                           f"o₂ = [{', '.join(f'{x:.6f}' for x in result.steps['output'][1])}]",
+            "recomputed": [f"α₁₁ = {num(w[0, 0])}", f"α₁₂ = {num(w[0, 1])}", "no third key (two rows given)",
+                           f"o₁ = [{', '.join(num(x) for x in result.steps['output'][0])}]",
+                           f"o₂ = [{', '.join(num(x) for x in result.steps['output'][1])}]",
                            "no third token"],
         }), hide_index=True, width="stretch")
     if name == "seed-001":
         right_pe = sinusoidal(3, 3)
-        st.markdown("The sinusoidal encoding the seed's own formula gives for 3 positions × 3 dimensions:")
+        st.markdown("The sinusoidal encoding the article's own formula gives for 3 positions × 3 dimensions:")
         st.dataframe(frame(right_pe.astype(float), toy.SEED_001_TOKENS, ["d0", "d1", "d2"]), width="stretch")
 
 
@@ -323,11 +330,11 @@ def real_model_cell() -> None:
             st.caption(f"Partial rotary: only {2 * len(ex.rotary.pairs)} of the {len(ex.q)} dimensions of each "
                        "head are turned; the others enter q·k as they left the projection.")
     st.latex(rf"q \cdot k = \sum_d q_d k_d = {ex.dot:.6f}")
-    bias_text = ("-\\infty" if ex.bias == -np.inf else f"{ex.bias:+.4f}")
+    bias_text = ("-\\infty" if ex.bias == -np.inf else f"{ex.bias:+.6f}")
     st.latex(rf"s = q\cdot k \times {ex.scaling:.6f} + ({bias_text}) = {ex.score:.6f}"
              if np.isfinite(ex.score) else rf"s = -\infty\ \text{{(masked)}}")
-    st.latex(rf"\mathrm{{softmax}}(s)_{{{kpos}}} = {ex.weight:.8f}")
-    st.success(f"Recomputed {ex.weight:.8f}; the model returned {ex.captured:.8f} "
+    st.latex(rf"\mathrm{{softmax}}(s)_{{{kpos}}} = {ex.weight:.6f}")
+    st.success(f"Recomputed {ex.weight:.6f}; the model returned {ex.captured:.6f} "
                f"(difference {ex.difference:.1e}) — {KIND_LABELS[kind]}, layer {layer}, head {head}.")
     with st.expander("The whole softmax row"):
         st.dataframe(pd.DataFrame({"key": [f"{i} · {t}" for i, t in enumerate(k_tokens)], "score": ex.row_scores,
@@ -346,7 +353,7 @@ def main() -> None:
     multi_head(result)
     why_scale()
     mistakes(result)
-    where_the_seed_went_wrong(ex.name, result)
+    what_the_article_gets_wrong(ex.name, result)
     real_model_cell()
 
 

@@ -176,7 +176,7 @@ def try_and_keep(job: TrainingJob) -> None:
         if saved:
             st.success(f"Saved to `{saved}` (model.safetensors + attnviz_config.json).")
             if st.button("Open it in the explorer", key=K.OPEN, on_click=open_checkpoint_in_explorer, args=(saved,)):
-                st.switch_page("pages/home.py")
+                st.switch_page("app_pages/home.py")
 
 
 def main() -> None:

@@ -1,0 +1,42 @@
+"""Download buttons clicked one after the other each deliver their file."""
+import io
+import time
+import zipfile
+
+from pw import ARTIFACTS, wait_heatmap
+
+BUTTONS = {"Matrix as CSV": "attnviz-ex_heatmap.csv", "Figure as HTML": "attnviz-ex_heatmap.html",
+           "Whole capture as NPZ": "attnviz-capture.npz"}
+
+
+def _collect(page, labels: list[str], pause_ms: int) -> dict[str, bytes]:
+    """Click each button in turn, pause_ms apart; the files that arrive, by name."""
+    got: dict[str, bytes] = {}
+
+    def keep(download) -> None:
+        got[download.suggested_filename] = open(download.path(), "rb").read()
+
+    page.on("download", keep)
+    try:
+        for label in labels:
+            page.get_by_role("button", name=label).click()
+            page.wait_for_timeout(pause_ms)
+        deadline = time.time() + 90
+        while len(got) < len(labels) and time.time() < deadline:
+            page.wait_for_timeout(300)
+    finally:
+        page.remove_listener("download", keep)
+    return got
+
+
+def test_downloads_clicked_back_to_back_all_arrive(server, page):
+    page.goto(server + "/explorer?view=Heatmap&text=Dogs+bark+loudly.")
+    wait_heatmap(page)
+    for rounds in range(2):  # the second round clicks buttons drawn before the first round's clicks
+        got = _collect(page, list(BUTTONS), pause_ms=0 if rounds == 0 else 400)
+        assert sorted(got) == sorted(BUTTONS.values()), f"round {rounds}: only {sorted(got)} arrived"
+    csv = got["attnviz-ex_heatmap.csv"].decode()
+    assert csv.splitlines()[0].split(",")[1:] == ["0:[CLS]", "1:dogs", "2:bark", "3:loudly", "4:.", "5:[SEP]"]
+    assert b"plotly" in got["attnviz-ex_heatmap.html"][:200_000]
+    assert "tokens.npy" in zipfile.ZipFile(io.BytesIO(got["attnviz-capture.npz"])).namelist()
+    (ARTIFACTS / "downloads-ok.txt").write_text("\n".join(sorted(got)))
