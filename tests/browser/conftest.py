@@ -31,7 +31,8 @@ def server(browser):
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "HF_HUB_OFFLINE": "1"})
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "HF_HUB_OFFLINE": "1",
+                                                      "ATTNVIZ_CHECKPOINT_DIR": str(ARTIFACTS / "checkpoints")})
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(120):
