@@ -196,7 +196,7 @@ def save_section(job: TrainingJob) -> None:
     jobs.suggest_name(job)
     name = st.text_input("Checkpoint name", key=K.NAME, max_chars=80,
                          help="A name, not a path: letters, digits, '-', '_' and '.'. Checkpoints are saved in "
-                              f"this server's checkpoint folder, `{jobs.checkpoint_root()}`.")
+                              f"this server's checkpoint folder, `{jobs.shown(jobs.checkpoint_root())}`.")
     jobs.keep_name()
     if st.button("Save checkpoint", key=K.SAVE, disabled=job.active):
         problem = jobs.save(job, name)
@@ -220,7 +220,7 @@ def save_section(job: TrainingJob) -> None:
     saved = st.session_state.get(K.SAVED)
     if saved:
         saved_name, saved_folder = saved
-        st.success(f"Saved as `{saved_name}` in the checkpoint folder: `{saved_folder}` "
+        st.success(f"Saved as `{saved_name}` in the checkpoint folder: `{jobs.shown(saved_folder)}` "
                    "(model.safetensors + attnviz_config.json).")
         if st.button("Open it in the explorer", key=K.OPEN, on_click=jobs.open_in_explorer,
                        args=(saved_folder, cfg.task, cfg.architecture)):

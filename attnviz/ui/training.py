@@ -11,6 +11,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from attnviz.core import settings
 from attnviz.core.errors import AttnvizError
+from attnviz.models import access
 from attnviz.training import checkpoints
 from attnviz.training.jobs import JobBoard
 from attnviz.training.tasks import TASKS, sample_input
@@ -91,6 +92,11 @@ def checkpoint_root() -> Path:
     return Path(settings.current().checkpoint_dir)
 
 
+def shown(path: Path | str) -> str:
+    """A path as the page may show it (with private paths on: relative to the checkpoint folder's label)."""
+    return access.scrub(str(Path(path).resolve()), settings.current())
+
+
 def free_name(name: str) -> str:
     """`name`, or the first `name-2`, `name-3`… not yet in the checkpoint folder."""
     return checkpoints.free_name(checkpoint_root(), name)
@@ -138,7 +144,7 @@ def save(job: TrainingJob, name: str, replace: bool = False) -> str | None:
     except AttnvizError as exc:
         return str(exc)
     except OSError as exc:
-        return f"Could not write the checkpoint: {exc.strerror or exc}."
+        return access.scrub(f"Could not write the checkpoint: {exc.strerror or exc}.", settings.current())
     st.session_state.pop(ASK_KEY, None)
     st.session_state[SAVED_KEY] = (folder.name, str(folder))
     return None
