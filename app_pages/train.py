@@ -1,29 +1,31 @@
 """Training lab: train a small Transformer on a toy task and watch its attention form, step by step."""
 import time
-from pathlib import Path
 
 import numpy as np
 import streamlit as st
 
 from attnviz.analysis.patterns import anti_diagonal_mass
+from attnviz.core import settings
 from attnviz.core.device import available_devices
 from attnviz.core.types import KIND_LABELS
 from attnviz.figures.training import accuracy_chart, loss_chart, snapshot_head
 from attnviz.training.tasks import TASKS
-from attnviz.training.trainer import TrainConfig, Trainer, TrainingJob, induction_scores
+from attnviz.training.trainer import TrainConfig, Trainer, induction_scores
+from attnviz.training.worker import TrainingJob
+from attnviz.ui import training as jobs
 from attnviz.ui.keys import Train as K
-from attnviz.ui.training import current_job, open_checkpoint_in_explorer, start_job
 
 
 def intro() -> None:
     st.title("Training lab")
     st.caption("Train a small Transformer on a toy task and watch each head's pattern form: the reverse task's "
                "anti-diagonal, the induction head's shifted diagonal. Training runs on the GPU when there is one, "
-               "in the background: visit other pages and come back.")
+               "in its own process in the background: visit other pages and come back.")
 
 
 def settings_form() -> None:
     """The task and the model to train; a valid submission starts a job, a bad one gets its messages."""
+    limits = settings.current()
     with st.form(K.FORM):
         c1, c2, c3 = st.columns(3)
         task_name = c1.selectbox("Task", list(TASKS), key=K.TASK, index=list(TASKS).index("reverse"),
@@ -36,7 +38,8 @@ def settings_form() -> None:
         d_model = c6.number_input("d_model", 4, 256, 64, step=4, key=K.D_MODEL)
         length = c7.number_input("Length (0: task default)", 0, 40, 0, key=K.LENGTH)
         c8, c9, c10, c11, c12 = st.columns(5)
-        steps = c8.number_input("Steps (0: task default)", 0, 100_000, 0, step=100, key=K.STEPS)
+        steps = c8.number_input("Steps (0: task default)", 0, limits.max_train_steps, 0, step=100, key=K.STEPS,
+                                help=f"This server trains at most {limits.max_train_steps:,} steps per job.")
         batch_size = c9.number_input("Batch size", 1, 1024, 64, key=K.BATCH)
         lr = c10.number_input("Learning rate", 0.0, 1.0, 0.003, step=0.001, format="%.4f", key=K.LR)
         every = c11.number_input("Snapshot every N steps", 1, 10_000, 25, key=K.EVERY)
@@ -49,35 +52,55 @@ def settings_form() -> None:
                          n_layers=int(layers), n_heads=int(heads), d_model=int(d_model), length=int(length) or None,
                          steps=int(steps) or None, batch_size=int(batch_size), lr=float(lr),
                          snapshot_every=int(every), seed=int(seed), device=device)
-    problems = config.problems()
+    problems = config.problems() or [p for p in [jobs.steps_problem(config)] if p]
     for p in problems:
         st.error(p)
     if not problems:
-        start_job(config)
+        jobs.start_job(config)
 
 
 def controls(job: TrainingJob) -> None:
-    """Stop a running job, or resume a stopped one for more steps."""
+    """Stop a running (or waiting) job, or resume a stopped one for more steps, within the server's limit."""
+    limit = settings.current().max_train_steps
     b1, b2, b3, b4 = st.columns([1, 1, 2, 2])
-    if job.running:
+    if job.active:
         if b1.button("Stop", key=K.STOP):
             job.stop()
             st.rerun()
-    else:
-        more = b3.number_input("More steps", 1, 100_000, 200, step=100, key=K.MORE)
-        if b1.button("Resume", key=K.RESUME, help="Train for the number of steps beside it."):
-            job.start(extra_steps=int(more))
-            st.rerun()
+        return
+    room = limit - job.trainer.step_count
+    if room <= 0:
+        b3.caption(f"This job has trained the {limit:,} steps a job may train on this server.")
+        return
+    more = b3.number_input("More steps", 1, room, min(200, room), step=100, key=K.MORE,
+                           help=f"A job trains at most {limit:,} steps on this server.")
+    if b1.button("Resume", key=K.RESUME, help="Train for the number of steps beside it."):
+        job.start(extra_steps=int(more))
+        st.rerun()
+
+
+def job_state(job: TrainingJob) -> None:
+    """Where the job stands: waiting in the queue (and how far back), or why it stopped."""
+    if job.error:
+        st.error(job.error)
+    if job.note:
+        st.info(job.note)
+    if job.waiting:
+        board = jobs.board()
+        running, _ = board.counts()
+        st.info(f"Waiting, {board.ahead(job)} ahead: this server trains {board.max_jobs} job"
+                f"{'s' if board.max_jobs != 1 else ''} at once ({running} training now). It starts by itself "
+                "when a place frees up.")
 
 
 def progress(job: TrainingJob) -> None:
     """Where the job is, its last numbers, and the loss and accuracy curves."""
     trainer, cfg = job.trainer, job.trainer.config
     h = trainer.history
-    if job.error:
-        st.error(f"Training stopped: {job.error}")
+    job_state(job)
     done = trainer.step_count / max(cfg.steps, 1)
-    state_word = "running" if job.running else ("finished" if job.finished else "stopped")
+    state_word = "waiting" if job.waiting else "running" if job.running else (
+        "finished" if job.finished else "stopped")
     st.progress(min(done, 1.0), text=f"{state_word}: step {trainer.step_count} of {cfg.steps} · {cfg.task}, "
                                      f"{cfg.architecture}, {cfg.positional} positions, {cfg.n_layers} layers × "
                                      f"{cfg.n_heads} heads, d_model {cfg.d_model}, on {trainer.device}")
@@ -133,56 +156,81 @@ def snapshots(trainer: Trainer) -> None:
 
 
 def live(job: TrainingJob) -> None:
-    """Progress, curves and snapshots; refreshes every second while the job runs."""
+    """Progress, curves and snapshots; refreshes every second while the job waits or runs."""
 
-    @st.fragment(run_every=1.0 if job.running else None)
+    @st.fragment(run_every=1.0 if job.active else None)
     def refresh() -> None:
+        job.touch()  # someone is looking: the board does not stop it as idle
         progress(job)
         snapshots(job.trainer)
-        if job.running:
+        if job.active:
             time.sleep(0)  # the fragment reruns on its own
         elif st.session_state.get(K.WAS_RUNNING):
             st.session_state[K.WAS_RUNNING] = False
             st.rerun()  # the whole page: its buttons change once the job ends
-        st.session_state[K.WAS_RUNNING] = job.running
+        st.session_state[K.WAS_RUNNING] = job.active
 
     refresh()
 
 
 def try_and_keep(job: TrainingJob) -> None:
-    """Ask the trained model, and save it as a checkpoint the explorer opens."""
-    trainer, cfg = job.trainer, job.trainer.config
+    """Ask the trained model, and save it as a named checkpoint the explorer opens."""
+    trainer = job.trainer
     st.subheader("Try it and keep it")
     t1, t2 = st.columns(2)
     with t1:
         example = st.text_input("Input", trainer.task.probe[0], key=K.TRY)
-        if job.running:
+        if job.active:
             st.caption("Stop training to try the model.")
         elif example:
             with job.lock:
                 answer = trainer.predict(example)
             st.markdown(f"Model answers **`{answer}`**")
     with t2:
-        default_dir = str(Path("checkpoints") / f"{cfg.task}-{cfg.architecture}")
-        folder = st.text_input("Checkpoint folder", default_dir, key=K.FOLDER)
-        if st.button("Save checkpoint", key=K.SAVE, disabled=job.running):
-            try:
-                with job.lock:
-                    path = trainer.save(folder)
-                st.session_state[K.SAVED] = str(Path(path).resolve())
-            except OSError as exc:
-                st.error(f"Could not write `{folder}`: {exc}")
-        saved = st.session_state.get(K.SAVED)
-        if saved:
-            st.success(f"Saved to `{saved}` (model.safetensors + attnviz_config.json).")
-            if st.button("Open it in the explorer", key=K.OPEN, on_click=open_checkpoint_in_explorer, args=(saved,)):
-                st.switch_page("app_pages/home.py")
+        save_section(job)
+
+
+def save_section(job: TrainingJob) -> None:
+    """A checkpoint by name (never a path), a question when the name is taken, and where it went."""
+    cfg = job.trainer.config
+    jobs.suggest_name(job)
+    name = st.text_input("Checkpoint name", key=K.NAME, max_chars=80,
+                         help="A name, not a path: letters, digits, '-', '_' and '.'. Checkpoints are saved in "
+                              f"this server's checkpoint folder, `{jobs.shown(jobs.checkpoint_root())}`.")
+    jobs.keep_name()
+    if st.button("Save checkpoint", key=K.SAVE, disabled=job.active):
+        problem = jobs.save(job, name)
+        if problem:
+            st.error(problem)
+        elif not st.session_state.get(K.ASK):
+            st.rerun()  # the box shows the next free default name at once
+    asked = st.session_state.get(K.ASK)
+    if asked and not job.active:
+        other = jobs.free_name(asked)
+        st.warning(f"A checkpoint called `{asked}` already exists. Replace it, or save this model as `{other}`?")
+        r1, r2 = st.columns(2)
+        for column, label, key, args in ((r1, f"Replace {asked}", K.REPLACE, (asked, True)),
+                                         (r2, f"Save as {other}", K.SAVE_AS, (other, False))):
+            if column.button(label, key=key):
+                problem = jobs.save(job, *args)
+                if problem:
+                    st.error(problem)
+                else:
+                    st.rerun()
+    saved = st.session_state.get(K.SAVED)
+    if saved:
+        saved_name, saved_folder = saved
+        st.success(f"Saved as `{saved_name}` in the checkpoint folder: `{jobs.shown(saved_folder)}` "
+                   "(model.safetensors + attnviz_config.json).")
+        if st.button("Open it in the explorer", key=K.OPEN, on_click=jobs.open_in_explorer,
+                       args=(saved_folder, cfg.task, cfg.architecture)):
+            st.switch_page("app_pages/explorer.py")
 
 
 def main() -> None:
     intro()
     settings_form()
-    job = current_job()
+    job = jobs.current_job()
     if job is None:
         st.info("Choose a task and press **Start training**. The defaults train the reverse task to 100% held-out "
                 "accuracy in a few seconds on a laptop CPU.")

@@ -116,3 +116,17 @@ def batch(task: Task, architecture: str, rng: random.Random, size: int, length: 
     labels = _pad([r[2] for r in rows], IGNORE).to(device)
     key_mask = (ids != pad) if architecture != "decoder" else None
     return ids, dec, labels, key_mask
+
+
+def sample_input(task: Task, architecture: str) -> tuple[str, str]:
+    """(text, decoder text) that shows a trained model at work: the task's probe, laid out as it was trained.
+
+    A decoder reads "source<sep>target" (its attention over the answer is the interesting part); an
+    encoder-decoder reads the source and its decoder the target; an encoder the source alone.
+    """
+    source, answer = task.probe
+    if architecture == "decoder":
+        return source + task.sep + answer, ""
+    if architecture == "encoder-decoder":
+        return source, answer
+    return source, ""

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import random
-import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -186,8 +185,11 @@ class Trainer:
             self.history.eval_accuracy.append(acc)
         return acc
 
-    def run(self, steps: int | None = None, stop: threading.Event | None = None, progress=None) -> float:
-        """Train for `steps` more steps (default: up to config.steps); returns held-out accuracy."""
+    def run(self, steps: int | None = None, stop=None, progress=None) -> float:
+        """Train for `steps` more steps (default: up to config.steps); returns held-out accuracy.
+
+        stop: anything with is_set() (a threading.Event) that ends the run early when set.
+        """
         target = self.step_count + steps if steps is not None else self.config.steps
         start = time.perf_counter()
         while self.step_count < target and not (stop is not None and stop.is_set()):
@@ -219,6 +221,25 @@ class Trainer:
         finally:
             self.model.train()
 
+    # ---- state, for the worker process -------------------------------------------------------------
+    def state(self) -> dict:
+        """Everything training needs to go on elsewhere, on the host and picklable: weights, optimiser,
+        data stream position, history and snapshots."""
+        return {"config": asdict(self.config), "step_count": self.step_count, "rng": self.rng.getstate(),
+                "model": {k: v.detach().cpu() for k, v in self.model.state_dict().items()},
+                "optimizer": _to_cpu(self.optimizer.state_dict()),
+                "history": self.history, "snapshots": list(self.snapshots)}
+
+    def load_state(self, state: dict) -> None:
+        """Take over a state() from another Trainer of the same config (the worker's, or the page's)."""
+        self.config = TrainConfig(**state["config"])
+        self.model.load_state_dict(state["model"])
+        self.optimizer.load_state_dict(state["optimizer"])  # moves the moments to the parameters' device
+        self.rng.setstate(state["rng"])
+        self.step_count = state["step_count"]
+        self.history = state["history"]
+        self.snapshots = list(state["snapshots"])
+
     def save(self, folder: str | Path) -> Path:
         """A checkpoint: safetensors weights and JSON config (model, tokenizer, task, training, history)."""
         h = self.history
@@ -228,50 +249,6 @@ class Trainer:
             "heldout_accuracy": h.eval_accuracy[-1] if h.eval_accuracy else None,
             "probe": list(self.task.probe),
         })
-
-
-class TrainingJob:
-    """A Trainer running on a background thread: start, stop, resume, and read its progress at any time.
-
-    The page keeps the job in the session, so training goes on while the person visits other pages.
-    """
-
-    def __init__(self, trainer: Trainer) -> None:
-        self.trainer = trainer
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-        self.error: str | None = None
-        self.lock = threading.Lock()
-
-    @property
-    def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
-
-    @property
-    def finished(self) -> bool:
-        return self.trainer.step_count >= self.trainer.config.steps
-
-    def start(self, extra_steps: int | None = None) -> None:
-        """Start (or resume) training up to config.steps, or for extra_steps more."""
-        if self.running:
-            return
-        if extra_steps:
-            self.trainer.config.steps = self.trainer.step_count + extra_steps
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._work, name="attnviz-train", daemon=True)
-        self._thread.start()
-
-    def _work(self) -> None:
-        try:
-            with self.lock:
-                self.trainer.run(stop=self._stop)
-        except Exception as exc:  # shown on the page; the thread must not die silently
-            self.error = f"{type(exc).__name__}: {exc}"
-
-    def stop(self, wait: float = 10.0) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=wait)
 
 
 def induction_scores(attention: np.ndarray, half: int) -> np.ndarray:
@@ -285,3 +262,14 @@ def induction_scores(attention: np.ndarray, half: int) -> np.ndarray:
     keys = keys[queries < attention.shape[-2]]
     queries = queries[: len(keys)]
     return attention[:, :, queries, keys].mean(axis=-1)
+
+
+def _to_cpu(value):
+    """A nested optimiser state with every tensor moved to the host (so it pickles without the GPU)."""
+    if isinstance(value, torch.Tensor):
+        return value.detach().cpu()
+    if isinstance(value, dict):
+        return {k: _to_cpu(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_to_cpu(v) for v in value)
+    return value

@@ -123,7 +123,7 @@ class Positional:
 
 
 class Train:
-    JOB = "train_job"  # this session's background TrainingJob
+    JOB = "train_job"  # this session's TrainingJob (its worker process trains; the board queues it)
     FORM = "train_form"
     TASK, ARCHITECTURE, POSITIONAL = "train_task", "train_arch", "train_pos"
     LAYERS, HEADS, D_MODEL, LENGTH = "train_layers", "train_heads", "train_d_model", "train_length"
@@ -134,7 +134,11 @@ class Train:
     FOLLOW, SNAPSHOT = "train_follow", "train_snap"
     KIND, LAYER = "train_kind", "train_layer"
     WAS_RUNNING = "train_was_running"  # to rerun the whole page once when a job ends
-    TRY, FOLDER, SAVE, SAVED, OPEN = "train_try", "train_dir", "train_save", "train_saved", "train_open"
+    TRY, SAVE, SAVED, OPEN = "train_try", "train_save", "train_saved", "train_open"  # SAVED: (name, folder)
+    NAME = "train_name"  # the checkpoint name box
+    SUGGESTED = "train_name_suggested"  # the free default name the page put in that box
+    KEPT = "train_name_kept"  # the box's value, kept while other pages are shown
+    ASK, REPLACE, SAVE_AS = "train_ask", "train_replace", "train_save_as"  # a taken name: replace it, or save as
 
     @staticmethod
     def head_chart(head: int) -> str:

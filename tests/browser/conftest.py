@@ -37,7 +37,8 @@ def streamlit_server(log_name: str = "streamlit.log", root: Path = ROOT):
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(root / "app.py"), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=root, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "HF_HUB_OFFLINE": "1"})
+        cwd=root, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "HF_HUB_OFFLINE": "1",
+                                                      "ATTNVIZ_CHECKPOINT_DIR": str(ARTIFACTS / "checkpoints")})
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(120):
