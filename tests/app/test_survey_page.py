@@ -43,3 +43,20 @@ def test_a_folder_that_is_not_a_survey_gets_a_message(tmp_path):
     at = open_page("app_pages/survey.py", sv_path=str(tmp_path))
     assert_clean(at)
     assert any("is not a survey folder" in e.value for e in at.error)
+
+
+def test_on_a_shared_server_only_surveys_in_the_configured_directory_open(folder, monkeypatch):
+    from attnviz.core import settings
+
+    monkeypatch.setenv("ATTNVIZ_SHARED", "1")
+    monkeypatch.setenv("ATTNVIZ_SURVEY_DIR", str(folder.parent))
+    settings.current.cache_clear()
+    try:
+        at = open_page("pages/survey.py", sv_listed="enc")
+        assert_clean(at)
+        assert not [w for w in at.text_input if w.key == "sv_path"]  # no path box: nothing else on disk opens
+        assert at.selectbox(key="sv_listed").options == ["—", "enc"]
+        assert any("scratch-encoder" in c.value for c in at.caption)
+    finally:
+        monkeypatch.delenv("ATTNVIZ_SHARED")
+        settings.current.cache_clear()
