@@ -12,19 +12,21 @@ from attnviz.models.loading import OFFLINE_MODELS
 from attnviz.survey.joint import joint_points
 from attnviz.survey.query import BEHAVIOURS, Survey
 from attnviz.survey.rows import LABELS
+from attnviz.ui.keys import Explorer, Sidebar
+from attnviz.ui.keys import Survey as K
 from attnviz.ui.sidebar import CUSTOM
 
-GOTO = "sv_goto_explorer"
+GOTO = K.GOTO_EXPLORER
 
 
 def _open_in_explorer(spec: str, text: str, layer: int, head: int) -> None:
     """A button's callback: set the sidebar and the explorer's widgets (allowed before they are drawn again)."""
     if spec in OFFLINE_MODELS:
-        st.session_state["sb_model"] = spec
+        st.session_state[Sidebar.MODEL] = spec
     else:
-        st.session_state["sb_model"], st.session_state["sb_path"] = CUSTOM, spec
-    st.session_state.update({"sb_text": text, "ex_view": "Heatmap", "ex_kind": "self", "ex_layer": layer,
-                             "ex_head": head, "ex_focus": -1, GOTO: True})
+        st.session_state[Sidebar.MODEL], st.session_state[Sidebar.PATH] = CUSTOM, spec
+    st.session_state.update({Sidebar.TEXT: text, Explorer.VIEW: "Heatmap", Explorer.KIND: "self",
+                             Explorer.LAYER: layer, Explorer.HEAD: head, Explorer.FOCUS: -1, GOTO: True})
 
 
 if st.session_state.pop(GOTO, False):
@@ -42,9 +44,9 @@ def _choose_folder() -> Path | None:
     root = Path(cfg.survey_dir)
     listed = sorted(p.name for p in root.glob("*") if (p / "manifest.json").is_file()) if root.is_dir() else []
     c1, c2 = st.columns(2)
-    name = c1.selectbox(f"Surveys in `{root.name or root}`", ["—"] + listed, key="sv_listed",
+    name = c1.selectbox(f"Surveys in `{root.name or root}`", ["—"] + listed, key=K.LISTED,
                         help="Write one with `python -m attnviz survey MODEL CORPUS --out DIR`.")
-    typed = "" if cfg.shared else c2.text_input("…or a survey folder", key="sv_path",
+    typed = "" if cfg.shared else c2.text_input("…or a survey folder", key=K.PATH,
                                                 placeholder="/path/to/survey")
     if typed.strip():
         return Path(typed.strip()).expanduser()
@@ -72,19 +74,19 @@ def _header(s: Survey) -> None:
 def _ranking(s: Survey) -> None:
     st.subheader("Heads ranked")
     c1, c2, c3 = st.columns(3)
-    stat = c1.selectbox("Statistic", list(LABELS), format_func=LABELS.get, key="sv_stat")
+    stat = c1.selectbox("Statistic", list(LABELS), format_func=LABELS.get, key=K.STAT)
     templates = s.templates()
-    template = c2.selectbox("Texts", ["all"] + templates, key="sv_template") if templates else "all"
-    low = c3.toggle("Lowest first", key="sv_low")
+    template = c2.selectbox("Texts", ["all"] + templates, key=K.TEMPLATE) if templates else "all"
+    low = c3.toggle("Lowest first", key=K.LOW)
     table = s.ranking(stat, None if template == "all" else template, descending=not low)
-    st.plotly_chart(ranking_figure(table, LABELS[stat]), key="sv_rank_chart")
+    st.plotly_chart(ranking_figure(table, LABELS[stat]), key=K.RANK_CHART)
     st.dataframe(table, hide_index=True, height=240)
 
 
 def _find(s: Survey) -> None:
     st.subheader("Find heads that…")
     choice = st.radio("Behaviour", list(BEHAVIOURS), format_func=lambda b: BEHAVIOURS[b].label,
-                      horizontal=True, key="sv_behaviour")
+                      horizontal=True, key=K.BEHAVIOUR)
     st.caption(BEHAVIOURS[choice].about)
     try:
         table = s.find_heads(choice)
@@ -102,9 +104,9 @@ def _texts(s: Survey) -> None:
     st.subheader("Texts where one head does it most and least")
     m = s.manifest
     c1, c2, c3 = st.columns(3)
-    layer = c1.number_input("Layer", 0, m["n_layers"] - 1, key="sv_layer")
-    head = c2.number_input("Head", 0, m["n_heads"] - 1, key="sv_head")
-    stat = c3.selectbox("Statistic", list(LABELS), format_func=LABELS.get, key="sv_texts_stat",
+    layer = c1.number_input("Layer", 0, m["n_layers"] - 1, key=K.LAYER)
+    head = c2.number_input("Head", 0, m["n_heads"] - 1, key=K.HEAD)
+    stat = c3.selectbox("Statistic", list(LABELS), format_func=LABELS.get, key=K.TEXTS_STAT,
                         index=list(LABELS).index("previous_token"))
     most, least = s.texts_for_head(int(layer), int(head), stat)
     if most.empty:
@@ -115,7 +117,7 @@ def _texts(s: Survey) -> None:
         for row in frame.itertuples():
             a, b = st.columns([5, 1])
             a.text(f"{row.value:.3f} · #{row.text_id} · {row.text}")  # corpus text is data: shown literally
-            b.button("Open in explorer", key=f"sv_open_{side}_{row.text_id}", on_click=_open_in_explorer,
+            b.button("Open in explorer", key=K.open_button(side, row.text_id), on_click=_open_in_explorer,
                      args=(m["model_spec"], row.text, int(layer), int(head)))
 
 
@@ -126,15 +128,15 @@ def _joint(s: Survey) -> None:
         return
     m = s.manifest
     c1, c2, c3, c4, c5 = st.columns(5)
-    layer = c1.number_input("Layer", 0, m["n_layers"] - 1, key="sv_qk_layer")
-    head = c2.number_input("Head", 0, m["n_heads"] - 1, key="sv_qk_head")
-    method = c3.selectbox("Layout", projection_methods(), key="sv_qk_method",
+    layer = c1.number_input("Layer", 0, m["n_layers"] - 1, key=K.QK_LAYER)
+    head = c2.number_input("Head", 0, m["n_heads"] - 1, key=K.QK_HEAD)
+    method = c3.selectbox("Layout", projection_methods(), key=K.QK_METHOD,
                           help="PCA is instant; t-SNE and UMAP (where installed) take seconds on thousands of points.")
-    colour = c4.selectbox("Colour by", ["role", "pos", "template"], key="sv_qk_colour",
+    colour = c4.selectbox("Colour by", ["role", "pos", "template"], key=K.QK_COLOUR,
                           format_func={"role": "query / key", "pos": "position", "template": "template"}.get)
-    tokens = c5.number_input("Tokens", 100, 20_000, 2_000, step=500, key="sv_qk_tokens")
+    tokens = c5.number_input("Tokens", 100, 20_000, 2_000, step=500, key=K.QK_TOKENS)
     points = joint_points(s, int(layer), int(head), int(tokens), method)
-    st.plotly_chart(joint_figure(points, colour), key="sv_qk_chart")
+    st.plotly_chart(joint_figure(points, colour), key=K.QK_CHART)
     st.caption(f"{len(points) // 2} tokens: each as a query (●) and as a key (×), projected from the survey's "
                f"{m['dims']} stored dimensions. Hover shows the token [in brackets] among its neighbours.")
 
