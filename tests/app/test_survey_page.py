@@ -52,7 +52,7 @@ def test_on_a_shared_server_only_surveys_in_the_configured_directory_open(folder
     monkeypatch.setenv("ATTNVIZ_SURVEY_DIR", str(folder.parent))
     settings.current.cache_clear()
     try:
-        at = open_page("pages/survey.py", sv_listed="enc")
+        at = open_page("app_pages/survey.py", sv_listed="enc")
         assert_clean(at)
         assert not [w for w in at.text_input if w.key == "sv_path"]  # no path box: nothing else on disk opens
         assert at.selectbox(key="sv_listed").options == ["—", "enc"]
