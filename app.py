@@ -22,4 +22,5 @@ st.navigation([
     st.Page("app_pages/toy.py", title="Worked example", icon=":material/calculate:", url_path="worked-example"),
     st.Page("app_pages/positional.py", title="Positional encodings", icon=":material/straighten:", url_path="positions"),
     st.Page("app_pages/train.py", title="Training lab", icon=":material/model_training:", url_path="training"),
+    st.Page("app_pages/survey.py", title="Survey", icon=":material/query_stats:", url_path="survey"),
 ]).run()

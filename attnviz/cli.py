@@ -92,6 +92,27 @@ def build_parser() -> argparse.ArgumentParser:
     from attnviz.cli_compare import add_parser as add_compare
 
     add_compare(sub, MODEL_HELP)
+
+    sv = sub.add_parser("survey", help="run a model over a corpus; per text, layer and head statistics as Parquet",
+                        description="Run MODEL over every text of CORPUS in batches and write, per text × layer × "
+                                    "head, the explorer's statistics (entropy, mean distance, first token, self, "
+                                    "previous token, special tokens, induction, attention to the template's target) "
+                                    "and, per token, its query and key projected for the joint view, as Parquet "
+                                    "parts under DIR. Run it again with the same arguments to resume.")
+    sv.add_argument("model", metavar="MODEL", help=MODEL_HELP)
+    sv.add_argument("corpus", metavar="CORPUS",
+                    help="a text file (one text a line), a .csv or .jsonl file (see --column), a Hugging Face "
+                         "datasets folder (needs `datasets`), or builtin[:N] (templates probing known head types)")
+    sv.add_argument("--out", required=True, metavar="DIR", help="survey folder to write (or resume)")
+    sv.add_argument("--column", default="text", help="the column (CSV, datasets) or field (JSONL) holding the text")
+    sv.add_argument("--batch-size", type=int, default=16)
+    sv.add_argument("--dims", type=int, default=8, help="dimensions each query and key is projected to")
+    sv.add_argument("--raw", action="store_true", help="also keep the raw query and key vectors (large)")
+    sv.add_argument("--engine", default="local", choices=["local"],
+                    help="local: this process (Ray is not supported yet)")
+    sv.add_argument("--device", default="auto")
+    sv.add_argument("--quiet", action="store_true", help="no progress bar")
+
     sub.add_parser("models", help="list the models that work offline",
                    description="List the offline models and what each one is.")
     sub.add_parser("settings", help="show the operator settings this environment gives the web app",
@@ -220,6 +241,24 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_survey(args: argparse.Namespace) -> int:
+    from attnviz.models.loading import load_model
+    from attnviz.survey.corpus import open_corpus
+    from attnviz.survey.run import run_survey
+
+    corpus = open_corpus(args.corpus, args.column)  # a bad corpus is named before the model loads
+    model = load_model(args.model, device=args.device)
+    summary = run_survey(model, corpus, args.out, batch_size=args.batch_size, dims=args.dims, raw=args.raw,
+                         progress=not args.quiet)
+    if summary.truncated:
+        print(f"note: {summary.truncated} texts were longer than the model takes ({model.info.max_positions} "
+              "tokens) and were truncated.", file=sys.stderr)
+    print(json.dumps({"out": str(summary.folder), "model": model.info.name, "texts": summary.texts,
+                      "tokens": summary.tokens, "truncated": summary.truncated,
+                      "parts_written": summary.parts_written, "parts_kept": summary.parts_kept}))
+    return 0
+
+
 def cmd_models(_args: argparse.Namespace) -> int:
     for name, about in OFFLINE_MODELS.items():
         print(f"{name:18s} {about}{'  (default)' if name == DEFAULT_MODEL else ''}")
@@ -246,7 +285,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"capture": cmd_capture, "toy": cmd_toy, "train": cmd_train, "export": cmd_export, "models": cmd_models,
-            "settings": cmd_settings, "compare": cmd_compare}
+            "settings": cmd_settings, "compare": cmd_compare, "survey": cmd_survey}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -38,6 +38,7 @@ class Settings:
     eager_stack_mb: int = 256  # mode "auto" stores every weight up to this stack size, queries and keys above
     private_paths: bool = False  # messages show paths relative to the allowed roots, never other server paths
     error_details: str = "full"  # Streamlit's client.showErrorDetails: what an unexpected error shows
+    survey_dir: Path = Path("surveys")  # where the survey page lists surveys (shared server: the only place)
     extra: dict = field(default_factory=dict)
 
 
@@ -55,6 +56,7 @@ VARIABLES: dict[str, tuple[str, str]] = {
                     "(setting them alone implies custom_models=roots)"),
     "remote_code": ("ATTNVIZ_REMOTE_CODE", "0: no 'Allow remote code' box at all (always 0 with the preset)"),
     "checkpoint_dir": ("ATTNVIZ_CHECKPOINT_DIR", "the one folder the training lab writes checkpoints into"),
+    "survey_dir": ("ATTNVIZ_SURVEY_DIR", "the folder whose surveys the survey page lists (shared: the only ones)"),
     "max_tokens": ("ATTNVIZ_MAX_TOKENS", "tokens per capture; longer texts are cut, and the page says so (0: no limit)"),
     "max_train_steps": ("ATTNVIZ_MAX_TRAIN_STEPS", "training steps per job"),
     "max_jobs": ("ATTNVIZ_MAX_JOBS", "training jobs running at once, over all visitors"),
@@ -127,6 +129,8 @@ def from_environment(env: dict[str, str] | None = None, base: Path | None = None
         values["remote_code"] = _flag(env["ATTNVIZ_REMOTE_CODE"]) and not shared
     if "ATTNVIZ_CHECKPOINT_DIR" in env:
         values["checkpoint_dir"] = Path(env["ATTNVIZ_CHECKPOINT_DIR"]).expanduser()
+    if "ATTNVIZ_SURVEY_DIR" in env:
+        values["survey_dir"] = Path(env["ATTNVIZ_SURVEY_DIR"]).expanduser()
     for name in LIMITS:
         var = VARIABLES[name][0]
         if var in env:

@@ -25,6 +25,7 @@ from attnviz.core.qkstack import QKStack
 NAME = "attnviz"
 _current: contextvars.ContextVar[list | None] = contextvars.ContextVar("attnviz_qk", default=None)
 _mode: contextvars.ContextVar[str] = contextvars.ContextVar("attnviz_mode", default="eager")
+_whole_batch: contextvars.ContextVar[bool] = contextvars.ContextVar("attnviz_qk_batch", default=False)
 _registered = False
 NOT_SDPA = ("softcap", "s_aux")  # keyword arguments SDPA cannot honour: such calls run eager
 
@@ -60,7 +61,8 @@ def _attention(module, query, key, value, attention_mask, scaling=None, dropout=
     if records is not None:
         n_keys = key.shape[-2]
         # copies, not views: a view would keep the layer's whole fused q/k/v projection alive until the end
-        records.append(QKRecord(module, query[0].detach().clone(), key[0].detach().clone(),
+        row = slice(None) if _whole_batch.get() else 0  # a survey keeps every text of its batch
+        records.append(QKRecord(module, query[row].detach().clone(), key[row].detach().clone(),
                                 float(scaling if scaling is not None else query.shape[-1] ** -0.5),
                                 _first(attention_mask, n_keys), _first(kwargs.get("position_bias"), n_keys),
                                 causal, kwargs.get("softcap"), eager=not run_sdpa))
@@ -120,17 +122,20 @@ def installed(model: nn.Module) -> bool:
 
 
 @contextlib.contextmanager
-def recording(mode: str = "eager") -> Iterator[list[QKRecord]]:
+def recording(mode: str = "eager", whole_batch: bool = False) -> Iterator[list[QKRecord]]:
     """Collect a QKRecord for every attention call inside the block (this thread or task only).
 
     mode "eager": the model runs eager attention; "qk": it runs SDPA (see the module's docstring).
+    whole_batch: keep q and k of every batch row ([batch, head, pos, d_head]; masks still row 0's).
     """
     records: list[QKRecord] = []
     token = _current.set(records)
     mode_token = _mode.set(mode)
+    batch_token = _whole_batch.set(whole_batch)
     try:
         yield records
     finally:
+        _whole_batch.reset(batch_token)
         _mode.reset(mode_token)
         _current.reset(token)
 

@@ -173,3 +173,18 @@ class Compare:
     @staticmethod
     def npz(side: str) -> str:
         return f"cmp_{side}_npz"
+
+
+class Survey:
+    LISTED, PATH = "sv_listed", "sv_path"  # a survey under the configured directory, or a typed folder
+    STAT, TEMPLATE, LOW = "sv_stat", "sv_template", "sv_low"
+    RANK_CHART = "sv_rank_chart"
+    BEHAVIOUR = "sv_behaviour"
+    LAYER, HEAD, TEXTS_STAT = "sv_layer", "sv_head", "sv_texts_stat"
+    QK_LAYER, QK_HEAD, QK_METHOD, QK_COLOUR, QK_TOKENS, QK_CHART = (
+        "sv_qk_layer", "sv_qk_head", "sv_qk_method", "sv_qk_colour", "sv_qk_tokens", "sv_qk_chart")
+    GOTO_EXPLORER = "sv_goto_explorer"  # a text's button was pressed: switch to the explorer on this run
+
+    @staticmethod
+    def open_button(side: str, text_id: int) -> str:
+        return f"sv_open_{side}_{text_id}"

@@ -7,7 +7,7 @@ import pytest
 
 from pw import ARTIFACTS, figure, wait_for, wait_heatmap
 
-NAV = ["Home", "Explorer", "Compare", "Worked example", "Positional encodings", "Training lab"]
+NAV = ["Home", "Explorer", "Compare", "Worked example", "Positional encodings", "Training lab", "Survey"]
 SHARED = "/explorer?model=minilm&text=Dogs+bark+loudly.&view=Heatmap&layer=1&head=2"
 # address -> the page's title, as a person reads it
 FIRST_REQUESTS = {
@@ -18,6 +18,7 @@ FIRST_REQUESTS = {
     "/worked-example": "Worked example: attention by hand",
     "/positions": "Positional encodings",
     "/training": "Training lab",
+    "/survey": "Survey",
 }
 
 

@@ -9,7 +9,7 @@ def _values(cls) -> list[str]:
 def test_every_key_is_named_once_with_its_page_prefix():
     groups = {keys.App: ("attnviz_",), keys.Sidebar: ("sb_",), keys.Home: ("home",), keys.Explorer: ("ex",),
               keys.Toy: ("toy",), keys.Positional: ("pe", "rope", "used", "fx"), keys.Train: ("train",),
-              keys.Compare: ("cmp_",)}
+              keys.Compare: ("cmp_",), keys.Survey: ("sv_",)}
     every = [v for cls in groups for v in _values(cls)]
     # prefixes ("ex", "rope", ...) are the stems of picker keys, not keys: the rest must be unique
     stems = {keys.Home.PREFIX, keys.Explorer.PREFIX, keys.Toy.REAL_PREFIX, keys.Positional.ROPE_PREFIX,
@@ -18,4 +18,5 @@ def test_every_key_is_named_once_with_its_page_prefix():
     assert len(real) == len(set(real)), sorted(v for v in real if real.count(v) > 1)
     for cls, prefixes in groups.items():
         assert all(v.startswith(prefixes) for v in _values(cls)), cls.__name__
+    assert keys.Survey.open_button("most", 3) == "sv_open_most_3"
     assert keys.Toy.value("seed-001_X") == "toy_value_seed-001_X" and keys.Train.head_chart(2) == "train_head_2"
