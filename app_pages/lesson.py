@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import numpy as np
 import streamlit as st
-import streamlit.components.v1 as components
 
 from attnviz.analysis.heads import best_head
 from attnviz.analysis.patterns import anti_diagonal_mass
@@ -63,7 +62,7 @@ def navigation(step: int) -> None:
                 use_container_width=True)
     forward.button(t("lesson.next"), key=K.NEXT, on_click=_go, args=(1,), disabled=step == len(STEPS) - 1,
                    icon="➡️", use_container_width=True)
-    components.html(ARROWS, height=0)
+    st.iframe(ARROWS, height=1)
 
 
 # ---- the steps ------------------------------------------------------------------------------------
@@ -193,8 +192,7 @@ def words() -> None:
     font = 30 if present.active() else 20
     view = text_view(cap, layer=layer, head=0 if head == "mean" else int(head), mean_heads=head == "mean",
                      font_px=font)
-    components.html(view.html, height=(200 if present.active() else 140) + 12 * len(cap.tokens) // 2,
-                    scrolling=True)
+    st.iframe(view.html, height=(220 if present.active() else 150) + 6 * len(cap.tokens))
     st.caption(t("lesson.words.caption"))
 
 

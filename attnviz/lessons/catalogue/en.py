@@ -10,6 +10,7 @@ STRINGS: dict[str, str] = {
     "nav.training": "Training lab",
     "sidebar.header": "Model and text",
     "sidebar.model": "Model",
+    "sidebar.model_line": "{name} — {what}",
     "sidebar.custom": "Your own: a local folder or a hub id…",
     "sidebar.server_folder": "A model folder on this server…",
     "sidebar.folder": "Model folder",

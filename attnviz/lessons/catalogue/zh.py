@@ -10,6 +10,7 @@ STRINGS: dict[str, str] = {
     "nav.training": "训练实验室",
     "sidebar.header": "模型与文本",
     "sidebar.model": "模型",
+    "sidebar.model_line": "{name} — {what}",
     "sidebar.custom": "自己的模型：本地文件夹或 Hub ID…",
     "sidebar.server_folder": "本服务器上的模型文件夹…",
     "sidebar.folder": "模型文件夹",
