@@ -46,8 +46,16 @@ def _go(delta: int) -> None:
     st.session_state[K.STEP] = min(max(current() + delta, 0), len(STEPS) - 1)
 
 
+# In presentation mode the step's figure goes to the right of its text (one screen at 1280×720).
+_figure_slot: list = []
+
+
+def slot():
+    return _figure_slot[0] if _figure_slot else st
+
+
 def chart(fig, name: str) -> None:
-    st.plotly_chart(present.figure(fig, height=420), key=K.chart(name))
+    slot().plotly_chart(present.figure(fig, height=420), key=K.chart(name))
 
 
 def heading(name: str, step: int) -> None:
@@ -57,7 +65,7 @@ def heading(name: str, step: int) -> None:
 
 
 def navigation(step: int) -> None:
-    back, _, forward = st.columns([1, 4, 1])
+    back, forward = st.columns(2)
     back.button(t("lesson.back"), key=K.BACK, on_click=_go, args=(-1,), disabled=step == 0, icon="⬅️",
                 use_container_width=True)
     forward.button(t("lesson.next"), key=K.NEXT, on_click=_go, args=(1,), disabled=step == len(STEPS) - 1,
@@ -192,7 +200,7 @@ def words() -> None:
     font = 30 if present.active() else 20
     view = text_view(cap, layer=layer, head=0 if head == "mean" else int(head), mean_heads=head == "mean",
                      font_px=font)
-    st.iframe(view.html, height=(220 if present.active() else 150) + 6 * len(cap.tokens))
+    slot().iframe(view.html, height=(260 if present.active() else 150) + 6 * len(cap.tokens))
     st.caption(t("lesson.words.caption"))
 
 
@@ -208,7 +216,9 @@ def training() -> None:
     if c2.button(t("lesson.training.run"), key=K.TRAIN_RUN, disabled=job.running, use_container_width=True):
         job.start(extra_steps=n_steps)
     # while training runs, the figure redraws itself every two seconds; idle, it is drawn once
-    (st.fragment(run_every=2.0)(watch) if job.running else watch)(job)
+    # (drawn inside the figure's column: a fragment may only write into its own container)
+    with _figure_slot[0] if _figure_slot else st.container():
+        (st.fragment(run_every=2.0)(watch) if job.running else watch)(job)
 
 
 def watch(job: TrainingJob) -> None:
@@ -220,7 +230,7 @@ def watch(job: TrainingJob) -> None:
     q_tok, k_tok = job.trainer.probe_tokens["self"]
     fig = train_figs.snapshot_head(layer_heads[head], q_tok, k_tok, head)
     fig.update_layout(title={"text": t("lesson.training.figure", step=snap.step, head=head)})
-    chart(fig, "training")
+    st.plotly_chart(present.figure(fig, height=420), key=K.chart("training"))
     key = "running" if job.running else "idle"
     st.caption(t(f"lesson.training.{key}", step=job.trainer.step_count, mass=f"{mass[head]:.2f}"))
     if job.error:
@@ -234,9 +244,16 @@ SECTIONS = {"order": order, "by_hand": by_hand, "scaling": scaling, "heads": hea
 def main() -> None:
     step = current()
     name = STEPS[step]
-    heading(name, step)
-    SECTIONS[name]()
-    navigation(step)
+    _figure_slot.clear()
+    if present.active():
+        text, figure = st.columns([2, 3], gap="large")
+        _figure_slot.append(figure)
+    else:
+        text = st.container()
+    with text:
+        heading(name, step)
+        SECTIONS[name]()
+        navigation(step)
     keep_in_link("step", str(step) if step else None)
 
 

@@ -10,15 +10,17 @@ from attnviz.ui.keys import Sidebar
 # Streamlit sizes text in rem, so a larger root font scales every label, caption and widget at once.
 CSS = """
 <style>
-html { font-size: 22px; }
+html { font-size: 19px; }
+h1 { font-size: 2.2rem !important; }
 section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
 header[data-testid="stHeader"] { display: none !important; }
 .block-container, [data-testid="stMainBlockContainer"] { padding-top: 1rem !important; max-width: 100% !important; }
-[data-testid="stPlotlyChart"] { min-height: 60vh; }
+/* the way back stays in the top-right corner, out of the content's way */
+.st-key-sb_present_leave { position: fixed; top: 0.5rem; right: 1rem; z-index: 1000; width: auto !important; }
 </style>
 """
 FONT = 20  # figure text in presentation mode: readable from the back of a room at 1280×720
-HEIGHT = 520
+HEIGHT = 600
 
 
 def active() -> bool:
