@@ -56,7 +56,7 @@ def text_view(cap: AttentionCapture, opts: ViewOptions | None = None, mean_heads
     """The sentence with each token shaded by the chosen token's attention to it (focus: that token, else the last)."""
     o = options(opts, changes)
     m = matrix(cap, o, mean_heads)
-    tokens = cap.tokens
+    tokens = cap.axes(o.kind)[1]
     n = min(len(tokens), m.shape[1])
     m = m[:n, :n]
     query = o.focus if o.focus is not None and 0 <= o.focus < n else n - 1

@@ -45,6 +45,7 @@ class Explorer:
     IMAGE_FORMAT = "ex_img"
     LOG = "ex_log"
     HEADS = "ex_heads"
+    TEXT_MEAN = "ex_text_mean"
     AGGREGATE = "ex_agg"
     FLOW_NORMALISE = "ex_flow_norm"
     STAT = "ex_stat"
