@@ -8,7 +8,7 @@ from attnviz.lessons.steps import STEPS
 from attnviz.lessons.worked_example import SEED_001_TOKENS
 
 # what a page may show that is data, not prose: the worked example's words, model ids, devices, math symbols
-DATA = (*SEED_001_TOKENS, "minilm", "glassllm-en", "auto", "cpu", "cuda", "mps", "Language · 语言", "English",
+DATA = (*SEED_001_TOKENS, "attnviz", "minilm", "glassllm-en", "auto", "cpu", "cuda", "mps", "Language · 语言", "English",
         "简体中文", "t0", "t1", "t2", "t3", "t4", "t5")
 
 
@@ -74,3 +74,14 @@ def test_no_presentation_css_by_default():
     at = open_app()
     assert not any("stSidebar" in el.proto.body for el in at.get("html"))
     assert "present" not in at.query_params and "lang" not in at.query_params
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_home_and_sidebar_strings_are_all_in_the_catalogues(lang):
+    # scope: the pages translated so far (home, lesson, the sidebar, the shared pickers and facts)
+    at = open_page("pages/home.py", sb_lang=lang)
+    assert_clean(at)
+    assert at.caption[0].value == lookup(lang, "home.intro")
+    model_data = ("BertModel", "bert", "encoder", "learned absolute", "float32")
+    leftovers = [s for s in not_in_catalogue(at, DATA) if not any(d in s for d in model_data)]
+    assert leftovers == []

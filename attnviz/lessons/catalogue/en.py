@@ -39,6 +39,49 @@ STRINGS: dict[str, str] = {
     "present.toggle": "Presentation mode",
     "present.help": "Hides the sidebar and enlarges text and figures for a projector (kept in the link as present=1).",
     "present.leave": "Leave presentation mode",
+    # ---- home and the shared pickers and facts ----
+    "home.intro": "See what attention does inside a Transformer. Pick a model and type a text in the sidebar.",
+    "home.log": "Log colour scale",
+    "home.log_help": "Shows small weights that a linear scale hides.",
+    "home.caption": "{q} query × {k} key tokens · each row sums to 1 over the keys it may see · captured by {mode} "
+                    "on {device} ({dtype}).",
+    "home.caption_causal": "{q} query × {k} key tokens · each row sums to 1 over the keys it may see (a causal model "
+                           "sees only earlier tokens) · captured by {mode} on {device} ({dtype}).",
+    "pick.attention": "Attention",
+    "pick.only_kind": "**{kind}**",
+    "pick.layer": "Layer",
+    "pick.head": "Head",
+    "kind.self": "self-attention",
+    "kind.decoder_self": "decoder self-attention",
+    "kind.cross": "cross-attention",
+    "facts.architecture": "Architecture",
+    "facts.layers": "Layers",
+    "facts.heads": "Heads",
+    "facts.heads_shared": "{q} query, {kv} key/value",
+    "facts.positional": "Positional encoding",
+    "facts.parameters": "Parameters",
+    "facts.unbounded": "unbounded",
+    "facts.caption": "**{name}** · {family} · model type `{model_type}` · max positions {max_positions} · runs on "
+                     "**{device}** in **{dtype}**",
+    "facts.multi_query": "Multi-query attention: all {n} query heads read one key/value head; their patterns differ "
+                         "only through their queries.",
+    "facts.grouped_query_alone": "Grouped-query attention: {n} query heads share {kv} key/value heads. Query head "
+                                 "{head} reads key/value head {group}.",
+    "facts.grouped_query_one": "Grouped-query attention: {n} query heads share {kv} key/value heads. Query head {head} "
+                               "reads key/value head {group}, and so does query head {names}: their patterns differ "
+                               "only through their queries.",
+    "facts.grouped_query_many": "Grouped-query attention: {n} query heads share {kv} key/value heads. Query head "
+                                "{head} reads key/value head {group}, and so do query heads {names}: their patterns "
+                                "differ only through their queries.",
+    "facts.list_and": "{first} and {last}",
+    "facts.memory": "Memory: model {model} on {device} · this capture {capture}, {how} · captures cached for every "
+                    "visitor {cached} of {limit}",
+    "facts.memory_eager": "every weight stored (eager)",
+    "facts.memory_qk": "queries and keys, each head computed on demand (the whole stack would be {whole})",
+    "state.need_model": "Enter the path of a model folder (or a hub id) in the sidebar, or pick an offline model.",
+    "state.loading_model": "Loading the model…",
+    "state.empty_text": "The text is empty: type a sentence in the sidebar to see its attention.",
+    "state.running": "Running the model…",
     # ---- the guided lesson ----
     "lesson.progress": "Step {n} of {total}",
     "lesson.back": "Back",
