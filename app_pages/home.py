@@ -4,7 +4,7 @@ import streamlit as st
 from attnviz.core.types import AttentionCapture
 from attnviz.figures import views
 from attnviz.models.loading import LoadedModel
-from attnviz.ui import state, widgets
+from attnviz.ui import present, state, widgets
 from attnviz.ui.i18n import t
 from attnviz.ui.keys import Home as K
 
@@ -22,7 +22,7 @@ def one_head(model: LoadedModel, cap: AttentionCapture) -> None:
     if note:
         st.info(note)
     result = views.heatmap(cap, kind=kind, layer=layer, head=head, log_color=log_color)
-    st.plotly_chart(result.figure, key=K.HEATMAP, config={"displaylogo": False})
+    st.plotly_chart(present.figure(result.figure), key=K.HEATMAP, config={"displaylogo": False})
     query_tokens, key_tokens = cap.axes(kind)
     causal = model.info.causal or kind == "decoder_self"
     st.caption(t("home.caption_causal" if causal else "home.caption", q=len(query_tokens), k=len(key_tokens),

@@ -41,3 +41,18 @@ def test_arrow_keys_step_through(server, projector):
     projector.keyboard.press("ArrowLeft")
     projector.keyboard.press("ArrowLeft")
     _wait_step(projector, "en", 1)
+
+
+def test_home_in_chinese_and_presented(server, projector):
+    projector.goto(f"{server}/?lang=zh")
+    projector.get_by_text(lookup("zh", "home.intro")).wait_for(timeout=120000)
+    projector.wait_for_selector(".js-plotly-plot .heatmaplayer", timeout=120000)
+    assert projector.get_by_text(lookup("zh", "sidebar.header")).is_visible()
+    projector.screenshot(path=str(ARTIFACTS / "home_zh.png"))
+    projector.get_by_text(lookup("zh", "present.toggle")).click()
+    projector.get_by_role("button", name=lookup("zh", "present.leave")).wait_for(timeout=60000)
+    projector.wait_for_timeout(1500)
+    assert not projector.locator('[data-testid="stSidebar"]').is_visible()
+    projector.screenshot(path=str(ARTIFACTS / "home_zh_presented.png"))
+    projector.get_by_role("button", name=lookup("zh", "present.leave")).click()
+    projector.locator('[data-testid="stSidebar"]').wait_for(state="visible", timeout=60000)
