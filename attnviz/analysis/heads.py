@@ -14,7 +14,8 @@ def induction_scores(cap: AttentionCapture, kind: str = "self") -> np.ndarray:
 
     Zero everywhere when no token repeats (an induction head has nothing to copy then).
     """
-    a = cap.attention[kind].float().cpu().numpy()  # [layer, head, query_pos, key_pos]
+    n_layers = cap.shape(kind)[0]
+    a = np.stack([cap.layer(kind, layer) for layer in range(n_layers)])  # [layer, head, query_pos, key_pos]
     tokens, pairs = cap.tokens, []
     for q, tok in enumerate(tokens):
         earlier = [j for j in range(q - 1) if tokens[j] == tok and not (cap.special and cap.special[j])]

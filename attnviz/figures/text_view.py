@@ -46,9 +46,9 @@ class TextView:
 
 def matrix(cap: AttentionCapture, opts: ViewOptions, mean_heads: bool = False) -> np.ndarray:
     """[query_pos, key_pos]: one head, or the mean over the layer's heads (self-attention: text on both sides)."""
-    layer = cap.attention[opts.kind][opts.layer].float()  # [head, query_pos, key_pos]
-    m = layer.mean(0) if mean_heads else layer[opts.head]
-    return m.cpu().numpy().astype(np.float64)
+    if not mean_heads:
+        return cap.head(opts.kind, opts.layer, opts.head).astype(np.float64)
+    return cap.layer(opts.kind, opts.layer).mean(axis=0).astype(np.float64)  # [head, q, k] -> [q, k]
 
 
 def text_view(cap: AttentionCapture, opts: ViewOptions | None = None, mean_heads: bool = False,

@@ -10,6 +10,7 @@ from attnviz.ui.keys import Sidebar
 # Streamlit sizes text in rem, so a larger root font scales every label, caption and widget at once.
 CSS = """
 <style>
+/* attnviz presentation mode */
 html { font-size: 19px; }
 h1 { font-size: 2.2rem !important; }
 section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],

@@ -10,10 +10,10 @@ def _iframe_html(at) -> str:
 
 
 def test_text_view_on_the_explorer():
-    at = open_page("pages/explorer.py", sb_text="<b>cats</b> & dogs", ex_view="Text", ex_layer=1, ex_head=3)
+    at = open_page("app_pages/explorer.py", sb_text="<b>cats</b> & dogs", ex_view="Text", ex_layer=1, ex_head=3)
     assert_clean(at)
     html = _iframe_html(at)
     assert "attnviz-word" in html and "&lt;" in html and "<b>cats" not in html
-    assert at.caption[-1].value.startswith("Head 3 of layer 1")
+    assert at.main.caption[-1].value.startswith("Head 3 of layer 1")
     at.toggle(key="ex_text_mean").set_value(True).run()
-    assert at.caption[-1].value.startswith("Mean over the heads of layer 1")
+    assert at.main.caption[-1].value.startswith("Mean over the heads of layer 1")

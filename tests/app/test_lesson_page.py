@@ -14,11 +14,11 @@ DATA = (*SEED_001_TOKENS, "attnviz", "minilm", "glassllm-en", "auto", "cpu", "cu
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_every_step_in_both_languages(lang):
-    at = open_page("pages/lesson.py", sb_lang=lang)
+    at = open_page("app_pages/lesson.py", sb_lang=lang)
     for i, step in enumerate(STEPS):
         assert_clean(at)
-        assert [h.value for h in at.header] == [lookup(lang, f"lesson.{step}.title")]
-        assert at.caption[0].value == lookup(lang, "lesson.progress", n=i + 1, total=len(STEPS))
+        assert [h.value for h in at.main.header] == [lookup(lang, f"lesson.{step}.title")]
+        assert at.main.caption[0].value == lookup(lang, "lesson.progress", n=i + 1, total=len(STEPS))
         # one figure a step: a plotly chart, or the text view's HTML (an iframe beside the arrow-key script)
         shown = len(figures(at)) + (len(at.get("iframe")) - 1)
         assert shown == 1, (step, shown)
@@ -33,28 +33,28 @@ def test_every_step_in_both_languages(lang):
 
 
 def test_the_step_comes_from_the_link_and_steps_are_live():
-    at = open_page("pages/lesson.py", lesson_step=1)  # as restored from ?step=1
-    assert at.header[0].value == "One attention weight by hand"
-    before = at.markdown[-1].value
+    at = open_page("app_pages/lesson.py", lesson_step=1)  # as restored from ?step=1
+    assert at.main.header[0].value == "One attention weight by hand"
+    before = at.main.markdown[-1].value
     at.selectbox(key="lesson_key").set_value(2).run()
-    assert at.markdown[-1].value != before and "**" in at.markdown[-1].value
+    assert at.main.markdown[-1].value != before and "**" in at.main.markdown[-1].value
     at.button(key="lesson_back").click().run()
-    assert at.header[0].value == "Why word order matters" and "step" not in at.query_params
+    assert at.main.header[0].value == "Why word order matters" and "step" not in at.query_params
 
 
 def test_word_order_without_positions_keeps_the_weight():
-    at = open_page("pages/lesson.py")
-    first = at.caption[-1].value
+    at = open_page("app_pages/lesson.py")
+    first = at.main.caption[-1].value
     at.radio(key="lesson_order").set_value("reversed").run()
-    assert at.caption[-1].value == first  # the same weight, in another row
+    assert at.main.caption[-1].value == first  # the same weight, in another row
     at.toggle(key="lesson_order_pe").set_value(True).run()
-    assert at.caption[-1].value != first
+    assert at.main.caption[-1].value != first
 
 
 def test_real_heads_finds_a_previous_token_head_in_minilm():
-    at = open_page("pages/lesson.py", lesson_step=STEPS.index("real_heads"), lesson_real_pattern="previous")
+    at = open_page("app_pages/lesson.py", lesson_step=STEPS.index("real_heads"), lesson_real_pattern="previous")
     assert_clean(at)
-    caption = at.caption[-1].value
+    caption = at.main.caption[-1].value
     score = float(caption.split(" gives ")[1].split(" ")[0])
     assert score > 0.5, caption  # MiniLM has strong previous-token heads
 
@@ -64,24 +64,24 @@ def test_presentation_mode_from_the_link_hides_the_sidebar_and_offers_a_way_back
     at = open_app(present=True, lang="zh")
     assert_clean(at)
     assert at.button(key="sb_present_leave").label == "退出演示模式"
-    assert any("stSidebar" in el.proto.body for el in at.get("html"))  # the CSS that hides the sidebar
+    assert any("attnviz presentation mode" in el.proto.body for el in at.get("html"))  # the CSS that hides the sidebar
     assert at.query_params["present"] == "1" and at.query_params["lang"] == "zh"
-    at = open_page("pages/lesson.py", sb_present=True)
+    at = open_page("app_pages/lesson.py", sb_present=True)
     assert figures(at)[0]["layout"]["font"]["size"] == 20  # figures grow too
 
 
 def test_no_presentation_css_by_default():
     at = open_app()
-    assert not any("stSidebar" in el.proto.body for el in at.get("html"))
+    assert not any("attnviz presentation mode" in el.proto.body for el in at.get("html"))
     assert "present" not in at.query_params and "lang" not in at.query_params
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_home_and_sidebar_strings_are_all_in_the_catalogues(lang):
     # scope: the pages translated so far (home, lesson, the sidebar, the shared pickers and facts)
-    at = open_page("pages/home.py", sb_lang=lang)
+    at = open_page("app_pages/home.py", sb_lang=lang)
     assert_clean(at)
-    assert at.caption[0].value == lookup(lang, "home.intro")
+    assert at.main.caption[0].value == lookup(lang, "home.intro")
     model_data = ("BertModel", "bert", "encoder", "learned absolute", "float32")
     leftovers = [s for s in not_in_catalogue(at, DATA) if not any(d in s for d in model_data)]
     assert leftovers == []
