@@ -153,7 +153,7 @@ STRINGS: dict[str, str] = {
     "lesson.rotary.caption": "Without rotation q·k = {plain}; 63 positions apart it is {far}.",
     "lesson.real_heads.title": "Real heads in trained models",
     "lesson.real_heads.text": "Trained models grow heads with recognisable jobs: some look at the previous word, "
-                              "some rest on the first token, and induction heads look at what followed the last "
+                              "some rest on the first token, and induction heads (in decoders such as glassllm) look at what followed the last "
                               "time the current word appeared. The page finds the head that shows the pattern "
                               "most in MiniLM or glassllm.",
     "lesson.real_heads.model": "Model",

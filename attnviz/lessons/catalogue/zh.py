@@ -135,7 +135,7 @@ STRINGS: dict[str, str] = {
     "lesson.rotary.caption": "不旋转时 q·k = {plain}；相隔 63 个位置时为 {far}。",
     "lesson.real_heads.title": "已训练模型中的真实注意力头",
     "lesson.real_heads.text": "训练好的模型会长出分工明确的头：有的看前一个词，有的停在第一个词元上，"
-                              "归纳头（induction head）则看当前词上一次出现时后面跟着的词。"
+                              "归纳头（induction head，出现在 glassllm 这类解码器中）则看当前词上一次出现时后面跟着的词。"
                               "页面在 MiniLM 或 glassllm 中找出最能体现该模式的头。",
     "lesson.real_heads.model": "模型",
     "lesson.real_heads.pattern": "模式",
