@@ -2,7 +2,8 @@
 import streamlit as st
 
 from attnviz.core import settings
-from attnviz.ui import layout, sidebar, state, urlstate
+from attnviz.ui import layout, present, sidebar, state, urlstate
+from attnviz.ui.i18n import t
 
 try:
     operator = settings.current()
@@ -15,12 +16,14 @@ st.set_page_config(page_title="attnviz", page_icon=":material/visibility:", layo
 layout.compact()
 urlstate.restore()
 state.remember(sidebar.render())
+present.apply()
 st.navigation([
-    st.Page("app_pages/home.py", title="Home", icon=":material/home:", default=True),
-    st.Page("app_pages/explorer.py", title="Explorer", icon=":material/grid_view:", url_path="explorer"),
-    st.Page("app_pages/compare.py", title="Compare", icon=":material/compare_arrows:", url_path="compare"),
-    st.Page("app_pages/toy.py", title="Worked example", icon=":material/calculate:", url_path="worked-example"),
-    st.Page("app_pages/positional.py", title="Positional encodings", icon=":material/straighten:", url_path="positions"),
-    st.Page("app_pages/train.py", title="Training lab", icon=":material/model_training:", url_path="training"),
-    st.Page("app_pages/survey.py", title="Survey", icon=":material/query_stats:", url_path="survey"),
+    st.Page("app_pages/home.py", title=t("nav.home"), icon=":material/home:", default=True),
+    st.Page("app_pages/lesson.py", title=t("nav.lesson"), icon=":material/school:", url_path="lesson"),
+    st.Page("app_pages/explorer.py", title=t("nav.explorer"), icon=":material/grid_view:", url_path="explorer"),
+    st.Page("app_pages/compare.py", title=t("nav.compare"), icon=":material/compare_arrows:", url_path="compare"),
+    st.Page("app_pages/toy.py", title=t("nav.worked_example"), icon=":material/calculate:", url_path="worked-example"),
+    st.Page("app_pages/positional.py", title=t("nav.positions"), icon=":material/straighten:", url_path="positions"),
+    st.Page("app_pages/train.py", title=t("nav.training"), icon=":material/model_training:", url_path="training"),
+    st.Page("app_pages/survey.py", title=t("nav.survey"), icon=":material/query_stats:", url_path="survey"),
 ]).run()

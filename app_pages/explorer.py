@@ -7,6 +7,7 @@ from attnviz.analysis.reduce import projection_methods
 from attnviz.core.errors import AttnvizError
 from attnviz.figures import views
 from attnviz.figures.export import npz_bytes
+from attnviz.figures.text_view import text_view
 from attnviz.figures.views import ViewOptions, ViewResult
 from attnviz.models.loading import LoadedModel
 from attnviz.core.types import AttentionCapture
@@ -14,7 +15,7 @@ from attnviz.ui import state, urlstate, widgets
 from attnviz.ui.keys import Explorer as K
 from attnviz.ui.selection import GenerationSettings
 
-VIEWS = ["Heatmap", "Head view", "Model view", "Aggregates", "Statistics", "Query–key", "Generate"]
+VIEWS = ["Heatmap", "Head view", "Model view", "Text", "Aggregates", "Statistics", "Query–key", "Generate"]
 AGGREGATES = {"mean over heads": "mean", "max over heads": "max", "rollout": "rollout", "flow": "flow"}
 WINDOW_DEFAULT = 64  # longer inputs open on a window of this many tokens: every label fits
 WINDOW_FROM = 64  # inputs longer than this get a window slider
@@ -128,6 +129,18 @@ def head_view_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOptio
     show(result, K.HEADVIEW_CHART, img_format, csv=False, on_select="rerun", selection_mode="points")
 
 
+def text_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOptions, img_format: str) -> None:
+    """The sentence shaded by the chosen word's attention; hovering a word chooses it (focus picks the first)."""
+    if cap.axes(opts.kind)[0] != cap.axes(opts.kind)[1]:
+        st.info("The text view needs self-attention (the same words on both sides): pick a self-attention kind.")
+        return
+    mean = st.toggle("Mean over the layer's heads", key=K.TEXT_MEAN)
+    view = text_view(cap, opts, mean_heads=mean)
+    st.iframe(view.html, height=140 + 6 * len(cap.tokens))
+    st.caption(("Mean over the heads" if mean else f"Head {opts.head}") + f" of layer {opts.layer}: each token shaded "
+               "by how much the outlined token attends to it. Hover a token to choose it.")
+
+
 def model_view_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOptions, img_format: str) -> None:
     result = views.model_view(cap, opts)
     st.caption(result.caption)
@@ -211,7 +224,7 @@ def generate_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOption
 SECTIONS: dict[str, Callable[[LoadedModel, AttentionCapture, ViewOptions, str], None]] = {
     "Heatmap": heatmap_section, "Head view": head_view_section, "Model view": model_view_section,
     "Aggregates": aggregates_section, "Statistics": statistics_section, "Query–key": query_key_section,
-    "Generate": generate_section,
+    "Generate": generate_section, "Text": text_section,
 }
 
 

@@ -23,6 +23,9 @@ class Sidebar:
     TRUST = "sb_trust"
     TRUST_FOR = "sb_trust_for"  # the model the remote-code opt-in was given for
     REFUSED = "sb_refused"  # the note for a model the server does not offer, until another is picked
+    LANG = "sb_lang"  # "en" | "zh": the language of every string (kept in the link as lang=zh)
+    PRESENT = "sb_present"  # presentation mode (kept in the link as present=1)
+    PRESENT_LEAVE = "sb_present_leave"  # the button back from presentation mode (the sidebar is hidden then)
 
 
 class Home:
@@ -42,6 +45,7 @@ class Explorer:
     IMAGE_FORMAT = "ex_img"
     LOG = "ex_log"
     HEADS = "ex_heads"
+    TEXT_MEAN = "ex_text_mean"
     AGGREGATE = "ex_agg"
     FLOW_NORMALISE = "ex_flow_norm"
     STAT = "ex_stat"
@@ -188,3 +192,21 @@ class Survey:
     @staticmethod
     def open_button(side: str, text_id: int) -> str:
         return f"sv_open_{side}_{text_id}"
+
+
+class Lesson:
+    STEP = "lesson_step"  # the step shown (kept in the link as step=)
+    BACK, NEXT = "lesson_back", "lesson_next"
+    ORDER, ORDER_PE = "lesson_order", "lesson_order_pe"
+    QUERY, KEY = "lesson_query", "lesson_key"
+    D_K, METRIC = "lesson_d_k", "lesson_metric"
+    HEADS, HEAD, HEADS_SEED = "lesson_heads", "lesson_head", "lesson_heads_seed"
+    SIN_D, SIN_LENGTH = "lesson_sin_d", "lesson_sin_len"
+    ROPE_D, ROPE_SEED = "lesson_rope_d", "lesson_rope_seed"
+    REAL_MODEL, REAL_PATTERN, REAL_TEXT = "lesson_real_model", "lesson_real_pattern", "lesson_real_text"
+    WORDS_TEXT, WORDS_HEAD, WORDS_LAYER = "lesson_words_text", "lesson_words_head", "lesson_words_layer"
+    TRAIN_STEPS, TRAIN_RUN, TRAINER, TRAIN_AT = "lesson_train_steps", "lesson_train_run", "lesson_trainer", "lesson_train_at"
+
+    @staticmethod
+    def chart(step: str) -> str:
+        return f"lesson_chart_{step}"

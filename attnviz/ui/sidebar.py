@@ -3,6 +3,8 @@
 It offers only what the operator's settings allow (attnviz.core.settings)."""
 from __future__ import annotations
 
+import re
+from functools import partial
 from pathlib import Path
 
 import streamlit as st
@@ -12,6 +14,9 @@ from attnviz.core.device import available_devices
 from attnviz.core.settings import Settings
 from attnviz.models import access
 from attnviz.models.loading import DEFAULT_MODEL, OFFLINE_MODELS
+from attnviz.lessons.catalogue import CATALOGUES, DEFAULT
+from attnviz.ui import present
+from attnviz.ui.i18n import fixed, language_switch, t
 from attnviz.ui.keys import App, Sidebar
 from attnviz.ui.selection import Selection
 
@@ -19,6 +24,18 @@ CUSTOM = "custom"
 DEFAULT_TEXT = "The cat sat on the mat because it was tired."
 MODEL_LABELS = {**{k: f"{k} — {v.split(':')[0]}" for k, v in OFFLINE_MODELS.items()},
                 CUSTOM: "Your own: a local folder or a hub id…"}
+
+
+def describe(name: str, tr=t) -> str:
+    """What an offline model is, in the chosen language (a model added without a catalogue entry: as written)."""
+    return tr(f"model.{name}") if f"model.{name}" in CATALOGUES[DEFAULT] else OFFLINE_MODELS[name]
+
+
+def model_label(name: str, labels: dict[str, str], tr=t) -> str:
+    """The model picker's line: the name, then what it is; or the way to one's own model."""
+    if name == CUSTOM:
+        return tr("sidebar.custom") if labels[CUSTOM] == MODEL_LABELS[CUSTOM] else tr("sidebar.server_folder")
+    return tr("sidebar.model_line", name=name, what=re.split("[:：]", describe(name, tr))[0])
 
 
 def is_encoder_decoder(spec: str) -> bool:
@@ -85,9 +102,7 @@ def _remote_code(spec: str, s: Settings) -> bool:
     if st.session_state.get(Sidebar.TRUST_FOR) != spec:
         st.session_state[Sidebar.TRUST] = False
     st.session_state[Sidebar.TRUST_FOR] = spec
-    return st.checkbox("Allow remote code for this model", key=Sidebar.TRUST,
-                       help="Some models ship their own Python code. It runs on this machine: turn this on "
-                            "only for sources you trust. It turns itself off when you pick another model.")
+    return st.checkbox(t("sidebar.trust"), key=Sidebar.TRUST, help=t("sidebar.trust_help"))
 
 
 def render() -> Selection:
@@ -97,32 +112,31 @@ def render() -> Selection:
     labels = _labels(s, folders)
     _keep_allowed(s, labels, folders)
     sb = st.sidebar
-    sb.header("Model and text")
+    language_switch()
+    present.toggle()
+    sb.header(t("sidebar.header"))
     options = list(labels)
-    choice = sb.selectbox("Model", options, format_func=labels.get, key=Sidebar.MODEL,
+    choice = sb.selectbox(t("sidebar.model"), options, format_func=partial(model_label, labels=labels, tr=fixed()),
+                          key=Sidebar.MODEL,
                           index=options.index(DEFAULT_MODEL), on_change=_forget_refusal)
     if Sidebar.REFUSED in st.session_state:
         sb.warning(st.session_state[Sidebar.REFUSED])
     if choice == CUSTOM and s.custom_models == "any":
-        spec = sb.text_input("Folder or hub id", key=Sidebar.PATH, placeholder="/path/to/model or org/name",
-                             help="A folder with config.json, weights and tokenizer files (Hugging Face), or "
-                                  "an attnviz checkpoint folder. A hub id needs a machine that is online.")
+        spec = sb.text_input(t("sidebar.path"), key=Sidebar.PATH, placeholder=t("sidebar.path_placeholder"),
+                             help=t("sidebar.path_help"))
         spec = label = (spec or "").strip()
     elif choice == CUSTOM:
-        label = sb.selectbox("Model folder", list(folders), key=Sidebar.PATH,
-                             help="The model folders the operator of this server offers, and the training "
-                                  "lab's checkpoints.")
+        label = sb.selectbox(t("sidebar.folder"), list(folders), key=Sidebar.PATH, help=t("sidebar.folder_help"))
         spec = str(folders[label])
     else:
         spec = label = choice
-        sb.caption(OFFLINE_MODELS[choice])
-    text = sb.text_area("Text", value=DEFAULT_TEXT, key=Sidebar.TEXT, height=100)
+        sb.caption(describe(choice))
+    text = sb.text_area(t("sidebar.text"), value=DEFAULT_TEXT, key=Sidebar.TEXT, height=100)
     target = ""
     if is_encoder_decoder(spec):
-        target = sb.text_input("Decoder text", key=Sidebar.TARGET,
-                               help="What the decoder reads. Leave it empty and the model writes its own.")
-    with sb.expander("Device and options"):
-        device = st.selectbox("Device", available_devices(), key=Sidebar.DEVICE,
-                              help="auto picks CUDA, then Apple MPS, then the CPU.")
+        target = sb.text_input(t("sidebar.target"), key=Sidebar.TARGET, help=t("sidebar.target_help"))
+    with sb.expander(t("sidebar.options")):
+        device = st.selectbox(t("sidebar.device"), available_devices(), key=Sidebar.DEVICE,
+                              help=t("sidebar.device_help"))
         trust = _remote_code(spec, s)
     return Selection(spec=spec, device=device, trust_remote_code=trust, text=text, target=target, label=label)

@@ -15,6 +15,7 @@ from attnviz.core.types import AttentionCapture
 from attnviz.models import access
 from attnviz.models.loading import LoadedModel
 from attnviz.ui.cache import cached_capture, cached_model
+from attnviz.ui.i18n import t
 from attnviz.ui.keys import App
 from attnviz.ui.selection import ModelChoice, Selection
 from attnviz.ui.sidebar import learn_architecture
@@ -52,15 +53,14 @@ def try_model() -> LoadedModel | Unavailable:
     """The selected model, loaded once per process, or why it is not there (nothing is shown)."""
     sel = selection()
     if not sel.spec:
-        return Unavailable("Enter the path of a model folder (or a hub id) in the sidebar, or pick an offline model.",
-                           "info")
+        return Unavailable(t("state.need_model"), "info")
     s = settings.current()
     try:
         # The boundary: whatever the sidebar, a link or another page put in the selection, only a model
         # the operator allows is loaded, and remote code only where it is offered.
         choice = ModelChoice(access.resolve(sel.spec, s), sel.device,
                              access.allow_remote_code(sel.trust_remote_code, s))
-        with st.spinner("Loading the model…"):
+        with st.spinner(t("state.loading_model")):
             model = cached_model(choice)
     except RemoteCodeRefused as exc:  # without the opt-in on this server, do not point at a box that is not there
         return Unavailable(str(exc) if s.remote_code else access.no_remote_code(sel.label or sel.spec))
@@ -98,9 +98,9 @@ def try_capture(positions: str = "normal", seed: int = 0) -> tuple[LoadedModel, 
     if isinstance(model, Unavailable):
         return model
     if not selection().text.strip():
-        return Unavailable("The text is empty: type a sentence in the sidebar to see its attention.", "warning")
+        return Unavailable(t("state.empty_text"), "warning")
     try:
-        with st.spinner("Running the model…"):
+        with st.spinner(t("state.running")):
             return model, capture_for(model, positions, seed)
     except AttnvizError as exc:
         return Unavailable(str(exc))

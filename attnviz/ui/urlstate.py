@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from attnviz.ui.keys import App, Compare, Explorer, Sidebar
+from attnviz.ui.keys import App, Compare, Explorer, Lesson, Sidebar
 from attnviz.ui.sidebar import CUSTOM, MODEL_LABELS
 
 FLAG = App.URL_RESTORED
@@ -19,6 +19,9 @@ COMPARE = {**{f"{side}_{name}": (Compare.pane(side, name), str) for side in "ab"
            "cview": (Compare.VIEW, str), "la": (Compare.LAYER_A, int), "ha": (Compare.HEAD_A, int),
            "lb": (Compare.LAYER_B, int), "hb": (Compare.HEAD_B, int), "lock": (Compare.LOCK, bool)}
 
+# kept in the link only when not the default (English, not presenting, the first step)
+CLASSROOM = {"lang": (Sidebar.LANG, str), "present": (Sidebar.PRESENT, bool), "step": (Lesson.STEP, int)}
+
 
 def _cast(value: str, kind: type):
     if kind is bool:
@@ -32,7 +35,7 @@ def restore() -> None:
         return
     st.session_state[FLAG] = True
     params = st.query_params
-    for name, (key, kind) in {**SIDEBAR, **EXPLORER, **COMPARE}.items():
+    for name, (key, kind) in {**SIDEBAR, **EXPLORER, **COMPARE, **CLASSROOM}.items():
         if name in params:
             try:
                 st.session_state[key] = _cast(params[name], kind)
@@ -54,6 +57,10 @@ def publish(page: dict[str, object]) -> str:
         value = st.session_state.get(key)
         if value not in (None, "") and not (name == "path" and st.session_state.get(Sidebar.MODEL) != CUSTOM):
             params[name] = str(value)
+    if st.session_state.get(Sidebar.LANG, "en") != "en":
+        params["lang"] = str(st.session_state[Sidebar.LANG])
+    if st.session_state.get(Sidebar.PRESENT):
+        params["present"] = "1"
     for name, value in page.items():
         if value is not None:
             params[name] = str(int(value)) if isinstance(value, bool) else str(value)

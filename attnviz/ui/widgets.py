@@ -4,7 +4,8 @@ from __future__ import annotations
 import streamlit as st
 
 from attnviz.models.loading import LoadedModel
-from attnviz.core.types import KIND_LABELS, AttentionCapture, ModelInfo
+from attnviz.core.types import AttentionCapture, ModelInfo
+from attnviz.ui.i18n import fixed, t
 
 
 def human_count(n: int) -> str:
@@ -17,17 +18,18 @@ def human_count(n: int) -> str:
 def model_facts(model: LoadedModel) -> None:
     """The model's architecture, sizes and positional encoding, and where it runs."""
     info = model.info
-    heads = f"{info.n_heads}" if info.n_kv_heads == info.n_heads else f"{info.n_heads} query, {info.n_kv_heads} key/value"
+    heads = f"{info.n_heads}" if info.n_kv_heads == info.n_heads else t("facts.heads_shared", q=info.n_heads,
+                                                                          kv=info.n_kv_heads)
     layers = f"{info.n_layers} + {info.decoder_layers}" if info.decoder_layers else str(info.n_layers)
-    facts = [("Architecture", info.architecture), ("Layers", layers), ("Heads", heads),
+    facts = [(t("facts.architecture"), info.architecture), (t("facts.layers"), layers), (t("facts.heads"), heads),
              ("d_model", str(info.d_model)), ("d_head", str(info.d_head)),
-             ("Positional encoding", info.positional_text), ("Parameters", human_count(info.n_params))]
+             (t("facts.positional"), info.positional_text), (t("facts.parameters"), human_count(info.n_params))]
     st.markdown("| " + " | ".join(label for label, _ in facts) + " |\n"
                 "|" + "---|" * len(facts) + "\n"
                 "| " + " | ".join(f"**{value}**" for _, value in facts) + " |")
     dtype = str(model.dtype).replace("torch.", "")
-    st.caption(f"**{info.name}** · {info.family} · model type `{info.model_type}` · "
-               f"max positions {info.max_positions or 'unbounded'} · runs on **{model.device}** in **{dtype}**")
+    st.caption(t("facts.caption", name=info.name, family=info.family, model_type=info.model_type,
+                 max_positions=info.max_positions or t("facts.unbounded"), device=model.device, dtype=dtype))
 
 
 def megabytes(n: int) -> str:
@@ -46,11 +48,10 @@ def memory_caption(model: LoadedModel, cap: AttentionCapture) -> None:
     from attnviz.ui.cache import shared_captures
 
     whole = sum(cap.source(kind).dense_nbytes() for kind in cap.kinds)
-    how = ("every weight stored (eager)" if cap.mode == "eager" else
-           f"queries and keys, each head computed on demand (the whole stack would be {megabytes(whole)})")
-    st.caption(f"Memory: model {megabytes(model_bytes(model))} on {model.device} · this capture "
-               f"{megabytes(cap.nbytes())}, {how} · captures cached for every visitor "
-               f"{megabytes(shared_captures().nbytes)} of {megabytes(settings.current().capture_cache_mb * 2**20)}")
+    how = t("facts.memory_eager") if cap.mode == "eager" else t("facts.memory_qk", whole=megabytes(whole))
+    st.caption(t("facts.memory", model=megabytes(model_bytes(model)), device=model.device,
+                 capture=megabytes(cap.nbytes()), how=how, cached=megabytes(shared_captures().nbytes),
+                 limit=megabytes(settings.current().capture_cache_mb * 2**20)))
 
 
 def kv_sharing(info: ModelInfo, head: int) -> str | None:
@@ -59,16 +60,12 @@ def kv_sharing(info: ModelInfo, head: int) -> str | None:
         return None
     others = [str(h) for h in info.heads_sharing_kv(head) if h != head]
     if info.n_kv_heads == 1:
-        return (f"Multi-query attention: all {info.n_heads} query heads read one key/value head; their patterns "
-                "differ only through their queries.")
+        return t("facts.multi_query", n=info.n_heads)
     if not others:
-        return (f"Grouped-query attention: {info.n_heads} query heads share {info.n_kv_heads} key/value heads. "
-                f"Query head {head} reads key/value head {info.kv_group(head)}.")
-    names = others[0] if len(others) == 1 else f"{', '.join(others[:-1])} and {others[-1]}"
-    return (f"Grouped-query attention: {info.n_heads} query heads share {info.n_kv_heads} key/value heads. "
-            f"Query head {head} reads key/value head {info.kv_group(head)}, and so "
-            f"{'do query heads' if len(others) > 1 else 'does query head'} {names}: "
-            "their patterns differ only through their queries.")
+        return t("facts.grouped_query_alone", n=info.n_heads, kv=info.n_kv_heads, head=head, group=info.kv_group(head))
+    names = others[0] if len(others) == 1 else t("facts.list_and", first=", ".join(others[:-1]), last=others[-1])
+    return t("facts.grouped_query_one" if len(others) == 1 else "facts.grouped_query_many", n=info.n_heads,
+             kv=info.n_kv_heads, head=head, group=info.kv_group(head), names=names)
 
 
 def keep_hidden(*keys: str) -> None:
@@ -91,14 +88,15 @@ def kind_layer_head(cap: AttentionCapture, prefix: str, show_layer: bool = True,
     cols = st.columns([2, 3, 3])
     kind = kinds[0]
     if len(kinds) > 1:
-        kind = cols[0].radio("Attention", kinds, format_func=KIND_LABELS.get, key=f"{prefix}_kind")
+        kind = cols[0].radio(t("pick.attention"), kinds, format_func=lambda k, tr=fixed(): tr(f"kind.{k}"),
+                             key=f"{prefix}_kind")
     else:
-        cols[0].markdown(f"**{KIND_LABELS[kind]}**")
+        cols[0].markdown(t("pick.only_kind", kind=t(f"kind.{kind}")))
     n_layers, n_heads = cap.shape(kind)[:2]
     keep_hidden(*([] if show_layer else [f"{prefix}_layer"]), *([] if show_head else [f"{prefix}_head"]))
-    layer = (cols[1].slider("Layer", 0, n_layers - 1, key=f"{prefix}_layer") if n_layers > 1 and show_layer
+    layer = (cols[1].slider(t("pick.layer"), 0, n_layers - 1, key=f"{prefix}_layer") if n_layers > 1 and show_layer
              else int(st.session_state.get(f"{prefix}_layer", 0)))
-    head = (cols[2].slider("Head", 0, n_heads - 1, key=f"{prefix}_head") if n_heads > 1 and show_head
+    head = (cols[2].slider(t("pick.head"), 0, n_heads - 1, key=f"{prefix}_head") if n_heads > 1 and show_head
             else int(st.session_state.get(f"{prefix}_head", 0)))
     return kind, min(layer, n_layers - 1), min(head, n_heads - 1)
 

@@ -9,7 +9,8 @@ def _values(cls) -> list[str]:
 def test_every_key_is_named_once_with_its_page_prefix():
     groups = {keys.App: ("attnviz_",), keys.Sidebar: ("sb_",), keys.Home: ("home",), keys.Explorer: ("ex",),
               keys.Toy: ("toy",), keys.Positional: ("pe", "rope", "used", "fx"), keys.Train: ("train",),
-              keys.Compare: ("cmp_",), keys.Survey: ("sv_",)}
+              keys.Compare: ("cmp_",), keys.Survey: ("sv_",),
+              keys.Lesson: ("lesson",)}
     every = [v for cls in groups for v in _values(cls)]
     # prefixes ("ex", "rope", ...) are the stems of picker keys, not keys: the rest must be unique
     stems = {keys.Home.PREFIX, keys.Explorer.PREFIX, keys.Toy.REAL_PREFIX, keys.Positional.ROPE_PREFIX,

@@ -1,0 +1,57 @@
+"""Presentation mode for any page: no sidebar (a button brings it back), large type, one figure a screen."""
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from attnviz.ui.i18n import keep_in_link, t
+from attnviz.ui.keys import Sidebar
+
+# Streamlit sizes text in rem, so a larger root font scales every label, caption and widget at once.
+CSS = """
+<style>
+/* attnviz presentation mode */
+html { font-size: 19px; }
+h1 { font-size: 2.2rem !important; }
+section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
+header[data-testid="stHeader"] { display: none !important; }
+.block-container, [data-testid="stMainBlockContainer"] { padding-top: 1rem !important; max-width: 100% !important; }
+/* the way back stays in the top-right corner, out of the content's way */
+.st-key-sb_present_leave { position: fixed; top: 0.5rem; right: 1rem; z-index: 1000; width: auto !important; }
+</style>
+"""
+FONT = 20  # figure text in presentation mode: readable from the back of a room at 1280×720
+HEIGHT = 600
+
+
+def active() -> bool:
+    return bool(st.session_state.get(Sidebar.PRESENT))
+
+
+def toggle() -> bool:
+    """The sidebar's switch; the choice is kept in the link (present=1)."""
+    st.sidebar.toggle(t("present.toggle"), key=Sidebar.PRESENT, help=t("present.help"))
+    keep_in_link("present", "1" if active() else None)
+    return active()
+
+
+def _leave() -> None:
+    st.session_state[Sidebar.PRESENT] = False
+
+
+def apply() -> None:
+    """In presentation mode: the CSS, and a visible button back to the normal page (the sidebar is hidden)."""
+    if not active():
+        return
+    st.html(CSS)
+    st.button(t("present.leave"), key=Sidebar.PRESENT_LEAVE, on_click=_leave, icon="⬅️")
+
+
+def figure(fig: go.Figure, height: int | None = None) -> go.Figure:
+    """The figure with larger type and height when presenting (unchanged otherwise)."""
+    if active():
+        fig.update_layout(font={"size": FONT}, title_font={"size": FONT + 4}, height=HEIGHT,
+                          hoverlabel={"font_size": FONT})
+    elif height:
+        fig.update_layout(height=height)
+    return fig

@@ -1,0 +1,19 @@
+"""The explorer's text view: the sentence shaded by one head (or the mean), tokens escaped."""
+from apphelpers import assert_clean, open_page
+
+
+def _iframe_html(at) -> str:
+    frames = at.get("iframe")
+    assert frames, "no text view drawn"
+    proto = frames[0].proto
+    return getattr(proto, "srcdoc", "") or str(proto)
+
+
+def test_text_view_on_the_explorer():
+    at = open_page("app_pages/explorer.py", sb_text="<b>cats</b> & dogs", ex_view="Text", ex_layer=1, ex_head=3)
+    assert_clean(at)
+    html = _iframe_html(at)
+    assert "attnviz-word" in html and "&lt;" in html and "<b>cats" not in html
+    assert at.main.caption[-1].value.startswith("Head 3 of layer 1")
+    at.toggle(key="ex_text_mean").set_value(True).run()
+    assert at.main.caption[-1].value.startswith("Mean over the heads of layer 1")

@@ -1,0 +1,58 @@
+"""The lesson in Chromium at 1280×720 in presentation mode: every step, both languages, and the arrow keys."""
+import pytest
+
+from attnviz.lessons.catalogue import lookup
+from attnviz.lessons.steps import STEPS
+from pw import ARTIFACTS
+
+
+@pytest.fixture()
+def projector(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def _wait_step(page, lang: str, step: int) -> None:
+    title = lookup(lang, f"lesson.{STEPS[step]}.title")
+    page.get_by_role("heading", name=title).wait_for(timeout=120000)
+    figure = "iframe[srcdoc*='attnviz-word']" if STEPS[step] == "words" else ".js-plotly-plot .main-svg"
+    page.wait_for_selector(figure, timeout=120000)
+    page.wait_for_timeout(800)  # let the figure finish its transition before the screenshot
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_step_presented_at_1280x720(server, projector, lang):
+    for step in range(len(STEPS)):
+        projector.goto(f"{server}/lesson?step={step}&present=1&lang={lang}")
+        _wait_step(projector, lang, step)
+        assert not projector.locator('[data-testid="stSidebar"]').is_visible()
+        assert projector.get_by_role("button", name=lookup(lang, "present.leave")).is_visible()
+        projector.screenshot(path=str(ARTIFACTS / f"lesson_{lang}_{step}_{STEPS[step]}.png"))
+
+
+def test_arrow_keys_step_through(server, projector):
+    projector.goto(f"{server}/lesson?step=2")
+    _wait_step(projector, "en", 2)
+    projector.get_by_role("heading", name=lookup("en", "lesson.scaling.title")).click()
+    projector.keyboard.press("ArrowRight")
+    _wait_step(projector, "en", 3)
+    projector.keyboard.press("ArrowLeft")
+    projector.keyboard.press("ArrowLeft")
+    _wait_step(projector, "en", 1)
+
+
+def test_home_in_chinese_and_presented(server, projector):
+    projector.goto(f"{server}/?lang=zh")
+    projector.get_by_text(lookup("zh", "home.intro")).wait_for(timeout=120000)
+    projector.wait_for_selector(".js-plotly-plot .heatmaplayer", timeout=120000)
+    assert projector.get_by_text(lookup("zh", "sidebar.header")).is_visible()
+    projector.screenshot(path=str(ARTIFACTS / "home_zh.png"))
+    projector.get_by_text(lookup("zh", "present.toggle")).click()
+    projector.get_by_role("button", name=lookup("zh", "present.leave")).wait_for(timeout=60000)
+    projector.wait_for_timeout(1500)
+    assert not projector.locator('[data-testid="stSidebar"]').is_visible()
+    projector.screenshot(path=str(ARTIFACTS / "home_zh_presented.png"))
+    projector.get_by_role("button", name=lookup("zh", "present.leave")).click()
+    projector.locator('[data-testid="stSidebar"]').wait_for(state="visible", timeout=60000)
