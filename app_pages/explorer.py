@@ -12,6 +12,7 @@ from attnviz.figures.views import ViewOptions, ViewResult
 from attnviz.models.loading import LoadedModel
 from attnviz.core.types import AttentionCapture
 from attnviz.ui import state, urlstate, widgets
+from attnviz.ui.figure_out import show as show_figure, take_click
 from attnviz.ui.keys import Explorer as K
 from attnviz.ui.selection import GenerationSettings
 
@@ -21,30 +22,14 @@ WINDOW_DEFAULT = 64  # longer inputs open on a window of this many tokens: every
 WINDOW_FROM = 64  # inputs longer than this get a window slider
 
 
-def _take_click(chart_key: str, seen_key: str):
-    """The customdata of a newly clicked point of a chart (None if nothing new was clicked)."""
-    event = st.session_state.get(chart_key)
-    points = (event or {}).get("selection", {}).get("points", []) if isinstance(event, dict) else \
-        (getattr(getattr(event, "selection", None), "points", None) or [])
-    if not points:
-        return None
-    point = points[0]
-    data = point.get("customdata") if isinstance(point, dict) else None
-    signature = repr(point)
-    if data is None or st.session_state.get(seen_key) == signature:
-        return None
-    st.session_state[seen_key] = signature
-    return data
-
-
 def apply_clicks() -> None:
     """Clicks on the model view open that head; clicks on a head-view token focus it. Both set widget
     keys, so they are read before the widgets are drawn."""
-    clicked = _take_click(K.MODEL_CHART, K.MODEL_SEEN)
+    clicked = take_click(K.MODEL_CHART, K.MODEL_SEEN)
     if clicked is not None and len(clicked) == 2:
         st.session_state[K.LAYER], st.session_state[K.HEAD] = int(clicked[0]), int(clicked[1])
         st.session_state[K.VIEW] = "Heatmap"
-    clicked = _take_click(K.HEADVIEW_CHART, K.HEADVIEW_SEEN)
+    clicked = take_click(K.HEADVIEW_CHART, K.HEADVIEW_SEEN)
     if isinstance(clicked, (int, float)):
         st.session_state[K.FOCUS] = int(clicked)
 
@@ -90,22 +75,9 @@ def token_filters(cap: AttentionCapture, kind: str, layer: int, head: int, filte
 
 
 def show(result: ViewResult, key: str, img_format: str, csv: bool = True, **kwargs) -> None:
-    """Draw a view with its downloads: PNG/SVG from the camera button (in the browser, offline), CSV of
-    the table shown, and the figure as a standalone HTML file (plotly.js inlined: it opens offline)."""
-    config = {"displaylogo": False, "toImageButtonOptions": {"format": img_format, "filename": f"attnviz-{key}",
-                                                            "scale": 2}}
-    st.plotly_chart(result.figure, key=key, config=config, **kwargs)
-    # Files are built only when their button is clicked (callables): a 512-token capture's NPZ takes
-    # seconds to compress and a standalone HTML carries 4.8 MB of plotly.js; no rerun should pay for that.
-    # on_click="ignore": a click that reran the page would give every button a new file id, and a second
-    # button clicked before the browser had the new ids asked for a file that no longer existed.
-    d1, d2, _ = st.columns([1, 1, 3])
-    if csv and result.table is not None:
-        d1.download_button("Matrix as CSV", result.csv, file_name=f"attnviz-{key}.csv", mime="text/csv",
-                           key=K.csv(key), on_click="ignore")
-    d2.download_button("Figure as HTML", lambda: result.figure.to_html(include_plotlyjs=True, full_html=True),
-                       file_name=f"attnviz-{key}.html", mime="text/html", key=K.html(key),
-                       on_click="ignore")
+    """Draw a view with its downloads (ui.figure_out.show): PNG/SVG from the camera button, CSV of the table
+    shown, and the figure as a standalone HTML file."""
+    show_figure(result.figure, key, result.csv if csv and result.table is not None else None, img_format, **kwargs)
 
 
 def heatmap_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOptions, img_format: str) -> None:
