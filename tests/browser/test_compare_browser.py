@@ -60,7 +60,7 @@ def test_a_click_on_the_distance_matrix_opens_both_heads(server, page):
     row, col = 2 * 12 + 5, 4 * 12 + 7  # A layer 2 head 5 against B layer 4 head 7
     spot = _cell_centre(page, index, row * 72 + col)
     page.mouse.click(spot["x"], spot["y"])
-    _wait_titles(page, lambda t: len(t) >= 2 and t[0].endswith("layer 2 · head 5")
+    titles = _wait_titles(page, lambda t: len(t) >= 2 and t[0].endswith("layer 2 · head 5")
                           and t[1].endswith("layer 4 · head 7"), timeout_s=60)
     assert "B layer 4 head 7 − A layer 2 head 5" in titles
     page.locator(".js-plotly-plot").first.scroll_into_view_if_needed()
