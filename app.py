@@ -15,6 +15,7 @@ st.set_page_config(page_title="attnviz", page_icon=":material/visibility:", layo
 layout.compact()
 urlstate.restore()
 state.remember(sidebar.render())
+urlstate.show_notes()
 st.navigation([
     st.Page("app_pages/home.py", title="Home", icon=":material/home:", default=True),
     st.Page("app_pages/explorer.py", title="Explorer", icon=":material/grid_view:", url_path="explorer"),

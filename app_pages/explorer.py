@@ -10,7 +10,7 @@ from attnviz.figures.export import npz_bytes
 from attnviz.figures.views import ViewOptions, ViewResult
 from attnviz.models.loading import LoadedModel
 from attnviz.core.types import AttentionCapture
-from attnviz.ui import state, urlstate, widgets
+from attnviz.ui import fit, state, urlstate, widgets
 from attnviz.ui.keys import Explorer as K
 from attnviz.ui.selection import GenerationSettings
 
@@ -60,8 +60,7 @@ def token_filters(cap: AttentionCapture, kind: str, layer: int, head: int, filte
         return ViewOptions(kind=kind, layer=layer, head=head)
     f1, f2, f3 = st.columns([3, 2, 2])
     focus_options = [-1] + list(range(len(query_tokens)))
-    if st.session_state.get(K.FOCUS) not in focus_options:
-        st.session_state[K.FOCUS] = -1
+    fit.fit_option(K.FOCUS, focus_options, "focus", -1, f"all tokens (positions 0–{len(query_tokens) - 1})")
     focus = f1.selectbox("Focus on a query token", focus_options, key=K.FOCUS,
                          format_func=lambda i: "all tokens" if i < 0 else f"{i} · {query_tokens[i]}",
                          help="Every view then shows only what this token attends to. In the head view, click a token.")
@@ -135,6 +134,7 @@ def model_view_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOpti
 
 
 def aggregates_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOptions, img_format: str) -> None:
+    fit.fit_choice(K.AGGREGATE, list(AGGREGATES), "aggregate")
     how = AGGREGATES[st.radio("Aggregate", list(AGGREGATES), horizontal=True, key=K.AGGREGATE)]
     normalise = False
     if how == "flow" and views.is_square(opts.kind):
@@ -150,7 +150,9 @@ def aggregates_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOpti
 
 
 def statistics_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOptions, img_format: str) -> None:
-    stat = st.selectbox("Statistic", views.statistic_names(cap, opts.kind), key=K.STAT)
+    names = views.statistic_names(cap, opts.kind)
+    fit.fit_choice(K.STAT, names, "statistic")
+    stat = st.selectbox("Statistic", names, key=K.STAT)
     result = views.statistics(cap, opts, stat=stat)
     st.plotly_chart(result.figure, key=K.STAT_CHART)
     st.markdown("**Every head** (click a column to sort)")
@@ -229,8 +231,7 @@ def export_and_link(model: LoadedModel, cap: AttentionCapture, view: str, opts: 
                              "agg": s.get(K.AGGREGATE) if view == "Aggregates" else None,
                              "stat": s.get(K.STAT) if view == "Statistics" else None})
     with e2:
-        st.markdown("**Link to this view** (model, text, view, layer, head and options):")
-        st.code(link, language=None)
+        urlstate.show_link(link)
 
 
 def main() -> None:
@@ -238,6 +239,7 @@ def main() -> None:
     st.title("Explorer")
     model, cap = state.require_capture()
     widgets.memory_caption(model, cap)
+    fit.fit_choice(K.VIEW, VIEWS, "view")
     view = st.radio("View", VIEWS, horizontal=True, key=K.VIEW)
     # Controls are drawn only where they change what is shown; the others keep their values for later.
     kind, layer, head = widgets.kind_layer_head(cap, K.PREFIX, show_layer=view not in ("Model view", "Statistics"),

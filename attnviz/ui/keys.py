@@ -12,6 +12,12 @@ class App:
     SELECTION = "attnviz_selection"  # the sidebar's Selection of this run
     ARCHITECTURES = "attnviz_architectures"  # spec -> architecture, learnt when a model loads
     URL_RESTORED = "attnviz_url_restored"  # the URL's parameters were copied in (once per session)
+    URL_NOTES = "attnviz_url_notes"  # what restore() could not use from the link, said once on the page
+
+    @staticmethod
+    def link_text_file(name: str) -> str:
+        """The download of a text too long for a link (explorer, compare), one per text."""
+        return f"attnviz_link_text_{name.replace(' ', '_')}"
 
 
 class Sidebar:
@@ -23,6 +29,7 @@ class Sidebar:
     TRUST = "sb_trust"
     TRUST_FOR = "sb_trust_for"  # the model the remote-code opt-in was given for
     REFUSED = "sb_refused"  # the note for a model the server does not offer, until another is picked
+    TEXT_FILE = "sb_text_file"  # "Load the text from a file": its upload replaces the text
 
 
 class Home:

@@ -12,6 +12,7 @@ from attnviz.core.device import available_devices
 from attnviz.core.settings import Settings
 from attnviz.models import access
 from attnviz.models.loading import DEFAULT_MODEL, OFFLINE_MODELS
+from attnviz.ui.fit import fit_choice
 from attnviz.ui.keys import App, Sidebar
 from attnviz.ui.selection import Selection
 
@@ -90,6 +91,13 @@ def _remote_code(spec: str, s: Settings) -> bool:
                             "only for sources you trust. It turns itself off when you pick another model.")
 
 
+def _load_text_file() -> None:
+    """The uploaded file becomes the text (a callback: it runs before the text box is drawn)."""
+    upload = st.session_state.get(Sidebar.TEXT_FILE)
+    if upload is not None:
+        st.session_state[Sidebar.TEXT] = upload.getvalue().decode("utf-8", errors="replace")
+
+
 def render() -> Selection:
     """Draw the sidebar (only what the operator's settings allow) and return what it holds."""
     s = settings.current()
@@ -117,10 +125,15 @@ def render() -> Selection:
         spec = label = choice
         sb.caption(OFFLINE_MODELS[choice])
     text = sb.text_area("Text", value=DEFAULT_TEXT, key=Sidebar.TEXT, height=100)
+    with sb.expander("Load the text from a file"):
+        st.file_uploader("A text file (UTF-8)", type=["txt", "md", "csv", "json"], key=Sidebar.TEXT_FILE,
+                         on_change=_load_text_file, help="For texts too long for a link: the text replaces "
+                         "what the box above holds.")
     target = ""
     if is_encoder_decoder(spec):
         target = sb.text_input("Decoder text", key=Sidebar.TARGET,
                                help="What the decoder reads. Leave it empty and the model writes its own.")
+    fit_choice(Sidebar.DEVICE, available_devices(), "device")  # said in the main area, not in the closed expander
     with sb.expander("Device and options"):
         device = st.selectbox("Device", available_devices(), key=Sidebar.DEVICE,
                               help="auto picks CUDA, then Apple MPS, then the CPU.")

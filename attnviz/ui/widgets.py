@@ -4,6 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from attnviz.models.loading import LoadedModel
+from attnviz.ui.fit import fit_choice, fit_int
 from attnviz.core.types import KIND_LABELS, AttentionCapture, ModelInfo
 
 
@@ -90,11 +91,14 @@ def kind_layer_head(cap: AttentionCapture, prefix: str, show_layer: bool = True,
     kinds = cap.kinds
     cols = st.columns([2, 3, 3])
     kind = kinds[0]
+    fit_choice(f"{prefix}_kind", kinds, "attention kind")
     if len(kinds) > 1:
         kind = cols[0].radio("Attention", kinds, format_func=KIND_LABELS.get, key=f"{prefix}_kind")
     else:
         cols[0].markdown(f"**{KIND_LABELS[kind]}**")
     n_layers, n_heads = cap.shape(kind)[:2]
+    fit_int(f"{prefix}_layer", 0, n_layers - 1, "layer")
+    fit_int(f"{prefix}_head", 0, n_heads - 1, "head")
     keep_hidden(*([] if show_layer else [f"{prefix}_layer"]), *([] if show_head else [f"{prefix}_head"]))
     layer = (cols[1].slider("Layer", 0, n_layers - 1, key=f"{prefix}_layer") if n_layers > 1 and show_layer
              else int(st.session_state.get(f"{prefix}_layer", 0)))
