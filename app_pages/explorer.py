@@ -12,6 +12,7 @@ from attnviz.models.loading import LoadedModel
 from attnviz.core.types import AttentionCapture
 from attnviz.ui import fit, state, urlstate, widgets
 from attnviz.ui.keys import Explorer as K
+from attnviz.ui.literal import code, escape
 from attnviz.ui.selection import GenerationSettings
 
 VIEWS = ["Heatmap", "Head view", "Model view", "Aggregates", "Statistics", "Query–key", "Generate"]
@@ -142,7 +143,7 @@ def aggregates_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOpti
     try:
         result = views.aggregate(cap, opts, how=how, flow_normalise=normalise)
     except ValueError as exc:  # rollout and flow need square attention; flow a short input
-        st.warning(str(exc))
+        st.warning(escape(exc))
         st.stop()
     if result.caption:
         st.caption(result.caption)
@@ -182,7 +183,7 @@ def generate_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOption
     from attnviz.ui.cache import cached_generation
 
     if model.info.architecture != "decoder":
-        st.info(f"Generation is for causal models; `{model.info.name}` is an {model.info.architecture}. "
+        st.info(f"Generation is for causal models; {code(model.info.name)} is an {model.info.architecture}. "
                 "Pick glassllm-en or scratch-decoder in the sidebar. (Encoder-decoders show their cross-attention "
                 "and the decoder's own attention under Heatmap.)")
         st.stop()
@@ -196,7 +197,7 @@ def generate_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOption
     try:
         ids, n_prompt, gen = cached_generation(state.selection(), settings)
     except AttnvizError as exc:
-        st.warning(str(exc))
+        st.warning(escape(exc))
         st.stop()
     if len(ids) == n_prompt:
         st.warning("The prompt already fills the model's positions: nothing was generated.")
@@ -206,7 +207,7 @@ def generate_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOption
     st.code(model.codec.decode(ids[:n_prompt]) + " ▶ " + model.codec.decode(ids[n_prompt:]), language=None)
     step = st.slider("Generated token", 1, len(ids) - n_prompt, 1, key=K.GEN_STEP)
     result = views.generated_token(gen, layer=opts.layer, focus=n_prompt + step - 1)
-    st.caption(result.caption)
+    st.caption(escape(result.caption))  # it quotes the token the model wrote
     show(result, K.GENERATE_CHART, img_format)
 
 

@@ -12,6 +12,7 @@ from attnviz.figures.training import accuracy_chart, loss_chart, snapshot_head
 from attnviz.training.tasks import TASKS
 from attnviz.training.trainer import TrainConfig, Trainer, TrainingJob, induction_scores
 from attnviz.ui.keys import Train as K
+from attnviz.ui.literal import code, escape
 from attnviz.ui.training import current_job, open_checkpoint_in_explorer, start_job
 
 
@@ -51,7 +52,7 @@ def settings_form() -> None:
                          snapshot_every=int(every), seed=int(seed), device=device)
     problems = config.problems()
     for p in problems:
-        st.error(p)
+        st.error(escape(p))
     if not problems:
         start_job(config)
 
@@ -75,7 +76,7 @@ def progress(job: TrainingJob) -> None:
     trainer, cfg = job.trainer, job.trainer.config
     h = trainer.history
     if job.error:
-        st.error(f"Training stopped: {job.error}")
+        st.error(escape(f"Training stopped: {job.error}"))
     done = trainer.step_count / max(cfg.steps, 1)
     state_word = "running" if job.running else ("finished" if job.finished else "stopped")
     st.progress(min(done, 1.0), text=f"{state_word}: step {trainer.step_count} of {cfg.steps} · {cfg.task}, "
@@ -100,7 +101,7 @@ def snapshots(trainer: Trainer) -> None:
     st.subheader("Attention of the probe, step by step")
     snaps = list(trainer.snapshots)
     src, tgt = trainer.task.probe
-    st.caption(f"Probe input `{src}` (answer `{tgt}`), snapshotted every {cfg.snapshot_every} steps.")
+    st.caption(f"Probe input {code(src)} (answer {code(tgt)}), snapshotted every {cfg.snapshot_every} steps.")
     steps_seen = [s.step for s in snaps]
     follow = st.toggle("Follow the newest snapshot", True, key=K.FOLLOW,
                        help="Turn off to hold a step while training goes on.")
@@ -161,7 +162,7 @@ def try_and_keep(job: TrainingJob) -> None:
         elif example:
             with job.lock:
                 answer = trainer.predict(example)
-            st.markdown(f"Model answers **`{answer}`**")
+            st.markdown(f"Model answers {code(answer)}")
     with t2:
         default_dir = str(Path("checkpoints") / f"{cfg.task}-{cfg.architecture}")
         folder = st.text_input("Checkpoint folder", default_dir, key=K.FOLDER)
@@ -171,10 +172,10 @@ def try_and_keep(job: TrainingJob) -> None:
                     path = trainer.save(folder)
                 st.session_state[K.SAVED] = str(Path(path).resolve())
             except OSError as exc:
-                st.error(f"Could not write `{folder}`: {exc}")
+                st.error(f"Could not write {code(folder)}: {escape(exc)}")
         saved = st.session_state.get(K.SAVED)
         if saved:
-            st.success(f"Saved to `{saved}` (model.safetensors + attnviz_config.json).")
+            st.success(f"Saved to {code(saved)} (model.safetensors + attnviz_config.json).")
             if st.button("Open it in the explorer", key=K.OPEN, on_click=open_checkpoint_in_explorer, args=(saved,)):
                 st.switch_page("app_pages/home.py")
 

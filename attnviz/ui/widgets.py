@@ -5,6 +5,7 @@ import streamlit as st
 
 from attnviz.models.loading import LoadedModel
 from attnviz.ui.fit import fit_choice, fit_int
+from attnviz.ui.literal import code
 from attnviz.core.types import KIND_LABELS, AttentionCapture, ModelInfo
 
 
@@ -27,7 +28,7 @@ def model_facts(model: LoadedModel) -> None:
                 "|" + "---|" * len(facts) + "\n"
                 "| " + " | ".join(f"**{value}**" for _, value in facts) + " |")
     dtype = str(model.dtype).replace("torch.", "")
-    st.caption(f"**{info.name}** · {info.family} · model type `{info.model_type}` · "
+    st.caption(f"{code(info.name)} · {info.family} · model type {code(info.model_type)} · "
                f"max positions {info.max_positions or 'unbounded'} · runs on **{model.device}** in **{dtype}**")
 
 
