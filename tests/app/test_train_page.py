@@ -3,7 +3,7 @@ import time
 
 import numpy as np
 
-from apphelpers import assert_clean, open_page
+from apphelpers import assert_clean, messages, open_page
 
 PAGE = "app_pages/train.py"
 
@@ -31,11 +31,11 @@ def test_nothing_running_says_how_to_start():
 def test_bad_settings_get_messages():
     at = open_page(PAGE, train_heads=5)
     _submit(at)
-    assert any("5 heads do not divide d_model = 64" in e.value for e in at.error)
+    assert any("5 heads do not divide d_model = 64" in e for e in messages(at, "error"))
     assert "train_job" not in at.session_state
     at = open_page(PAGE, train_task="induction", train_arch="encoder")
     _submit(at)
-    assert any("an encoder alone cannot learn it" in e.value for e in at.error)
+    assert any("an encoder alone cannot learn it" in e for e in messages(at, "error"))
 
 
 def test_short_run_trains_snapshots_and_saves(tmp_path):
