@@ -63,5 +63,5 @@ def test_start_and_visit_stay_on_loopback(browser, tmp_path):
     finally:
         _stop(proc)
     out = (tmp_path / "out.txt").read_text()
-    assert "URL: http://localhost:" in out and "External URL" not in out
+    assert "External URL" not in out and "Network URL" not in out
     assert not log.exists(), "the server reached beyond loopback:\n" + log.read_text()
