@@ -61,3 +61,33 @@ def test_a_long_texts_link_leaves_the_text_out_and_says_what_works():
     # a short text still travels in the link
     at = open_page(PAGE, sb_text="A short text.")
     assert at.query_params["text"] == "A short text." and "too long" not in " ".join(messages(at, "warning"))
+
+
+def test_a_compare_link_with_long_texts_leaves_them_out_and_offers_each_as_a_file():
+    from apphelpers import open_page
+
+    words = " ".join(f"word{i % 50}" for i in range(20_000))
+    at = open_page("app_pages/compare.py", cmp_a_model="scratch-encoder", cmp_b_model="scratch-encoder",
+                   cmp_a_text=words, cmp_b_text="A short text.")
+    assert_clean(at)
+    assert "a_text" not in at.query_params and "b_text" not in at.query_params
+    assert at.query_params["a_model"] == "scratch-encoder"
+    warning = " ".join(messages(at, "warning"))
+    assert "too long for a link" in warning and "Text A and Text B" in warning
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "Text A as a file" in labels and "Text B as a file" in labels
+
+
+def test_a_hostile_pane_path_is_shown_as_typed():
+    from apphelpers import open_page
+
+    hostile = "![pic](http://evil.invalid/p.png) [log in](http://evil.invalid/) **bold**"
+    at = open_page("app_pages/compare.py", cmp_a_model="scratch-encoder", cmp_b_model="custom",
+                   cmp_b_path=hostile, cmp_a_text="A text.", cmp_b_text="A text.")
+    assert_clean(at)
+    raw = " ".join(e.value for e in at.error)
+    assert "](http" not in raw and "**bold**" not in raw  # escaped: no link, image or emphasis is rendered
+    from pathlib import Path
+
+    # a person reads every character, as the loader read the path (a path's // is one /)
+    assert str(Path(hostile)) in " ".join(messages(at, "error"))
