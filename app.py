@@ -17,6 +17,7 @@ layout.compact()
 urlstate.restore()
 state.remember(sidebar.render())
 present.apply()
+urlstate.show_notes()
 st.navigation([
     st.Page("app_pages/home.py", title=t("nav.home"), icon=":material/home:", default=True),
     st.Page("app_pages/lesson.py", title=t("nav.lesson"), icon=":material/school:", url_path="lesson"),

@@ -14,6 +14,7 @@ from attnviz.ui.compare_cache import cached_comparison
 from attnviz.ui.figure_out import show, take_click
 from attnviz.ui.keys import Compare as K
 from attnviz.ui.keys import Sidebar
+from attnviz.ui.literal import escape
 from attnviz.ui.sidebar import CUSTOM
 
 VIEWS = ["Heatmap", "Head view", "Model view", "Aggregates", "Statistics", "Query–key"]
@@ -252,8 +253,10 @@ def publish(specs: list, view: str, picks: tuple) -> None:
     lock = bool(st.session_state.get(K.LOCK, True))
     params.update(cview=view, la=la, ha=ha, lb=None if lock else lb, hb=None if lock else hb, lock=None if lock else False)
     link = urlstate.publish(params)
-    st.markdown("**Link to this comparison** (both panes, the view, layers and heads):")
-    st.code(link, language=None)
+    urlstate.show_link(link, "both panes, the view, layers and heads", heading="this comparison",
+                       texts={"text A": str(st.session_state.get(pane.key("a", "text")) or ""),
+                              "text B": str(st.session_state.get(pane.key("b", "text")) or "")},
+                       carry="whoever opens the link pastes them into the boxes Text A and Text B")
 
 
 def main() -> None:
@@ -280,7 +283,7 @@ def main() -> None:
             result = cached_comparison(specs[0].cache_key(sel.device, sel.trust_remote_code),
                                        specs[1].cache_key(sel.device, sel.trust_remote_code))
         except (AttnvizError, ValueError) as exc:
-            st.warning(f"The two panes cannot be compared: {exc}")
+            st.warning(escape(f"The two panes cannot be compared: {exc}"))
         if result is not None:
             difference(result, picks, img_format)
             distances(result, img_format)

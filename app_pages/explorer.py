@@ -11,9 +11,10 @@ from attnviz.figures.text_view import text_view
 from attnviz.figures.views import ViewOptions, ViewResult
 from attnviz.models.loading import LoadedModel
 from attnviz.core.types import AttentionCapture
-from attnviz.ui import state, urlstate, widgets
+from attnviz.ui import fit, state, urlstate, widgets
 from attnviz.ui.figure_out import show as show_figure, take_click
 from attnviz.ui.keys import Explorer as K
+from attnviz.ui.literal import code, escape
 from attnviz.ui.selection import GenerationSettings
 
 VIEWS = ["Heatmap", "Head view", "Model view", "Text", "Aggregates", "Statistics", "Query–key", "Generate"]
@@ -46,8 +47,7 @@ def token_filters(cap: AttentionCapture, kind: str, layer: int, head: int, filte
         return ViewOptions(kind=kind, layer=layer, head=head)
     f1, f2, f3 = st.columns([3, 2, 2])
     focus_options = [-1] + list(range(len(query_tokens)))
-    if st.session_state.get(K.FOCUS) not in focus_options:
-        st.session_state[K.FOCUS] = -1
+    fit.fit_option(K.FOCUS, focus_options, "focus", -1, f"all tokens (positions 0–{len(query_tokens) - 1})")
     focus = f1.selectbox("Focus on a query token", focus_options, key=K.FOCUS,
                          format_func=lambda i: "all tokens" if i < 0 else f"{i} · {query_tokens[i]}",
                          help="Every view then shows only what this token attends to. In the head view, click a token.")
@@ -120,6 +120,7 @@ def model_view_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOpti
 
 
 def aggregates_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOptions, img_format: str) -> None:
+    fit.fit_choice(K.AGGREGATE, list(AGGREGATES), "aggregate")
     how = AGGREGATES[st.radio("Aggregate", list(AGGREGATES), horizontal=True, key=K.AGGREGATE)]
     normalise = False
     if how == "flow" and views.is_square(opts.kind):
@@ -127,7 +128,7 @@ def aggregates_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOpti
     try:
         result = views.aggregate(cap, opts, how=how, flow_normalise=normalise)
     except ValueError as exc:  # rollout and flow need square attention; flow a short input
-        st.warning(str(exc))
+        st.warning(escape(exc))
         st.stop()
     if result.caption:
         st.caption(result.caption)
@@ -135,7 +136,9 @@ def aggregates_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOpti
 
 
 def statistics_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOptions, img_format: str) -> None:
-    stat = st.selectbox("Statistic", views.statistic_names(cap, opts.kind), key=K.STAT)
+    names = views.statistic_names(cap, opts.kind)
+    fit.fit_choice(K.STAT, names, "statistic")
+    stat = st.selectbox("Statistic", names, key=K.STAT)
     result = views.statistics(cap, opts, stat=stat)
     st.plotly_chart(result.figure, key=K.STAT_CHART)
     st.markdown("**Every head** (click a column to sort)")
@@ -165,7 +168,7 @@ def generate_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOption
     from attnviz.ui.cache import cached_generation
 
     if model.info.architecture != "decoder":
-        st.info(f"Generation is for causal models; `{model.info.name}` is an {model.info.architecture}. "
+        st.info(f"Generation is for causal models; {code(model.info.name)} is an {model.info.architecture}. "
                 "Pick glassllm-en or scratch-decoder in the sidebar. (Encoder-decoders show their cross-attention "
                 "and the decoder's own attention under Heatmap.)")
         st.stop()
@@ -179,7 +182,7 @@ def generate_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOption
     try:
         ids, n_prompt, gen = cached_generation(state.selection(), settings)
     except AttnvizError as exc:
-        st.warning(str(exc))
+        st.warning(escape(exc))
         st.stop()
     if len(ids) == n_prompt:
         st.warning("The prompt already fills the model's positions: nothing was generated.")
@@ -189,7 +192,7 @@ def generate_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOption
     st.code(model.codec.decode(ids[:n_prompt]) + " ▶ " + model.codec.decode(ids[n_prompt:]), language=None)
     step = st.slider("Generated token", 1, len(ids) - n_prompt, 1, key=K.GEN_STEP)
     result = views.generated_token(gen, layer=opts.layer, focus=n_prompt + step - 1)
-    st.caption(result.caption)
+    st.caption(escape(result.caption))  # it quotes the token the model wrote
     show(result, K.GENERATE_CHART, img_format)
 
 
@@ -214,8 +217,7 @@ def export_and_link(model: LoadedModel, cap: AttentionCapture, view: str, opts: 
                              "agg": s.get(K.AGGREGATE) if view == "Aggregates" else None,
                              "stat": s.get(K.STAT) if view == "Statistics" else None})
     with e2:
-        st.markdown("**Link to this view** (model, text, view, layer, head and options):")
-        st.code(link, language=None)
+        urlstate.show_link(link)
 
 
 def main() -> None:
@@ -223,6 +225,7 @@ def main() -> None:
     st.title("Explorer")
     model, cap = state.require_capture()
     widgets.memory_caption(model, cap)
+    fit.fit_choice(K.VIEW, VIEWS, "view")
     view = st.radio("View", VIEWS, horizontal=True, key=K.VIEW)
     # Controls are drawn only where they change what is shown; the others keep their values for later.
     kind, layer, head = widgets.kind_layer_head(cap, K.PREFIX, show_layer=view not in ("Model view", "Statistics"),

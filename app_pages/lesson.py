@@ -12,7 +12,9 @@ from attnviz.figures.text_view import text_view
 from attnviz.figures.worked_example import peakedness_chart
 from attnviz.lessons import worked_example as W
 from attnviz.lessons.steps import STEPS
-from attnviz.training.trainer import Trainer, TrainConfig, TrainingJob
+from attnviz.training.trainer import TrainConfig
+from attnviz.training.worker import TrainingJob
+from attnviz.ui.training import board_job
 from attnviz.ui import present, state
 from attnviz.ui.cache import cached_capture
 from attnviz.ui.i18n import fixed, keep_in_link, t
@@ -210,15 +212,15 @@ def training() -> None:
     job: TrainingJob | None = st.session_state.get(K.TRAINER)
     if job is None:
         with st.spinner(t("lesson.training.building")):
-            job = TrainingJob(Trainer(TrainConfig(task="reverse", n_layers=1, n_heads=2, d_model=32, batch_size=32,
-                                                  snapshot_every=25, eval_every=50, steps=n_steps, device="cpu")))
+            job = board_job(TrainConfig(task="reverse", n_layers=1, n_heads=2, d_model=32, batch_size=32,
+                                        snapshot_every=25, eval_every=50, steps=n_steps, device="cpu"))
         st.session_state[K.TRAINER] = job
-    if c2.button(t("lesson.training.run"), key=K.TRAIN_RUN, disabled=job.running, use_container_width=True):
+    if c2.button(t("lesson.training.run"), key=K.TRAIN_RUN, disabled=job.active, use_container_width=True):
         job.start(extra_steps=n_steps)
     # while training runs, the figure redraws itself every two seconds; idle, it is drawn once
     # (drawn inside the figure's column: a fragment may only write into its own container)
     with _figure_slot[0] if _figure_slot else st.container():
-        (st.fragment(run_every=2.0)(watch) if job.running else watch)(job)
+        (st.fragment(run_every=2.0)(watch) if job.active else watch)(job)
 
 
 def watch(job: TrainingJob) -> None:
@@ -231,7 +233,7 @@ def watch(job: TrainingJob) -> None:
     fig = train_figs.snapshot_head(layer_heads[head], q_tok, k_tok, head)
     fig.update_layout(title={"text": t("lesson.training.figure", step=snap.step, head=head)})
     st.plotly_chart(present.figure(fig, height=420), key=K.chart("training"))
-    key = "running" if job.running else "idle"
+    key = "running" if job.active else "idle"
     st.caption(t(f"lesson.training.{key}", step=job.trainer.step_count, mass=f"{mass[head]:.2f}"))
     if job.error:
         st.error(job.error)

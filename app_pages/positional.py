@@ -10,10 +10,12 @@ from attnviz.core import positional as P
 from attnviz.core.errors import AttnvizError
 from attnviz.figures import positions as figs
 from attnviz.figures import views
+from attnviz.figures.plots import position_labels
 from attnviz.lessons import worked_example as toy
 from attnviz.models.loading import LoadedModel
 from attnviz.ui import state, widgets
 from attnviz.ui.keys import Positional as K
+from attnviz.ui.literal import code, escape
 from attnviz.ui.state import Unavailable
 
 TABS = ["Sinusoidal", "Learned", "Rotary (RoPE)", "What the model used", "Effect on attention"]
@@ -105,12 +107,12 @@ def learned_tab(model: LoadedModel | Unavailable) -> None:
         return
     found = P.learned_positions(model.module)
     if found is None:
-        st.info(f"`{model.info.name}` has no learned position table ({model.info.positional} positions). Pick "
+        st.info(f"{code(model.info.name)} has no learned position table ({model.info.positional} positions). Pick "
                 "**minilm** or **scratch-seq2seq** in the sidebar, or a GPT-2 or BERT folder of your own.")
         return
     name, table = found
-    st.markdown(f"**{model.info.name}** learns a table of **{table.shape[0]} positions × {table.shape[1]} "
-                f"dimensions** (`{name}`); row *p* is added to the embedding of the token at position *p*.")
+    st.markdown(f"{code(model.info.name)} learns a table of **{table.shape[0]} positions × {table.shape[1]} "
+                f"dimensions** ({code(name)}); row *p* is added to the embedding of the token at position *p*.")
     n_show = st.slider("Positions shown", 8, table.shape[0], min(table.shape[0], 128), key=K.LEARNED_N)
     skip_first = st.toggle("Leave out position 0", True, key=K.LEARNED_SKIP0,
                            help="Position 0 always holds the first token ([CLS], <s>) and often sits far from "
@@ -143,7 +145,7 @@ def rotary_tab(model: LoadedModel | Unavailable) -> None:
     rot_model = model if isinstance(model, LoadedModel) and model.info.positional == "rotary" else None
     d_head = rot_model.info.d_head if rot_model else st.select_slider("d_head", [8, 16, 32, 64, 128], 32, key=K.ROPE_D)
     if rot_model:
-        st.markdown(f"Using **{rot_model.info.name}**: d_head = {d_head}.")
+        st.markdown(f"Using {code(rot_model.info.name)}: d_head = {d_head}.")
     else:
         st.info("The sidebar's model does not use rotary positions; this tab uses the formula. "
                 "Pick **glassllm-en** or **scratch-decoder** to see a rotary model's own vectors.")
@@ -196,15 +198,15 @@ def used_values(model: LoadedModel, cap) -> None:
     """The encoding values read through a hook during the forward pass, against their reference."""
     pos_cap = cap.positional
     if pos_cap is None or not pos_cap.values:
-        st.info(f"`{model.info.name}` adds no positional encoding that attnviz could read ({model.info.positional}).")
+        st.info(f"{code(model.info.name)} adds no positional encoding that attnviz could read ({model.info.positional}).")
         return
-    st.markdown(f"**{model.info.name}** uses **{pos_cap.kind}** positions. Read through a hook on "
-                f"`{pos_cap.source}` during the forward pass of the sidebar's text — the values the model really "
+    st.markdown(f"{code(model.info.name)} uses **{pos_cap.kind}** positions. Read through a hook on "
+                f"{code(pos_cap.source)} during the forward pass of the sidebar's text — the values the model really "
                 "used, not a formula recomputed beside it.")
     tokens = cap.tokens
-    labels = [f"{i} · {t}" for i, t in enumerate(tokens)]
+    labels = position_labels(tokens)  # tokens escaped: plotly reads markup in its labels
     for name, values in pos_cap.values.items():
-        st.markdown(f"`{name}` — shape {' × '.join(map(str, values.shape))}")
+        st.markdown(f"{code(name)} — shape {' × '.join(map(str, values.shape))}")
         if values.ndim == 2:
             rows = labels if values.shape[0] == len(tokens) else [str(i) for i in range(values.shape[0])]
             st.plotly_chart(figs.used_encoding(values, rows), key=K.used_chart(name))
@@ -229,7 +231,7 @@ def used_against_reference(model: LoadedModel, pos_cap) -> None:
     if pos_cap.kind == "learned" and found is not None and "encoding" in pos_cap.values:
         used = pos_cap.values["encoding"]
         diff = float(np.abs(used - found[1][: used.shape[0]]).max())
-        st.success(f"The captured rows equal rows 0–{used.shape[0] - 1} of the table `{found[0]}` "
+        st.success(f"The captured rows equal rows 0–{used.shape[0] - 1} of the table {code(found[0])} "
                    f"(largest difference {diff:.1e}).")
     if pos_cap.kind == "sinusoidal" and "encoding" in pos_cap.values:
         used = pos_cap.values["encoding"]
@@ -260,7 +262,7 @@ def effect_in_the_model(model: LoadedModel, cap, mode: str, seed: int) -> None:
     try:
         other = state.capture_for(model, mode, seed)
     except AttnvizError as exc:
-        st.warning(str(exc))
+        st.warning(escape(exc))
         return
     kind, layer, head = widgets.kind_layer_head(cap, K.EFFECT_PREFIX)
     opts = views.ViewOptions(kind=kind, layer=layer, head=head)

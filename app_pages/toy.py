@@ -12,6 +12,7 @@ from attnviz.lessons.cells import step_number as num
 from attnviz.lessons import worked_example as toy
 from attnviz.ui import widgets
 from attnviz.ui.keys import Toy as K
+from attnviz.ui.literal import escape
 from attnviz.ui.matrix_editor import matrix_editor
 
 PRESETS = {"seed-001": "“Transformer is powerful” (3 words)", "seed-000": "Q, K, V given (2 tokens)",
@@ -143,7 +144,7 @@ def compute(spec: toy.ToySpec, valid: bool) -> toy.ToyResult:
         result = toy.run_toy(spec)
         st.session_state[K.LAST_GOOD] = result
     except ValueError as exc:
-        st.error(str(exc))
+        st.error(escape(exc))
         result = st.session_state.get(K.LAST_GOOD)
         if result is None:
             st.stop()
@@ -307,7 +308,7 @@ def real_model_cell() -> None:
     kind, layer, head = widgets.kind_layer_head(cap, K.REAL_PREFIX)
     reason = why_not_explained(cap, model.info, kind)
     if reason:
-        st.info(reason)
+        st.info(escape(reason))  # it names the model (a folder, perhaps)
         return
     q_tokens, k_tokens = cap.axes(kind)
     r1, r2 = st.columns(2)

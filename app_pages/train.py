@@ -14,6 +14,7 @@ from attnviz.training.trainer import TrainConfig, Trainer, induction_scores
 from attnviz.training.worker import TrainingJob
 from attnviz.ui import training as jobs
 from attnviz.ui.keys import Train as K
+from attnviz.ui.literal import code, escape
 
 
 def intro() -> None:
@@ -54,7 +55,7 @@ def settings_form() -> None:
                          snapshot_every=int(every), seed=int(seed), device=device)
     problems = config.problems() or [p for p in [jobs.steps_problem(config)] if p]
     for p in problems:
-        st.error(p)
+        st.error(escape(p))
     if not problems:
         jobs.start_job(config)
 
@@ -123,7 +124,7 @@ def snapshots(trainer: Trainer) -> None:
     st.subheader("Attention of the probe, step by step")
     snaps = list(trainer.snapshots)
     src, tgt = trainer.task.probe
-    st.caption(f"Probe input `{src}` (answer `{tgt}`), snapshotted every {cfg.snapshot_every} steps.")
+    st.caption(f"Probe input {code(src)} (answer {code(tgt)}), snapshotted every {cfg.snapshot_every} steps.")
     steps_seen = [s.step for s in snaps]
     follow = st.toggle("Follow the newest snapshot", True, key=K.FOLLOW,
                        help="Turn off to hold a step while training goes on.")
@@ -185,7 +186,7 @@ def try_and_keep(job: TrainingJob) -> None:
         elif example:
             with job.lock:
                 answer = trainer.predict(example)
-            st.markdown(f"Model answers **`{answer}`**")
+            st.markdown(f"Model answers {code(answer)}")
     with t2:
         save_section(job)
 
@@ -196,31 +197,31 @@ def save_section(job: TrainingJob) -> None:
     jobs.suggest_name(job)
     name = st.text_input("Checkpoint name", key=K.NAME, max_chars=80,
                          help="A name, not a path: letters, digits, '-', '_' and '.'. Checkpoints are saved in "
-                              f"this server's checkpoint folder, `{jobs.shown(jobs.checkpoint_root())}`.")
+                              f"this server's checkpoint folder, {code(jobs.shown(jobs.checkpoint_root()))}.")
     jobs.keep_name()
     if st.button("Save checkpoint", key=K.SAVE, disabled=job.active):
         problem = jobs.save(job, name)
         if problem:
-            st.error(problem)
+            st.error(escape(problem))
         elif not st.session_state.get(K.ASK):
             st.rerun()  # the box shows the next free default name at once
     asked = st.session_state.get(K.ASK)
     if asked and not job.active:
         other = jobs.free_name(asked)
-        st.warning(f"A checkpoint called `{asked}` already exists. Replace it, or save this model as `{other}`?")
+        st.warning(f"A checkpoint called {code(asked)} already exists. Replace it, or save this model as {code(other)}?")
         r1, r2 = st.columns(2)
         for column, label, key, args in ((r1, f"Replace {asked}", K.REPLACE, (asked, True)),
                                          (r2, f"Save as {other}", K.SAVE_AS, (other, False))):
             if column.button(label, key=key):
                 problem = jobs.save(job, *args)
                 if problem:
-                    st.error(problem)
+                    st.error(escape(problem))
                 else:
                     st.rerun()
     saved = st.session_state.get(K.SAVED)
     if saved:
         saved_name, saved_folder = saved
-        st.success(f"Saved as `{saved_name}` in the checkpoint folder: `{jobs.shown(saved_folder)}` "
+        st.success(f"Saved as {code(saved_name)} in the checkpoint folder: {code(jobs.shown(saved_folder))} "
                    "(model.safetensors + attnviz_config.json).")
         if st.button("Open it in the explorer", key=K.OPEN, on_click=jobs.open_in_explorer,
                        args=(saved_folder, cfg.task, cfg.architecture)):

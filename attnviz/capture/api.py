@@ -11,6 +11,7 @@ from attnviz.core import settings as operator
 from attnviz.core.errors import BadText, CaptureTooLarge
 from attnviz.core.types import AttentionCapture
 from attnviz.models.loading import LoadedModel
+from attnviz.models.textbound import cut_note, cut_text
 
 BACKENDS = {"scratch": capture_scratch, "hf": capture_hf}  # LoadedModel.backend -> its capture function
 
@@ -35,15 +36,25 @@ def capture(model: LoadedModel, text: str, target: str | None = None, positions:
     """
     if positions not in POSITION_MODES:
         raise ValueError(f"positions must be one of {POSITION_MODES}, got {positions!r}")
+    # The usable length (the model's, or the server's max_tokens when lower) bounds the text before
+    # tokenising: the tokenizer's time and memory grow with the whole text.
+    limit, by_server = token_limit(model.info.max_positions, max_tokens)
+    cut_notes: list[str] = []
+    if target:
+        target, cut = cut_text(target, limit)
+        if cut:
+            cut_notes.append("Decoder text: " + cut_note(len(target) + cut, cut, limit, by_server))
     spans: list = []
     if ids is None:
         if not isinstance(text, str) or not text.strip():
             raise BadText("The text is empty: type a sentence to see its attention.")
+        text, cut = cut_text(text, limit)
+        if cut:
+            cut_notes.append(cut_note(len(text) + cut, cut, limit, by_server))
         ids, spans = _encode(model, text)
     if not ids:
         raise BadText("The text gave no tokens for this model: try ordinary words.")
     truncated_from = None
-    limit, by_server = token_limit(model.info.max_positions, max_tokens)
     if limit and len(ids) > limit:
         truncated_from = len(ids)
         closing = ids[-1] in model.codec.special_ids()
@@ -74,11 +85,13 @@ def capture(model: LoadedModel, text: str, target: str | None = None, positions:
                                                           modes.qk_available(model))) from exc
     result.notes[:0] = mode_notes
     result.truncated_from = truncated_from
+    result.notes[:0] = cut_notes
     if spans:
         result.text, result.spans = text, spans
     if truncated_from:
+        what = "The characters read make" if cut_notes else "The text is"
         takes = f"this server takes at most {limit} per capture" if by_server else f"this model takes {limit}"
-        result.notes.append(f"The text is {truncated_from} tokens; {takes}, so only the first {limit} are shown.")
+        result.notes.append(f"{what} {truncated_from} tokens; {takes}, so only the first {limit} are shown.")
     return result
 
 
@@ -96,6 +109,8 @@ def _encode(model: LoadedModel, text: str) -> tuple[list[int], list]:
     if encode is None:
         return model.codec.encode(text), []
     return encode(text)
+
+
 def _target_length(model: LoadedModel, target: str | None) -> int:
     """Decoder tokens an encoder-decoder capture will have (its own writing: at most MAX_GENERATED + 1)."""
     if model.info.architecture != "encoder-decoder":

@@ -208,9 +208,9 @@ def generated_token(gen: AttentionCapture, opts: ViewOptions | None = None, **ch
     row = gen.source("self").rows(o.layer, pos, pos + 1)[:, 0, : pos + 1].cpu().numpy()  # [head, key_pos]
     heads = [f"head {h}" for h in range(row.shape[0])]
     keys = gen.tokens[: pos + 1]
-    fig = plots.head_heatmap(row, heads, keys, title=f"layer {o.layer}: attention of `{gen.tokens[pos]}`",
+    fig = plots.head_heatmap(row, heads, keys, title=f"layer {o.layer}: attention of “{plots.safe_label(gen.tokens[pos])}”",
                              axis_titles=("head", "key (attended to)"))
-    caption = (f"Token {pos} `{gen.tokens[pos]}` was written after reading tokens 0–{pos - 1}; below, where each "
+    caption = (f"Token {pos} “{gen.tokens[pos]}” was written after reading tokens 0–{pos - 1}; below, where each "
                f"head of layer {o.layer} looked when it was the newest query.")
     return ViewResult(fig, matrix_table(row, heads, keys), caption)
 

@@ -5,6 +5,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from attnviz.figures.plots import safe_label
 from attnviz.lessons.cells import step_number
 
 
@@ -21,7 +22,9 @@ def step_heatmap(a: np.ndarray, rows: list[str], cols: list[str]) -> go.Figure:
     """
     z = np.where(np.isfinite(a), a, np.nan)
     signed = bool(np.nanmin(z) < 0)
-    fig = go.Figure(go.Heatmap(z=z, x=[f"{i}·{c}" for i, c in enumerate(cols)], y=[f"{i}·{r}" for i, r in enumerate(rows)],
+    # Labels typed by the visitor: escaped, since plotly reads markup (<b>, <a href>) in its text.
+    fig = go.Figure(go.Heatmap(z=z, x=[f"{i}·{safe_label(c)}" for i, c in enumerate(cols)],
+                               y=[f"{i}·{safe_label(r)}" for i, r in enumerate(rows)],
                                colorscale="RdBu_r" if signed else "Blues", zmid=0 if signed else None, showscale=False,
                                hovertemplate="%{y} · %{x}: %{z:.4f}<extra></extra>"))
     fig.update_layout(height=60 + 28 * len(rows), margin={"l": 0, "r": 0, "t": 0, "b": 0},
@@ -36,8 +39,8 @@ def mask_grid(m: np.ndarray, rows: list[str], cols: list[str]) -> go.Figure:
     A mask of "none" is all open cells, not a solid block of colour.
     """
     blocked = (~np.isfinite(m)).astype(float)
-    fig = go.Figure(go.Heatmap(z=blocked, x=[f"{i}·{c}" for i, c in enumerate(cols)],
-                               y=[f"{i}·{r}" for i, r in enumerate(rows)], zmin=0, zmax=1, showscale=False,
+    fig = go.Figure(go.Heatmap(z=blocked, x=[f"{i}·{safe_label(c)}" for i, c in enumerate(cols)],
+                               y=[f"{i}·{safe_label(r)}" for i, r in enumerate(rows)], zmin=0, zmax=1, showscale=False,
                                colorscale=[[0, "#ffffff"], [1, "#3b3b3b"]], xgap=2, ygap=2,
                                text=np.where(blocked > 0, "−∞", "0"), texttemplate="%{text}",
                                hovertemplate="query %{y} · key %{x}: %{text}<extra></extra>"))

@@ -7,6 +7,7 @@ import torch
 
 from attnviz.core.errors import BadText, UnsupportedModel
 from attnviz.models.loading import LoadedModel
+from attnviz.models.textbound import cut_text
 
 
 def decode_loop(logits_of: Callable[[list[int]], torch.Tensor], seq: list[int], n_new: int,
@@ -38,7 +39,7 @@ def generate_ids(model: LoadedModel, text: str, n_new: int, greedy: bool = True,
         raise BadText("The text is empty: type a prompt for the model to continue.")
     if temperature <= 0:
         raise BadText("The temperature must be above 0 (use greedy for the most likely token).")
-    ids = model.codec.encode(text)
+    ids = model.codec.encode(cut_text(text, model.info.max_positions)[0])
     limit = model.info.max_positions or 10**9
     n_new = max(0, min(n_new, limit - len(ids)))
     generator = torch.Generator().manual_seed(seed)

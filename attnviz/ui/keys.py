@@ -12,6 +12,12 @@ class App:
     SELECTION = "attnviz_selection"  # the sidebar's Selection of this run
     ARCHITECTURES = "attnviz_architectures"  # spec -> architecture, learnt when a model loads
     URL_RESTORED = "attnviz_url_restored"  # the URL's parameters were copied in (once per session)
+    URL_NOTES = "attnviz_url_notes"  # what restore() could not use from the link, said once on the page
+
+    @staticmethod
+    def link_text_file(name: str) -> str:
+        """The download of a text too long for a link (explorer, compare), one per text."""
+        return f"attnviz_link_text_{name.replace(' ', '_')}"
 
 
 class Sidebar:
@@ -26,6 +32,7 @@ class Sidebar:
     LANG = "sb_lang"  # "en" | "zh": the language of every string (kept in the link as lang=zh)
     PRESENT = "sb_present"  # presentation mode (kept in the link as present=1)
     PRESENT_LEAVE = "sb_present_leave"  # the button back from presentation mode (the sidebar is hidden then)
+    TEXT_FILE = "sb_text_file"  # "Load the text from a file": its upload replaces the text
 
 
 class Home:

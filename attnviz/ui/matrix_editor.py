@@ -7,6 +7,7 @@ import streamlit as st
 
 from attnviz.lessons.cells import format_number, parse_grid
 from attnviz.ui.keys import Toy
+from attnviz.ui.literal import escape
 
 
 def value_key(key: str) -> str:
@@ -35,7 +36,7 @@ def matrix_editor(label: str, key: str, default: np.ndarray, row_labels: list[st
     if problems:
         for p in problems:
             where = f"{label} row {row_labels[p.row]}, column {col_labels[p.col]}" if p.row >= 0 else label
-            st.error(f"{where} {p.message}. The results below use the last valid {label}.", icon=":material/edit:")
+            st.error(escape(f"{where} {p.message}. The results below use the last valid {label}."), icon=":material/edit:")
         return current, False
     if not np.array_equal(values, current):
         st.session_state[store] = values

@@ -1,4 +1,6 @@
-"""A compare pane's inputs (model, folder, text, positions) and its loading, failing on its own side only."""
+"""A compare pane's inputs (model, folder, text, positions) and its loading, failing on its own side only.
+
+Its messages quote what the visitor typed (a folder, a model's own error): shown literally (ui/literal)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -12,6 +14,7 @@ from attnviz.core.types import AttentionCapture
 from attnviz.models.loading import LoadedModel
 from attnviz.ui.compare_cache import pane_capture, pane_model
 from attnviz.ui.keys import Compare
+from attnviz.ui.literal import code, escape
 from attnviz.ui.sidebar import CUSTOM, MODEL_LABELS
 
 UNTRAINED = "untrained"  # the untrained start of a checkpoint folder
@@ -101,16 +104,16 @@ def load(pane: Pane, device: str, trust: bool) -> tuple[LoadedModel, AttentionCa
         return None
     try:
         key = pane.cache_key(device, trust)
-        with st.spinner(f"Pane {pane.name}: loading {pane.spec}…"):
+        with st.spinner(f"Pane {pane.name}: loading {code(access.scrub(pane.spec, settings.current()))}…"):
             model = pane_model(*key[:4])
             cap = pane_capture(*key)
     except AttnvizError as exc:
-        st.error(f"Pane {pane.name} failed: {access.scrub(str(exc), settings.current())}", icon="⚠️")
+        st.error(escape(f"Pane {pane.name} failed: {access.scrub(str(exc), settings.current())}"), icon="⚠️")
         return None
     except Exception as exc:  # an unexpected failure still gets a message on its own side, not a traceback
-        st.error(access.scrub(f"Pane {pane.name} failed: could not load `{pane.spec}`: {type(exc).__name__}: {exc}",
-                              settings.current()), icon="⚠️")
+        st.error(escape(access.scrub(f"Pane {pane.name} failed: could not load {pane.spec}: {type(exc).__name__}: "
+                                     f"{exc}", settings.current())), icon="⚠️")
         return None
     for note in [*model.notes, *cap.notes]:
-        st.caption(access.scrub(f"Pane {pane.name}: {note}", settings.current()))
+        st.caption(escape(access.scrub(f"Pane {pane.name}: {note}", settings.current())))  # notes quote names, paths
     return model, cap

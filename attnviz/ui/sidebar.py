@@ -17,6 +17,7 @@ from attnviz.models.loading import DEFAULT_MODEL, OFFLINE_MODELS
 from attnviz.lessons.catalogue import CATALOGUES, DEFAULT
 from attnviz.ui import present
 from attnviz.ui.i18n import fixed, language_switch, t
+from attnviz.ui.fit import fit_choice
 from attnviz.ui.keys import App, Sidebar
 from attnviz.ui.selection import Selection
 
@@ -105,6 +106,13 @@ def _remote_code(spec: str, s: Settings) -> bool:
     return st.checkbox(t("sidebar.trust"), key=Sidebar.TRUST, help=t("sidebar.trust_help"))
 
 
+def _load_text_file() -> None:
+    """The uploaded file becomes the text (a callback: it runs before the text box is drawn)."""
+    upload = st.session_state.get(Sidebar.TEXT_FILE)
+    if upload is not None:
+        st.session_state[Sidebar.TEXT] = upload.getvalue().decode("utf-8", errors="replace")
+
+
 def render() -> Selection:
     """Draw the sidebar (only what the operator's settings allow) and return what it holds."""
     s = settings.current()
@@ -132,9 +140,13 @@ def render() -> Selection:
         spec = label = choice
         sb.caption(describe(choice))
     text = sb.text_area(t("sidebar.text"), value=DEFAULT_TEXT, key=Sidebar.TEXT, height=100)
+    with sb.expander(t("sidebar.text_file")):
+        st.file_uploader(t("sidebar.text_file_label"), type=["txt", "md", "csv", "json"], key=Sidebar.TEXT_FILE,
+                         on_change=_load_text_file, help=t("sidebar.text_file_help"))
     target = ""
     if is_encoder_decoder(spec):
         target = sb.text_input(t("sidebar.target"), key=Sidebar.TARGET, help=t("sidebar.target_help"))
+    fit_choice(Sidebar.DEVICE, available_devices(), "device")  # said in the main area, not in the closed expander
     with sb.expander(t("sidebar.options")):
         device = st.selectbox(t("sidebar.device"), available_devices(), key=Sidebar.DEVICE,
                               help=t("sidebar.device_help"))

@@ -17,6 +17,7 @@ from attnviz.models.loading import LoadedModel
 from attnviz.ui.cache import cached_capture, cached_model
 from attnviz.ui.i18n import t
 from attnviz.ui.keys import App
+from attnviz.ui.literal import escape
 from attnviz.ui.selection import ModelChoice, Selection
 from attnviz.ui.sidebar import learn_architecture
 
@@ -33,7 +34,8 @@ class Unavailable:
         object.__setattr__(self, "message", access.scrub(self.message, settings.current()))
 
     def show(self) -> None:
-        getattr(st, self.level)(self.message, **({"icon": ":material/warning:"} if self.level == "error" else {}))
+        # Shown literally: the message may quote a path, a link's model or a model's own error.
+        getattr(st, self.level)(escape(self.message), **({"icon": ":material/warning:"} if self.level == "error" else {}))
 
 
 def remember(selection: Selection) -> None:
@@ -67,7 +69,7 @@ def try_model() -> LoadedModel | Unavailable:
     except AttnvizError as exc:
         return Unavailable(str(exc))
     except Exception as exc:  # an unexpected failure still gets a message, not a traceback
-        return Unavailable(f"Could not load `{sel.label or sel.spec}`: {type(exc).__name__}: {exc}")
+        return Unavailable(f"Could not load {sel.label or sel.spec}: {type(exc).__name__}: {exc}")
     if learn_architecture(sel.spec, model.info.architecture):
         st.rerun()  # the sidebar grows (or loses) its decoder-text box
     return model
@@ -105,7 +107,7 @@ def try_capture(positions: str = "normal", seed: int = 0) -> tuple[LoadedModel, 
     except AttnvizError as exc:
         return Unavailable(str(exc))
     except Exception as exc:
-        return Unavailable(f"Capture failed for `{selection().label or selection().spec}`: {type(exc).__name__}: {exc}")
+        return Unavailable(f"Capture failed for {selection().label or selection().spec}: {type(exc).__name__}: {exc}")
 
 
 def require_capture(positions: str = "normal", seed: int = 0, show_notes: bool = True) -> tuple[LoadedModel, AttentionCapture]:
@@ -117,5 +119,5 @@ def require_capture(positions: str = "normal", seed: int = 0, show_notes: bool =
     model, cap = found
     if show_notes:
         for note in [*model.notes, *cap.notes]:
-            st.warning(access.scrub(note, settings.current()))
+            st.warning(escape(access.scrub(note, settings.current())))  # notes may quote tensor names or paths
     return model, cap

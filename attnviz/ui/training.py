@@ -74,12 +74,17 @@ def steps_problem(config: TrainConfig) -> str | None:
     return None
 
 
+def board_job(config: TrainConfig) -> TrainingJob:
+    """A job for this session on the server's board (its limits and queue apply), not started yet."""
+    return board().add(TrainingJob(Trainer(config), session=_session_id()))
+
+
 def start_job(config: TrainConfig) -> TrainingJob:
     """Replace this session's job with a new one for config; it trains when the board has room."""
     old = st.session_state.get(KEY)
     if old is not None:
         board().remove(old)
-    job = board().add(TrainingJob(Trainer(config), session=_session_id()))
+    job = board_job(config)
     st.session_state[KEY] = job
     for key in (SAVED_KEY, ASK_KEY, SUGGESTED_KEY, KEPT_KEY, NAME_KEY):
         st.session_state.pop(key, None)

@@ -1,12 +1,22 @@
 """The whole state in the URL query string: restored once per session, published after every run."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+from urllib.parse import urlencode, urlsplit
+
 import streamlit as st
 
+from attnviz.ui.fit import say
 from attnviz.ui.keys import App, Compare, Explorer, Lesson, Sidebar
+from attnviz.ui.literal import code
 from attnviz.ui.sidebar import CUSTOM, MODEL_LABELS
 
 FLAG = App.URL_RESTORED
+NOTES = App.URL_NOTES  # what restore() did with values it could not use, said once on the page
+# Servers refuse request lines past ~64-128 KB (Streamlit's answers 400), proxies and chat tools far
+# less: a link longer than this leaves the text out and says how to carry it instead.
+MAX_LINK = 32_000
+TEXTS = ("text", "target", "a_text", "b_text")  # the parameters a too-long link leaves out
 # query parameter -> (session key, type)
 SIDEBAR = {"model": (Sidebar.MODEL, str), "path": (Sidebar.PATH, str), "text": (Sidebar.TEXT, str),
            "target": (Sidebar.TARGET, str), "device": (Sidebar.DEVICE, str)}
@@ -23,10 +33,19 @@ COMPARE = {**{f"{side}_{name}": (Compare.pane(side, name), str) for side in "ab"
 CLASSROOM = {"lang": (Sidebar.LANG, str), "present": (Sidebar.PRESENT, bool), "step": (Lesson.STEP, int)}
 
 
+KIND_WORDS = {int: "a whole number", str: "text", bool: "on or off"}
+
+
 def _cast(value: str, kind: type):
     if kind is bool:
         return value.lower() in ("1", "true", "yes", "on")
     return kind(value)
+
+
+def show_notes() -> None:
+    """Say, once, what restore() ignored."""
+    for message in st.session_state.pop(NOTES, []):
+        say(message)
 
 
 def restore() -> None:
@@ -39,18 +58,27 @@ def restore() -> None:
         if name in params:
             try:
                 st.session_state[key] = _cast(params[name], kind)
-            except ValueError:
-                continue  # a malformed parameter is ignored; the widget keeps its default
+            except ValueError:  # a malformed parameter is ignored; the widget keeps its default
+                st.session_state.setdefault(NOTES, []).append(
+                    f"The link's {name} {code(params[name])} is not {KIND_WORDS[kind]}: ignored.")
     model = st.session_state.get(Sidebar.MODEL)
     if model is not None and model not in MODEL_LABELS:  # a folder or hub id given as model=
         st.session_state[Sidebar.PATH], st.session_state[Sidebar.MODEL] = model, CUSTOM
 
 
-def publish(page: dict[str, object]) -> str:
-    """Write the sidebar's and this page's state into the URL; return the link as a string.
+@dataclass(frozen=True)
+class Link:
+    url: str
+    text_left_out: int = 0  # characters of text (and decoder text) too long to travel in the link
+    full_length: int = 0  # the length the link would have had with them
+
+
+def publish(page: dict[str, object]) -> Link:
+    """Write the sidebar's and this page's state into the URL; return the link.
 
     The address bar is not always updated by the browser after a rerun, so pages also show the
-    returned link, which is built from the state of this very run.
+    returned link, which is built from the state of this very run. A text too long for a link
+    is left out of it (and out of the address bar).
     """
     params: dict[str, str] = {}
     for name, (key, _) in SIDEBAR.items():
@@ -64,10 +92,35 @@ def publish(page: dict[str, object]) -> str:
     for name, value in page.items():
         if value is not None:
             params[name] = str(int(value)) if isinstance(value, bool) else str(value)
-    if dict(st.query_params) != params:
-        st.query_params.from_dict(params)
-    from urllib.parse import urlencode, urlsplit
-
     here = urlsplit(st.context.url or "")
     base = f"{here.scheme}://{here.netloc}{here.path}" if here.netloc else here.path
-    return f"{base}?{urlencode(params)}"
+    url = f"{base}?{urlencode(params)}"
+    left_out, full = 0, len(url)
+    if full > MAX_LINK:
+        left_out = sum(len(params.pop(name, "")) for name in TEXTS)
+        url = f"{base}?{urlencode(params)}"
+    if dict(st.query_params) != params:
+        st.query_params.from_dict(params)
+    return Link(url, left_out, full)
+
+
+def show_link(link: Link, what: str = "model, text, view, layer, head and options", heading: str = "this view",
+              texts: dict[str, str] | None = None,
+              carry: str = 'whoever opens the link loads it with "Load the text from a file" in the sidebar') -> None:
+    """The link to this view; for a text too long to travel in a link, what works instead: the link
+    without it, and each text (`texts`: name -> text; default the sidebar's) as a file to download."""
+    if not link.text_left_out:
+        st.markdown(f"**Link to {heading}** ({what}):")
+        st.code(link.url, language=None)
+        return
+    st.markdown(f"**Link to {heading}, without the text**:")
+    st.code(link.url, language=None)
+    st.warning(f"The text is too long for a link: with its {link.text_left_out:,} characters the link would be "
+               f"{link.full_length:,} characters long, and servers refuse links past a few tens of thousands. "
+               f"The link above opens {heading} without the text. Download the text and send it along: {carry}.")
+    if texts is None:
+        texts = {"text": str(st.session_state.get(Sidebar.TEXT) or "")}
+    for name, text in texts.items():
+        label = "The text as a file" if len(texts) == 1 else f"{name[0].upper()}{name[1:]} as a file"
+        st.download_button(label, lambda t=text: t.encode("utf-8"), file_name=f"attnviz-{name.replace(' ', '-')}.txt",
+                           mime="text/plain", key=App.link_text_file(name), on_click="ignore")

@@ -5,7 +5,9 @@ import streamlit as st
 
 from attnviz.models.loading import LoadedModel
 from attnviz.core.types import AttentionCapture, ModelInfo
+from attnviz.ui.fit import fit_choice, fit_int
 from attnviz.ui.i18n import fixed, t
+from attnviz.ui.literal import code
 
 
 def human_count(n: int) -> str:
@@ -28,7 +30,7 @@ def model_facts(model: LoadedModel) -> None:
                 "|" + "---|" * len(facts) + "\n"
                 "| " + " | ".join(f"**{value}**" for _, value in facts) + " |")
     dtype = str(model.dtype).replace("torch.", "")
-    st.caption(t("facts.caption", name=info.name, family=info.family, model_type=info.model_type,
+    st.caption(t("facts.caption", name=code(info.name), family=info.family, model_type=code(info.model_type),
                  max_positions=info.max_positions or t("facts.unbounded"), device=model.device, dtype=dtype))
 
 
@@ -87,12 +89,15 @@ def kind_layer_head(cap: AttentionCapture, prefix: str, show_layer: bool = True,
     kinds = cap.kinds
     cols = st.columns([2, 3, 3])
     kind = kinds[0]
+    fit_choice(f"{prefix}_kind", kinds, "attention kind")
     if len(kinds) > 1:
         kind = cols[0].radio(t("pick.attention"), kinds, format_func=lambda k, tr=fixed(): tr(f"kind.{k}"),
                              key=f"{prefix}_kind")
     else:
         cols[0].markdown(t("pick.only_kind", kind=t(f"kind.{kind}")))
     n_layers, n_heads = cap.shape(kind)[:2]
+    fit_int(f"{prefix}_layer", 0, n_layers - 1, "layer")
+    fit_int(f"{prefix}_head", 0, n_heads - 1, "head")
     keep_hidden(*([] if show_layer else [f"{prefix}_layer"]), *([] if show_head else [f"{prefix}_head"]))
     layer = (cols[1].slider(t("pick.layer"), 0, n_layers - 1, key=f"{prefix}_layer") if n_layers > 1 and show_layer
              else int(st.session_state.get(f"{prefix}_layer", 0)))

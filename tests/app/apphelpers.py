@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -45,7 +46,15 @@ def heatmap_z(at: AppTest, index: int = 0) -> np.ndarray:
 
 
 def messages(at: AppTest, kind: str) -> list[str]:
-    return [el.value for el in getattr(at, kind)]
+    """The messages as a person reads them: the markdown escapes that keep typed text literal
+    (attnviz.ui.literal.escape) undone."""
+    return [read(el.value) for el in getattr(at, kind)]
+
+
+def read(markdown: str) -> str:
+    """Markdown written by attnviz.ui.literal.escape, back to its characters."""
+    text = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace("  \n", "\n")
+    return text.replace("\u00a0", " ")
 
 
 def assert_clean(at: AppTest) -> None:

@@ -7,7 +7,7 @@ import time
 
 import numpy as np
 import torch
-from apphelpers import assert_clean, heatmap_z, open_app
+from apphelpers import assert_clean, heatmap_z, messages, open_app
 
 from attnviz import capture, load_model
 
@@ -88,6 +88,6 @@ def test_a_capture_past_the_budget_gets_a_message_not_a_crash(monkeypatch):
     monkeypatch.setattr(settings, "current", lambda: settings.Settings(capture_max_mb=0, eager_stack_mb=1))
     app = open_app(model="scratch-encoder", text="too large for a zero budget")
     assert_clean(app)
-    error = " ".join(e.value for e in app.error)
+    error = " ".join(messages(app, "error"))
     assert "per-capture budget" in error and "shorten the text" in error
     assert app.session_state["sb_text"] == "too large for a zero budget"  # what was typed is kept

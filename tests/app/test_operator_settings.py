@@ -122,7 +122,7 @@ def test_roots_server_lists_its_folders_and_names_them_relative_to_the_root(oper
     assert app.sidebar.selectbox(key="sb_path").options == ["class-models/bert-tiny"]
     assert heatmap_z(app).shape[0] == 5
     page = " ".join(el.value for el in [*app.caption, *app.markdown])
-    assert "**class-models/bert-tiny**" in page and str(tmp_path) not in page
+    assert "`class-models/bert-tiny`" in page and str(tmp_path) not in page
 
 
 @pytest.mark.parametrize("inside", [False, True])
@@ -154,7 +154,7 @@ def test_off_server_offers_the_training_labs_checkpoints(operator):
     assert_clean(app)
     assert CUSTOM_LISTED in _model_options(app)
     assert app.session_state["sb_path"] == "ckpt/reverse"
-    assert "**ckpt/reverse**" in " ".join(el.value for el in app.caption)
+    assert "`ckpt/reverse`" in " ".join(el.value for el in app.caption)
 
 
 def test_token_limit_cuts_the_text_and_says_so(operator):

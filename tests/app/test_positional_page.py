@@ -35,7 +35,7 @@ def test_glassllm_rotary_uses_the_models_vectors():
     at = open_page(PAGE, sb_model="glassllm-en", rope_layer=1, rope_head=2)
     assert_clean(at)
     text = _text(at)
-    assert "Using **glassllm-en**: d_head = 32" in text
+    assert "Using `glassllm-en`: d_head = 32" in text  # the model's name as typed, in a code span
     assert "before rotation" in text and "layer 1, head 2" in text
     assert "uses **rotary** positions" in text
     assert "has no learned position table" in text  # the Learned tab says so, and why

@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from apphelpers import assert_clean, heatmap_z, open_page
+from apphelpers import assert_clean, heatmap_z, messages, open_page
 
 from attnviz.core import settings
 from attnviz.models.loading import minilm_path
@@ -59,11 +59,11 @@ def test_nothing_running_says_how_to_start():
 def test_bad_settings_get_messages():
     at = open_page(PAGE, train_heads=5)
     _submit(at)
-    assert any("5 heads do not divide d_model = 64" in e.value for e in at.error)
+    assert any("5 heads do not divide d_model = 64" in e for e in messages(at, "error"))
     assert "train_job" not in at.session_state
     at = open_page(PAGE, train_task="induction", train_arch="encoder")
     _submit(at)
-    assert any("an encoder alone cannot learn it" in e.value for e in at.error)
+    assert any("an encoder alone cannot learn it" in e for e in messages(at, "error"))
 
 
 def test_the_operators_step_limit_holds(monkeypatch):
@@ -72,7 +72,7 @@ def test_the_operators_step_limit_holds(monkeypatch):
     at = open_page(PAGE)
     assert at.number_input(key="train_steps").max == 100
     _submit(at)  # the reverse task's default is 800 steps
-    assert any("at most 100 steps per job (800 asked)" in e.value for e in at.error)
+    assert any("at most 100 steps per job (800 asked)" in e for e in messages(at, "error"))
     assert "train_job" not in at.session_state
 
 
@@ -94,7 +94,7 @@ def test_short_run_trains_in_the_worker_snapshots_and_saves(checkpoint_dir):
     _click(at, "Save checkpoint")
     folder = checkpoint_dir / name
     assert sorted(p.name for p in folder.iterdir()) == ["attnviz_config.json", "model.safetensors"]
-    assert any(f"Saved as `{name}`" in s.value and str(folder) in s.value for s in at.success)
+    assert any(f"Saved as `{name}`" in s and str(folder) in s for s in messages(at, "success"))
     assert any("Model answers" in m.value for m in at.markdown)
     assert at.text_input(key="train_name").value != name  # the next default is a new name
 
@@ -110,7 +110,7 @@ def test_names_are_not_paths_and_nothing_outside_the_folder_is_written(checkpoin
         at.text_input(key="train_name").set_value(name).run()
         _click(at, "Save checkpoint")
         assert at.error, name
-        assert "Use letters, digits" in at.error[0].value
+        assert "Use letters, digits" in messages(at, "error")[0]
         assert not at.success
         assert at.text_input(key="train_name").value == name  # what was typed stays
     assert _tree(bundled) == before  # the bundled model folder is unchanged
@@ -137,7 +137,7 @@ def test_a_taken_name_gets_a_question(checkpoint_dir):
     at.text_input(key="train_name").set_value("theirs").run()
     _click(at, "Save checkpoint")
     assert not at.warning  # no offer to replace what is not a checkpoint
-    assert any("not an attnviz checkpoint" in e.value for e in at.error)
+    assert any("not an attnviz checkpoint" in e for e in messages(at, "error"))
     assert sorted(p.name for p in (checkpoint_dir / "theirs").iterdir()) == ["notes.txt"]
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from pw import ARTIFACTS, figure, wait_for, wait_heatmap
 
-NAV = ["Home", "Explorer", "Compare", "Worked example", "Positional encodings", "Training lab", "Survey"]
+NAV = ["Home", "Guided lesson", "Explorer", "Compare", "Worked example", "Positional encodings", "Training lab", "Survey"]
 SHARED = "/explorer?model=minilm&text=Dogs+bark+loudly.&view=Heatmap&layer=1&head=2"
 # address -> the page's title, as a person reads it
 FIRST_REQUESTS = {
@@ -19,6 +19,7 @@ FIRST_REQUESTS = {
     "/positions": "Positional encodings",
     "/training": "Training lab",
     "/survey": "Survey",
+    "/lesson": "Why word order matters",
 }
 
 
@@ -32,7 +33,7 @@ def test_any_address_works_as_the_first_request(cold_server, browser, address):
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     try:
         page.goto(cold_server + address)
-        page.wait_for_selector(f'h1:has-text("{FIRST_REQUESTS[address]}")', timeout=120000)
+        page.wait_for_selector(f':is(h1, h2):has-text("{FIRST_REQUESTS[address]}")', timeout=120000)
         # the page ran inside app.py: its sidebar (model and text) and the named pages are there
         page.wait_for_selector('[data-testid="stSidebar"] textarea', timeout=60000)
         assert [label.split("\n")[-1] for label in _nav_labels(page)] == NAV

@@ -157,8 +157,8 @@ def test_generated_token_row_per_head(cap):
     want = cap.attention["self"][1, :, 2, :3].numpy()
     assert np.allclose(r.table.to_numpy(), want)
     assert list(r.table.index) == ["0:head 0", "1:head 1", "2:head 2"]
-    assert r.figure.layout.title.text == "layer 1: attention of `b`"
-    assert r.caption.startswith("Token 2 `b` was written after reading tokens 0–1")
+    assert r.figure.layout.title.text == "layer 1: attention of “b”"
+    assert r.caption.startswith("Token 2 “b” was written after reading tokens 0–1")
 
 
 def test_build_by_name(cap):

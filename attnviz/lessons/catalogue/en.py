@@ -21,6 +21,9 @@ STRINGS: dict[str, str] = {
     "sidebar.path_placeholder": "/path/to/model or org/name",
     "sidebar.path_help": "A folder with config.json, weights and tokenizer files (Hugging Face), or an attnviz "
                          "checkpoint folder. A hub id needs a machine that is online.",
+    "sidebar.text_file": "Load the text from a file",
+    "sidebar.text_file_label": "A text file (UTF-8)",
+    "sidebar.text_file_help": "For texts too long for a link: the text replaces what the box above holds.",
     "sidebar.text": "Text",
     "sidebar.target": "Decoder text",
     "sidebar.target_help": "What the decoder reads. Leave it empty and the model writes its own.",
@@ -62,7 +65,7 @@ STRINGS: dict[str, str] = {
     "facts.positional": "Positional encoding",
     "facts.parameters": "Parameters",
     "facts.unbounded": "unbounded",
-    "facts.caption": "**{name}** · {family} · model type `{model_type}` · max positions {max_positions} · runs on "
+    "facts.caption": "{name} · {family} · model type {model_type} · max positions {max_positions} · runs on "
                      "**{device}** in **{dtype}**",
     "facts.multi_query": "Multi-query attention: all {n} query heads read one key/value head; their patterns differ "
                          "only through their queries.",

@@ -21,6 +21,9 @@ STRINGS: dict[str, str] = {
     "sidebar.path_placeholder": "/path/to/model 或 org/name",
     "sidebar.path_help": "包含 config.json、权重和分词器文件的文件夹（Hugging Face），或 attnviz 检查点文件夹。"
                          "使用 Hub ID 需要机器能联网。",
+    "sidebar.text_file": "从文件载入文本",
+    "sidebar.text_file_label": "文本文件（UTF-8）",
+    "sidebar.text_file_help": "适用于放不进链接的长文本：文件内容会替换上面文本框里的文字。",
     "sidebar.text": "文本",
     "sidebar.target": "解码器文本",
     "sidebar.target_help": "解码器读入的文本。留空则由模型自己生成。",
@@ -58,7 +61,7 @@ STRINGS: dict[str, str] = {
     "facts.positional": "位置编码",
     "facts.parameters": "参数量",
     "facts.unbounded": "无上限",
-    "facts.caption": "**{name}** · {family} · 模型类型 `{model_type}` · 最大位置数 {max_positions} · 运行于 "
+    "facts.caption": "{name} · {family} · 模型类型 {model_type} · 最大位置数 {max_positions} · 运行于 "
                      "**{device}**，精度 **{dtype}**",
     "facts.multi_query": "多查询注意力：全部 {n} 个查询头读同一个键/值头；它们的模式只因查询不同而不同。",
     "facts.grouped_query_alone": "分组查询注意力：{n} 个查询头共享 {kv} 个键/值头。查询头 {head} 读键/值头 {group}。",

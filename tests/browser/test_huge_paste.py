@@ -1,0 +1,28 @@
+"""A 5 M-character paste is cut before tokenising: the page says how much was cut, at once (#18)."""
+import time
+
+from pw import ARTIFACTS, wait_for, wait_heatmap
+
+N_CHARS = 5_000_000
+
+
+def test_a_five_million_character_paste_is_cut_and_said(server, page):
+    page.goto(server)
+    wait_heatmap(page)
+    sentence = "The cat sat on the mat because it was tired. "
+    text = (sentence * (N_CHARS // len(sentence) + 1))[:N_CHARS]
+    box = page.locator('[data-testid="stSidebar"] textarea')
+    box.fill(text, timeout=180_000)  # the whole text lands at once, as a paste does
+    assert len(box.input_value()) == N_CHARS
+    started = time.time()
+    box.press("Control+Enter")
+    note = page.locator('[data-testid="stAlert"]').filter(has_text="characters were read")
+    note.wait_for(timeout=120_000)
+    seconds = time.time() - started
+    (ARTIFACTS / "huge-paste-seconds.txt").write_text(f"{seconds:.1f}\n")  # for benchmarks/RESULTS.md
+    shown = note.inner_text()
+    assert f"The text is {N_CHARS:,} characters" in shown and "reads at most 512 tokens" in shown
+    assert "characters cut" in shown
+    # the model still reads its full 512 tokens: drawn pooled, 4 × 4 positions a cell, 128 rows
+    wait_for(page, lambda f: len(f["z"]) == 128 and "pooled: 4 × 4" in f["title"])
+    page.screenshot(path=str(ARTIFACTS / "huge-paste.png"))

@@ -1,0 +1,67 @@
+"""A plain `streamlit run app.py` and a visit to its pages make no DNS lookup and no connection
+beyond loopback (#18). The server runs under tests/netguard/sitecustomize.py, which refuses and
+logs every such attempt; the control shows the guard catches what Streamlit does unconfigured."""
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from conftest import _free_port
+from pw import ROOT, wait_heatmap
+
+GUARD = ROOT / "tests" / "netguard"
+
+
+def _start(cwd: Path, script: Path, log: Path, out: Path) -> tuple[subprocess.Popen, str]:
+    """A server started as a person starts it: no --server.address, no offline variables."""
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "TRANSFORMERS_", "STREAMLIT_"))}
+    env.update(PYTHONPATH=str(GUARD), ATTNVIZ_NETGUARD_LOG=str(log))
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port)],
+                            cwd=cwd, env=env, stdout=out.open("w"), stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(120):
+        try:
+            if urllib.request.urlopen(url + "/_stcore/health", timeout=2).read() == b"ok":
+                return proc, url
+        except OSError:
+            time.sleep(0.5)
+    proc.terminate()
+    raise RuntimeError(f"streamlit did not start; see {out}")
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+def test_guard_sees_streamlit_unconfigured(tmp_path):
+    """Control: without attnviz's config, Streamlit looks up checkip.amazonaws.com and 8.8.8.8."""
+    script = tmp_path / "hello.py"
+    script.write_text("import streamlit as st\nst.write('hello')\n")
+    log = tmp_path / "net.log"
+    proc, _ = _start(tmp_path, script, log, tmp_path / "out.txt")
+    try:
+        time.sleep(1.0)  # the URL banner is printed right after the health check answers
+    finally:
+        _stop(proc)
+    seen = log.read_text() if log.exists() else ""
+    assert "checkip.amazonaws.com" in seen and "8.8.8.8" in seen
+
+
+def test_start_and_visit_stay_on_loopback(browser, tmp_path):
+    log = tmp_path / "net.log"
+    proc, url = _start(ROOT, ROOT / "app.py", log, tmp_path / "out.txt")
+    try:
+        page = browser.new_page()
+        for path in ("/", "/explorer"):
+            page.goto(url + path)
+            wait_heatmap(page, 180)
+        page.close()
+    finally:
+        _stop(proc)
+    out = (tmp_path / "out.txt").read_text()
+    assert "External URL" not in out and "Network URL" not in out
+    assert not log.exists(), "the server reached beyond loopback:\n" + log.read_text()
