@@ -106,6 +106,11 @@ def test_clicking_a_query_token_in_the_head_view_focuses_it(server, page):
             break
         page.wait_for_timeout(500)
     assert starts == [-2]  # only the lines of query 2 ("cat") are left
-    link = page.locator('[data-testid="stCode"]').last.inner_text().strip()
+    # the link is drawn at the end of the same run, after the figure: wait for that run to reach it
+    for _ in range(60):
+        link = page.locator('[data-testid="stCode"]').last.inner_text().strip()
+        if parse_qs(urlparse(link).query).get("focus") == ["2"]:
+            break
+        page.wait_for_timeout(500)
     assert parse_qs(urlparse(link).query).get("focus") == ["2"]  # the link to the view keeps the focus
     page.screenshot(path=str(ARTIFACTS / "explorer-head-view-focus.png"))
