@@ -29,7 +29,7 @@ def test_clicking_a_text_opens_the_explorer_on_that_head(server, page, tmp_path)
     page.get_by_role("button", name="Open in explorer").first.click()
     page.wait_for_selector("h1:has-text('Explorer')", timeout=120000)
     wait_heatmap(page)
-    assert page.get_by_label("Text").input_value() == most["text"][0]
+    assert page.locator("[data-testid=\"stSidebar\"] textarea").input_value() == most["text"][0]
     fig = figure(page)
     assert fig["title"].endswith("layer 1 · head 2")
     page.screenshot(path=str(ARTIFACTS / "survey_to_explorer.png"))
