@@ -7,14 +7,12 @@ import os
 import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from pw import ARTIFACTS, CHROMIUM_ARGS, ROOT  # noqa: E402
+from pw import ARTIFACTS, CHROMIUM_ARGS, ROOT, wait_healthy  # noqa: E402
 
 CHROMIUM = os.environ.get("ATTNVIZ_CHROMIUM", "/usr/bin/chromium")
 
@@ -41,14 +39,7 @@ def streamlit_server(log_name: str = "streamlit.log", root: Path = ROOT):
                                                       "ATTNVIZ_CHECKPOINT_DIR": str(ARTIFACTS / "checkpoints")})
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(120):
-            try:
-                if urllib.request.urlopen(url + "/_stcore/health", timeout=2).read() == b"ok":
-                    break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            raise RuntimeError(f"streamlit did not start; see artifacts/{log_name}")
+        wait_healthy(url, f"artifacts/{log_name}")
         yield url
     finally:
         proc.terminate()

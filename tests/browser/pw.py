@@ -12,6 +12,19 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 PLOT = ".js-plotly-plot"
 
 
+def wait_healthy(url: str, where: str, tries: int = 120) -> None:
+    """Wait until a started server's /_stcore/health answers "ok" (it opens no page and no session)."""
+    import urllib.request
+
+    for _ in range(tries):
+        try:
+            if urllib.request.urlopen(url + "/_stcore/health", timeout=2).read() == b"ok":
+                return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError(f"streamlit did not start; see {where}")
+
+
 def wait_heatmap(page, timeout_s: float = 120) -> None:
     page.wait_for_selector(f"{PLOT} .heatmaplayer", timeout=timeout_s * 1000)
 

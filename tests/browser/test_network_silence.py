@@ -5,11 +5,10 @@ import os
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 from conftest import _free_port
-from pw import ROOT, wait_heatmap
+from pw import ROOT, wait_healthy, wait_heatmap
 
 GUARD = ROOT / "tests" / "netguard"
 
@@ -22,14 +21,12 @@ def _start(cwd: Path, script: Path, log: Path, out: Path) -> tuple[subprocess.Po
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port)],
                             cwd=cwd, env=env, stdout=out.open("w"), stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    for _ in range(120):
-        try:
-            if urllib.request.urlopen(url + "/_stcore/health", timeout=2).read() == b"ok":
-                return proc, url
-        except OSError:
-            time.sleep(0.5)
-    proc.terminate()
-    raise RuntimeError(f"streamlit did not start; see {out}")
+    try:
+        wait_healthy(url, str(out))
+    except RuntimeError:
+        proc.terminate()
+        raise
+    return proc, url
 
 
 def _stop(proc: subprocess.Popen) -> None:
