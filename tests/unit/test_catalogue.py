@@ -22,13 +22,32 @@ def test_a_key_missing_in_one_language_is_found(monkeypatch):
     assert catalogue.missing() == {"zh": {"lesson.next"}}
 
 
-@pytest.mark.parametrize("lang", ["en", "zh"])
-def test_no_key_is_written_twice(lang):
+SOURCES = ["en.py", "zh.py"] + sorted(p.relative_to(FOLDER).as_posix() for p in (FOLDER / "pages").glob("[!_]*.py"))
+
+
+@pytest.mark.parametrize("source", SOURCES)
+def test_no_key_is_written_twice(source):
     # a dict literal silently keeps the last of two equal keys: read the source instead
-    tree = ast.parse((FOLDER / f"{lang}.py").read_text(encoding="utf-8"))
-    literal = next(n.value for n in ast.walk(tree) if isinstance(n, ast.AnnAssign))
-    keys = [k.value for k in literal.keys]
-    assert len(keys) == len(set(keys)), sorted({k for k in keys if keys.count(k) > 1})
+    tree = ast.parse((FOLDER / source).read_text(encoding="utf-8"))
+    literals = [n.value for n in ast.walk(tree) if isinstance(n, (ast.AnnAssign, ast.Assign))
+                and isinstance(n.value, ast.Dict)]
+    assert literals, source
+    for literal in literals:
+        keys = [k.value for k in literal.keys]
+        assert len(keys) == len(set(keys)), (source, sorted({k for k in keys if keys.count(k) > 1}))
+
+
+def test_a_key_in_two_files_is_refused(monkeypatch):
+    import types
+    clash = types.SimpleNamespace(__name__="clash", EN={"lesson.next": "x"}, ZH={"lesson.next": "x"})
+    monkeypatch.setattr(catalogue, "page_modules", lambda: [clash])
+    with pytest.raises(ValueError, match="lesson.next"):
+        catalogue._merged()
+
+
+def test_every_page_module_has_the_same_keys_in_both_languages():
+    for module in catalogue.page_modules():
+        assert set(module.EN) == set(module.ZH), module.__name__
 
 
 def test_placeholders_agree_and_chinese_is_chinese():

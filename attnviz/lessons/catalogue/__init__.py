@@ -1,13 +1,34 @@
 """Every string a person reads, one catalogue per language with the same keys: lookup(lang, key, **fmt)."""
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import re
 
-from attnviz.lessons.catalogue import en, zh
+from attnviz.lessons.catalogue import en, pages, zh
 
 LANGUAGES = {"en": "English", "zh": "简体中文"}
-CATALOGUES: dict[str, dict[str, str]] = {"en": en.STRINGS, "zh": zh.STRINGS}
 DEFAULT = "en"
+
+
+def page_modules() -> list:
+    """Every module of catalogue/pages/: a page's (or the figures') strings, EN and ZH side by side."""
+    return [importlib.import_module(f"{pages.__name__}.{info.name}")
+            for info in sorted(pkgutil.iter_modules(pages.__path__), key=lambda m: m.name)]
+
+
+def _merged() -> dict[str, dict[str, str]]:
+    out = {"en": dict(en.STRINGS), "zh": dict(zh.STRINGS)}
+    for module in page_modules():
+        for lang, strings in (("en", module.EN), ("zh", module.ZH)):
+            twice = set(strings) & set(out[lang])
+            if twice:  # a key in two files would silently keep one of them
+                raise ValueError(f"{module.__name__} repeats catalogue keys: {sorted(twice)}")
+            out[lang].update(strings)
+    return out
+
+
+CATALOGUES: dict[str, dict[str, str]] = _merged()
 
 
 def lookup(lang: str, key: str, **fmt) -> str:
