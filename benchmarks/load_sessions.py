@@ -4,6 +4,11 @@ sampled throughout. Prints a markdown table for benchmarks/RESULTS.md.
 
     python benchmarks/load_sessions.py --sessions 20          # starts its own server (ATTNVIZ_SHARED=1)
     python benchmarks/load_sessions.py --sessions 3 --url http://127.0.0.1:8501
+    python benchmarks/load_sessions.py --sessions 1 --train 3    # head changes while training fills the limit
+
+With --train N, N more browser sessions first start a long training job each on the training lab (the
+shared preset runs 2 at once, so a third waits in the queue) and stay open, training, while the visitors
+run; the server then allows long jobs (ATTNVIZ_MAX_TRAIN_STEPS) so that they outlast the measurement.
 
 The suite runs a small version (tests/browser/test_shared_server_browser.py).
 """
@@ -141,9 +146,29 @@ def rss_mb(pid: int) -> tuple[float, float]:
     return values["VmRSS"] / 1024, values["VmHWM"] / 1024
 
 
+TRAIN_STEPS = 100_000  # far more than the measurement lasts: the jobs train throughout
+
+
+async def start_training(browser, url: str, timeout_s: float = 300) -> tuple[object, str]:
+    """A browser session that starts a long training job on the training lab and stays open (a job stops
+    when its session ends). Returns the context and what the page said: running, or waiting in the queue."""
+    context = await browser.new_context(viewport={"width": 1300, "height": 900})
+    page = await context.new_page()
+    await page.goto(f"{url}/training", wait_until="commit", timeout=timeout_s * 1000)
+    steps = page.locator('input[aria-label="Steps (0: task default)"]')
+    await steps.wait_for(timeout=timeout_s * 1000)
+    await steps.fill(str(TRAIN_STEPS))
+    await page.get_by_role("button", name="Start training").click()
+    state = page.locator('[data-testid="stProgress"], [data-testid="stAlertContentInfo"]:has-text("Waiting")')
+    await state.first.wait_for(timeout=timeout_s * 1000)
+    said = (await state.first.inner_text()).strip().splitlines()
+    return context, (said[0] if said else "")[:80]
+
+
 async def run_sessions(url: str, n: int, server_pid: int | None = None,
-                       models: list[str] = MODELS) -> tuple[list[SessionResult], list[float]]:
-    """n concurrent browser contexts in one Chromium; the server's RSS sampled every 0.5 s."""
+                       models: list[str] = MODELS, train: int = 0) -> tuple[list[SessionResult], list[float]]:
+    """n concurrent browser contexts in one Chromium, after `train` sessions started training jobs; the
+    server's RSS sampled every 0.5 s."""
     from playwright.async_api import async_playwright
 
     samples: list[float] = []
@@ -157,11 +182,17 @@ async def run_sessions(url: str, n: int, server_pid: int | None = None,
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         sampler = asyncio.create_task(sample())
+        trainers = []
         try:
+            for _ in range(train):  # one after the other: the queue's order is the order they were asked
+                trainers.append(await start_training(browser, url))
+                print(f"training session {len(trainers)}: {trainers[-1][1]}", flush=True)
             results = await asyncio.gather(*(one_session(browser, url, i, n, models) for i in range(n)))
         finally:
             done.set()
             await sampler
+            for context, _ in trainers:
+                await context.close()
             await browser.close()
     return list(results), samples
 
@@ -210,18 +241,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--url", default=None, help="a running server (default: start one with ATTNVIZ_SHARED=1)")
+    parser.add_argument("--train", type=int, default=0, help="sessions that start a training job first and keep it "
+                        "running (the shared preset runs 2 jobs at once: 3 fills the limit and queues one)")
     args = parser.parse_args()
     proc = None
     url = args.url
     if url is None:
-        proc, url = start_server({"ATTNVIZ_SHARED": "1"})
+        env = {"ATTNVIZ_SHARED": "1"}
+        if args.train:
+            env["ATTNVIZ_MAX_TRAIN_STEPS"] = str(TRAIN_STEPS)
+        proc, url = start_server(env)
     try:
         pid = proc.pid if proc else None
         if proc:  # load every model once, as a class's first minutes would, before counting memory
             asyncio.run(run_sessions(url, len(MODELS), pid))
         idle = rss_mb(pid)[0] if pid else None
         start = time.perf_counter()
-        results, samples = asyncio.run(run_sessions(url, args.sessions, pid))
+        results, samples = asyncio.run(run_sessions(url, args.sessions, pid, train=args.train))
         wall = time.perf_counter() - start
         print(report(results, samples, idle, rss_mb(pid)[1] if pid else None, wall))
     finally:

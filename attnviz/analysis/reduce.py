@@ -6,9 +6,13 @@ import numpy as np
 import torch
 
 from attnviz.core.projection import pca_2d
-from attnviz.core.sources import CHUNK_BYTES, AttentionSource, DenseSource
+from attnviz.core.sources import CHUNK_BYTES, AttentionSource, DenseSource, QKSource
 from attnviz.core.types import AttentionCapture, kv_head
 
+# Query rows per block of an overview computed from queries and keys: small blocks stay in the CPU's cache
+# and let a causal layer skip more of the keys it cannot see (128 rows: 2,048 tokens pooled 2.4× faster than
+# 682-row blocks on a 2-core CPU); never more than CHUNK_BYTES of scores at once.
+OVERVIEW_ROWS = 128
 FLOW_MAX_TOKENS = 40  # max-flow solves one flow problem per (input, output) pair: keep it interactive
 
 
@@ -51,6 +55,13 @@ def pooled(stack: Attention, size: int = 32, rows: tuple[int, int] | None = None
         cpool = pool_matrix(n_k, k_size, src.device).T  # [key_pos, k_size]
         out = torch.zeros(n_layers, n_heads, q_size, k_size, device=src.device)
         even = n_k % k_size == 0  # equal bins: a reshaped mean instead of a matrix product over every key
+        if even and isinstance(src, QKSource):  # binned straight from the scores, in cache-sized row blocks
+            width, step = n_k // k_size, max(1, min(OVERVIEW_ROWS, CHUNK_BYTES // (n_heads * n_k * 4)))
+            for layer in range(n_layers):
+                for start in range(r0, r1, step):
+                    stop = min(r1, start + step)
+                    out[layer] += rpool[:, start - r0:stop - r0] @ src.qk.binned(layer, start, stop, width).div_(width)
+            return _remember(src, key, out.cpu().numpy())
         for layer in range(n_layers):
             for start, stop, block in _row_blocks(src, layer, r0, r1):
                 cols = block.reshape(*block.shape[:2], k_size, n_k // k_size).mean(-1) if even else block @ cpool

@@ -68,9 +68,11 @@ class QKStack:
             else:
                 s.add_(block.float())
                 added = True
-        if layer < len(self.causal) and self.causal[layer]:
+        if layer < len(self.causal) and self.causal[layer] and s.shape[-1] > start + 1:
+            # keys before `start` are visible to every row here: mask only the columns from `start` on
             rows = torch.arange(start, stop, device=s.device)[:, None]
-            s.masked_fill_(torch.arange(s.shape[-1], device=s.device)[None, :] > rows, MASKED)
+            cols = torch.arange(start, s.shape[-1], device=s.device)[None, :]
+            s[..., start:].masked_fill_(cols > rows, MASKED)
         # a bias plus a float mask can run past the float range: clamp back to "masked", never -inf
         return s.clamp_min_(MASKED) if added else s
 
@@ -98,17 +100,36 @@ class QKStack:
         # sums of several masks can run past the float range: clamp back to "masked"
         return None if out is None else out.clamp_min(MASKED)
 
+    def only_causal(self, layer: int) -> bool:
+        """The layer's only mask is causal: rows before `stop` see no key at or after it."""
+        return (layer < len(self.causal) and self.causal[layer] and self._at(self.bias, layer) is None
+                and self._at(self.position_bias, layer) is None)
+
     def pattern(self, layer: int, start: int = 0, stop: int | None = None,
                 heads: list[int] | None = None) -> torch.Tensor:
         """softmax of `scores`: the attention weights `[head, query_pos (start:stop), key_pos]`, float32."""
         stop = self.q.shape[2] if stop is None else stop
         n_keys = self.k.shape[2]
-        only_causal = (layer < len(self.causal) and self.causal[layer] and self._at(self.bias, layer) is None
-                       and self._at(self.position_bias, layer) is None and stop < n_keys)
-        if only_causal:  # rows before `stop` see no key at or after it: compute the rest only
+        if self.only_causal(layer) and stop < n_keys:  # compute the keys a row can see, pad the rest
             weights = torch.softmax(self.scores(layer, start, stop, heads, keys=stop), dim=-1)
             return torch.nn.functional.pad(weights, (0, n_keys - stop))
         return torch.softmax(self.scores(layer, start, stop, heads), dim=-1)
+
+    def binned(self, layer: int, start: int, stop: int, width: int) -> torch.Tensor:
+        """The weights of rows start:stop summed over bins of `width` adjacent keys: `[head, rows, key_pos // width]`.
+
+        For overviews of long inputs. The same numbers as summing `pattern`'s bins, in fewer passes over the
+        scores: the exponentials are taken in place and normalised after binning (a bin's share of its row is
+        its sum over the row's sum), and a causal layer's keys past the block's last bin are never computed.
+        Needs key_pos % width == 0.
+        """
+        n_keys = self.k.shape[2]
+        keys = min(n_keys, -(-stop // width) * width) if self.only_causal(layer) else n_keys
+        s = self.scores(layer, start, stop, keys=keys)
+        s.sub_(s.amax(-1, keepdim=True)).exp_()  # a row with every key masked comes out uniform, as in eager
+        sums = s.view(s.shape[0], stop - start, keys // width, width).sum(-1)
+        sums.div_(sums.sum(-1, keepdim=True))
+        return torch.nn.functional.pad(sums, (0, (n_keys - keys) // width))
 
     def nbytes(self) -> int:
         """Memory this stack holds (tensors shared between layers counted once)."""

@@ -129,3 +129,30 @@ def test_qk_projection_pca_and_unavailable_methods():
     if "UMAP" not in projection_methods():
         with pytest.raises(ValueError, match="not installed"):
             qk_projection(cap, "self", 0, 1, method="UMAP")
+
+
+@pytest.mark.parametrize("causal, mask", [(True, False), (False, False), (False, True), (True, True)])
+def test_overview_from_queries_and_keys_equals_pooling_the_weights(monkeypatch, causal, mask):
+    """The binned q/k route (exponentials in place, causal keys skipped, small row blocks) gives the same
+    thumbnails as pooling the full weights, also where a padding query has every key masked."""
+    import attnviz.analysis.reduce as reduce
+    from attnviz.core.qkstack import QKStack
+    from attnviz.core.sources import DenseSource, QKSource
+
+    g = torch.Generator().manual_seed(3)
+    n_layer, n_head, n_kv, n, d = 2, 4, 2, 96, 8
+    q, k = torch.randn(n_layer, n_head, n, d, generator=g) * 3, torch.randn(n_layer, n_kv, n, d, generator=g) * 3
+    bias = [None] * n_layer
+    if mask:  # the last 10 positions are padding: no query sees them, and their own rows see nothing
+        allowed = torch.ones(1, n, n, dtype=torch.bool)
+        allowed[:, :, -10:] = False
+        allowed[:, -10:, :] = False
+        bias = [allowed] * n_layer
+    qk = QKStack(q=q, k=k, scaling=d ** -0.5, bias=bias, causal=[causal] * n_layer)
+    monkeypatch.setattr(reduce, "OVERVIEW_ROWS", 20)  # several row blocks, one ending mid-bin
+    for size, rows in ((32, None), (8, None), (32, (30, 70))):
+        fast = reduce.pooled(QKSource(qk), size, rows=rows)
+        slow = reduce.pooled(DenseSource(QKSource(qk).dense()), size, rows=rows)
+        assert fast.shape == slow.shape and np.allclose(fast, slow, atol=1e-6), (size, rows)
+    binned = qk.binned(1, 0, n, 3)
+    assert np.allclose(binned.sum(-1).numpy(), 1, atol=1e-5)  # each row's weights, binned, still sum to one
