@@ -114,8 +114,34 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def browser_side(n: int) -> list[tuple[str, int, float]]:
+def long_model_folder() -> tuple[Path, str]:
+    """A GPT-2-small-sized random model saved as a folder (8,192 positions), and a text of about 2,048 of its
+    tokens' worth of words to cut from: the explorer opens it through the link like any model of your own."""
+    import transformers as tf
+
+    from tests.builders import _bpe_tokenizer
+
+    folder = Path(tempfile.mkdtemp(prefix="attnviz-gpt2-random-"))
+    tok = _bpe_tokenizer({"eos_token": "<|endoftext|>", "bos_token": "<|endoftext|>", "unk_token": "<|endoftext|>"})
+    tf.GPT2LMHeadModel(tf.GPT2Config(n_layer=12, n_head=12, n_embd=768, n_positions=8192, vocab_size=len(tok),
+                                     bos_token_id=tok.bos_token_id, eos_token_id=tok.eos_token_id)).save_pretrained(folder)
+    tok.save_pretrained(folder)
+    return folder, "the cat sat on the mat and looked at the dog"
+
+
+def words_for(folder: Path, sentence: str, n: int) -> str:
+    """The sentence repeated and cut to exactly n tokens of the folder's tokenizer."""
+    from transformers import AutoTokenizer
+
+    tok = AutoTokenizer.from_pretrained(folder)
+    ids = tok(" ".join([sentence] * n))["input_ids"][:n]
+    return tok.decode(ids)
+
+
+def browser_side(n: int, link: dict | None = None) -> list[tuple[str, int, float]]:
+    """Bytes over the WebSocket and seconds per interaction at n tokens: MiniLM, or the model the link names."""
     from playwright.sync_api import sync_playwright
+    from urllib.parse import urlencode
 
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
@@ -143,10 +169,9 @@ def browser_side(n: int) -> list[tuple[str, int, float]]:
             warm.wait_for_selector(".js-plotly-plot .heatmaplayer", timeout=300000)
             warm.close()
             page.on("websocket", on_ws)
-            from urllib.parse import quote
-            page.goto(f"{url}/explorer?text={quote(text_of(n))}")
+            page.goto(f"{url}/explorer?{urlencode({'text': text_of(n), **(link or {})})}")
             try:
-                page.wait_for_selector(".js-plotly-plot .heatmaplayer", timeout=120000)
+                page.wait_for_selector(".js-plotly-plot .heatmaplayer", timeout=600000)
             except Exception:
                 page.screenshot(path="/tmp/bench_fail.png")
                 raise
@@ -161,10 +186,12 @@ def browser_side(n: int) -> list[tuple[str, int, float]]:
                 received[0] = 0
                 t = time.perf_counter()
                 action()
-                deadline = t + 120
+                deadline = t + 300
                 while time.perf_counter() < deadline and not done():
                     time.sleep(0.01)
                 took = time.perf_counter() - t
+                if not done():
+                    print(f"  ({label}: gave up after {took:.0f} s; the figure's title was {title()!r})", flush=True)
                 time.sleep(1.0)  # let trailing messages arrive
                 rows.append((label, received[0], took))
 
@@ -176,7 +203,7 @@ def browser_side(n: int) -> list[tuple[str, int, float]]:
             measure("layer change → layer 1", lambda: (layer.focus(), layer.press("ArrowRight")),
                     lambda: "layer 1" in title())
             for view, marker in (("Model view", "all heads"), ("Statistics", "per head"), ("Head view", "layer 1"),
-                                 ("Aggregates", "over heads"), ("Heatmap", "head 3")):
+                                 ("Aggregates", "over heads"), ("Heatmap", "head ")):
                 measure(f"switch to {view}", lambda view=view: page.get_by_text(view, exact=True).first.click(),
                         lambda marker=marker: marker in title())
             b.close()
@@ -212,16 +239,8 @@ def bertviz_style(model, n: int) -> tuple[int, float]:
     return len(html), took
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--tokens", nargs="*", type=int, default=[128, 512])
-    ap.add_argument("--skip-browser", action="store_true")
-    ap.add_argument("--long", nargs="*", type=int, default=[2048],
-                    help="lengths for a GPT-2-small-sized random model in q/k mode (MiniLM stops at 512)")
-    ap.add_argument("--app", action="store_true", help="also time the explorer page's whole rerun (AppTest)")
-    args = ap.parse_args()
-    model = load_model("minilm", device="cpu")
-    print(f"machine: {platform.machine()}, MiniLM on cpu, float32, load average {os.getloadavg()[0]:.1f}")
+def server_tables(args, model) -> None:
+    """The server-side tables: one head change's work in process, and (--app) the page's rerun."""
     print("\n### Server work for one head change (ms, median of 5)\n")
     print("| model | tokens | mode | fetch cached capture | one head | build figure | serialise figure | total | "
           "figure KB | capture MB | whole stack MB |")
@@ -246,13 +265,40 @@ def main() -> None:
         for n in args.tokens:
             script_ms, whole_ms = app_rerun(n)
             print(f"| {n} | {script_ms:.0f} | {whole_ms:.0f} |", flush=True)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--tokens", nargs="*", type=int, default=[128, 512])
+    ap.add_argument("--skip-browser", action="store_true")
+    ap.add_argument("--long", nargs="*", type=int, default=[2048],
+                    help="lengths for a GPT-2-small-sized random model in q/k mode (MiniLM stops at 512)")
+    ap.add_argument("--app", action="store_true", help="also time the explorer page's whole rerun (AppTest)")
+    ap.add_argument("--browser-long", nargs="*", type=int, default=[],
+                    help="also measure the browser side at these lengths with a GPT-2-small-sized random model folder")
+    ap.add_argument("--browser-only", action="store_true", help="skip the server-side and bertviz-style parts")
+    args = ap.parse_args()
+    model = load_model("minilm", device="cpu")
+    print(f"machine: {platform.machine()}, MiniLM on cpu, float32, load average {os.getloadavg()[0]:.1f}")
+    if not args.browser_only:
+        server_tables(args, model)
     if args.skip_browser:
         return
-    print("\n### In Chromium, 512 tokens: bytes received and time until the new figure shows\n")
-    print("| interaction | bytes received | seconds |")
-    print("|---|---|---|")
-    for label, nbytes, took in browser_side(max(args.tokens)):
-        print(f"| {label} | {nbytes / 1e6:.2f} MB | {'—' if took != took else f'{took:.2f}'} |")
+    sessions = [] if args.browser_only and args.browser_long else [(f"MiniLM, {max(args.tokens)} tokens", None)]
+    if args.browser_long:
+        folder, sentence = long_model_folder()
+        sessions += [(f"GPT-2-small size, random, {n} tokens",
+                      {"model": "custom", "path": str(folder), "text": words_for(folder, sentence, n), "_n": n})
+                     for n in args.browser_long]
+    for title, link in sessions:
+        print(f"\n### In Chromium, {title}: bytes received and time until the new figure shows\n")
+        print("| interaction | bytes received | seconds |")
+        print("|---|---|---|")
+        n = link.pop("_n") if link else max(args.tokens)
+        for label, nbytes, took in browser_side(n, link):
+            print(f"| {label} | {nbytes / 1e6:.2f} MB | {'—' if took != took else f'{took:.2f}'} |", flush=True)
+    if args.browser_only:
+        return
     print("\n### A bertviz-style page (every value as JSON in the page)\n")
     print("| tokens | page size | Chromium load + draw one head (s) |")
     print("|---|---|---|")
