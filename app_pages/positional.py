@@ -1,5 +1,6 @@
 """Positional encodings: sinusoidal, learned and rotary — the formula, the model's own, and their effect."""
 import math
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -13,18 +14,39 @@ from attnviz.figures import views
 from attnviz.figures.plots import position_labels
 from attnviz.lessons import worked_example as toy
 from attnviz.models.loading import LoadedModel
-from attnviz.ui import state, widgets
+from attnviz.lessons.catalogue import CATALOGUES, DEFAULT
+from attnviz.ui import present, state, widgets
+from attnviz.ui.i18n import fixed, lang, t
 from attnviz.ui.keys import Positional as K
 from attnviz.ui.literal import code, escape
 from attnviz.ui.state import Unavailable
 
-TABS = ["Sinusoidal", "Learned", "Rotary (RoPE)", "What the model used", "Effect on attention"]
+TABS = ["sinusoidal", "learned", "rotary", "used", "effect"]
+
+
+def chart(container, fig, key: str) -> None:
+    """A figure, larger when presenting (present.figure)."""
+    container.plotly_chart(present.figure(fig), key=key)
+
+
+def side_by_side(n: int, spec: list[int] | None = None) -> list:
+    """n columns, or (presentation mode: one figure a screen) n containers one under the other."""
+    return [st.container() for _ in range(n)] if present.active() else st.columns(spec or n)
+
+
+def scheme(name: str) -> str:
+    """A positional scheme in words (a scheme the catalogue does not know keeps its code name)."""
+    key = f"positional.scheme.{name}"
+    return t(key) if key in CATALOGUES[DEFAULT] else name
+
+
+def token_option(tokens: list[str], tr, i: int) -> str:
+    return tr("positional.token_option", i=i, token=tokens[i])
 
 
 def intro() -> None:
-    st.title("Positional encodings")
-    st.caption("Self-attention alone is blind to order: permute the tokens and every weight moves with them. "
-               "Transformers add where each token sits — by a formula, a learned table, or a rotation.")
+    st.title(t("positional.title"))
+    st.caption(t("positional.intro"))
 
 
 # ---- sinusoidal ------------------------------------------------------------------------------------
@@ -32,12 +54,12 @@ def sinusoidal_tab() -> None:
     st.latex(r"PE_{(pos,\,2i)} = \sin\!\left(\frac{pos}{10000^{2i/d_{model}}}\right),\qquad "
              r"PE_{(pos,\,2i+1)} = \cos\!\left(\frac{pos}{10000^{2i/d_{model}}}\right)")
     a, b = st.columns(2)
-    d_model = a.slider("d_model", 4, 512, 64, step=2, key=K.D_MODEL)
-    length = b.slider("Positions", 8, 512, 100, key=K.LENGTH)
+    d_model = a.slider(t("positional.d_model"), 4, 512, 64, step=2, key=K.D_MODEL)
+    length = b.slider(t("positional.positions"), 8, 512, 100, key=K.LENGTH)
     pe = P.sinusoidal(length, d_model)
-    st.plotly_chart(figs.value_heatmap(pe, "dimension", "position", hover="pos %{y}, dim %{x}: %{z:.4f}"),
-                    key=K.SIN_CHART)
-    st.caption("Early dimensions oscillate fast, later ones slowly: each pair (2i, 2i+1) is a clock at its own speed.")
+    chart(st, figs.value_heatmap(pe, t("positional.axis.dimension"), t("positional.axis.position"),
+                                 hover=t("positional.sin.hover")), K.SIN_CHART)
+    st.caption(t("positional.sin.caption"))
     sinusoidal_waves(pe)
     pos = sinusoidal_formula(pe)
     sinusoidal_similarity(pe)
@@ -45,94 +67,93 @@ def sinusoidal_tab() -> None:
 
 
 def sinusoidal_waves(pe: np.ndarray) -> None:
-    st.subheader("Dimensions as waves")
+    st.subheader(t("positional.waves.header"))
     d_model = pe.shape[1]
-    dims = st.multiselect("Dimensions", list(range(d_model)), default=[d for d in (0, 1, 4, 5, d_model // 2) if d < d_model],
+    dims = st.multiselect(t("positional.waves.dims"), list(range(d_model)), default=[d for d in (0, 1, 4, 5, d_model // 2) if d < d_model],
                           key=K.WAVES)
-    st.plotly_chart(figs.waves(pe, dims), key=K.WAVES_CHART)
+    chart(st, figs.waves(pe, dims, lang()), K.WAVES_CHART)
 
 
 def sinusoidal_formula(pe: np.ndarray) -> int:
     """The formula worked out at one (pos, i); returns pos (the shift section starts there)."""
-    st.subheader("The formula at one point")
+    st.subheader(t("positional.formula.header"))
     length, d_model = pe.shape
     c1, c2 = st.columns(2)
-    pos = c1.number_input("pos", 0, length - 1, min(3, length - 1), key=K.POS)
-    i = c2.number_input("i (pair)", 0, d_model // 2 - 1, min(1, d_model // 2 - 1), key=K.PAIR_I)
+    pos = c1.number_input(t("positional.formula.pos"), 0, length - 1, min(3, length - 1), key=K.POS)
+    i = c2.number_input(t("positional.formula.i"), 0, d_model // 2 - 1, min(1, d_model // 2 - 1), key=K.PAIR_I)
     denom = 10000 ** (2 * i / d_model)
     angle = pos / denom
     st.latex(rf"PE_{{({pos},\,{2 * i})}} = \sin\!\left(\frac{{{pos}}}{{10000^{{{2 * i}/{d_model}}}}}\right)"
              rf" = \sin\!\left(\frac{{{pos}}}{{{denom:.6g}}}\right) = \sin({angle:.6g}) = {math.sin(angle):.6f}")
     if 2 * i + 1 < d_model:
         st.latex(rf"PE_{{({pos},\,{2 * i + 1})}} = \cos({angle:.6g}) = {math.cos(angle):.6f}")
-    st.caption(f"The table above holds {pe[pos, 2 * i]:.6f} and {pe[pos, 2 * i + 1]:.6f} there (float32).")
+    st.caption(t("positional.formula.caption", even=f"{pe[pos, 2 * i]:.6f}", odd=f"{pe[pos, 2 * i + 1]:.6f}"))
     return int(pos)
 
 
 def sinusoidal_similarity(pe: np.ndarray) -> None:
-    st.subheader("Similarity depends on distance only")
+    st.subheader(t("positional.sim.header"))
     length = len(pe)
     sim = P.similarity(pe)
-    s1, s2 = st.columns(2)
-    s1.plotly_chart(figs.value_heatmap(sim, "position", "position", colorscale="Viridis", zmid=None,
-                                       hover="PE(%{y})·PE(%{x}) = %{z:.3f}"), key=K.SIM_CHART)
-    s2.plotly_chart(figs.similarity_by_distance(sim, sorted({0, length // 4, length // 2})), key=K.SIM_DISTANCE_CHART)
-    st.caption("PE(pos)·PE(pos + k) = Σᵢ cos(ωᵢ k): the curves from different starting positions lie on top of each other.")
+    s1, s2 = side_by_side(2)
+    position = t("positional.axis.position")
+    chart(s1, figs.value_heatmap(sim, position, position, colorscale="Viridis", zmid=None,
+                                 hover="PE(%{y})·PE(%{x}) = %{z:.3f}"), K.SIM_CHART)
+    chart(s2, figs.similarity_by_distance(sim, sorted({0, length // 4, length // 2}), lang()), K.SIM_DISTANCE_CHART)
+    st.caption(t("positional.sim.caption"))
 
 
 def sinusoidal_shift(pe: np.ndarray, pos: int) -> None:
-    st.subheader("A shift is a rotation")
+    st.subheader(t("positional.shift.header"))
     length, d_model = pe.shape
-    k = st.slider("Shift k", 1, max(1, length - 1), min(5, length - 1), key=K.SHIFT)
+    k = st.slider(t("positional.shift.k"), 1, max(1, length - 1), min(5, length - 1), key=K.SHIFT)
     angles, err = P.shift_as_rotation(pe, k)
     st.latex(r"\begin{pmatrix} PE_{(pos+k,\,2i)} \\ PE_{(pos+k,\,2i+1)} \end{pmatrix} = "
              r"\begin{pmatrix} \cos \omega_i k & \sin \omega_i k \\ -\sin \omega_i k & \cos \omega_i k \end{pmatrix}"
              r"\begin{pmatrix} PE_{(pos,\,2i)} \\ PE_{(pos,\,2i+1)} \end{pmatrix},\quad \omega_i = 10000^{-2i/d_{model}}")
-    st.success(f"Checked for every position and every pair: largest error {err:.1e} (float32 rounding). "
-               f"The rotation depends on k alone.")
-    r1, r2 = st.columns([3, 2])
-    pair = r2.number_input("Pair i to draw", 0, len(angles) - 1, 0, key=K.PAIR)
-    table = pd.DataFrame({"pair i": range(len(angles)), "dims": [f"{2 * j}, {2 * j + 1}" for j in range(len(angles))],
-                          "ω_i": P.frequencies(d_model), "angle ω_i·k (rad)": angles})
+    st.success(t("positional.shift.checked", err=f"{err:.1e}"))
+    r1, r2 = side_by_side(2, [3, 2])
+    pair = r2.number_input(t("positional.shift.pair"), 0, len(angles) - 1, 0, key=K.PAIR)
+    table = pd.DataFrame({t("positional.shift.col.pair"): range(len(angles)),
+                          t("positional.shift.col.dims"): [f"{2 * j}, {2 * j + 1}" for j in range(len(angles))],
+                          "ω_i": P.frequencies(d_model), t("positional.shift.col.angle"): angles})
     r1.dataframe(table, hide_index=True, height=260, width="stretch")
-    r2.plotly_chart(figs.shift_circle(pe, pair, min(pos, length - 1 - k), k), key=K.CIRCLE_CHART)
+    chart(r2, figs.shift_circle(pe, pair, min(pos, length - 1 - k), k, lang()), K.CIRCLE_CHART)
 
 
 # ---- learned -------------------------------------------------------------------------------------------
 def learned_tab(model: LoadedModel | Unavailable) -> None:
     if isinstance(model, Unavailable):  # the other tabs still work from the formulas
         model.show()
-        st.info("Pick **minilm** or **scratch-seq2seq** in the sidebar, or a GPT-2 or BERT folder of your own, "
-                "to see a learned position table.")
+        st.info(t("positional.learned.pick"))
         return
     found = P.learned_positions(model.module)
     if found is None:
-        st.info(f"{code(model.info.name)} has no learned position table ({model.info.positional} positions). Pick "
-                "**minilm** or **scratch-seq2seq** in the sidebar, or a GPT-2 or BERT folder of your own.")
+        st.info(t("positional.learned.none", name=code(model.info.name), scheme=scheme(model.info.positional)))
         return
     name, table = found
-    st.markdown(f"{code(model.info.name)} learns a table of **{table.shape[0]} positions × {table.shape[1]} "
-                f"dimensions** ({code(name)}); row *p* is added to the embedding of the token at position *p*.")
-    n_show = st.slider("Positions shown", 8, table.shape[0], min(table.shape[0], 128), key=K.LEARNED_N)
-    skip_first = st.toggle("Leave out position 0", True, key=K.LEARNED_SKIP0,
-                           help="Position 0 always holds the first token ([CLS], <s>) and often sits far from "
-                                "the other positions, squeezing them together in the plots.")
+    st.markdown(t("positional.learned.table", name=code(model.info.name), n=table.shape[0], d=table.shape[1],
+                  module=code(name)))
+    n_show = st.slider(t("positional.learned.n"), 8, table.shape[0], min(table.shape[0], 128), key=K.LEARNED_N)
+    skip_first = st.toggle(t("positional.learned.skip0"), True, key=K.LEARNED_SKIP0,
+                           help=t("positional.learned.skip0_help"))
     start = 1 if skip_first else 0
-    t = table[start:n_show]
-    st.plotly_chart(figs.value_heatmap(t, "dimension", f"position − {start}" if start else "position",
-                                       hover="row %{y}, dim %{x}: %{z:.4f}", robust=True), key=K.LEARNED_CHART)
-    st.caption("Colours are clipped at the 99th percentile of |value|: a few dimensions hold much larger values.")
-    l1, l2 = st.columns(2)
+    rows = table[start:n_show]
+    position = t("positional.axis.position")
+    chart(st, figs.value_heatmap(rows, t("positional.axis.dimension"),
+                                 t("positional.axis.position_from", start=start) if start else position,
+                                 hover=t("positional.learned.hover"), robust=True), K.LEARNED_CHART)
+    st.caption(t("positional.learned.clipped"))
+    l1, l2 = side_by_side(2)
     with l1:
-        st.markdown("**Cosine similarity of positions**")
-        st.plotly_chart(figs.value_heatmap(P.similarity(t, cosine=True), "position", "position", colorscale="Viridis",
-                                           zmid=None, hover="cos(%{y}, %{x}) = %{z:.3f}"), key=K.LEARNED_SIM_CHART)
+        st.markdown(t("positional.learned.cosine"))
+        chart(st, figs.value_heatmap(P.similarity(rows, cosine=True), position, position, colorscale="Viridis",
+                                     zmid=None, hover="cos(%{y}, %{x}) = %{z:.3f}"), K.LEARNED_SIM_CHART)
     with l2:
-        xy, ratio = P.pca_2d(t)
-        st.markdown(f"**The positions as a path** (PCA: {ratio[0]:.0%} + {ratio[1]:.0%} of the variance)")
-        st.plotly_chart(figs.position_path(xy, start), key=K.LEARNED_PCA_CHART)
-    st.caption("Nothing forces a learned table to be smooth, yet trained models learn neighbouring positions "
-               "that resemble each other: the bright band along the diagonal and the ordered path.")
+        xy, ratio = P.pca_2d(rows)
+        st.markdown(t("positional.learned.path", first=f"{ratio[0]:.0%}", second=f"{ratio[1]:.0%}"))
+        chart(st, figs.position_path(xy, start, lang()), K.LEARNED_PCA_CHART)
+    st.caption(t("positional.learned.smooth"))
 
 
 # ---- rotary --------------------------------------------------------------------------------------------
@@ -140,47 +161,46 @@ def rotary_tab(model: LoadedModel | Unavailable) -> None:
     st.latex(r"\mathrm{RoPE}(x, m)_{(2i,\,2i+1)} = \begin{pmatrix} \cos m\theta_i & -\sin m\theta_i \\ "
              r"\sin m\theta_i & \cos m\theta_i \end{pmatrix} \begin{pmatrix} x_{2i} \\ x_{2i+1} \end{pmatrix},\quad "
              r"\theta_i = 10000^{-2i/d_{head}}")
-    st.markdown("Rotary models add nothing to the embeddings: they turn each pair of dimensions of every query and "
-                "key by an angle proportional to the position, so q·k depends on how far apart two tokens are.")
+    st.markdown(t("positional.rotary.text"))
     rot_model = model if isinstance(model, LoadedModel) and model.info.positional == "rotary" else None
-    d_head = rot_model.info.d_head if rot_model else st.select_slider("d_head", [8, 16, 32, 64, 128], 32, key=K.ROPE_D)
+    d_head = rot_model.info.d_head if rot_model else st.select_slider(t("positional.rotary.d_head"), [8, 16, 32, 64, 128],
+                                                                       32, key=K.ROPE_D)
     if rot_model:
-        st.markdown(f"Using {code(rot_model.info.name)}: d_head = {d_head}.")
+        st.markdown(t("positional.rotary.using", name=code(rot_model.info.name), d=d_head))
     else:
-        st.info("The sidebar's model does not use rotary positions; this tab uses the formula. "
-                "Pick **glassllm-en** or **scratch-decoder** to see a rotary model's own vectors.")
-    n_pos = st.slider("Positions", 8, 256, 64, key=K.ROPE_POSITIONS)
+        st.info(t("positional.rotary.formula_only"))
+    n_pos = st.slider(t("positional.positions"), 8, 256, 64, key=K.ROPE_POSITIONS)
     angles = P.rotary_angles(n_pos, d_head)
-    st.plotly_chart(figs.value_heatmap(np.mod(angles, 2 * np.pi), "pair i", "position m", colorscale="Twilight",
-                                       zmid=None, hover="pos %{y}, pair %{x}: %{z:.3f} rad"), key=K.ROPE_ANGLES_CHART)
-    st.caption("Angle m·θᵢ (mod 2π) per position and pair: the first pairs spin fast, the last ones barely turn.")
+    chart(st, figs.value_heatmap(np.mod(angles, 2 * np.pi), t("positional.rotary.pair"), t("positional.rotary.position"),
+                                 colorscale="Twilight", zmid=None, hover=t("positional.rotary.hover")),
+          K.ROPE_ANGLES_CHART)
+    st.caption(t("positional.rotary.caption"))
     rotary_by_distance(rot_model, d_head, n_pos)
 
 
 def rotary_by_distance(rot_model: LoadedModel | None, d_head: int, n_pos: int) -> None:
     """q·k against the distance, for random vectors or (rotary models) a query and key of the model."""
-    st.subheader("q·k against relative distance")
-    rng = np.random.default_rng(st.number_input("Seed for random q and k", 0, 9999, 0, key=K.ROPE_SEED))
+    st.subheader(t("positional.distance.header"))
+    rng = np.random.default_rng(st.number_input(t("positional.distance.seed"), 0, 9999, 0, key=K.ROPE_SEED))
     q, kvec = rng.standard_normal(d_head), rng.standard_normal(d_head)
-    source = "random q and k"
+    source = t("positional.distance.random")
     if rot_model:
         cap_model, cap = state.require_capture(show_notes=False)
         stack = cap.qk.get("self")
-        if stack is not None and stack.rotary and st.toggle("Use a query and key of the model", True, key=K.ROPE_REAL):
+        if stack is not None and stack.rotary and st.toggle(t("positional.distance.real"), True, key=K.ROPE_REAL):
             kind, layer, head = widgets.kind_layer_head(cap, K.ROPE_PREFIX)
             tokens = cap.tokens
-            qi = st.selectbox("Query token", range(len(tokens)), index=len(tokens) - 1,
-                              format_func=lambda i: f"{i} · {tokens[i]}", key=K.ROPE_QUERY)
+            qi = st.selectbox(t("positional.distance.query"), range(len(tokens)), index=len(tokens) - 1,
+                              format_func=partial(token_option, tokens, fixed()), key=K.ROPE_QUERY)
             from attnviz.analysis.explain import explain_cell
             ex = explain_cell(cap, cap_model.info, "self", layer, head, qi, 0)
             q, kvec = ex.rotary.rotated_interleaved()  # pairs (2i, 2i+1), rotated dimensions only
-            source = f"the query of token {qi} and the key of token 0, layer {layer}, head {head}, before rotation"
+            source = t("positional.distance.model", qi=qi, layer=layer, head=head)
             if len(q) < d_head:
-                source += f" (the {len(q)} of {d_head} dimensions this model turns)"
+                source = t("positional.distance.partial", source=source, n=len(q), d=d_head)
     dots = P.rotary_dot_by_distance(q, kvec, n_pos - 1)
-    st.plotly_chart(figs.rotary_dot_chart(dots, float(q @ kvec)), key=K.ROPE_DISTANCE_CHART)
-    st.caption(f"From {source}. Rotating both by their positions leaves q·k a function of m − n alone; "
-               "rotation never changes a vector's length.")
+    chart(st, figs.rotary_dot_chart(dots, float(q @ kvec), lang()), K.ROPE_DISTANCE_CHART)
+    st.caption(t("positional.distance.caption", source=source))
 
 
 # ---- what the model used --------------------------------------------------------------------------------
@@ -198,30 +218,30 @@ def used_values(model: LoadedModel, cap) -> None:
     """The encoding values read through a hook during the forward pass, against their reference."""
     pos_cap = cap.positional
     if pos_cap is None or not pos_cap.values:
-        st.info(f"{code(model.info.name)} adds no positional encoding that attnviz could read ({model.info.positional}).")
+        st.info(t("positional.used.none", name=code(model.info.name), scheme=scheme(model.info.positional)))
         return
-    st.markdown(f"{code(model.info.name)} uses **{pos_cap.kind}** positions. Read through a hook on "
-                f"{code(pos_cap.source)} during the forward pass of the sidebar's text — the values the model really "
-                "used, not a formula recomputed beside it.")
+    st.markdown(t("positional.used.text", name=code(model.info.name), kind=scheme(pos_cap.kind),
+                  source=code(pos_cap.source)))
     tokens = cap.tokens
     labels = position_labels(tokens)  # tokens escaped: plotly reads markup in its labels
     for name, values in pos_cap.values.items():
-        st.markdown(f"{code(name)} — shape {' × '.join(map(str, values.shape))}")
+        st.markdown(t("positional.used.shape", name=code(name), shape=" × ".join(map(str, values.shape))))
         if values.ndim == 2:
             rows = labels if values.shape[0] == len(tokens) else [str(i) for i in range(values.shape[0])]
-            st.plotly_chart(figs.used_encoding(values, rows), key=K.used_chart(name))
+            chart(st, figs.used_encoding(values, rows, lang()), K.used_chart(name))
         elif values.ndim == 3:
-            h = st.slider("Head", 0, values.shape[0] - 1, 0, key=K.USED_BIAS_HEAD)
-            st.plotly_chart(figs.value_heatmap(values[h], "key position", "query position"), key=K.USED_BIAS_CHART)
+            h = st.slider(t("positional.used.head"), 0, values.shape[0] - 1, 0, key=K.USED_BIAS_HEAD)
+            chart(st, figs.value_heatmap(values[h], t("positional.used.key_position"),
+                                         t("positional.used.query_position")), K.USED_BIAS_CHART)
     used_against_reference(model, pos_cap)
 
 
 def bias_by_distance(model: LoadedModel) -> None:
     """ALiBi's slopes or T5's buckets as the bias added to a score by distance; for other schemes, why not."""
-    st.subheader("Bias by distance")
-    bias_fig, bias_text = figs.position_bias_figure(model.info, model.module)
+    st.subheader(t("positional.bias.header"))
+    bias_fig, bias_text = figs.position_bias_figure(model.info, model.module, lang=lang())
     if bias_fig is not None:
-        st.plotly_chart(bias_fig, key=K.USED_BIAS_BY_DISTANCE_CHART)
+        chart(st, bias_fig, K.USED_BIAS_BY_DISTANCE_CHART)
     st.caption(bias_text)
 
 
@@ -231,24 +251,22 @@ def used_against_reference(model: LoadedModel, pos_cap) -> None:
     if pos_cap.kind == "learned" and found is not None and "encoding" in pos_cap.values:
         used = pos_cap.values["encoding"]
         diff = float(np.abs(used - found[1][: used.shape[0]]).max())
-        st.success(f"The captured rows equal rows 0–{used.shape[0] - 1} of the table {code(found[0])} "
-                   f"(largest difference {diff:.1e}).")
+        st.success(t("positional.used.equal", last=used.shape[0] - 1, table=code(found[0]), diff=f"{diff:.1e}"))
     if pos_cap.kind == "sinusoidal" and "encoding" in pos_cap.values:
         used = pos_cap.values["encoding"]
         formula = P.sinusoidal(used.shape[0], used.shape[1])
         diff = float(np.abs(used - formula).max())
-        st.info(f"Compared with the textbook formula: largest difference {diff:.2g}"
-                + (" — the same encoding." if diff < 1e-4 else " — this model lays its sines and cosines out "
-                   "differently (for example all sines first, then all cosines)."))
+        st.info(t("positional.used.formula_same" if diff < 1e-4 else "positional.used.formula_differs",
+                  diff=f"{diff:.2g}"))
 
 
 # ---- effect on attention ---------------------------------------------------------------------------------
 def effect_tab() -> None:
-    st.markdown("The same text run again with its positions **shuffled** (each token gets another token's position) "
-                "or **removed** (zeros; for rotary models, no rotation). What changes is what position did.")
+    st.markdown(t("positional.effect.text"))
     e1, e2 = st.columns(2)
-    mode = e1.radio("Positions", ["shuffled", "removed"], horizontal=True, key=K.EFFECT_MODE)
-    fx_seed = int(e2.number_input("Shuffle seed", 0, 9999, 0, key=K.EFFECT_SEED, disabled=mode != "shuffled"))
+    mode = e1.radio(t("positional.effect.mode"), ["shuffled", "removed"], horizontal=True, key=K.EFFECT_MODE,
+                    format_func=lambda m, tr=fixed(): tr(f"positional.effect.{m}"))
+    fx_seed = int(e2.number_input(t("positional.effect.seed"), 0, 9999, 0, key=K.EFFECT_SEED, disabled=mode != "shuffled"))
     found = state.try_capture()
     if isinstance(found, Unavailable):
         found.show()
@@ -267,26 +285,26 @@ def effect_in_the_model(model: LoadedModel, cap, mode: str, seed: int) -> None:
     kind, layer, head = widgets.kind_layer_head(cap, K.EFFECT_PREFIX)
     opts = views.ViewOptions(kind=kind, layer=layer, head=head)
     diff = views.difference(cap, other, opts)
-    f1, f2, f3 = st.columns(3)
-    f1.plotly_chart(views.heatmap(cap, opts).figure.update_layout(title={"text": "with positions"}), key=K.EFFECT_BASE)
-    f2.plotly_chart(views.heatmap(other, opts).figure.update_layout(title={"text": f"positions {mode}"}),
-                    key=K.EFFECT_ALTERED)
-    f3.plotly_chart(diff.figure, key=K.EFFECT_DIFF)
+    f1, f2, f3 = side_by_side(3)
+    chart(f1, views.heatmap(cap, opts).figure.update_layout(title={"text": t("positional.effect.title.base")}),
+          K.EFFECT_BASE)
+    chart(f2, views.heatmap(other, opts).figure.update_layout(title={"text": t(f"positional.effect.title.{mode}")}),
+          K.EFFECT_ALTERED)
+    chart(f3, diff.figure, K.EFFECT_DIFF)
     changed = reduce.max_difference(other.source(kind), cap.source(kind))
-    st.caption(f"Largest change in this head: {diff.table.to_numpy().max():.4f}; over every layer and head: "
-               f"{changed:.4f}.")
+    st.caption(t("positional.effect.caption", head=f"{diff.table.to_numpy().max():.4f}", every=f"{changed:.4f}"))
 
 
 def effect_in_the_worked_example() -> None:
-    st.subheader("In the worked example")
+    st.subheader(t("positional.worked.header"))
     with_pe = toy.run_toy(toy.preset("seed-001"))
     spec_no = toy.preset("seed-001")
     spec_no.PE = np.zeros_like(spec_no.PE)
     without = toy.run_toy(spec_no)
     w1, w2 = st.columns(2)
-    w1.markdown("**Weights with the seed's positional encodings**")
+    w1.markdown(t("positional.worked.with"))
     w1.dataframe(pd.DataFrame(with_pe.steps["weights"], index=toy.SEED_001_TOKENS, columns=toy.SEED_001_TOKENS).round(4))
-    w2.markdown("**Weights without them** (X alone)")
+    w2.markdown(t("positional.worked.without"))
     w2.dataframe(pd.DataFrame(without.steps["weights"], index=toy.SEED_001_TOKENS, columns=toy.SEED_001_TOKENS).round(4))
     perm = [2, 0, 1]
     spec_perm = toy.preset("seed-001")
@@ -294,13 +312,12 @@ def effect_in_the_worked_example() -> None:
     spec_perm.X = spec_perm.X[perm]
     shuffled = toy.run_toy(spec_perm).steps["weights"]
     back = shuffled[np.argsort(perm)][:, np.argsort(perm)]
-    st.caption("Without positions, reordering the words only reorders the weights: "
-               f"after undoing the permutation the two agree to {np.abs(back - without.steps['weights']).max():.1e}.")
+    st.caption(t("positional.worked.caption", err=f"{np.abs(back - without.steps['weights']).max():.1e}"))
 
 
 def main() -> None:
     intro()
-    tabs = st.tabs(TABS)
+    tabs = st.tabs([t(f"positional.tab.{tab}") for tab in TABS])
     with tabs[0]:
         sinusoidal_tab()
     model = state.try_model()  # never stops the page: the formula tabs work without a model

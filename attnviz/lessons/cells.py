@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from attnviz.lessons.catalogue import DEFAULT, lookup
+
 
 @dataclass(frozen=True)
 class CellProblem:
@@ -15,37 +17,39 @@ class CellProblem:
     message: str
 
 
-def parse_cell(text) -> tuple[float | None, str | None]:
-    """(value, None) for a finite number, else (None, what is wrong with it)."""
+def parse_cell(text, lang: str = DEFAULT) -> tuple[float | None, str | None]:
+    """(value, None) for a finite number, else (None, what is wrong with it, in `lang`)."""
     if text is None or (isinstance(text, float) and math.isnan(text)):
-        return None, "is empty"
+        return None, lookup(lang, "toy.cell.empty")
     raw = str(text).strip()
     if raw == "":
-        return None, "is empty"
+        return None, lookup(lang, "toy.cell.empty")
     normal = raw.replace("−", "-")  # a typographic minus, as pasted from documents
     if normal.count(",") == 1 and "." not in normal:  # a decimal comma
         normal = normal.replace(",", ".")
     try:
         value = float(normal)
     except ValueError:
-        return None, f"is not a number ({raw!r})"
+        return None, lookup(lang, "toy.cell.not_number", raw=repr(raw))
     if math.isnan(value):
-        return None, "is NaN: type a number"
+        return None, lookup(lang, "toy.cell.nan")
     if math.isinf(value):
-        return None, "is infinite: type a finite number"
+        return None, lookup(lang, "toy.cell.inf")
     return value, None
 
 
-def parse_grid(rows: list[list], shape: tuple[int, int] | None = None) -> tuple[np.ndarray | None, list[CellProblem]]:
-    """A float array from a grid of typed cells, or None with every problem found."""
+def parse_grid(rows: list[list], shape: tuple[int, int] | None = None,
+               lang: str = DEFAULT) -> tuple[np.ndarray | None, list[CellProblem]]:
+    """A float array from a grid of typed cells, or None with every problem found (said in `lang`)."""
     problems: list[CellProblem] = []
     if shape is not None and (len(rows), len(rows[0]) if rows else 0) != shape:
         got = (len(rows), len(rows[0]) if rows else 0)
-        return None, [CellProblem(-1, -1, "", f"has shape {got[0]}×{got[1]}, needs {shape[0]}×{shape[1]}")]
+        return None, [CellProblem(-1, -1, "", lookup(lang, "toy.cell.shape", got_rows=got[0], got_cols=got[1],
+                                                     rows=shape[0], cols=shape[1]))]
     out = np.zeros((len(rows), len(rows[0]) if rows else 0))
     for i, row in enumerate(rows):
         for j, text in enumerate(row):
-            value, problem = parse_cell(text)
+            value, problem = parse_cell(text, lang)
             if problem:
                 problems.append(CellProblem(i, j, "" if text is None else str(text), problem))
             else:

@@ -11,40 +11,31 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from attnviz.core.positional import sinusoidal
+from attnviz.lessons.catalogue import DEFAULT, lookup
 
 MASKS = ("none", "causal", "padding")
-# The articles the examples and mistakes are taken from: (title as published, what it says in English).
-ARTICLES = {
-    "history": ("Transformer注意力机制的发展历程与里程碑", "The development and milestones of Transformer attention"),
-    "mapping": ("一切皆是映射：序列模型和注意力机制", "Everything is a mapping: sequence models and attention"),
-    "sequence": ("", "an untitled article on sequence modelling, from RNNs to self-attention"),
-    "softmax": ("注意力机制：理解softmax和位置编码器", "Attention: understanding softmax and positional encoders"),
-}
-# preset -> (what the example is, the article it comes from)
-EXAMPLES = {
-    "seed-001": ("“Transformer is powerful”: three words with their embeddings and positional encodings", "history"),
-    "seed-000": ("Two tokens with Q, K and V given (d_k = 2)", "mapping"),
-}
-MISTAKES = {
-    "np_softmax": "softmax from NumPy (np.softmax, as in “The development and milestones of Transformer attention”)",
-    "scale_d_model": "scaling by √d_model instead of √d_k (as in an article on sequence modelling)",
-    "no_scale": "no scaling at all (as in “Attention: understanding softmax and positional encoders”)",
-    "v_times_weights": "V·Aᵀ instead of A·V (as in “Attention: understanding softmax and positional encoders”)",
-}
+# preset -> the article it comes from; what each says lives in the catalogues (toy.example.*, toy.article.*)
+EXAMPLES = {"seed-001": "history", "seed-000": "mapping"}
+# Common mistakes, each as made in one of the articles (toy.mistake.* in the catalogues names it and its article)
+MISTAKES = ("np_softmax", "scale_d_model", "no_scale", "v_times_weights")
+_NOTES = {"seed-000": 4, "seed-001": 3}  # how many toy.note.<preset>.<i> sentences each preset has
 
 
-def article(key: str) -> str:
-    """An article as a teacher can look it up: its published title and an English rendering."""
-    title, english = ARTICLES[key]
-    return f"the article “{title}” ({english})" if title else english
+def article(key: str, lang: str = DEFAULT) -> str:
+    """An article as a teacher can look it up: its published title (and, in English, a translation)."""
+    return lookup(lang, f"toy.article.{key}")
 
 
-def source(name: str) -> str:
+def mistake_label(mistake: str, lang: str = DEFAULT) -> str:
+    """A mistake in words, naming the article it is taken from."""
+    return lookup(lang, f"toy.mistake.{mistake}")
+
+
+def source(name: str, lang: str = DEFAULT) -> str:
     """Where a preset comes from, as one sentence for the page (empty for the user's own example)."""
     if name not in EXAMPLES:
         return ""
-    what, where = EXAMPLES[name]
-    return f"{what}. Taken from {article(where)}."
+    return lookup(lang, "toy.source", what=lookup(lang, f"toy.example.{name}"), article=article(EXAMPLES[name], lang))
 
 
 MAX_TOKENS, MAX_DIM = 12, 16
@@ -73,37 +64,38 @@ class ToySpec:
     def given_qkv(self) -> bool:
         return self.Q is not None
 
-    def check(self) -> list[str]:
-        """Problems that stop the computation, each a sentence a person can act on."""
-        problems = []
+    def check(self, lang: str = DEFAULT) -> list[str]:
+        """Problems that stop the computation, each a sentence a person can act on (in `lang`)."""
+        def say(key: str, **fmt) -> None:
+            problems.append(lookup(lang, f"toy.problem.{key}", **fmt))
+
+        problems: list[str] = []
         n = len(self.tokens)
         if not 1 <= n <= MAX_TOKENS:
-            problems.append(f"Use 1 to {MAX_TOKENS} tokens (got {n}).")
+            say("tokens", most=MAX_TOKENS, n=n)
         if self.given_qkv:
             shapes = {name: getattr(self, name).shape for name in ("Q", "K", "V")}
             if shapes["Q"][0] != n or shapes["K"][0] != shapes["V"][0]:
-                problems.append(f"Q needs one row per token ({n}); K and V need the same number of rows "
-                                f"(got Q {shapes['Q']}, K {shapes['K']}, V {shapes['V']}).")
+                say("qkv_rows", n=n, q=shapes["Q"], k=shapes["K"], v=shapes["V"])
             if shapes["Q"][1] != shapes["K"][1]:
-                problems.append(f"Q and K need the same width d_k to be multiplied (got {shapes['Q'][1]} and "
-                                f"{shapes['K'][1]}).")
+                say("qk_width", q=shapes["Q"][1], k=shapes["K"][1])
         else:
             d = self.X.shape[1]
             if self.X.shape[0] != n:
-                problems.append(f"X needs one row per token ({n} rows, got {self.X.shape[0]}).")
+                say("x_rows", n=n, got=self.X.shape[0])
             if not 1 <= d <= MAX_DIM:
-                problems.append(f"Use 1 to {MAX_DIM} dimensions (got {d}).")
+                say("dims", most=MAX_DIM, d=d)
             if self.PE is not None and self.PE.shape != self.X.shape:
-                problems.append(f"PE must have the shape of X {self.X.shape} (got {self.PE.shape}).")
+                say("pe_shape", x=self.X.shape, pe=self.PE.shape)
             for name in ("W_Q", "W_K", "W_V"):
                 if getattr(self, name).shape != (d, d):
-                    problems.append(f"{name} must be {d}×{d} (got {getattr(self, name).shape}).")
+                    say("w_shape", name=name, d=d, shape=getattr(self, name).shape)
             if d % self.n_heads:
-                problems.append(f"{self.n_heads} heads do not divide d_model = {d}: pick a head count that divides it.")
+                say("heads", heads=self.n_heads, d=d)
             if self.n_heads > 1 and self.W_O is not None and self.W_O.shape != (d, d):
-                problems.append(f"W_O must be {d}×{d} (got {self.W_O.shape}).")
+                say("w_shape", name="W_O", d=d, shape=self.W_O.shape)
         if self.mask == "padding" and not 0 <= self.n_padding < n:
-            problems.append(f"Padding must leave at least one real token (padding {self.n_padding} of {n}).")
+            say("padding", pad=self.n_padding, n=n)
         return problems
 
 
@@ -278,33 +270,13 @@ def preset(name: str, weights: str = "identity", seed: int = 0, n_heads: int = 1
     return ToySpec(tokens=tokens, X=X, PE=PE, W_Q=W[0], W_K=W[1], W_V=W[2], W_O=W[3], n_heads=n_heads)
 
 
-def seed_notes(name: str) -> list[str]:
+def seed_notes(name: str, lang: str = DEFAULT) -> list[str]:
     """Where the article behind a preset goes wrong, in sentences the page shows beside the right numbers."""
-    if name == "seed-000":
-        return [
-            "The article feeds x = [1, 2, 3] (three tokens) but its Q, K and V have two rows each, so there are "
-            "only two tokens to attend over; the page uses the two rows it gives.",
-            "Its α₁₁ multiplies Q₁ = [0.5, 1] with [1, 0.5], which is not K₁ = [1, 0]: the right dot product is "
-            "0.5·1 + 1·0 = 0.5, and with K₂ = [0.5, 1] it is 0.5·0.5 + 1·1 = 1.25.",
-            "It gives three weights of ½ for one query: weights in a softmax row sum to 1, and equal weights "
-            "would only arise from equal scores, which these are not (0.354 and 0.884 after scaling).",
-            "It writes each output hᵢ as a 2×2 matrix; an output is one vector of d_v numbers per token, "
-            "the weighted sum of V's rows.",
-        ]
-    if name == "seed-001":
-        return [
-            "`np.softmax` does not exist: NumPy has no softmax, so the article's code stops with an AttributeError. "
-            "The page computes e^(s − max) / Σ e^(s − max) by rows.",
-            "`np.random.randn` without a seed gives different W_Q, W_K, W_V on every run, so nobody can "
-            "reproduce its numbers; the page's random weights use a seed you can see and change.",
-            "Its positional encodings [[0, 0.1, 0.2], [0.3, 0.4, 0.5], [0.6, 0.7, 0.8]] are not the sinusoidal "
-            "formula the same article gives; the page shows both.",
-        ]
-    return []
+    return [lookup(lang, f"toy.note.{name}.{i}") for i in range(_NOTES.get(name, 0))]
 
 
-def mistake_effect(spec: ToySpec, mistake: str) -> dict:
-    """What a common mistake does to the numbers: the wrong weights/output, or the error it raises."""
+def mistake_effect(spec: ToySpec, mistake: str, lang: str = DEFAULT) -> dict:
+    """What a common mistake does to the numbers: the wrong weights/output, or the error it raises (notes in `lang`)."""
     right = run_toy(spec)
     if mistake == "np_softmax":
         try:
@@ -315,19 +287,17 @@ def mistake_effect(spec: ToySpec, mistake: str) -> dict:
     if mistake in ("scale_d_model", "no_scale"):
         wrong = run_toy(spec, scale_by="d_model" if mistake == "scale_d_model" else "none")
         same = np.allclose(wrong.steps["weights"], right.steps["weights"])
-        note = ("With one head d_k = d_model, so this mistake changes nothing here; use 2 or more heads to see it."
-                if same and mistake == "scale_d_model" else None)
+        note = lookup(lang, "toy.mistake_note.one_head") if same and mistake == "scale_d_model" else None
         return {"right": right, "weights": wrong.steps["weights"], "output": wrong.steps["output"],
                 "max_change": float(np.abs(wrong.steps["weights"] - right.steps["weights"]).max()), "note": note}
     if mistake == "v_times_weights":
         A, V = right.steps["weights"], right.steps["V"]
         if V.shape[1] != A.shape[1]:
-            return {"right": right, "error": f"shape error: V is {V.shape[0]}×{V.shape[1]} and Aᵀ is "
-                    f"{A.shape[1]}×{A.shape[0]}; V·Aᵀ only multiplies when d_v equals the number of tokens, "
-                    "and even then it mixes dimensions instead of tokens."}
+            return {"right": right, "error": lookup(lang, "toy.mistake_error.shape", v_rows=V.shape[0],
+                                                    v_cols=V.shape[1], a_rows=A.shape[1], a_cols=A.shape[0])}
         wrong = V @ A.T
         return {"right": right, "output": wrong, "max_change": float(np.abs(wrong - right.steps["output"]).max()),
-                "note": "d_v equals the number of tokens, so V·Aᵀ multiplies, but it mixes the wrong axis."}
+                "note": lookup(lang, "toy.mistake_note.wrong_axis")}
     raise ValueError(f"unknown mistake {mistake!r}")
 
 

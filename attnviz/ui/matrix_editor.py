@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from attnviz.lessons.cells import format_number, parse_grid
+from attnviz.ui.i18n import lang, t
 from attnviz.ui.keys import Toy
 from attnviz.ui.literal import escape
 
@@ -32,11 +33,13 @@ def matrix_editor(label: str, key: str, default: np.ndarray, row_labels: list[st
     edited = st.data_editor(frame, key=Toy.editor(key), num_rows="fixed",
                             column_config={c: st.column_config.TextColumn(c) for c in col_labels},
                             width="stretch")
-    values, problems = parse_grid(edited.values.tolist(), default.shape)
+    values, problems = parse_grid(edited.values.tolist(), default.shape, lang())
     if problems:
         for p in problems:
-            where = f"{label} row {row_labels[p.row]}, column {col_labels[p.col]}" if p.row >= 0 else label
-            st.error(escape(f"{where} {p.message}. The results below use the last valid {label}."), icon=":material/edit:")
+            # only what the visitor typed (labels, the cell) is escaped: the sentence around it is the catalogue's
+            where = (t("toy.cell.where", label=label, row=escape(row_labels[p.row]), col=escape(col_labels[p.col]))
+                     if p.row >= 0 else label)
+            st.error(t("toy.cell.problem", where=where, message=escape(p.message), label=label), icon=":material/edit:")
         return current, False
     if not np.array_equal(values, current):
         st.session_state[store] = values
