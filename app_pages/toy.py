@@ -248,8 +248,11 @@ def why_scale() -> None:
     d_values = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512]
     peak = toy.softmax_peakedness(d_values, n_keys=16, trials=200, seed=0)
     for col, metric in zip(side_by_side(2), ("max", "entropy")):
-        fig = peakedness_chart(d_values, peak, metric, t(f"toy.why.{metric}"), lang())
-        col.plotly_chart(present.figure(fig), key=K.peak_chart(metric))
+        fig = present.figure(peakedness_chart(d_values, peak, metric, t(f"toy.why.{metric}"), lang()))
+        if present.active():  # the legend above the plot, where a 720-pixel screen still shows it
+            fig.update_layout(height=520, legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02,
+                                                  "yanchor": "bottom"})
+        col.plotly_chart(fig, key=K.peak_chart(metric))
 
 
 def mistakes(result: toy.ToyResult) -> None:

@@ -60,6 +60,6 @@ def peakedness_chart(d_values: list[int], peak: dict[str, np.ndarray], metric: s
     if metric == "entropy":
         fig.add_scatter(x=d_values, y=peak["uniform_entropy"], name=lookup(lang, "toy.why.uniform"), mode="lines",
                         line={"dash": "dot"})
-    fig.update_layout(title={"text": title}, xaxis={"type": "log", "title": {"text": "d_k"}}, height=320,
+    fig.update_layout(title={"text": title}, xaxis={"type": "log", "title": {"text": "d_k"}, "tickvals": list(d_values)}, height=320,
                       margin={"l": 10, "r": 10, "t": 40, "b": 10}, legend={"orientation": "h", "y": -0.3})
     return fig

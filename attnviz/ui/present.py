@@ -16,6 +16,8 @@ h1 { font-size: 2.2rem !important; }
 section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
 header[data-testid="stHeader"] { display: none !important; }
 .block-container, [data-testid="stMainBlockContainer"] { padding-top: 1rem !important; max-width: 100% !important; }
+/* number tables (st.table) grow with the page's type; Streamlit sets them smaller than the text */
+[data-testid="stTable"] table { font-size: 1rem !important; }
 /* the way back stays in the top-right corner, out of the content's way */
 .st-key-sb_present_leave { position: fixed; top: 0.5rem; right: 1rem; z-index: 1000; width: auto !important; }
 </style>
@@ -51,7 +53,10 @@ def figure(fig: go.Figure, height: int | None = None) -> go.Figure:
     """The figure with larger type and height when presenting (unchanged otherwise)."""
     if active():
         fig.update_layout(font={"size": FONT}, title_font={"size": FONT + 4}, height=HEIGHT,
-                          hoverlabel={"font_size": FONT})
+                          hoverlabel={"font_size": FONT}, legend_font_size=FONT)
+        # Streamlit's theme gives axes their own (small) sizes, which the layout's font does not override
+        fig.update_xaxes(tickfont_size=FONT - 2, title_font_size=FONT)
+        fig.update_yaxes(tickfont_size=FONT - 2, title_font_size=FONT)
     elif height:
         fig.update_layout(height=height)
     return fig

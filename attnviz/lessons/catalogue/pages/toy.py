@@ -186,7 +186,7 @@ EN = {
 
 ZH = {
     # ---- the page's frame and settings ----
-    "toy.title": "计算实例：手算注意力",
+    "toy.title": "手算示例：一步一步算出注意力",
     "toy.intro": "下面的每个数都会随你的编辑实时重算。改动任意输入中的一个单元格，看看哪些结果随之改变，哪些保持不变。",
     "toy.example": "示例",
     "toy.preset.seed-001": "“Transformer is powerful”（3 个词）",

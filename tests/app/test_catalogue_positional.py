@@ -1,0 +1,75 @@
+"""The positional-encodings page in English and 简体中文: every tab, with a learned, a rotary and a sinusoidal
+model, shows only catalogue strings; the Chinese page reads in Chinese, with the same numbers."""
+import pytest
+
+from apphelpers import assert_clean, figures, open_page
+from catalogue_check import not_in_catalogue
+
+from attnviz.ui.keys import Positional as K
+from attnviz.ui.keys import Sidebar
+
+PAGE = "app_pages/positional.py"
+SHARED = ("English", "简体中文", "auto", "cpu", "cuda", "mps")  # the sidebar's language and device names
+# Streamlit draws every tab in one run, so each model shows all five tabs at once.
+MODELS = {
+    "minilm (learned)": {},
+    "glassllm (rotary)": {Sidebar.MODEL: "glassllm-en", K.EFFECT_MODE: "removed"},
+    "scratch encoder (sinusoidal)": {Sidebar.MODEL: "scratch-encoder", K.EFFECT_MODE: "removed", K.LEARNED_SKIP0: False},
+}
+
+
+def _open(lang: str, **state):
+    at = open_page(PAGE, **{Sidebar.LANG: lang, **state})
+    assert_clean(at)
+    return at
+
+
+def _text(at) -> str:
+    return " ".join(el.value for kind in ("markdown", "caption", "info", "success", "warning", "subheader")
+                    for el in at.get(kind))
+
+
+@pytest.mark.parametrize("model", list(MODELS))
+def test_every_string_is_in_a_catalogue_in_both_languages(model):
+    at = {lang: _open(lang, **MODELS[model]) for lang in ("en", "zh")}
+    for lang in at:
+        assert not_in_catalogue(at[lang], SHARED) == [], (lang, model)
+    # the same figures with the same data: only their words change
+    figs = {lang: figures(at[lang]) for lang in at}
+    assert len(figs["en"]) == len(figs["zh"])
+    for en, zh in zip(figs["en"], figs["zh"]):
+        assert [d.get("z", d.get("y")) for d in en["data"]] == [d.get("z", d.get("y")) for d in zh["data"]]
+    assert [el.value for el in at["en"].latex] == [el.value for el in at["zh"].latex]
+
+
+def test_chinese_tabs_prose_and_figure_labels():
+    at = _open("zh", **{K.D_MODEL: 16, K.LENGTH: 20})
+    assert at.title[0].value == "位置编码"
+    assert [tab.label for tab in at.tabs] == ["正弦编码", "可学习编码", "旋转编码（RoPE）", "模型实际用的编码", "对注意力的影响"]
+    text = _text(at)
+    assert "平移就是旋转" in text and "相似度只取决于距离" in text
+    assert "学习了一张 **512 个位置 × 384 个维度** 的表" in text  # numbers as in English
+    assert "捕获到的各行与表 `embeddings.position_embeddings` 的第 0–12 行相同" in text
+    assert "可学习的位置编码是一张加到词嵌入上的表" in text  # why MiniLM has no bias-by-distance curve
+    heat = figures(at)[0]
+    assert heat["layout"]["xaxis"]["title"]["text"] == "维度" and heat["layout"]["yaxis"]["title"]["text"] == "位置"
+    waves = figures(at)[1]
+    assert [d["name"] for d in waves["data"]][:2] == ["维度 0（sin）", "维度 1（cos）"]
+    assert at.radio(key=K.EFFECT_MODE).options == ["打乱", "去掉"]
+
+
+def test_chinese_rotary_model():
+    at = _open("zh", **{Sidebar.MODEL: "glassllm-en", "rope_layer": 1, "rope_head": 2})
+    text = _text(at)
+    assert "使用 `glassllm-en`：d_head = 32。" in text
+    assert "词元" in text and "层 1，头 2，旋转之前" in text
+    assert "使用 **旋转** 位置编码" in text
+    rot = [f for f in figures(at) if f["layout"].get("xaxis", {}).get("title", {}).get("text") == "相对距离 m − n"]
+    assert len(rot) == 1
+
+
+def test_chinese_effect_titles():
+    at = _open("zh", **{Sidebar.MODEL: "scratch-encoder", K.EFFECT_MODE: "removed"})
+    titles = [f["layout"].get("title", {}).get("text") for f in figures(at)]
+    assert "带位置编码" in titles and "位置被去掉" in titles
+    assert "所有层、所有头中最大的变化" in _text(at)

@@ -1,0 +1,73 @@
+"""The worked example and the positional encodings at 1280×720: in 简体中文, and in presentation mode in both
+languages. Screenshots go to artifacts/ to be looked at (Chinese glyphs, nothing cut off)."""
+import pytest
+
+from attnviz.lessons.catalogue import lookup
+from pw import ARTIFACTS
+
+POSITIONAL_TABS = ("sinusoidal", "learned", "rotary", "used", "effect")
+
+
+@pytest.fixture()
+def projector(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def _ready(page, heading: str) -> None:
+    page.get_by_role("heading", name=heading).first.wait_for(timeout=120000)
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=120000)
+    page.wait_for_timeout(1500)  # let the figures finish drawing before the screenshot
+
+
+def _shoot_sections(page, name: str, headings: list[str]) -> None:
+    """One screenshot a section: scrolled so that its heading is at the top of the 720-pixel screen."""
+    for i, heading in enumerate(headings):
+        page.get_by_role("heading", name=heading).first.evaluate("e => e.scrollIntoView({block: 'start'})")
+        page.wait_for_timeout(700)
+        page.screenshot(path=str(ARTIFACTS / f"{name}_{i}.png"))
+
+
+def _no_error(page) -> None:
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+@pytest.mark.parametrize("lang,present", [("zh", False), ("zh", True), ("en", True)])
+def test_worked_example(server, projector, lang, present):
+    projector.goto(f"{server}/worked-example?lang={lang}" + ("&present=1" if present else ""))
+    _ready(projector, lookup(lang, "toy.title"))
+    _no_error(projector)
+    assert projector.locator('[data-testid="stSidebar"]').is_visible() != present
+    name = f"toy_{lang}" + ("_presented" if present else "")
+    projector.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+    keys = ["toy.steps.header", "toy.cell_header", "toy.why.header", "toy.mistakes.header", "toy.article_header"]
+    _shoot_sections(projector, name, [lookup(lang, k) for k in keys])
+    if lang == "zh":
+        assert projector.get_by_text(lookup("zh", "toy.note.seed-001.0").split("：")[1][:20]).count() >= 1
+
+
+@pytest.mark.parametrize("lang,present", [("zh", False), ("zh", True), ("en", True)])
+def test_positional_encodings(server, projector, lang, present):
+    projector.goto(f"{server}/positions?lang={lang}" + ("&present=1" if present else ""))
+    _ready(projector, lookup(lang, "positional.title"))
+    _no_error(projector)
+    name = f"positions_{lang}" + ("_presented" if present else "")
+    projector.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+    _shoot_sections(projector, name, [lookup(lang, k) for k in ("positional.waves.header", "positional.sim.header",
+                                                                "positional.shift.header")])
+    markers = {"learned": lookup(lang, "positional.learned.cosine").strip("*"),
+               "used": lookup(lang, "positional.bias.header"),
+               "effect": lookup(lang, "positional.worked.header"),
+               "rotary": lookup(lang, "positional.distance.header")}
+    for tab in ("learned", "used", "effect", "rotary"):
+        projector.get_by_role("tab", name=lookup(lang, f"positional.tab.{tab}")).click()
+        projector.get_by_text(markers[tab]).first.wait_for(timeout=120000)
+        projector.wait_for_timeout(1500)
+        projector.evaluate("() => window.scrollTo(0, 0)")
+        projector.get_by_role("tab", name=lookup(lang, f"positional.tab.{tab}")).evaluate(
+            "e => e.scrollIntoView({block: 'start'})")
+        projector.wait_for_timeout(700)
+        projector.screenshot(path=str(ARTIFACTS / f"{name}_tab_{tab}.png"))
+        _no_error(projector)
