@@ -28,12 +28,16 @@ FORMULA = {
 }
 
 
-def table(container, df: pd.DataFrame, **kwargs) -> None:
+def table(container, df: pd.DataFrame, hide_index: bool = False) -> None:
     """A table of numbers: a grid normally; in presentation mode an HTML table, whose type grows with the page's."""
-    if present.active():
-        container.table(df)
-    else:
-        container.dataframe(df, width="stretch", **kwargs)
+    if not present.active():
+        container.dataframe(df, width="stretch", hide_index=hide_index or None)
+        return
+    # st.table reads markdown in every cell and label: token labels are the visitor's, so all text is escaped
+    safe = df.map(lambda v: escape(v) if isinstance(v, str) else v)
+    safe.index = [escape(i) for i in df.index]
+    safe.columns = [escape(c) for c in df.columns]
+    container.table(safe.style.hide(axis="index") if hide_index else safe)
 
 
 def side_by_side(n: int) -> list:

@@ -73,3 +73,10 @@ def test_chinese_effect_titles():
     titles = [f["layout"].get("title", {}).get("text") for f in figures(at)]
     assert "带位置编码" in titles and "位置被去掉" in titles
     assert "所有层、所有头中最大的变化" in _text(at)
+
+
+def test_presentation_mode_in_chinese():
+    at = _open("zh", **{Sidebar.PRESENT: True})
+    assert not_in_catalogue(at, SHARED) == []
+    fig = figures(at)[0]
+    assert fig["layout"]["height"] == 600 and fig["layout"]["xaxis"]["tickfont"]["size"] == 18

@@ -102,3 +102,13 @@ def test_real_model_cell_in_chinese():
     assert not_in_catalogue(at, SHARED) == []
     success = at.success[0].value
     assert success.startswith("重新计算得 ") and "自注意力" in success and "层 0，头 0" in success
+
+
+def test_presentation_mode_tables_grow_and_keep_typed_labels_literal():
+    at = _open("zh", **{Sidebar.PRESENT: True, Toy.PRESET: "custom", Toy.N_TOKENS: 2, Toy.LABELS: "**b**,[x](y)"})
+    assert not_in_catalogue(at, SHARED) == []
+    # the results are HTML tables, whose type follows the presentation CSS; only the editors stay grids
+    assert at.table and all(el.key.startswith("toy_editor_") for el in at.dataframe)
+    x = at.table[0].value
+    assert list(x.index) == [r"\*\*b\*\*", r"\[x\]\(y\)"]  # markdown in a label is shown, not rendered
+    assert x.iloc[0, 0].replace("\\", "") == f"{at.session_state[Toy.SHOWN]['X'][0, 0]:.4f}"
