@@ -33,11 +33,13 @@ def table(container, df: pd.DataFrame, hide_index: bool = False) -> None:
     if not present.active():
         container.dataframe(df, width="stretch", hide_index=hide_index or None)
         return
+    if hide_index:  # st.table always draws an index: let the first column be it, rather than 0, 1, 2, …
+        df = df.set_index(df.columns[0])
     # st.table reads markdown in every cell and label: token labels are the visitor's, so all text is escaped
     safe = df.map(lambda v: escape(v) if isinstance(v, str) else v)
-    safe.index = [escape(i) for i in df.index]
+    safe.index = pd.Index([escape(i) for i in df.index], name=escape(df.index.name) if df.index.name else None)
     safe.columns = [escape(c) for c in df.columns]
-    container.table(safe.style.hide(axis="index") if hide_index else safe)
+    container.table(safe)
 
 
 def side_by_side(n: int) -> list:
