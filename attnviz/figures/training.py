@@ -1,4 +1,7 @@
-"""The training lab's figures: loss and accuracy curves, and one head of a probe snapshot."""
+"""The training lab's figures: loss and accuracy curves, and one head of a probe snapshot.
+
+Labels are parameters (English by default): the page passes them in its language.
+"""
 from __future__ import annotations
 
 import numpy as np
@@ -6,28 +9,37 @@ import plotly.graph_objects as go
 
 from attnviz.figures.plots import head_heatmap
 
+CURVE_LABELS = {"loss": "Loss", "accuracy": "Token accuracy", "step": "step", "loss_trace": "loss",
+                "batch": "training batch", "held_out": "held-out"}
 
-def loss_chart(steps: list[int], loss: list[float]) -> go.Figure:
+
+def loss_chart(steps: list[int], loss: list[float], labels: dict[str, str] | None = None) -> go.Figure:
     """Training loss per step on a log axis."""
-    fig = go.Figure(go.Scatter(x=steps, y=loss, mode="lines", name="loss"))
-    fig.update_layout(title={"text": "Loss"}, height=260, margin={"l": 10, "r": 10, "t": 40, "b": 10},
-                      yaxis={"type": "log"}, xaxis={"title": {"text": "step"}})
+    words = {**CURVE_LABELS, **(labels or {})}
+    fig = go.Figure(go.Scatter(x=steps, y=loss, mode="lines", name=words["loss_trace"]))
+    fig.update_layout(title={"text": words["loss"]}, height=260, margin={"l": 10, "r": 10, "t": 40, "b": 10},
+                      yaxis={"type": "log"}, xaxis={"title": {"text": words["step"]}})
     return fig
 
 
 def accuracy_chart(steps: list[int], accuracy: list[float], eval_steps: list[int],
-                   eval_accuracy: list[float]) -> go.Figure:
+                   eval_accuracy: list[float], labels: dict[str, str] | None = None) -> go.Figure:
     """Token accuracy of each training batch, and on held-out examples where it was measured."""
-    fig = go.Figure(go.Scatter(x=steps, y=accuracy, mode="lines", name="training batch"))
-    fig.add_scatter(x=eval_steps, y=eval_accuracy, mode="lines+markers", name="held-out")
-    fig.update_layout(title={"text": "Token accuracy"}, height=260, margin={"l": 10, "r": 10, "t": 40, "b": 10},
-                      yaxis={"range": [0, 1.02]}, xaxis={"title": {"text": "step"}}, legend={"orientation": "h", "y": -0.3})
+    words = {**CURVE_LABELS, **(labels or {})}
+    fig = go.Figure(go.Scatter(x=steps, y=accuracy, mode="lines", name=words["batch"]))
+    fig.add_scatter(x=eval_steps, y=eval_accuracy, mode="lines+markers", name=words["held_out"])
+    fig.update_layout(title={"text": words["accuracy"]}, height=260, margin={"l": 10, "r": 10, "t": 40, "b": 10},
+                      yaxis={"range": [0, 1.02]}, xaxis={"title": {"text": words["step"]}},
+                      legend={"orientation": "h", "y": -0.3})
     return fig
 
 
-def snapshot_head(pattern: np.ndarray, query_tokens: list[str], key_tokens: list[str], head: int) -> go.Figure:
+def snapshot_head(pattern: np.ndarray, query_tokens: list[str], key_tokens: list[str], head: int,
+                  title: str | None = None, axis_titles: tuple[str, str] | None = None,
+                  value_title: str | None = None) -> go.Figure:
     """One head of a snapshot, small enough for four in a row (no colour bar)."""
-    fig = head_heatmap(pattern, query_tokens, key_tokens, title=f"head {head}")
+    extra = {k: v for k, v in (("axis_titles", axis_titles), ("value_title", value_title)) if v is not None}
+    fig = head_heatmap(pattern, query_tokens, key_tokens, title=f"head {head}" if title is None else title, **extra)
     fig.update_layout(height=330, margin={"l": 0, "r": 0, "t": 60, "b": 0})
     fig.update_traces(showscale=False)
     return fig

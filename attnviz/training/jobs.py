@@ -10,6 +10,7 @@ import threading
 import time
 from typing import Callable
 
+from attnviz.lessons.catalogue.keyed import Keyed
 from attnviz.training.worker import TrainingJob
 
 
@@ -97,8 +98,7 @@ class JobBoard:
             elif job.active and now - job.last_seen > idle_s:
                 minutes = max(1, round(idle_s / 60))
                 job.stop(wait=0)
-                job.note = (f"Stopped: nobody looked at this training for {minutes} minute"
-                            f"{'s' if minutes != 1 else ''}. Resume it to go on.")
+                job.note = Keyed("training.idle_one") if minutes == 1 else Keyed("training.idle_many", minutes=minutes)
 
     def watch(self, alive: Callable[[str], bool], idle_s: float, every: float = 5.0) -> None:
         """Reap every `every` seconds on a daemon thread (once per board)."""

@@ -13,6 +13,7 @@ from typing import Callable
 
 import torch
 
+from attnviz.lessons.catalogue.keyed import Keyed
 from attnviz.models.tokens import CharCodec
 
 DIGITS = "0123456789"
@@ -25,7 +26,7 @@ IGNORE = -100  # label value the loss skips
 @dataclass(frozen=True)
 class Task:
     name: str
-    about: str
+    about: str  # a Keyed: English on the command line, the page's language on the page
     make: Callable[[random.Random, int], tuple[str, str]]  # (rng, length) -> (source, target)
     default_architecture: str
     default_length: int
@@ -64,18 +65,18 @@ def _translate(rng: random.Random, n: int) -> tuple[str, str]:
 
 
 TASKS: dict[str, Task] = {t.name: t for t in (
-    Task("copy", "write the input again", _map_digits(lambda s: s), "encoder", 8, ("31415926", "31415926")),
-    Task("reverse", "write the input backwards", _map_digits(lambda s: s[::-1]), "encoder", 8,
+    Task("copy", Keyed("training.task.copy.about"), _map_digits(lambda s: s), "encoder", 8, ("31415926", "31415926")),
+    Task("reverse", Keyed("training.task.reverse.about"), _map_digits(lambda s: s[::-1]), "encoder", 8,
          ("31415926", "62951413")),
-    Task("sort", "write the input's digits in order", _map_digits(lambda s: "".join(sorted(s))),
+    Task("sort", Keyed("training.task.sort.about"), _map_digits(lambda s: "".join(sorted(s))),
          "encoder", 8, ("31415926", "11234569")),
-    Task("shift", "write the input moved one place left (the first digit goes to the end)",
+    Task("shift", Keyed("training.task.shift.about"),
          _map_digits(lambda s: s[1:] + s[:1]), "encoder", 8, ("31415926", "14159263")),
-    Task("induction", "after the marker |, repeat the sequence seen before it (an induction head's job)",
+    Task("induction", Keyed("training.task.induction.about"),
          _induction, "decoder", 8, ("hbknacfe", "hbknacfe"), same_length=False, sep="|"),
-    Task("addition", "add two numbers modulo 10ⁿ (n digits each)", _addition, "decoder", 2, ("47+38", "85"),
+    Task("addition", Keyed("training.task.addition.about"), _addition, "decoder", 2, ("47+38", "85"),
          same_length=False, default_steps=4000),
-    Task("translate", "digit strings to number words (the encoder-decoder's task)", _translate,
+    Task("translate", Keyed("training.task.translate.about"), _translate,
          "encoder-decoder", 3, ("407", "four zero seven"), same_length=False),
 )}
 
@@ -83,8 +84,7 @@ TASKS: dict[str, Task] = {t.name: t for t in (
 def check(task: Task, architecture: str) -> str | None:
     """Why this task cannot be trained with this architecture, or None."""
     if architecture == "encoder" and not task.same_length:
-        return (f"The {task.name} task's answer is not one label per input position, so an encoder alone cannot "
-                "learn it: choose a decoder or an encoder-decoder.")
+        return Keyed("training.needs_decoder", task=Keyed(f"training.task.{task.name}"))
     return None
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from attnviz.lessons.catalogue.keyed import Keyed
 from attnviz.models.tokens import CharCodec
 from attnviz.core.device import resolve_device
 from attnviz.core.hooks import attention_kind, hook_names, hooks, record_into
@@ -37,31 +38,31 @@ class TrainConfig:
     def resolved(self) -> "TrainConfig":
         task = TASKS.get(self.task)
         if task is None:
-            raise ValueError(f"Unknown task {self.task!r}: choose one of {', '.join(TASKS)}.")
+            raise ValueError(Keyed("training.unknown_task", task=self.task, tasks=", ".join(TASKS)))
         return TrainConfig(**{**asdict(self), "architecture": self.architecture or task.default_architecture,
                               "length": task.default_length if self.length is None else self.length,
                               "steps": task.default_steps if self.steps is None else self.steps})
 
     def problems(self) -> list[str]:
-        """Settings that cannot train, each as a sentence saying what to change."""
+        """Settings that cannot train, each as a sentence saying what to change (Keyed: the page translates it)."""
         out = []
         if self.task not in TASKS:
-            return [f"Unknown task {self.task!r}: choose one of {', '.join(TASKS)}."]
+            return [Keyed("training.unknown_task", task=self.task, tasks=", ".join(TASKS))]
         cfg = self.resolved()
         for name in ("steps", "batch_size", "n_layers", "n_heads", "d_model", "snapshot_every", "eval_every", "length"):
             if int(getattr(cfg, name)) <= 0:
-                out.append(f"{name.replace('_', ' ')} must be at least 1 (got {getattr(cfg, name)}).")
+                out.append(Keyed("training.at_least_one", name=Keyed(f"training.field.{name}"), value=getattr(cfg, name)))
         if cfg.n_heads > 0 and cfg.d_model % cfg.n_heads:
-            out.append(f"{cfg.n_heads} heads do not divide d_model = {cfg.d_model}: pick a head count that divides it.")
+            out.append(Keyed("training.heads_divide", heads=cfg.n_heads, d_model=cfg.d_model))
         elif cfg.positional == "rotary" and cfg.n_heads > 0 and (cfg.d_model // cfg.n_heads) % 2:
-            out.append("Rotary positions need an even d_head (d_model / heads).")
+            out.append(Keyed("training.rotary_even"))
         if not 0 < cfg.lr < 1:
-            out.append(f"The learning rate should be between 0 and 1 (got {cfg.lr}).")
+            out.append(Keyed("training.lr_range", lr=cfg.lr))
         problem = check(TASKS[cfg.task], cfg.architecture)
         if problem:
             out.append(problem)
         if cfg.length > 40:
-            out.append("Keep the length at 40 or less: these are toy tasks for a small model.")
+            out.append(Keyed("training.too_long"))
         return out
 
 

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import torch
 
+from attnviz.lessons.catalogue.keyed import Keyed
 from attnviz.training.trainer import History, TrainConfig, Trainer
 
 SEND_EVERY = 0.25  # seconds between progress messages: the page refreshes once a second
@@ -111,8 +112,8 @@ class TrainingJob:
         self.threads, self.niceness = threads, niceness
         self.lock = threading.Lock()  # held while the trainer's weights are read or replaced
         self.status = "finished" if self.finished else "stopped"
-        self.error: str | None = None
-        self.note: str | None = None  # why the server stopped it (idle, its session ended)
+        self.error: str | None = None  # a Keyed, so that a page says it in its language
+        self.note: str | None = None  # why the server stopped it (idle, its session ended), a Keyed
         self.board = None  # a JobBoard that decides when it may run
         self.worker: dict = {}  # the worker's pid, threads and priority, as it reported them
         self.last_seen = time.monotonic()
@@ -170,7 +171,7 @@ class TrainingJob:
         except OSError as exc:
             for fd in (cmd_read, cmd_write, ev_read, ev_write):
                 os.close(fd)
-            self.error = f"Could not start the training process: {exc}"
+            self.error = Keyed("training.cannot_start", why=str(exc))
             self.status = "stopped"
             return False
         os.close(cmd_read)
@@ -228,7 +229,7 @@ class TrainingJob:
                 elif kind == "progress":
                     self._apply(message)
                 elif kind == "error":
-                    self.error = f"Training stopped: {message['message']}"
+                    self.error = Keyed("training.failed", why=message["message"])
                 elif kind == "done":
                     final = message["state"]
                     break
@@ -244,8 +245,8 @@ class TrainingJob:
                     self.trainer.load_state(final)
                 else:  # the worker died or failed: its weights are lost, so go back to where this run began
                     self.trainer.load_state(pickle.loads(payload))
-                    reason = self.error or f"The training process ended unexpectedly (exit code {proc.returncode})."
-                    self.error = f"{reason} The model is as it was at step {self.trainer.step_count}."
+                    reason = self.error or Keyed("training.died", code=proc.returncode)
+                    self.error = Keyed("training.rolled_back", reason=reason, step=self.trainer.step_count)
                 if self._commands is not None:
                     self._commands.close()
                     self._commands = None

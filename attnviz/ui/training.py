@@ -11,12 +11,14 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from attnviz.core import settings
 from attnviz.core.errors import AttnvizError
+from attnviz.lessons.catalogue.keyed import say
 from attnviz.models import access
 from attnviz.training import checkpoints
 from attnviz.training.jobs import JobBoard
 from attnviz.training.tasks import TASKS, sample_input
 from attnviz.training.trainer import TrainConfig, Trainer
 from attnviz.training.worker import TrainingJob
+from attnviz.ui.i18n import lang, t
 from attnviz.ui.keys import App, Sidebar, Train
 from attnviz.ui.sidebar import CUSTOM
 
@@ -69,8 +71,7 @@ def steps_problem(config: TrainConfig) -> str | None:
     limit = settings.current().max_train_steps
     steps = config.resolved().steps
     if steps > limit:
-        return (f"This server trains at most {limit:,} steps per job ({steps:,} asked): set Steps to {limit:,} "
-                "or fewer.")
+        return t("training.steps_over_limit", limit=limit, steps=steps)
     return None
 
 
@@ -136,20 +137,19 @@ def save(job: TrainingJob, name: str, replace: bool = False) -> str | None:
     suggested = name == st.session_state.get(SUGGESTED_KEY)
     problem = checkpoints.name_problem(name)
     if problem:
-        return problem
+        return say(problem, lang())
     try:
         with job.lock:
             folder = checkpoints.save(job.trainer, root, name, replace=replace, rename=suggested)
     except FileExistsError:
         if not checkpoints.is_checkpoint(root / name):
-            return (f"Something that is not an attnviz checkpoint is already called `{name}` in the checkpoint "
-                    "folder, and it is never overwritten: choose another name.")
+            return t("training.not_a_checkpoint", name=name)
         st.session_state[ASK_KEY] = name
         return None
     except AttnvizError as exc:
-        return str(exc)
+        return say(exc, lang())
     except OSError as exc:
-        return access.scrub(f"Could not write the checkpoint: {exc.strerror or exc}.", settings.current())
+        return access.scrub(t("training.write_failed", why=exc.strerror or exc), settings.current())
     st.session_state.pop(ASK_KEY, None)
     st.session_state[SAVED_KEY] = (folder.name, str(folder))
     return None
