@@ -6,17 +6,26 @@ import streamlit as st
 
 from attnviz.core import settings
 from attnviz.core.errors import AttnvizError
-from attnviz.figures.survey import joint_figure, ranking_figure
+from attnviz.figures.survey import JOINT_LABELS, joint_figure, ranking_figure
 from attnviz.analysis.reduce import projection_methods
+from attnviz.lessons.catalogue.keyed import say
 from attnviz.models.loading import OFFLINE_MODELS
 from attnviz.survey.joint import joint_points
 from attnviz.survey.query import BEHAVIOURS, Survey
 from attnviz.survey.rows import LABELS
+from attnviz.ui import present
+from attnviz.ui.i18n import fixed, lang, t
 from attnviz.ui.keys import Explorer, Sidebar
 from attnviz.ui.keys import Survey as K
 from attnviz.ui.sidebar import CUSTOM
 
 GOTO = K.GOTO_EXPLORER
+COLUMNS = ("layer", "head", "mean", "std", "texts", "score")
+
+
+def _table(frame):
+    """A result table with its column names in the page's language (the data stays as it is)."""
+    return frame.rename(columns={c: t(f"survey.col.{c}") for c in COLUMNS if c in frame.columns})
 
 
 def _open_in_explorer(spec: str, text: str, layer: int, head: int) -> None:
@@ -44,113 +53,118 @@ def _choose_folder() -> Path | None:
     root = Path(cfg.survey_dir)
     listed = sorted(p.name for p in root.glob("*") if (p / "manifest.json").is_file()) if root.is_dir() else []
     c1, c2 = st.columns(2)
-    name = c1.selectbox(f"Surveys in `{root.name or root}`", ["—"] + listed, key=K.LISTED,
-                        help="Write one with `python -m attnviz survey MODEL CORPUS --out DIR`.")
-    typed = "" if cfg.shared else c2.text_input("…or a survey folder", key=K.PATH,
-                                                placeholder="/path/to/survey")
+    tr = fixed()
+    name = c1.selectbox(t("survey.listed", root=root.name or root), ["—"] + listed, key=K.LISTED,
+                        help=t("survey.listed_help"), format_func=lambda n: tr("survey.no_choice") if n == "—" else n)
+    typed = "" if cfg.shared else c2.text_input(t("survey.path"), key=K.PATH,
+                                                placeholder=t("survey.path_placeholder"))
     if typed.strip():
         return Path(typed.strip()).expanduser()
     if name != "—":
         return root / name
     if cfg.shared:
-        st.info("Choose a survey the operator has placed on this server.")
+        st.info(t("survey.choose_shared"))
     else:
-        st.info("Open a survey folder. Make one with `python -m attnviz survey minilm builtin:1000 --out "
-                f"{root}/minilm`.")
+        st.info(t("survey.open_hint", root=root))
     return None
 
 
 def _header(s: Survey) -> None:
     m = s.manifest
-    st.caption(f"Model **{m['model']}** · corpus `{m['corpus']}` · {m.get('n_texts', '?')} texts, "
-               f"{m.get('n_tokens', '?')} tokens · {m['n_layers']} layers × {m['n_heads']} heads")
+    st.caption(t("survey.header", model=m["model"], corpus=m["corpus"], texts=m.get("n_texts", "?"),
+                 tokens=m.get("n_tokens", "?"), layers=m["n_layers"], heads=m["n_heads"]))
     if not m.get("complete"):
-        st.warning("This survey did not finish: what is shown covers the parts written so far. Run the same "
-                   "command again to resume it.")
+        st.warning(t("survey.incomplete"))
     if m.get("n_truncated"):
-        st.warning(f"{m['n_truncated']} texts were longer than the model takes and were truncated.")
+        st.warning(t("survey.truncated", n=m["n_truncated"]))
 
 
 def _ranking(s: Survey) -> None:
-    st.subheader("Heads ranked")
+    st.subheader(t("survey.ranked"))
     c1, c2, c3 = st.columns(3)
-    stat = c1.selectbox("Statistic", list(LABELS), format_func=LABELS.get, key=K.STAT)
+    tr = fixed()
+    stat = c1.selectbox(t("survey.stat"), list(LABELS), format_func=lambda x: tr(f"survey.stat.{x}"), key=K.STAT)
     templates = s.templates()
-    template = c2.selectbox("Texts", ["all"] + templates, key=K.TEMPLATE) if templates else "all"
-    low = c3.toggle("Lowest first", key=K.LOW)
+    # template names are the corpus's own data: shown as they are
+    template = c2.selectbox(t("survey.texts"), ["all"] + templates, key=K.TEMPLATE,
+                            format_func=lambda x: tr("survey.all_texts") if x == "all" else x) if templates else "all"
+    low = c3.toggle(t("survey.lowest_first"), key=K.LOW)
     table = s.ranking(stat, None if template == "all" else template, descending=not low)
-    st.plotly_chart(ranking_figure(table, LABELS[stat]), key=K.RANK_CHART)
-    st.dataframe(table, hide_index=True, height=240)
+    name = t(f"survey.stat.{stat}")
+    fig = ranking_figure(table, name, title=t("survey.ranking_title", stat=name))
+    st.plotly_chart(present.figure(fig), key=K.RANK_CHART)
+    st.dataframe(_table(table), hide_index=True, height=240)
 
 
 def _find(s: Survey) -> None:
-    st.subheader("Find heads that…")
-    choice = st.radio("Behaviour", list(BEHAVIOURS), format_func=lambda b: BEHAVIOURS[b].label,
+    st.subheader(t("survey.find"))
+    language = lang()
+    choice = st.radio(t("survey.behaviour"), list(BEHAVIOURS), format_func=lambda b: say(BEHAVIOURS[b].label, language),
                       horizontal=True, key=K.BEHAVIOUR)
-    st.caption(BEHAVIOURS[choice].about)
+    st.caption(say(BEHAVIOURS[choice].about, language))
     try:
         table = s.find_heads(choice)
     except AttnvizError as exc:
-        st.info(str(exc))
+        st.info(say(exc, language))
         return
     if table["texts"].max() == 0:
-        st.info("No text of this survey lets this behaviour be scored (for this model the probed words are not "
-                "single tokens).")
+        st.info(t("survey.not_scorable"))
         return
-    st.dataframe(table.head(12), hide_index=True)
+    st.dataframe(_table(table.head(12)), hide_index=True)
 
 
 def _texts(s: Survey) -> None:
-    st.subheader("Texts where one head does it most and least")
+    st.subheader(t("survey.texts_title"))
     m = s.manifest
     c1, c2, c3 = st.columns(3)
-    layer = c1.number_input("Layer", 0, m["n_layers"] - 1, key=K.LAYER)
-    head = c2.number_input("Head", 0, m["n_heads"] - 1, key=K.HEAD)
-    stat = c3.selectbox("Statistic", list(LABELS), format_func=LABELS.get, key=K.TEXTS_STAT,
+    layer = c1.number_input(t("survey.layer"), 0, m["n_layers"] - 1, key=K.LAYER)
+    head = c2.number_input(t("survey.head"), 0, m["n_heads"] - 1, key=K.HEAD)
+    tr = fixed()
+    stat = c3.selectbox(t("survey.stat"), list(LABELS), format_func=lambda x: tr(f"survey.stat.{x}"), key=K.TEXTS_STAT,
                         index=list(LABELS).index("previous_token"))
     most, least = s.texts_for_head(int(layer), int(head), stat)
     if most.empty:
-        st.info(f"No text of this survey has a value of {LABELS[stat]}.")
+        st.info(t("survey.no_value", stat=t(f"survey.stat.{stat}")))
         return
-    for title, frame, side in (("Most", most, "most"), ("Least", least, "least")):
-        st.markdown(f"**{title}**")
+    for frame, side in ((most, "most"), (least, "least")):
+        st.markdown(t(f"survey.{side}"))
         for row in frame.itertuples():
             a, b = st.columns([5, 1])
             a.text(f"{row.value:.3f} · #{row.text_id} · {row.text}")  # corpus text is data: shown literally
-            b.button("Open in explorer", key=K.open_button(side, row.text_id), on_click=_open_in_explorer,
+            b.button(t("survey.open"), key=K.open_button(side, row.text_id), on_click=_open_in_explorer,
                      args=(m["model_spec"], row.text, int(layer), int(head)))
 
 
 def _joint(s: Survey) -> None:
-    st.subheader("Queries and keys of one head, over many tokens")
+    st.subheader(t("survey.joint_title"))
     if not s.has_qk:
-        st.info("This survey kept no queries and keys.")
+        st.info(t("survey.no_qk"))
         return
     m = s.manifest
     c1, c2, c3, c4, c5 = st.columns(5)
-    layer = c1.number_input("Layer", 0, m["n_layers"] - 1, key=K.QK_LAYER)
-    head = c2.number_input("Head", 0, m["n_heads"] - 1, key=K.QK_HEAD)
-    method = c3.selectbox("Layout", projection_methods(), key=K.QK_METHOD,
-                          help="PCA is instant; t-SNE and UMAP (where installed) take seconds on thousands of points.")
-    colour = c4.selectbox("Colour by", ["role", "pos", "template"], key=K.QK_COLOUR,
-                          format_func={"role": "query / key", "pos": "position", "template": "template"}.get)
-    tokens = c5.number_input("Tokens", 100, 20_000, 2_000, step=500, key=K.QK_TOKENS)
+    layer = c1.number_input(t("survey.layer"), 0, m["n_layers"] - 1, key=K.QK_LAYER)
+    head = c2.number_input(t("survey.head"), 0, m["n_heads"] - 1, key=K.QK_HEAD)
+    method = c3.selectbox(t("survey.layout"), projection_methods(), key=K.QK_METHOD, help=t("survey.layout_help"))
+    tr = fixed()
+    colour = c4.selectbox(t("survey.colour"), ["role", "pos", "template"], key=K.QK_COLOUR,
+                          format_func=lambda c: tr(f"survey.colour.{c}"))
+    tokens = c5.number_input(t("survey.tokens"), 100, 20_000, 2_000, step=500, key=K.QK_TOKENS)
     points = joint_points(s, int(layer), int(head), int(tokens), method)
-    st.plotly_chart(joint_figure(points, colour), key=K.QK_CHART)
-    st.caption(f"{len(points) // 2} tokens: each as a query (●) and as a key (×), projected from the survey's "
-               f"{m['dims']} stored dimensions. Hover shows the token [in brackets] among its neighbours.")
+    fig = joint_figure(points, colour, {name: t(f"survey.fig.{name}") for name in JOINT_LABELS})
+    st.plotly_chart(present.figure(fig), key=K.QK_CHART)
+    st.caption(t("survey.joint_caption", n=len(points) // 2, dims=m["dims"]))
 
 
-st.title("Survey")
+st.title(t("survey.title"))
 folder = _choose_folder()
 if folder is not None:
     try:
         survey = _open(str(folder), (folder / "manifest.json").stat().st_mtime if (folder / "manifest.json").is_file() else 0.0)
     except AttnvizError as exc:
-        st.error(str(exc), icon="⚠️")
+        st.error(say(exc, lang()), icon="⚠️")
         st.stop()
     except Exception as exc:  # a damaged folder still gets a message, not a traceback
-        st.error(f"Could not open this survey: {type(exc).__name__}: {exc}", icon="⚠️")
+        st.error(t("survey.cannot_open", why=f"{type(exc).__name__}: {exc}"), icon="⚠️")
         st.stop()
     _header(survey)
     _ranking(survey)

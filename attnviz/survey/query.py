@@ -11,12 +11,15 @@ import numpy as np
 import pandas as pd
 
 from attnviz.core.errors import AttnvizError
+from attnviz.lessons.catalogue.keyed import Keyed
 from attnviz.survey.rows import LABELS
 from attnviz.survey.run import TABLES, done_parts, read_manifest
 
 
 @dataclass(frozen=True)
 class Behaviour:
+    """A behaviour to find heads by; label and about are Keyed (English here, the page's language there)."""
+
     label: str
     stat: str  # column of the stats table
     template: str | None  # only texts of this template count (None: every text)
@@ -24,18 +27,18 @@ class Behaviour:
 
 
 BEHAVIOURS = {
-    "previous token": Behaviour("attend to the previous token", "previous_token", None,
-                                "mean attention from each token to the one before it"),
-    "first token": Behaviour("attend to the first token", "first_token", None,
-                             "mean attention to position 0 (often a sink: [CLS] or <s>)"),
-    "antecedent": Behaviour("attend to the antecedent of a pronoun", "to_target", "coreference",
-                            "attention from the pronoun to the name it refers to (coreference texts)"),
-    "subject": Behaviour("attend from a verb to its subject", "to_target", "agreement",
-                         "attention from is/are to its subject noun across a distractor (agreement texts)"),
-    "bracket": Behaviour("match a closing bracket", "to_target", "brackets",
-                         "attention from the first ')' to the '(' it closes (bracket texts)"),
-    "induction": Behaviour("do induction", "induction", None,
-                           "attention from a repeated token to the token that followed its earlier occurrence"),
+    "previous token": Behaviour(Keyed("survey.behaviour.previous token"), "previous_token", None,
+                                Keyed("survey.behaviour.previous token.about")),
+    "first token": Behaviour(Keyed("survey.behaviour.first token"), "first_token", None,
+                             Keyed("survey.behaviour.first token.about")),
+    "antecedent": Behaviour(Keyed("survey.behaviour.antecedent"), "to_target", "coreference",
+                            Keyed("survey.behaviour.antecedent.about")),
+    "subject": Behaviour(Keyed("survey.behaviour.subject"), "to_target", "agreement",
+                         Keyed("survey.behaviour.subject.about")),
+    "bracket": Behaviour(Keyed("survey.behaviour.bracket"), "to_target", "brackets",
+                         Keyed("survey.behaviour.bracket.about")),
+    "induction": Behaviour(Keyed("survey.behaviour.induction"), "induction", None,
+                           Keyed("survey.behaviour.induction.about")),
 }
 
 
@@ -47,7 +50,7 @@ class Survey:
         self.manifest = read_manifest(self.folder)
         parts = done_parts(self.folder)
         if not parts:
-            raise AttnvizError(f"`{self.folder.name}` has no finished part yet: run the survey first.")
+            raise AttnvizError(Keyed("survey.no_parts", name=self.folder.name))
         self.db = duckdb.connect()
         for table in TABLES:
             files = [str(self.folder / table / f"{p}.parquet") for p in parts]
@@ -66,7 +69,7 @@ class Survey:
 
     def _check_stat(self, stat: str) -> None:
         if stat not in LABELS:
-            raise AttnvizError(f"No statistic {stat!r}; choose one of {', '.join(LABELS)}.")
+            raise AttnvizError(Keyed("survey.no_stat", stat=stat, stats=", ".join(LABELS)))
 
     def ranking(self, stat: str, template: str | None = None, descending: bool = True) -> pd.DataFrame:
         """Every head with the statistic's mean over the corpus (texts where it applies), spread and count."""
@@ -83,10 +86,9 @@ class Survey:
         """Heads ranked by a behaviour's score (the mean of its statistic over the texts that probe it)."""
         b = BEHAVIOURS.get(behaviour)
         if b is None:
-            raise AttnvizError(f"No behaviour {behaviour!r}; choose one of {', '.join(BEHAVIOURS)}.")
+            raise AttnvizError(Keyed("survey.no_behaviour", behaviour=behaviour, behaviours=", ".join(BEHAVIOURS)))
         if b.template and b.template not in self.templates():
-            raise AttnvizError(f"This corpus has no {b.template} texts, so no head can be scored on {b.label}: "
-                               "survey the built-in corpus (builtin:N), which has them.")
+            raise AttnvizError(Keyed("survey.no_template", template=b.template, label=b.label))
         table = self.ranking(b.stat, b.template)
         return table.rename(columns={"mean": "score"})
 
@@ -105,7 +107,7 @@ class Survey:
         """One head's projected queries and keys (a row each, `role` q or k) for up to max_tokens tokens, with
         each token's text, position, template and the words around it."""
         if not self.has_qk:
-            raise AttnvizError("This survey kept no queries and keys.")
+            raise AttnvizError(Keyed("survey.no_qk"))
         frame = self.sql(f"""
             WITH ctx AS (
               SELECT text_id, pos, token,

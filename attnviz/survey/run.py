@@ -15,6 +15,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from attnviz.core.errors import AttnvizError
+from attnviz.lessons.catalogue.keyed import Keyed
 from attnviz.models.loading import LoadedModel
 from attnviz.survey.corpus import BadCorpus, Corpus
 from attnviz.survey.rows import Basis, fit_basis, survey_batch
@@ -54,7 +55,7 @@ def read_manifest(folder: Path) -> dict:
     """The manifest of a survey folder; AttnvizError if the folder is not one."""
     path = Path(folder) / MANIFEST
     if not path.is_file():
-        raise AttnvizError(f"`{Path(folder).name}` is not a survey folder (it has no {MANIFEST}).")
+        raise AttnvizError(Keyed("survey.not_a_survey", name=Path(folder).name, manifest=MANIFEST))
     return json.loads(path.read_text())
 
 

@@ -1,0 +1,88 @@
+"""The training lab in English and 简体中文: every string from the catalogues, before and after a finished job."""
+import time
+
+import pytest
+from apphelpers import assert_clean, figures, messages, open_page
+from catalogue_check import not_in_catalogue
+
+from attnviz.core import settings
+from attnviz.lessons.catalogue import lookup
+
+PAGE = "app_pages/train.py"
+# what the page may show that is data, not prose: model ids, devices, the language switch's own names
+DATA = ("attnviz", "minilm", "glassllm-en", "auto", "cpu", "cuda", "mps", "Language · 语言", "English", "简体中文")
+
+
+@pytest.fixture(autouse=True)
+def checkpoint_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("ATTNVIZ_CHECKPOINT_DIR", str(tmp_path / "checkpoints"))
+    settings.current.cache_clear()
+    yield
+    settings.current.cache_clear()
+
+
+def _click(at, label):
+    next(b for b in at.button if b.label == label).click().run()
+    return at
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_empty_lab_speaks_one_language(lang):
+    at = open_page(PAGE, sb_lang=lang)
+    assert_clean(at)
+    assert [t.value for t in at.title] == [lookup(lang, "training.title")]
+    assert at.info[0].value == lookup(lang, "training.nothing_yet")
+    assert not_in_catalogue(at, DATA) == []
+    task = at.selectbox(key="train_task")
+    assert task.value == "reverse"  # the value stays the task's name; only what is shown is translated
+    if lang == "zh":
+        assert "倒序：把输入倒过来写" in task.options
+        assert at.selectbox(key="train_arch").options == ["任务默认", "编码器", "解码器", "编码器-解码器"]
+        assert at.selectbox(key="train_device").options[0] == "自动"
+
+
+def test_bad_settings_are_told_in_chinese():
+    at = open_page(PAGE, sb_lang="zh", train_heads=5)
+    _click(at, "开始训练")
+    assert "5 个头无法整除 d_model = 64：请选一个能整除它的头数。" in messages(at, "error")
+    at = open_page(PAGE, sb_lang="zh", train_task="induction", train_arch="encoder")
+    _click(at, "开始训练")
+    # the task's name inside the sentence is translated too
+    assert any(e.startswith("“归纳”任务的答案") for e in messages(at, "error"))
+    assert not_in_catalogue(at, DATA) == []
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_finished_job_and_its_checkpoint_speak_one_language(lang):
+    at = open_page(PAGE, sb_lang=lang, train_steps=10, train_every=5, train_d_model=32)
+    _click(at, lookup(lang, "training.start"))
+    job = at.session_state["train_job"]
+    deadline = time.time() + 300
+    while job.active and time.time() < deadline:
+        time.sleep(0.2)
+    assert job.status == "finished" and not job.error
+    at.run()
+    assert_clean(at)
+    assert [s.value for s in at.subheader] == [lookup(lang, "training.snapshots"), lookup(lang, "training.try_and_keep")]
+    progress = at.get("progress")[0].proto.text
+    assert progress.startswith(lookup(lang, "training.progress", state=lookup(lang, "training.state.finished"),
+                                      step=10, steps=10, task=lookup(lang, "training.task.reverse"),
+                                      arch=lookup(lang, "training.arch.encoder"), positional="", layers=2,
+                                      heads=4, d_model=32, device="").split(" · ")[0])
+    assert {m.label for m in at.metric} == {lookup(lang, f"training.metric.{k}")
+                                            for k in ("step", "loss", "batch_accuracy", "held_out")}
+    titles = [f["layout"]["title"]["text"] for f in figures(at)]
+    assert titles[:2] == [lookup(lang, "training.chart.loss"), lookup(lang, "training.chart.accuracy")]
+    assert titles[2] == lookup(lang, "training.head_title", head=0)
+    assert not_in_catalogue(at, DATA) == []
+    at.text_input(key="train_name").set_value("a/b").run()
+    _click(at, lookup(lang, "training.save"))
+    assert messages(at, "error")[0].startswith(lookup(lang, "training.name_path", rules="").strip())
+    at.text_input(key="train_name").set_value("mine").run()
+    _click(at, lookup(lang, "training.save"))
+    _click(at, lookup(lang, "training.save"))  # the name again: asked, in this language
+    assert at.warning[0].value == lookup(lang, "training.exists", name="`mine`", other="`mine-2`")
+    assert not_in_catalogue(at, DATA) == []
+    if lang == "zh":
+        assert any(s.value == "试一试，存下来" for s in at.subheader)
+        assert "跟随最新快照" in [w.label for w in at.toggle]

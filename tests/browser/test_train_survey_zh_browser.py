@@ -1,0 +1,61 @@
+"""The training lab and the survey in Chromium at 1280×720, in 简体中文, on a page and presented: screenshots to look at."""
+import pytest
+
+from attnviz.lessons.catalogue import lookup
+from attnviz.models.loading import load_model
+from attnviz.survey.corpus import open_corpus
+from attnviz.survey.run import run_survey
+from pw import ARTIFACTS
+
+
+@pytest.fixture()
+def projector(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def _screens(page, name: str) -> None:
+    """The page as a whole, then each figure scrolled into view: what a projector shows, one screen at a time."""
+    page.wait_for_timeout(1000)  # let the figures finish drawing
+    page.screenshot(path=str(ARTIFACTS / f"{name}_full.png"), full_page=True)
+    plots = page.locator(".js-plotly-plot")
+    for i in range(min(plots.count(), 4)):
+        plots.nth(i).scroll_into_view_if_needed()
+        page.wait_for_timeout(300)
+        page.screenshot(path=str(ARTIFACTS / f"{name}_{i}.png"))
+
+
+@pytest.mark.parametrize("present", [False, True])
+def test_training_lab_in_chinese(server, projector, present):
+    projector.goto(f"{server}/training?lang=zh" + ("&present=1" if present else ""))
+    projector.get_by_role("heading", name=lookup("zh", "training.title")).wait_for(timeout=120000)
+    assert projector.locator('[data-testid="stSidebar"]').is_visible() != present
+    steps = projector.get_by_label(lookup("zh", "training.steps"))
+    steps.fill("60")
+    steps.press("Enter")
+    projector.get_by_role("button", name=lookup("zh", "training.start")).click()
+    finished = lookup("zh", "training.state.finished")
+    projector.wait_for_function(
+        "(w) => (document.querySelector('[data-testid=\"stProgress\"]') || {}).innerText?.startsWith(w)",
+        arg=finished, timeout=300000)
+    projector.get_by_text(lookup("zh", "training.answers", answer="")).first.wait_for(timeout=60000)
+    assert projector.locator(".js-plotly-plot").count() == 6  # loss, accuracy, four heads
+    _screens(projector, f"training_zh{'_presented' if present else ''}")
+
+
+@pytest.mark.parametrize("present", [False, True])
+def test_survey_in_chinese(server, projector, tmp_path, present):
+    folder = tmp_path / "enc"
+    run_survey(load_model("scratch-encoder", device="cpu"), open_corpus("builtin:20"), folder, batch_size=8,
+               progress=False)
+    projector.goto(f"{server}/survey?lang=zh" + ("&present=1" if present else ""))
+    projector.get_by_role("heading", name=lookup("zh", "survey.title")).wait_for(timeout=120000)
+    box = projector.get_by_label(lookup("zh", "survey.path"))
+    box.fill(str(folder))
+    box.press("Enter")
+    projector.get_by_role("heading", name=lookup("zh", "survey.joint_title")).wait_for(timeout=180000)
+    projector.wait_for_selector(".js-plotly-plot >> nth=1", timeout=120000)
+    assert projector.get_by_text(lookup("zh", "survey.behaviour.previous token")).first.is_visible()
+    _screens(projector, f"survey_zh{'_presented' if present else ''}")
