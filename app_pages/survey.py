@@ -13,7 +13,7 @@ from attnviz.models.loading import OFFLINE_MODELS
 from attnviz.survey.joint import joint_points
 from attnviz.survey.query import BEHAVIOURS, Survey
 from attnviz.survey.rows import LABELS
-from attnviz.ui import present
+from attnviz.ui import present, projector
 from attnviz.ui.i18n import fixed, lang, t
 from attnviz.ui.keys import Explorer, Sidebar
 from attnviz.ui.keys import Survey as K
@@ -92,7 +92,7 @@ def _ranking(s: Survey) -> None:
     table = s.ranking(stat, None if template == "all" else template, descending=not low)
     name = t(f"survey.stat.{stat}")
     fig = ranking_figure(table, name, title=t("survey.ranking_title", stat=name))
-    st.plotly_chart(present.figure(fig), key=K.RANK_CHART)
+    st.plotly_chart(projector.figure(fig), key=K.RANK_CHART)
     st.dataframe(_table(table), hide_index=True, height=240)
 
 
@@ -151,7 +151,10 @@ def _joint(s: Survey) -> None:
     tokens = c5.number_input(t("survey.tokens"), 100, 20_000, 2_000, step=500, key=K.QK_TOKENS)
     points = joint_points(s, int(layer), int(head), int(tokens), method)
     fig = joint_figure(points, colour, {name: t(f"survey.fig.{name}") for name in JOINT_LABELS})
-    st.plotly_chart(present.figure(fig), key=K.QK_CHART)
+    if present.active():  # points and legend large enough for a projector
+        fig.update_traces(marker_size=9)
+        fig.update_layout(legend={"font": {"size": projector.TICKS}})
+    st.plotly_chart(projector.figure(fig), key=K.QK_CHART)
     st.caption(t("survey.joint_caption", n=len(points) // 2, dims=m["dims"]))
 
 

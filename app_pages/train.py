@@ -12,12 +12,11 @@ from attnviz.lessons.catalogue.keyed import Keyed, say
 from attnviz.training.tasks import TASKS
 from attnviz.training.trainer import TrainConfig, Trainer, induction_scores
 from attnviz.training.worker import TrainingJob
-from attnviz.ui import present
+from attnviz.ui import present, projector
 from attnviz.ui import training as jobs
 from attnviz.ui.i18n import fixed, lang, t
 from attnviz.ui.keys import Train as K
 from attnviz.ui.literal import code, escape
-
 
 def intro() -> None:
     st.title(t("training.title"))
@@ -132,9 +131,12 @@ def progress(job: TrainingJob) -> None:
         words = {name: t(f"training.chart.{name}") for name in CURVE_LABELS}
         # presenting: one curve a screen, each as tall as the projector allows; otherwise side by side
         g1, g2 = (st.container(), st.container()) if present.active() else st.columns(2)
-        g1.plotly_chart(present.figure(loss_chart(steps_, list(h.loss), words)), key=K.LOSS_CHART)
-        g2.plotly_chart(present.figure(accuracy_chart(steps_, list(h.accuracy), list(h.eval_steps),
-                                                      list(h.eval_accuracy), words)), key=K.ACCURACY_CHART)
+        accuracy = projector.figure(accuracy_chart(steps_, list(h.accuracy), list(h.eval_steps),
+                                                   list(h.eval_accuracy), words))
+        if present.active():  # the legend under the axis title, not at the bottom of the screen
+            accuracy.update_layout(legend={"y": -0.16, "font": {"size": projector.TICKS}})
+        g1.plotly_chart(projector.figure(loss_chart(steps_, list(h.loss), words)), key=K.LOSS_CHART)
+        g2.plotly_chart(accuracy, key=K.ACCURACY_CHART)
 
 
 def snapshots(trainer: Trainer) -> None:
@@ -166,7 +168,9 @@ def snapshots(trainer: Trainer) -> None:
                             title=t("training.head_title", head=hd), axis_titles=axes,
                             value_title=t("training.axis.weight"))
         if present.active():
-            present.figure(fig).update_layout(height=520, margin={"t": 110})  # room for the larger title and ticks
+            # tokens and axis titles readable from the back too; the top margin grows with the title and ticks
+            top = fig.layout.margin.t + 50
+            projector.figure(fig).update_layout(height=560, margin={"t": top})
         cols[hd % len(cols)].plotly_chart(fig, key=K.head_chart(hd))
     if cfg.task == "induction" and kind == "self":
         scores = induction_scores(snap.attention["self"], len(src))

@@ -40,6 +40,7 @@ def snapshot_head(pattern: np.ndarray, query_tokens: list[str], key_tokens: list
     """One head of a snapshot, small enough for four in a row (no colour bar)."""
     extra = {k: v for k, v in (("axis_titles", axis_titles), ("value_title", value_title)) if v is not None}
     fig = head_heatmap(pattern, query_tokens, key_tokens, title=f"head {head}" if title is None else title, **extra)
-    fig.update_layout(height=330, margin={"l": 0, "r": 0, "t": 60, "b": 0})
+    # the top margin stays head_heatmap's: it stacks the title, the key axis title and the tick labels
+    fig.update_layout(margin={"l": 0, "r": 0, "b": 0})
     fig.update_traces(showscale=False)
     return fig
