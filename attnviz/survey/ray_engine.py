@@ -71,17 +71,27 @@ class SurveyWorker:
                 **{t: np.array(out[t], dtype=object) for t in TABLES}}
 
 
-def _connect(ray, address: str | None, workers: int, cpus_per_worker: int) -> None:
-    """Join the cluster at address, or start a small, quiet, offline local Ray."""
+def start_local(ray, cpus: int) -> None:
+    """Start a small, quiet, offline Ray on this machine: no dashboard, no usage report, a small object store,
+    and workers that find this attnviz."""
+    path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
+    ray.init(num_cpus=cpus, include_dashboard=False, logging_level=logging.WARNING, log_to_driver=False,
+             object_store_memory=512 * 2**20,
+             runtime_env={"env_vars": {"PYTHONPATH": path, "RAY_USAGE_STATS_ENABLED": "0"}})
+
+
+def _connect(ray, address: str | None, cpus: int) -> bool:
+    """Join the cluster at address, or start a local Ray; True if this call started (and must end) it.
+    A Ray this process already runs (a notebook, a test) is used as it is and left running."""
+    if ray.is_initialized():
+        return False
     if address:
-        # workers elsewhere need attnviz: Ray ships this package to them (a few hundred KB)
+        # workers on other machines need attnviz: Ray ships this package to them (a few hundred KB)
         ray.init(address=address, runtime_env={"py_modules": [str(ROOT / "attnviz")]},
                  logging_level=logging.WARNING, log_to_driver=False)
-        return
-    path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
-    ray.init(num_cpus=workers * cpus_per_worker, include_dashboard=False, logging_level=logging.WARNING,
-             log_to_driver=False, object_store_memory=512 * 2**20,
-             runtime_env={"env_vars": {"PYTHONPATH": path, "RAY_USAGE_STATS_ENABLED": "0"}})
+    else:
+        start_local(ray, cpus)
+    return True
 
 
 def _quiet(ray) -> None:
@@ -110,7 +120,7 @@ def run_survey_ray(model: LoadedModel, corpus: Corpus, out: str | Path, batch_si
             counts[index] = len(batch)
     written = 0
     if todo:
-        _connect(ray, address, workers, cpus_per_worker)
+        started = _connect(ray, address, workers * cpus_per_worker)
         try:
             _quiet(ray)
             gpus = ray.cluster_resources().get("GPU", 0) if device != "cpu" else 0
@@ -134,5 +144,6 @@ def run_survey_ray(model: LoadedModel, corpus: Corpus, out: str | Path, batch_si
                 bar.update(counts[index])
             bar.close()
         finally:
-            ray.shutdown()
+            if started:
+                ray.shutdown()
     return finish(plan, written, complete=True)
