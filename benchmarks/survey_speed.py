@@ -2,7 +2,8 @@
 a local Ray (--engine ray: 2 workers of 1 CPU each, the same 2 threads in all), then the page's queries
 (a head ranking, the joint view at 10,000 tokens) over the MiniLM survey.
 
-python benchmarks/survey_speed.py [N_TEXTS] [--engines local,ray]   (each run in its own process)
+python benchmarks/survey_speed.py [N_TEXTS] [--engines=local,ray]   (each run in its own process;
+SURVEY_THREADS=1 gives the single process 1 torch thread instead of 2)
 
 Peak memory: the process's own peak RSS, and the peak of the summed PSS of it and every process it
 started (Ray's GCS, raylet and workers), sampled every 0.2 s; PSS counts shared pages once.
@@ -10,6 +11,7 @@ started (Ray's GCS, raylet and workers), sampled every 0.2 s; PSS counts shared 
 from __future__ import annotations
 
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -58,8 +60,6 @@ class PeakSampler:
         self._thread.start()
 
     def _run(self) -> None:
-        import os
-
         while not self._stop.wait(0.2):
             self.peak = max(self.peak, _tree_pss_mb(os.getpid()))
 
@@ -76,7 +76,7 @@ def one_model(spec: str, n: int, out: str, engine: str = "local") -> dict:
     from attnviz.survey.corpus import open_corpus
     from attnviz.survey.run import run_survey
 
-    torch.set_num_threads(2)
+    torch.set_num_threads(int(os.environ.get("SURVEY_THREADS", "2")))  # the single process's torch threads
     sampler = PeakSampler()
     start = time.perf_counter()  # the model load counts: the Ray workers load theirs inside the run
     model = load_model(spec, device="cpu")
