@@ -75,8 +75,9 @@ def start_local(ray, cpus: int) -> None:
     """Start a small, quiet, offline Ray on this machine: no dashboard, no usage report, a small object store,
     and workers that find this attnviz."""
     path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
-    ray.init(num_cpus=cpus, include_dashboard=False, logging_level=logging.WARNING, log_to_driver=False,
-             object_store_memory=512 * 2**20,
+    # address="local": a new Ray even where `ray start` once ran here (ray.init() alone would join that one)
+    ray.init(address="local", num_cpus=cpus, include_dashboard=False, logging_level=logging.WARNING,
+             log_to_driver=False, object_store_memory=512 * 2**20,
              runtime_env={"env_vars": {"PYTHONPATH": path, "RAY_USAGE_STATS_ENABLED": "0"}})
 
 
