@@ -112,7 +112,8 @@ def run_survey_ray(model: LoadedModel, corpus: Corpus, out: str | Path, batch_si
         raise AttnvizError("--workers and --cpus-per-worker must be at least 1.")
     ray = require_ray()
     plan = prepare(model, corpus, out, batch_size, dims, raw)
-    todo, counts, done_texts = [], {}, 0  # one row per missing part: the part is the unit resumed, so it is Ray's unit too
+    # one dataset row per missing part: the part is what resuming counts, so it is Ray's unit of work too
+    todo, counts, done_texts = [], {}, 0
     for index, batch in enumerate(batches(corpus.items(), batch_size)):
         if part_name(index) in plan.kept:
             done_texts += len(batch)

@@ -37,7 +37,8 @@ def rows(folder, table: str) -> pd.DataFrame:
 
 
 def assert_same_rows(got_folder, want_folder) -> None:
-    assert sorted(p.name for p in (got_folder / "texts").iterdir()) == sorted(p.name for p in (want_folder / "texts").iterdir())
+    names = [sorted(p.name for p in (folder / "texts").iterdir()) for folder in (got_folder, want_folder)]
+    assert names[0] == names[1]
     for table in TABLES:
         got, want = rows(got_folder, table), rows(want_folder, table)
         assert list(got.columns) == list(want.columns) and len(got) == len(want), table
