@@ -108,9 +108,16 @@ def build_parser() -> argparse.ArgumentParser:
     sv.add_argument("--batch-size", type=int, default=16)
     sv.add_argument("--dims", type=int, default=8, help="dimensions each query and key is projected to")
     sv.add_argument("--raw", action="store_true", help="also keep the raw query and key vectors (large)")
-    sv.add_argument("--engine", default="local", choices=["local"],
-                    help="local: this process (Ray is not supported yet)")
-    sv.add_argument("--device", default="auto")
+    sv.add_argument("--engine", default="local", choices=["local", "ray"],
+                    help="local: this process; ray: Ray Data workers, one model each (needs `ray[data]`)")
+    sv.add_argument("--device", default="auto",
+                    help="auto, cuda, mps or cpu (with --engine ray: auto gives each worker a GPU where the "
+                         "cluster has them; the driver fits the projection axes on its CPU)")
+    sv.add_argument("--workers", type=int, default=2, help="--engine ray: how many workers (each loads the model once)")
+    sv.add_argument("--cpus-per-worker", type=int, default=1, help="--engine ray: CPUs (torch threads) per worker")
+    sv.add_argument("--ray-address", default=None, metavar="ADDRESS",
+                    help="--engine ray: a cluster to join (`auto` for the one `ray start` began on this machine, "
+                         "or ray://HOST:10001); default: start a local Ray for this run")
     sv.add_argument("--quiet", action="store_true", help="no progress bar")
 
     sub.add_parser("models", help="list the models that work offline",
@@ -247,9 +254,18 @@ def cmd_survey(args: argparse.Namespace) -> int:
     from attnviz.survey.run import run_survey
 
     corpus = open_corpus(args.corpus, args.column)  # a bad corpus is named before the model loads
-    model = load_model(args.model, device=args.device)
-    summary = run_survey(model, corpus, args.out, batch_size=args.batch_size, dims=args.dims, raw=args.raw,
-                         progress=not args.quiet)
+    if args.engine == "ray":
+        from attnviz.survey.ray_engine import require_ray, run_survey_ray
+
+        require_ray()  # a missing Ray is named before the model loads
+        model = load_model(args.model, device="cpu")  # the driver's copy: checks the folder, fits the axes
+        summary = run_survey_ray(model, corpus, args.out, batch_size=args.batch_size, dims=args.dims, raw=args.raw,
+                                 progress=not args.quiet, workers=args.workers, cpus_per_worker=args.cpus_per_worker,
+                                 address=args.ray_address, device=args.device)
+    else:
+        model = load_model(args.model, device=args.device)
+        summary = run_survey(model, corpus, args.out, batch_size=args.batch_size, dims=args.dims, raw=args.raw,
+                             progress=not args.quiet)
     if summary.truncated:
         print(f"note: {summary.truncated} texts were longer than the model takes ({model.info.max_positions} "
               "tokens) and were truncated.", file=sys.stderr)

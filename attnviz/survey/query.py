@@ -9,6 +9,8 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from attnviz.core.errors import AttnvizError
 from attnviz.lessons.catalogue.keyed import Keyed
@@ -42,6 +44,19 @@ BEHAVIOURS = {
 }
 
 
+def _check_readable(folder: Path, table: str, files: list[str]) -> None:
+    """AttnvizError naming the first part that is not Parquet (a disk that filled, a file copied half): the
+    views read lazily, so without this the damage would surface as an error inside a later query."""
+    for f in files:
+        try:
+            pq.read_metadata(f)
+        except (OSError, pa.ArrowException) as exc:
+            name = Path(f).stem
+            raise AttnvizError(f"`{folder.name}` has a damaged part: `{table}/{name}.parquet` is not readable "
+                               f"Parquet ({exc}). Delete `texts/{name}.parquet` and run the survey command again: "
+                               "it redoes that part.") from exc
+
+
 class Survey:
     """An open survey folder: its manifest and a DuckDB connection with views texts, stats, tokens, qk."""
 
@@ -55,6 +70,7 @@ class Survey:
         for table in TABLES:
             files = [str(self.folder / table / f"{p}.parquet") for p in parts]
             if all(Path(f).is_file() for f in files):  # only finished parts: a half-run batch is never read
+                _check_readable(self.folder, table, files)
                 self.db.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet({files!r})")
         self.has_qk = "qk" in self._views()
 

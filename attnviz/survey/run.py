@@ -64,7 +64,7 @@ def done_parts(folder: Path) -> list[str]:
     return sorted(p.stem for p in (Path(folder) / "texts").glob("part-*.parquet"))
 
 
-def _batches(items: Iterator[dict], size: int) -> Iterator[list[dict]]:
+def batches(items: Iterator[dict], size: int) -> Iterator[list[dict]]:
     it = iter(items)
     while batch := list(itertools.islice(it, size)):
         yield batch
@@ -95,10 +95,19 @@ def _check_existing(folder: Path, wanted: dict) -> dict | None:
     return found
 
 
-def run_survey(model: LoadedModel, corpus: Corpus, out: str | Path, batch_size: int = 16, dims: int = 8,
-               raw: bool = False, progress: bool = True, max_parts: int | None = None) -> Summary:
-    """Survey corpus with model into folder out (resuming what is there). max_parts stops after that many
-    new parts (an interruption, for tests)."""
+@dataclass
+class Plan:
+    """A survey folder made ready to write: its settings, the parts already finished, and the projection axes."""
+
+    folder: Path
+    settings: dict
+    kept: set[str]
+    basis: Basis
+
+
+def prepare(model: LoadedModel, corpus: Corpus, out: str | Path, batch_size: int, dims: int, raw: bool) -> Plan:
+    """Check (or start) the survey folder out, fit (or reload) the projection axes: everything both engines
+    do before the first batch."""
     if batch_size < 1 or dims < 1:
         raise AttnvizError("--batch-size and --dims must be at least 1.")
     folder = Path(out).expanduser()
@@ -112,28 +121,46 @@ def run_survey(model: LoadedModel, corpus: Corpus, out: str | Path, batch_size: 
     if previous is None:
         _write_json(folder / MANIFEST, {**wanted, "complete": False})
     basis = _load_or_fit_basis(folder, model, [item["text"] for item in first], dims)
-    kept = set(done_parts(folder))
+    return Plan(folder, wanted, set(done_parts(folder)), basis)
+
+
+def part_name(index: int) -> str:
+    return f"part-{index:06d}"
+
+
+def write_part(folder: Path, name: str, tables: dict[str, pa.Table]) -> None:
+    """Write one batch's tables, texts last (a part counts as done once its texts file exists)."""
+    for table in TABLES:
+        if table in tables:
+            _atomic(folder / table / f"{name}.parquet", lambda tmp, t=tables[table]: _write_parquet(t, tmp, table))
+
+
+def finish(plan: Plan, written: int, complete: bool) -> Summary:
+    """Count what the folder holds; mark the manifest complete when every batch is written."""
+    totals = _totals(plan.folder)
+    if complete:
+        _write_json(plan.folder / MANIFEST, {**plan.settings, "complete": True, **totals})
+    return Summary(plan.folder, totals["n_texts"], totals["n_tokens"], totals["n_truncated"], written, len(plan.kept))
+
+
+def run_survey(model: LoadedModel, corpus: Corpus, out: str | Path, batch_size: int = 16, dims: int = 8,
+               raw: bool = False, progress: bool = True, max_parts: int | None = None) -> Summary:
+    """Survey corpus with model into folder out (resuming what is there). max_parts stops after that many
+    new parts (an interruption, for tests)."""
+    plan = prepare(model, corpus, out, batch_size, dims, raw)
     written = 0
-    bar = _progress(corpus.total, progress)
-    for index, batch in enumerate(_batches(corpus.items(), batch_size)):
-        name = f"part-{index:06d}"
-        if name not in kept:
+    bar = progress_bar(corpus.total, progress)
+    for index, batch in enumerate(batches(corpus.items(), batch_size)):
+        name = part_name(index)
+        if name not in plan.kept:
             if max_parts is not None and written >= max_parts:
-                break
-            tables = survey_batch(model, batch, index * batch_size, basis, raw)
-            for table in TABLES:
-                if table in tables:
-                    _atomic(folder / table / f"{name}.parquet", lambda tmp, t=tables[table]: _write_parquet(t, tmp, table))
+                bar.close()
+                return finish(plan, written, complete=False)
+            write_part(plan.folder, name, survey_batch(model, batch, index * batch_size, plan.basis, raw))
             written += 1
         bar.update(len(batch))
-    else:
-        bar.close()
-        totals = _totals(folder)
-        _write_json(folder / MANIFEST, {**wanted, "complete": True, **totals})
-        return Summary(folder, totals["n_texts"], totals["n_tokens"], totals["n_truncated"], written, len(kept))
     bar.close()
-    totals = _totals(folder)
-    return Summary(folder, totals["n_texts"], totals["n_tokens"], totals["n_truncated"], written, len(kept))
+    return finish(plan, written, complete=True)
 
 
 def _write_parquet(table: pa.Table, path: Path, kind: str) -> None:
@@ -165,7 +192,7 @@ def _totals(folder: Path) -> dict:
             "n_truncated": len(t) - t["truncated_from"].null_count}
 
 
-def _progress(total: int | None, show: bool):
+def progress_bar(total: int | None, show: bool):
     from tqdm import tqdm
 
     return tqdm(total=total, unit="text", desc="survey", disable=not show, file=sys.stderr)
