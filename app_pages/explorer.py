@@ -1,4 +1,5 @@
 """The attention explorer: every head and every view of one capture, with focus, filters, export and links."""
+from functools import partial
 from typing import Callable
 
 import streamlit as st
@@ -11,14 +12,24 @@ from attnviz.figures.text_view import text_view
 from attnviz.figures.views import ViewOptions, ViewResult
 from attnviz.models.loading import LoadedModel
 from attnviz.core.types import AttentionCapture
-from attnviz.ui import fit, state, urlstate, widgets
+from attnviz.lessons.catalogue import lookup
+from attnviz.ui import errors, fit, present, state, urlstate, widgets
 from attnviz.ui.figure_out import show as show_figure, take_click
+from attnviz.ui.i18n import fixed, lang, t
 from attnviz.ui.keys import Explorer as K
 from attnviz.ui.literal import code, escape
 from attnviz.ui.selection import GenerationSettings
 
+# the values stay English: they are kept in the session and in links (view=Heatmap); people read VIEW_KEYS' strings
 VIEWS = ["Heatmap", "Head view", "Model view", "Text", "Aggregates", "Statistics", "Query–key", "Generate"]
+VIEW_KEYS = {"Heatmap": "heatmap", "Head view": "head_view", "Model view": "model_view", "Text": "text",
+             "Aggregates": "aggregates", "Statistics": "statistics", "Query–key": "query_key", "Generate": "generate"}
 AGGREGATES = {"mean over heads": "mean", "max over heads": "max", "rollout": "rollout", "flow": "flow"}
+
+
+def view_label(view: str, tr=None) -> str:
+    """A view's name as a person reads it (tr: a lookup bound to a language, for format_func)."""
+    return (tr or t)(f"explorer.view.{VIEW_KEYS[view]}")
 WINDOW_DEFAULT = 64  # longer inputs open on a window of this many tokens: every label fits
 WINDOW_FROM = 64  # inputs longer than this get a window slider
 
@@ -44,33 +55,31 @@ def token_filters(cap: AttentionCapture, kind: str, layer: int, head: int, filte
     query_tokens, key_tokens = cap.axes(kind)
     if not filters:
         widgets.keep_hidden(K.FOCUS, K.HIDE, K.RENORM, K.WINDOW)
-        return ViewOptions(kind=kind, layer=layer, head=head)
+        return ViewOptions(kind=kind, layer=layer, head=head, lang=lang())
     f1, f2, f3 = st.columns([3, 2, 2])
     focus_options = [-1] + list(range(len(query_tokens)))
-    fit.fit_option(K.FOCUS, focus_options, "focus", -1, f"all tokens (positions 0–{len(query_tokens) - 1})")
-    focus = f1.selectbox("Focus on a query token", focus_options, key=K.FOCUS,
-                         format_func=lambda i: "all tokens" if i < 0 else f"{i} · {query_tokens[i]}",
-                         help="Every view then shows only what this token attends to. In the head view, click a token.")
+    fit.fit_option(K.FOCUS, focus_options, "focus", -1, t("explorer.focus.all_range", last=len(query_tokens) - 1))
+    tr = fixed()
+    focus = f1.selectbox(t("explorer.focus"), focus_options, key=K.FOCUS,
+                         format_func=lambda i: tr("explorer.focus.all") if i < 0 else
+                         tr("explorer.focus.token", i=i, token=query_tokens[i]),
+                         help=t("explorer.focus_help"))
     can_hide = kind != "cross" and any(cap.special)
-    hide = f2.toggle("Hide special tokens", key=K.HIDE, disabled=not can_hide,
-                     help="[CLS], [SEP], <s>, … often soak up attention and hide the rest.")
-    renorm = f3.toggle("Renormalise rows", key=K.RENORM, disabled=not hide,
-                       help="After hiding, rescale each row to sum to 1 again.")
+    hide = f2.toggle(t("explorer.hide"), key=K.HIDE, disabled=not can_hide, help=t("explorer.hide_help"))
+    renorm = f3.toggle(t("explorer.renorm"), key=K.RENORM, disabled=not hide, help=t("explorer.renorm_help"))
     window = None
     if not windowed:
         widgets.keep_hidden(K.WINDOW)
     elif len(key_tokens) > WINDOW_FROM:
-        window = st.slider("Window of positions", 0, len(key_tokens), (0, min(len(key_tokens), WINDOW_DEFAULT)),
-                           key=K.WINDOW,
-                           help="Long inputs are shown a window at a time; overviews (model view, statistics) use all.")
+        window = st.slider(t("explorer.window"), 0, len(key_tokens), (0, min(len(key_tokens), WINDOW_DEFAULT)),
+                           key=K.WINDOW, help=t("explorer.window_help"))
     opts = ViewOptions(kind=kind, layer=layer, head=head, focus=focus if focus >= 0 else None, hide_special=hide,
-                       window=tuple(window) if window else None, renormalise=hide and renorm)
+                       window=tuple(window) if window else None, renormalise=hide and renorm, lang=lang())
     if not views.kept(cap, opts)[1]:
-        st.warning(views.NOTHING_LEFT)
+        st.warning(t("fig.error.nothing_left"))
         st.stop()
     if hide:
-        st.caption("Special tokens hidden; rows " + ("renormalised to sum to 1 over the remaining keys." if renorm else
-                                                     "not renormalised: they sum to what the shown keys received."))
+        st.caption(t("explorer.hidden_renormalised" if renorm else "explorer.hidden_raw"))
     return opts
 
 
@@ -81,7 +90,7 @@ def show(result: ViewResult, key: str, img_format: str, csv: bool = True, **kwar
 
 
 def heatmap_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOptions, img_format: str) -> None:
-    log_color = st.toggle("Log colour scale", key=K.LOG)
+    log_color = st.toggle(t("explorer.log"), key=K.LOG, help=t("explorer.log_help"))
     note = widgets.kv_sharing(model.info, opts.head)
     if note:
         st.info(note)
@@ -91,11 +100,12 @@ def heatmap_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOptions
 def head_view_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOptions, img_format: str) -> None:
     n_heads = cap.shape(opts.kind)[1]
     few = list(range(min(3, n_heads)))  # every head at once is a tangle even on a short sentence
-    heads = st.multiselect("Heads", list(range(n_heads)), default=few, key=K.HEADS,
-                           format_func=lambda h: f"head {h}")
-    widgets.head_chip_colours(K.HEADS, range(n_heads))
+    chip = partial(lookup, opts.lang, "fig.legend.head")  # the chips read as the figure's legend does
+    heads = st.multiselect(t("explorer.heads"), list(range(n_heads)), default=few, key=K.HEADS,
+                           format_func=lambda h: chip(head=h))
+    widgets.head_chip_colours(K.HEADS, range(n_heads), label=lambda h: chip(head=h))
     if len(heads) < n_heads:
-        st.caption(f"Showing {len(heads)} of {n_heads} heads, each in the colour of its chip: add heads above.")
+        st.caption(t("explorer.heads_shown", n=len(heads), total=n_heads))
     result = views.head_view(cap, opts, heads=tuple(heads))
     st.caption(result.caption)
     show(result, K.HEADVIEW_CHART, img_format, csv=False, on_select="rerun", selection_mode="points")
@@ -104,13 +114,13 @@ def head_view_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOptio
 def text_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOptions, img_format: str) -> None:
     """The sentence shaded by the chosen word's attention; hovering a word chooses it (focus picks the first)."""
     if cap.axes(opts.kind)[0] != cap.axes(opts.kind)[1]:
-        st.info("The text view needs self-attention (the same words on both sides): pick a self-attention kind.")
+        st.info(t("explorer.text.needs_self"))
         return
-    mean = st.toggle("Mean over the layer's heads", key=K.TEXT_MEAN)
-    view = text_view(cap, opts, mean_heads=mean)
-    st.iframe(view.html, height=140 + 6 * len(cap.tokens))
-    st.caption(("Mean over the heads" if mean else f"Head {opts.head}") + f" of layer {opts.layer}: each token shaded "
-               "by how much the outlined token attends to it. Hover a token to choose it.")
+    mean = st.toggle(t("explorer.text.mean"), key=K.TEXT_MEAN)
+    view = text_view(cap, opts, mean_heads=mean, font_px=30 if present.active() else 20)
+    st.iframe(view.html, height=(220 if present.active() else 140) + 6 * len(cap.tokens))
+    st.caption(t("explorer.text.caption_mean" if mean else "explorer.text.caption_head", head=opts.head,
+                 layer=opts.layer))
 
 
 def model_view_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOptions, img_format: str) -> None:
@@ -121,10 +131,12 @@ def model_view_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOpti
 
 def aggregates_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOptions, img_format: str) -> None:
     fit.fit_choice(K.AGGREGATE, list(AGGREGATES), "aggregate")
-    how = AGGREGATES[st.radio("Aggregate", list(AGGREGATES), horizontal=True, key=K.AGGREGATE)]
+    tr = fixed()
+    how = AGGREGATES[st.radio(t("explorer.aggregate"), list(AGGREGATES), horizontal=True, key=K.AGGREGATE,
+                              format_func=lambda a: tr(f"explorer.agg.{AGGREGATES[a]}"))]
     normalise = False
     if how == "flow" and views.is_square(opts.kind):
-        normalise = st.toggle("Rows sum to one (the authors' code)", False, key=K.FLOW_NORMALISE)
+        normalise = st.toggle(t("explorer.flow_normalise"), False, key=K.FLOW_NORMALISE)
     try:
         result = views.aggregate(cap, opts, how=how, flow_normalise=normalise)
     except ValueError as exc:  # rollout and flow need square attention; flow a short input
@@ -138,27 +150,28 @@ def aggregates_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOpti
 def statistics_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOptions, img_format: str) -> None:
     names = views.statistic_names(cap, opts.kind)
     fit.fit_choice(K.STAT, names, "statistic")
-    stat = st.selectbox("Statistic", names, key=K.STAT)
+    stat = st.selectbox(t("explorer.statistic"), names, key=K.STAT,
+                        format_func=partial(views.stat_label, lang=opts.lang))
     result = views.statistics(cap, opts, stat=stat)
-    st.plotly_chart(result.figure, key=K.STAT_CHART)
-    st.markdown("**Every head** (click a column to sort)")
+    st.plotly_chart(present.figure(result.figure), key=K.STAT_CHART)
+    st.markdown(t("explorer.every_head"))
     st.dataframe(result.table.round(4), hide_index=True, width="stretch", key=K.STAT_TABLE)
-    st.download_button("Statistics as CSV", result.csv, file_name="attnviz-head-statistics.csv", mime="text/csv",
+    st.download_button(t("explorer.stat_csv"), result.csv, file_name="attnviz-head-statistics.csv", mime="text/csv",
                        key=K.STAT_CSV, on_click="ignore")
     clustered = views.clusters(cap, opts)
-    st.markdown(f"**Heads clustered by the similarity of their patterns** ({clustered.caption})")
-    st.plotly_chart(clustered.figure, key=K.CLUSTER_CHART)
+    st.markdown(t("explorer.clustered", about=clustered.caption))
+    st.plotly_chart(present.figure(clustered.figure), key=K.CLUSTER_CHART)
     st.caption(result.caption)
 
 
 def query_key_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOptions, img_format: str) -> None:
     if opts.kind not in cap.qk:
-        st.info("This capture kept no query and key vectors.")
+        st.info(t("fig.error.no_qk"))
         st.stop()
     methods = projection_methods()
-    method = st.radio("Projection", methods, horizontal=True, key=K.PROJECTION)
+    method = st.radio(t("explorer.projection"), methods, horizontal=True, key=K.PROJECTION)
     if len(methods) == 1:
-        st.caption("t-SNE and UMAP appear here when scikit-learn or umap-learn is installed.")
+        st.caption(t("explorer.projection_more"))
     result = views.qk(cap, opts, method=method)
     st.caption(result.caption)
     show(result, K.QK_CHART, img_format, csv=False)
@@ -168,30 +181,29 @@ def generate_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOption
     from attnviz.ui.cache import cached_generation
 
     if model.info.architecture != "decoder":
-        st.info(f"Generation is for causal models; {code(model.info.name)} is an {model.info.architecture}. "
-                "Pick glassllm-en or scratch-decoder in the sidebar. (Encoder-decoders show their cross-attention "
-                "and the decoder's own attention under Heatmap.)")
+        st.info(t("explorer.gen.not_causal", name=code(model.info.name), architecture=model.info.architecture))
         st.stop()
     g1, g2, g3, g4, g5 = st.columns(5)
-    n_new = g1.number_input("New tokens", 1, 64, 12, key=K.GEN_N)
-    greedy = g2.toggle("Greedy", True, key=K.GEN_GREEDY)
-    temperature = g3.number_input("Temperature", 0.05, 5.0, 1.0, step=0.05, key=K.GEN_TEMPERATURE, disabled=greedy)
-    top_k = g4.number_input("Top-k (0: all)", 0, 1000, 20, key=K.GEN_TOP_K, disabled=greedy)
-    gen_seed = g5.number_input("Seed", 0, 99_999, 0, key=K.GEN_SEED, disabled=greedy)
+    n_new = g1.number_input(t("explorer.gen.new"), 1, 64, 12, key=K.GEN_N)
+    greedy = g2.toggle(t("explorer.gen.greedy"), True, key=K.GEN_GREEDY, help=t("explorer.gen.greedy_help"))
+    temperature = g3.number_input(t("explorer.gen.temperature"), 0.05, 5.0, 1.0, step=0.05, key=K.GEN_TEMPERATURE,
+                                  disabled=greedy)
+    top_k = g4.number_input(t("explorer.gen.top_k"), 0, 1000, 20, key=K.GEN_TOP_K, disabled=greedy)
+    gen_seed = g5.number_input(t("explorer.gen.seed"), 0, 99_999, 0, key=K.GEN_SEED, disabled=greedy)
     settings = GenerationSettings(int(n_new), greedy, float(temperature), int(top_k), int(gen_seed))
     try:
         ids, n_prompt, gen = cached_generation(state.selection(), settings)
     except AttnvizError as exc:
-        st.warning(escape(exc))
+        st.warning(escape(errors.say(exc)))
         st.stop()
     if len(ids) == n_prompt:
-        st.warning("The prompt already fills the model's positions: nothing was generated.")
+        st.warning(t("explorer.gen.full"))
         st.stop()
     # Shown as literal text: what a model writes is data (newlines, markdown, markup) and must not be rendered.
-    st.markdown("**The model wrote** (▶ marks where the prompt ends):")
+    st.markdown(t("explorer.gen.wrote"))
     st.code(model.codec.decode(ids[:n_prompt]) + " ▶ " + model.codec.decode(ids[n_prompt:]), language=None)
-    step = st.slider("Generated token", 1, len(ids) - n_prompt, 1, key=K.GEN_STEP)
-    result = views.generated_token(gen, layer=opts.layer, focus=n_prompt + step - 1)
+    step = st.slider(t("explorer.gen.step"), 1, len(ids) - n_prompt, 1, key=K.GEN_STEP)
+    result = views.generated_token(gen, layer=opts.layer, focus=n_prompt + step - 1, lang=opts.lang)
     st.caption(escape(result.caption))  # it quotes the token the model wrote
     show(result, K.GENERATE_CHART, img_format)
 
@@ -207,9 +219,8 @@ def export_and_link(model: LoadedModel, cap: AttentionCapture, view: str, opts: 
     """The whole capture as NPZ, and a link that reopens this view."""
     st.divider()
     e1, e2 = st.columns(2)
-    e1.download_button("Whole capture as NPZ", lambda: npz_bytes(cap, model.info), file_name="attnviz-capture.npz",
-                       mime="application/octet-stream", key=K.NPZ, on_click="ignore",
-                       help="Every stack [layer, head, query_pos, key_pos], tokens, positions and metadata.")
+    e1.download_button(t("explorer.npz"), lambda: npz_bytes(cap, model.info), file_name="attnviz-capture.npz",
+                       mime="application/octet-stream", key=K.NPZ, on_click="ignore", help=t("explorer.npz_help"))
     s = st.session_state
     link = urlstate.publish({"view": view, "kind": opts.kind, "layer": opts.layer, "head": opts.head,
                              "focus": opts.focus, "hide": s.get(K.HIDE) or None, "renorm": s.get(K.RENORM) or None,
@@ -222,19 +233,18 @@ def export_and_link(model: LoadedModel, cap: AttentionCapture, view: str, opts: 
 
 def main() -> None:
     apply_clicks()
-    st.title("Explorer")
+    st.title(t("explorer.title"))
     model, cap = state.require_capture()
     widgets.memory_caption(model, cap)
     fit.fit_choice(K.VIEW, VIEWS, "view")
-    view = st.radio("View", VIEWS, horizontal=True, key=K.VIEW)
+    view = st.radio(t("explorer.view"), VIEWS, horizontal=True, key=K.VIEW, format_func=partial(view_label, tr=fixed()))
     # Controls are drawn only where they change what is shown; the others keep their values for later.
     kind, layer, head = widgets.kind_layer_head(cap, K.PREFIX, show_layer=view not in ("Model view", "Statistics"),
                                                 show_head=view not in ("Head view", "Model view", "Statistics",
                                                                        "Generate"))
     opts = token_filters(cap, kind, layer, head, filters=view not in ("Statistics", "Generate"),
                          windowed=view not in ("Model view", "Statistics", "Generate"))  # overviews use all
-    img_format = st.sidebar.radio("Image format of the figures' camera button", ["png", "svg"], horizontal=True,
-                                  key=K.IMAGE_FORMAT)
+    img_format = st.sidebar.radio(t("explorer.image_format"), ["png", "svg"], horizontal=True, key=K.IMAGE_FORMAT)
     SECTIONS[view](model, cap, opts, img_format)
     export_and_link(model, cap, view, opts)
 

@@ -6,6 +6,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from attnviz.lessons.catalogue import CATALOGUES, DEFAULT, lookup
+
 BRUSH = "brush"  # the selection's name, as the app reads it back
 
 
@@ -24,22 +26,26 @@ def statistics_frame(stats_a: dict[str, np.ndarray], stats_b: dict[str, np.ndarr
     return pd.concat(frames, ignore_index=True)
 
 
-def statistics_chart(frame: pd.DataFrame, stat: str, picked: list[str] | None = None) -> alt.Chart:
+def statistics_chart(frame: pd.DataFrame, stat: str, picked: list[str] | None = None, lang: str = DEFAULT) -> alt.Chart:
     """The statistic of every head against its relative depth, A and B in two colours.
 
-    Drag a box to select heads (the table shows them); heads picked in the table are drawn large."""
+    Drag a box to select heads (the table shows them); heads picked in the table are drawn large.
+    Fields keep their English names (the brush reports them); titles and tooltips are in `lang`."""
+    name = lookup(lang, f"fig.stat.{stat}") if f"fig.stat.{stat}" in CATALOGUES["en"] else stat
+    col = lambda c: lookup(lang, f"fig.col.{c}")
     brush = alt.selection_interval(name=BRUSH, encodings=["x", "y"])
     data = frame.assign(picked=frame["head id"].isin(picked or []))
     return (alt.Chart(data).mark_point(filled=True).encode(
-        x=alt.X("relative depth:Q", title="relative depth (0: first layer, 1: last)", scale=alt.Scale(domain=[-0.05, 1.05])),
-        y=alt.Y(f"{stat}:Q", title=stat),
-        color=alt.Color("side:N", scale=alt.Scale(domain=["A", "B"], range=["#1f77b4", "#d62728"]), title="pane",
+        x=alt.X("relative depth:Q", title=lookup(lang, "fig.axis.depth"), scale=alt.Scale(domain=[-0.05, 1.05])),
+        y=alt.Y(f"{stat}:Q", title=name),
+        color=alt.Color("side:N", scale=alt.Scale(domain=["A", "B"], range=["#1f77b4", "#d62728"]), title=lookup(lang, "fig.axis.pane"),
                         legend=alt.Legend(orient="top")),
         shape=alt.Shape("side:N", scale=alt.Scale(domain=["A", "B"], range=["circle", "diamond"]), legend=None),
         size=alt.condition("datum.picked", alt.value(260), alt.value(60)),
         opacity=alt.condition(brush, alt.value(0.9), alt.value(0.2)),
-        tooltip=["head id", "layer", "head", alt.Tooltip(f"{stat}:Q", format=".3f")],
-    ).add_params(brush).properties(height=340, title=f"{stat} per head, A and B by relative depth"))
+        tooltip=[alt.Tooltip("head id:N", title=col("head_id")), alt.Tooltip("layer:Q", title=col("layer")),
+                 alt.Tooltip("head:Q", title=col("head")), alt.Tooltip(f"{stat}:Q", format=".3f", title=name)],
+    ).add_params(brush).properties(height=340, title=lookup(lang, "fig.title.compare_stat", stat=name)))
 
 
 def brushed(frame: pd.DataFrame, stat: str, selection: dict | None) -> pd.DataFrame:

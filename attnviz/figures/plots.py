@@ -6,6 +6,8 @@ import html
 import numpy as np
 import plotly.graph_objects as go
 
+from attnviz.lessons.catalogue import DEFAULT, lookup
+
 MAX_CELLS = 128  # a longer axis is pooled to at most this many cells: beyond it a cell is under ~5 px
 PLOT_PX = 560  # the height a square grid is drawn at (fits under the controls at 1280×720)
 ROW_PX = (4, 30)  # smallest and largest row height: one focused query is a 30 px strip, not a square
@@ -80,29 +82,41 @@ def pool_pattern(pattern: np.ndarray, query_tokens: list[str], key_tokens: list[
     return m, labels(query_tokens, bq), labels(key_tokens, bk), bq, bk
 
 
+def ordinal(k: int) -> str:
+    """2 -> "2nd", 11 -> "11th": how an English axis title says "every k-th label"."""
+    return f"{k}{'nd' if k % 10 == 2 and k % 100 != 12 else 'rd' if k % 10 == 3 and k % 100 != 13 else 'th'}"
+
+
 def head_heatmap(pattern: np.ndarray, query_tokens: list[str], key_tokens: list[str],
                  title: str = "", log_color: bool = False,
-                 axis_titles: tuple[str, str] = ("query (attending)", "key (attended to)"),
-                 value_title: str = "weight") -> go.Figure:
+                 axis_titles: tuple[str, str] | None = None,
+                 value_title: str | None = None, lang: str = DEFAULT,
+                 hover_words: tuple[str, str] | None = None) -> go.Figure:
     """One head's pattern `[query_pos, key_pos]` with tokens on both axes and the weight on hover.
 
     Readable at any length: rows are 8–30 px (one focused query is a one-row strip), an axis longer
     than MAX_CELLS is pooled in blocks of positions (the title says so), and tick labels are thinned
     so that they never overlap. The payload is the float32 matrix plus one label per cell.
+    lang: the language of the axis titles, hover labels and colour bar (catalogue keys fig.*).
     """
+    if axis_titles is None:
+        axis_titles = (lookup(lang, "fig.axis.query"), lookup(lang, "fig.axis.key"))
+        hover_words = hover_words or (lookup(lang, "fig.word.query"), lookup(lang, "fig.word.key"))
+    value_title = value_title or lookup(lang, "fig.word.weight")
     n_query, n_key = pattern.shape
     if len(query_tokens) != n_query or len(key_tokens) != n_key:
         raise ValueError(f"pattern is {pattern.shape} but got {len(query_tokens)} query and {len(key_tokens)} key tokens")
     weights, (qc, qt), (kc, kt), bq, bk = pool_pattern(pattern, query_tokens, key_tokens)
     rows, cols = weights.shape
     if bq > 1 or bk > 1:
-        title = f"{title} · pooled: {bq} × {bk} positions a cell" if title else f"pooled: {bq} × {bk} positions a cell"
-    q_word, k_word = axis_titles[0].split()[0], axis_titles[1].split()[0]
+        title = (lookup(lang, "fig.title.pooled", title=title, bq=bq, bk=bk) if title
+                 else lookup(lang, "fig.title.pooled_alone", bq=bq, bk=bk))
+    q_word, k_word = hover_words or (axis_titles[0].split()[0], axis_titles[1].split()[0])
     trace = dict(x=kc, y=qc, colorscale="Blues", xgap=0, ygap=0,
                  hovertemplate=f"{q_word} %{{y}}<br>{k_word} %{{x}}<br>{value_title} %{{z:.4f}}<extra></extra>")
     if log_color:
         trace.update(z=np.log10(np.clip(weights, 1e-6, None)), zmin=-6, zmax=0, customdata=weights,
-                     colorbar={"title": {"text": "log₁₀ weight"}},
+                     colorbar={"title": {"text": lookup(lang, "fig.word.log_weight")}},
                      hovertemplate=f"{q_word} %{{y}}<br>{k_word} %{{x}}<br>{value_title} %{{customdata:.4f}}<extra></extra>")
     else:
         trace.update(z=weights, zmin=0.0, zmax=float(max(np.nanmax(weights) if weights.size else 0, 1e-9)),
@@ -120,7 +134,7 @@ def head_heatmap(pattern: np.ndarray, query_tokens: list[str], key_tokens: list[
     widest = max((len(t) for t in kt), default=1) * CHAR_PX
     upright = widest + 6 <= col_px  # labels fit side by side: no rotation
     x_step = 1 if upright else label_step(cols, WIDTH_PX)
-    nth = lambda k: f"{k}{'nd' if k % 10 == 2 and k % 100 != 12 else 'rd' if k % 10 == 3 and k % 100 != 13 else 'th'}"
+    nth = ordinal if lang == "en" else str  # "every 3rd" in English, a plain number elsewhere
     label_h = LABEL_PX if upright else widest + 8
     top = 36 + 22 + label_h  # title, axis title, tick labels: stacked, never on top of each other
     kv, ktext = _ticks(kc, kt, x_step)
@@ -129,11 +143,11 @@ def head_heatmap(pattern: np.ndarray, query_tokens: list[str], key_tokens: list[
         title={"text": safe_label(title), "font": TITLE_FONT, "x": 0, "xanchor": "left", "xref": "paper",
                "y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 8}},
         height=int(plot_h + top + (60 if strip else 16)), margin={"l": 10, "r": 10, "t": int(top), "b": 60 if strip else 16},
-        xaxis={"title": {"text": axis_titles[1] + (f" (labels: every {nth(x_step)})" if x_step > 1 else ""),
+        xaxis={"title": {"text": axis_titles[1] + (lookup(lang, "fig.axis.every_x", nth=nth(x_step)) if x_step > 1 else ""),
                          "font": {"size": 13, "color": "#333"}, "standoff": 4},
                "type": "category", "tickvals": kv, "ticktext": ktext, "tickfont": TICK_FONT,
                "tickangle": 0 if upright else -90, "side": "top", "automargin": False},
-        yaxis={"title": {"text": axis_titles[0] + (f" (every {nth(y_step)})" if y_step > 1 else ""),
+        yaxis={"title": {"text": axis_titles[0] + (lookup(lang, "fig.axis.every_y", nth=nth(y_step)) if y_step > 1 else ""),
                          "font": {"size": 13, "color": "#333"}},
                "type": "category", "tickvals": qv, "ticktext": qtext, "tickfont": TICK_FONT,
                "autorange": "reversed", "automargin": True},
@@ -141,10 +155,12 @@ def head_heatmap(pattern: np.ndarray, query_tokens: list[str], key_tokens: list[
     return fig
 
 
-def head_similarity_map(similarity: np.ndarray, head_names: list[str], title: str = "") -> go.Figure:
+def head_similarity_map(similarity: np.ndarray, head_names: list[str], title: str = "",
+                        lang: str = DEFAULT) -> go.Figure:
     """Heads against heads: the cosine similarity of their patterns, `[head, head]` in the given order."""
-    fig = head_heatmap(similarity, head_names, head_names, title=title, axis_titles=("head", "head"),
-                       value_title="cosine similarity")
+    head = lookup(lang, "fig.axis.head")
+    fig = head_heatmap(similarity, head_names, head_names, title=title, axis_titles=(head, head),
+                       value_title=lookup(lang, "fig.word.cosine"), lang=lang, hover_words=(head, head))
     fig.update_traces(hovertemplate="%{y} vs %{x}: %{z:.3f}<extra></extra>")
     return fig
 
@@ -162,7 +178,7 @@ LINE_BINS = ((0.05, 0.15, 1.0, 0.25), (0.15, 0.35, 2.0, 0.45), (0.35, 0.6, 3.5, 
 
 
 def head_view(layer_heads: np.ndarray, query_tokens: list[str], key_tokens: list[str], heads: list[int],
-              focus: int | None = None, title: str = "") -> go.Figure:
+              focus: int | None = None, title: str = "", lang: str = DEFAULT) -> go.Figure:
     """bertviz's head view: queries on the left, keys on the right, a line per weight ≥ 0.05 coloured by head.
 
     layer_heads: [head, query_pos, key_pos] of one layer. focus: show only that query's lines. Lines are
@@ -183,7 +199,7 @@ def head_view(layer_heads: np.ndarray, query_tokens: list[str], key_tokens: list
             if xs:
                 fig.add_scatter(x=xs, y=ys, mode="lines", line={"color": colour, "width": width}, opacity=alpha,
                                 hoverinfo="skip", showlegend=False, legendgroup=f"h{h}")
-        fig.add_scatter(x=[None], y=[None], mode="lines", line={"color": colour, "width": 4}, name=f"head {h}",
+        fig.add_scatter(x=[None], y=[None], mode="lines", line={"color": colour, "width": 4}, name=lookup(lang, "fig.legend.head", head=h),
                         legendgroup=f"h{h}")
     n = max(nq, nk)
     pitch = 22.0 if n <= 40 else max(10.0, 880.0 / n)  # px between rows
@@ -196,11 +212,11 @@ def head_view(layer_heads: np.ndarray, query_tokens: list[str], key_tokens: list
                     textposition="middle left", textfont=TICK_FONT,
                     marker={"size": 9 if pitch >= 16 else 6, "color": ["crimson" if i == focus else "#444" for i in range(nq)]},
                     customdata=list(range(nq)), hovertext=[safe_label(t) for t in query_tokens],
-                    hovertemplate="query %{customdata}: %{hovertext}<extra></extra>", name="queries", showlegend=False)
+                    hovertemplate=lookup(lang, "fig.word.query") + " %{customdata}: %{hovertext}<extra></extra>", name="queries", showlegend=False)
     fig.add_scatter(x=[1] * nk, y=[-j for j in range(nk)], mode="markers+text", text=texts(key_tokens),
                     textposition="middle right", textfont=TICK_FONT, marker={"size": 7 if pitch >= 16 else 5, "color": "#888"},
                     customdata=list(range(nk)), hovertext=[safe_label(t) for t in key_tokens],
-                    hovertemplate="key %{customdata}: %{hovertext}<extra></extra>", name="keys", showlegend=False)
+                    hovertemplate=lookup(lang, "fig.word.key") + " %{customdata}: %{hovertext}<extra></extra>", name="keys", showlegend=False)
     legend_rows = int(np.ceil(len(heads) / 8)) if heads else 0
     top = 34 + 26 * legend_rows
     fig.update_layout(title={"text": safe_label(title), "font": TITLE_FONT, "x": 0, "xanchor": "left", "xref": "paper",
@@ -214,7 +230,7 @@ def head_view(layer_heads: np.ndarray, query_tokens: list[str], key_tokens: list
     return fig
 
 
-def model_view(thumbs: np.ndarray, title: str = "", gap: int = 1) -> go.Figure:
+def model_view(thumbs: np.ndarray, title: str = "", gap: int = 1, lang: str = DEFAULT) -> go.Figure:
     """Every layer × head as a small heatmap in one mosaic; a clickable point sits on each thumbnail.
 
     thumbs: [layer, head, rows, cols] (already pooled on the device). Clicking selects a point whose
@@ -231,7 +247,8 @@ def model_view(thumbs: np.ndarray, title: str = "", gap: int = 1) -> go.Figure:
     cy = [l * (r + gap) + (r - 1) / 2 for l in range(layers) for h in range(heads)]
     fig.add_scatter(x=cx, y=cy, mode="markers", marker={"size": 26, "symbol": "square", "opacity": 0.01},
                     customdata=[[l, h] for l in range(layers) for h in range(heads)],
-                    hovertemplate="layer %{customdata[0]} · head %{customdata[1]}<br>click to open<extra></extra>",
+                    hovertemplate=lookup(lang, "fig.hover.thumb", layer="%{customdata[0]}", head="%{customdata[1]}")
+                    + "<extra></extra>",
                     showlegend=False)
     # the head labels sit on top: the title goes above them, not on them
     fig.update_layout(title={"text": safe_label(title), "font": TITLE_FONT, "y": 1, "yref": "container",
@@ -261,7 +278,7 @@ QK_LABELS = 30  # above this many points per kind, token names show on hover onl
 
 def qk_scatter(queries: np.ndarray, keys: np.ndarray, query_tokens: list[str], key_tokens: list[str],
                title: str = "", focus: int | None = None, query_positions: list[int] | None = None,
-               key_positions: list[int] | None = None) -> go.Figure:
+               key_positions: list[int] | None = None, lang: str = DEFAULT) -> go.Figure:
     """Queries (circles) and keys (diamonds) of one head in one 2-D projection, coloured by position.
 
     focus: a query drawn larger, with a red outline and its name, so its neighbours among the keys stand
@@ -274,7 +291,8 @@ def qk_scatter(queries: np.ndarray, keys: np.ndarray, query_tokens: list[str], k
                                             (keys, key_tokens, "diamond", "key", key_positions)):
         where = list(range(len(tokens))) if where is None else list(where)
         is_focus = [name == "query" and p == focus for p in where]
-        fig.add_scatter(x=xy[:, 0], y=xy[:, 1], mode="markers+text", name=name,
+        word = lookup(lang, f"fig.word.{name}")
+        fig.add_scatter(x=xy[:, 0], y=xy[:, 1], mode="markers+text", name=word,
                         text=[safe_label(_short(t)) if (labelled or f) else "" for t, f in zip(tokens, is_focus)],
                         textposition="top center", textfont=TICK_FONT,
                         marker={"symbol": symbol, "size": [22 if f else (11 if labelled else 8) for f in is_focus],
@@ -282,13 +300,14 @@ def qk_scatter(queries: np.ndarray, keys: np.ndarray, query_tokens: list[str], k
                                 "line": {"width": [3 if f else 1 for f in is_focus],
                                          "color": ["crimson" if f else "#333" for f in is_focus]}},
                         customdata=where, hovertext=[safe_label(t) for t in tokens],
-                        hovertemplate=f"{name} %{{customdata}}: %{{hovertext}}<extra></extra>")
+                        hovertemplate=f"{word} %{{customdata}}: %{{hovertext}}<extra></extra>")
     if not labelled:
-        title = f"{title} · names on hover" if title else "names on hover"
+        title = (lookup(lang, "fig.title.names_on_hover", title=title) if title
+                 else lookup(lang, "fig.title.names_on_hover_alone"))
     fig.update_layout(title={"text": safe_label(title), "font": TITLE_FONT}, height=480,
                       margin={"l": 10, "r": 10, "t": 50, "b": 10},
                       legend={"orientation": "h", "x": 0, "y": 1, "yanchor": "bottom", "font": TICK_FONT},
-                      xaxis={"title": {"text": "PC 1"}, "tickfont": TICK_FONT},
-                      yaxis={"title": {"text": "PC 2"}, "tickfont": TICK_FONT})
+                      xaxis={"title": {"text": lookup(lang, "fig.axis.pc1")}, "tickfont": TICK_FONT},
+                      yaxis={"title": {"text": lookup(lang, "fig.axis.pc2")}, "tickfont": TICK_FONT})
     return fig
 

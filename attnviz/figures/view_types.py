@@ -30,6 +30,7 @@ class ViewOptions:
     stat: str = "entropy"  # statistics: which statistic is charted
     method: str = "PCA"  # query–key: PCA | t-SNE | UMAP
     size: int = 32  # model view: each head pooled to at most size × size cells
+    lang: str = "en"  # the language of titles, axis titles, hover labels, table headers and captions
 
     def with_(self, **changes) -> "ViewOptions":
         return replace(self, **changes)

@@ -12,7 +12,7 @@ from attnviz.ui.keys import Compare
 from attnviz.ui.pane import UNTRAINED, copy_a_to_b, key
 from attnviz.ui.sidebar import CUSTOM
 
-NOTE = Compare.SETUP_NOTE  # what the last set-up did, or why it could not
+NOTE = Compare.SETUP_NOTE  # what the last set-up did, or why it could not: (catalogue key suffix, its values)
 PROBE = ("The doctor said he would be late.", "The doctor said she would be late.")
 
 
@@ -26,7 +26,7 @@ def two_models() -> None:
     copy_a_to_b()
     other = "glassllm-en" if st.session_state.get(key("a", "model")) == "minilm" else "minilm"
     _set("b", model=other, pos="normal")
-    st.session_state[NOTE] = f"B runs {other} on A's text."
+    st.session_state[NOTE] = ("two_models", {"model": other})
 
 
 def two_texts() -> None:
@@ -34,7 +34,7 @@ def two_texts() -> None:
     copy_a_to_b()
     _set("a", text=PROBE[0], pos="normal")
     _set("b", text=PROBE[1], pos="normal")
-    st.session_state[NOTE] = "Same model; the texts differ in one word (he / she)."
+    st.session_state[NOTE] = ("two_texts", {})
 
 
 def _latest_checkpoint() -> str | None:
@@ -52,14 +52,13 @@ def checkpoint_vs_start() -> None:
     if not (st.session_state.get(key("a", "model")) == CUSTOM and path and (Path(path).expanduser() / CONFIG_FILE).is_file()):
         path = _latest_checkpoint() or ""
     if not path:
-        st.session_state[NOTE] = ("No checkpoint found: train a model in the Training lab (or enter a checkpoint folder "
-                                  "as A's model), then press this again.")
+        st.session_state[NOTE] = ("no_checkpoint", {})
         return
     _set("a", model=CUSTOM, path=path, pos="normal")
     copy_a_to_b()
     _set("b", model=UNTRAINED)
     # the folder's name is not echoed: a note is markdown, and names are data
-    st.session_state[NOTE] = "A: the checkpoint; B: the same model before its first training step (its untrained start)."
+    st.session_state[NOTE] = ("checkpoint", {})
 
 
 def positions_shuffled() -> None:
@@ -67,11 +66,12 @@ def positions_shuffled() -> None:
     copy_a_to_b()
     _set("a", pos="normal")
     _set("b", pos="shuffled")
-    st.session_state[NOTE] = "Same model and text; B's positional encoding is shuffled over positions (seed 0)."
+    st.session_state[NOTE] = ("positions", {})
 
 
-SETUPS = {"Two models, same text": two_models, "Same model, two texts": two_texts,
-          "Checkpoint vs its untrained start": checkpoint_vs_start, "Positions intact vs shuffled": positions_shuffled}
+# the page names each one with the catalogue's compare.setup.<id>
+SETUPS = {"two_models": two_models, "two_texts": two_texts, "checkpoint": checkpoint_vs_start,
+          "positions": positions_shuffled}
 
 
 def apply() -> None:

@@ -5,9 +5,12 @@ from typing import Callable
 
 import streamlit as st
 
+from attnviz.ui import present
+from attnviz.ui.i18n import t
+
 
 def show(fig, key: str, csv: Callable[[], str] | None = None, img_format: str = "png", **kwargs) -> None:
-    """Draw a plotly figure; under it, the table behind it as CSV (when there is one) and the figure as offline HTML.
+    """Draw a plotly figure (larger in presentation mode); under it, the table behind it as CSV (when there is one) and the figure as offline HTML.
 
     Files are built only when their button is clicked (callables): a 512-token capture's NPZ takes seconds
     to compress and a standalone HTML carries 4.8 MB of plotly.js; no rerun should pay for that.
@@ -15,12 +18,12 @@ def show(fig, key: str, csv: Callable[[], str] | None = None, img_format: str = 
     button clicked before the browser had the new ids asked for a file that no longer existed."""
     config = {"displaylogo": False, "toImageButtonOptions": {"format": img_format, "filename": f"attnviz-{key}",
                                                             "scale": 2}}
-    st.plotly_chart(fig, key=key, config=config, **kwargs)
+    st.plotly_chart(present.figure(fig), key=key, config=config, **kwargs)
     d1, d2, _ = st.columns([1, 1, 3])
     if csv is not None:
-        d1.download_button("Matrix as CSV", csv, file_name=f"attnviz-{key}.csv", mime="text/csv", key=f"{key}_csv",
+        d1.download_button(t("ui.download.csv"), csv, file_name=f"attnviz-{key}.csv", mime="text/csv", key=f"{key}_csv",
                            on_click="ignore")
-    d2.download_button("Figure as HTML", lambda: fig.to_html(include_plotlyjs=True, full_html=True),
+    d2.download_button(t("ui.download.html"), lambda: fig.to_html(include_plotlyjs=True, full_html=True),
                        file_name=f"attnviz-{key}.html", mime="text/html", key=f"{key}_html", on_click="ignore")
 
 

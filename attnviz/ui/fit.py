@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from attnviz.lessons.catalogue import CATALOGUES
+from attnviz.ui.i18n import t
 from attnviz.ui.literal import code
 
 
@@ -11,13 +13,19 @@ def say(message: str) -> None:
     st.info(message, icon="🔗")
 
 
+def _word(name: str) -> str:
+    """What a value is called (layer, head, view …) in the chosen language; unknown names as they are."""
+    key = f"ui.fit.name.{name}"
+    return t(key) if key in CATALOGUES["en"] else name
+
+
 def fit_int(key: str, low: int, high: int, name: str) -> None:
     """Clamp a session value (from a link, or left by another model) into [low, high], and say so."""
     value = st.session_state.get(key)
     if value is None or (isinstance(value, int) and low <= value <= high):
         return
     st.session_state[key] = fixed = min(max(int(value), low), high)
-    say(f"There is no {name} {value} here ({name}s {low}–{high}): showing {name} {fixed}.")
+    say(t("ui.fit.int", name=_word(name), value=value, low=low, high=high, fixed=fixed))
 
 
 def fit_choice(key: str, options: list, name: str) -> None:
@@ -26,7 +34,7 @@ def fit_choice(key: str, options: list, name: str) -> None:
     if value is None or value in options:
         return
     del st.session_state[key]
-    say(f"The link's {name} {code(value)} is not one of {', '.join(code(o) for o in options)}: ignored.")
+    say(t("ui.fit.choice", name=_word(name), value=code(value), options=", ".join(code(o) for o in options)))
 
 
 def fit_option(key: str, options: list, name: str, fallback, fallback_words: str) -> None:
@@ -35,4 +43,4 @@ def fit_option(key: str, options: list, name: str, fallback, fallback_words: str
     if value is None or value in options:
         return
     st.session_state[key] = fallback
-    say(f"There is no {name} {code(value)} here: showing {fallback_words}.")
+    say(t("ui.fit.option", name=_word(name), value=code(value), fallback=fallback_words))

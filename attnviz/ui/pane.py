@@ -13,9 +13,11 @@ from attnviz.models import access
 from attnviz.core.types import AttentionCapture
 from attnviz.models.loading import LoadedModel
 from attnviz.ui.compare_cache import pane_capture, pane_model
+from attnviz.ui import errors
+from attnviz.ui.i18n import fixed, t
 from attnviz.ui.keys import Compare
 from attnviz.ui.literal import code, escape
-from attnviz.ui.sidebar import CUSTOM, MODEL_LABELS
+from attnviz.ui.sidebar import CUSTOM, MODEL_LABELS, model_label
 
 UNTRAINED = "untrained"  # the untrained start of a checkpoint folder
 PANE_LABELS = {**MODEL_LABELS, UNTRAINED: "The untrained start of a checkpoint folder…"}
@@ -82,38 +84,42 @@ def copy_a_to_b() -> None:
 def inputs(side: str) -> Pane:
     """The pane's model, folder, text and positions pickers, drawn where the caller is."""
     options = list(PANE_LABELS)
+    tr = fixed()
     c1, c2 = st.columns([3, 2])
-    choice = c1.selectbox(f"Model {side.upper()}", options, format_func=PANE_LABELS.get, key=key(side, "model"))
-    positions = c2.selectbox("Positions", list(POSITIONS), format_func=POSITIONS.get, key=key(side, "pos"),
-                         help="shuffled: the positional encoding permuted over positions (seed 0); removed: taken out.")
+    choice = c1.selectbox(t("compare.pane.model", side=side.upper()), options, key=key(side, "model"),
+                          format_func=lambda m: tr("compare.pane.untrained") if m == UNTRAINED else
+                          model_label(m, MODEL_LABELS, tr))
+    positions = c2.selectbox(t("compare.pane.positions"), list(POSITIONS), key=key(side, "pos"),
+                             format_func=lambda p: tr(f"compare.pane.pos.{p}"), help=t("compare.pane.positions_help"))
     path = ""
     if choice in (CUSTOM, UNTRAINED):
-        path = st.text_input("Folder" + (" of the checkpoint" if choice == UNTRAINED else " or hub id"),
-                             key=key(side, "path"), placeholder="/path/to/model")
-    text = st.text_area(f"Text {side.upper()}", key=key(side, "text"), height=68)
+        path = st.text_input(t("compare.pane.checkpoint" if choice == UNTRAINED else "compare.pane.folder"),
+                             key=key(side, "path"), placeholder=t("compare.pane.placeholder"))
+    text = st.text_area(t("compare.pane.text", side=side.upper()), key=key(side, "text"), height=68)
     return Pane(side, choice, path or "", text or "", positions)
 
 
 def load(pane: Pane, device: str, trust: bool) -> tuple[LoadedModel, AttentionCapture] | None:
     """The pane's model and capture, or a message naming the side that failed (and None)."""
     if not pane.spec:
-        st.info(f"Pane {pane.name}: enter a folder path, or pick an offline model.")
+        st.info(t("compare.pane.need_model", side=pane.name))
         return None
     if not pane.text.strip():
-        st.warning(f"Pane {pane.name}: the text is empty; type a sentence to see its attention.")
+        st.warning(t("compare.pane.empty_text", side=pane.name))
         return None
     try:
         key = pane.cache_key(device, trust)
-        with st.spinner(f"Pane {pane.name}: loading {code(access.scrub(pane.spec, settings.current()))}…"):
+        with st.spinner(t("compare.pane.loading", side=pane.name, spec=code(access.scrub(pane.spec, settings.current())))):
             model = pane_model(*key[:4])
             cap = pane_capture(*key)
     except AttnvizError as exc:
-        st.error(escape(f"Pane {pane.name} failed: {access.scrub(str(exc), settings.current())}"), icon="⚠️")
+        st.error(escape(t("compare.pane.failed", side=pane.name, detail=access.scrub(errors.say(exc), settings.current()))),
+                 icon="⚠️")
         return None
     except Exception as exc:  # an unexpected failure still gets a message on its own side, not a traceback
-        st.error(escape(access.scrub(f"Pane {pane.name} failed: could not load {pane.spec}: {type(exc).__name__}: "
-                                     f"{exc}", settings.current())), icon="⚠️")
+        st.error(escape(access.scrub(t("compare.pane.failed", side=pane.name, detail=errors.unexpected(pane.spec, exc)),
+                                     settings.current())), icon="⚠️")
         return None
-    for note in [*model.notes, *cap.notes]:
-        st.caption(escape(access.scrub(f"Pane {pane.name}: {note}", settings.current())))  # notes quote names, paths
+    for note in [*model.notes, *cap.notes]:  # notes quote names, paths
+        st.caption(escape(access.scrub(t("compare.pane.note", side=pane.name, note=note), settings.current())))
     return model, cap

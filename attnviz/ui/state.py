@@ -14,6 +14,7 @@ from attnviz.core.errors import AttnvizError, RemoteCodeRefused
 from attnviz.core.types import AttentionCapture
 from attnviz.models import access
 from attnviz.models.loading import LoadedModel
+from attnviz.ui import errors
 from attnviz.ui.cache import cached_capture, cached_model
 from attnviz.ui.i18n import t
 from attnviz.ui.keys import App
@@ -65,11 +66,12 @@ def try_model() -> LoadedModel | Unavailable:
         with st.spinner(t("state.loading_model")):
             model = cached_model(choice)
     except RemoteCodeRefused as exc:  # without the opt-in on this server, do not point at a box that is not there
-        return Unavailable(str(exc) if s.remote_code else access.no_remote_code(sel.label or sel.spec))
+        return Unavailable(errors.say(exc) if s.remote_code else
+                           errors.say(RemoteCodeRefused(access.no_remote_code(sel.label or sel.spec))))
     except AttnvizError as exc:
-        return Unavailable(str(exc))
+        return Unavailable(errors.say(exc))
     except Exception as exc:  # an unexpected failure still gets a message, not a traceback
-        return Unavailable(f"Could not load {sel.label or sel.spec}: {type(exc).__name__}: {exc}")
+        return Unavailable(errors.unexpected(sel.label or sel.spec, exc))
     if learn_architecture(sel.spec, model.info.architecture):
         st.rerun()  # the sidebar grows (or loses) its decoder-text box
     return model
@@ -105,9 +107,9 @@ def try_capture(positions: str = "normal", seed: int = 0) -> tuple[LoadedModel, 
         with st.spinner(t("state.running")):
             return model, capture_for(model, positions, seed)
     except AttnvizError as exc:
-        return Unavailable(str(exc))
+        return Unavailable(errors.say(exc))
     except Exception as exc:
-        return Unavailable(f"Capture failed for {selection().label or selection().spec}: {type(exc).__name__}: {exc}")
+        return Unavailable(errors.unexpected(selection().label or selection().spec, exc, capture=True))
 
 
 def require_capture(positions: str = "normal", seed: int = 0, show_notes: bool = True) -> tuple[LoadedModel, AttentionCapture]:

@@ -7,6 +7,7 @@ from urllib.parse import urlencode, urlsplit
 import streamlit as st
 
 from attnviz.ui.fit import say
+from attnviz.ui.i18n import t
 from attnviz.ui.keys import App, Compare, Explorer, Lesson, Sidebar
 from attnviz.ui.literal import code
 from attnviz.ui.sidebar import CUSTOM, MODEL_LABELS
@@ -104,23 +105,25 @@ def publish(page: dict[str, object]) -> Link:
     return Link(url, left_out, full)
 
 
-def show_link(link: Link, what: str = "model, text, view, layer, head and options", heading: str = "this view",
-              texts: dict[str, str] | None = None,
-              carry: str = 'whoever opens the link loads it with "Load the text from a file" in the sidebar') -> None:
+def show_link(link: Link, what: str | None = None, heading: str | None = None,
+              texts: dict[str, str] | None = None, carry: str | None = None) -> None:
     """The link to this view; for a text too long to travel in a link, what works instead: the link
-    without it, and each text (`texts`: name -> text; default the sidebar's) as a file to download."""
+    without it, and each text (`texts`: file label -> text; default the sidebar's) as a file to download.
+    what, heading, carry: words in the chosen language (defaults: the explorer's)."""
+    what = what or t("ui.link.what")
+    heading = heading or t("ui.link.heading")
     if not link.text_left_out:
-        st.markdown(f"**Link to {heading}** ({what}):")
+        st.markdown(t("ui.link.title", heading=heading, what=what))
         st.code(link.url, language=None)
         return
-    st.markdown(f"**Link to {heading}, without the text**:")
+    st.markdown(t("ui.link.title_short", heading=heading))
     st.code(link.url, language=None)
-    st.warning(f"The text is too long for a link: with its {link.text_left_out:,} characters the link would be "
-               f"{link.full_length:,} characters long, and servers refuse links past a few tens of thousands. "
-               f"The link above opens {heading} without the text. Download the text and send it along: {carry}.")
+    st.warning(t("ui.link.too_long", chars=f"{link.text_left_out:,}", length=f"{link.full_length:,}", heading=heading,
+                 carry=carry or t("ui.link.carry")))
     if texts is None:
         texts = {"text": str(st.session_state.get(Sidebar.TEXT) or "")}
     for name, text in texts.items():
-        label = "The text as a file" if len(texts) == 1 else f"{name[0].upper()}{name[1:]} as a file"
+        # several texts are named "text A", "text B": the label names the pane
+        label = t("ui.link.text_file") if len(texts) == 1 else t("ui.link.named_file", name=name.split()[-1])
         st.download_button(label, lambda t=text: t.encode("utf-8"), file_name=f"attnviz-{name.replace(' ', '-')}.txt",
                            mime="text/plain", key=App.link_text_file(name), on_click="ignore")

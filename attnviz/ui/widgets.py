@@ -106,11 +106,11 @@ def kind_layer_head(cap: AttentionCapture, prefix: str, show_layer: bool = True,
     return kind, min(layer, n_layers - 1), min(head, n_heads - 1)
 
 
-def head_chip_colours(key: str, heads: range | list[int]) -> None:
-    """Give each chip of a head multiselect (labels "head N") the colour its lines have in the figure."""
+def head_chip_colours(key: str, heads: range | list[int], label=lambda h: f"head {h}") -> None:
+    """Give each chip of a head multiselect (labelled label(h), e.g. "head N") the colour its lines have in the figure."""
     from attnviz.figures.plots import head_colour
 
     # A chip is the span whose child carries the label as its title (Streamlit 1.67's multiselect).
-    rules = "".join(f'.st-key-{key} [data-testid="stMultiSelectTagsContainer"] span:has(> span[title="head {h}"])'
+    rules = "".join(f'.st-key-{key} [data-testid="stMultiSelectTagsContainer"] span:has(> span[title="{label(h)}"])'
                     f"{{background-color:{head_colour(h)};color:#fff}}" for h in heads)
     st.html(f"<style>{rules}</style>")
