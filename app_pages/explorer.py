@@ -181,7 +181,9 @@ def generate_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOption
     from attnviz.ui.cache import cached_generation
 
     if model.info.architecture != "decoder":
-        st.info(t("explorer.gen.not_causal", name=code(model.info.name), architecture=model.info.architecture))
+        arch = model.info.architecture
+        st.info(t("explorer.gen.not_causal", name=code(model.info.name),
+                  architecture=t(f"explorer.arch.{arch}") if arch in ("encoder", "encoder-decoder") else arch))
         st.stop()
     g1, g2, g3, g4, g5 = st.columns(5)
     n_new = g1.number_input(t("explorer.gen.new"), 1, 64, 12, key=K.GEN_N)

@@ -48,7 +48,9 @@ EN: dict[str, str] = {
     "explorer.clustered": "**Heads clustered by the similarity of their patterns** ({about})",
     "explorer.projection": "Projection",
     "explorer.projection_more": "t-SNE and UMAP appear here when scikit-learn or umap-learn is installed.",
-    "explorer.gen.not_causal": "Generation is for causal models; {name} is an {architecture}. Pick glassllm-en or "
+    "explorer.arch.encoder": "an encoder",
+    "explorer.arch.encoder-decoder": "an encoder-decoder",
+    "explorer.gen.not_causal": "Generation is for causal models; {name} is {architecture}. Pick glassllm-en or "
                                "scratch-decoder in the sidebar. (Encoder-decoders show their cross-attention and the "
                                "decoder's own attention under Heatmap.)",
     "explorer.gen.new": "New tokens",
@@ -151,7 +153,9 @@ ZH: dict[str, str] = {
     "explorer.clustered": "**按注意力模式的相似度聚类的头**（{about}）",
     "explorer.projection": "投影方法",
     "explorer.projection_more": "安装 scikit-learn 或 umap-learn 后，这里会出现 t-SNE 和 UMAP。",
-    "explorer.gen.not_causal": "生成只适用于因果模型；{name} 是 {architecture}。请在侧边栏选择 glassllm-en 或 "
+    "explorer.arch.encoder": "编码器",
+    "explorer.arch.encoder-decoder": "编码器-解码器",
+    "explorer.gen.not_causal": "生成只适用于因果模型；{name} 是{architecture}。请在侧边栏选择 glassllm-en 或 "
                                "scratch-decoder。（编码器-解码器的交叉注意力和解码器自身的注意力在“热力图”中查看。）",
     "explorer.gen.new": "新词元数",
     "explorer.gen.greedy": "贪心解码",

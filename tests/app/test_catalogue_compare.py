@@ -1,0 +1,47 @@
+"""The compare page in English and 简体中文: labels, messages and figure titles come from the catalogues."""
+import pytest
+from apphelpers import assert_clean, figures, open_page
+from catalogue_check import not_in_catalogue
+
+from attnviz.lessons.catalogue import lookup
+
+PAGE = "app_pages/compare.py"
+HE, SHE = "The doctor said he was late.", "The doctor said she was late."
+DATA = ("attnviz", "minilm", "glassllm-en", "auto", "cpu", "cuda", "mps", "Language · 语言", "English", "简体中文",
+        "png", "svg", HE, SHE, "/path/to/model")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("view", ["Heatmap", "Head view", "Model view", "Aggregates", "Statistics", "Query–key"])
+def test_every_view_speaks_the_chosen_language(lang, view):
+    at = open_page(PAGE, sb_lang=lang, cmp_view=view, cmp_a_model="minilm", cmp_b_model="minilm", cmp_a_text=HE,
+                   cmp_b_text=SHE)
+    assert_clean(at)
+    assert at.title[0].value == lookup(lang, "compare.title")
+    assert at.radio(key="cmp_view").label == lookup(lang, "compare.view")
+    assert not at.error, [e.value for e in at.error]
+    assert not_in_catalogue(at, DATA) == []
+
+
+def test_chinese_panes_titles_and_headers(minilm):
+    at = open_page(PAGE, sb_lang="zh", cmp_a_model="minilm", cmp_b_model="minilm", cmp_a_text=HE, cmp_b_text=SHE,
+                   cmp_la=5, cmp_ha=3)
+    assert_clean(at)
+    assert at.selectbox(key="cmp_a_model").label == "模型 A"
+    assert at.toggle(key="cmp_lock").label == "B 跟随 A"
+    titles = [f["layout"]["title"]["text"] for f in figures(at)]
+    assert titles[:2] == ["自注意力 · 第 5 层 · 第 3 个头"] * 2
+    assert titles[2] == "B 第 5 层第 3 个头 − A 第 5 层第 3 个头"
+    assert titles[3] == "A 的头（行）× B 的头（列）"
+    assert [h.value for h in at.subheader] == ["对齐词元上的差值 B − A", "B 的哪个头在做 A 的某个头所做的事？",
+                                               "A 和 B 的注意力头统计"]
+    assert list(at.dataframe[0].value.columns[:5]) == ["头编号", "窗格", "层", "头", "相对深度"]
+
+
+def test_a_pane_that_fails_says_so_in_chinese():
+    at = open_page(PAGE, sb_lang="zh", cmp_a_model="minilm", cmp_b_model="custom", cmp_b_path="/no/such/model",
+                   cmp_a_text=HE, cmp_b_text=HE)
+    assert_clean(at)
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1 and errors[0].startswith("窗格 B 出错：找不到这个模型。"), errors
+    assert any("窗格 B 没有加载成功" in i.value for i in at.info)

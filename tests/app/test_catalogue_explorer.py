@@ -1,0 +1,57 @@
+"""The explorer in English and 简体中文: every view's labels, messages and figure titles come from the catalogues."""
+import pytest
+from apphelpers import assert_clean, figures, open_page
+from catalogue_check import not_in_catalogue
+
+from attnviz.lessons.catalogue import lookup
+
+PAGE = "app_pages/explorer.py"
+# what the page may show that is data, not prose: model ids, devices, file formats, projection names
+DATA = ("attnviz", "minilm", "glassllm-en", "auto", "cpu", "cuda", "mps", "Language · 语言", "English", "简体中文",
+        "png", "svg", "PCA", "t-SNE", "UMAP")
+MAIN_VIEWS = ["Heatmap", "Head view", "Model view", "Text", "Aggregates", "Statistics", "Query–key", "Generate"]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("view", MAIN_VIEWS)
+def test_every_view_speaks_the_chosen_language(lang, view):
+    at = open_page(PAGE, sb_lang=lang, ex_view=view)
+    assert_clean(at)
+    assert at.title[0].value == lookup(lang, "explorer.title")
+    radio = at.radio(key="ex_view")
+    assert radio.label == lookup(lang, "explorer.view")
+    assert radio.options == [lookup(lang, f"explorer.view.{k}") for k in
+                             ("heatmap", "head_view", "model_view", "text", "aggregates", "statistics", "query_key",
+                              "generate")]
+    assert not at.error, [e.value for e in at.error]
+    assert not_in_catalogue(at, DATA) == []
+
+
+def test_chinese_labels_and_figure_titles():
+    at = open_page(PAGE, sb_lang="zh", ex_layer=2, ex_head=4)
+    assert_clean(at)
+    assert at.selectbox(key="ex_focus").label == "聚焦于一个查询词元"
+    assert at.toggle(key="ex_hide").label == "隐藏特殊词元"
+    title = figures(at)[0]["layout"]["title"]["text"]
+    assert title == "自注意力 · 第 2 层 · 第 4 个头"
+    assert figures(at)[0]["layout"]["xaxis"]["title"]["text"] == "键（被关注）"
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "矩阵（CSV）" in labels and "整个捕获（NPZ）" in labels
+    assert any(m.value.startswith("**指向这个视图的链接**") for m in at.markdown)
+    assert at.query_params["lang"] == "zh"
+
+
+def test_chinese_statistics_table_and_options():
+    at = open_page(PAGE, sb_lang="zh", ex_view="Statistics", ex_stat="mean distance")
+    assert_clean(at)
+    assert at.selectbox(key="ex_stat").value == "mean distance"  # the value stays the key a link carries
+    assert "平均距离" in at.selectbox(key="ex_stat").options
+    assert figures(at)[0]["layout"]["title"]["text"] == "每个头的平均距离"
+    table = at.dataframe[0].value
+    assert list(table.columns[:3]) == ["层", "头", "熵"] and table.columns[-1] == "聚类"
+
+
+def test_a_link_value_out_of_range_is_said_in_chinese():
+    at = open_page(PAGE, sb_lang="zh", ex_layer=40)
+    assert_clean(at)
+    assert any("这里没有层 40" in i.value for i in at.info), [i.value for i in at.info]
