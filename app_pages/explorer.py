@@ -56,6 +56,19 @@ def token_filters(cap: AttentionCapture, kind: str, layer: int, head: int, filte
     if not filters:
         widgets.keep_hidden(K.FOCUS, K.HIDE, K.RENORM, K.WINDOW)
         return ViewOptions(kind=kind, layer=layer, head=head, lang=lang())
+    # presenting: the filters fold into one line, so the figure comes up on the first screen
+    with st.expander(t("explorer.filters")) if present.active() else st.container():
+        opts = _filters(cap, kind, layer, head, query_tokens, key_tokens, windowed)
+    if not views.kept(cap, opts)[1]:
+        st.warning(t("fig.error.nothing_left"))
+        st.stop()
+    if opts.hide_special:
+        st.caption(t("explorer.hidden_renormalised" if opts.renormalise else "explorer.hidden_raw"))
+    return opts
+
+
+def _filters(cap: AttentionCapture, kind: str, layer: int, head: int, query_tokens: list[str], key_tokens: list[str],
+             windowed: bool) -> ViewOptions:
     f1, f2, f3 = st.columns([3, 2, 2])
     focus_options = [-1] + list(range(len(query_tokens)))
     fit.fit_option(K.FOCUS, focus_options, "focus", -1, t("explorer.focus.all_range", last=len(query_tokens) - 1))
@@ -73,14 +86,8 @@ def token_filters(cap: AttentionCapture, kind: str, layer: int, head: int, filte
     elif len(key_tokens) > WINDOW_FROM:
         window = st.slider(t("explorer.window"), 0, len(key_tokens), (0, min(len(key_tokens), WINDOW_DEFAULT)),
                            key=K.WINDOW, help=t("explorer.window_help"))
-    opts = ViewOptions(kind=kind, layer=layer, head=head, focus=focus if focus >= 0 else None, hide_special=hide,
+    return ViewOptions(kind=kind, layer=layer, head=head, focus=focus if focus >= 0 else None, hide_special=hide,
                        window=tuple(window) if window else None, renormalise=hide and renorm, lang=lang())
-    if not views.kept(cap, opts)[1]:
-        st.warning(t("fig.error.nothing_left"))
-        st.stop()
-    if hide:
-        st.caption(t("explorer.hidden_renormalised" if renorm else "explorer.hidden_raw"))
-    return opts
 
 
 def show(result: ViewResult, key: str, img_format: str, csv: bool = True, **kwargs) -> None:
@@ -118,7 +125,7 @@ def text_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOptions, i
         return
     mean = st.toggle(t("explorer.text.mean"), key=K.TEXT_MEAN)
     view = text_view(cap, opts, mean_heads=mean, font_px=30 if present.active() else 20)
-    st.iframe(view.html, height=(220 if present.active() else 140) + 6 * len(cap.tokens))
+    st.iframe(view.html, height=(150 + 8 * len(cap.tokens)) if present.active() else 140 + 6 * len(cap.tokens))
     st.caption(t("explorer.text.caption_mean" if mean else "explorer.text.caption_head", head=opts.head,
                  layer=opts.layer))
 
@@ -237,7 +244,8 @@ def main() -> None:
     apply_clicks()
     st.title(t("explorer.title"))
     model, cap = state.require_capture()
-    widgets.memory_caption(model, cap)
+    if not present.active():  # memory is for the person at the desk, not for the room
+        widgets.memory_caption(model, cap)
     fit.fit_choice(K.VIEW, VIEWS, "view")
     view = st.radio(t("explorer.view"), VIEWS, horizontal=True, key=K.VIEW, format_func=partial(view_label, tr=fixed()))
     # Controls are drawn only where they change what is shown; the others keep their values for later.

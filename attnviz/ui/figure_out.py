@@ -19,11 +19,12 @@ def show(fig, key: str, csv: Callable[[], str] | None = None, img_format: str = 
     config = {"displaylogo": False, "toImageButtonOptions": {"format": img_format, "filename": f"attnviz-{key}",
                                                             "scale": 2}}
     st.plotly_chart(present.figure(fig), key=key, config=config, **kwargs)
-    d1, d2, _ = st.columns([1, 1, 3])
+    # a row sized to the buttons' labels: fixed columns cut them off in a half-width compare pane
+    row = st.container(horizontal=True)
     if csv is not None:
-        d1.download_button(t("ui.download.csv"), csv, file_name=f"attnviz-{key}.csv", mime="text/csv", key=f"{key}_csv",
+        row.download_button(t("ui.download.csv"), csv, file_name=f"attnviz-{key}.csv", mime="text/csv", key=f"{key}_csv",
                            on_click="ignore")
-    d2.download_button(t("ui.download.html"), lambda: fig.to_html(include_plotlyjs=True, full_html=True),
+    row.download_button(t("ui.download.html"), lambda: fig.to_html(include_plotlyjs=True, full_html=True),
                        file_name=f"attnviz-{key}.html", mime="text/html", key=f"{key}_html", on_click="ignore")
 
 

@@ -23,6 +23,7 @@ header[data-testid="stHeader"] { display: none !important; }
 </style>
 """
 FONT = 20  # figure text in presentation mode: readable from the back of a room at 1280×720
+TICK = FONT - 2  # tick labels (tokens, heads): figures set 13 px for a desk, too small on a projector
 HEIGHT = 600
 
 
@@ -54,9 +55,12 @@ def figure(fig: go.Figure, height: int | None = None) -> go.Figure:
     if active():
         fig.update_layout(font={"size": FONT}, title_font={"size": FONT + 4}, height=HEIGHT,
                           hoverlabel={"font_size": FONT}, legend_font_size=FONT)
-        # Streamlit's theme gives axes their own (small) sizes, which the layout's font does not override
-        fig.update_xaxes(tickfont_size=FONT - 2, title_font_size=FONT)
-        fig.update_yaxes(tickfont_size=FONT - 2, title_font_size=FONT)
+        # Streamlit's theme gives axes their own (small) sizes, which the layout's font does not override;
+        # larger ticks need more room than a figure left for 13 px labels: plotly widens the margins
+        fig.update_xaxes(tickfont_size=TICK, title_font_size=FONT, automargin=True)
+        fig.update_yaxes(tickfont_size=TICK, title_font_size=FONT, automargin=True)
+        fig.update_traces(colorbar_tickfont_size=TICK, selector={"type": "heatmap"})
+        fig.update_traces(textfont_size=TICK, selector={"type": "scatter"})  # the head view's and q–k's token names
     elif height:
         fig.update_layout(height=height)
     return fig

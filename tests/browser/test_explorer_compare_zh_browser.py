@@ -1,0 +1,61 @@
+"""The explorer and the compare page in Chromium at 1280×720: in Chinese, and presented (present=1) for a projector."""
+import pytest
+
+from attnviz.lessons.catalogue import lookup
+from pw import ARTIFACTS, PLOT
+
+EXPLORER_VIEWS = {"Heatmap": "heatmap", "Head view": "head_view", "Model view": "model_view",
+                  "Statistics": "statistics", "Text": "text"}
+
+
+@pytest.fixture()
+def projector(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def _settle(page, figure: str = f"{PLOT} .main-svg") -> None:
+    page.wait_for_selector(figure, timeout=120000)
+    page.wait_for_timeout(1000)  # let the figure finish its transition before the screenshot
+
+
+@pytest.mark.parametrize("present", [False, True])
+def test_explorer_in_chinese(server, projector, present):
+    for view, name in EXPLORER_VIEWS.items():
+        projector.goto(f"{server}/explorer?lang=zh&view={view.replace(' ', '+')}" + ("&present=1" if present else ""))
+        projector.get_by_role("heading", name=lookup("zh", "explorer.title")).wait_for(timeout=120000)
+        _settle(projector, "iframe[srcdoc*='attnviz-word']" if view == "Text" else f"{PLOT} .main-svg")
+        main = projector.locator('[data-testid="stMain"]')
+        assert main.get_by_text(lookup("zh", f"explorer.view.{name}"), exact=True).first.is_visible()
+        assert projector.locator('[data-testid="stSidebar"]').is_visible() != present
+        if present and view != "Text":
+            # the figure is drawn large: its title's text is at least 20 px
+            size = projector.evaluate("() => parseFloat(document.querySelector('.js-plotly-plot .gtitle')"
+                                      ".style.fontSize)")
+            assert size >= 20, size
+        projector.screenshot(path=str(ARTIFACTS / f"explorer_zh_{name}{'_presented' if present else ''}.png"))
+
+
+@pytest.mark.parametrize("present", [False, True])
+def test_compare_in_chinese(server, projector, present):
+    projector.goto(f"{server}/compare?lang=zh&a_model=minilm&b_model=glassllm-en" + ("&present=1" if present else ""))
+    projector.get_by_role("heading", name=lookup("zh", "compare.title")).wait_for(timeout=120000)
+    _settle(projector)
+    projector.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 2", timeout=120000)
+    projector.wait_for_timeout(1000)
+    assert projector.locator('[data-testid="stMain"]').get_by_text("窗格 A", exact=True).first.is_visible()
+    suffix = "_presented" if present else ""
+    projector.screenshot(path=str(ARTIFACTS / f"compare_zh{suffix}.png"))
+    boxes = [projector.locator(PLOT).nth(i).bounding_box() for i in range(2)]
+    if present:  # one pane a screen: the two panes one under the other, each as wide as the page
+        assert boxes[1]["y"] > boxes[0]["y"] + boxes[0]["height"] - 1 and boxes[0]["width"] > 1000, boxes
+        projector.locator(PLOT).nth(1).scroll_into_view_if_needed()
+        projector.wait_for_timeout(500)
+        projector.screenshot(path=str(ARTIFACTS / f"compare_zh{suffix}_b.png"))
+    else:
+        assert abs(boxes[0]["y"] - boxes[1]["y"]) < 2  # side by side
+    projector.get_by_role("heading", name="对齐词元上的差值 B − A").scroll_into_view_if_needed()
+    projector.wait_for_timeout(800)
+    projector.screenshot(path=str(ARTIFACTS / f"compare_zh{suffix}_difference.png"))
