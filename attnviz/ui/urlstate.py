@@ -34,7 +34,7 @@ COMPARE = {**{f"{side}_{name}": (Compare.pane(side, name), str) for side in "ab"
 CLASSROOM = {"lang": (Sidebar.LANG, str), "present": (Sidebar.PRESENT, bool), "step": (Lesson.STEP, int)}
 
 
-KIND_WORDS = {int: "a whole number", str: "text", bool: "on or off"}
+KIND_WORDS = {int: "int", str: "str", bool: "bool"}  # catalogue keys ui.link.kind.<word>
 
 
 def _cast(value: str, kind: type):
@@ -45,8 +45,9 @@ def _cast(value: str, kind: type):
 
 def show_notes() -> None:
     """Say, once, what restore() ignored."""
-    for message in st.session_state.pop(NOTES, []):
-        say(message)
+    # said here, not in restore(): the link's own lang= is known only once restore() has read every parameter
+    for name, value, kind in st.session_state.pop(NOTES, []):
+        say(t("ui.link.malformed", name=name, value=code(value), kind=t(f"ui.link.kind.{kind}")))
 
 
 def restore() -> None:
@@ -60,8 +61,7 @@ def restore() -> None:
             try:
                 st.session_state[key] = _cast(params[name], kind)
             except ValueError:  # a malformed parameter is ignored; the widget keeps its default
-                st.session_state.setdefault(NOTES, []).append(
-                    f"The link's {name} {code(params[name])} is not {KIND_WORDS[kind]}: ignored.")
+                st.session_state.setdefault(NOTES, []).append((name, params[name], KIND_WORDS[kind]))
     model = st.session_state.get(Sidebar.MODEL)
     if model is not None and model not in MODEL_LABELS:  # a folder or hub id given as model=
         st.session_state[Sidebar.PATH], st.session_state[Sidebar.MODEL] = model, CUSTOM

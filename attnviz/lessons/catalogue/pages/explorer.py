@@ -76,6 +76,10 @@ EN: dict[str, str] = {
                         "characters long, and servers refuse links past a few tens of thousands. The link above opens "
                         "{heading} without the text. Download the text and send it along: {carry}.",
     "ui.link.carry": "whoever opens the link loads it with \"Load the text from a file\" in the sidebar",
+    "ui.link.malformed": "The link's {name} {value} is not {kind}: ignored.",
+    "ui.link.kind.int": "a whole number",
+    "ui.link.kind.str": "text",
+    "ui.link.kind.bool": "on or off",
     "ui.link.text_file": "The text as a file",
     "ui.link.named_file": "Text {name} as a file",
     "ui.fit.int": "There is no {name} {value} here ({name}s {low}–{high}): showing {name} {fixed}.",
@@ -179,6 +183,10 @@ ZH: dict[str, str] = {
     "ui.link.too_long": "文本太长，放不进链接：加上它的 {chars} 个字符，链接会长达 {length} 个字符，而服务器会拒绝"
                         "超过几万个字符的链接。上面的链接打开{heading}，但不含文本。请下载文本一并发送：{carry}。",
     "ui.link.carry": "打开链接的人在侧边栏用“从文件载入文本”载入它",
+    "ui.link.malformed": "链接中的 {name}={value} 不是{kind}：已忽略。",
+    "ui.link.kind.int": "整数",
+    "ui.link.kind.str": "文本",
+    "ui.link.kind.bool": "开或关",
     "ui.link.text_file": "文本文件",
     "ui.link.named_file": "文本 {name} 的文件",
     "ui.fit.int": "这里没有{name} {value}（{name}的范围是 {low}–{high}）：改为显示{name} {fixed}。",
