@@ -5,7 +5,7 @@ from attnviz.core.types import AttentionCapture
 from attnviz.figures import views
 from attnviz.models.loading import LoadedModel
 from attnviz.ui import present, state, widgets
-from attnviz.ui.i18n import t
+from attnviz.ui.i18n import lang, t
 from attnviz.ui.keys import Home as K
 
 
@@ -21,7 +21,7 @@ def one_head(model: LoadedModel, cap: AttentionCapture) -> None:
     note = widgets.kv_sharing(model.info, head)
     if note:
         st.info(note)
-    result = views.heatmap(cap, kind=kind, layer=layer, head=head, log_color=log_color)
+    result = views.heatmap(cap, kind=kind, layer=layer, head=head, log_color=log_color, lang=lang())
     st.plotly_chart(present.figure(result.figure), key=K.HEATMAP, config={"displaylogo": False})
     query_tokens, key_tokens = cap.axes(kind)
     causal = model.info.causal or kind == "decoder_self"

@@ -17,7 +17,7 @@ from attnviz.training.worker import TrainingJob
 from attnviz.ui.training import board_job
 from attnviz.ui import present, state
 from attnviz.ui.cache import cached_capture
-from attnviz.ui.i18n import fixed, keep_in_link, t
+from attnviz.ui.i18n import fixed, keep_in_link, lang, t
 from attnviz.ui.keys import Lesson as K
 from attnviz.ui.selection import Selection
 
@@ -88,7 +88,7 @@ def order() -> None:
     spec = W.ToySpec(tokens=tokens, X=W.SEED_001_X[idx], PE=W.SEED_001_PE if with_pe else None,
                      W_Q=np.eye(3), W_K=np.eye(3), W_V=np.eye(3))
     weights = W.run_toy(spec).heads[0].weights
-    chart(plots.head_heatmap(weights, tokens, tokens, t("lesson.order.figure")), "order")
+    chart(plots.head_heatmap(weights, tokens, tokens, t("lesson.order.figure"), lang=lang()), "order")
     q, k = tokens.index("Transformer"), tokens.index("powerful")
     st.caption(t("lesson.order.caption", w=f"{weights[q, k]:.4f}"))
 
@@ -103,7 +103,8 @@ def by_hand() -> None:
     cell = W.explain_toy_cell(result, q, k)
     st.markdown(t("lesson.by_hand.sum", dot=f"{cell.dot:.4f}", divisor=f"{cell.divisor:.4f}",
                   scaled=f"{cell.scaled:.4f}", weight=f"{cell.weight:.4f}"))
-    chart(plots.head_heatmap(result.heads[0].weights, tokens, tokens, t("lesson.by_hand.figure")), "by_hand")
+    chart(plots.head_heatmap(result.heads[0].weights, tokens, tokens, t("lesson.by_hand.figure"), lang=lang()),
+          "by_hand")
 
 
 def scaling() -> None:
@@ -130,7 +131,8 @@ def heads() -> None:
     result = W.run_toy(spec)
     head = min(int(c3.selectbox(t("lesson.heads.head"), range(n_heads), key=K.HEAD)), n_heads - 1)
     weights = result.heads[head].weights
-    chart(plots.head_heatmap(weights, spec.tokens, spec.tokens, t("lesson.heads.figure", head=head, d_k=result.d_k)),
+    chart(plots.head_heatmap(weights, spec.tokens, spec.tokens, t("lesson.heads.figure", head=head, d_k=result.d_k),
+                             lang=lang()),
           "heads")
     spread = max(float(np.abs(h.weights - weights).max()) for h in result.heads)
     st.caption(t("lesson.heads.caption", n=n_heads, d_k=result.d_k, spread=f"{spread:.3f}"))
@@ -179,7 +181,7 @@ def real_heads() -> None:
         st.error(t("lesson.no_model", model=spec, why=str(exc)))
         return
     layer, head, score = best_head(cap, pattern)
-    chart(views.heatmap(cap, layer=layer, head=head).figure, "real_heads")
+    chart(views.heatmap(cap, layer=layer, head=head, lang=lang()).figure, "real_heads")
     st.caption(t(f"lesson.real_heads.found_{pattern}", layer=layer, head=head, score=f"{score:.2f}"))
 
 

@@ -55,6 +55,8 @@ def figure(fig: go.Figure, height: int | None = None) -> go.Figure:
     if active():
         fig.update_layout(font={"size": FONT}, title_font={"size": FONT + 4}, height=HEIGHT,
                           hoverlabel={"font_size": FONT}, legend_font_size=FONT)
+        if fig.layout.margin.t is not None:  # the larger title needs the room above what the figure kept for it
+            fig.update_layout(margin_t=fig.layout.margin.t + 24)
         # Streamlit's theme gives axes their own (small) sizes, which the layout's font does not override;
         # larger ticks need more room than a figure left for 13 px labels: plotly widens the margins
         fig.update_xaxes(tickfont_size=TICK, title_font_size=FONT, automargin=True)
