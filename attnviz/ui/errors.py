@@ -1,22 +1,55 @@
-"""The package's errors in the chosen language: a message the catalogue knows word for word is translated whole;
-any other is introduced by a sentence for its kind, with the package's own words (paths, numbers) kept after it."""
+"""The package's messages in the chosen language.
+
+A message the catalogue knows (a `ui.known.*` key whose English text is the package's own, {placeholders} for
+what varies) is translated whole; an error it does not know is introduced by a sentence for its kind, with the
+package's own words (paths, sizes, a library's message) kept after it. English: the messages as they are.
+"""
 from __future__ import annotations
+
+import re
+from functools import lru_cache
 
 from attnviz.core import errors
 from attnviz.lessons.catalogue import CATALOGUES, DEFAULT
 from attnviz.ui.i18n import lang, t
 
-# messages the package raises word for word -> catalogue key (the others quote paths, sizes, a library's words)
-EXACT = {
-    "The text is empty: type a sentence to see its attention.": "ui.error.empty_text",
-    "The text is empty: type a prompt for the model to continue.": "ui.error.empty_prompt",
-    "The temperature must be above 0 (use greedy for the most likely token).": "ui.error.temperature",
-    "The text gave no tokens for this model: try ordinary words.": "ui.error.no_tokens",
-    "No model given: pick an offline model or enter a folder path.": "ui.error.no_model",
-    "glassllm is not installed: run `pip install glassllm`.": "ui.error.no_glassllm",
-}
 KINDS = (errors.ModelNotFound, errors.NotAModel, errors.RemoteCodeRefused, errors.UnsupportedModel, errors.BadText,
          errors.ModelRefused, errors.CaptureTooLarge)
+
+
+@lru_cache(maxsize=1)
+def _known() -> list[tuple[str, re.Pattern]]:
+    """(key, pattern) for every ui.known.* message: its English text, each {name} a group ((?P=name) when repeated)."""
+    out = []
+    for key, text in CATALOGUES[DEFAULT].items():
+        if not key.startswith("ui.known."):
+            continue
+        seen: set[str] = set()
+        parts = []
+        for i, piece in enumerate(re.split(r"\{(\w+)\}", text)):
+            if i % 2 == 0:
+                parts.append(re.escape(piece))
+            else:
+                parts.append(f"(?P={piece})" if piece in seen else f"(?P<{piece}>.+?)")
+                seen.add(piece)
+        out.append((key, re.compile("".join(parts), re.S)))
+    return out
+
+
+def known(message: str) -> str | None:
+    """The message in the chosen language when the catalogue knows it, else None."""
+    for key, pattern in _known():
+        found = pattern.fullmatch(message)
+        if found:
+            return t(key, **found.groupdict())
+    return None
+
+
+def note(message: str) -> str:
+    """A note of a model or a capture (truncation, a fallback) in the chosen language where the catalogue knows it."""
+    if lang() == DEFAULT:
+        return message
+    return known(message) or message
 
 
 def say(exc: BaseException) -> str:
@@ -24,8 +57,9 @@ def say(exc: BaseException) -> str:
     message = str(exc)
     if lang() == DEFAULT:
         return message
-    if message in EXACT:
-        return t(EXACT[message])
+    translated = known(message)
+    if translated:
+        return translated
     kind = next((k.__name__ for k in KINDS if isinstance(exc, k)), "AttnvizError")
     key = f"ui.error.kind.{kind}"
     return t(key, detail=message) if key in CATALOGUES[DEFAULT] else message

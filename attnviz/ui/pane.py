@@ -121,5 +121,5 @@ def load(pane: Pane, device: str, trust: bool) -> tuple[LoadedModel, AttentionCa
                                      settings.current())), icon="⚠️")
         return None
     for note in [*model.notes, *cap.notes]:  # notes quote names, paths
-        st.caption(escape(access.scrub(t("compare.pane.note", side=pane.name, note=note), settings.current())))
+        st.caption(escape(access.scrub(t("compare.pane.note", side=pane.name, note=errors.note(note)), settings.current())))
     return model, cap

@@ -121,5 +121,5 @@ def require_capture(positions: str = "normal", seed: int = 0, show_notes: bool =
     model, cap = found
     if show_notes:
         for note in [*model.notes, *cap.notes]:
-            st.warning(escape(access.scrub(note, settings.current())))  # notes may quote tensor names or paths
+            st.warning(escape(access.scrub(errors.note(note), settings.current())))  # may quote names or paths
     return model, cap

@@ -45,3 +45,10 @@ def test_a_pane_that_fails_says_so_in_chinese():
     errors = [e.value for e in at.error]
     assert len(errors) == 1 and errors[0].startswith("窗格 B 出错：找不到这个模型。"), errors
     assert any("窗格 B 没有加载成功" in i.value for i in at.info)
+
+
+def test_shuffled_positions_note_in_chinese():
+    at = open_page(PAGE, sb_lang="zh", cmp_a_model="minilm", cmp_b_model="minilm", cmp_a_text=HE, cmp_b_text=HE,
+                   cmp_b_pos="shuffled")
+    assert_clean(at)
+    assert "窗格 B：位置编码已打乱：位置编码在各位置之间随机置换（随机种子 0）。" in [c.value for c in at.caption]

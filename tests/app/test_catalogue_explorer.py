@@ -55,3 +55,10 @@ def test_a_link_value_out_of_range_is_said_in_chinese():
     at = open_page(PAGE, sb_lang="zh", ex_layer=40)
     assert_clean(at)
     assert any("这里没有层 40" in i.value for i in at.info), [i.value for i in at.info]
+
+
+def test_a_long_text_is_cut_and_said_in_chinese():
+    at = open_page(PAGE, sb_lang="zh", sb_text="word " * 600)
+    assert_clean(at)
+    warnings = [w.value for w in at.warning]
+    assert any("这段文本有 602 个词元；这个模型最多接受 512 个，所以只显示前 512 个。" in w for w in warnings), warnings
