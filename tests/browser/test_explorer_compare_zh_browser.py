@@ -1,11 +1,13 @@
 """The explorer and the compare page in Chromium at 1280×720: in Chinese, and presented (present=1) for a projector."""
+from urllib.parse import quote
+
 import pytest
 
 from attnviz.lessons.catalogue import lookup
 from pw import ARTIFACTS, PLOT
 
 EXPLORER_VIEWS = {"Heatmap": "heatmap", "Head view": "head_view", "Model view": "model_view",
-                  "Statistics": "statistics", "Text": "text"}
+                  "Statistics": "statistics", "Text": "text", "Aggregates": "aggregates", "Query–key": "query_key"}
 
 
 @pytest.fixture()
@@ -24,7 +26,7 @@ def _settle(page, figure: str = f"{PLOT} .main-svg") -> None:
 @pytest.mark.parametrize("present", [False, True])
 def test_explorer_in_chinese(server, projector, present):
     for view, name in EXPLORER_VIEWS.items():
-        projector.goto(f"{server}/explorer?lang=zh&view={view.replace(' ', '+')}" + ("&present=1" if present else ""))
+        projector.goto(f"{server}/explorer?lang=zh&view={quote(view)}" + ("&present=1" if present else ""))
         projector.get_by_role("heading", name=lookup("zh", "explorer.title")).wait_for(timeout=120000)
         _settle(projector, "iframe[srcdoc*='attnviz-word']" if view == "Text" else f"{PLOT} .main-svg")
         main = projector.locator('[data-testid="stMain"]')
