@@ -283,7 +283,7 @@ def effect_in_the_model(model: LoadedModel, cap, mode: str, seed: int) -> None:
         st.warning(escape(exc))
         return
     kind, layer, head = widgets.kind_layer_head(cap, K.EFFECT_PREFIX)
-    opts = views.ViewOptions(kind=kind, layer=layer, head=head)
+    opts = views.ViewOptions(kind=kind, layer=layer, head=head, lang=lang())  # axes and hover in the chosen language
     diff = views.difference(cap, other, opts)
     f1, f2, f3 = side_by_side(3)
     chart(f1, views.heatmap(cap, opts).figure.update_layout(title={"text": t("positional.effect.title.base")}),
