@@ -11,6 +11,7 @@ from functools import lru_cache
 
 from attnviz.core import errors
 from attnviz.lessons.catalogue import CATALOGUES, DEFAULT
+from attnviz.lessons.catalogue.keyed import Keyed, say as say_keyed
 from attnviz.ui.i18n import lang, t
 
 KINDS = (errors.ModelNotFound, errors.NotAModel, errors.RemoteCodeRefused, errors.UnsupportedModel, errors.BadText,
@@ -57,6 +58,8 @@ def say(exc: BaseException) -> str:
     message = str(exc)
     if lang() == DEFAULT:
         return message
+    if len(exc.args) == 1 and isinstance(exc.args[0], Keyed):  # training and survey errors carry their key
+        return say_keyed(exc, lang())
     translated = known(message)
     if translated:
         return translated
