@@ -187,7 +187,8 @@ def snapshots(trainer: Trainer) -> None:
 def live(job: TrainingJob) -> None:
     """Progress, curves and snapshots; refreshes every second while the job waits or runs."""
 
-    @st.fragment(run_every=1.0 if job.active else None)
+    # a shared server redraws every 2 s: each watching page's redraw is the server's work, taken from visitors
+    @st.fragment(run_every=(2.0 if settings.current().shared else 1.0) if job.active else None)
     def refresh() -> None:
         job.touch()  # someone is looking: the board does not stop it as idle
         progress(job)

@@ -35,7 +35,7 @@ MODELS = ["minilm", "scratch-decoder", "glassllm-en", "scratch-encoder", "scratc
 WORDS = ["apple", "bridge", "candle", "dolphin", "engine", "forest", "guitar", "hammer", "island", "jacket",
          "kettle", "lemon", "marble", "needle", "orange", "pepper", "quartz", "rabbit", "saddle", "tiger"]
 STAGGER_S = 0.5  # between one session's first request and the next's
-MARKS = ("[CLS]", "[SEP]", "␣", "##", "Ġ", "▁", " ")
+MARKS = ("[CLS]", "[SEP]", "␣", "##", "Ġ", "▁", "…", " ")  # "…": glassllm's word-continuation mark
 
 
 def session_text(i: int) -> str:

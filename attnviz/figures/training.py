@@ -13,9 +13,24 @@ CURVE_LABELS = {"loss": "Loss", "accuracy": "Token accuracy", "step": "step", "l
                 "batch": "training batch", "held_out": "held-out"}
 
 
+# A curve drawn every second during a long job: thousands of points cost the server a second of work per
+# redraw and the browser more, for a line no wider than the chart. Past this many, draw evenly spaced ones.
+MAX_CURVE_POINTS = 600
+
+
+def thin(xs: list, ys: list, most: int = MAX_CURVE_POINTS) -> tuple[list, list]:
+    """At most about `most` evenly spaced points of a curve, always with its first and last."""
+    n = len(xs)
+    if n <= most:
+        return xs, ys
+    keep = sorted(set(range(0, n, -(-n // most))) | {n - 1})
+    return [xs[i] for i in keep], [ys[i] for i in keep]
+
+
 def loss_chart(steps: list[int], loss: list[float], labels: dict[str, str] | None = None) -> go.Figure:
-    """Training loss per step on a log axis."""
+    """Training loss per step on a log axis (long runs thinned to MAX_CURVE_POINTS points)."""
     words = {**CURVE_LABELS, **(labels or {})}
+    steps, loss = thin(steps, loss)
     fig = go.Figure(go.Scatter(x=steps, y=loss, mode="lines", name=words["loss_trace"]))
     fig.update_layout(title={"text": words["loss"]}, height=260, margin={"l": 10, "r": 10, "t": 40, "b": 10},
                       yaxis={"type": "log"}, xaxis={"title": {"text": words["step"]}})
@@ -26,6 +41,8 @@ def accuracy_chart(steps: list[int], accuracy: list[float], eval_steps: list[int
                    eval_accuracy: list[float], labels: dict[str, str] | None = None) -> go.Figure:
     """Token accuracy of each training batch, and on held-out examples where it was measured."""
     words = {**CURVE_LABELS, **(labels or {})}
+    steps, accuracy = thin(steps, accuracy)
+    eval_steps, eval_accuracy = thin(eval_steps, eval_accuracy)
     fig = go.Figure(go.Scatter(x=steps, y=accuracy, mode="lines", name=words["batch"]))
     fig.add_scatter(x=eval_steps, y=eval_accuracy, mode="lines+markers", name=words["held_out"])
     fig.update_layout(title={"text": words["accuracy"]}, height=260, margin={"l": 10, "r": 10, "t": 40, "b": 10},

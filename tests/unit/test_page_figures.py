@@ -90,3 +90,15 @@ def test_anti_diagonal_mass_of_a_reversing_head():
     reverse = np.eye(n)[::-1]
     uniform = np.full((n, n), 1 / n)
     assert np.allclose(anti_diagonal_mass(np.stack([reverse, uniform])), [1.0, 0.25])
+
+
+def test_long_training_curves_are_thinned_to_a_few_hundred_points_keeping_the_ends():
+    steps = list(range(1, 100_001))
+    loss = [1 / s for s in steps]
+    fig = train_figs.loss_chart(steps, loss)
+    xs, ys = list(fig.data[0].x), list(fig.data[0].y)
+    assert len(xs) <= train_figs.MAX_CURVE_POINTS + 1
+    assert xs[0] == 1 and xs[-1] == 100_000 and ys[-1] == loss[-1]  # the latest step is always shown
+    assert all(b > a for a, b in zip(xs, xs[1:])) and all(y == 1 / x for x, y in zip(xs, ys))
+    short = train_figs.accuracy_chart([1, 2, 3], [0.1, 0.2, 0.3], [3], [0.25])
+    assert list(short.data[0].x) == [1, 2, 3]  # short runs are drawn whole
