@@ -25,7 +25,8 @@ def _settle(page, figure: str = f"{PLOT} .main-svg") -> None:
 
 @pytest.mark.parametrize("present", [False, True])
 def test_explorer_in_chinese(server, projector, present):
-    for view, name in EXPLORER_VIEWS.items():
+    # every view presented; as a page, the first two (the rest share the page's layout)
+    for view, name in list(EXPLORER_VIEWS.items())[:None if present else 2]:
         projector.goto(f"{server}/explorer?lang=zh&view={quote(view)}" + ("&present=1" if present else ""))
         projector.get_by_role("heading", name=lookup("zh", "explorer.title")).wait_for(timeout=120000)
         _settle(projector, "iframe[srcdoc*='attnviz-word']" if view == "Text" else f"{PLOT} .main-svg")
