@@ -31,3 +31,17 @@ def test_unknown_errors_get_a_sentence_for_their_kind(zh):
 def test_english_is_left_as_it_is(monkeypatch):
     monkeypatch.setattr(errors, "lang", lambda: "en")
     assert errors.say(ModelNotFound("There is no folder at `/x`.")) == "There is no folder at `/x`."
+
+
+def test_capture_notes_that_the_package_writes_are_said_in_chinese(zh):
+    """The notes come from the package itself, so a reworded note would fail here, not pass as English."""
+    from attnviz import capture, load_model
+
+    cap = capture(load_model("scratch-decoder", device="cpu"), "one two three", mode="qk")
+    assert cap.mode == "eager" and len(cap.notes) == 1
+    said = errors.note(cap.notes[0])
+    assert said.endswith("是从零搭建的模型，不能用“查询与键”模式：已改为存下全部注意力权重（eager）。"), said
+    assert errors.note("This model does not take attnviz's recording attention function; its weights come from "
+                       "plain eager attention and \"explain this cell\" is not available.").startswith("这个模型不使用")
+    assert errors.note("The target is 70 tokens with the start token; this model takes 64, so only the first 64 "
+                       "are shown.") == "目标文本加上起始词元共 70 个词元；这个模型最多接受 64 个，所以只显示前 64 个。"
