@@ -85,3 +85,12 @@ def page(browser):
     pg = context.new_page()
     yield pg
     context.close()
+
+
+@pytest.fixture()
+def projector(browser):
+    """A page the size of a classroom projector (1280×720), for presentation-mode screenshots."""
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    pg = context.new_page()
+    yield pg
+    context.close()

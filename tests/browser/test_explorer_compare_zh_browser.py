@@ -10,14 +10,6 @@ EXPLORER_VIEWS = {"Heatmap": "heatmap", "Head view": "head_view", "Model view": 
                   "Statistics": "statistics", "Text": "text", "Aggregates": "aggregates", "Query–key": "query_key"}
 
 
-@pytest.fixture()
-def projector(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 720})
-    pg = context.new_page()
-    yield pg
-    context.close()
-
-
 def _settle(page, figure: str = f"{PLOT} .main-svg") -> None:
     page.wait_for_selector(figure, timeout=120000)
     page.wait_for_timeout(1000)  # let the figure finish its transition before the screenshot

@@ -6,14 +6,6 @@ from attnviz.lessons.steps import STEPS
 from pw import ARTIFACTS
 
 
-@pytest.fixture()
-def projector(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 720})
-    pg = context.new_page()
-    yield pg
-    context.close()
-
-
 def _wait_step(page, lang: str, step: int) -> None:
     title = lookup(lang, f"lesson.{STEPS[step]}.title")
     page.get_by_role("heading", name=title).wait_for(timeout=120000)

@@ -8,14 +8,6 @@ from pw import ARTIFACTS
 POSITIONAL_TABS = ("sinusoidal", "learned", "rotary", "used", "effect")
 
 
-@pytest.fixture()
-def projector(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 720})
-    pg = context.new_page()
-    yield pg
-    context.close()
-
-
 def _ready(page, heading: str) -> None:
     page.get_by_role("heading", name=heading).first.wait_for(timeout=120000)
     page.wait_for_selector(".js-plotly-plot .main-svg", timeout=120000)

@@ -8,14 +8,6 @@ from attnviz.survey.run import run_survey
 from pw import ARTIFACTS
 
 
-@pytest.fixture()
-def projector(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 720})
-    pg = context.new_page()
-    yield pg
-    context.close()
-
-
 def _check_presenting(page, present: bool) -> None:
     """Presented: no sidebar, and the way back in Chinese; otherwise the sidebar (in Chinese)."""
     if present:
