@@ -1,13 +1,24 @@
-"""What a page shows as text, and which of it is in no catalogue (numbers and the user's data allowed)."""
+"""What a page shows as text, and which of it is in no catalogue of the page's language (numbers and the user's
+data allowed).
+
+A shown string passes when it is a value of the page's own catalogue with its placeholders filled by acceptable
+text: a number, the user's data (or a piece of it), another string of that catalogue, or a short name (one word,
+not a sentence). A value made of placeholders and punctuation only (`{i} · {token}`, `- {note}`) proves nothing by
+itself, so its fills must pass on their own; so must every fill in any value, which is what catches an English
+sentence dropped into a Chinese one (`错误：{detail}` filled with a library's English message).
+"""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from streamlit.testing.v1 import AppTest
 
-from attnviz.lessons.catalogue import patterns
+from attnviz.lessons.catalogue import CATALOGUES, DEFAULT, has_words, patterns
+from attnviz.ui.keys import Sidebar
 
 NUMBER = re.compile(r"^[\s\d.,:−\-+%×/eE·]*$")
+PROSE = re.compile(r"[A-Za-z]{2,}[,;:]?\s+[A-Za-z]{2,}\s+[A-Za-z]{2,}")  # three words in a row: a sentence
 TEXT_TYPES = ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error", "success")
 WIDGET_TYPES = ("button", "radio", "selectbox", "multiselect", "toggle", "checkbox", "slider", "select_slider",
                 "number_input", "text_input", "text_area", "expander", "tab")
@@ -29,8 +40,63 @@ def shown(at: AppTest) -> list[str]:
     return [s for s in out if isinstance(s, str) and s.strip()]
 
 
-def not_in_catalogue(at: AppTest, data: tuple[str, ...] = ()) -> list[str]:
-    """Shown strings that match no catalogue value (after formatting), are not numbers and not `data`."""
-    every = patterns()
-    return [s for s in shown(at)
-            if s not in data and not NUMBER.match(s) and not any(p.fullmatch(s) for p in every)]
+def page_language(at: AppTest) -> str:
+    try:
+        return at.session_state[Sidebar.LANG]
+    except KeyError:
+        return DEFAULT
+
+
+@lru_cache(maxsize=4)
+def _compiled(lang: str) -> tuple[list[re.Pattern], list[re.Pattern]]:
+    """The language's values with words of their own, and those made of placeholders and punctuation only."""
+    every = patterns(lang)
+    return [p for p in every if has_words(p)], [p for p in every if not has_words(p)]
+
+
+@lru_cache(maxsize=4)
+def _heads(lang: str) -> frozenset[str]:
+    """The part before the first colon of each value ("From scratch" of "From scratch: 2-layer encoder, …"), which
+    the sidebar shows as a model's short description."""
+    return frozenset(re.split("[:：]", text)[0] for text in CATALOGUES[lang].values())
+
+
+class Checker:
+    """Whether a string is catalogue text of one language (memoised: fills repeat)."""
+
+    def __init__(self, lang: str, data: tuple[str, ...]):
+        self.worded, self.bare = _compiled(lang)
+        self.heads = _heads(lang)
+        self.data = tuple(d for d in data if d)
+        self.seen: dict[str, bool] = {}
+
+    def is_data(self, s: str) -> bool:
+        return not s.strip() or bool(NUMBER.match(s)) or any(s == d or s in d for d in self.data)
+
+    def fill_ok(self, s: str, depth: int) -> bool:
+        """A placeholder's fill: data, catalogue text, or a name (no sentence in it)."""
+        return self.is_data(s) or self.ok(s, depth + 1) or not PROSE.search(s)
+
+    def ok(self, s: str, depth: int = 0) -> bool:
+        if s in self.seen:
+            return self.seen[s]
+        if depth > 3:
+            return False
+        self.seen[s] = False  # a string that needs itself to pass does not pass
+        result = self.is_data(s) or any(
+            all(self.fill_ok(fill, depth) for fill in found.groupdict().values())
+            for found in (p.fullmatch(s) for p in self.worded) if found)
+        if not result:  # bare values prove nothing by themselves: every fill must be data or catalogue text
+            result = any(
+                all(self.is_data(fill) or fill in self.heads or self.ok(fill, depth + 1)
+                    or not re.search(r"\s", fill.strip())
+                    for fill in found.groupdict().values())
+                for found in (p.fullmatch(s) for p in self.bare) if found)
+        self.seen[s] = result
+        return result
+
+
+def not_in_catalogue(at: AppTest, data: tuple[str, ...] = (), lang: str | None = None) -> list[str]:
+    """Shown strings that are not text of the page's language catalogue (see the module's docstring)."""
+    check = Checker(lang or page_language(at), data)
+    return [s for s in shown(at) if not check.ok(s)]

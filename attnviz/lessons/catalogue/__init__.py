@@ -47,11 +47,25 @@ def placeholders(text: str) -> set[str]:
     return set(re.findall(r"\{(\w+)[^}]*\}", text))
 
 
-def patterns() -> list[re.Pattern]:
-    """Every catalogue value as a regular expression: a {placeholder} matches anything (user data, numbers)."""
+PLACEHOLDER = re.compile(r"\{(\w+)(?:[:!][^}]*)?\}")
+
+
+def patterns(lang: str | None = None) -> list[re.Pattern]:
+    """Every catalogue value (of `lang`, or of every language) as a regular expression: each {placeholder} is a
+    named group (g0, g1, …) that matches anything; what it may hold is the checker's business."""
     out = []
-    for strings in CATALOGUES.values():
+    for code, strings in CATALOGUES.items():
+        if lang is not None and code != lang:
+            continue
         for text in strings.values():
-            parts = re.split(r"\{\w+(?:[:!][^}]*)?\}", text)
-            out.append(re.compile(".*?".join(re.escape(p) for p in parts), re.S))
+            parts = PLACEHOLDER.split(text)[::2]  # split keeps the names at odd places; drop them
+            groups = [f"(?P<g{i}>.*?)" for i in range(len(parts) - 1)]
+            out.append(re.compile("".join(re.escape(p) + (groups[i] if i < len(groups) else "")
+                                          for i, p in enumerate(parts)), re.S))
     return out
+
+
+def has_words(pattern: re.Pattern) -> bool:
+    """Whether a pattern has letters of its own outside its placeholders (not only `{i} · {token}` or `- {note}`)."""
+    literal = re.sub(r"\(\?P<g\d+>\.\*\?\)", "", pattern.pattern)
+    return bool(re.search(r"[A-Za-z\u4e00-\u9fff]", literal.replace("\\", "")))
