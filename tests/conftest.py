@@ -10,6 +10,15 @@ sys.path.insert(0, str(ROOT / "tests"))
 # Tests never reach a model hub: a hub id must fail at once with the offline message.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_NO_ADVISORY_WARNINGS", "1")
+# pytest.ini runs the suite in two worker processes (pytest-xdist). Each torch would take every core, and two
+# of them on two cores slow each other down twenty-fold (a 15 s training test took 300 s): one thread each, and
+# the same for the servers and workers they start.
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    os.environ.setdefault("MKL_NUM_THREADS", "1")
+    import torch
+
+    torch.set_num_threads(1)
 
 HF_KINDS = ("bert", "gpt2", "llama", "marian", "t5")
 
