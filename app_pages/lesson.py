@@ -114,7 +114,7 @@ def scaling() -> None:
                       key=K.METRIC, horizontal=True)
     d_values = [d for d in (1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024) if d <= largest]
     peak = W.softmax_peakedness(d_values, trials=100)
-    fig = peakedness_chart(d_values, peak, metric, t(f"lesson.scaling.{metric}"))
+    fig = peakedness_chart(d_values, peak, metric, t(f"lesson.scaling.{metric}"), lang=lang())
     names = [t("lesson.scaling.scaled"), t("lesson.scaling.unscaled"), t("lesson.scaling.uniform")]
     for trace, name in zip(fig.data, names):
         trace.name = name
@@ -154,7 +154,7 @@ def rotary() -> None:
     rng = np.random.default_rng(seed)
     q, k = rng.standard_normal(d_head), rng.standard_normal(d_head)
     dots = P.rotary_dot_by_distance(q, k, 63)
-    fig = pos_figs.rotary_dot_chart(dots, float(q @ k))
+    fig = pos_figs.rotary_dot_chart(dots, float(q @ k), lang=lang())
     fig.update_layout(title={"text": t("lesson.rotary.figure")})
     chart(fig, "rotary")
     st.caption(t("lesson.rotary.caption", plain=f"{float(q @ k):.3f}", far=f"{float(dots[-1]):.3f}"))
@@ -232,8 +232,10 @@ def watch(job: TrainingJob) -> None:
     mass = anti_diagonal_mass(layer_heads)
     head = int(np.argmax(mass))
     q_tok, k_tok = job.trainer.probe_tokens["self"]
-    fig = train_figs.snapshot_head(layer_heads[head], q_tok, k_tok, head)
-    fig.update_layout(title={"text": t("lesson.training.figure", step=snap.step, head=head)})
+    fig = train_figs.snapshot_head(layer_heads[head], q_tok, k_tok, head,
+                                   title=t("lesson.training.figure", step=snap.step, head=head),
+                                   axis_titles=(t("training.axis.query"), t("training.axis.key")),
+                                   value_title=t("training.axis.weight"))
     st.plotly_chart(present.figure(fig, height=420), key=K.chart("training"))
     key = "running" if job.active else "idle"
     st.caption(t(f"lesson.training.{key}", step=job.trainer.step_count, mass=f"{mass[head]:.2f}"))

@@ -1,5 +1,5 @@
-"""What a page shows as text, and which of it is in no catalogue of the page's language (numbers and the user's
-data allowed).
+"""What a page shows as text (prose, widgets, figure and table titles), and which of it is in no catalogue of the
+page's language (numbers and the user's data allowed).
 
 A shown string passes when it is a value of the page's own catalogue with its placeholders filled by acceptable
 text: a number, the user's data (or a piece of it), another string of that catalogue, or a short name (one word,
@@ -9,6 +9,7 @@ sentence dropped into a Chinese one (`错误：{detail}` filled with a library's
 """
 from __future__ import annotations
 
+import json
 import re
 from functools import lru_cache
 
@@ -18,10 +19,47 @@ from attnviz.lessons.catalogue import CATALOGUES, DEFAULT, has_words, patterns
 from attnviz.ui.keys import Sidebar
 
 NUMBER = re.compile(r"^[\s\d.,:−\-+%×/eE·]*$")
+# Figures and tables also draw notation and data (d_k, PE(pos)·PE(pos + k), x₁, a token, a dimension d0): those
+# pass; two words of three letters or more in a row ("key (attended to)") are words, and must be catalogue text.
+WORDS = re.compile(r"[A-Za-z]{3,}[^A-Za-z]+[A-Za-z]{3,}")
 PROSE = re.compile(r"[A-Za-z]{2,}[,;:]?\s+[A-Za-z]{2,}\s+[A-Za-z]{2,}")  # three words in a row: a sentence
 TEXT_TYPES = ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error", "success")
 WIDGET_TYPES = ("button", "radio", "selectbox", "multiselect", "toggle", "checkbox", "slider", "select_slider",
-                "number_input", "text_input", "text_area", "expander", "tab")
+                "number_input", "text_input", "text_area", "expander", "tab", "download_button", "file_uploader")
+
+
+def _text(value) -> str:
+    """A plotly title: a string, or {"text": …}."""
+    return (value.get("text") or "") if isinstance(value, dict) else (value or "")
+
+
+def figure_texts(spec: dict) -> list[str]:
+    """The words a plotly figure draws: its title, axis and colour-bar titles, legend names and annotations."""
+    layout = spec.get("layout", {})
+    out = [_text(layout.get("title")), _text((layout.get("legend") or {}).get("title"))]
+    for name, axis in layout.items():
+        if re.fullmatch(r"[xy]axis\d*", name) and isinstance(axis, dict):
+            out.append(_text(axis.get("title")))
+    for name, axis in layout.items():
+        if name.startswith("coloraxis") and isinstance(axis, dict):
+            out.append(_text((axis.get("colorbar") or {}).get("title")))
+    out += [a.get("text") or "" for a in layout.get("annotations") or []]
+    for trace in spec.get("data", []):
+        out.append(_text((trace.get("colorbar") or {}).get("title")))
+        if trace.get("showlegend", True) and trace.get("name"):
+            out.append(str(trace["name"]))
+    # the heading bold of streamlit's theme and line breaks are markup, not words
+    return [re.sub(r"</?b>", "", t).replace("<br>", " ") for t in out]
+
+
+def drawn(at: AppTest) -> list[str]:
+    """The words of the page's figures and its tables' column headers."""
+    out: list[str] = []
+    for el in at.get("plotly_chart"):
+        out += figure_texts(json.loads(el.proto.spec))
+    for el in at.get("dataframe"):
+        out += [str(c) for c in el.value.columns]
+    return [s for s in out if s.strip()]
 
 
 def shown(at: AppTest) -> list[str]:
@@ -99,4 +137,5 @@ class Checker:
 def not_in_catalogue(at: AppTest, data: tuple[str, ...] = (), lang: str | None = None) -> list[str]:
     """Shown strings that are not text of the page's language catalogue (see the module's docstring)."""
     check = Checker(lang or page_language(at), data)
-    return [s for s in shown(at) if not check.ok(s)]
+    return ([s for s in shown(at) if not check.ok(s)]
+            + [s for s in drawn(at) if WORDS.search(s) and not check.ok(s)])

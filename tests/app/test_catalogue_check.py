@@ -31,3 +31,17 @@ def test_numbers_and_data_pass_in_any_language():
     assert Checker("zh", ()).ok("0.512")
     assert Checker("en", ("my own words",)).ok("my own words")
     assert not Checker("en", ()).ok("Go to the next step")  # written in a page, not in a catalogue
+
+
+def test_a_figures_words_are_read_and_english_axis_titles_on_a_chinese_page_are_caught():
+    from catalogue_check import WORDS, figure_texts
+
+    spec = {"layout": {"title": {"text": "<b>第 0 步：第 1 个头</b>"},
+                       "xaxis": {"title": {"text": "key (attended to)"}}, "yaxis2": {"title": {"text": "d_k"}},
+                       "annotations": [{"text": "PE(pos)·PE(pos + k)"}]},
+            "data": [{"type": "heatmap", "colorbar": {"title": {"text": "权重"}}}]}
+    texts = figure_texts(spec)
+    assert {"第 0 步：第 1 个头", "key (attended to)", "d_k", "PE(pos)·PE(pos + k)", "权重"} <= set(texts)
+    zh = Checker("zh", ())
+    caught = [s for s in texts if s.strip() and WORDS.search(s) and not zh.ok(s)]
+    assert caught == ["key (attended to)"]  # notation passes; words must be catalogue text
