@@ -93,11 +93,15 @@ class Trainer:
         self.task = TASKS[cfg.task]
         self.codec = CharCodec()
         self.device = resolve_device(cfg.device)
-        torch.manual_seed(cfg.seed)
-        self.model = ScratchTransformer(ScratchConfig(
-            architecture=cfg.architecture, vocab_size=self.codec.vocab_size, d_model=cfg.d_model,
-            n_heads=cfg.n_heads, n_layers=cfg.n_layers, d_ff=4 * cfg.d_model, positional=cfg.positional,
-            max_len=max(64, 4 * cfg.length + 8))).to(self.device)
+        # the seed decides the starting weights without touching the process's own random state (a server
+        # builds trainers for many visitors; the weights are made on the CPU, so only its generator is forked)
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(cfg.seed)
+            model = ScratchTransformer(ScratchConfig(
+                architecture=cfg.architecture, vocab_size=self.codec.vocab_size, d_model=cfg.d_model,
+                n_heads=cfg.n_heads, n_layers=cfg.n_layers, d_ff=4 * cfg.d_model, positional=cfg.positional,
+                max_len=max(64, 4 * cfg.length + 8)))
+        self.model = model.to(self.device)
         self.optimizer = torch.optim.AdamW(self.model.parameters(), lr=cfg.lr)
         self.rng = random.Random(cfg.seed)
         self.step_count = 0

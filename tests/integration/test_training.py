@@ -18,6 +18,17 @@ def test_short_run_lowers_the_loss_and_snapshots_on_schedule():
     assert np.allclose(t.snapshots[-1].attention["self"].sum(-1), 1, atol=1e-5)
 
 
+def test_the_seed_sets_the_weights_without_touching_the_process_random_state():
+    torch.manual_seed(123)
+    before = torch.get_rng_state()
+    a, b = (Trainer(TrainConfig(task="reverse", steps=1, seed=5, d_model=32)) for _ in range(2))
+    assert torch.equal(torch.get_rng_state(), before)  # another visitor's sampling is not reseeded
+    for (name, p), q in zip(a.model.named_parameters(), b.model.parameters()):
+        assert torch.equal(p, q), name
+    other = Trainer(TrainConfig(task="reverse", steps=1, seed=6, d_model=32))
+    assert not torch.equal(next(a.model.parameters()), next(other.model.parameters()))
+
+
 def test_reverse_learns_and_its_checkpoint_gives_identical_attention(tmp_path):
     t = Trainer(TrainConfig(task="reverse", steps=300))
     accuracy = t.run()
