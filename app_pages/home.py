@@ -4,7 +4,7 @@ import streamlit as st
 from attnviz.core.types import AttentionCapture
 from attnviz.figures import views
 from attnviz.models.loading import LoadedModel
-from attnviz.ui import present, state, widgets
+from attnviz.ui import errors, present, state, widgets
 from attnviz.ui.i18n import lang, t
 from attnviz.ui.keys import Home as K
 
@@ -26,7 +26,7 @@ def one_head(model: LoadedModel, cap: AttentionCapture) -> None:
     query_tokens, key_tokens = cap.axes(kind)
     causal = model.info.causal or kind == "decoder_self"
     st.caption(t("home.caption_causal" if causal else "home.caption", q=len(query_tokens), k=len(key_tokens),
-                 mode=cap.method, device=cap.device, dtype=cap.dtype))
+                 mode=errors.note(cap.method), device=cap.device, dtype=cap.dtype))
 
 
 def main() -> None:

@@ -15,10 +15,12 @@ from attnviz.lessons.steps import STEPS
 from attnviz.training.trainer import TrainConfig
 from attnviz.training.worker import TrainingJob
 from attnviz.ui.training import board_job
-from attnviz.ui import present, state
+from attnviz.lessons.catalogue.keyed import say
+from attnviz.ui import errors, present, state
 from attnviz.ui.cache import cached_capture
 from attnviz.ui.i18n import fixed, keep_in_link, lang, t
 from attnviz.ui.keys import Lesson as K
+from attnviz.ui.literal import escape
 from attnviz.ui.selection import Selection
 
 # Arrow keys click the page's own buttons (found by their Streamlit key class): no library, no network.
@@ -178,7 +180,7 @@ def real_heads() -> None:
         with st.spinner(t("lesson.running")):
             cap = _real_capture(spec, text)
     except Exception as exc:  # a model that does not load still leaves the lesson usable
-        st.error(t("lesson.no_model", model=spec, why=str(exc)))
+        st.error(t("lesson.no_model", model=spec, why=errors.say(exc)))
         return
     layer, head, score = best_head(cap, pattern)
     chart(views.heatmap(cap, layer=layer, head=head, lang=lang()).figure, "real_heads")
@@ -194,7 +196,7 @@ def words() -> None:
     try:
         cap = _real_capture("minilm", text)
     except Exception as exc:
-        st.error(t("lesson.no_model", model="minilm", why=str(exc)))
+        st.error(t("lesson.no_model", model="minilm", why=errors.say(exc)))
         return
     n_layers, n_heads = cap.attention["self"].shape[:2]
     layer = int(c2.slider(t("lesson.words.layer"), 0, n_layers - 1, 2, key=K.WORDS_LAYER))
@@ -240,7 +242,7 @@ def watch(job: TrainingJob) -> None:
     key = "running" if job.active else "idle"
     st.caption(t(f"lesson.training.{key}", step=job.trainer.step_count, mass=f"{mass[head]:.2f}"))
     if job.error:
-        st.error(job.error)
+        st.error(escape(say(job.error, lang())))  # the worker's exception text may hold anything
 
 
 SECTIONS = {"order": order, "by_hand": by_hand, "scaling": scaling, "heads": heads, "sinusoidal": sinusoidal,

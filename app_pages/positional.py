@@ -15,7 +15,7 @@ from attnviz.figures.plots import position_labels
 from attnviz.lessons import worked_example as toy
 from attnviz.models.loading import LoadedModel
 from attnviz.lessons.catalogue import CATALOGUES, DEFAULT
-from attnviz.ui import present, state, widgets
+from attnviz.ui import errors, present, state, widgets
 from attnviz.ui.i18n import fixed, lang, t
 from attnviz.ui.keys import Positional as K
 from attnviz.ui.literal import code, escape
@@ -280,7 +280,7 @@ def effect_in_the_model(model: LoadedModel, cap, mode: str, seed: int) -> None:
     try:
         other = state.capture_for(model, mode, seed)
     except AttnvizError as exc:
-        st.warning(escape(exc))
+        st.warning(escape(errors.say(exc)))
         return
     kind, layer, head = widgets.kind_layer_head(cap, K.EFFECT_PREFIX)
     opts = views.ViewOptions(kind=kind, layer=layer, head=head, lang=lang())  # axes and hover in the chosen language

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from attnviz.core.types import AttentionCapture, ModelInfo, kv_head
+from attnviz.lessons.catalogue.keyed import Keyed
 
 
 @dataclass
@@ -112,12 +113,7 @@ def why_not_explained(cap: AttentionCapture, info: ModelInfo, kind: str) -> str 
     if kind in cap.qk:
         return None
     if info.family == "from-scratch":
-        return "This capture kept no query and key vectors, so its cells cannot be recomputed."
-    own = {
-        "disentangled": "DeBERTa adds content-to-position and position-to-content terms to q·k in its own attention "
-                        "code",
-        "alibi": "this model adds its ALiBi distance penalty in its own attention code",
-    }.get(info.positional, f"{info.model_type} computes attention in its own code")
-    return (f"\"Explain this cell\" is not available for `{info.name}` ({info.model_type}), because {own}, which "
-            "does not go through transformers' attention interface: attnviz cannot record the query and key each "
-            "weight came from. The weights shown are still the model's own (eager attention).")
+        return Keyed("analysis.no_qk_scratch")
+    own = (Keyed(f"analysis.own.{info.positional}") if info.positional in ("disentangled", "alibi")
+           else Keyed("analysis.own.other", model_type=info.model_type))
+    return Keyed("analysis.not_explained", name=info.name, model_type=info.model_type, own=own)

@@ -9,6 +9,7 @@ from attnviz.core.projection import pca_2d
 from attnviz.core.sources import CHUNK_BYTES, AttentionSource, DenseSource, QKSource
 from attnviz.core.types import AttentionCapture, kv_head
 from attnviz.lessons.catalogue import lookup
+from attnviz.lessons.catalogue.keyed import Keyed
 
 # Query rows per block of an overview computed from queries and keys: small blocks stay in the CPU's cache
 # and let a causal layer skip more of the keys it cannot see (128 rows: 2,048 tokens pooled 2.4× faster than
@@ -269,7 +270,8 @@ def qk_projection(cap: AttentionCapture, kind: str, layer: int, head: int,
     both = np.vstack([q, k])
     if method != "PCA":
         if method not in projection_methods():
-            raise ValueError(f"{method} is not installed here; available: {', '.join(projection_methods())}")
+            raise ValueError(Keyed("analysis.projection_missing", method=method,
+                                   available=", ".join(projection_methods())))
         if method == "t-SNE":
             from sklearn.manifold import TSNE
             xy = TSNE(n_components=2, perplexity=min(30.0, max(2.0, (len(both) - 1) / 3)), init="pca",

@@ -10,6 +10,7 @@ from attnviz.capture.scratch import capture_scratch
 from attnviz.core import settings as operator
 from attnviz.core.errors import BadText, CaptureTooLarge
 from attnviz.core.types import AttentionCapture
+from attnviz.lessons.catalogue.keyed import Keyed
 from attnviz.models.loading import LoadedModel
 from attnviz.models.textbound import cut_note, cut_text
 
@@ -43,17 +44,17 @@ def capture(model: LoadedModel, text: str, target: str | None = None, positions:
     if target:
         target, cut = cut_text(target, limit)
         if cut:
-            cut_notes.append("Decoder text: " + cut_note(len(target) + cut, cut, limit, by_server))
+            cut_notes.append(Keyed("capture.decoder_cut", note=cut_note(len(target) + cut, cut, limit, by_server)))
     spans: list = []
     if ids is None:
         if not isinstance(text, str) or not text.strip():
-            raise BadText("The text is empty: type a sentence to see its attention.")
+            raise BadText(Keyed("capture.empty_text"))
         text, cut = cut_text(text, limit)
         if cut:
             cut_notes.append(cut_note(len(text) + cut, cut, limit, by_server))
         ids, spans = _encode(model, text)
     if not ids:
-        raise BadText("The text gave no tokens for this model: try ordinary words.")
+        raise BadText(Keyed("capture.no_tokens"))
     truncated_from = None
     if limit and len(ids) > limit:
         truncated_from = len(ids)
@@ -74,7 +75,7 @@ def capture(model: LoadedModel, text: str, target: str | None = None, positions:
             if model.device.type == "cpu" and lost == "cuda":
                 torch.cuda.empty_cache()
             result = _run(model, ids, target, positions, seed, mode)
-            result.notes.append(f"Out of {lost} memory: the model was moved to the CPU and run there.")
+            result.notes.append(Keyed("capture.out_of_memory", device=lost))
         except (MemoryError, RuntimeError) as exc:
             # the CPU's allocator raises rather than crashing the server: say what to change instead
             if not isinstance(exc, MemoryError) and "allocate" not in str(exc):
@@ -89,9 +90,8 @@ def capture(model: LoadedModel, text: str, target: str | None = None, positions:
     if spans:
         result.text, result.spans = text, spans
     if truncated_from:
-        what = "The characters read make" if cut_notes else "The text is"
-        takes = f"this server takes at most {limit} per capture" if by_server else f"this model takes {limit}"
-        result.notes.append(f"{what} {truncated_from} tokens; {takes}, so only the first {limit} are shown.")
+        key = f"capture.truncated.{'server' if by_server else 'model'}{'_read' if cut_notes else ''}"
+        result.notes.append(Keyed(key, n=truncated_from, limit=limit))
     return result
 
 
@@ -137,10 +137,10 @@ def _run(model: LoadedModel, ids: list[int], target: str | None, positions: str 
         modes.mark_bypassing(model)
         mode, _ = modes.choose(model, "eager", len(ids), _target_length(model, target))
         result = BACKENDS[model.backend](model, ids, target, positions, seed, mode)
-        result.notes.append(str(exc))
+        result.notes.append(exc.args[0])  # its Keyed note
     if positions != "normal":
-        result.notes.append(f"Positions {positions}: " + ("the positional encoding was permuted over positions "
-                            f"(seed {seed})." if positions == "shuffled" else "the positional encoding was taken out."))
+        result.notes.append(Keyed("capture.positions_shuffled", seed=seed) if positions == "shuffled"
+                            else Keyed("capture.positions_removed"))
     return result
 
 

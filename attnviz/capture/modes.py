@@ -12,6 +12,7 @@ import torch
 
 from attnviz.core.errors import CaptureTooLarge
 from attnviz.core import settings as operator
+from attnviz.lessons.catalogue.keyed import Keyed, joined
 from attnviz.models.loading import LoadedModel
 from attnviz.models.recording import installed
 
@@ -72,10 +73,8 @@ def choose(model: LoadedModel, requested: str, n_source: int, n_target: int = 0)
         mode = "qk" if can_qk and eager > settings.eager_stack_mb * MB else "eager"
     elif requested == "qk" and not can_qk:
         mode = "eager"
-        why = ("a from-scratch model" if model.backend == "scratch"
-               else "its attention does not take attnviz's recording function")
-        notes.append(f"Queries-and-keys mode is not available for `{model.info.name}` ({why}): "
-                     "every weight was stored instead (eager).")
+        notes.append(Keyed("capture.qk_scratch" if model.backend == "scratch" else "capture.qk_no_recording",
+                           name=model.info.name))
     else:
         mode = requested
     need = eager if mode == "eager" else qk_bytes(model, n_source, n_target)
@@ -86,27 +85,26 @@ def choose(model: LoadedModel, requested: str, n_source: int, n_target: int = 0)
 
 
 def too_large_message(model: LoadedModel, mode: str, need: int, limit: int | None, n_tokens: int,
-                      can_qk: bool) -> str:
+                      can_qk: bool) -> Keyed:
     """What to change when a capture would not fit (the budget `limit`, or None: the machine's free memory)."""
     info = model.info
     ways = []
     per_token2 = info.n_layers * info.n_heads * _element(model)
     if mode == "eager" and limit is not None:
         fits = max(1, int(math.sqrt(limit / per_token2)))
-        ways.append(f"shorten the text to about {fits} tokens")
+        ways.append(Keyed("capture.too_large.shorten_to", fits=fits))
     else:
-        ways.append("shorten the text")
+        ways.append(Keyed("capture.too_large.shorten"))
     if mode == "eager":
         if can_qk:
-            ways.append("capture in queries-and-keys mode (mode \"qk\" or \"auto\"), which keeps only the queries "
-                        "and keys and computes each head when it is shown")
+            ways.append(Keyed("capture.too_large.use_qk"))
     if torch.cuda.is_available() and model.device.type == "cpu":
-        ways.append("run the model on the GPU (device \"cuda\" in the sidebar), in float16, half the memory")
-    return (f"This capture of {n_tokens} tokens would take {_mb(need)} "
-            f"({'every weight of' if mode == 'eager' else 'the queries and keys of'} {info.n_layers} layers × "
-            f"{info.n_heads} heads), " + (f"more than this server's per-capture budget of {_mb(limit)}. "
-                                          if limit is not None else "more memory than this machine had free. ") +
-            "To see it: " + "; or ".join(ways) + ".")
+        ways.append(Keyed("capture.too_large.use_gpu"))
+    over = (Keyed("capture.too_large.budget", limit=_mb(limit)) if limit is not None
+            else Keyed("capture.too_large.memory"))
+    return Keyed("capture.too_large", n=n_tokens, need=_mb(need),
+                 what=Keyed("capture.too_large.eager" if mode == "eager" else "capture.too_large.qk"),
+                 layers=info.n_layers, heads=info.n_heads, over=over, ways=joined("capture.too_large.or", ways))
 
 
 def _mb(n: int) -> str:

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import torch
 
+from attnviz.lessons.catalogue.keyed import Keyed
+
 def available_devices() -> list[str]:
     """Devices this machine can run on, best first, with "auto" leading."""
     found = ["cuda"] if torch.cuda.is_available() else []
@@ -16,7 +18,7 @@ def resolve_device(choice: str = "auto") -> torch.device:
     if choice == "auto":
         return torch.device(available_devices()[1])
     if choice not in available_devices():
-        raise ValueError(f"device {choice!r} is not available here; choose one of {available_devices()}")
+        raise ValueError(Keyed("models.device_unavailable", choice=repr(choice), devices=str(available_devices())))
     return torch.device(choice)
 
 

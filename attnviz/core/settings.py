@@ -12,6 +12,8 @@ from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from pathlib import Path
 
+from attnviz.lessons.catalogue.keyed import Keyed
+
 CUSTOM_MODEL_MODES = ("any", "roots", "off")
 ERROR_DETAIL_LEVELS = ("full", "stacktrace", "type", "none")  # Streamlit's client.showErrorDetails values
 LIMITS = ("max_tokens", "max_train_steps", "max_jobs", "max_jobs_per_session", "capture_cache_mb", "capture_max_mb",
@@ -81,9 +83,9 @@ def _int(env: dict[str, str], var: str) -> int:
     try:
         value = int(env[var].strip())
     except ValueError:
-        raise SettingsError(f"{var}={env[var]!r} is not a whole number.") from None
+        raise SettingsError(Keyed("models.settings.not_whole", var=var, value=repr(env[var]))) from None
     if value < 0:
-        raise SettingsError(f"{var}={value} is negative; use 0 or more.")
+        raise SettingsError(Keyed("models.settings.negative", var=var, value=value))
     return value
 
 
@@ -95,7 +97,7 @@ def _roots(raw: str, base: Path) -> tuple[Path, ...]:
         root = Path(part.strip()).expanduser()
         root = (root if root.is_absolute() else base / root).resolve()
         if not root.is_dir():
-            raise SettingsError(f"ATTNVIZ_MODEL_ROOTS: {root} is not a folder.")
+            raise SettingsError(Keyed("models.settings.root_not_folder", root=str(root)))
         roots.append(root)
     return tuple(roots)
 
@@ -119,11 +121,11 @@ def from_environment(env: dict[str, str] | None = None, base: Path | None = None
     if "ATTNVIZ_CUSTOM_MODELS" in env:
         mode = env["ATTNVIZ_CUSTOM_MODELS"].strip().lower()
         if mode not in CUSTOM_MODEL_MODES:
-            raise SettingsError(f"ATTNVIZ_CUSTOM_MODELS={mode!r}: use one of {', '.join(CUSTOM_MODEL_MODES)}.")
+            raise SettingsError(Keyed("models.settings.custom_models", mode=repr(mode),
+                                      choices=", ".join(CUSTOM_MODEL_MODES)))
         values["custom_models"] = mode
     if values["custom_models"] == "roots" and not values["model_roots"]:
-        raise SettingsError("ATTNVIZ_CUSTOM_MODELS=roots needs ATTNVIZ_MODEL_ROOTS: the folders that hold "
-                            "the model folders visitors may open.")
+        raise SettingsError(Keyed("models.settings.roots_needed"))
     if "ATTNVIZ_REMOTE_CODE" in env:
         # The preset never offers remote code: a visitor's model folder would run as the server's user.
         values["remote_code"] = _flag(env["ATTNVIZ_REMOTE_CODE"]) and not shared
@@ -140,7 +142,8 @@ def from_environment(env: dict[str, str] | None = None, base: Path | None = None
     if "ATTNVIZ_ERROR_DETAILS" in env:
         level = env["ATTNVIZ_ERROR_DETAILS"].strip().lower()
         if level not in ERROR_DETAIL_LEVELS:
-            raise SettingsError(f"ATTNVIZ_ERROR_DETAILS={level!r}: use one of {', '.join(ERROR_DETAIL_LEVELS)}.")
+            raise SettingsError(Keyed("models.settings.error_details", level=repr(level),
+                                      choices=", ".join(ERROR_DETAIL_LEVELS)))
         values["error_details"] = level
     return Settings(**values)
 

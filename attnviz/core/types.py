@@ -15,6 +15,7 @@ import torch
 from attnviz.core.errors import CaptureTooLarge
 from attnviz.core import settings as operator
 from attnviz.core.sources import AttentionSource, DenseSource, QKSource
+from attnviz.lessons.catalogue.keyed import Keyed
 
 DIMS = ("layer", "head", "query_pos", "key_pos")
 Architecture = Literal["encoder", "decoder", "encoder-decoder"]
@@ -99,10 +100,8 @@ class LazyStacks(Mapping):
         source = self._sources[kind]
         limit = operator.current().capture_max_mb * 2**20
         if source.dense_nbytes() > limit:
-            raise CaptureTooLarge(
-                f"The whole {kind} stack {list(source.shape)} would take {source.dense_nbytes() / 2**20:.0f} MB, "
-                f"more than this server's per-capture budget ({limit / 2**20:.0f} MB). Read one head with "
-                "cap.head(kind, layer, head) or a reduction (attnviz.analysis.reduce) instead.")
+            raise CaptureTooLarge(Keyed("capture.dense_too_large", kind=kind, shape=str(list(source.shape)),
+                                        mb=f"{source.dense_nbytes() / 2**20:.0f}", limit=f"{limit / 2**20:.0f}"))
         return source.dense()
 
     def __iter__(self):

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from attnviz.core.errors import ModelRefused
 from attnviz.core.settings import Settings
+from attnviz.lessons.catalogue.keyed import Keyed
 from attnviz.models.loading import OFFLINE_MODELS
 from attnviz.models.scratch import CONFIG_FILE
 
@@ -92,10 +93,8 @@ def refusal(settings: Settings) -> str:
     """Why a spec is refused, the same words whatever the spec is and whether or not it exists."""
     if settings.custom_models == "roots":
         where = ", ".join(r.label for r in roots(settings))
-        return (f"That model is not one this server offers. Pick a bundled model, or a model folder from "
-                f"the sidebar's list (folders under {where}).")
-    return ("This server offers only its bundled models and the training lab's checkpoints. "
-            "Pick one from the sidebar's list.")
+        return Keyed("models.refusal.roots", where=where)
+    return Keyed("models.refusal.bundled")
 
 
 def resolve(spec: str, settings: Settings) -> str:
@@ -116,8 +115,7 @@ def allow_remote_code(requested: bool, settings: Settings) -> bool:
 
 def no_remote_code(name: str) -> str:
     """Why a model that ships its own code does not load on a server that never runs such code."""
-    return (f"`{name}` needs Python code shipped with the model, and this server never runs code that comes "
-            "with a model. Pick another model.")
+    return Keyed("models.no_remote_code", name=name)
 
 
 def display_name(spec: str, settings: Settings) -> str | None:

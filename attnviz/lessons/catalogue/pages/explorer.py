@@ -93,25 +93,6 @@ EN: dict[str, str] = {
     "ui.fit.name.statistic": "statistic",
     "ui.fit.name.attention kind": "attention kind",
     "ui.fit.name.device": "device",
-    # the package's own messages, word for word ({name}: what varies); a page shows them translated
-    "ui.known.empty_text": "The text is empty: type a sentence to see its attention.",
-    "ui.known.empty_prompt": "The text is empty: type a prompt for the model to continue.",
-    "ui.known.temperature": "The temperature must be above 0 (use greedy for the most likely token).",
-    "ui.known.no_tokens": "The text gave no tokens for this model: try ordinary words.",
-    "ui.known.no_model": "No model given: pick an offline model or enter a folder path.",
-    "ui.known.no_glassllm": "glassllm is not installed: run `pip install glassllm`.",
-    "ui.known.truncated_model": "The text is {n} tokens; this model takes {limit}, so only the first {limit} are shown.",
-    "ui.known.truncated_server": "The text is {n} tokens; this server takes at most {limit} per capture, so only the "
-                                 "first {limit} are shown.",
-    "ui.known.cut_model": "The text is {chars} characters; this model reads at most {limit} tokens, so only the first "
-                          "{kept} characters were read ({cut} characters cut, {share} of the text).",
-    "ui.known.cut_server": "The text is {chars} characters; this server reads at most {limit} tokens per capture, so "
-                           "only the first {kept} characters were read ({cut} characters cut, {share} of the text).",
-    "ui.known.positions_shuffled": "Positions shuffled: the positional encoding was permuted over positions "
-                                   "(seed {seed}).",
-    "ui.known.positions_removed": "Positions removed: the positional encoding was taken out.",
-    "ui.known.moved_to_cpu": "The model did not fit in {device} memory; it runs on the CPU instead.",
-    "ui.known.out_of_memory": "Out of {device} memory: the model was moved to the CPU and run there.",
     "ui.error.kind.ModelNotFound": "The model was not found. {detail}",
     "ui.error.kind.NotAModel": "This is not a model attnviz can read. {detail}",
     "ui.error.kind.RemoteCodeRefused": "This model needs code of its own, which is not run here. {detail}",
@@ -213,22 +194,6 @@ ZH: dict[str, str] = {
     "ui.fit.name.statistic": "统计量",
     "ui.fit.name.attention kind": "注意力类型",
     "ui.fit.name.device": "设备",
-    "ui.known.empty_text": "文本为空：输入一句话，才能看到它的注意力。",
-    "ui.known.empty_prompt": "文本为空：输入一段提示，让模型接着写。",
-    "ui.known.temperature": "温度必须大于 0（要得到最可能的词元，请用贪心解码）。",
-    "ui.known.no_tokens": "这段文本没有为该模型产生任何词元：请试试普通的词语。",
-    "ui.known.no_model": "没有指定模型：请选择一个离线模型，或输入文件夹路径。",
-    "ui.known.no_glassllm": "没有安装 glassllm：请运行 `pip install glassllm`。",
-    "ui.known.truncated_model": "这段文本有 {n} 个词元；这个模型最多接受 {limit} 个，所以只显示前 {limit} 个。",
-    "ui.known.truncated_server": "这段文本有 {n} 个词元；本服务器每次捕获最多接受 {limit} 个，所以只显示前 {limit} 个。",
-    "ui.known.cut_model": "这段文本有 {chars} 个字符；这个模型最多读取 {limit} 个词元，所以只读取了前 {kept} 个字符"
-                          "（截掉 {cut} 个字符，占全文的 {share}）。",
-    "ui.known.cut_server": "这段文本有 {chars} 个字符；本服务器每次捕获最多读取 {limit} 个词元，所以只读取了前 {kept} "
-                           "个字符（截掉 {cut} 个字符，占全文的 {share}）。",
-    "ui.known.positions_shuffled": "位置编码已打乱：位置编码在各位置之间随机置换（随机种子 {seed}）。",
-    "ui.known.positions_removed": "位置编码已移除：去掉了位置编码。",
-    "ui.known.moved_to_cpu": "模型放不进 {device} 的内存，改在 CPU 上运行。",
-    "ui.known.out_of_memory": "{device} 内存不足：模型已移到 CPU 上运行。",
     "ui.error.kind.ModelNotFound": "找不到这个模型。详情：{detail}",
     "ui.error.kind.NotAModel": "这不是 attnviz 能读取的模型。详情：{detail}",
     "ui.error.kind.RemoteCodeRefused": "这个模型需要运行它自带的代码，这里不会运行。详情：{detail}",
