@@ -1,6 +1,6 @@
 """The explorer in English and 简体中文: every view's labels, messages and figure titles come from the catalogues."""
 import pytest
-from apphelpers import assert_clean, figures, open_page
+from apphelpers import assert_clean, figures, messages, open_page
 from catalogue_check import not_in_catalogue
 
 from attnviz.lessons.catalogue import lookup
@@ -62,3 +62,14 @@ def test_a_long_text_is_cut_and_said_in_chinese():
     assert_clean(at)
     warnings = [w.value for w in at.warning]
     assert any("这段文本有 602 个词元；这个模型最多接受 512 个，所以只显示前 512 个。" in w for w in warnings), warnings
+
+
+def test_a_missing_folder_is_said_in_chinese(tmp_path):
+    folder = tmp_path / "no-such-model"
+    at = open_page(PAGE, sb_lang="zh", sb_model="custom", sb_path=str(folder))
+    assert_clean(at)
+    errors = messages(at, "error")
+    assert errors == [f"`{folder}` 处没有文件夹。请检查路径，或选择一个离线模型。"], errors
+    at = open_page(PAGE, sb_lang="en", sb_model="custom", sb_path=str(folder))
+    assert messages(at, "error") == [f"There is no folder at `{folder}`. Check the path, or pick one of the "
+                                           "offline models."]
