@@ -15,7 +15,8 @@ import torch
 from attnviz.core.errors import CaptureTooLarge
 from attnviz.core import settings as operator
 from attnviz.core.sources import AttentionSource, DenseSource, QKSource
-from attnviz.lessons.catalogue.keyed import Keyed
+from attnviz.lessons.catalogue import CATALOGUES, DEFAULT
+from attnviz.lessons.catalogue.keyed import Keyed, joined
 
 DIMS = ("layer", "head", "query_pos", "key_pos")
 Architecture = Literal["encoder", "decoder", "encoder-decoder"]
@@ -52,14 +53,15 @@ class ModelInfo:
     def positional_text(self) -> str:
         """The positional scheme in words, with rotary's fraction and pairing where they matter."""
         if self.positional != "rotary":
-            return {"alibi": "ALiBi", "relative": "relative (T5 buckets)",
-                    "disentangled": "relative (DeBERTa, disentangled)"}.get(self.positional, self.positional)
+            known = f"models.positional.{self.positional}"
+            return Keyed(known) if known in CATALOGUES[DEFAULT] else self.positional
         parts = []
         if self.rotary_fraction is not None and self.rotary_fraction < 1:
-            parts.append(f"{self.rotary_fraction:.0%} of each head")
+            parts.append(Keyed("models.positional.fraction", share=f"{self.rotary_fraction:.0%}"))
         if self.rotary_pairing == "interleaved":
-            parts.append("pairs 2i, 2i+1")
-        return "rotary" + (f" ({', '.join(parts)})" if parts else "")
+            parts.append(Keyed("models.positional.interleaved"))
+        return Keyed("models.positional.rotary_parts", parts=joined("models.positional.parts.join", parts)) if parts \
+            else Keyed("models.positional.rotary")
 
     def kv_group(self, head: int) -> int:
         """The key/value head that query head `head` reads (grouped-query attention)."""

@@ -12,7 +12,7 @@ SHOWN = 6  # tensor names listed in a message before "… and N more"
 
 def _names(names: list) -> str:
     names = sorted(names)
-    listed = joined("models.weights.list", names[:SHOWN])
+    listed = joined("models.weights.names.join", names[:SHOWN])
     return Keyed("models.weights.more", names=listed, n=len(names) - SHOWN) if len(names) > SHOWN else listed
 
 
@@ -42,7 +42,7 @@ def check_loading(spec: str, loading_info: dict) -> list[str]:
         problems.append(Keyed("models.weights.mismatched", n=len(mismatched), names=_names(shapes)))
     if problems:
         raise NotAModel(Keyed("models.weights.refused", spec=spec,
-                              problems=joined("models.weights.problems", problems)))
+                              problems=joined("models.weights.problems.join", problems)))
     heads = [name for name in missing if _is_head(name)]
     if heads:
         return [Keyed("models.weights.no_heads", names=_names(heads))]

@@ -183,6 +183,6 @@ def test_no_mask_is_drawn_as_open_cells():
 def test_explain_says_why_not_in_chinese(family_folder):
     at = open_page(PAGE, sb_lang="zh", sb_model="custom", sb_path=str(family_folder("falcon")), toy_real=True)
     assert_clean(at)
-    said = [i.value for i in at.info]
-    assert any(s.startswith("“解释这个单元格”不适用于 `") and "falcon 在自己的代码里计算注意力" in s for s in said), said
+    said = messages(at, "info")
+    assert any(s.startswith("“解释这个单元格”不适用于 `") and "因为模型 falcon 在自己的代码里计算注意力" in s for s in said), said
     assert not any("not available" in s for s in said)

@@ -23,7 +23,7 @@ ZH: dict[str, str] = {
                               "（eager 注意力）。",
     "analysis.own.disentangled": "DeBERTa 在自己的注意力代码里给 q·k 加上“内容到位置”和“位置到内容”两项",
     "analysis.own.alibi": "这个模型在自己的注意力代码里加上 ALiBi 距离惩罚",
-    "analysis.own.other": "{model_type} 在自己的代码里计算注意力",
+    "analysis.own.other": "模型 {model_type} 在自己的代码里计算注意力",
     "analysis.no_self_attention": "捕获 {name} 没有自注意力",
     "analysis.no_spans": "捕获 {name} 没有字符区间（它是从词元 id 而不是从文本捕获的）",
     "analysis.projection_missing": "这里没有安装 {method}；可用的有：{available}",

@@ -53,8 +53,8 @@ EN: dict[str, str] = {
     "models.weights.mismatched": "{n} tensors have other shapes in the file than the config says ({names})",
     "models.weights.shape": "{name}: file {file} vs config {config}",
     "models.weights.more": "{names}, … and {n} more",
-    "models.weights.list": "{first}, {rest}",
-    "models.weights.problems": "{first}; {rest}",
+    "models.weights.names.join": "{first}, {rest}",
+    "models.weights.problems.join": "{first}; {rest}",
     "models.weights.no_heads": "The weights file has no {names}: these output layers start random. Attention is as "
                                "trained (it does not read them), but what the model predicts or writes is not.",
     # the offline models and load_model
@@ -74,9 +74,22 @@ EN: dict[str, str] = {
     "models.not_decoder": "`{name}` is an {architecture}; generation here is for causal (decoder) models such as "
                           "glassllm-en or scratch-decoder.",
     "models.arch.encoder": "encoder",
+    "models.arch.decoder": "decoder",
     "models.arch.encoder-decoder": "encoder-decoder",
     "models.empty_prompt": "The text is empty: type a prompt for the model to continue.",
     "models.temperature": "The temperature must be above 0 (use greedy for the most likely token).",
+    # a model's positional encoding in words (ModelInfo.positional_text, in the model facts)
+    "models.positional.alibi": "ALiBi",
+    "models.positional.relative": "relative (T5 buckets)",
+    "models.positional.disentangled": "relative (DeBERTa, disentangled)",
+    "models.positional.learned": "learned",
+    "models.positional.sinusoidal": "sinusoidal",
+    "models.positional.none": "none",
+    "models.positional.rotary": "rotary",
+    "models.positional.rotary_parts": "rotary ({parts})",
+    "models.positional.fraction": "{share} of each head",
+    "models.positional.interleaved": "pairs 2i, 2i+1",
+    "models.positional.parts.join": "{first}, {rest}",
     # a long text cut before tokenising (attnviz/models/textbound.py)
     "models.cut.model": "The text is {chars} characters; this model reads at most {limit} tokens, so only the first "
                         "{kept} characters were read ({cut} characters cut, {share} of the text).",
@@ -142,8 +155,8 @@ ZH: dict[str, str] = {
     "models.weights.mismatched": "有 {n} 个张量在文件中的形状与配置所说的不同（{names}）",
     "models.weights.shape": "{name}：文件中为 {file}，配置中为 {config}",
     "models.weights.more": "{names}……另有 {n} 个",
-    "models.weights.list": "{first}、{rest}",
-    "models.weights.problems": "{first}；{rest}",
+    "models.weights.names.join": "{first}、{rest}",
+    "models.weights.problems.join": "{first}；{rest}",
     "models.weights.no_heads": "权重文件中没有 {names}：这些输出层从随机值开始。注意力仍是训练后的样子（它不读取这些层），"
                                "但模型的预测和生成结果则不然。",
     "models.no_model": "没有指定模型：请选择一个离线模型，或输入文件夹路径。",
@@ -160,9 +173,21 @@ ZH: dict[str, str] = {
     "models.not_decoder": "`{name}` 是{architecture}模型；这里的生成功能只适用于因果（解码器）模型，例如 glassllm-en "
                           "或 scratch-decoder。",
     "models.arch.encoder": "编码器",
+    "models.arch.decoder": "解码器",
     "models.arch.encoder-decoder": "编码器-解码器",
     "models.empty_prompt": "文本为空：输入一段提示，让模型接着写。",
     "models.temperature": "温度必须大于 0（要得到最可能的词元，请用贪心解码）。",
+    "models.positional.alibi": "ALiBi",
+    "models.positional.relative": "相对位置（T5 分桶）",
+    "models.positional.disentangled": "相对位置（DeBERTa，解耦式）",
+    "models.positional.learned": "可学习的位置嵌入",
+    "models.positional.sinusoidal": "正弦位置编码",
+    "models.positional.none": "无",
+    "models.positional.rotary": "旋转位置编码",
+    "models.positional.rotary_parts": "旋转位置编码（{parts}）",
+    "models.positional.fraction": "每个头的 {share}",
+    "models.positional.interleaved": "按 2i、2i+1 配对",
+    "models.positional.parts.join": "{first}，{rest}",
     "models.cut.model": "这段文本有 {chars} 个字符；这个模型最多读取 {limit} 个词元，所以只读取了前 {kept} 个字符"
                         "（截掉 {cut} 个字符，占全文的 {share}）。",
     "models.cut.server": "这段文本有 {chars} 个字符；本服务器每次捕获最多读取 {limit} 个词元，所以只读取了前 {kept} "
