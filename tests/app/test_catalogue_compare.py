@@ -1,6 +1,6 @@
 """The compare page in English and 简体中文: labels, messages and figure titles come from the catalogues."""
 import pytest
-from apphelpers import assert_clean, figures, open_page
+from apphelpers import assert_clean, figures, messages, open_page
 from catalogue_check import not_in_catalogue
 
 from attnviz.lessons.catalogue import lookup
@@ -42,8 +42,8 @@ def test_a_pane_that_fails_says_so_in_chinese():
     at = open_page(PAGE, sb_lang="zh", cmp_a_model="minilm", cmp_b_model="custom", cmp_b_path="/no/such/model",
                    cmp_a_text=HE, cmp_b_text=HE)
     assert_clean(at)
-    errors = [e.value for e in at.error]
-    assert len(errors) == 1 and errors[0].startswith("窗格 B 出错：找不到这个模型。"), errors
+    errors = messages(at, "error")
+    assert errors == ["窗格 B 出错：`/no/such/model` 处没有文件夹。请检查路径，或选择一个离线模型。"], errors
     assert any("窗格 B 没有加载成功" in i.value for i in at.info)
 
 

@@ -82,6 +82,10 @@ def test_home_and_sidebar_strings_are_all_in_the_catalogues(lang):
     at = open_page("app_pages/home.py", sb_lang=lang)
     assert_clean(at)
     assert at.main.caption[0].value == lookup(lang, "home.intro")
-    model_data = ("BertModel", "bert", "encoder", "learned absolute", "float32")
+    facts_table = "| " + lookup(lang, "facts.architecture") + " |"  # the facts, each a catalogue string
+    model_data = ("BertModel", "bert", "float32", facts_table)
     leftovers = [s for s in not_in_catalogue(at, DATA) if not any(d in s for d in model_data)]
     assert leftovers == []
+    table = next(m.value for m in at.markdown if m.value.startswith(facts_table))
+    assert f"**{lookup(lang, 'models.arch.encoder')}**" in table
+    assert f"**{lookup(lang, 'models.positional.learned')}**" in table
