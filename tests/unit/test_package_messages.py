@@ -22,12 +22,12 @@ EN, ZH = catalogue.CATALOGUES["en"], catalogue.CATALOGUES["zh"]
 
 
 def keyed_calls() -> list[tuple[str, int, ast.Call]]:
-    """(file, line, call) for every Keyed(...) call in attnviz/."""
+    """(file, line, call) for every Keyed(...) call in attnviz/ and app_pages/."""
     out = []
-    for path in sorted(PACKAGE.rglob("*.py")):
+    for path in sorted([*PACKAGE.rglob("*.py"), *(PACKAGE.parent / "app_pages").glob("*.py")]):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Keyed" and node.args:
-                out.append((path.relative_to(PACKAGE).as_posix(), node.lineno, node))
+                out.append((path.relative_to(PACKAGE.parent).as_posix(), node.lineno, node))
     return out
 
 
