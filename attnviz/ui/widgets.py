@@ -5,6 +5,7 @@ import streamlit as st
 
 from attnviz.models.loading import LoadedModel
 from attnviz.core.types import AttentionCapture, ModelInfo
+from attnviz.lessons.catalogue import CATALOGUES, DEFAULT
 from attnviz.lessons.catalogue.keyed import Keyed
 from attnviz.ui import errors
 from attnviz.ui.fit import fit_choice, fit_int
@@ -17,6 +18,12 @@ def human_count(n: int) -> str:
         if n >= size:
             return f"{n / size:.1f}{unit}"
     return str(n)
+
+
+def _family(family: str) -> str:
+    """The model's family in the page's language (a family the catalogue does not name: as it is)."""
+    key = f"models.family.{family}"
+    return errors.note(Keyed(key)) if key in CATALOGUES[DEFAULT] else family
 
 
 def model_facts(model: LoadedModel) -> None:
@@ -32,7 +39,7 @@ def model_facts(model: LoadedModel) -> None:
                 "|" + "---|" * len(facts) + "\n"
                 "| " + " | ".join(f"**{value}**" for _, value in facts) + " |")
     dtype = str(model.dtype).replace("torch.", "")
-    st.caption(t("facts.caption", name=code(info.name), family=info.family, model_type=code(info.model_type),
+    st.caption(t("facts.caption", name=code(info.name), family=_family(info.family), model_type=code(info.model_type),
                  max_positions=info.max_positions or t("facts.unbounded"), device=model.device, dtype=dtype))
 
 
