@@ -52,9 +52,8 @@ def _check_readable(folder: Path, table: str, files: list[str]) -> None:
             pq.read_metadata(f)
         except (OSError, pa.ArrowException) as exc:
             name = Path(f).stem
-            raise AttnvizError(f"`{folder.name}` has a damaged part: `{table}/{name}.parquet` is not readable "
-                               f"Parquet ({exc}). Delete `texts/{name}.parquet` and run the survey command again: "
-                               "it redoes that part.") from exc
+            raise AttnvizError(Keyed("survey.damaged_part", folder=folder.name, table=table, name=name,
+                                     detail=str(exc))) from exc
 
 
 class Survey:

@@ -62,6 +62,9 @@ def test_a_ray_survey_without_finished_parts_or_with_a_damaged_part_gets_a_messa
     assert [e.value for e in at.error][0].startswith(
         "`damaged` has a damaged part: `stats/part-000001.parquet` is not readable Parquet (")
     assert "Delete `texts/part-000001.parquet` and run the survey command again: it redoes that part." in at.error[0].value
+    zh = open_page("app_pages/survey.py", sv_path=str(damaged), sb_lang="zh")
+    assert zh.error[0].value.startswith("`damaged` 中有一个损坏的部分：`stats/part-000001.parquet` 不是可读的 Parquet 文件（")
+    assert zh.error[0].value.endswith("请删除 `texts/part-000001.parquet`，再运行一次调查命令：它会重做这一部分。")
     # the advice holds: that part's commit mark deleted, a rerun (here the single-process engine) redoes it
     from attnviz.survey.run import run_survey
 

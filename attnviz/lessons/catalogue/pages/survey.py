@@ -87,6 +87,8 @@ EN = {
     # ---- the survey's messages (attnviz.survey.query, .run) ----
     "survey.not_a_survey": "`{name}` is not a survey folder (it has no {manifest}).",
     "survey.no_parts": "`{name}` has no finished part yet: run the survey first.",
+    "survey.damaged_part": "`{folder}` has a damaged part: `{table}/{name}.parquet` is not readable Parquet ({detail}). "
+                           "Delete `texts/{name}.parquet` and run the survey command again: it redoes that part.",
     "survey.no_stat": "No statistic {stat!r}; choose one of {stats}.",
     "survey.no_behaviour": "No behaviour {behaviour!r}; choose one of {behaviours}.",
     "survey.no_template": "This corpus has no {template} texts, so no head can be scored on {label}: survey the "
@@ -177,6 +179,8 @@ ZH = {
     # ---- the survey's messages ----
     "survey.not_a_survey": "`{name}` 不是调查文件夹（其中没有 {manifest}）。",
     "survey.no_parts": "`{name}` 中还没有完成的部分：请先运行调查。",
+    "survey.damaged_part": "`{folder}` 中有一个损坏的部分：`{table}/{name}.parquet` 不是可读的 Parquet 文件（{detail}）。"
+                           "请删除 `texts/{name}.parquet`，再运行一次调查命令：它会重做这一部分。",
     "survey.no_stat": "没有统计量 {stat!r}；请从 {stats} 中选择。",
     "survey.no_behaviour": "没有行为 {behaviour!r}；请从 {behaviours} 中选择。",
     "survey.no_template": "这个语料中没有 {template} 类文本，因此无法按“{label}”为任何头打分：请调查内置语料"
