@@ -249,8 +249,9 @@ def exports(specs: list, loaded: list, result) -> None:
     if result is not None and all(loaded):
         (ma, ca), (mb, cb) = loaded
         cols[2].download_button(t("compare.report"),
-                                lambda: report_html(result, ma.info.name, mb.info.name, ca.text, cb.text, ca.tokens,
-                                                    cb.tokens), file_name="attnviz-compare.html", mime="text/html",
+                                # the language is read now: the callable runs at download time, outside this run
+                                lambda lg=lang(): report_html(result, ma.info.name, mb.info.name, ca.text, cb.text,
+                                                              ca.tokens, cb.tokens, lang=lg), file_name="attnviz-compare.html", mime="text/html",
                                 key=K.REPORT)
 
 

@@ -128,3 +128,31 @@ def test_a_shared_server_refuses_a_pane_folder_as_everywhere_else(monkeypatch, t
     assert len(errors) == 1 and errors[0].startswith("Pane B failed: This server offers only its bundled models")
     assert str(hf_folders["bert"]) not in errors[0]
     assert _titles(at) == ["self-attention · layer 0 · head 0"]  # pane A still works
+
+
+def _downloads(monkeypatch) -> dict:
+    """Record each deferred download's callable (AppTest's runtime drops them after the run), by file id."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    made: dict = {}
+    real = MediaFileManager.add_deferred
+
+    def add_deferred(self, data, *args, **kwargs):
+        file_id = real(self, data, *args, **kwargs)
+        made[file_id] = data
+        return file_id
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", add_deferred)
+    return made
+
+
+def test_the_report_button_downloads_the_report_in_the_page_language(monkeypatch, minilm):
+    made = _downloads(monkeypatch)
+    at = open_page(PAGE, sb_lang="zh", cmp_a_model="minilm", cmp_b_model="minilm", cmp_a_text=HE, cmp_b_text=SHE)
+    assert_clean(at)
+    button = [b for b in at.get("download_button") if b.proto.label == "比较报告（HTML，可离线查看）"]
+    assert len(button) == 1
+    report = made[button[0].proto.deferred_file_id]()
+    assert report.startswith('<!doctype html><html lang="zh">') and "<h2>词元对齐</h2>" in report
+    assert "<h2>头之间的距离</h2>" in report and "Token alignment" not in report and "Head distances" not in report
+    assert "<code>The doctor said he was late.</code>" in report  # the panes' texts, as typed

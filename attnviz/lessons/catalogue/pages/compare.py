@@ -83,6 +83,27 @@ EN: dict[str, str] = {
                           "not load (its message is above). The other pane works on its own.",
     "compare.needs_both_none": "The comparison (difference, head distances, statistics) needs both panes; neither "
                                "loaded (their messages are above).",
+    # ---- the downloadable report (attnviz.figures.compare_report) ----
+    "compare.report.title": "attnviz comparison",
+    "compare.report.heading": "attnviz: A vs B",
+    "compare.report.layers": "Layers matched by relative depth (first to first, last to last): A layer → B layer {pairs}.",
+    "compare.report.alignment": "Token alignment",
+    "compare.report.col.unit": "unit",
+    "compare.report.col.tokens_a": "A tokens",
+    "compare.report.col.tokens_b": "B tokens",
+    "compare.report.col.kind": "kind",
+    "compare.report.kind.same": "same",
+    "compare.report.kind.changed": "changed",
+    "compare.report.kind.special": "special",
+    "compare.report.unaligned": "Not aligned: A {a}, B {b}.",
+    "compare.report.distances": "Head distances",
+    "compare.report.distances_about": "Jensen–Shannon divergence (base 2: 0 identical, 1 disjoint) between aligned "
+                                      "attention rows, averaged over queries; each A head's best match is ringed.",
+    "compare.report.distances_title": "A heads (rows) vs B heads (columns)",
+    "compare.report.col.head_a": "A head",
+    "compare.report.col.best_b": "best match in B",
+    "compare.report.col.distance": "distance",
+    "compare.report.difference_title": "B layer {lb} − A layer {la}, mean over heads",
 }
 
 ZH: dict[str, str] = {
@@ -158,4 +179,25 @@ ZH: dict[str, str] = {
     "compare.needs_both": "比较（差值、头之间的距离、统计）需要两个窗格；窗格 {side} 没有加载成功（原因见上方）。"
                           "另一个窗格可以单独使用。",
     "compare.needs_both_none": "比较（差值、头之间的距离、统计）需要两个窗格；两个都没有加载成功（原因见上方）。",
+    # ---- 可下载的比较报告 ----
+    "compare.report.title": "attnviz 比较报告",
+    "compare.report.heading": "attnviz：A 与 B 的比较",
+    "compare.report.layers": "各层按相对深度对应（第一层对第一层，最后一层对最后一层）：A 的层 → B 的层 {pairs}。",
+    "compare.report.alignment": "词元对齐",
+    "compare.report.col.unit": "单元",
+    "compare.report.col.tokens_a": "A 的词元",
+    "compare.report.col.tokens_b": "B 的词元",
+    "compare.report.col.kind": "类型",
+    "compare.report.kind.same": "相同",
+    "compare.report.kind.changed": "有改动",
+    "compare.report.kind.special": "特殊词元",
+    "compare.report.unaligned": "未对齐：A {a}，B {b}。",
+    "compare.report.distances": "头之间的距离",
+    "compare.report.distances_about": "对齐后的注意力行之间的 Jensen–Shannon 散度（以 2 为底：0 表示完全相同，1 表示毫无重叠），"
+                                      "对所有查询取平均；A 的每个头最接近的 B 头用圆圈标出。",
+    "compare.report.distances_title": "A 的头（行）与 B 的头（列）",
+    "compare.report.col.head_a": "A 的头",
+    "compare.report.col.best_b": "B 中最接近的头",
+    "compare.report.col.distance": "距离",
+    "compare.report.difference_title": "B 第 {lb} 层 − A 第 {la} 层，对所有头取平均",
 }
