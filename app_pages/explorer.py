@@ -47,17 +47,18 @@ def apply_clicks() -> None:
 
 
 def token_filters(cap: AttentionCapture, kind: str, layer: int, head: int, filters: bool = True,
-                  windowed: bool = True) -> ViewOptions:
+                  windowed: bool = True, corner=None) -> ViewOptions:
     """Focus, special tokens and window: the options every view of this run starts from.
 
     A view that does not use them (filters, windowed) does not draw them; their values are kept for later.
+    corner: presenting, they fold into a popover there (under the attention kind), not a row of their own.
     """
     query_tokens, key_tokens = cap.axes(kind)
     if not filters:
         widgets.keep_hidden(K.FOCUS, K.HIDE, K.RENORM, K.WINDOW)
         return ViewOptions(kind=kind, layer=layer, head=head, lang=lang())
-    # presenting: the filters fold into one line, so the figure comes up on the first screen
-    with st.expander(t("explorer.filters")) if present.active() else st.container():
+    # presenting: the filters fold into a button beside the sliders, so the figure comes up on the first screen
+    with corner.popover(t("explorer.filters"), width="stretch") if corner is not None else st.container():
         opts = _filters(cap, kind, layer, head, query_tokens, key_tokens, windowed)
     if not views.kept(cap, opts)[1]:
         st.warning(t("fig.error.nothing_left"))
@@ -247,13 +248,18 @@ def main() -> None:
     if not present.active():  # memory is for the person at the desk, not for the room
         widgets.memory_caption(model, cap)
     fit.fit_choice(K.VIEW, VIEWS, "view")
-    view = st.radio(t("explorer.view"), VIEWS, horizontal=True, key=K.VIEW, format_func=partial(view_label, tr=fixed()))
+    presenting = present.active()  # one figure a screen: controls folded, the view's options read as its buttons
+    view = st.radio(t("explorer.view"), VIEWS, horizontal=True, key=K.VIEW, format_func=partial(view_label, tr=fixed()),
+                    label_visibility="collapsed" if presenting else "visible")
     # Controls are drawn only where they change what is shown; the others keep their values for later.
+    row = st.columns(3, vertical_alignment="bottom") if presenting else None
     kind, layer, head = widgets.kind_layer_head(cap, K.PREFIX, show_layer=view not in ("Model view", "Statistics"),
                                                 show_head=view not in ("Head view", "Model view", "Statistics",
-                                                                       "Generate"))
+                                                                       "Generate"), columns=row,
+                                                name_kind=not presenting)  # presenting: the figure's title says it
     opts = token_filters(cap, kind, layer, head, filters=view not in ("Statistics", "Generate"),
-                         windowed=view not in ("Model view", "Statistics", "Generate"))  # overviews use all
+                         windowed=view not in ("Model view", "Statistics", "Generate"),  # overviews use all
+                         corner=row[0] if row else None)
     img_format = st.sidebar.radio(t("explorer.image_format"), ["png", "svg"], horizontal=True, key=K.IMAGE_FORMAT)
     SECTIONS[view](model, cap, opts, img_format)
     export_and_link(model, cap, view, opts)

@@ -6,6 +6,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from attnviz.figures.axis_titles import altair_y_axis
 from attnviz.lessons.catalogue import CATALOGUES, DEFAULT, lookup
 
 BRUSH = "brush"  # the selection's name, as the app reads it back
@@ -37,7 +38,7 @@ def statistics_chart(frame: pd.DataFrame, stat: str, picked: list[str] | None = 
     data = frame.assign(picked=frame["head id"].isin(picked or []))
     return (alt.Chart(data).mark_point(filled=True).encode(
         x=alt.X("relative depth:Q", title=lookup(lang, "fig.axis.depth"), scale=alt.Scale(domain=[-0.05, 1.05])),
-        y=alt.Y(f"{stat}:Q", title=name),
+        y=alt.Y(f"{stat}:Q", axis=alt.Axis(**altair_y_axis(name))),
         color=alt.Color("side:N", scale=alt.Scale(domain=["A", "B"], range=["#1f77b4", "#d62728"]), title=lookup(lang, "fig.axis.pane"),
                         legend=alt.Legend(orient="top")),
         shape=alt.Shape("side:N", scale=alt.Scale(domain=["A", "B"], range=["circle", "diamond"]), legend=None),

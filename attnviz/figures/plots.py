@@ -6,6 +6,7 @@ import html
 import numpy as np
 import plotly.graph_objects as go
 
+from attnviz.figures.axis_titles import y_title
 from attnviz.lessons.catalogue import DEFAULT, lookup
 
 MAX_CELLS = 128  # a longer axis is pooled to at most this many cells: beyond it a cell is under ~5 px
@@ -147,12 +148,11 @@ def head_heatmap(pattern: np.ndarray, query_tokens: list[str], key_tokens: list[
                          "font": {"size": 13, "color": "#333"}, "standoff": 4},
                "type": "category", "tickvals": kv, "ticktext": ktext, "tickfont": TICK_FONT,
                "tickangle": 0 if upright else -90, "side": "top", "automargin": False},
-        yaxis={"title": {"text": (lookup(lang, "fig.axis.every_y", title=axis_titles[0], nth=nth(y_step)) if y_step > 1 else axis_titles[0]),
-                         "font": {"size": 13, "color": "#333"}},
-               "type": "category", "tickvals": qv, "ticktext": qtext, "tickfont": TICK_FONT,
+        yaxis={"type": "category", "tickvals": qv, "ticktext": qtext, "tickfont": TICK_FONT,
                "autorange": "reversed", "automargin": True},
     )
-    return fig
+    return y_title(fig, lookup(lang, "fig.axis.every_y", title=axis_titles[0], nth=nth(y_step)) if y_step > 1
+                   else axis_titles[0], {"size": 13, "color": "#333"})
 
 
 def head_similarity_map(similarity: np.ndarray, head_names: list[str], title: str = "",
@@ -308,6 +308,6 @@ def qk_scatter(queries: np.ndarray, keys: np.ndarray, query_tokens: list[str], k
                       margin={"l": 10, "r": 10, "t": 50, "b": 10},
                       legend={"orientation": "h", "x": 0, "y": 1, "yanchor": "bottom", "font": TICK_FONT},
                       xaxis={"title": {"text": lookup(lang, "fig.axis.pc1")}, "tickfont": TICK_FONT},
-                      yaxis={"title": {"text": lookup(lang, "fig.axis.pc2")}, "tickfont": TICK_FONT})
-    return fig
+                      yaxis={"tickfont": TICK_FONT})
+    return y_title(fig, lookup(lang, "fig.axis.pc2"))
 

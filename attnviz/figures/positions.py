@@ -9,6 +9,7 @@ from torch import nn
 
 from attnviz.core.positional import alibi_slopes, t5_bucket
 from attnviz.core.types import ModelInfo
+from attnviz.figures import axis_titles
 from attnviz.lessons.catalogue import DEFAULT, lookup
 
 # schemes that add no bias by distance: the catalogue says why (positional.bias.not_drawn.<scheme>)
@@ -31,8 +32,8 @@ def _figure(x: np.ndarray, curves: np.ndarray, x_title: str, y_title: str, hover
                         hovertext=hover, hovertemplate=f"{name} · %{{x}}: %{{y:.3f}}<extra>%{{hovertext}}</extra>"
                         if hover else f"{name} · %{{x}}: %{{y:.3f}}<extra></extra>")
     fig.update_layout(height=340, margin={"l": 10, "r": 10, "t": 10, "b": 10},
-                      xaxis={"title": {"text": x_title}}, yaxis={"title": {"text": y_title}})
-    return fig
+                      xaxis={"title": {"text": x_title}})
+    return axis_titles.y_title(fig, y_title)
 
 
 def position_bias_figure(info: ModelInfo, module: nn.Module, distance: int = 64,
@@ -79,8 +80,8 @@ def value_heatmap(z: np.ndarray, x_title: str, y_title: str, colorscale: str = "
         extra = {"zmin": -top, "zmax": top}
     fig = go.Figure(go.Heatmap(z=z, colorscale=colorscale, zmid=zmid, hovertemplate=hover + "<extra></extra>", **extra))
     fig.update_layout(height=height, margin=MARGIN, xaxis={"title": {"text": x_title}},
-                      yaxis={"title": {"text": y_title}, "autorange": "reversed"})
-    return fig
+                      yaxis={"autorange": "reversed"})
+    return axis_titles.y_title(fig, y_title)
 
 
 def waves(pe: np.ndarray, dims: list[int], lang: str = DEFAULT) -> go.Figure:
@@ -90,7 +91,7 @@ def waves(pe: np.ndarray, dims: list[int], lang: str = DEFAULT) -> go.Figure:
         name = lookup(lang, "positional.fig.dim_sin" if d % 2 == 0 else "positional.fig.dim_cos", d=d)
         fig.add_scatter(x=list(range(len(pe))), y=pe[:, d], mode="lines", name=name)
     fig.update_layout(height=320, margin=MARGIN, xaxis={"title": {"text": lookup(lang, "positional.axis.position")}},
-                      yaxis={"title": {"text": "PE"}})
+                      yaxis={"title": {"text": "PE"}})  # not words: no language
     return fig
 
 
@@ -123,8 +124,8 @@ def shift_circle(pe: np.ndarray, pair: int, start: int, k: int, lang: str = DEFA
                     marker={"size": 10, "color": "crimson"}, name=lookup(lang, "positional.shift.shift"))
     fig.update_layout(height=300, margin=MARGIN, showlegend=False,
                       xaxis={"title": {"text": lookup(lang, "positional.fig.dim_sin", d=2 * pair)}, "scaleanchor": "y"},
-                      yaxis={"title": {"text": lookup(lang, "positional.fig.dim_cos", d=2 * pair + 1)}})
-    return fig
+                      )
+    return axis_titles.y_title(fig, lookup(lang, "positional.fig.dim_cos", d=2 * pair + 1))
 
 
 def position_path(xy: np.ndarray, start: int, lang: str = DEFAULT) -> go.Figure:
@@ -143,8 +144,8 @@ def rotary_dot_chart(dots: np.ndarray, plain_dot: float, lang: str = DEFAULT) ->
     fig = go.Figure(go.Scatter(x=list(range(len(dots))), y=dots, mode="lines+markers", marker={"size": 4}))
     fig.add_hline(y=plain_dot, line={"dash": "dot"}, annotation_text=lookup(lang, "positional.distance.plain"))
     fig.update_layout(height=320, margin=MARGIN, xaxis={"title": {"text": lookup(lang, "positional.distance.x")}},
-                      yaxis={"title": {"text": lookup(lang, "positional.distance.y")}})
-    return fig
+                      )
+    return axis_titles.y_title(fig, lookup(lang, "positional.distance.y"))
 
 
 def used_encoding(values: np.ndarray, rows: list[str], lang: str = DEFAULT) -> go.Figure:

@@ -6,6 +6,8 @@ import html
 import pandas as pd
 import plotly.graph_objects as go
 
+from attnviz.figures.axis_titles import y_title
+
 ROLE_COLOURS = {"query": "#1f77b4", "key": "#d62728"}
 # the joint view's words, English by default: a page passes them in its language
 JOINT_LABELS = {"query": "query", "key": "key", "position": "position", "text": "text", "axis_1": "axis 1",
@@ -20,9 +22,8 @@ def ranking_figure(table: pd.DataFrame, label: str, top: int = 20, title: str | 
                            customdata=list(zip(rows["layer"].astype(int), rows["head"].astype(int))),
                            hovertemplate="%{x}: %{y:.4f} ± %{error_y.array:.4f}<extra></extra>"))
     fig.update_layout(height=320, margin={"l": 10, "r": 10, "t": 30, "b": 10},
-                      title={"text": title or f"{label}: mean over the corpus (± one standard deviation)"},
-                      yaxis={"title": {"text": label}})
-    return fig
+                      title={"text": title or f"{label}: mean over the corpus (± one standard deviation)"})
+    return y_title(fig, label)
 
 
 def joint_figure(points: pd.DataFrame, colour: str = "role", labels: dict[str, str] | None = None) -> go.Figure:
@@ -55,5 +56,5 @@ def joint_figure(points: pd.DataFrame, colour: str = "role", labels: dict[str, s
                 customdata=list(zip(roles[part.index], part["pos"], part["text_id"])),
                 hovertemplate=where))
     fig.update_layout(height=520, margin={"l": 10, "r": 10, "t": 10, "b": 10}, legend={"itemsizing": "constant"},
-                      xaxis={"title": {"text": words["axis_1"]}}, yaxis={"title": {"text": words["axis_2"]}})
-    return fig
+                      xaxis={"title": {"text": words["axis_1"]}})
+    return y_title(fig, words["axis_2"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
+from attnviz.figures.axis_titles import NAME as Y_TITLE
 from attnviz.ui.i18n import keep_in_link, t
 from attnviz.ui.keys import Sidebar
 
@@ -15,11 +16,12 @@ html { font-size: 19px; }
 h1 { font-size: 2.2rem !important; }
 section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
 header[data-testid="stHeader"] { display: none !important; }
-.block-container, [data-testid="stMainBlockContainer"] { padding-top: 1rem !important; max-width: 100% !important; }
+.block-container, [data-testid="stMainBlockContainer"] { padding-top: 0.25rem !important; max-width: 100% !important; }
 /* number tables (st.table) grow with the page's type; Streamlit sets them smaller than the text */
 [data-testid="stTable"] table { font-size: 1rem !important; }
-/* the way back stays in the top-right corner, out of the content's way */
-.st-key-sb_present_leave { position: fixed; top: 0.5rem; right: 1rem; z-index: 1000; width: auto !important; }
+/* the way back: a small button on a line of its own above the page, in its flow, so it never lies over content */
+.st-key-sb_present_leave button { min-height: 0; padding: 0.1rem 0.6rem; font-size: 0.75rem; }
+.st-key-sb_present_leave button p { font-size: 0.75rem; }
 </style>
 """
 FONT = 20  # figure text in presentation mode: readable from the back of a room at 1280×720
@@ -61,6 +63,7 @@ def figure(fig: go.Figure, height: int | None = None) -> go.Figure:
         # larger ticks need more room than a figure left for 13 px labels: plotly widens the margins
         fig.update_xaxes(tickfont_size=TICK, title_font_size=FONT, automargin=True)
         fig.update_yaxes(tickfont_size=TICK, title_font_size=FONT, automargin=True)
+        fig.update_annotations(font_size=FONT, selector={"name": Y_TITLE})  # a short Chinese y title, upright
         fig.update_traces(colorbar_tickfont_size=TICK, selector={"type": "heatmap"})
         fig.update_traces(textfont_size=TICK, selector={"type": "scatter"})  # the head view's and q–k's token names
     elif height:

@@ -90,19 +90,22 @@ def keep_hidden(*keys: str) -> None:
 
 
 def kind_layer_head(cap: AttentionCapture, prefix: str, show_layer: bool = True,
-                    show_head: bool = True) -> tuple[str, int, int]:
+                    show_head: bool = True, columns: list | None = None,
+                    name_kind: bool = True) -> tuple[str, int, int]:
     """Pickers for attention kind, layer and head; keys are prefixed by the page.
 
     A picker that does not apply to what is shown is not drawn (show_layer, show_head); its value is kept.
+    columns: three columns to draw them in (default: a new row), so a caller can add to the first one.
+    name_kind: say which kind it is when there is only one (no need where the figure's title says it).
     """
     kinds = cap.kinds
-    cols = st.columns([2, 3, 3])
+    cols = columns or st.columns([2, 3, 3])
     kind = kinds[0]
     fit_choice(f"{prefix}_kind", kinds, "attention kind")
     if len(kinds) > 1:
         kind = cols[0].radio(t("pick.attention"), kinds, format_func=lambda k, tr=fixed(): tr(f"kind.{k}"),
                              key=f"{prefix}_kind")
-    else:
+    elif name_kind:
         cols[0].markdown(t("pick.only_kind", kind=t(f"kind.{kind}")))
     n_layers, n_heads = cap.shape(kind)[:2]
     fit_int(f"{prefix}_layer", 0, n_layers - 1, "layer")

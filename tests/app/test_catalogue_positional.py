@@ -52,7 +52,9 @@ def test_chinese_tabs_prose_and_figure_labels():
     assert "捕获到的各行与表 `embeddings.position_embeddings` 的第 0–12 行相同" in text
     assert "可学习的位置编码是一张加到词嵌入上的表" in text  # why MiniLM has no bias-by-distance curve
     heat = figures(at)[0]
-    assert heat["layout"]["xaxis"]["title"]["text"] == "维度" and heat["layout"]["yaxis"]["title"]["text"] == "位置"
+    assert heat["layout"]["xaxis"]["title"]["text"] == "维度"
+    # a short Chinese y title stands upright above the axis (attnviz.figures.axis_titles), not rotated beside it
+    assert [a["text"] for a in heat["layout"]["annotations"]] == ["位置"] and "text" not in heat["layout"]["yaxis"]["title"]
     waves = figures(at)[1]
     assert [d["name"] for d in waves["data"]][:2] == ["维度 0（sin）", "维度 1（cos）"]
     assert at.radio(key=K.EFFECT_MODE).options == ["打乱", "去掉"]

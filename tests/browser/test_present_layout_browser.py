@@ -1,0 +1,65 @@
+"""Presentation mode at 1280×720 in both languages: the explorer's figure on the first screen, a way back that
+covers nothing, and short Chinese y-axis titles upright."""
+import pytest
+
+from attnviz.lessons.catalogue import lookup
+from pw import ARTIFACTS, PLOT
+
+SCREEN_H = 720
+PAGES = {"explorer": ("explorer?view=Heatmap", "explorer.title"), "lesson": ("lesson?step=1", "lesson.by_hand.title"),
+         "compare": ("compare?a_model=minilm&b_model=glassllm-en", "compare.title")}
+
+
+def _open(page, server: str, path: str, lang: str, heading: str) -> None:
+    page.goto(f"{server}/{path}&present=1&lang={lang}")
+    page.get_by_role("heading", name=lookup(lang, heading)).wait_for(timeout=120000)
+    page.wait_for_selector(f"{PLOT} .main-svg", timeout=120000)
+    page.wait_for_timeout(1000)  # let the figures finish their transitions before measuring
+
+
+def _overlaps(page, lang: str) -> list[str]:
+    """Every element of the page (widget, text, figure) that the way back lies over."""
+    button = page.get_by_role("button", name=lookup(lang, "present.leave"))
+    assert button.is_visible()
+    return page.evaluate("""(b) => {
+        const over = (r) => r.width > 0 && r.height > 0 && r.left < b.x + b.width && b.x < r.right
+                            && r.top < b.y + b.height && b.y < r.bottom;
+        const items = document.querySelectorAll('[data-testid="stMain"] [data-testid="stElementContainer"]');
+        return Array.from(items).filter(el => !el.classList.contains('st-key-sb_present_leave'))
+            .filter(el => Array.from(el.querySelectorAll('*')).some(c => over(c.getBoundingClientRect())))
+            .map(el => el.className + ': ' + el.innerText.slice(0, 40));
+    }""", button.bounding_box())
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_way_back_covers_nothing_and_the_explorer_figure_is_on_the_first_screen(server, projector, lang):
+    for name, (path, heading) in PAGES.items():
+        _open(projector, server, path, lang, heading)
+        projector.screenshot(path=str(ARTIFACTS / f"present_{name}_{lang}.png"))
+        assert _overlaps(projector, lang) == [], name
+        if name == "explorer":  # the heatmap starts in the top part of the first screen, not halfway down
+            box = projector.locator(PLOT).first.bounding_box()
+            assert box["y"] < 300 and box["height"] > 400, box
+            assert box["y"] + box["height"] * 0.6 < SCREEN_H  # most of it is on the first screen
+
+
+def test_short_chinese_y_titles_stand_upright(server, projector):
+    # the positional page's first table: its y axis is 位置 (position), written across, above the axis
+    projector.goto(f"{server}/positions?lang=zh&present=1")
+    projector.get_by_role("heading", name=lookup("zh", "positional.title")).wait_for(timeout=120000)
+    projector.wait_for_selector(f"{PLOT} .annotation-text", timeout=120000)
+    projector.wait_for_timeout(1000)
+    table = projector.locator(PLOT).first
+    note = table.locator(".annotation-text", has_text="位置")
+    assert note.count() == 1 and "rotate" not in (note.get_attribute("transform") or "")
+    assert table.locator(".ytitle").count() == 0  # no rotated axis title beside it
+    box = note.bounding_box()
+    assert box["width"] > box["height"] and box["height"] >= 18, box  # across, not on its side; projector size
+    table.scroll_into_view_if_needed()
+    projector.screenshot(path=str(ARTIFACTS / "upright_y_title_plotly_zh.png"))
+    # the compare page's statistics (altair): 熵 on the y axis
+    _open(projector, server, "compare?a_model=minilm&b_model=minilm", "zh", "compare.title")
+    chart = projector.locator('[data-testid="stVegaLiteChart"]').first
+    chart.scroll_into_view_if_needed()
+    projector.wait_for_timeout(1000)
+    chart.screenshot(path=str(ARTIFACTS / "upright_y_title_altair_zh.png"))
