@@ -54,7 +54,7 @@ def test_chinese_tabs_prose_and_figure_labels():
     heat = figures(at)[0]
     assert heat["layout"]["xaxis"]["title"]["text"] == "维度"
     # a short Chinese y title stands upright above the axis (attnviz.figures.axis_titles), not rotated beside it
-    assert [a["text"] for a in heat["layout"]["annotations"]] == ["位置"] and "text" not in heat["layout"]["yaxis"]["title"]
+    assert [a["text"] for a in heat["layout"]["annotations"]] == ["位置"] and not heat["layout"]["yaxis"].get("title", {}).get("text")
     waves = figures(at)[1]
     assert [d["name"] for d in waves["data"]][:2] == ["维度 0（sin）", "维度 1（cos）"]
     assert at.radio(key=K.EFFECT_MODE).options == ["打乱", "去掉"]
