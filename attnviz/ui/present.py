@@ -63,7 +63,9 @@ def figure(fig: go.Figure, height: int | None = None) -> go.Figure:
         # larger ticks need more room than a figure left for 13 px labels: plotly widens the margins
         fig.update_xaxes(tickfont_size=TICK, title_font_size=FONT, automargin=True)
         fig.update_yaxes(tickfont_size=TICK, title_font_size=FONT, automargin=True)
-        fig.update_annotations(font_size=FONT, selector={"name": Y_TITLE})  # a short Chinese y title, upright
+        if any(a.name == Y_TITLE for a in fig.layout.annotations):  # a short Chinese y title, upright above the
+            fig.update_annotations(font_size=FONT, selector={"name": Y_TITLE})  # axis: larger, and room above it
+            fig.update_layout(margin_t=(fig.layout.margin.t or 0) + 2 * FONT - 6)
         fig.update_traces(colorbar_tickfont_size=TICK, selector={"type": "heatmap"})
         fig.update_traces(textfont_size=TICK, selector={"type": "scatter"})  # the head view's and q–k's token names
     elif height:
