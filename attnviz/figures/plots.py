@@ -278,8 +278,9 @@ QK_LABELS = 30  # above this many points per kind, token names show on hover onl
 
 def qk_scatter(queries: np.ndarray, keys: np.ndarray, query_tokens: list[str], key_tokens: list[str],
                title: str = "", focus: int | None = None, query_positions: list[int] | None = None,
-               key_positions: list[int] | None = None, lang: str = DEFAULT) -> go.Figure:
-    """Queries (circles) and keys (diamonds) of one head in one 2-D projection, coloured by position.
+               key_positions: list[int] | None = None, lang: str = DEFAULT, method: str = "PCA") -> go.Figure:
+    """Queries (circles) and keys (diamonds) of one head in one 2-D projection (`method`: PCA, t-SNE, UMAP),
+    coloured by position.
 
     focus: a query drawn larger, with a red outline and its name, so its neighbours among the keys stand
     out. Beyond QK_LABELS points the names are on hover only, so the labels never pile up.
@@ -307,7 +308,12 @@ def qk_scatter(queries: np.ndarray, keys: np.ndarray, query_tokens: list[str], k
     fig.update_layout(title={"text": safe_label(title), "font": TITLE_FONT}, height=480,
                       margin={"l": 10, "r": 10, "t": 50, "b": 10},
                       legend={"orientation": "h", "x": 0, "y": 1, "yanchor": "bottom", "font": TICK_FONT},
-                      xaxis={"title": {"text": lookup(lang, "fig.axis.pc1")}, "tickfont": TICK_FONT},
+                      xaxis={"title": {"text": _projection_axis(method, 1, lang)}, "tickfont": TICK_FONT},
                       yaxis={"tickfont": TICK_FONT})
-    return y_title(fig, lookup(lang, "fig.axis.pc2"))
+    return y_title(fig, _projection_axis(method, 2, lang))
+
+
+def _projection_axis(method: str, n: int, lang: str) -> str:
+    """"PC 1" for PCA's axes (principal components); t-SNE's and UMAP's axes are only their n-th dimension."""
+    return lookup(lang, f"fig.axis.pc{n}") if method == "PCA" else lookup(lang, "fig.axis.embedded", method=method, n=n)
 

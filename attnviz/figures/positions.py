@@ -135,8 +135,8 @@ def position_path(xy: np.ndarray, start: int, lang: str = DEFAULT) -> go.Figure:
                                marker={"color": positions, "colorscale": "Viridis", "size": 6,
                                        "colorbar": {"title": {"text": lookup(lang, "positional.axis.position")}}},
                                hovertext=[lookup(lang, "positional.fig.pos", p=p) for p in positions], hoverinfo="text"))
-    fig.update_layout(height=380, margin=MARGIN, xaxis={"title": {"text": "PC 1"}}, yaxis={"title": {"text": "PC 2"}})
-    return fig
+    fig.update_layout(height=380, margin=MARGIN, xaxis={"title": {"text": lookup(lang, "fig.axis.pc1")}})
+    return axis_titles.y_title(fig, lookup(lang, "fig.axis.pc2"))
 
 
 def rotary_dot_chart(dots: np.ndarray, plain_dot: float, lang: str = DEFAULT) -> go.Figure:

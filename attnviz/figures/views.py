@@ -210,7 +210,8 @@ def qk(cap: AttentionCapture, opts: ViewOptions | None = None, **changes) -> Vie
                          + [(role["key"], j, key_tokens[j], *kxy[j]) for j in cols],
                          columns=[lookup(o.lang, f"fig.col.{c}") for c in ("role", "pos", "token")] + ["x", "y"])
     fig = plots.qk_scatter(qxy[rows], kxy[cols], [query_tokens[i] for i in rows], [key_tokens[j] for j in cols],
-                           title=_title(o), focus=o.focus, query_positions=rows, key_positions=cols, lang=o.lang)
+                           title=_title(o), focus=o.focus, query_positions=rows, key_positions=cols, lang=o.lang,
+                           method=o.method)
     return ViewResult(fig, table, caption)
 
 

@@ -59,3 +59,15 @@ def test_compare_figures_in_chinese():
     assert diff.layout.xaxis.title.text == "键（被关注）" and diff.data[0].hovertemplate.startswith("查询")
     dist = compare_plots.distance_matrix(np.zeros((2, 2)), (1, 2), (1, 2), [(0, 0, 0.0), (0, 1, 0.0)], "t", lang="zh")
     assert dist.data[0].colorbar.title.text == "JS 距离" and dist.data[2].name == "A 每个头最接近的 B 头"
+
+
+def test_projection_axes_name_the_method():
+    """PCA's axes are principal components; t-SNE's and UMAP's are only dimensions of the embedding."""
+    from attnviz.figures.plots import qk_scatter
+
+    xy = np.arange(8, dtype=float).reshape(4, 2)
+    args = (xy[:2], xy[2:], ["a", "b"], ["a", "b"])
+    assert qk_scatter(*args).layout.xaxis.title.text == "PC 1"
+    tsne = qk_scatter(*args, method="t-SNE").layout
+    assert tsne.xaxis.title.text == "t-SNE dimension 1" and tsne.yaxis.title.text == "t-SNE dimension 2"
+    assert qk_scatter(*args, method="UMAP", lang="zh").layout.xaxis.title.text == "UMAP 第 1 维"
