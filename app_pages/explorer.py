@@ -255,7 +255,7 @@ def main() -> None:
     row = st.columns(3, vertical_alignment="bottom") if presenting else None
     kind, layer, head = widgets.kind_layer_head(cap, K.PREFIX, show_layer=view not in ("Model view", "Statistics"),
                                                 show_head=view not in ("Head view", "Model view", "Statistics",
-                                                                       "Generate"), columns=row,
+                                                                       "Aggregates", "Generate"), columns=row,
                                                 name_kind=not presenting)  # presenting: the figure's title says it
     opts = token_filters(cap, kind, layer, head, filters=view not in ("Statistics", "Generate"),
                          windowed=view not in ("Model view", "Statistics", "Generate"),  # overviews use all

@@ -76,6 +76,8 @@ def test_aggregates_rollout_and_flow(minilm):
     assert_clean(at)
     cap = capture(minilm, DEFAULT_TEXT)
     assert np.allclose(heatmap_z(at), rollout(cap.attention["self"])[5], atol=1e-5)
+    # an aggregate is over every head: the layer picker is drawn, the head picker is not
+    assert [s.key for s in at.slider] == ["ex_layer"]
     at = open_page(PAGE, ex_view="Aggregates", ex_agg="flow")
     assert_clean(at)
     assert heatmap_z(at).shape == (13, 13)
