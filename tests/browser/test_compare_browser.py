@@ -42,6 +42,10 @@ def test_a_compare_link_as_the_first_request_shows_both_panes(cold_server, brows
 
 
 def _cell_centre(page, plot_index: int, point: int) -> dict:
+    # under load the chart can still be (re)drawing after its title shows: wait for its clickable points
+    page.wait_for_function("""([p, k]) => { const gd = document.querySelectorAll('.js-plotly-plot')[p];
+        return gd && gd._fullData && gd._fullData.length > 1 && gd._fullData[1].x && gd._fullData[1].x.length > k; }""",
+                           arg=[plot_index, point], timeout=60000)
     return page.evaluate("""([p, k]) => { const gd = document.querySelectorAll('.js-plotly-plot')[p];
         const t = gd._fullData[1]; const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
         const r = gd.getBoundingClientRect();
