@@ -105,18 +105,23 @@ def heatmap_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOptions
     show(views.heatmap(cap, opts, log_color=log_color), K.HEATMAP_CHART, img_format)
 
 
-def head_view_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOptions, img_format: str) -> None:
+def head_view_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOptions, img_format: str,
+                      spare=None) -> None:
+    """Lines from each query to the keys it attends to, for the chosen heads. spare: a column free in the
+    controls' row (presenting: the head chips take the head slider's place, the notes go under the figure)."""
     n_heads = cap.shape(opts.kind)[1]
     few = list(range(min(3, n_heads)))  # every head at once is a tangle even on a short sentence
     chip = partial(lookup, opts.lang, "fig.legend.head")  # the chips read as the figure's legend does
-    heads = st.multiselect(t("explorer.heads"), list(range(n_heads)), default=few, key=K.HEADS,
-                           format_func=lambda h: chip(head=h))
+    heads = (spare or st).multiselect(t("explorer.heads"), list(range(n_heads)), default=few, key=K.HEADS,
+                                      format_func=lambda h: chip(head=h))
     widgets.head_chip_colours(K.HEADS, range(n_heads), label=lambda h: chip(head=h))
-    if len(heads) < n_heads:
-        st.caption(t("explorer.heads_shown", n=len(heads), total=n_heads))
     result = views.head_view(cap, opts, heads=tuple(heads))
-    st.caption(result.caption)
+    notes = ([t("explorer.heads_shown", n=len(heads), total=n_heads)] if len(heads) < n_heads else []) + [result.caption]
+    for note in notes if spare is None else []:
+        st.caption(note)
     show(result, K.HEADVIEW_CHART, img_format, csv=False, on_select="rerun", selection_mode="points")
+    for note in notes if spare is not None else []:
+        st.caption(note)
 
 
 def text_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOptions, img_format: str) -> None:
@@ -261,7 +266,10 @@ def main() -> None:
                          windowed=view not in ("Model view", "Statistics", "Generate"),  # overviews use all
                          corner=row[0] if row else None)
     img_format = st.sidebar.radio(t("explorer.image_format"), ["png", "svg"], horizontal=True, key=K.IMAGE_FORMAT)
-    SECTIONS[view](model, cap, opts, img_format)
+    section = SECTIONS[view]
+    if view == "Head view" and row:  # presenting: the head view's own picker fills the row's free column
+        section = partial(section, spare=row[2])
+    section(model, cap, opts, img_format)
     export_and_link(model, cap, view, opts)
 
 
