@@ -9,6 +9,7 @@ from attnviz.analysis.patterns import anti_diagonal_mass
 from attnviz.core import positional as P
 from attnviz.figures import plots, positions as pos_figs, training as train_figs, views
 from attnviz.figures.text_view import text_view
+from attnviz.figures.titles import fit_title
 from attnviz.figures.worked_example import peakedness_chart
 from attnviz.lessons import worked_example as W
 from attnviz.lessons.steps import STEPS
@@ -58,8 +59,12 @@ def slot():
     return _figure_slot[0] if _figure_slot else st
 
 
+FIGURE_PX = 660  # the figure's width at 1280×720: the right three fifths presenting, the page's column otherwise
+
+
 def chart(fig, name: str) -> None:
-    slot().plotly_chart(present.figure(fig, height=420), key=K.chart(name))
+    # after present.figure: the title is wrapped at the size it is drawn at
+    slot().plotly_chart(fit_title(present.figure(fig, height=420), FIGURE_PX), key=K.chart(name))
 
 
 def heading(name: str, step: int) -> None:

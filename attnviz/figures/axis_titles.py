@@ -16,6 +16,9 @@ SHORT = 5  # characters: 熵, 头, 平均距离, 主成分 2; longer titles stay
 NAME = "attnviz-y-title"  # the annotation's name: presentation mode enlarges it with the axes' titles
 CHAR_PX = 1.1  # width of one CJK character, in font sizes
 ROOM_FONT = 20  # margins are sized for the largest font the title is drawn at (presentation mode)
+TITLE_FONT = 17  # plotly's size for a figure title that sets none
+TITLE_PAD = 8  # px between the top edge and a title pinned there
+LINE = 1.3  # line height, in font sizes
 
 
 def upright(text: str | None) -> bool:
@@ -31,11 +34,26 @@ def y_title(fig: go.Figure, text: str | None, font: dict | None = None) -> go.Fi
     fig.update_yaxes(title={"text": None})
     fig.add_annotation(name=NAME, text=text, showarrow=False, xref="paper", yref="paper", x=0, y=1,
                        xanchor="right", yanchor="bottom", xshift=-2, yshift=6, font=font or {"size": 13})
-    # the annotation sits in the corner above the tick labels: leave it room on the left and at the top
+    # the annotation sits in the corner above the tick labels: leave it room on the left and at the top, and
+    # at the top under the figure's own title, which is pinned to the top edge so that it cannot drift onto it
     margin = fig.layout.margin
     fig.update_layout(margin={"l": max(margin.l or 0, int(len(text) * CHAR_PX * ROOM_FONT) + 8),
-                              "t": max(margin.t or 0, ROOM_FONT + 16)})
+                              "t": max(margin.t or 0, title_px(fig) + ROOM_FONT + 16)})
     return fig
+
+
+def title_px(fig: go.Figure) -> int:
+    """The height of fig's title band at the top (0 without a title); a title without a place is pinned there.
+
+    Plotly centres an unplaced title in the top margin: a larger margin would move it down onto the annotation.
+    """
+    title = fig.layout.title
+    if not title.text:
+        return 0
+    if title.y is None:
+        fig.update_layout(title={"y": 1, "yref": "container", "yanchor": "top", "pad": {"t": TITLE_PAD}})
+    lines = title.text.count("<br>") + 1
+    return int((title.pad.t or 0) + lines * (title.font.size or TITLE_FONT) * LINE)
 
 
 def altair_y_axis(text: str) -> dict:

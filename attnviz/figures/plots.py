@@ -18,6 +18,7 @@ CHAR_PX = 7.5  # width of one character of tick text
 TICK_FONT = {"size": 13, "color": "#1a1a1a"}  # larger and darker than plotly's default: readable on a projector
 TITLE_FONT = {"size": 15, "color": "#1a1a1a"}
 MAX_LABEL_CHARS = 14
+COLORBAR_MIN_PX = 160  # an upright colour bar shorter than this overprints its tick labels: it lies under the plot
 
 
 def safe_label(token: str) -> str:
@@ -122,17 +123,18 @@ def head_heatmap(pattern: np.ndarray, query_tokens: list[str], key_tokens: list[
     else:
         trace.update(z=weights, zmin=0.0, zmax=float(max(np.nanmax(weights) if weights.size else 0, 1e-9)),
                      colorbar={"title": {"text": value_title}})
-    strip = rows <= 3  # a focused query: a horizontal colour bar under the strip
+    row_px = float(np.clip(PLOT_PX / max(rows, cols), *ROW_PX)) if rows > 1 else float(ROW_PX[1])
+    plot_h = rows * row_px
+    # a focused query, or any plot too short for an upright colour bar's labels: a horizontal bar under it
+    strip = rows <= 3 or plot_h < COLORBAR_MIN_PX
     trace["colorbar"].update(thickness=12, tickfont=TICK_FONT, **(
-        {"orientation": "h", "y": -0.1, "yanchor": "top", "len": 0.5, "x": 1, "xanchor": "right",
+        {"orientation": "h", "y": -0.1, "yanchor": "top", "len": 0.5, "x": 1, "xanchor": "right", "nticks": 6,
          "title": {"text": trace["colorbar"]["title"]["text"], "side": "top"}} if strip else
         {"len": 1, "y": 1, "yanchor": "top"}))
     fig = go.Figure(go.Heatmap(**trace))
-    row_px = float(np.clip(PLOT_PX / max(rows, cols), *ROW_PX)) if rows > 1 else float(ROW_PX[1])
-    plot_h = rows * row_px
     y_step = label_step(rows, plot_h)
     col_px = WIDTH_PX / cols
-    widest = max((len(t) for t in kt), default=1) * CHAR_PX
+    widest = max((len(html.unescape(t)) for t in kt), default=1) * CHAR_PX  # "&lt;unk&gt;" shows as 5 characters
     upright = widest + 6 <= col_px  # labels fit side by side: no rotation
     x_step = 1 if upright else label_step(cols, WIDTH_PX)
     nth = ordinal if lang == "en" else str  # "every 3rd" in English, a plain number elsewhere

@@ -69,16 +69,35 @@ def position_bias_figure(info: ModelInfo, module: nn.Module, distance: int = 64,
 MARGIN = {"l": 10, "r": 10, "t": 10, "b": 10}
 
 
+def robust_range(z: np.ndarray, percentile: float = 99.0) -> float | None:
+    """The colour range ±top that clips |z| at its percentile, or None where nothing lies beyond it."""
+    z = np.abs(np.asarray(z, dtype=np.float64))
+    z = z[np.isfinite(z)]
+    if not z.size:
+        return None
+    top = float(np.percentile(z, percentile))
+    return top if 0 < top < float(z.max()) else None
+
+
+def _robust_colour(z: np.ndarray, lang: str | None) -> dict:
+    """Heatmap arguments for a colour range clipped at the 99th percentile of |z|; given a language, the colour
+    bar says so (hover still shows every value as it is)."""
+    top = robust_range(z)
+    if top is None:
+        return {}
+    note = {"colorbar": {"title": {"text": lookup(lang, "fig.colorbar.clipped", v=f"{top:.3g}")}}} if lang else {}
+    return {"zmin": -top, "zmax": top, **note}
+
+
 def value_heatmap(z: np.ndarray, x_title: str, y_title: str, colorscale: str = "RdBu_r", zmid: float | None = 0.0,
-                  height: int = 380, hover: str = "%{y} · %{x}: %{z:.4f}", robust: bool = False) -> go.Figure:
+                  height: int = 380, hover: str = "%{y} · %{x}: %{z:.4f}", robust: bool = False,
+                  lang: str | None = None) -> go.Figure:
     """A matrix of values (rows down); robust clips the colour range at the 99th percentile of |z| so a few
-    outliers do not wash the rest out."""
+    outliers do not wash the rest out; with a language the colour bar says so (else the page's caption does)."""
     z = np.asarray(z, dtype=np.float32)
-    extra = {}
-    if robust:
-        top = float(np.percentile(np.abs(z), 99)) or 1.0
-        extra = {"zmin": -top, "zmax": top}
-    fig = go.Figure(go.Heatmap(z=z, colorscale=colorscale, zmid=zmid, hovertemplate=hover + "<extra></extra>", **extra))
+    extra = _robust_colour(z, lang) if robust else {}
+    fig = go.Figure(go.Heatmap(z=z, colorscale=colorscale, zmid=zmid, hovertemplate=hover + "<extra></extra>"))
+    fig.update_traces(**extra)
     fig.update_layout(height=height, margin=MARGIN, xaxis={"title": {"text": x_title}},
                       yaxis={"autorange": "reversed"})
     return axis_titles.y_title(fig, y_title)
@@ -140,17 +159,26 @@ def position_path(xy: np.ndarray, start: int, lang: str = DEFAULT) -> go.Figure:
 
 
 def rotary_dot_chart(dots: np.ndarray, plain_dot: float, lang: str = DEFAULT) -> go.Figure:
-    """q·k after rotary positions against the relative distance, with q·k unrotated as a dotted line."""
-    fig = go.Figure(go.Scatter(x=list(range(len(dots))), y=dots, mode="lines+markers", marker={"size": 4}))
-    fig.add_hline(y=plain_dot, line={"dash": "dot"}, annotation_text=lookup(lang, "positional.distance.plain"))
-    fig.update_layout(height=320, margin=MARGIN, xaxis={"title": {"text": lookup(lang, "positional.distance.x")}},
-                      )
+    """q·k after rotary positions against the relative distance, with q·k unrotated as a dotted line.
+
+    The dotted line is named in a legend above the plot, not by a label on it: the curve crosses any place
+    on the line where a label could sit."""
+    line = {"dash": "dot", "color": "#555", "width": 2}
+    fig = go.Figure(go.Scatter(x=list(range(len(dots))), y=dots, mode="lines+markers", marker={"size": 4},
+                               showlegend=False))
+    fig.add_hline(y=plain_dot, line=line)
+    fig.add_scatter(x=[None], y=[None], mode="lines", line=line, name=lookup(lang, "positional.distance.plain"))
+    fig.update_layout(height=340, margin={**MARGIN, "t": 34}, showlegend=True,
+                      legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1, "yanchor": "bottom"},
+                      xaxis={"title": {"text": lookup(lang, "positional.distance.x")}})
     return axis_titles.y_title(fig, lookup(lang, "positional.distance.y"))
 
 
 def used_encoding(values: np.ndarray, rows: list[str], lang: str = DEFAULT) -> go.Figure:
-    """A [pos, dim] encoding read from a forward pass, one labelled row per position."""
+    """A [pos, dim] encoding read from a forward pass, one labelled row per position; the colour range is clipped
+    at the 99th percentile of |value| (one outlier dimension would otherwise leave the rest white)."""
     fig = go.Figure(go.Heatmap(z=values.astype(np.float32), y=rows, colorscale="RdBu_r", zmid=0,
                                hovertemplate=lookup(lang, "positional.used.hover") + "<extra></extra>"))
+    fig.update_traces(**_robust_colour(values, lang))
     fig.update_layout(height=min(700, 80 + 18 * len(rows)), margin=MARGIN, yaxis={"autorange": "reversed", "type": "category"})
     return fig

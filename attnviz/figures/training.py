@@ -8,6 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from attnviz.figures.plots import head_heatmap
+from attnviz.figures.titles import text_px
 
 CURVE_LABELS = {"loss": "Loss", "accuracy": "Token accuracy", "step": "step", "loss_trace": "loss",
                 "batch": "training batch", "held_out": "held-out"}
@@ -57,7 +58,20 @@ def snapshot_head(pattern: np.ndarray, query_tokens: list[str], key_tokens: list
     """One head of a snapshot, small enough for four in a row (no colour bar)."""
     extra = {k: v for k, v in (("axis_titles", axis_titles), ("value_title", value_title)) if v is not None}
     fig = head_heatmap(pattern, query_tokens, key_tokens, title=f"head {head}" if title is None else title, **extra)
-    # the top margin stays head_heatmap's: it stacks the title, the key axis title and the tick labels
-    fig.update_layout(margin={"l": 0, "r": 0, "b": 0})
+    # the top margin stays head_heatmap's: it stacks the title, the key axis title and the tick labels. The
+    # sides stay narrow (four heads a row), but not 0: the rotated query title needs its whole line on the
+    # left, and where the plot is shorter than that title, room below the plot for the part that overhangs it
+    plot_h = fig.layout.height - fig.layout.margin.t - fig.layout.margin.b
+    bottom = max(SIDE_PX, _overhang(fig.layout.yaxis.title.text or "", plot_h))
+    fig.update_layout(margin={"l": SIDE_PX, "r": SIDE_PX, "b": bottom}, height=fig.layout.margin.t + plot_h + bottom)
     fig.update_traces(showscale=False)
     return fig
+
+
+SIDE_PX = 6  # a snapshot head's side and bottom margins
+TITLE_FONT_PX = 20  # the y title's largest size (presentation mode): the room below is sized for it
+
+
+def _overhang(title: str, plot_h: float) -> int:
+    """How far a rotated y title, centred on a plot plot_h high, reaches below it at the largest size it is drawn at."""
+    return int(max(0.0, (text_px(title, TITLE_FONT_PX) - plot_h) / 2)) + 4 if title else 0

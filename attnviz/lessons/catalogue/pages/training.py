@@ -222,7 +222,7 @@ ZH = {
     "training.attention": "注意力",
     "training.layer": "层",
     "training.head_title": "头 {head}",
-    "training.axis.query": "查询（发出注意）",
+    "training.axis.query": "查询（发出注意力）",
     "training.axis.key": "键（被关注）",
     "training.axis.weight": "权重",
     "training.induction": "**归纳分数**（每个重复出现的词元对其首次出现位置之后那个词元的平均注意力）：最好的是第 "
