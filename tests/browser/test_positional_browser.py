@@ -15,5 +15,11 @@ def test_every_tab_draws(server, page):
         page.wait_for_selector(f"text={marker}", timeout=60000)
         panel = page.locator('[role="tabpanel"]:visible')
         assert panel.locator(".js-plotly-plot").count() >= 1
+        if tab == "What the model used":  # one extreme cell no longer sets the colours: clipped, and the bar says so
+            bar = panel.locator(".js-plotly-plot").first.evaluate(
+                "gd => ({zmax: gd._fullData[0].zmax, "
+                " top: Math.max(...Array.from(gd._fullData[0].z, r => Math.max(...Array.from(r, Math.abs)))),"
+                " title: gd._fullData[0].colorbar.title.text})")
+            assert bar["zmax"] < bar["top"] and bar["title"].startswith("colours clipped")
         page.screenshot(path=str(ARTIFACTS / f"positions-{tab.split()[0].lower()}.png"))
     assert page.locator('[data-testid="stException"]').count() == 0

@@ -28,7 +28,7 @@ def _screens(page, name: str) -> None:
         page.screenshot(path=str(ARTIFACTS / f"{name}_{i}.png"))
 
 
-@pytest.mark.parametrize("present", [True])  # presented: the harder layout (the AppTests read the page's Chinese)
+@pytest.mark.parametrize("present", [False, True])  # on a page (four heads a row) and presented (two a row)
 def test_training_lab_in_chinese(server, projector, present):
     projector.goto(f"{server}/training?lang=zh" + ("&present=1" if present else ""))
     projector.get_by_role("heading", name=lookup("zh", "training.title")).wait_for(timeout=120000)
