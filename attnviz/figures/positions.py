@@ -10,6 +10,7 @@ from torch import nn
 from attnviz.core.positional import alibi_slopes, t5_bucket
 from attnviz.core.types import ModelInfo
 from attnviz.figures import axis_titles
+from attnviz.figures.titles import wrap
 from attnviz.lessons.catalogue import DEFAULT, lookup
 
 # schemes that add no bias by distance: the catalogue says why (positional.bias.not_drawn.<scheme>)
@@ -85,7 +86,9 @@ def _robust_colour(z: np.ndarray, lang: str | None) -> dict:
     top = robust_range(z)
     if top is None:
         return {}
-    note = {"colorbar": {"title": {"text": lookup(lang, "fig.colorbar.clipped", v=f"{top:.3g}")}}} if lang else {}
+    # in lines no wider than the bar's tick labels: the colour bar stays narrow
+    note = ({"colorbar": {"title": {"text": wrap(lookup(lang, "fig.colorbar.clipped", v=f"{top:.3g}"), 130, 13)}}}
+            if lang else {})
     return {"zmin": -top, "zmax": top, **note}
 
 
