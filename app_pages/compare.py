@@ -46,6 +46,27 @@ def setups() -> None:
         st.info(t(f"compare.setup_note.{name}", **values))
 
 
+def present_controls(sel) -> tuple[list, list, tuple, str, dict]:
+    """Presentation mode: each pane, the set-ups and the pickers folded into one row of popovers (every control
+    still there), so the first figure starts on the first screen of a projector."""
+    cols = st.columns([5, 5, 3, 3])
+    specs = []
+    for side, col in zip("ab", cols):
+        with col.popover(pane.summary(side), width="stretch"):
+            if side == "b":
+                st.button(t("compare.copy"), on_click=pane.copy_a_to_b, key=K.COPY, help=t("compare.copy_help"))
+            specs.append(pane.inputs(side))
+    with cols[2].popover(t("compare.setups"), width="stretch"):
+        setups()
+    # loaded outside the popovers: a pane's failure is said on the page, not inside a closed popover
+    loaded = [pane.load(p, sel.device, sel.trust_remote_code) for p in specs]
+    pane.remember()
+    with cols[3].popover(t("compare.present.pickers"), width="stretch"):
+        picks = pickers([item[1] if item else None for item in loaded])
+        view, options = view_controls()
+    return specs, loaded, picks, view, options
+
+
 def panes(sel) -> tuple[list, list]:
     """Both panes' inputs, and each one's (model, capture) or None where it failed (the other keeps working)."""
     specs, loaded = [], []
@@ -274,16 +295,19 @@ def publish(specs: list, view: str, picks: tuple) -> None:
 def main() -> None:
     take_distance_click()
     st.title(t("compare.title"))
-    st.caption(t("compare.intro"))
     sel = state.selection()
     pane.start(st.session_state.get(Sidebar.MODEL) or sel.spec, st.session_state.get(Sidebar.PATH) or "", sel.text)
-    setups()
-    specs, loaded = panes(sel)
-    pane.remember()
+    if present.active():
+        specs, loaded, picks, view, options = present_controls(sel)
+    else:
+        st.caption(t("compare.intro"))
+        setups()
+        specs, loaded = panes(sel)
+        pane.remember()
+        st.divider()
+        picks = pickers([item[1] if item else None for item in loaded])
+        view, options = view_controls()
     caps = [item[1] if item else None for item in loaded]
-    st.divider()
-    picks = pickers(caps)
-    view, options = view_controls()
     img_format = st.sidebar.radio(t("explorer.image_format"), ["png", "svg"], horizontal=True, key=K.IMAGE_FORMAT)
     pane_views(loaded, picks, view, options, img_format)
     result = None

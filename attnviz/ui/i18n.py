@@ -6,7 +6,7 @@ from typing import Callable
 
 import streamlit as st
 
-from attnviz.lessons.catalogue import DEFAULT, LANGUAGES, lookup
+from attnviz.lessons.catalogue import CATALOGUES, DEFAULT, LANGUAGES, lookup
 from attnviz.ui.keys import Sidebar
 
 
@@ -15,8 +15,14 @@ def lang() -> str:
     return chosen if chosen in LANGUAGES else DEFAULT
 
 
+PRESENT = ".present"  # a key's variant for presentation mode, e.g. one that names the model instead of the sidebar
+
+
 def t(key: str, **fmt) -> str:
-    """The catalogue's string `key` in the chosen language, formatted with `fmt`."""
+    """The catalogue's string `key` in the chosen language, formatted with `fmt`; in presentation mode its
+    `key.present` variant where the catalogue has one (the sidebar is hidden then: no text may point to it)."""
+    if st.session_state.get(Sidebar.PRESENT) and key + PRESENT in CATALOGUES[lang()]:
+        key += PRESENT
     return lookup(lang(), key, **fmt)
 
 

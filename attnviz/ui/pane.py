@@ -99,6 +99,17 @@ def inputs(side: str) -> Pane:
     return Pane(side, choice, path or "", text or "", positions)
 
 
+def summary(side: str, width: int = 18) -> str:
+    """One line for a closed pane in presentation mode: its model and the start of its text, as markdown that shows
+    the typed text literally (a popover's label is markdown)."""
+    choice = str(st.session_state.get(key(side, "model")) or "")
+    if choice in (CUSTOM, UNTRAINED):  # a folder: its last part names it
+        choice = str(st.session_state.get(key(side, "path")) or "").rstrip("/\\").replace("\\", "/").rsplit("/", 1)[-1]
+    text = " ".join(str(st.session_state.get(key(side, "text")) or "").split())
+    short = text if len(text) <= width else text[:width - 1].rstrip() + "…"
+    return t("compare.present.pane", side=side.upper(), model=escape(choice or "—"), text=escape(short))
+
+
 def load(pane: Pane, device: str, trust: bool) -> tuple[LoadedModel, AttentionCapture] | None:
     """The pane's model and capture, or a message naming the side that failed (and None)."""
     if not pane.spec:
