@@ -15,6 +15,7 @@ from attnviz.core.types import AttentionCapture
 from attnviz.lessons.catalogue import lookup
 from attnviz.ui import errors, fit, present, state, urlstate, widgets
 from attnviz.ui.figure_out import show as show_figure, take_click
+from attnviz.ui.fit_frame import fitted
 from attnviz.ui.i18n import fixed, lang, t
 from attnviz.ui.keys import Explorer as K
 from attnviz.ui.literal import code, escape
@@ -131,7 +132,7 @@ def text_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOptions, i
         return
     mean = st.toggle(t("explorer.text.mean"), key=K.TEXT_MEAN)
     view = text_view(cap, opts, mean_heads=mean, font_px=30 if present.active() else 20)
-    st.iframe(view.html, height=(150 + 8 * len(cap.tokens)) if present.active() else 140 + 6 * len(cap.tokens))
+    st.iframe(fitted(view.html), height="content")
     st.caption(t("explorer.text.caption_mean" if mean else "explorer.text.caption_head", head=opts.head,
                  layer=opts.layer))
 

@@ -7,6 +7,7 @@ from attnviz.models.loading import LoadedModel
 from attnviz.ui import errors, present, state, widgets
 from attnviz.ui.i18n import lang, t
 from attnviz.ui.keys import Home as K
+from attnviz.ui.literal import escape
 
 
 def intro() -> None:
@@ -16,8 +17,13 @@ def intro() -> None:
 
 def one_head(model: LoadedModel, cap: AttentionCapture) -> None:
     """A head picked by kind, layer and head, drawn by the explorer's own heatmap view."""
-    kind, layer, head = widgets.kind_layer_head(cap, K.PREFIX)
-    log_color = st.toggle(t("home.log"), key=K.LOG, help=t("home.log_help"))
+    if present.active():  # one row: the log switch beside the pickers, so the heatmap starts on the first screen
+        cols = st.columns([2, 3, 3, 2], vertical_alignment="center")
+        kind, layer, head = widgets.kind_layer_head(cap, K.PREFIX, columns=cols[:3])
+        log_color = cols[3].toggle(t("home.log"), key=K.LOG, help=t("home.log_help"))
+    else:
+        kind, layer, head = widgets.kind_layer_head(cap, K.PREFIX)
+        log_color = st.toggle(t("home.log"), key=K.LOG, help=t("home.log_help"))
     note = widgets.kv_sharing(model.info, head)
     if note:
         st.info(note)
@@ -32,8 +38,10 @@ def one_head(model: LoadedModel, cap: AttentionCapture) -> None:
 def main() -> None:
     intro()
     model, cap = state.require_capture()
-    widgets.model_facts(model)
-    widgets.memory_caption(model, cap)
+    # presenting: the model's facts folded under its name, so the heatmap is the first screen's figure
+    with st.expander(t("home.present.facts", name=escape(model.info.name))) if present.active() else st.container():
+        widgets.model_facts(model)
+        widgets.memory_caption(model, cap)
     one_head(model, cap)
 
 

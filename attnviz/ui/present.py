@@ -57,7 +57,8 @@ def figure(fig: go.Figure, height: int | None = None) -> go.Figure:
     if active():
         fig.update_layout(font={"size": FONT}, title_font={"size": FONT + 4}, height=HEIGHT,
                           hoverlabel={"font_size": FONT}, legend_font_size=FONT)
-        if fig.layout.margin.t is not None:  # the larger title needs the room above what the figure kept for it
+        titled = bool(fig.layout.title.text)
+        if titled and fig.layout.margin.t is not None:  # the larger title needs more room above the plot
             fig.update_layout(margin_t=fig.layout.margin.t + 24)
         # Streamlit's theme gives axes their own (small) sizes, which the layout's font does not override;
         # larger ticks need more room than a figure left for 13 px labels: plotly widens the margins
@@ -65,7 +66,9 @@ def figure(fig: go.Figure, height: int | None = None) -> go.Figure:
         fig.update_yaxes(tickfont_size=TICK, title_font_size=FONT, automargin=True)
         if any(a.name == Y_TITLE for a in fig.layout.annotations):  # a short Chinese y title, upright above the
             fig.update_annotations(font_size=FONT, selector={"name": Y_TITLE})  # axis: larger, and room above it
-            fig.update_layout(margin_t=(fig.layout.margin.t or 0) + 2 * FONT - 6)
+            # under a title it needs a line of its own; alone, axis_titles already left it room at this size
+            fig.update_layout(margin_t=(fig.layout.margin.t or 0) + 2 * FONT - 6 if titled
+                              else max(fig.layout.margin.t or 0, FONT + 16))
         fig.update_traces(colorbar_tickfont_size=TICK, selector={"type": "heatmap"})
         fig.update_traces(textfont_size=TICK, selector={"type": "scatter"})  # the head view's and q–k's token names
     elif height:

@@ -45,6 +45,8 @@ STRINGS: dict[str, str] = {
     "present.leave": "Leave presentation mode",
     # ---- home and the shared pickers and facts ----
     "home.intro": "See what attention does inside a Transformer. Pick a model and type a text in the sidebar.",
+    "home.intro.present": "See what attention does inside a Transformer.",
+    "home.present.facts": "The model: {name}",
     "home.log": "Log colour scale",
     "home.log_help": "Shows small weights that a linear scale hides.",
     "home.caption": "{q} query × {k} key tokens · each row sums to 1 over the keys it may see · captured by {mode} "

@@ -42,6 +42,8 @@ STRINGS: dict[str, str] = {
     "present.leave": "退出演示模式",
     # ---- 首页、共享的选择器与模型信息 ----
     "home.intro": "看看注意力在 Transformer 内部做了什么。在侧边栏选一个模型并输入一段文本。",
+    "home.intro.present": "看看注意力在 Transformer 内部做了什么。",
+    "home.present.facts": "模型：{name}",
     "home.log": "对数色标",
     "home.log_help": "显示线性色标下看不出的小权重。",
     "home.caption": "{q} 个查询 × {k} 个键词元 · 每一行在可见的键上之和为 1 · 由 {mode} 在 {device}（{dtype}）上捕获。",
