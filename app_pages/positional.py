@@ -168,7 +168,8 @@ def rotary_tab(model: LoadedModel | Unavailable) -> None:
     if rot_model:
         st.markdown(t("positional.rotary.using", name=code(rot_model.info.name), d=d_head))
     else:
-        st.info(t("positional.rotary.formula_only"))
+        st.info(t("positional.rotary.formula_only", name=code(model.info.name) if isinstance(model, LoadedModel)
+                  else t("positional.rotary.this_model")))
     n_pos = st.slider(t("positional.positions"), 8, 256, 64, key=K.ROPE_POSITIONS)
     angles = P.rotary_angles(n_pos, d_head)
     chart(st, figs.value_heatmap(np.mod(angles, 2 * np.pi), t("positional.rotary.pair"), t("positional.rotary.position"),

@@ -15,7 +15,7 @@ from attnviz.lessons.catalogue.keyed import say
 from attnviz.ui import present, widgets
 from attnviz.ui.i18n import fixed, lang, t
 from attnviz.ui.keys import Toy as K
-from attnviz.ui.literal import escape
+from attnviz.ui.literal import code, escape
 from attnviz.ui.matrix_editor import matrix_editor
 
 PRESETS = ("seed-001", "seed-000", "custom")
@@ -319,12 +319,15 @@ def what_the_article_gets_wrong(name: str, result: toy.ToyResult) -> None:
 
 def real_model_cell() -> None:
     """The same arithmetic on a cell of the sidebar's model, recomputed from its captured q and k."""
-    st.header(t("toy.real.header"))
-    st.caption(t("toy.real.caption"))
-    if not st.toggle(t("toy.real.toggle"), key=K.REAL):
-        return
     from attnviz.analysis.explain import explain_cell, why_not_explained
     from attnviz.ui import state
+
+    st.header(t("toy.real.header"))
+    sel = state.selection()
+    name = code(sel.label or sel.spec or "—")  # presentation mode names the model (the sidebar is hidden)
+    st.caption(t("toy.real.caption", name=name))
+    if not st.toggle(t("toy.real.toggle", name=name), key=K.REAL):
+        return
 
     model, cap = state.require_capture()
     kind, layer, head = widgets.kind_layer_head(cap, K.REAL_PREFIX)

@@ -86,6 +86,8 @@ STRINGS: dict[str, str] = {
     "facts.memory_qk": "queries and keys, each head computed on demand (the whole stack would be {whole})",
     "state.need_model": "Enter the path of a model folder (or a hub id) in the sidebar, or pick an offline model.",
     "state.loading_model": "Loading the model…",
+    "state.need_model.present": "No model is chosen: leave presentation mode (the button at the top) to pick one.",
+    "state.empty_text.present": "The text is empty: leave presentation mode (the button at the top) to type a sentence.",
     "state.empty_text": "The text is empty: type a sentence in the sidebar to see its attention.",
     "state.running": "Running the model…",
     # ---- the guided lesson ----

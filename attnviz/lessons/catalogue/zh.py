@@ -78,6 +78,8 @@ STRINGS: dict[str, str] = {
     "facts.memory_qk": "保存查询和键，每个头按需计算（整个权重栈需要 {whole}）",
     "state.need_model": "在侧边栏输入模型文件夹路径（或 Hub ID），或选一个离线模型。",
     "state.loading_model": "正在加载模型…",
+    "state.need_model.present": "还没有选择模型：请退出演示模式（页面顶部的按钮），再选一个模型。",
+    "state.empty_text.present": "文本为空：请退出演示模式（页面顶部的按钮），再输入一句话。",
     "state.empty_text": "文本为空：在侧边栏输入一句话，才能看到它的注意力。",
     "state.running": "正在运行模型…",
     # ---- 引导课程 ----

@@ -54,6 +54,9 @@ EN: dict[str, str] = {
     "explorer.gen.not_causal": "Generation is for causal models; {name} is {architecture}. Pick glassllm-en or "
                                "scratch-decoder in the sidebar. (Encoder-decoders show their cross-attention and the "
                                "decoder's own attention under Heatmap.)",
+    "explorer.gen.not_causal.present": "Generation is for causal models; {name} is {architecture}. glassllm-en and "
+                                       "scratch-decoder are causal. (Encoder-decoders show their cross-attention and "
+                                       "the decoder's own attention under Heatmap.)",
     "explorer.gen.new": "New tokens",
     "explorer.gen.greedy": "Greedy",
     "explorer.gen.greedy_help": "Always write the most likely token; turn off to sample with a temperature and top-k.",
@@ -76,6 +79,8 @@ EN: dict[str, str] = {
                         "characters long, and servers refuse links past a few tens of thousands. The link above opens "
                         "{heading} without the text. Download the text and send it along: {carry}.",
     "ui.link.carry": "whoever opens the link loads it with \"Load the text from a file\" in the sidebar",
+    "ui.link.carry.present": "whoever opens the link leaves presentation mode and loads it with \"Load the text from "
+                             "a file\"",
     "ui.link.malformed": "The link's {name} {value} is not {kind}: ignored.",
     "ui.link.kind.int": "a whole number",
     "ui.link.kind.str": "text",
@@ -157,6 +162,8 @@ ZH: dict[str, str] = {
     "explorer.arch.encoder-decoder": "编码器-解码器",
     "explorer.gen.not_causal": "生成只适用于因果模型；{name} 是{architecture}。请在侧边栏选择 glassllm-en 或 "
                                "scratch-decoder。（编码器-解码器的交叉注意力和解码器自身的注意力在“热力图”中查看。）",
+    "explorer.gen.not_causal.present": "生成只适用于因果模型；{name} 是{architecture}。glassllm-en 和 scratch-decoder "
+                                       "是因果模型。（编码器-解码器的交叉注意力和解码器自身的注意力在“热力图”中查看。）",
     "explorer.gen.new": "新词元数",
     "explorer.gen.greedy": "贪心解码",
     "explorer.gen.greedy_help": "总是写出概率最高的词元；关闭后按温度和 top-k 采样。",
@@ -177,6 +184,7 @@ ZH: dict[str, str] = {
     "ui.link.too_long": "文本太长，放不进链接：加上它的 {chars} 个字符，链接会长达 {length} 个字符，而服务器会拒绝"
                         "超过几万个字符的链接。上面的链接打开{heading}，但不含文本。请下载文本一并发送：{carry}。",
     "ui.link.carry": "打开链接的人在侧边栏用“从文件载入文本”载入它",
+    "ui.link.carry.present": "打开链接的人先退出演示模式，再用“从文件载入文本”载入它",
     "ui.link.malformed": "链接中的 {name}={value} 不是{kind}：已忽略。",
     "ui.link.kind.int": "整数",
     "ui.link.kind.str": "文本",

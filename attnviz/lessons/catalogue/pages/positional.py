@@ -55,6 +55,17 @@ EN = {
                                "your own, to see a learned position table.",
     "positional.learned.none": "{name} has no learned position table ({scheme} positions). Pick **minilm** or "
                                "**scratch-seq2seq** in the sidebar, or a GPT-2 or BERT folder of your own.",
+    # presentation mode hides the sidebar: these name the model instead of pointing to it
+    "positional.learned.pick.present": "A learned position table needs a model that has one: **minilm**, "
+                                       "**scratch-seq2seq**, or a GPT-2 or BERT folder.",
+    "positional.learned.none.present": "{name} has no learned position table ({scheme} positions); **minilm** and "
+                                       "**scratch-seq2seq** have one, as do GPT-2 and BERT.",
+    "positional.rotary.formula_only.present": "{name} does not use rotary positions, so this tab uses the formula; "
+                                              "**glassllm-en** and **scratch-decoder** show a rotary model's own vectors.",
+    "positional.rotary.this_model": "This model",
+    "positional.used.text.present": "{name} uses **{kind}** positions. Read through a hook on {source} during the "
+                                    "forward pass of this text — the values the model really used, not a formula "
+                                    "recomputed beside it.",
     "positional.learned.table": "{name} learns a table of **{n} positions × {d} dimensions** ({module}); row *p* is "
                                 "added to the embedding of the token at position *p*.",
     "positional.learned.n": "Positions shown",
@@ -211,6 +222,15 @@ ZH = {
                                "就能看到可学习的位置表。",
     "positional.learned.none": "{name} 没有可学习的位置表（它用的是{scheme}位置编码）。请在侧边栏选择 **minilm** 或 "
                                "**scratch-seq2seq**，或者你自己的 GPT-2、BERT 模型文件夹。",
+    "positional.learned.pick.present": "要看可学习的位置表，需要一个带这种表的模型：**minilm**、**scratch-seq2seq**，"
+                                       "或者 GPT-2、BERT 模型文件夹。",
+    "positional.learned.none.present": "{name} 没有可学习的位置表（它用的是{scheme}位置编码）；**minilm** 和 "
+                                       "**scratch-seq2seq** 有这种表，GPT-2 和 BERT 也有。",
+    "positional.rotary.formula_only.present": "{name} 不使用旋转位置编码，所以本页签按公式计算；**glassllm-en** 和 "
+                                              "**scratch-decoder** 能显示旋转编码模型自己的向量。",
+    "positional.rotary.this_model": "这个模型",
+    "positional.used.text.present": "{name} 使用 **{kind}** 位置编码。这些值是在对当前文本做前向传播时，通过 {source} "
+                                    "上的钩子读出的——是模型真正用到的值，而不是在一旁按公式重算的。",
     "positional.learned.table": "{name} 学习了一张 **{n} 个位置 × {d} 个维度** 的表（{module}）；第 *p* 行加到位置 *p* "
                                 "上那个词元的嵌入上。",
     "positional.learned.n": "显示的位置数",

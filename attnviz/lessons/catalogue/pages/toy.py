@@ -165,6 +165,9 @@ EN = {
     "toy.real.caption": "The same arithmetic on the model and text in the sidebar: the page recomputes q·k/√d, the "
                         "mask and the softmax row from the query and key vectors captured in the forward pass.",
     "toy.real.toggle": "Explain a cell of the sidebar's model",
+    "toy.real.caption.present": "The same arithmetic on {name} and its text: the page recomputes q·k/√d, the mask "
+                                "and the softmax row from the query and key vectors captured in the forward pass.",
+    "toy.real.toggle.present": "Explain a cell of {name}",
     "toy.real.gqa": "Query head {head} reads key/value head {kv} (grouped-query attention).",
     "toy.real.rotary": "**Rotary positions.** Before the dot product, each pair of dimensions of q is turned by its "
                        "angle at position {qpos} and of k at position {kpos}; q·k then depends on {qpos} − {kpos}. "
@@ -334,6 +337,9 @@ ZH = {
     "toy.real.caption": "在侧边栏的模型和文本上做同样的计算：本页用前向传播中捕获的查询向量和键向量，重新计算 q·k/√d、"
                         "掩码和这一行的 softmax。",
     "toy.real.toggle": "解释侧边栏模型中的一个单元格",
+    "toy.real.caption.present": "在 {name} 和它的文本上做同样的计算：本页用前向传播中捕获的查询向量和键向量，"
+                                "重新计算 q·k/√d、掩码和这一行的 softmax。",
+    "toy.real.toggle.present": "解释 {name} 中的一个单元格",
     "toy.real.gqa": "查询头 {head} 读取键/值头 {kv}（分组查询注意力）。",
     "toy.real.rotary": "**旋转位置编码。** 做点积之前，q 的每一对维度按位置 {qpos} 的角度旋转，k 的按位置 {kpos} 的角度"
                        "旋转；于是 q·k 只取决于 {qpos} − {kpos}。不旋转时 q·k 为 {before}；旋转后为 {after}。",
