@@ -8,12 +8,14 @@ from pw import ARTIFACTS, PLOT
 SCREEN_H = 720
 PAGES = {"explorer": ("explorer?view=Heatmap", "explorer.title"),
          "explorer_head_view": ("explorer?view=Head%20view", "explorer.title"), "lesson": ("lesson?step=1", "lesson.by_hand.title"),
-         "compare": ("compare?a_model=minilm&b_model=glassllm-en", "compare.title")}
+         "compare": ("compare?a_model=minilm&b_model=glassllm-en", "compare.title"),
+         "home": ("?model=minilm", "attnviz")}  # the home page's title is the app's name, in no catalogue
+FIRST_SCREEN = ("explorer", "explorer_head_view", "compare", "home")  # pages whose first figure must be on screen one
 
 
 def _open(page, server: str, path: str, lang: str, heading: str) -> None:
     page.goto(f"{server}/{path}&present=1&lang={lang}")
-    page.get_by_role("heading", name=lookup(lang, heading)).wait_for(timeout=120000)
+    page.get_by_role("heading", name=lookup(lang, heading) if "." in heading else heading).wait_for(timeout=120000)
     page.wait_for_selector(f"{PLOT} .main-svg", timeout=120000)
     page.wait_for_timeout(1000)  # let the figures finish their transitions before measuring
 
@@ -38,10 +40,29 @@ def test_the_way_back_covers_nothing_and_the_explorer_figure_is_on_the_first_scr
         _open(projector, server, path, lang, heading)
         projector.screenshot(path=str(ARTIFACTS / f"present_{name}_{lang}.png"))
         assert _overlaps(projector, lang) == [], name
-        if name.startswith("explorer"):  # the figure starts in the top part of the first screen, not halfway down
+        if name in FIRST_SCREEN:  # the figure starts in the top part of the first screen, not halfway down
             box = projector.locator(PLOT).first.bounding_box()
-            assert box["y"] < 300 and box["height"] > 400, box
-            assert box["y"] + box["height"] * 0.6 < SCREEN_H  # most of it is on the first screen
+            assert box["y"] < 330 and box["height"] > 400, (name, box)
+            assert box["y"] + box["height"] * 0.6 < SCREEN_H, name  # most of it is on the first screen
+        if name == "compare":  # its controls, folded into popovers, are all still there: pane A's text
+            projector.get_by_role("button").filter(has_text="minilm ·").first.click()  # "Pane A: minilm · “The cat…”"
+            text_a = projector.get_by_label(lookup(lang, "compare.pane.text", side="A"))
+            text_a.wait_for(timeout=30000)
+            assert text_a.input_value().startswith("The cat sat")
+            projector.screenshot(path=str(ARTIFACTS / f"present_compare_pane_a_{lang}.png"))
+    # the text view's frame is as tall as its sentence: its caption follows right under it
+    _open_text_view(projector, server, lang)
+    frame = projector.locator('[data-testid="stIFrame"]').first.bounding_box()
+    caption = projector.get_by_text(lookup(lang, "explorer.text.caption_head", head=0, layer=0)).bounding_box()
+    assert 60 < frame["height"] < 140 and 0 <= caption["y"] - (frame["y"] + frame["height"]) < 40, (frame, caption)
+    projector.screenshot(path=str(ARTIFACTS / f"present_text_view_{lang}.png"))
+
+
+def _open_text_view(page, server: str, lang: str) -> None:
+    page.goto(f"{server}/explorer?view=Text&present=1&lang={lang}")
+    page.get_by_role("heading", name=lookup(lang, "explorer.title")).wait_for(timeout=120000)
+    page.frame_locator('[data-testid="stIFrame"]').locator(".attnviz-word").first.wait_for(timeout=120000)
+    page.wait_for_timeout(1000)  # the frame takes its content's height once drawn
 
 
 def test_short_chinese_y_titles_stand_upright(server, projector):
