@@ -156,3 +156,17 @@ def test_the_report_button_downloads_the_report_in_the_page_language(monkeypatch
     assert report.startswith('<!doctype html><html lang="zh">') and "<h2>词元对齐</h2>" in report
     assert "<h2>头之间的距离</h2>" in report and "Token alignment" not in report and "Head distances" not in report
     assert "<code>The doctor said he was late.</code>" in report  # the panes' texts, as typed
+
+
+def test_presenting_every_control_is_still_there_and_a_failed_pane_says_so_on_the_page():
+    from attnviz.ui.keys import Compare
+
+    at = open_page(PAGE, sb_present=True, **{Compare.pane("b", "model"): "custom", Compare.pane("b", "text"): "x"})
+    assert_clean(at)
+    # folded into popovers, not gone: both panes' texts and models, the set-ups, the layer slider, the view
+    assert {ta.key for ta in at.text_area} >= {Compare.pane("a", "text"), Compare.pane("b", "text")}
+    assert {sb.key for sb in at.selectbox} >= {Compare.pane("a", "model"), Compare.pane("b", "model")}
+    assert at.slider(key=Compare.LAYER_A) is not None and at.radio(key=Compare.VIEW).value == "Heatmap"
+    # the failed pane says so (drawn after the popovers, on the page), and the other pane still draws
+    assert "Pane B: enter a folder path, or pick an offline model." in messages(at, "info")
+    assert len(figures(at)) == 1  # pane A still draws its heatmap
