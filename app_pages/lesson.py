@@ -19,6 +19,7 @@ from attnviz.ui.training import board_job
 from attnviz.lessons.catalogue.keyed import say
 from attnviz.ui import errors, present, state
 from attnviz.ui.cache import cached_capture
+from attnviz.ui.fit_frame import fitted
 from attnviz.ui.i18n import fixed, keep_in_link, lang, t
 from attnviz.ui.keys import Lesson as K
 from attnviz.ui.literal import escape
@@ -86,10 +87,10 @@ def navigation(step: int) -> None:
 
 def order() -> None:
     orders = {"original": [0, 1, 2], "reversed": [2, 1, 0], "shuffled": [1, 2, 0]}
-    c1, c2 = st.columns(2)
-    which = c1.radio(t("lesson.order.pick"), list(orders), format_func=lambda o, tr=fixed(): tr(f"lesson.order.{o}"),
+    # one under the other: side by side, the toggle's label was cut at the half-screen width of presentation mode
+    which = st.radio(t("lesson.order.pick"), list(orders), format_func=lambda o, tr=fixed(): tr(f"lesson.order.{o}"),
                      key=K.ORDER, horizontal=True)
-    with_pe = c2.toggle(t("lesson.order.pe"), key=K.ORDER_PE)
+    with_pe = st.toggle(t("lesson.order.pe"), key=K.ORDER_PE)
     idx = orders[which]
     tokens = [W.SEED_001_TOKENS[i] for i in idx]
     spec = W.ToySpec(tokens=tokens, X=W.SEED_001_X[idx], PE=W.SEED_001_PE if with_pe else None,
@@ -211,7 +212,7 @@ def words() -> None:
     font = 30 if present.active() else 20
     view = text_view(cap, layer=layer, head=0 if head == "mean" else int(head), mean_heads=head == "mean",
                      font_px=font)
-    slot().iframe(view.html, height=(260 if present.active() else 150) + 6 * len(cap.tokens))
+    slot().iframe(fitted(view.html), height="content")  # the frame takes the sentence's height
     st.caption(t("lesson.words.caption"))
 
 

@@ -203,3 +203,19 @@ def test_nested_messages_are_said_whole(zh):
                                "other shapes in the file than the config says (emb: file (2, 3) vs config (3, 2)).")
     said = errors.say(err)
     assert "……另有 2 个" in said and "emb：文件中为 (2, 3)，配置中为 (3, 2)" in said and not english_left(said), said
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_presenting_a_message_takes_its_wording_without_the_hidden_sidebar(lang):
+    """The sidebar is hidden in presentation mode: a message that points to it has a .present wording, nested ones
+    included (the too-large advice lists the GPU as one way out)."""
+    from attnviz.lessons.catalogue.keyed import joined
+
+    sidebar = "sidebar" if lang == "en" else "侧边栏"
+    refusal = Keyed("models.refusal.instead", refusal=Keyed("models.refusal.bundled"), model="minilm")
+    advice = joined("capture.too_large.or", [Keyed("capture.too_large.use_gpu"), "x"])
+    for message in (Keyed("models.refusal.roots", where="/srv"), refusal, advice):
+        assert sidebar in say(message, lang)
+        presented = say(message, lang, ".present")
+        assert sidebar not in presented and presented != say(message, lang)
+    assert say(Keyed("lesson.next"), lang, ".present") == lookup(lang, "lesson.next")  # no variant: the plain one

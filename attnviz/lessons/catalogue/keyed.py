@@ -6,7 +6,7 @@ English sentence as before, while a page shows the same message in its own langu
 """
 from __future__ import annotations
 
-from attnviz.lessons.catalogue import DEFAULT, lookup
+from attnviz.lessons.catalogue import CATALOGUES, DEFAULT, lookup
 
 
 class Keyed(str):
@@ -39,12 +39,14 @@ def joined(key: str, items: list) -> str:
     return Keyed(key, first=items[0], rest=joined(key, items[1:]))
 
 
-def say(message: object, lang: str) -> str:
+def say(message: object, lang: str, variant: str = "") -> str:
     """`message` in `lang`: a Keyed (or an exception whose message is one, or a Keyed inside a placeholder)
-    in that language; any other text as it is."""
+    in that language; any other text as it is. variant: a key suffix preferred where the catalogue has it
+    (".present": the wording for presentation mode, which hides the sidebar)."""
     if isinstance(message, BaseException):
         message = message.args[0] if len(message.args) == 1 and isinstance(message.args[0], Keyed) else str(message)
     if isinstance(message, Keyed):
-        return lookup(lang, message.key, **{k: say(v, lang) if isinstance(v, Keyed) else v
-                                            for k, v in message.fmt.items()})
+        key = message.key + variant if variant and message.key + variant in CATALOGUES.get(lang, {}) else message.key
+        return lookup(lang, key, **{k: say(v, lang, variant) if isinstance(v, Keyed) else v
+                                    for k, v in message.fmt.items()})
     return str(message)

@@ -59,6 +59,8 @@ EN: dict[str, str] = {
                                 "queries and keys and computes each head when it is shown",
     "capture.too_large.use_gpu": "run the model on the GPU (device \"cuda\" in the sidebar), in float16, half the "
                                  "memory",
+    "capture.too_large.use_gpu.present": "run the model on the GPU (device \"cuda\", chosen outside presentation "
+                                         "mode), in float16, half the memory",
     "capture.too_large.or": "{first}; or {rest}",
     # how a capture was made (cap.method, in the home page's caption)
     "capture.method.qk": "queries and keys recorded while the model ran its fast attention (SDPA); each head "
@@ -116,6 +118,7 @@ ZH: dict[str, str] = {
     "capture.too_large.use_qk": "改用“查询与键”模式捕获（模式 \"qk\" 或 \"auto\"），它只保存查询和键，在显示某个头时"
                                 "才计算它",
     "capture.too_large.use_gpu": "在 GPU 上运行模型（侧边栏中的设备选 \"cuda\"），使用 float16，内存减半",
+    "capture.too_large.use_gpu.present": "在 GPU 上运行模型（退出演示模式后把设备选为 \"cuda\"），使用 float16，内存减半",
     "capture.too_large.or": "{first}；或者{rest}",
     "capture.method.qk": "模型运行快速注意力（SDPA）时记录下的查询和键；每个头在需要时按 softmax(q·kᵀ·scale + mask) "
                          "计算",

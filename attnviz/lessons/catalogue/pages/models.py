@@ -105,6 +105,10 @@ EN: dict[str, str] = {
                             "the sidebar's list (folders under {where}).",
     "models.refusal.bundled": "This server offers only its bundled models and the training lab's checkpoints. "
                               "Pick one from the sidebar's list.",
+    "models.refusal.roots.present": "That model is not one this server offers: leave presentation mode (the button at "
+                                    "the top) to pick a bundled model or a listed folder (under {where}).",
+    "models.refusal.bundled.present": "This server offers only its bundled models and the training lab's checkpoints: "
+                                      "leave presentation mode (the button at the top) to pick one.",
     "models.refusal.instead": "{refusal} Showing {model} instead.",
     "models.no_remote_code": "`{name}` needs Python code shipped with the model, and this server never runs code "
                              "that comes with a model. Pick another model.",
@@ -200,6 +204,9 @@ ZH: dict[str, str] = {
                             "所以只读取了前 {kept} 个字符（截掉 {cut} 个字符，占全文的 {share}）。",
     "models.refusal.roots": "本服务器不提供这个模型。请选择一个内置模型，或侧边栏列表中的模型文件夹（位于 {where} 之下）。",
     "models.refusal.bundled": "本服务器只提供内置模型和训练实验室的检查点。请从侧边栏的列表中选择一个。",
+    "models.refusal.roots.present": "本服务器不提供这个模型：请退出演示模式（页面顶部的按钮），再选择一个内置模型或列表中的"
+                                    "模型文件夹（位于 {where} 之下）。",
+    "models.refusal.bundled.present": "本服务器只提供内置模型和训练实验室的检查点：请退出演示模式（页面顶部的按钮），再选择一个。",
     "models.refusal.instead": "{refusal}现改为显示 {model}。",
     "models.no_remote_code": "`{name}` 需要运行模型自带的 Python 代码，而本服务器从不运行随模型而来的代码。请换一个模型。",
     "models.settings.not_whole": "{var}={value} 不是整数。",
