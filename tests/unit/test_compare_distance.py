@@ -60,5 +60,10 @@ def test_statistics_of_both_panes_and_the_brushed_rows():
     box = {"brush": {"relative depth": [0.4, 1.0], "entropy": [1.2, 2.6]}}
     assert list(brushed(frame, "entropy", box)["head id"]) == ["A L1 h0", "B L1 h0", "B L2 h0"]
     assert len(brushed(frame, "entropy", {})) == 7
+    # the chart draws A a little left of its depth and B a little right (same models: A not hidden under B);
+    # the brush reports that drawn x, and its ticks sit at the layers' depths
+    drawn_box = {"brush": {"drawn depth": [0.4, 0.99], "entropy": [0.0, 3.0]}}
+    assert list(brushed(frame, "entropy", drawn_box)["head id"]) == ["A L1 h0", "A L1 h1", "B L1 h0"]
     spec = statistics_chart(frame, "entropy", ["A L1 h0"]).to_dict()
     assert spec["params"][0]["name"] == "brush"
+    assert spec["encoding"]["x"]["field"] == "drawn depth" and spec["encoding"]["x"]["axis"]["values"] == [0, 0.5, 1]
