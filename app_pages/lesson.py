@@ -16,7 +16,6 @@ from attnviz.lessons.steps import STEPS
 from attnviz.training.trainer import TrainConfig
 from attnviz.training.worker import TrainingJob
 from attnviz.ui.training import board_job
-from attnviz.lessons.catalogue.keyed import say
 from attnviz.ui import errors, present, state
 from attnviz.ui.cache import cached_capture
 from attnviz.ui.fit_frame import fitted
@@ -248,7 +247,7 @@ def watch(job: TrainingJob) -> None:
     key = "running" if job.active else "idle"
     st.caption(t(f"lesson.training.{key}", step=job.trainer.step_count, mass=f"{mass[head]:.2f}"))
     if job.error:
-        st.error(escape(say(job.error, lang())))  # the worker's exception text may hold anything
+        st.error(escape(errors.note(job.error)))  # the worker's exception text may hold anything
 
 
 SECTIONS = {"order": order, "by_hand": by_hand, "scaling": scaling, "heads": heads, "sinusoidal": sinusoidal,

@@ -11,8 +11,7 @@ from attnviz.figures.worked_example import number_table as frame
 from attnviz.figures.worked_example import mask_grid, peakedness_chart, step_heatmap
 from attnviz.lessons.cells import step_number as num
 from attnviz.lessons import worked_example as toy
-from attnviz.lessons.catalogue.keyed import say
-from attnviz.ui import present, widgets
+from attnviz.ui import errors, present, widgets
 from attnviz.ui.i18n import fixed, lang, t
 from attnviz.ui.keys import Toy as K
 from attnviz.ui.literal import code, escape
@@ -333,7 +332,7 @@ def real_model_cell() -> None:
     kind, layer, head = widgets.kind_layer_head(cap, K.REAL_PREFIX)
     reason = why_not_explained(cap, model.info, kind)
     if reason:
-        st.info(escape(say(reason, lang())))  # it names the model (a folder, perhaps)
+        st.info(escape(errors.note(reason)))  # it names the model (a folder, perhaps)
         return
     q_tokens, k_tokens = cap.axes(kind)
     r1, r2 = st.columns(2)

@@ -10,8 +10,7 @@ from __future__ import annotations
 from attnviz.core import errors
 from attnviz.lessons.catalogue import CATALOGUES, DEFAULT
 from attnviz.lessons.catalogue.keyed import Keyed, say as say_keyed
-from attnviz.ui.i18n import PRESENT, lang, t
-from attnviz.ui.keys import Sidebar
+from attnviz.ui.i18n import lang, t, variant
 
 KINDS = (errors.ModelNotFound, errors.NotAModel, errors.RemoteCodeRefused, errors.UnsupportedModel, errors.BadText,
          errors.ModelRefused, errors.CaptureTooLarge)
@@ -22,22 +21,16 @@ def is_keyed(exc: BaseException) -> bool:
     return len(exc.args) == 1 and isinstance(exc.args[0], Keyed)
 
 
-def _variant() -> str:
-    """Presenting, the sidebar is hidden: a message's .present wording (where it has one) does not point to it."""
-    import streamlit as st
-
-    return PRESENT if st.session_state.get(Sidebar.PRESENT) else ""
-
-
 def note(message: str) -> str:
-    """A note of a model or a capture (truncation, a fallback) in the chosen language (a Keyed; other text as is)."""
-    return say_keyed(message, lang(), _variant())
+    """A note of a model or a capture (truncation, a fallback) in the chosen language (a Keyed; other text as is),
+    in presentation mode in its wording that does not point to the hidden sidebar."""
+    return say_keyed(message, lang(), variant())
 
 
 def say(exc: BaseException) -> str:
     """The error's message in the chosen language (English: the package's message as it is)."""
     if is_keyed(exc):
-        return say_keyed(exc, lang(), _variant())
+        return say_keyed(exc, lang(), variant())
     message = str(exc)
     if lang() == DEFAULT:
         return message

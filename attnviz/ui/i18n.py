@@ -6,7 +6,7 @@ from typing import Callable
 
 import streamlit as st
 
-from attnviz.lessons.catalogue import CATALOGUES, DEFAULT, LANGUAGES, lookup
+from attnviz.lessons.catalogue import DEFAULT, LANGUAGES, lookup, variant_of
 from attnviz.ui.keys import Sidebar
 
 
@@ -18,12 +18,16 @@ def lang() -> str:
 PRESENT = ".present"  # a key's variant for presentation mode, e.g. one that names the model instead of the sidebar
 
 
+def variant() -> str:
+    """The wording this run prefers where a key has it: PRESENT in presentation mode (the sidebar is hidden then:
+    no text may point to it), else none."""
+    return PRESENT if st.session_state.get(Sidebar.PRESENT) else ""
+
+
 def t(key: str, **fmt) -> str:
     """The catalogue's string `key` in the chosen language, formatted with `fmt`; in presentation mode its
-    `key.present` variant where the catalogue has one (the sidebar is hidden then: no text may point to it)."""
-    if st.session_state.get(Sidebar.PRESENT) and key + PRESENT in CATALOGUES[lang()]:
-        key += PRESENT
-    return lookup(lang(), key, **fmt)
+    `key.present` variant where the catalogue has one."""
+    return lookup(lang(), variant_of(lang(), key, variant()), **fmt)
 
 
 def fixed() -> Callable[..., str]:

@@ -15,9 +15,9 @@ from attnviz.core.settings import Settings
 from attnviz.models import access
 from attnviz.models.loading import DEFAULT_MODEL, OFFLINE_MODELS
 from attnviz.lessons.catalogue import CATALOGUES, DEFAULT
-from attnviz.lessons.catalogue.keyed import Keyed, say
-from attnviz.ui import present
-from attnviz.ui.i18n import fixed, lang, language_switch, t
+from attnviz.lessons.catalogue.keyed import Keyed
+from attnviz.ui import errors, present
+from attnviz.ui.i18n import fixed, language_switch, t
 from attnviz.ui.fit import fit_choice
 from attnviz.ui.keys import App, Sidebar
 from attnviz.ui.selection import Selection
@@ -129,7 +129,7 @@ def render() -> Selection:
                           key=Sidebar.MODEL,
                           index=options.index(DEFAULT_MODEL), on_change=_forget_refusal)
     if Sidebar.REFUSED in st.session_state:
-        sb.warning(say(st.session_state[Sidebar.REFUSED], lang()))
+        sb.warning(errors.note(st.session_state[Sidebar.REFUSED]))
     if choice == CUSTOM and s.custom_models == "any":
         spec = sb.text_input(t("sidebar.path"), key=Sidebar.PATH, placeholder=t("sidebar.path_placeholder"),
                              help=t("sidebar.path_help"))

@@ -6,7 +6,6 @@ import streamlit as st
 from attnviz.models.loading import LoadedModel
 from attnviz.core.types import AttentionCapture, ModelInfo
 from attnviz.lessons.catalogue import CATALOGUES, DEFAULT
-from attnviz.lessons.catalogue.keyed import Keyed
 from attnviz.ui import errors
 from attnviz.ui.fit import fit_choice, fit_int
 from attnviz.ui.i18n import fixed, t
@@ -23,7 +22,7 @@ def human_count(n: int) -> str:
 def _family(family: str) -> str:
     """The model's family in the page's language (a family the catalogue does not name: as it is)."""
     key = f"models.family.{family}"
-    return errors.note(Keyed(key)) if key in CATALOGUES[DEFAULT] else family
+    return t(key) if key in CATALOGUES[DEFAULT] else family
 
 
 def model_facts(model: LoadedModel) -> None:
@@ -32,7 +31,7 @@ def model_facts(model: LoadedModel) -> None:
     heads = f"{info.n_heads}" if info.n_kv_heads == info.n_heads else t("facts.heads_shared", q=info.n_heads,
                                                                           kv=info.n_kv_heads)
     layers = f"{info.n_layers} + {info.decoder_layers}" if info.decoder_layers else str(info.n_layers)
-    facts = [(t("facts.architecture"), errors.note(Keyed(f"models.arch.{info.architecture}"))), (t("facts.layers"), layers), (t("facts.heads"), heads),
+    facts = [(t("facts.architecture"), t(f"models.arch.{info.architecture}")), (t("facts.layers"), layers), (t("facts.heads"), heads),
              ("d_model", str(info.d_model)), ("d_head", str(info.d_head)),
              (t("facts.positional"), errors.note(info.positional_text)), (t("facts.parameters"), human_count(info.n_params))]
     st.markdown("| " + " | ".join(label for label, _ in facts) + " |\n"

@@ -37,6 +37,12 @@ def lookup(lang: str, key: str, **fmt) -> str:
     return text.format(**fmt) if fmt else text
 
 
+def variant_of(lang: str, key: str, variant: str) -> str:
+    """`key + variant` where the language's catalogue has that wording (".present": for presentation mode), else
+    `key`."""
+    return key + variant if variant and key + variant in CATALOGUES.get(lang, {}) else key
+
+
 def missing() -> dict[str, set[str]]:
     """language -> keys that another language has and this one lacks."""
     every = set().union(*CATALOGUES.values())

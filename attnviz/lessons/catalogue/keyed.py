@@ -6,7 +6,7 @@ English sentence as before, while a page shows the same message in its own langu
 """
 from __future__ import annotations
 
-from attnviz.lessons.catalogue import CATALOGUES, DEFAULT, lookup
+from attnviz.lessons.catalogue import DEFAULT, lookup, variant_of
 
 
 class Keyed(str):
@@ -46,7 +46,6 @@ def say(message: object, lang: str, variant: str = "") -> str:
     if isinstance(message, BaseException):
         message = message.args[0] if len(message.args) == 1 and isinstance(message.args[0], Keyed) else str(message)
     if isinstance(message, Keyed):
-        key = message.key + variant if variant and message.key + variant in CATALOGUES.get(lang, {}) else message.key
-        return lookup(lang, key, **{k: say(v, lang, variant) if isinstance(v, Keyed) else v
+        return lookup(lang, variant_of(lang, message.key, variant), **{k: say(v, lang, variant) if isinstance(v, Keyed) else v
                                     for k, v in message.fmt.items()})
     return str(message)
