@@ -15,10 +15,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import torch  # noqa: E402
+import torch
 
-from attnviz import capture, load_model  # noqa: E402
-from attnviz.figures.plots import head_heatmap  # noqa: E402
+from attnviz import capture, load_model
+from attnviz.figures.plots import head_heatmap
 
 WORDS = ("the quick brown fox jumps over a lazy dog while seven small birds sing in the tall green "
          "trees near an old river ").split()

@@ -8,8 +8,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import attnviz  # noqa: E402
-from attnviz.figures.compare_plots import distance_matrix  # noqa: E402
+import attnviz
+from attnviz.figures.compare_plots import distance_matrix
 
 WORDS = "the doctor said that she would be late because the train was slow and the rain kept falling".split()
 

@@ -45,7 +45,7 @@ def server_side(model, n: int, mode: str = "auto", repeats: int = 5, ids: list[i
     """One head change's server work: the capture fetched from the app's shared cache (the same object, no
     copy), one head computed or sliced, the explorer's default 128-token window, the figure built and serialised."""
     from attnviz.analysis.reduce import restrict
-    from attnviz.ui.cache import SharedCache
+    from attnviz.app.pipeline.cache import SharedCache
 
     cache = SharedCache(lambda: 2**40, lambda cap: cap.nbytes())
     cache.get("key", lambda: capture(model, None if ids else text_of(n), ids=ids, mode=mode))
@@ -95,7 +95,7 @@ def app_rerun(n: int, repeats: int = 7) -> tuple[float, float]:
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
         at.session_state["sb_text"] = text_of(n)
         at.run()
-        at.switch_page("app_pages/explorer.py").run()
+        at.switch_page("attnviz/app/pages/explorer.py").run()
         script.clear()
         times = []
         for head in range(1, repeats + 1):

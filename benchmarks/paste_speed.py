@@ -9,9 +9,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from attnviz import load_model  # noqa: E402
-from attnviz.capture.api import capture  # noqa: E402
-from attnviz.models.textbound import cut_text  # noqa: E402
+from attnviz import load_model
+from attnviz.capture.api import capture
+from attnviz.models.textbound import cut_text
 
 SENTENCE = "The cat sat on the mat because it was tired. "
 

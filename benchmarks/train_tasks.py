@@ -14,11 +14,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
+import numpy as np
+import torch
 
-from attnviz.training.tasks import TASKS  # noqa: E402
-from attnviz.training.trainer import TrainConfig, Trainer, induction_scores  # noqa: E402
+from attnviz.training.tasks import TASKS
+from attnviz.training.trainer import TrainConfig, Trainer, induction_scores
 
 
 def main() -> None:

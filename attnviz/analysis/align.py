@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from attnviz.lessons.catalogue import lookup
+from attnviz.i18n.catalogue import lookup
 
 Span = tuple[int, int] | None
 

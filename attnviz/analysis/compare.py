@@ -9,7 +9,7 @@ import torch
 
 from attnviz.analysis.align import Alignment, align
 from attnviz.core.types import AttentionCapture
-from attnviz.lessons.catalogue.keyed import Keyed
+from attnviz.i18n.keyed import Keyed
 
 KIND = "self"  # the attention compared: the encoder's (or a decoder-only model's) self-attention
 PAIR_BUDGET = 32 * 2**20  # floats held at once while computing the distances

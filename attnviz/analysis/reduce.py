@@ -8,8 +8,8 @@ import torch
 from attnviz.core.projection import pca_2d
 from attnviz.core.sources import CHUNK_BYTES, AttentionSource, DenseSource, QKSource
 from attnviz.core.types import AttentionCapture, kv_head
-from attnviz.lessons.catalogue import lookup
-from attnviz.lessons.catalogue.keyed import Keyed
+from attnviz.i18n.catalogue import lookup
+from attnviz.i18n.keyed import Keyed
 
 # Query rows per block of an overview computed from queries and keys: small blocks stay in the CPU's cache
 # and let a causal layer skip more of the keys it cannot see (128 rows: 2,048 tokens pooled 2.4× faster than

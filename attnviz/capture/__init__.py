@@ -1,4 +1,1 @@
-"""capture(model, text) -> AttentionCapture, for every loaded model."""
-from attnviz.capture.api import POSITION_MODES, capture
-
-__all__ = ["POSITION_MODES", "capture"]
+"""capture(model, text, mode) -> AttentionCapture (attnviz.capture.api), one backend per model family."""

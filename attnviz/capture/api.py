@@ -10,7 +10,7 @@ from attnviz.capture.scratch import capture_scratch
 from attnviz.core import settings as operator
 from attnviz.core.errors import BadText, CaptureTooLarge
 from attnviz.core.types import AttentionCapture
-from attnviz.lessons.catalogue.keyed import Keyed
+from attnviz.i18n.keyed import Keyed
 from attnviz.models.loading import LoadedModel
 from attnviz.models.textbound import cut_note, cut_text
 

@@ -7,7 +7,7 @@ import torch
 
 from attnviz.core.errors import UnsupportedModel
 from attnviz.core.hooks import hook_name, hook_names, hooks, record_into
-from attnviz.lessons.catalogue.keyed import Keyed
+from attnviz.i18n.keyed import Keyed
 from attnviz.models.loading import LoadedModel
 from attnviz.models.recording import recording
 

@@ -13,7 +13,7 @@ from attnviz.core.errors import UnsupportedModel
 from attnviz.core.hooks import attention_kind
 from attnviz.core.positional import alibi_bias
 from attnviz.core.types import AttentionCapture, PositionalCapture
-from attnviz.lessons.catalogue.keyed import Keyed
+from attnviz.i18n.keyed import Keyed
 from attnviz.models.huggingface import positional_module
 from attnviz.models.loading import LoadedModel
 from attnviz.models.recording import QKStack, recording, stack_records

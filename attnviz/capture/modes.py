@@ -12,7 +12,7 @@ import torch
 
 from attnviz.core.errors import CaptureTooLarge
 from attnviz.core import settings as operator
-from attnviz.lessons.catalogue.keyed import Keyed, joined
+from attnviz.i18n.keyed import Keyed, joined
 from attnviz.models.loading import LoadedModel
 from attnviz.models.recording import installed
 

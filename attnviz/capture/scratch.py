@@ -9,7 +9,7 @@ from attnviz.capture.positions import alter_positions
 from attnviz.core.attention import causal_mask
 from attnviz.core.hooks import POSITION_POINT, hook_name, hook_names, hooks, record_into
 from attnviz.core.types import AttentionCapture, PositionalCapture
-from attnviz.lessons.catalogue.keyed import Keyed
+from attnviz.i18n.keyed import Keyed
 from attnviz.models.generate import decode_loop
 from attnviz.models.loading import LoadedModel
 from attnviz.models.recording import QKStack
@@ -55,7 +55,7 @@ def capture_scratch(model: LoadedModel, ids: list[int], target: str | None, posi
         if hook_name(kind, 0, "hook_pattern") not in store:
             continue
 
-        def stacked(point: str) -> torch.Tensor:
+        def stacked(point: str, kind: str = kind, layers: range = layers) -> torch.Tensor:
             return torch.stack([store[hook_name(kind, i, point)][0] for i in layers])
 
         attention[kind] = stacked("hook_pattern")  # [layer, head, query_pos, key_pos]

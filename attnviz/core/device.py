@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import torch
 
-from attnviz.lessons.catalogue.keyed import Keyed
+from attnviz.i18n.keyed import Keyed
 
 def available_devices() -> list[str]:
     """Devices this machine can run on, best first, with "auto" leading."""

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from pathlib import Path
 
-from attnviz.lessons.catalogue.keyed import Keyed
+from attnviz.i18n.keyed import Keyed
 
 CUSTOM_MODEL_MODES = ("any", "roots", "off")
 ERROR_DETAIL_LEVELS = ("full", "stacktrace", "type", "none")  # Streamlit's client.showErrorDetails values

@@ -5,7 +5,7 @@ attention through `rows()` in chunks and never needs the whole `[layer, head, qu
 """
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 import torch
 

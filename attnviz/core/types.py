@@ -15,8 +15,8 @@ import torch
 from attnviz.core.errors import CaptureTooLarge
 from attnviz.core import settings as operator
 from attnviz.core.sources import AttentionSource, DenseSource, QKSource
-from attnviz.lessons.catalogue import CATALOGUES, DEFAULT
-from attnviz.lessons.catalogue.keyed import Keyed, joined
+from attnviz.i18n.catalogue import CATALOGUES, DEFAULT
+from attnviz.i18n.keyed import Keyed, joined
 
 DIMS = ("layer", "head", "query_pos", "key_pos")
 Architecture = Literal["encoder", "decoder", "encoder-decoder"]

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from attnviz.figures.axis_titles import altair_y_axis
-from attnviz.lessons.catalogue import CATALOGUES, DEFAULT, lookup
+from attnviz.i18n.catalogue import CATALOGUES, DEFAULT, lookup
 
 BRUSH = "brush"  # the selection's name, as the app reads it back
 
@@ -42,7 +42,8 @@ def statistics_chart(frame: pd.DataFrame, stat: str, picked: list[str] | None = 
     Drag a box to select heads (the table shows them); heads picked in the table are drawn large.
     Fields keep their English names (the brush reports them); titles and tooltips are in `lang`."""
     name = lookup(lang, f"fig.stat.{stat}") if f"fig.stat.{stat}" in CATALOGUES["en"] else stat
-    col = lambda c: lookup(lang, f"fig.col.{c}")
+    def col(c):
+        return lookup(lang, f"fig.col.{c}")
     brush = alt.selection_interval(name=BRUSH, encodings=["x", "y"])
     data = drawn(frame).assign(picked=frame["head id"].isin(picked or []))
     depths = sorted({round(float(d), 3) for d in frame["relative depth"]})

@@ -5,7 +5,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from attnviz.figures.plots import head_heatmap, safe_label
-from attnviz.lessons.catalogue import DEFAULT, lookup
+from attnviz.i18n.catalogue import DEFAULT, lookup
 
 
 def shared_scale(*patterns: np.ndarray) -> float:

@@ -5,8 +5,8 @@ import html
 
 from attnviz.analysis.compare import Comparison
 from attnviz.figures.compare_plots import difference_heatmap, distance_matrix
-from attnviz.lessons.catalogue import CATALOGUES, DEFAULT, lookup
-from attnviz.lessons.catalogue.keyed import say
+from attnviz.i18n.catalogue import CATALOGUES, DEFAULT, lookup
+from attnviz.i18n.keyed import say
 
 
 def _table(header: list[str], rows: list[list[object]]) -> str:

@@ -7,7 +7,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from attnviz.figures.axis_titles import y_title
-from attnviz.lessons.catalogue import DEFAULT, lookup
+from attnviz.i18n.catalogue import DEFAULT, lookup
 
 MAX_CELLS = 128  # a longer axis is pooled to at most this many cells: beyond it a cell is under ~5 px
 PLOT_PX = 560  # the height a square grid is drawn at (fits under the controls at 1280×720)

@@ -11,7 +11,7 @@ from attnviz.core.positional import alibi_slopes, t5_bucket
 from attnviz.core.types import ModelInfo
 from attnviz.figures import axis_titles
 from attnviz.figures.titles import wrap
-from attnviz.lessons.catalogue import DEFAULT, lookup
+from attnviz.i18n.catalogue import DEFAULT, lookup
 
 # schemes that add no bias by distance: the catalogue says why (positional.bias.not_drawn.<scheme>)
 _NOT_DRAWN = ("rotary", "learned", "sinusoidal", "disentangled", "none")

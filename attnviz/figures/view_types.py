@@ -32,7 +32,7 @@ class ViewOptions:
     size: int = 32  # model view: each head pooled to at most size × size cells
     lang: str = "en"  # the language of titles, axis titles, hover labels, table headers and captions
 
-    def with_(self, **changes) -> "ViewOptions":
+    def with_(self, **changes) -> ViewOptions:
         return replace(self, **changes)
 
 

@@ -18,7 +18,7 @@ from attnviz.analysis import reduce
 from attnviz.core.types import AttentionCapture
 from attnviz.figures import plots
 from attnviz.figures.view_types import ViewOptions, ViewResult, is_square, kept, matrix_table, options
-from attnviz.lessons.catalogue import lookup
+from attnviz.i18n.catalogue import lookup
 
 __all__ = ["NAMES", "ViewOptions", "ViewResult", "aggregate", "build", "clusters", "difference", "generated_token",
            "head_view", "heatmap", "is_square", "kept", "model_view", "qk", "rollout", "statistic_names", "statistics"]
@@ -176,7 +176,8 @@ def statistics(cap: AttentionCapture, opts: ViewOptions | None = None, **changes
         raise ValueError(f"unknown statistic {o.stat!r}; choose one of {', '.join(stats)}")
     _, _, labels = _clustering(cap, o.kind)
     layers, heads = stats[o.stat].shape
-    col = lambda name: lookup(o.lang, f"fig.col.{name}")
+    def col(name):
+        return lookup(o.lang, f"fig.col.{name}")
     table = pd.DataFrame({col("layer"): np.repeat(np.arange(layers), heads), col("head"): np.tile(np.arange(heads), layers),
                           **{stat_label(name, o.lang): values.reshape(-1) for name, values in stats.items()},
                           col("cluster"): labels})

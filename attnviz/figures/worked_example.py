@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from attnviz.figures.plots import safe_label
-from attnviz.lessons.catalogue import DEFAULT, lookup
+from attnviz.i18n.catalogue import DEFAULT, lookup
 from attnviz.lessons.cells import step_number
 
 

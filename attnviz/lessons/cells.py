@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from attnviz.lessons.catalogue import DEFAULT, lookup
+from attnviz.i18n.catalogue import DEFAULT, lookup
 
 
 @dataclass(frozen=True)

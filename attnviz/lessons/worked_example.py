@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from attnviz.core.positional import sinusoidal
-from attnviz.lessons.catalogue import DEFAULT, lookup
+from attnviz.i18n.catalogue import DEFAULT, lookup
 
 MASKS = ("none", "causal", "padding")
 # preset -> the article it comes from; what each says lives in the catalogues (toy.example.*, toy.article.*)
@@ -280,7 +280,7 @@ def mistake_effect(spec: ToySpec, mistake: str, lang: str = DEFAULT) -> dict:
     right = run_toy(spec)
     if mistake == "np_softmax":
         try:
-            getattr(np, "softmax")(right.steps["scaled_scores"], axis=-1)
+            np.softmax(right.steps["scaled_scores"], axis=-1)
         except AttributeError as exc:
             return {"error": f"AttributeError: {exc}", "right": right}
         return {"error": None, "right": right}

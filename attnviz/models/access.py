@@ -11,8 +11,8 @@ from pathlib import Path
 
 from attnviz.core.errors import ModelRefused
 from attnviz.core.settings import Settings
-from attnviz.lessons.catalogue.keyed import Keyed
-from attnviz.models.loading import OFFLINE_MODELS
+from attnviz.i18n.keyed import Keyed
+from attnviz.models.registry import OFFLINE_MODELS
 from attnviz.models.scratch import CONFIG_FILE
 
 MAX_DEPTH = 3  # how deep under a root model folders are looked for

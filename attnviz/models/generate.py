@@ -1,12 +1,12 @@
 """Let a causal model write: greedy or sampled (temperature, top-k), returning token ids to capture."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import torch
 
 from attnviz.core.errors import BadText, UnsupportedModel
-from attnviz.lessons.catalogue.keyed import Keyed
+from attnviz.i18n.keyed import Keyed
 from attnviz.models.loading import LoadedModel
 from attnviz.models.textbound import cut_text
 

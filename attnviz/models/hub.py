@@ -6,7 +6,7 @@ import socket
 import threading
 from urllib.parse import urlsplit
 
-from attnviz.lessons.catalogue.keyed import Keyed
+from attnviz.i18n.keyed import Keyed
 
 TRUE = ("1", "on", "yes", "true")
 PROBE_S = 1.0  # one connection attempt; the hub client's own retries take ~30 s to give up

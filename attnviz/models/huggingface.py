@@ -10,7 +10,7 @@ from torch import nn
 
 from attnviz.core.errors import ModelNotFound, NotAModel, RemoteCodeRefused, UnsupportedModel
 from attnviz.core.types import ModelInfo
-from attnviz.lessons.catalogue.keyed import Keyed
+from attnviz.i18n.keyed import Keyed
 from attnviz.models.facts import (config_declares_causal, head_facts, is_causal, positions,
                                     usable_positions)
 from attnviz.models import hub

@@ -8,12 +8,13 @@ from pathlib import Path
 import torch
 from torch import nn
 
+from attnviz.models.registry import DEFAULT_MODEL, OFFLINE_MODELS  # noqa: F401 (re-exported)
 from attnviz.models.tokens import CharCodec, Codec, HFCodec
 from attnviz.core.device import default_dtype, resolve_device
 from attnviz.core.errors import AttnvizError, ModelNotFound, NotAModel
 from attnviz.models.scratch import CONFIG_FILE, ScratchConfig, ScratchTransformer
 from attnviz.core.types import ModelInfo
-from attnviz.lessons.catalogue.keyed import Keyed
+from attnviz.i18n.keyed import Keyed
 
 # The from-scratch presets (random weights, seeded so that every start shows the same model).
 _CHARS = CharCodec().vocab_size
@@ -22,14 +23,6 @@ SCRATCH_PRESETS: dict[str, ScratchConfig] = {
     "scratch-decoder": ScratchConfig(architecture="decoder", positional="rotary", vocab_size=_CHARS),
     "scratch-seq2seq": ScratchConfig(architecture="encoder-decoder", positional="learned", vocab_size=_CHARS),
 }
-OFFLINE_MODELS: dict[str, str] = {
-    "minilm": "all-MiniLM-L6-v2: a trained 6-layer, 12-head BERT encoder with learned positions",
-    "glassllm-en": "glassllm (English): a trained 4-layer decoder LM, rotary positions, 4 query heads sharing 2 key/value heads",
-    "scratch-encoder": "From scratch: 2-layer encoder, sinusoidal positions, random weights",
-    "scratch-decoder": "From scratch: 2-layer causal decoder, rotary positions, random weights",
-    "scratch-seq2seq": "From scratch: 2+2-layer encoder-decoder with cross-attention, learned positions, random weights",
-}
-DEFAULT_MODEL = "minilm"
 
 
 @dataclass

@@ -15,7 +15,7 @@ import contextlib
 import contextvars
 import sys
 from dataclasses import dataclass
-from typing import Iterator
+from collections.abc import Iterator
 
 import torch
 from torch import nn

@@ -240,7 +240,7 @@ class ScratchTransformer(nn.Module):
         return folder
 
     @classmethod
-    def load(cls, folder: str | Path) -> tuple["ScratchTransformer", dict]:
+    def load(cls, folder: str | Path) -> tuple[ScratchTransformer, dict]:
         """The model saved in folder, and the extra JSON saved beside it."""
         from safetensors.torch import load_file
 

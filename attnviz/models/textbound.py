@@ -2,7 +2,7 @@
 cost seconds of tokenizer time and hundreds of MB for a model that reads 512 tokens."""
 from __future__ import annotations
 
-from attnviz.lessons.catalogue.keyed import Keyed
+from attnviz.i18n.keyed import Keyed
 
 # Characters kept per token the model reads. A token never covers more than this many
 # non-blank characters in any tokenizer attnviz meets (the longest vocabulary entries are ~20-30),

@@ -8,7 +8,7 @@ from pathlib import Path
 import torch
 
 from attnviz.core.errors import NotAModel
-from attnviz.lessons.catalogue.keyed import Keyed
+from attnviz.i18n.keyed import Keyed
 from attnviz.models.loading import LoadedModel, load_model
 from attnviz.models.scratch import CONFIG_FILE, ScratchConfig, ScratchTransformer
 

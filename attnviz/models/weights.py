@@ -3,7 +3,7 @@ renamed or of other shapes would otherwise run with random weights and look like
 from __future__ import annotations
 
 from attnviz.core.errors import NotAModel
-from attnviz.lessons.catalogue.keyed import Keyed, joined
+from attnviz.i18n.keyed import Keyed, joined
 
 # Output heads that attention never reads: missing, they change what a model predicts, not where it looks.
 HEAD_PREFIXES = ("pooler.", "lm_head.", "cls.", "classifier.", "score.", "qa_outputs.", "final_logits_bias")

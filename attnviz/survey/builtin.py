@@ -3,7 +3,7 @@ where one exists, the word a head should look from and the word it should find (
 from __future__ import annotations
 
 import random
-from typing import Iterator
+from collections.abc import Iterator
 
 TEMPLATES = ("induction", "coreference", "agreement", "list", "brackets")
 WORDS = ("cat dog sun tree book door car bird fish milk road king hat cup box pen map ship coin lamp "

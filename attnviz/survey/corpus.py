@@ -6,7 +6,7 @@ import csv
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 from attnviz.core.errors import AttnvizError
 from attnviz.survey.builtin import builtin_corpus
@@ -44,7 +44,7 @@ def _lines(path: Path) -> Iterator[dict]:
 def _decoded(lines, path: Path) -> Iterator[str]:
     number = 0
     try:
-        for number, line in enumerate(lines, 1):
+        for number, line in enumerate(lines, 1):  # noqa: B007 (read by the except clause)
             yield line
     except UnicodeDecodeError as exc:
         raise BadCorpus(f"`{path.name}` is not UTF-8 text (line {number + 1}: {exc.reason}).") from exc

@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from attnviz.core.errors import AttnvizError
-from attnviz.lessons.catalogue.keyed import Keyed
+from attnviz.i18n.keyed import Keyed
 from attnviz.survey.rows import LABELS
 from attnviz.survey.run import TABLES, done_parts, read_manifest
 

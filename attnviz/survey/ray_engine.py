@@ -28,7 +28,7 @@ def require_ray():
     os.environ.setdefault("RAY_ACCEL_ENV_VAR_OVERRIDE_ON_ZERO", "0")  # CPU workers are told device="cpu"
     try:
         import ray
-        import ray.data  # noqa: F401  (fails without the `data` extra's packages)
+        import ray.data
     except ImportError as exc:
         raise AttnvizError(f"--engine ray needs Ray Data, which is not installed here: {INSTALL} "
                            "(or leave out --engine ray to survey in this process).") from exc

@@ -8,14 +8,14 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from collections.abc import Iterator
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from attnviz.core.errors import AttnvizError
-from attnviz.lessons.catalogue.keyed import Keyed
+from attnviz.i18n.keyed import Keyed
 from attnviz.models.loading import LoadedModel
 from attnviz.survey.corpus import BadCorpus, Corpus
 from attnviz.survey.rows import Basis, fit_basis, survey_batch
@@ -132,7 +132,7 @@ def write_part(folder: Path, name: str, tables: dict[str, pa.Table]) -> None:
     """Write one batch's tables, texts last (a part counts as done once its texts file exists)."""
     for table in TABLES:
         if table in tables:
-            _atomic(folder / table / f"{name}.parquet", lambda tmp, t=tables[table]: _write_parquet(t, tmp, table))
+            _atomic(folder / table / f"{name}.parquet", lambda tmp, t=tables[table], name=table: _write_parquet(t, tmp, name))
 
 
 def finish(plan: Plan, written: int, complete: bool) -> Summary:

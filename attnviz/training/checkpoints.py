@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from attnviz.core.errors import AttnvizError
-from attnviz.lessons.catalogue.keyed import Keyed
+from attnviz.i18n.keyed import Keyed
 from attnviz.models.scratch import CONFIG_FILE, WEIGHTS_FILE
 
 CHECKPOINT_FILES = {CONFIG_FILE, WEIGHTS_FILE}

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from typing import Callable
+from typing import TYPE_CHECKING
+from collections.abc import Callable
 
-import torch
-
-from attnviz.lessons.catalogue.keyed import Keyed
+from attnviz.i18n.keyed import Keyed
 from attnviz.models.tokens import CharCodec
+
+if TYPE_CHECKING:  # torch loads when a batch is made: `attnviz train --help` stays light
+    import torch
 
 DIGITS = "0123456789"
 LETTERS = "abcdefghijklmnop"
@@ -102,6 +104,8 @@ def layout(task: Task, architecture: str, source: str, target: str, codec: CharC
 
 
 def _pad(rows: list[list[int]], value: int) -> torch.Tensor:
+    import torch
+
     width = max(len(r) for r in rows)
     return torch.tensor([r + [value] * (width - len(r)) for r in rows])
 

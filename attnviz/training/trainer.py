@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from attnviz.lessons.catalogue.keyed import Keyed
+from attnviz.i18n.keyed import Keyed
 from attnviz.models.tokens import CharCodec
 from attnviz.core.device import resolve_device
 from attnviz.core.hooks import attention_kind, hook_names, hooks, record_into
@@ -35,7 +35,7 @@ class TrainConfig:
     seed: int = 0
     device: str = "auto"
 
-    def resolved(self) -> "TrainConfig":
+    def resolved(self) -> TrainConfig:
         task = TASKS.get(self.task)
         if task is None:
             raise ValueError(Keyed("training.unknown_task", task=self.task, tasks=", ".join(TASKS)))

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import torch
 
-from attnviz.lessons.catalogue.keyed import Keyed
+from attnviz.i18n.keyed import Keyed
 from attnviz.training.trainer import History, TrainConfig, Trainer
 
 SEND_EVERY = 0.25  # seconds between progress messages: the page refreshes once a second

@@ -47,12 +47,12 @@ def heatmap_z(at: AppTest, index: int = 0) -> np.ndarray:
 
 def messages(at: AppTest, kind: str) -> list[str]:
     """The messages as a person reads them: the markdown escapes that keep typed text literal
-    (attnviz.ui.literal.escape) undone."""
+    (attnviz.app.widgets.literal.escape) undone."""
     return [read(el.value) for el in getattr(at, kind)]
 
 
 def read(markdown: str) -> str:
-    """Markdown written by attnviz.ui.literal.escape, back to its characters."""
+    """Markdown written by attnviz.app.widgets.literal.escape, back to its characters."""
     text = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace("  \n", "\n")
     return text.replace("\u00a0", " ")
 

@@ -15,8 +15,8 @@ from functools import lru_cache
 
 from streamlit.testing.v1 import AppTest
 
-from attnviz.lessons.catalogue import CATALOGUES, DEFAULT, has_words, patterns
-from attnviz.ui.keys import Sidebar
+from attnviz.i18n.catalogue import CATALOGUES, DEFAULT, has_words, patterns
+from attnviz.app.state.keys import Sidebar
 
 NUMBER = re.compile(r"^[\s\d.,:−\-+%×/eE·]*$")
 # Figures and tables also draw notation and data (d_k, PE(pos)·PE(pos + k), x₁, a token, a dimension d0): those

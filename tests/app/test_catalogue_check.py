@@ -1,7 +1,7 @@
 """The not-in-catalogue check itself: what it lets through and what it catches, on strings alone."""
 from catalogue_check import Checker
 
-from attnviz.lessons.catalogue import lookup
+from attnviz.i18n.catalogue import lookup
 
 ENGLISH_NOTE = "This model does not take attnviz's recording attention function; its weights come from plain eager"
 

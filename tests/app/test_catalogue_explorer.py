@@ -3,9 +3,9 @@ import pytest
 from apphelpers import assert_clean, figures, messages, open_page
 from catalogue_check import not_in_catalogue
 
-from attnviz.lessons.catalogue import lookup
+from attnviz.i18n.catalogue import lookup
 
-PAGE = "app_pages/explorer.py"
+PAGE = "attnviz/app/pages/explorer.py"
 # what the page may show that is data, not prose: model ids, devices, file formats, projection names
 DATA = ("attnviz", "minilm", "glassllm-en", "auto", "cpu", "cuda", "mps", "Language · 语言", "English", "简体中文",
         "png", "svg", "PCA", "t-SNE", "UMAP")

@@ -5,10 +5,10 @@ import pytest
 from apphelpers import assert_clean, figures, open_page
 from catalogue_check import not_in_catalogue
 
-from attnviz.ui.keys import Positional as K
-from attnviz.ui.keys import Sidebar
+from attnviz.app.state.keys import Positional as K
+from attnviz.app.state.keys import Sidebar
 
-PAGE = "app_pages/positional.py"
+PAGE = "attnviz/app/pages/positions.py"
 SHARED = ("English", "简体中文", "auto", "cpu", "cuda", "mps")  # the sidebar's language and device names
 # Streamlit draws every tab in one run, so each model shows all five tabs at once.
 MODELS = {

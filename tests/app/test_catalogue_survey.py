@@ -3,13 +3,13 @@ import pytest
 from apphelpers import assert_clean, figures, messages, open_page
 from catalogue_check import not_in_catalogue
 
-from attnviz.lessons.catalogue import lookup
+from attnviz.i18n.catalogue import lookup
 from attnviz.models.loading import load_model
 from attnviz.survey.corpus import open_corpus
 from attnviz.survey.query import Survey
 from attnviz.survey.run import run_survey
 
-PAGE = "app_pages/survey.py"
+PAGE = "attnviz/app/pages/survey.py"
 DATA = ("attnviz", "minilm", "glassllm-en", "auto", "cpu", "cuda", "mps", "Language · 语言", "English", "简体中文",
         "PCA", "t-SNE", "UMAP")
 

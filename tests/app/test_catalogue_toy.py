@@ -6,10 +6,10 @@ import pytest
 from apphelpers import assert_clean, messages, open_page
 from catalogue_check import not_in_catalogue
 
-from attnviz.lessons.catalogue import lookup
-from attnviz.ui.keys import Sidebar, Toy
+from attnviz.i18n.catalogue import lookup
+from attnviz.app.state.keys import Sidebar, Toy
 
-PAGE = "app_pages/toy.py"
+PAGE = "attnviz/app/pages/worked_example.py"
 # The sidebar's language names and device names are the same in every language (not this page's strings).
 SHARED = ("English", "简体中文", "auto", "cpu", "cuda", "mps")
 # Every setting of the page a visitor can reach: presets, sizes, masks, heads, scaling off, each mistake.

@@ -6,9 +6,9 @@ from apphelpers import assert_clean, figures, messages, open_page
 from catalogue_check import not_in_catalogue
 
 from attnviz.core import settings
-from attnviz.lessons.catalogue import lookup
+from attnviz.i18n.catalogue import lookup
 
-PAGE = "app_pages/train.py"
+PAGE = "attnviz/app/pages/training/page.py"
 # what the page may show that is data, not prose: model ids, devices, the language switch's own names
 DATA = ("attnviz", "minilm", "glassllm-en", "auto", "cpu", "cuda", "mps", "Language · 语言", "English", "简体中文")
 

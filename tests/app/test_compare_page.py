@@ -5,7 +5,7 @@ from apphelpers import assert_clean, decode, figures, messages, open_page
 
 import attnviz
 
-PAGE = "app_pages/compare.py"
+PAGE = "attnviz/app/pages/compare/page.py"
 HE, SHE = "The doctor said he was late.", "The doctor said she was late."
 
 
@@ -159,7 +159,7 @@ def test_the_report_button_downloads_the_report_in_the_page_language(monkeypatch
 
 
 def test_presenting_every_control_is_still_there_and_a_failed_pane_says_so_on_the_page():
-    from attnviz.ui.keys import Compare
+    from attnviz.app.state.keys import Compare
 
     at = open_page(PAGE, sb_present=True, **{Compare.pane("b", "model"): "custom", Compare.pane("b", "text"): "x"})
     assert_clean(at)

@@ -1,10 +1,9 @@
 """AppTest: the explorer shows only the controls a view uses, starts the head view with a few heads, and keeps
 long inputs and a focused query legible."""
-import numpy as np
 
 from apphelpers import assert_clean, decode, figures, open_page
 
-PAGE = "app_pages/explorer.py"
+PAGE = "attnviz/app/pages/explorer.py"
 LONG = " ".join(["attention lets every token look at every other token"] * 12)  # 110 tokens
 
 

@@ -1,14 +1,13 @@
 """AppTest through every view of the explorer, with values checked against the package's own reductions."""
 import numpy as np
-import pytest
 
 from apphelpers import assert_clean, figures, heatmap_z, open_page
 
 from attnviz import capture
 from attnviz.analysis.reduce import rollout
-from attnviz.ui.sidebar import DEFAULT_TEXT
+from attnviz.app.shell.sidebar import DEFAULT_TEXT
 
-PAGE = "app_pages/explorer.py"
+PAGE = "attnviz/app/pages/explorer.py"
 
 
 def test_heatmap_view_with_focus_and_hidden_special_tokens(minilm):

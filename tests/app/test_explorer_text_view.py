@@ -10,7 +10,7 @@ def _iframe_html(at) -> str:
 
 
 def test_text_view_on_the_explorer():
-    at = open_page("app_pages/explorer.py", sb_text="<b>cats</b> & dogs", ex_view="Text", ex_layer=1, ex_head=3)
+    at = open_page("attnviz/app/pages/explorer.py", sb_text="<b>cats</b> & dogs", ex_view="Text", ex_layer=1, ex_head=3)
     assert_clean(at)
     html = _iframe_html(at)
     assert "attnviz-word" in html and "&lt;" in html and "<b>cats" not in html

@@ -5,7 +5,7 @@ import pytest
 from apphelpers import assert_clean, figures, heatmap_z, messages, open_app
 
 from attnviz import capture
-from attnviz.ui.sidebar import DEFAULT_TEXT
+from attnviz.app.shell.sidebar import DEFAULT_TEXT
 
 
 def test_default_page_shows_minilm_facts_and_a_heatmap(minilm):

@@ -3,7 +3,7 @@ import pytest
 from apphelpers import assert_clean, figures, open_app, open_page
 from catalogue_check import not_in_catalogue
 
-from attnviz.lessons.catalogue import lookup
+from attnviz.i18n.catalogue import lookup
 from attnviz.lessons.steps import STEPS
 from attnviz.lessons.worked_example import SEED_001_TOKENS
 
@@ -14,7 +14,7 @@ DATA = (*SEED_001_TOKENS, "attnviz", "minilm", "glassllm-en", "auto", "cpu", "cu
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_every_step_in_both_languages(lang):
-    at = open_page("app_pages/lesson.py", sb_lang=lang)
+    at = open_page("attnviz/app/pages/lesson.py", sb_lang=lang)
     for i, step in enumerate(STEPS):
         assert_clean(at)
         assert [h.value for h in at.main.header] == [lookup(lang, f"lesson.{step}.title")]
@@ -33,7 +33,7 @@ def test_every_step_in_both_languages(lang):
 
 
 def test_the_step_comes_from_the_link_and_steps_are_live():
-    at = open_page("app_pages/lesson.py", lesson_step=1)  # as restored from ?step=1
+    at = open_page("attnviz/app/pages/lesson.py", lesson_step=1)  # as restored from ?step=1
     assert at.main.header[0].value == "One attention weight by hand"
     before = at.main.markdown[-1].value
     at.selectbox(key="lesson_key").set_value(2).run()
@@ -43,7 +43,7 @@ def test_the_step_comes_from_the_link_and_steps_are_live():
 
 
 def test_word_order_without_positions_keeps_the_weight():
-    at = open_page("app_pages/lesson.py")
+    at = open_page("attnviz/app/pages/lesson.py")
     first = at.main.caption[-1].value
     at.radio(key="lesson_order").set_value("reversed").run()
     assert at.main.caption[-1].value == first  # the same weight, in another row
@@ -52,7 +52,7 @@ def test_word_order_without_positions_keeps_the_weight():
 
 
 def test_real_heads_finds_a_previous_token_head_in_minilm():
-    at = open_page("app_pages/lesson.py", lesson_step=STEPS.index("real_heads"), lesson_real_pattern="previous")
+    at = open_page("attnviz/app/pages/lesson.py", lesson_step=STEPS.index("real_heads"), lesson_real_pattern="previous")
     assert_clean(at)
     caption = at.main.caption[-1].value
     score = float(caption.split(" gives ")[1].split(" ")[0])
@@ -66,7 +66,7 @@ def test_presentation_mode_from_the_link_hides_the_sidebar_and_offers_a_way_back
     assert at.button(key="sb_present_leave").label == "退出演示模式"
     assert any("attnviz presentation mode" in el.proto.body for el in at.get("html"))  # the CSS that hides the sidebar
     assert at.query_params["present"] == "1" and at.query_params["lang"] == "zh"
-    at = open_page("app_pages/lesson.py", sb_present=True)
+    at = open_page("attnviz/app/pages/lesson.py", sb_present=True)
     assert figures(at)[0]["layout"]["font"]["size"] == 20  # figures grow too
 
 
@@ -79,7 +79,7 @@ def test_no_presentation_css_by_default():
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_home_and_sidebar_strings_are_all_in_the_catalogues(lang):
     # scope: the pages translated so far (home, lesson, the sidebar, the shared pickers and facts)
-    at = open_page("app_pages/home.py", sb_lang=lang)
+    at = open_page("attnviz/app/pages/home.py", sb_lang=lang)
     assert_clean(at)
     assert at.main.caption[0].value == lookup(lang, "home.intro")
     facts_table = "| " + lookup(lang, "facts.architecture") + " |"  # the facts, each a catalogue string

@@ -5,7 +5,7 @@ from streamlit.testing.v1 import AppTest
 
 from apphelpers import APP, TIMEOUT, assert_clean, messages
 
-PAGE = "app_pages/explorer.py"
+PAGE = "attnviz/app/pages/explorer.py"
 
 
 def open_link(**params) -> tuple[AppTest, str]:
@@ -45,7 +45,7 @@ def test_out_of_range_link_values_are_clamped_or_ignored_and_said(params, state,
 
 def test_a_long_texts_link_leaves_the_text_out_and_says_what_works():
     from apphelpers import open_page
-    from attnviz.ui.urlstate import MAX_LINK
+    from attnviz.app.shell.links import MAX_LINK
 
     words = " ".join(f"word{i % 50}" for i in range(20_000))
     at = open_page(PAGE, sb_text=words, ex_layer=2, ex_head=3)
@@ -67,7 +67,7 @@ def test_a_compare_link_with_long_texts_leaves_them_out_and_offers_each_as_a_fil
     from apphelpers import open_page
 
     words = " ".join(f"word{i % 50}" for i in range(20_000))
-    at = open_page("app_pages/compare.py", cmp_a_model="scratch-encoder", cmp_b_model="scratch-encoder",
+    at = open_page("attnviz/app/pages/compare/page.py", cmp_a_model="scratch-encoder", cmp_b_model="scratch-encoder",
                    cmp_a_text=words, cmp_b_text="A short text.")
     assert_clean(at)
     assert "a_text" not in at.query_params and "b_text" not in at.query_params
@@ -82,7 +82,7 @@ def test_a_hostile_pane_path_is_shown_as_typed():
     from apphelpers import open_page
 
     hostile = "![pic](http://evil.invalid/p.png) [log in](http://evil.invalid/) **bold**"
-    at = open_page("app_pages/compare.py", cmp_a_model="scratch-encoder", cmp_b_model="custom",
+    at = open_page("attnviz/app/pages/compare/page.py", cmp_a_model="scratch-encoder", cmp_b_model="custom",
                    cmp_b_path=hostile, cmp_a_text="A text.", cmp_b_text="A text.")
     assert_clean(at)
     raw = " ".join(e.value for e in at.error)

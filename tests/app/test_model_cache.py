@@ -44,8 +44,8 @@ def test_rewritten_folder_opens_with_its_new_weights(hf_folders, tmp_path):
 
 
 def test_sessions_share_one_capture_object():
-    from attnviz.ui.cache import cached_capture, shared_captures
-    from attnviz.ui.selection import Selection
+    from attnviz.app.pipeline.cache import cached_capture, shared_captures
+    from attnviz.app.state.selection import Selection
 
     a = cached_capture(Selection("scratch-encoder", "cpu", False, "shared words", ""))
     b = cached_capture(Selection("scratch-encoder", "cpu", False, "shared words", ""))
@@ -71,15 +71,15 @@ def test_explorer_views_in_qk_mode_show_eager_numbers(minilm, monkeypatch):
     monkeypatch.setattr(settings, "current", lambda: settings.Settings(eager_stack_mb=0))
     text = "queries and keys only, computed when shown"
     eager = capture(minilm, text, mode="eager")
-    at = open_page("app_pages/explorer.py", sb_text=text, ex_layer=2, ex_head=4)
+    at = open_page("attnviz/app/pages/explorer.py", sb_text=text, ex_layer=2, ex_head=4)
     assert_clean(at)
     assert np.allclose(heatmap_z(at), eager.head("self", 2, 4), atol=1e-5)
     assert any("queries and keys, each head computed on demand" in c.value for c in at.caption)
-    at = open_page("app_pages/explorer.py", sb_text=text, ex_view="Aggregates", ex_agg="rollout", ex_layer=5)
+    at = open_page("attnviz/app/pages/explorer.py", sb_text=text, ex_view="Aggregates", ex_agg="rollout", ex_layer=5)
     assert_clean(at)
     assert np.allclose(heatmap_z(at), reduce.rollout(eager.attention["self"])[5], atol=1e-5)
     for view in ("Model view", "Statistics", "Head view", "Query–key"):
-        assert_clean(open_page("app_pages/explorer.py", sb_text=text, ex_view=view))
+        assert_clean(open_page("attnviz/app/pages/explorer.py", sb_text=text, ex_view=view))
 
 
 def test_a_capture_past_the_budget_gets_a_message_not_a_crash(monkeypatch):

@@ -13,7 +13,7 @@ from apphelpers import assert_clean, figures, heatmap_z, messages, open_app
 from attnviz.core import settings
 from attnviz.models import access
 from attnviz.models.loading import minilm_path
-from attnviz.ui.sidebar import refused_note
+from attnviz.app.shell.sidebar import refused_note
 
 CUSTOM_ANY = "Your own: a local folder or a hub id…"
 CUSTOM_LISTED = "A model folder on this server…"
@@ -196,7 +196,7 @@ class _Runs:
 
 
 def test_shared_server_shows_no_traceback_or_server_path_for_an_unexpected_error(operator, monkeypatch):
-    from attnviz.ui import widgets
+    from attnviz.app.widgets import pickers as widgets
 
     def broken(_model):
         raise RuntimeError("failed reading /srv/secret/weights.bin")

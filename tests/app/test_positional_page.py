@@ -3,7 +3,7 @@ import numpy as np
 
 from apphelpers import assert_clean, figures, open_page
 
-PAGE = "app_pages/positional.py"
+PAGE = "attnviz/app/pages/positions.py"
 
 
 def _text(at):

@@ -5,17 +5,17 @@ import pytest
 
 from apphelpers import assert_clean, open_page
 from catalogue_check import shown
-from attnviz.lessons.catalogue import CATALOGUES
-from attnviz.ui.i18n import PRESENT
+from attnviz.i18n.catalogue import CATALOGUES
+from attnviz.app.shell.language import PRESENT
 
 SIDEBAR = re.compile(r"sidebar|侧边栏|侧栏", re.IGNORECASE)
 # each page in a state that shows its sidebar-naming strings when not presenting
-PAGES = {"home": ("app_pages/home.py", {}),
-         "home, empty text": ("app_pages/home.py", {"sb_text": ""}),
-         "positional (minilm: not rotary)": ("app_pages/positional.py", {}),
-         "worked example, a real cell": ("app_pages/toy.py", {"toy_real": True}),
-         "compare": ("app_pages/compare.py", {}),
-         "explorer, Generate (minilm: not causal)": ("app_pages/explorer.py", {"ex_view": "Generate"})}
+PAGES = {"home": ("attnviz/app/pages/home.py", {}),
+         "home, empty text": ("attnviz/app/pages/home.py", {"sb_text": ""}),
+         "positional (minilm: not rotary)": ("attnviz/app/pages/positions.py", {}),
+         "worked example, a real cell": ("attnviz/app/pages/worked_example.py", {"toy_real": True}),
+         "compare": ("attnviz/app/pages/compare/page.py", {}),
+         "explorer, Generate (minilm: not causal)": ("attnviz/app/pages/explorer.py", {"ex_view": "Generate"})}
 
 
 def _mentions(lang: str, present: bool) -> dict[str, list[str]]:

@@ -20,7 +20,7 @@ def folder(tmp_path_factory):
 
 
 def test_page_ranks_heads_and_opens_a_text_in_the_explorer_on_that_head(folder):
-    at = open_page("app_pages/survey.py", sv_path=str(folder), sv_stat="previous_token", sv_layer=1, sv_head=2)
+    at = open_page("attnviz/app/pages/survey.py", sv_path=str(folder), sv_stat="previous_token", sv_layer=1, sv_head=2)
     assert_clean(at)
     want = Survey(folder).ranking("previous_token")
     bars = figures(at)[0]["data"][0]
@@ -40,7 +40,7 @@ def test_page_ranks_heads_and_opens_a_text_in_the_explorer_on_that_head(folder):
 
 
 def test_a_folder_that_is_not_a_survey_gets_a_message(tmp_path):
-    at = open_page("app_pages/survey.py", sv_path=str(tmp_path))
+    at = open_page("attnviz/app/pages/survey.py", sv_path=str(tmp_path))
     assert_clean(at)
     assert any("is not a survey folder" in e.value for e in at.error)
 
@@ -52,7 +52,7 @@ def test_on_a_shared_server_only_surveys_in_the_configured_directory_open(folder
     monkeypatch.setenv("ATTNVIZ_SURVEY_DIR", str(folder.parent))
     settings.current.cache_clear()
     try:
-        at = open_page("app_pages/survey.py", sv_listed="enc")
+        at = open_page("attnviz/app/pages/survey.py", sv_listed="enc")
         assert_clean(at)
         assert not [w for w in at.text_input if w.key == "sv_path"]  # no path box: nothing else on disk opens
         assert at.selectbox(key="sv_listed").options == ["—", "enc"]

@@ -9,7 +9,7 @@ from apphelpers import assert_clean, messages, open_page
 
 from attnviz.lessons.worked_example import SEED_001_X
 
-PAGE = "app_pages/toy.py"
+PAGE = "attnviz/app/pages/worked_example.py"
 SIG = "seed-001_identity_0_1_3_3"  # preset, weights, seed, heads, tokens, d_model
 UPSTREAM = ("X", "PE", "X_plus_PE", "W_Q", "W_K", "W_V")
 

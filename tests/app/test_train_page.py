@@ -11,9 +11,9 @@ from apphelpers import assert_clean, heatmap_z, messages, open_page
 from attnviz.core import settings
 from attnviz.models.loading import minilm_path
 from attnviz.training.jobs import JobBoard
-from attnviz.ui import training as ui_training
+from attnviz.app.pages.training import jobs as ui_training
 
-PAGE = "app_pages/train.py"
+PAGE = "attnviz/app/pages/training/page.py"
 
 
 @pytest.fixture(autouse=True)

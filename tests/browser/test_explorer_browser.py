@@ -4,7 +4,7 @@ import time
 from urllib.parse import parse_qs, urlparse
 
 from pw import ARTIFACTS
-from pw import figure, nudge_slider, wait_for
+from pw import nudge_slider, wait_for
 
 
 def _thumbnail_centre(page, layer: int, head: int, heads: int = 12) -> dict:

@@ -3,7 +3,7 @@ from urllib.parse import quote
 
 import pytest
 
-from attnviz.lessons.catalogue import lookup
+from attnviz.i18n.catalogue import lookup
 from pw import ARTIFACTS, PLOT
 
 EXPLORER_VIEWS = {"Heatmap": "heatmap", "Head view": "head_view", "Model view": "model_view",

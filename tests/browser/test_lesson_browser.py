@@ -1,7 +1,7 @@
 """The lesson in Chromium at 1280×720 in presentation mode: every step, both languages, and the arrow keys."""
 import pytest
 
-from attnviz.lessons.catalogue import lookup
+from attnviz.i18n.catalogue import lookup
 from attnviz.lessons.steps import STEPS
 from pw import ARTIFACTS
 

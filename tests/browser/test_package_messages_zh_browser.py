@@ -1,5 +1,5 @@
 """The package's own messages in Chromium on a Chinese page: a folder that is not there, and the model facts."""
-from attnviz.lessons.catalogue import lookup
+from attnviz.i18n.catalogue import lookup
 from pw import ARTIFACTS
 
 

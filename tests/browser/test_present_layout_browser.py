@@ -2,7 +2,7 @@
 covers nothing, and short Chinese y-axis titles upright."""
 import pytest
 
-from attnviz.lessons.catalogue import lookup
+from attnviz.i18n.catalogue import lookup
 from pw import ARTIFACTS, PLOT
 
 SCREEN_H = 720

@@ -9,7 +9,7 @@ import pytest
 from pw import ARTIFACTS, wait_for, wait_heatmap
 
 from attnviz.core.settings import from_environment
-from attnviz.ui.sidebar import refused_note
+from attnviz.app.shell.sidebar import refused_note
 from benchmarks.load_sessions import rss_mb, run_sessions, start_server
 
 SIDEBAR = '[data-testid="stSidebar"]'

@@ -2,7 +2,7 @@
 languages. Screenshots go to artifacts/ to be looked at (Chinese glyphs, nothing cut off)."""
 import pytest
 
-from attnviz.lessons.catalogue import lookup
+from attnviz.i18n.catalogue import lookup
 from pw import ARTIFACTS
 
 POSITIONAL_TABS = ("sinusoidal", "learned", "rotary", "used", "effect")

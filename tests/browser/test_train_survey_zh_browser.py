@@ -1,7 +1,7 @@
 """The training lab and the survey in Chromium at 1280×720, in 简体中文, on a page and presented: screenshots to look at."""
 import pytest
 
-from attnviz.lessons.catalogue import lookup
+from attnviz.i18n.catalogue import lookup
 from attnviz.models.loading import load_model
 from attnviz.survey.corpus import open_corpus
 from attnviz.survey.run import run_survey

@@ -1,13 +1,12 @@
 """The comparison report (HTML) in English and 简体中文: every heading, sentence and figure text in one language."""
 import html
-import json
 import re
 
 import pytest
 
 import attnviz
 from attnviz.figures import compare_plots, compare_report, plots
-from attnviz.lessons.catalogue import CATALOGUES, lookup
+from attnviz.i18n.catalogue import CATALOGUES, lookup
 
 HE, SHE = "The doctor said he was late.", "The doctor said she was late."
 EVIL = "<script>alert('x')</script> & <b>bold</b>"

@@ -209,7 +209,7 @@ def test_explain_shows_the_real_vectors_before_rotation(family, loaded, short):
 
 
 def test_facts_in_words(loaded):
-    from attnviz.ui.widgets import kv_sharing
+    from attnviz.app.widgets.pickers import kv_sharing
 
     assert loaded["phi"].info.positional_text == "rotary (50% of each head)"
     assert loaded["gptj"].info.positional_text == "rotary (50% of each head, pairs 2i, 2i+1)"

@@ -17,8 +17,8 @@ from attnviz.models.loading import load_model
 from attnviz.survey.builtin import TEMPLATES, builtin_corpus
 from attnviz.survey.corpus import BadCorpus, Corpus, open_corpus
 from attnviz.survey.query import Survey
-from attnviz.survey.rows import LABELS, STATISTICS, fit_basis, survey_batch
-from attnviz.survey.run import SurveyMismatch, run_survey
+from attnviz.survey.rows import STATISTICS, fit_basis, survey_batch
+from attnviz.survey.run import run_survey
 
 MODELS = {}
 

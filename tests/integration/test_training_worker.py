@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 from attnviz.training.trainer import TrainConfig, Trainer
 from attnviz.training.worker import TrainingJob

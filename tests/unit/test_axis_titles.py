@@ -1,5 +1,4 @@
 """Short Chinese y-axis titles read upright (above the axis); Latin and long titles keep plotly's rotated title."""
-import altair as alt
 import numpy as np
 import pandas as pd
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from attnviz.lessons import catalogue
+from attnviz.i18n import catalogue
 from attnviz.lessons.steps import STEPS
 
 FOLDER = Path(catalogue.__file__).parent

@@ -3,7 +3,7 @@ import numpy as np
 import pandas as pd
 
 from attnviz.figures import axis_titles, plots, positions, survey, titles, training
-from attnviz.lessons.catalogue import lookup
+from attnviz.i18n.catalogue import lookup
 
 
 def _lines(text: str) -> list[str]:

@@ -1,5 +1,5 @@
 """Session keys: one module names them all, each once, each prefixed by its page."""
-from attnviz.ui import keys
+from attnviz.app.state import keys
 
 
 def _values(cls) -> list[str]:

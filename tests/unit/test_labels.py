@@ -4,7 +4,7 @@ import dataclasses
 import numpy as np
 
 from attnviz.figures.plots import head_heatmap, head_similarity_map
-from attnviz.ui.widgets import kv_sharing
+from attnviz.app.widgets.pickers import kv_sharing
 
 
 def test_similarity_map_compares_heads_with_heads():

@@ -12,10 +12,10 @@ import pytest
 import attnviz
 from attnviz.core import settings
 from attnviz.core.errors import BadText, CaptureTooLarge, ModelNotFound, NotAModel, RemoteCodeRefused
-from attnviz.lessons import catalogue
-from attnviz.lessons.catalogue import lookup
-from attnviz.lessons.catalogue.keyed import Keyed, say
-from attnviz.ui import errors
+from attnviz.i18n import catalogue
+from attnviz.i18n.catalogue import lookup
+from attnviz.i18n.keyed import Keyed, say
+from attnviz.app.shell import messages as errors
 
 PACKAGE = Path(attnviz.__file__).parent
 EN, ZH = catalogue.CATALOGUES["en"], catalogue.CATALOGUES["zh"]
@@ -24,7 +24,7 @@ EN, ZH = catalogue.CATALOGUES["en"], catalogue.CATALOGUES["zh"]
 def keyed_calls() -> list[tuple[str, int, ast.Call]]:
     """(file, line, call) for every Keyed(...) call in attnviz/ and app_pages/."""
     out = []
-    for path in sorted([*PACKAGE.rglob("*.py"), *(PACKAGE.parent / "app_pages").glob("*.py")]):
+    for path in sorted(PACKAGE.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Keyed" and node.args:
                 out.append((path.relative_to(PACKAGE.parent).as_posix(), node.lineno, node))
@@ -50,7 +50,7 @@ def test_every_keyed_key_is_in_both_catalogues_with_the_placeholders_it_is_given
 
 def test_no_text_matching_is_left():
     assert not any(key.startswith("ui.known.") for key in EN)
-    source = (PACKAGE / "ui" / "errors.py").read_text()
+    source = (PACKAGE / "app" / "shell" / "messages.py").read_text()
     assert "re.compile" not in source and "fullmatch" not in source
 
 
@@ -209,7 +209,7 @@ def test_nested_messages_are_said_whole(zh):
 def test_presenting_a_message_takes_its_wording_without_the_hidden_sidebar(lang):
     """The sidebar is hidden in presentation mode: a message that points to it has a .present wording, nested ones
     included (the too-large advice lists the GPU as one way out)."""
-    from attnviz.lessons.catalogue.keyed import joined
+    from attnviz.i18n.keyed import joined
 
     sidebar = "sidebar" if lang == "en" else "侧边栏"
     refusal = Keyed("models.refusal.instead", refusal=Keyed("models.refusal.bundled"), model="minilm")

@@ -5,7 +5,7 @@ import os
 import time
 
 from attnviz.models.fingerprint import fingerprint
-from attnviz.ui.cache import SharedCache
+from attnviz.app.pipeline.cache import SharedCache
 
 
 class Blob:

@@ -7,7 +7,6 @@ import pytest
 
 from attnviz.figures import compare_plots, views
 from attnviz.figures.views import ViewOptions
-from test_views import cap  # noqa: F401  (the hand-built capture fixture)
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
