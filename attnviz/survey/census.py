@@ -13,6 +13,10 @@ from attnviz.analysis.headtypes.measure import OFFSET_AT
 from attnviz.survey.query import Survey
 from attnviz.survey.rows import TYPE_COLUMNS
 
+# the per-text column behind each type, for "the texts where this head does it most" (a head card): the
+# induction probes are not texts, so induction reads the survey's own score on the texts' repeated tokens
+TEXT_COLUMN = {**{name: TYPE_COLUMNS[name] for name in TEXT_TYPES}, "induction": "induction"}
+
 INDUCTION_FROM_TEXTS = ("This survey was written before induction probes were stored with it, so its induction "
                         "score is measured on the texts' own repeated tokens instead of repeated random tokens.")
 MISSING_TYPES = ("This survey was written before head-type scores were stored with it, so these types are not "
@@ -66,3 +70,9 @@ def survey_census(survey: Survey | str | Path, thresholds: Mapping[str, float] |
     texts = int(s.sql("SELECT count(*) AS n FROM texts")["n"].iloc[0])
     return build(scores, offsets, thresholds, retrieval, spread=spread, counts=counts, texts=texts,
                  model=str(s.manifest.get("model", "")), notes=notes)
+
+
+def texts_for_type(survey: Survey, layer: int, head: int, type_name: str, n: int = 5):
+    """(most, least): the n texts where this head's score for a type is highest and lowest (Survey.texts_for_head
+    on the type's per-text column). KeyError for a type with no per-text column (retrieval)."""
+    return survey.texts_for_head(layer, head, TEXT_COLUMN[type_name], n)

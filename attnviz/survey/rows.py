@@ -26,7 +26,10 @@ LABELS = {**STATISTICS, **EXTRA}
 TYPE_COLUMNS = {"previous_token": "type_previous_token", "duplicate_token": "type_duplicate_token",
                 "delimiter": "type_delimiter", "local": "type_local", "broad": "type_broad", "offset": "type_offset",
                 OFFSET_AT: "type_offset_at", "first_token": "first_token"}
-PROBES_PER_PART = 2  # induction probes (repeated random token sequences) run with each batch of texts
+# induction probes (repeated random token sequences) per survey: probe i runs with the batch that holds text
+# i, so the first batches carry them whatever the batch size; 8 give a median and a spread for a few % of the
+# time of a 1,000-text survey
+SURVEY_PROBES = 8
 
 
 @dataclass
@@ -125,7 +128,10 @@ def survey_batch(model: LoadedModel, items: list[dict], first_id: int, basis: Ba
             k = _keys_per_query_head(cap.q[b], cap.k[b])
             qk.append((cap.q[b, :, :, :n].float().cpu().numpy(), k[:, :, :n].float().cpu().numpy()))
     out = {"texts": _texts_table(texts), "stats": _stats_table(stats, first_id, layers, heads),
-           "tokens": _tokens_table(tokens), "probes": probes_table(model, first_id)}
+           "tokens": _tokens_table(tokens)}
+    seeds = [i for i in range(first_id, first_id + len(items)) if i < SURVEY_PROBES]
+    if seeds:
+        out["probes"] = probes_table(model, seeds)
     if qk:
         out["qk"] = _qk_table(qk, tokens, basis, raw)
     return out
@@ -155,15 +161,15 @@ def _stats_table(stats: list[dict], first_id: int, layers: int, heads: int) -> p
     return pa.table(cols)
 
 
-def probes_table(model: LoadedModel, first_id: int, count: int = PROBES_PER_PART) -> pa.Table:
-    """Each head's induction (prefix-matching) score on `count` repeated random token sequences of the model's
-    own vocabulary, seeded by the batch's first text id (so a resumed survey writes the same rows)."""
-    probes = [make_probe(model, seed=first_id * count + p) for p in range(count)]
+def probes_table(model: LoadedModel, seeds: list[int]) -> pa.Table:
+    """Each head's induction (prefix-matching) score on repeated random token sequences of the model's own
+    vocabulary, one per seed (the text id it runs with: a resumed survey writes the same rows)."""
+    probes = [make_probe(model, seed=seed) for seed in seeds]
     cap = capture_batch(model, [p.ids for p in probes], with_qk=False)  # equal lengths: no padding
     scores = np.stack([probe_scores(cap.attention[i], p) for i, p in enumerate(probes)])  # [probe, layer, head]
     n, layers, heads = scores.shape
     grid_layer, grid_head = np.meshgrid(np.arange(layers), np.arange(heads), indexing="ij")
-    return pa.table({"probe": pa.array(np.repeat(first_id * count + np.arange(n), layers * heads), pa.int64()),
+    return pa.table({"probe": pa.array(np.repeat(np.array(seeds), layers * heads), pa.int64()),
                      "layer": pa.array(np.tile(grid_layer.ravel(), n), pa.int16()),
                      "head": pa.array(np.tile(grid_head.ravel(), n), pa.int16()),
                      "induction": pa.array(scores.reshape(-1).astype(np.float32), pa.float32())})

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from attnviz.analysis.compare import Comparison, compare
 from attnviz.analysis.head_changes import Changes, head_changes
-from attnviz.analysis.headtypes.census import Census, census_of_capture
-from attnviz.analysis.headtypes.probe import induction_scores, repeat_scores
+from attnviz.analysis.headtypes.census import Census, census
+from attnviz.analysis.headtypes.probe import find_repeat
 from attnviz.analysis.headtypes.side_by_side import TypeRow, side_by_side
 from attnviz.capture.api import capture
 from attnviz.core.errors import NotAModel
@@ -21,9 +21,6 @@ from attnviz.models.loading import LoadedModel, load_model
 from attnviz.models.scratch import CONFIG_FILE
 from attnviz.models.untrained import untrained_start
 from attnviz.training.tasks import TASKS, sample_input
-
-INDUCTION_ON_SAMPLE = ("The induction score is measured on the task's sample input, which repeats a sequence, "
-                       "rather than on repeated random tokens: a toy model knows only its task's tokens.")
 
 
 def checkpoint_sample(folder: str | Path) -> tuple[str, str]:
@@ -59,13 +56,10 @@ class VersusStart:
 
 
 def _census(model: LoadedModel, cap: AttentionCapture, thresholds: Mapping[str, float] | None) -> Census:
-    """Induction on the sample itself where it repeats a run; else on random probes of the model's vocabulary."""
-    on_sample = repeat_scores(cap)
-    induction = on_sample if on_sample is not None else induction_scores(model)
-    result = census_of_capture(cap, induction, thresholds=thresholds, causal=model.info.causal)
-    if on_sample is not None:
-        result.notes.append(INDUCTION_ON_SAMPLE)
-    return result
+    """Induction on the sample itself where it repeats a run (a toy model knows only its task's tokens, so random
+    ones tell nothing); else on random probes of the model's vocabulary."""
+    repeats = find_repeat(cap.token_ids or cap.tokens) is not None
+    return census(model, cap.text, thresholds, induction="text" if repeats else "probes", cap=cap)
 
 
 def versus_start(folder: str | Path, device: str = "cpu",

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from attnviz.analysis.headtypes.census import INDUCTION_ON_TEXT
 from attnviz.training.tasks import TASKS
 from attnviz.training.trainer import TrainConfig, Trainer
-from attnviz.training.versus_start import INDUCTION_ON_SAMPLE, checkpoint_sample, versus_start
+from attnviz.training.versus_start import checkpoint_sample, versus_start
 
 # 200 steps of the task's default model (2 layers × 4 heads, batch 64): a few seconds on a CPU. At 150 steps
 # the layer-1 heads score about 0.5–0.6 on the sample, at 200 about 0.6–0.8: enough margin over the 0.4 bar.
@@ -29,7 +30,7 @@ def test_the_sample_is_the_tasks_own(checkpoint):
 def test_the_induction_head_appears_in_layer_1(checkpoint):
     v = versus_start(checkpoint)
     trained, start = v.census_trained, v.census_start
-    assert INDUCTION_ON_SAMPLE in trained.notes
+    assert INDUCTION_ON_TEXT in trained.notes
     found = trained.heads_of("induction")
     assert found and {layer for layer, _ in found} == {1}, trained.scores["induction"]
     assert start.heads_of("induction") == [] and start.scores["induction"].max() < 0.2

@@ -13,9 +13,18 @@ import numpy as np
 
 from attnviz.analysis.headtypes.definitions import HEAD_TYPES, ORDER, THRESHOLDS
 from attnviz.analysis.headtypes.measure import OFFSET_AT, text_scores
-from attnviz.analysis.headtypes.probe import PROBE_LENGTH, PROBES, induction_scores
+from attnviz.analysis.headtypes.probe import (
+    PROBE_LENGTH,
+    PROBES,
+    induction_scores,
+    repeat_scores,
+)
 from attnviz.core.types import AttentionCapture
 from attnviz.models.loading import LoadedModel
+
+INDUCTION_ON_TEXT = ("The induction score is measured on this text's own repeated run rather than on repeated "
+                     "random tokens.")
+INDUCTION_NOT_MEASURED = "The induction score is not measured: this text repeats no run of two or more tokens."
 
 
 def thresholds_with(overrides: Mapping[str, float] | None = None) -> dict[str, float]:
@@ -114,7 +123,7 @@ def census_of_capture(cap: AttentionCapture, induction: np.ndarray | None = None
     (probe.induction_scores; without it the type is not measured); `retrieval`: `[layer, head]` scores from
     the long-context analysis (optional: the type is left out without it)."""
     values = text_scores(cap, kind, causal=causal)
-    offsets = values.pop(OFFSET_AT).astype(np.int64)
+    offsets = np.nan_to_num(values.pop(OFFSET_AT)).astype(np.int64)  # cross-attention has no offsets: 0
     scores: dict[str, np.ndarray] = {}
     spread: dict[str, np.ndarray] = {}
     counts: dict[str, np.ndarray] = {}
@@ -129,13 +138,24 @@ def census_of_capture(cap: AttentionCapture, induction: np.ndarray | None = None
 
 
 def census(model: LoadedModel, text: str, thresholds: Mapping[str, float] | None = None,
-           retrieval: np.ndarray | None = None, probes: int = PROBES, probe_length: int = PROBE_LENGTH,
-           seed: int = 0, probe_tokens: Sequence[int] | None = None,
+           retrieval: np.ndarray | None = None, induction: str = "probes", probes: int = PROBES,
+           probe_length: int = PROBE_LENGTH, seed: int = 0, probe_tokens: Sequence[int] | None = None,
            cap: AttentionCapture | None = None) -> Census:
     """The census of `model` on `text` (or on a capture of it already made): the text scores from the text,
-    induction from `probes` repeated random sequences of the model's own tokens."""
+    induction from `probes` repeated random sequences of the model's own tokens (induction="probes", Olsson
+    et al.'s measure), or from the text's own repeated run (induction="text": a toy task's sample, which a toy
+    model reads better than random tokens; a note says which, or that the text repeats nothing)."""
     from attnviz.capture.api import capture
 
+    if induction not in ("probes", "text"):
+        raise ValueError(f"induction must be probes or text, not {induction!r}")
     cap = cap if cap is not None else capture(model, text)
-    runs = induction_scores(model, probes, probe_length, seed, probe_tokens)
-    return census_of_capture(cap, runs, retrieval, thresholds, causal=model.info.causal)
+    notes = []
+    if induction == "text":
+        runs = repeat_scores(cap)
+        notes.append(INDUCTION_ON_TEXT if runs is not None else INDUCTION_NOT_MEASURED)
+    else:
+        runs = induction_scores(model, probes, probe_length, seed, probe_tokens)
+    result = census_of_capture(cap, runs, retrieval, thresholds, causal=model.info.causal)
+    result.notes.extend(notes)
+    return result
