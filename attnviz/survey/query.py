@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 
 from attnviz.core.errors import AttnvizError
 from attnviz.i18n.keyed import Keyed
-from attnviz.survey.rows import LABELS
+from attnviz.survey.rows import LABELS, TYPE_COLUMNS
 from attnviz.survey.run import TABLES, done_parts, read_manifest
 
 
@@ -57,7 +57,8 @@ def _check_readable(folder: Path, table: str, files: list[str]) -> None:
 
 
 class Survey:
-    """An open survey folder: its manifest and a DuckDB connection with views texts, stats, tokens, qk."""
+    """An open survey folder: its manifest and a DuckDB connection with views texts, stats, tokens, and (where
+    written) qk and probes."""
 
     def __init__(self, folder: str | Path) -> None:
         self.folder = Path(folder)
@@ -68,10 +69,14 @@ class Survey:
         self.db = duckdb.connect()
         for table in TABLES:
             files = [str(self.folder / table / f"{p}.parquet") for p in parts]
-            if all(Path(f).is_file() for f in files):  # only finished parts: a half-run batch is never read
+            if table == "probes":  # parts written before head types have none: read the parts that do
+                files = [f for f in files if Path(f).is_file()]
+            if files and all(Path(f).is_file() for f in files):  # only finished parts: a half-run batch is never read
                 _check_readable(self.folder, table, files)
-                self.db.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet({files!r})")
+                # by name: a survey resumed by a newer attnviz has parts with more columns than the older ones
+                self.db.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet({files!r}, union_by_name = true)")
         self.has_qk = "qk" in self._views()
+        self.has_probes = "probes" in self._views()
 
     def _views(self) -> set[str]:
         return {row[0] for row in self.db.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
@@ -82,9 +87,16 @@ class Survey:
     def templates(self) -> list[str]:
         return [t for t in self.sql("SELECT DISTINCT template FROM texts WHERE template IS NOT NULL ORDER BY 1")["template"]]
 
+    def columns(self, table: str = "stats") -> list[str]:
+        """The columns a view has (older surveys lack the head-type columns)."""
+        return [row[0] for row in self.db.execute(f"DESCRIBE {table}").fetchall()]
+
     def _check_stat(self, stat: str) -> None:
-        if stat not in LABELS:
-            raise AttnvizError(Keyed("survey.no_stat", stat=stat, stats=", ".join(LABELS)))
+        have = set(self.columns())
+        known = [c for c in (*LABELS, *TYPE_COLUMNS.values()) if c in have]
+        if stat not in known:
+            stats = list(dict.fromkeys(known))
+            raise AttnvizError(Keyed("survey.no_stat", stat=stat, stats=", ".join(stats)))
 
     def ranking(self, stat: str, template: str | None = None, descending: bool = True) -> pd.DataFrame:
         """Every head with the statistic's mean over the corpus (texts where it applies), spread and count."""

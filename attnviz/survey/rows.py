@@ -1,5 +1,6 @@
-"""The pure per-batch step of a survey: texts in, rows out (per text × layer × head statistics, tokens,
-and each token's query and key projected on a fixed basis for the joint view)."""
+"""The pure per-batch step of a survey: texts in, rows out (per text × layer × head statistics and head-type
+scores, tokens, each token's query and key projected on a fixed basis for the joint view, and the induction
+probes' scores)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,6 +9,8 @@ import numpy as np
 import pyarrow as pa
 import torch
 
+from attnviz.analysis.headtypes.measure import OFFSET_AT, text_scores
+from attnviz.analysis.headtypes.probe import make_probe, probe_scores
 from attnviz.analysis.reduce import head_statistics
 from attnviz.capture.batch import capture_batch, encode_all
 from attnviz.core.types import AttentionCapture
@@ -18,6 +21,15 @@ STATISTICS = {"entropy": "entropy", "mean_distance": "mean distance", "first_tok
               "self": "self", "previous_token": "previous token", "special_tokens": "special tokens"}
 EXTRA = {"induction": "induction", "to_target": "to target"}
 LABELS = {**STATISTICS, **EXTRA}
+# head-type scores (attnviz.analysis.headtypes), one column each; the first-token type is `first_token` above.
+# Surveys written before these columns existed lack them: every reader must treat them as optional.
+TYPE_COLUMNS = {"previous_token": "type_previous_token", "duplicate_token": "type_duplicate_token",
+                "delimiter": "type_delimiter", "local": "type_local", "broad": "type_broad", "offset": "type_offset",
+                OFFSET_AT: "type_offset_at", "first_token": "first_token"}
+# induction probes (repeated random token sequences) per survey: probe i runs with the batch that holds text
+# i, so the first batches carry them whatever the batch size; 8 give a median and a spread for a few % of the
+# time of a 1,000-text survey
+SURVEY_PROBES = 8
 
 
 @dataclass
@@ -101,6 +113,8 @@ def survey_batch(model: LoadedModel, items: list[dict], first_id: int, basis: Ba
         values = head_statistics(one)
         row = {col: values.get(name, np.full((layers, heads), np.nan)) for col, name in STATISTICS.items()}
         row["induction"] = induction(a, ids[b])
+        types = text_scores(one, ids=ids[b], causal=model.info.causal)
+        row.update({col: types[name] for name, col in TYPE_COLUMNS.items() if col not in row})
         src = _find(shown, item.get("target_from"), int(item.get("from_occurrence", -1)))
         dst = _find(shown, item.get("target_to"), int(item.get("to_occurrence", 0)))
         row["to_target"] = (a[:, :, src, dst].float().cpu().numpy() if src is not None and dst is not None
@@ -115,6 +129,9 @@ def survey_batch(model: LoadedModel, items: list[dict], first_id: int, basis: Ba
             qk.append((cap.q[b, :, :, :n].float().cpu().numpy(), k[:, :, :n].float().cpu().numpy()))
     out = {"texts": _texts_table(texts), "stats": _stats_table(stats, first_id, layers, heads),
            "tokens": _tokens_table(tokens)}
+    seeds = [i for i in range(first_id, first_id + len(items)) if i < SURVEY_PROBES]
+    if seeds:
+        out["probes"] = probes_table(model, seeds)
     if qk:
         out["qk"] = _qk_table(qk, tokens, basis, raw)
     return out
@@ -138,10 +155,24 @@ def _stats_table(stats: list[dict], first_id: int, layers: int, heads: int) -> p
     cols = {"text_id": pa.array(np.repeat(np.arange(first_id, first_id + n), layers * heads), pa.int64()),
             "layer": pa.array(np.tile(grid_layer.ravel(), n), pa.int16()),
             "head": pa.array(np.tile(grid_head.ravel(), n), pa.int16())}
-    for col in LABELS:
+    for col in [*LABELS, *(c for c in TYPE_COLUMNS.values() if c not in LABELS)]:
         values = np.concatenate([np.asarray(s[col], dtype=np.float32).ravel() for s in stats])
         cols[col] = pa.array(values, pa.float32(), mask=np.isnan(values))  # NaN: does not apply (null)
     return pa.table(cols)
+
+
+def probes_table(model: LoadedModel, seeds: list[int]) -> pa.Table:
+    """Each head's induction (prefix-matching) score on repeated random token sequences of the model's own
+    vocabulary, one per seed (the text id it runs with: a resumed survey writes the same rows)."""
+    probes = [make_probe(model, seed=seed) for seed in seeds]
+    cap = capture_batch(model, [p.ids for p in probes], with_qk=False)  # equal lengths: no padding
+    scores = np.stack([probe_scores(cap.attention[i], p) for i, p in enumerate(probes)])  # [probe, layer, head]
+    n, layers, heads = scores.shape
+    grid_layer, grid_head = np.meshgrid(np.arange(layers), np.arange(heads), indexing="ij")
+    return pa.table({"probe": pa.array(np.repeat(np.array(seeds), layers * heads), pa.int64()),
+                     "layer": pa.array(np.tile(grid_layer.ravel(), n), pa.int16()),
+                     "head": pa.array(np.tile(grid_head.ravel(), n), pa.int16()),
+                     "induction": pa.array(scores.reshape(-1).astype(np.float32), pa.float32())})
 
 
 def _tokens_table(tokens: list[tuple]) -> pa.Table:

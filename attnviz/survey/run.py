@@ -22,7 +22,9 @@ from attnviz.survey.rows import Basis, fit_basis, survey_batch
 
 MANIFEST = "manifest.json"
 BASIS = "basis.npz"
-TABLES = ("stats", "tokens", "qk", "texts")  # texts last: a part counts as done once its texts file exists
+# texts last: a part counts as done once its texts file exists. qk is written only with a basis or --raw;
+# probes only with the parts that hold the first texts (rows.SURVEY_PROBES), and only since head types.
+TABLES = ("stats", "tokens", "qk", "probes", "texts")
 CALIBRATION_TEXTS = 64  # texts the projection axes are fitted on (the first ones of the corpus)
 
 

@@ -16,7 +16,7 @@ from attnviz.survey.corpus import open_corpus
 from attnviz.survey.run import TABLES, run_survey
 
 KEYS = {"texts": ["text_id"], "stats": ["text_id", "layer", "head"], "tokens": ["text_id", "pos"],
-        "qk": ["layer", "head", "text_id", "pos"]}
+        "qk": ["layer", "head", "text_id", "pos"], "probes": ["probe", "layer", "head"]}
 
 
 @pytest.fixture(scope="module")
