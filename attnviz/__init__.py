@@ -44,7 +44,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
 # subpackage now, then drop the binding that its import left, so that the name resolves through __getattr__.
 import attnviz.capture  # noqa: E402
 
-del capture  # noqa: F821
+del capture
 
 
 def __getattr__(name: str):

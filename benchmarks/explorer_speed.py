@@ -30,8 +30,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from attnviz import capture, load_model  # noqa: E402
-from attnviz.figures.plots import head_heatmap  # noqa: E402
+from attnviz import capture, load_model
+from attnviz.figures.plots import head_heatmap
 
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]

@@ -23,9 +23,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from attnviz.training.jobs import JobBoard  # noqa: E402
-from attnviz.training.trainer import TrainConfig, Trainer  # noqa: E402
-from attnviz.training.worker import TrainingJob  # noqa: E402
+from attnviz.training.jobs import JobBoard
+from attnviz.training.trainer import TrainConfig, Trainer
+from attnviz.training.worker import TrainingJob
 
 STEPS = 800
 

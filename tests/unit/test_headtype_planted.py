@@ -23,8 +23,10 @@ N = len(IDS)
 def planted() -> AttentionCapture:
     """q, k `[layer, head, pos, d]` with one-hot positions (0..N) and token ids (N+1..) as dimensions."""
     d = N + 1 + max(IDS) + 1
-    pos = lambda i: i
-    tok = lambda t: N + 1 + t
+    def pos(i):
+        return i
+    def tok(t):
+        return N + 1 + t
     q, k = torch.zeros(2, 3, N, d), torch.zeros(2, 3, N, d)
     for i, t in enumerate(IDS):
         q[0, 0, i, pos(i)] = BETA  # L0 h0, previous token: query i matches the key that carries i, key i − 1
