@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from attnviz.i18n.catalogue import lookup
+from attnviz.i18n import Message
 
 Span = tuple[int, int] | None
 
@@ -38,11 +38,12 @@ class Alignment:
         """True when the grid holds text both panes read (not only special tokens)."""
         return self.shared_chars > 0 and any(u.kind != "special" for u in self.units)
 
-    def reason(self, lang: str = "en") -> str:
-        """Why there is no difference map, in a sentence in `lang` (empty when there is one)."""
+
+    def reason(self) -> str:
+        """Why there is no difference map, as a Message (said in the page's language; empty when there is one)."""
         if self.comparable:
             return ""
-        return lookup(lang, "fig.error.not_comparable")
+        return Message("The two texts have no characters in common, so no token of A covers the same text as a token of B: there is nothing to subtract, and the panes are shown side by side without a difference map.")
 
     def to_json(self) -> list[dict]:
         return [{"a": list(u.a), "b": list(u.b), "span_a": list(u.span_a) if u.span_a else None,

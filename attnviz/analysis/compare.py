@@ -9,7 +9,7 @@ import torch
 
 from attnviz.analysis.align import Alignment, align
 from attnviz.core.types import AttentionCapture
-from attnviz.i18n.keyed import Keyed
+from attnviz.i18n import Message
 
 KIND = "self"  # the attention compared: the encoder's (or a decoder-only model's) self-attention
 PAIR_BUDGET = 32 * 2**20  # floats held at once while computing the distances
@@ -147,9 +147,9 @@ def compare(cap_a: AttentionCapture, cap_b: AttentionCapture) -> Comparison:
     alignment and the reason, and no grid."""
     for name, cap in (("A", cap_a), ("B", cap_b)):
         if KIND not in cap.attention:
-            raise ValueError(Keyed("analysis.no_self_attention", name=name))
+            raise ValueError(Message("capture {name} has no self-attention", name=name))
         if not cap.spans:
-            raise ValueError(Keyed("analysis.no_spans", name=name))
+            raise ValueError(Message("capture {name} has no character spans (it was captured from ids, not text)", name=name))
     alignment = align(cap_a.text, cap_a.spans, cap_b.text, cap_b.spans, cap_a.tokens, cap_b.tokens)
     stack_a, stack_b = cap_a.attention[KIND], cap_b.attention[KIND]
     shape_a, shape_b = tuple(stack_a.shape[:2]), tuple(stack_b.shape[:2])

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from attnviz.core.types import AttentionCapture, ModelInfo, kv_head
-from attnviz.i18n.keyed import Keyed
+from attnviz.i18n import N_, Message
 
 
 @dataclass
@@ -107,13 +107,19 @@ def explain_cell(cap: AttentionCapture, info: ModelInfo, kind: str, layer: int, 
         row_weights=weights, weight=float(weights[key_pos]),
         captured=float(cap.source(kind).rows(layer, query_pos, query_pos + 1)[head, 0, key_pos]), rotary=rotary)
 
+# what a family does in its own attention code, where attnviz's recording function does not reach
+OWN_CODE = {
+    "disentangled": N_("DeBERTa adds content-to-position and position-to-content terms to q·k in its own attention code"),
+    "alibi": N_("this model adds its ALiBi distance penalty in its own attention code"),
+}
+
 
 def why_not_explained(cap: AttentionCapture, info: ModelInfo, kind: str) -> str | None:
     """None where a cell of `kind` can be recomputed; otherwise a sentence saying why not, for this family."""
     if kind in cap.qk:
         return None
     if info.family == "from-scratch":
-        return Keyed("analysis.no_qk_scratch")
-    own = (Keyed(f"analysis.own.{info.positional}") if info.positional in ("disentangled", "alibi")
-           else Keyed("analysis.own.other", model_type=info.model_type))
-    return Keyed("analysis.not_explained", name=info.name, model_type=info.model_type, own=own)
+        return Message("This capture kept no query and key vectors, so its cells cannot be recomputed.")
+    own = (Message(OWN_CODE[info.positional]) if info.positional in OWN_CODE
+           else Message("{model_type} computes attention in its own code", model_type=info.model_type))
+    return Message("\"Explain this cell\" is not available for `{name}` ({model_type}), because {own}, which does not go through transformers' attention interface: attnviz cannot record the query and key each weight came from. The weights shown are still the model's own (eager attention).", name=info.name, model_type=info.model_type, own=own)

@@ -8,8 +8,7 @@ import torch
 from attnviz.core.projection import pca_2d
 from attnviz.core.sources import CHUNK_BYTES, AttentionSource, DenseSource, QKSource
 from attnviz.core.types import AttentionCapture, kv_head
-from attnviz.i18n.catalogue import lookup
-from attnviz.i18n.keyed import Keyed
+from attnviz.i18n import Message
 
 # Query rows per block of an overview computed from queries and keys: small blocks stay in the CPU's cache
 # and let a causal layer skip more of the keys it cannot see (128 rows: 2,048 tokens pooled 2.4× faster than
@@ -130,21 +129,22 @@ def rollout(stack: Attention, residual: bool = True) -> np.ndarray:
     return np.stack(out)
 
 
-def flow(stack: Attention, residual: bool = True, scale: float = 1e6, normalise: bool = False,
-         lang: str = "en") -> np.ndarray:
+
+
+def flow(stack: Attention, residual: bool = True, scale: float = 1e6, normalise: bool = False) -> np.ndarray:
     """Attention flow (Abnar & Zuidema 2020): the max flow from each input token to each output position
     through the layered graph whose edge capacities are the (residual-mixed) head-averaged weights.
     Returns [query_pos, key_pos] for the last layer. Raw max-flow values (the default) are not a distribution:
     a row can sum to more than 1, since each input token's flow is solved on its own. normalise=True divides
     each output position's row by its sum, as the authors' code does (compute_flows in their repository).
-    Raises ValueError past FLOW_MAX_TOKENS tokens (its message in `lang`)."""
+    Raises ValueError past FLOW_MAX_TOKENS tokens (its message a Message: said in the page's language)."""
     from scipy.sparse import csr_matrix
     from scipy.sparse.csgraph import maximum_flow
 
     src = as_source(stack)
     layers, n = src.shape[0], src.shape[-1]
     if n > FLOW_MAX_TOKENS:
-        raise ValueError(lookup(lang, "fig.error.flow_too_long", problems=n * n, edges=layers * n * n,
+        raise ValueError(Message("Attention flow solves {problems} max-flow problems over {edges} edges; it is limited to {limit} tokens here (this text has {n}). Use rollout, or shorten the text or the window.", problems=n * n, edges=layers * n * n,
                                 limit=FLOW_MAX_TOKENS, n=n))
     a = _head_means(src).cpu()
     if residual:
@@ -270,7 +270,7 @@ def qk_projection(cap: AttentionCapture, kind: str, layer: int, head: int,
     both = np.vstack([q, k])
     if method != "PCA":
         if method not in projection_methods():
-            raise ValueError(Keyed("analysis.projection_missing", method=method,
+            raise ValueError(Message("{method} is not installed here; available: {available}", method=method,
                                    available=", ".join(projection_methods())))
         if method == "t-SNE":
             from sklearn.manifold import TSNE

@@ -10,12 +10,23 @@ from attnviz.capture.scratch import capture_scratch
 from attnviz.core import settings as operator
 from attnviz.core.errors import BadText, CaptureTooLarge
 from attnviz.core.types import AttentionCapture
-from attnviz.i18n.keyed import Keyed
+from attnviz.i18n import Message, N_
 from attnviz.models.loading import LoadedModel
 from attnviz.models.textbound import cut_note, cut_text
 
 BACKENDS = {"scratch": capture_scratch, "hf": capture_hf}  # LoadedModel.backend -> its capture function
 
+
+# (cut by the server's limit rather than the model's, the text was cut before tokenising) -> the note
+TRUNCATED = {
+    (False, False): N_("The text is {n} tokens; this model takes {limit}, so only the first {limit} are shown."),
+    (True, False): N_("The text is {n} tokens; this server takes at most {limit} per capture, so only the first "
+                      "{limit} are shown."),
+    (False, True): N_("The characters read make {n} tokens; this model takes {limit}, so only the first {limit} are "
+                      "shown."),
+    (True, True): N_("The characters read make {n} tokens; this server takes at most {limit} per capture, so only "
+                     "the first {limit} are shown."),
+}
 
 def capture(model: LoadedModel, text: str, target: str | None = None, positions: str = "normal",
             seed: int = 0, ids: list[int] | None = None, mode: str = "auto",
@@ -44,17 +55,17 @@ def capture(model: LoadedModel, text: str, target: str | None = None, positions:
     if target:
         target, cut = cut_text(target, limit)
         if cut:
-            cut_notes.append(Keyed("capture.decoder_cut", note=cut_note(len(target) + cut, cut, limit, by_server)))
+            cut_notes.append(Message("Decoder text: {note}", note=cut_note(len(target) + cut, cut, limit, by_server)))
     spans: list = []
     if ids is None:
         if not isinstance(text, str) or not text.strip():
-            raise BadText(Keyed("capture.empty_text"))
+            raise BadText(Message("The text is empty: type a sentence to see its attention."))
         text, cut = cut_text(text, limit)
         if cut:
             cut_notes.append(cut_note(len(text) + cut, cut, limit, by_server))
         ids, spans = _encode(model, text)
     if not ids:
-        raise BadText(Keyed("capture.no_tokens"))
+        raise BadText(Message("The text gave no tokens for this model: try ordinary words."))
     truncated_from = None
     if limit and len(ids) > limit:
         truncated_from = len(ids)
@@ -75,7 +86,7 @@ def capture(model: LoadedModel, text: str, target: str | None = None, positions:
             if model.device.type == "cpu" and lost == "cuda":
                 torch.cuda.empty_cache()
             result = _run(model, ids, target, positions, seed, mode)
-            result.notes.append(Keyed("capture.out_of_memory", device=lost))
+            result.notes.append(Message("Out of {device} memory: the model was moved to the CPU and run there.", device=lost))
         except (MemoryError, RuntimeError) as exc:
             # the CPU's allocator raises rather than crashing the server: say what to change instead
             if not isinstance(exc, MemoryError) and "allocate" not in str(exc):
@@ -90,8 +101,7 @@ def capture(model: LoadedModel, text: str, target: str | None = None, positions:
     if spans:
         result.text, result.spans = text, spans
     if truncated_from:
-        key = f"capture.truncated.{'server' if by_server else 'model'}{'_read' if cut_notes else ''}"
-        result.notes.append(Keyed(key, n=truncated_from, limit=limit))
+        result.notes.append(Message(TRUNCATED[by_server, bool(cut_notes)], n=truncated_from, limit=limit))
     return result
 
 
@@ -139,8 +149,8 @@ def _run(model: LoadedModel, ids: list[int], target: str | None, positions: str 
         result = BACKENDS[model.backend](model, ids, target, positions, seed, mode)
         result.notes.append(exc.args[0])  # its Keyed note
     if positions != "normal":
-        result.notes.append(Keyed("capture.positions_shuffled", seed=seed) if positions == "shuffled"
-                            else Keyed("capture.positions_removed"))
+        result.notes.append(Message("Positions shuffled: the positional encoding was permuted over positions (seed {seed}).", seed=seed) if positions == "shuffled"
+                            else Message("Positions removed: the positional encoding was taken out."))
     return result
 
 

@@ -7,7 +7,7 @@ import torch
 
 from attnviz.core.errors import UnsupportedModel
 from attnviz.core.hooks import hook_name, hook_names, hooks, record_into
-from attnviz.i18n.keyed import Keyed
+from attnviz.i18n import Message
 from attnviz.models.loading import LoadedModel
 from attnviz.models.recording import recording
 
@@ -49,7 +49,7 @@ def _pad_id(model: LoadedModel) -> int:
 def capture_batch(model: LoadedModel, ids: list[list[int]], with_qk: bool = True) -> BatchCapture:
     """Self-attention of every text in `ids`, right-padded into one forward pass with a padding mask."""
     if model.info.architecture == "encoder-decoder":
-        raise UnsupportedModel(Keyed("capture.batch.encoder_decoder", name=model.info.name))
+        raise UnsupportedModel(Message("`{name}` is an encoder-decoder; a survey reads the self-attention of encoders and decoder-only models.", name=model.info.name))
     if any(not row for row in ids):
         raise ValueError("every text needs at least one token")
     lengths = [len(row) for row in ids]
@@ -68,7 +68,7 @@ def _hf(model: LoadedModel, x, mask, lengths, with_qk) -> BatchCapture:
         out = model.module(input_ids=x, attention_mask=mask, output_attentions=True)
     stacks = getattr(out, "attentions", None)
     if not stacks or any(a is None for a in stacks):
-        raise UnsupportedModel(Keyed("capture.batch.no_weights", name=model.info.name))
+        raise UnsupportedModel(Message("`{name}` returned no attention weights in eager mode.", name=model.info.name))
     attention = torch.stack(list(stacks), dim=1)  # [batch, layer, head, query_pos, key_pos]
     q = k = None
     if with_qk and records:

@@ -13,13 +13,24 @@ from attnviz.core.errors import UnsupportedModel
 from attnviz.core.hooks import attention_kind
 from attnviz.core.positional import alibi_bias
 from attnviz.core.types import AttentionCapture, PositionalCapture
-from attnviz.i18n.keyed import Keyed
+from attnviz.i18n import Message, N_
 from attnviz.models.huggingface import positional_module
 from attnviz.models.loading import LoadedModel
 from attnviz.models.recording import QKStack, recording, stack_records
 
 MAX_GENERATED = 24  # target tokens an encoder-decoder writes itself when no target is given
 
+
+# why a model's positions cannot be shuffled or removed, by where they are added
+POSITIONS_INSIDE = {
+    "alibi": N_("`{name}` adds its ALiBi bias inside its attention code, where no hook reaches it, so its positions "
+                "cannot be shuffled or removed."),
+    "disentangled": N_("`{name}` adds DeBERTa's relative position terms inside its attention code, where no hook "
+                       "reaches it, so its positions cannot be shuffled or removed."),
+    "rotary": N_("`{name}` turns queries and keys inside its attention code, where no hook reaches it, so its "
+                 "positions cannot be shuffled or removed."),
+    "none": N_("`{name}` has no positional module attnviz can find, so its positions cannot be shuffled or removed."),
+}
 
 def _positional_hook(found: tuple[str, str], store: dict, positions: str = "normal", seed: int = 0):
     """A forward hook that keeps (after shuffling or removing, if asked) the positional module's output."""
@@ -63,7 +74,7 @@ def capture_hf(model: LoadedModel, ids: list[int], target: str | None, positions
             target_ids = [start] + codec.encode_target(target)
             limit = info.max_positions
             if limit and len(target_ids) > limit:  # the decoder's positions run out like the encoder's
-                notes.append(Keyed("capture.target_cut", n=len(target_ids), limit=limit))
+                notes.append(Message("The target is {n} tokens with the start token; this model takes {limit}, so only the first {limit} are shown.", n=len(target_ids), limit=limit))
                 target_ids = target_ids[:limit]
         else:
             generated = net.generate(input_ids=x, attention_mask=kwargs["attention_mask"],
@@ -73,10 +84,9 @@ def capture_hf(model: LoadedModel, ids: list[int], target: str | None, positions
     found = positional_module(net)
     store: dict = {}
     if positions != "normal" and found is None:
-        inside = info.positional if info.positional in ("alibi", "disentangled", "rotary") else "none"
-        raise UnsupportedModel(Keyed(f"capture.positions.{inside}", name=info.name))
+        raise UnsupportedModel(Message(POSITIONS_INSIDE.get(info.positional, POSITIONS_INSIDE["none"]), name=info.name))
     if positions == "shuffled" and found and found[1] == "relative":
-        raise UnsupportedModel(Keyed("capture.positions.relative", name=info.name))
+        raise UnsupportedModel(Message("`{name}` uses relative position biases, which depend on the distance between two tokens and not on where each one sits: shuffling has no meaning there. Choose \"removed\" to see attention without them.", name=info.name))
     handle = (dict(net.named_modules())[found[0]].register_forward_hook(_positional_hook(found, store, positions, seed))
               if found else None)
     try:
@@ -96,11 +106,11 @@ def capture_hf(model: LoadedModel, ids: list[int], target: str | None, positions
                     "encoder-decoder": {"self", "decoder_self", "cross"}}[info.architecture]
         if expected <= set(qk):
             if any(r.eager for r in records):
-                notes.append(Keyed("capture.softcap"))
-            return AttentionCapture(attention={}, mode="qk", notes=notes, method=Keyed("capture.method.qk"),
+                notes.append(Message("Some layers soft-cap their scores, which the fast kernel cannot do: they ran eager attention, and their weights are recomputed from queries and keys with the same cap."))
+            return AttentionCapture(attention={}, mode="qk", notes=notes, method=Message("queries and keys recorded while the model ran its fast attention (SDPA); each head computed on demand as softmax(q·kᵀ·scale + mask)"),
                                     **common)
         # some attention bypassed the recording function: nothing to recompute it from
-        raise BypassesRecording(Keyed("capture.qk_bypasses", name=info.name))
+        raise BypassesRecording(Message("`{name}` does not pass all its attention through attnviz's recording function, so queries-and-keys mode cannot recompute it: every weight was stored instead (eager).", name=info.name))
     attention: dict[str, torch.Tensor] = {}
     for kind, field in (("self", "encoder_attentions"), ("self", "attentions"),
                         ("decoder_self", "decoder_attentions"), ("cross", "cross_attentions")):
@@ -108,8 +118,8 @@ def capture_hf(model: LoadedModel, ids: list[int], target: str | None, positions
         if stacks and kind not in attention and all(a is not None for a in stacks):
             attention[kind] = torch.stack([a[0] for a in stacks])  # [layer, head, query_pos, key_pos]
     if not attention:
-        raise UnsupportedModel(Keyed("capture.no_weights", name=info.name, model_type=info.model_type))
-    method = Keyed("capture.method.recorded" if qk else "capture.method.eager")
+        raise UnsupportedModel(Message("`{name}` ({model_type}) returned no attention weights. Its attention runs in a fused kernel that never forms them; attnviz asks for eager attention, which this architecture does not offer.", name=info.name, model_type=info.model_type))
+    method = (Message("eager attention through attnviz's recording attention function (weights, queries and keys kept)") if qk else Message("eager attention (transformers, output_attentions)"))
     return AttentionCapture(attention=attention, mode="eager", method=method, notes=notes, **common)
 
 

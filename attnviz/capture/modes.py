@@ -12,7 +12,7 @@ import torch
 
 from attnviz.core.errors import CaptureTooLarge
 from attnviz.core import settings as operator
-from attnviz.i18n.keyed import Keyed, joined
+from attnviz.i18n import Message, joined
 from attnviz.models.loading import LoadedModel
 from attnviz.models.recording import installed
 
@@ -73,7 +73,8 @@ def choose(model: LoadedModel, requested: str, n_source: int, n_target: int = 0)
         mode = "qk" if can_qk and eager > settings.eager_stack_mb * MB else "eager"
     elif requested == "qk" and not can_qk:
         mode = "eager"
-        notes.append(Keyed("capture.qk_scratch" if model.backend == "scratch" else "capture.qk_no_recording",
+        notes.append(Message("Queries-and-keys mode is not available for `{name}` (a from-scratch model): every weight was stored instead (eager).",
+                           name=model.info.name) if model.backend == "scratch" else Message("Queries-and-keys mode is not available for `{name}` (its attention does not take attnviz's recording function): every weight was stored instead (eager).",
                            name=model.info.name))
     else:
         mode = requested
@@ -85,26 +86,27 @@ def choose(model: LoadedModel, requested: str, n_source: int, n_target: int = 0)
 
 
 def too_large_message(model: LoadedModel, mode: str, need: int, limit: int | None, n_tokens: int,
-                      can_qk: bool) -> Keyed:
+                      can_qk: bool) -> Message:
     """What to change when a capture would not fit (the budget `limit`, or None: the machine's free memory)."""
     info = model.info
     ways = []
     per_token2 = info.n_layers * info.n_heads * _element(model)
     if mode == "eager" and limit is not None:
         fits = max(1, int(math.sqrt(limit / per_token2)))
-        ways.append(Keyed("capture.too_large.shorten_to", fits=fits))
+        ways.append(Message("shorten the text to about {fits} tokens", fits=fits))
     else:
-        ways.append(Keyed("capture.too_large.shorten"))
+        ways.append(Message("shorten the text"))
     if mode == "eager":
         if can_qk:
-            ways.append(Keyed("capture.too_large.use_qk"))
+            ways.append(Message("capture in queries-and-keys mode (mode \"qk\" or \"auto\"), which keeps only the queries and keys and computes each head when it is shown"))
     if torch.cuda.is_available() and model.device.type == "cpu":
-        ways.append(Keyed("capture.too_large.use_gpu"))
-    over = (Keyed("capture.too_large.budget", limit=_mb(limit)) if limit is not None
-            else Keyed("capture.too_large.memory"))
-    return Keyed("capture.too_large", n=n_tokens, need=_mb(need),
-                 what=Keyed("capture.too_large.eager" if mode == "eager" else "capture.too_large.qk"),
-                 layers=info.n_layers, heads=info.n_heads, over=over, ways=joined("capture.too_large.or", ways))
+        ways.append(Message.presentable("run the model on the GPU (device \"cuda\" in the sidebar), in float16, half the memory"))
+    over = (Message("more than this server's per-capture budget of {limit}.", limit=_mb(limit)) if limit is not None
+            else Message("more memory than this machine had free."))
+    what = Message("every weight of") if mode == "eager" else Message("the queries and keys of")
+    return Message("This capture of {n} tokens would take {need} ({what} {layers} layers × {heads} heads), {over} To see it: {ways}.", n=n_tokens, need=_mb(need),
+                 what=what,
+                 layers=info.n_layers, heads=info.n_heads, over=over, ways=joined("{first}; or {rest}", ways))
 
 
 def _mb(n: int) -> str:

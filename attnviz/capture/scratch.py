@@ -9,7 +9,7 @@ from attnviz.capture.positions import alter_positions
 from attnviz.core.attention import causal_mask
 from attnviz.core.hooks import POSITION_POINT, hook_name, hook_names, hooks, record_into
 from attnviz.core.types import AttentionCapture, PositionalCapture
-from attnviz.i18n.keyed import Keyed
+from attnviz.i18n import Message
 from attnviz.models.generate import decode_loop
 from attnviz.models.loading import LoadedModel
 from attnviz.models.recording import QKStack
@@ -81,5 +81,5 @@ def capture_scratch(model: LoadedModel, ids: list[int], target: str | None, posi
         positional = PositionalCapture("none", "", {})
     return AttentionCapture(
         tokens=codec.display(ids), attention=attention, positional=positional, qk=qk,
-        mode="eager", method=Keyed("capture.method.scratch"), token_ids=list(ids), special=specials(model, ids),
+        mode="eager", method=Message("hook points in the from-scratch model"), token_ids=list(ids), special=specials(model, ids),
         target_tokens=codec.display(target_ids) if target_ids else None, **meta(model))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import torch
 
-from attnviz.i18n.keyed import Keyed
+from attnviz.i18n import Message
 
 def available_devices() -> list[str]:
     """Devices this machine can run on, best first, with "auto" leading."""
@@ -18,7 +18,7 @@ def resolve_device(choice: str = "auto") -> torch.device:
     if choice == "auto":
         return torch.device(available_devices()[1])
     if choice not in available_devices():
-        raise ValueError(Keyed("models.device_unavailable", choice=repr(choice), devices=str(available_devices())))
+        raise ValueError(Message("device {choice} is not available here; choose one of {devices}", choice=repr(choice), devices=str(available_devices())))
     return torch.device(choice)
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from pathlib import Path
 
-from attnviz.i18n.keyed import Keyed
+from attnviz.i18n import Message
 
 CUSTOM_MODEL_MODES = ("any", "roots", "off")
 ERROR_DETAIL_LEVELS = ("full", "stacktrace", "type", "none")  # Streamlit's client.showErrorDetails values
@@ -83,9 +83,9 @@ def _int(env: dict[str, str], var: str) -> int:
     try:
         value = int(env[var].strip())
     except ValueError:
-        raise SettingsError(Keyed("models.settings.not_whole", var=var, value=repr(env[var]))) from None
+        raise SettingsError(Message("{var}={value} is not a whole number.", var=var, value=repr(env[var]))) from None
     if value < 0:
-        raise SettingsError(Keyed("models.settings.negative", var=var, value=value))
+        raise SettingsError(Message("{var}={value} is negative; use 0 or more.", var=var, value=value))
     return value
 
 
@@ -97,7 +97,7 @@ def _roots(raw: str, base: Path) -> tuple[Path, ...]:
         root = Path(part.strip()).expanduser()
         root = (root if root.is_absolute() else base / root).resolve()
         if not root.is_dir():
-            raise SettingsError(Keyed("models.settings.root_not_folder", root=str(root)))
+            raise SettingsError(Message("ATTNVIZ_MODEL_ROOTS: {root} is not a folder.", root=str(root)))
         roots.append(root)
     return tuple(roots)
 
@@ -121,11 +121,11 @@ def from_environment(env: dict[str, str] | None = None, base: Path | None = None
     if "ATTNVIZ_CUSTOM_MODELS" in env:
         mode = env["ATTNVIZ_CUSTOM_MODELS"].strip().lower()
         if mode not in CUSTOM_MODEL_MODES:
-            raise SettingsError(Keyed("models.settings.custom_models", mode=repr(mode),
+            raise SettingsError(Message("ATTNVIZ_CUSTOM_MODELS={mode}: use one of {choices}.", mode=repr(mode),
                                       choices=", ".join(CUSTOM_MODEL_MODES)))
         values["custom_models"] = mode
     if values["custom_models"] == "roots" and not values["model_roots"]:
-        raise SettingsError(Keyed("models.settings.roots_needed"))
+        raise SettingsError(Message("ATTNVIZ_CUSTOM_MODELS=roots needs ATTNVIZ_MODEL_ROOTS: the folders that hold the model folders visitors may open."))
     if "ATTNVIZ_REMOTE_CODE" in env:
         # The preset never offers remote code: a visitor's model folder would run as the server's user.
         values["remote_code"] = _flag(env["ATTNVIZ_REMOTE_CODE"]) and not shared
@@ -142,7 +142,7 @@ def from_environment(env: dict[str, str] | None = None, base: Path | None = None
     if "ATTNVIZ_ERROR_DETAILS" in env:
         level = env["ATTNVIZ_ERROR_DETAILS"].strip().lower()
         if level not in ERROR_DETAIL_LEVELS:
-            raise SettingsError(Keyed("models.settings.error_details", level=repr(level),
+            raise SettingsError(Message("ATTNVIZ_ERROR_DETAILS={level}: use one of {choices}.", level=repr(level),
                                       choices=", ".join(ERROR_DETAIL_LEVELS)))
         values["error_details"] = level
     return Settings(**values)

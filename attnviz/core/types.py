@@ -15,14 +15,25 @@ import torch
 from attnviz.core.errors import CaptureTooLarge
 from attnviz.core import settings as operator
 from attnviz.core.sources import AttentionSource, DenseSource, QKSource
-from attnviz.i18n.catalogue import CATALOGUES, DEFAULT
-from attnviz.i18n.keyed import Keyed, joined
+from attnviz.i18n import Message, joined
 
 DIMS = ("layer", "head", "query_pos", "key_pos")
 Architecture = Literal["encoder", "decoder", "encoder-decoder"]
 # `self`: the encoder's (or a decoder-only model's) self-attention; `decoder_self` and `cross`
 # exist only for encoder-decoders, whose decoder attends to itself and to the source.
 Kind = Literal["self", "decoder_self", "cross"]
+# what a person reads for the model's architecture, family and positional scheme (said in the page's language)
+ARCHITECTURE_WORDS = {"encoder": Message("encoder"), "decoder": Message("decoder"),
+                      "encoder-decoder": Message("encoder-decoder")}
+FAMILY_WORDS = {"hugging face": Message("hugging face"), "from-scratch": Message("from-scratch"),
+                "glassllm": Message("glassllm")}
+POSITIONAL_WORDS = {
+    "alibi": Message("ALiBi"), "none": Message("none"),
+    "relative": Message.in_context("model facts", "relative (T5 buckets)"),
+    "disentangled": Message.in_context("model facts", "relative (DeBERTa, disentangled)"),
+    "learned": Message.in_context("model facts", "learned"),
+    "sinusoidal": Message.in_context("model facts", "sinusoidal"),
+}
 KIND_LABELS = {"self": "self-attention", "decoder_self": "decoder self-attention", "cross": "cross-attention"}
 
 
@@ -53,15 +64,14 @@ class ModelInfo:
     def positional_text(self) -> str:
         """The positional scheme in words, with rotary's fraction and pairing where they matter."""
         if self.positional != "rotary":
-            known = f"models.positional.{self.positional}"
-            return Keyed(known) if known in CATALOGUES[DEFAULT] else self.positional
+            return POSITIONAL_WORDS.get(self.positional, self.positional)
         parts = []
         if self.rotary_fraction is not None and self.rotary_fraction < 1:
-            parts.append(Keyed("models.positional.fraction", share=f"{self.rotary_fraction:.0%}"))
+            parts.append(Message("{share} of each head", share=f"{self.rotary_fraction:.0%}"))
         if self.rotary_pairing == "interleaved":
-            parts.append(Keyed("models.positional.interleaved"))
-        return Keyed("models.positional.rotary_parts", parts=joined("models.positional.parts.join", parts)) if parts \
-            else Keyed("models.positional.rotary")
+            parts.append(Message("pairs 2i, 2i+1"))
+        return Message("rotary ({parts})", parts=joined("{first}, {rest}", parts)) if parts \
+            else Message.in_context("model facts", "rotary")
 
     def kv_group(self, head: int) -> int:
         """The key/value head that query head `head` reads (grouped-query attention)."""
@@ -102,7 +112,7 @@ class LazyStacks(Mapping):
         source = self._sources[kind]
         limit = operator.current().capture_max_mb * 2**20
         if source.dense_nbytes() > limit:
-            raise CaptureTooLarge(Keyed("capture.dense_too_large", kind=kind, shape=str(list(source.shape)),
+            raise CaptureTooLarge(Message("The whole {kind} stack {shape} would take {mb} MB, more than this server's per-capture budget ({limit} MB). Read one head with cap.head(kind, layer, head) or a reduction (attnviz.analysis.reduce) instead.", kind=kind, shape=str(list(source.shape)),
                                         mb=f"{source.dense_nbytes() / 2**20:.0f}", limit=f"{limit / 2**20:.0f}"))
         return source.dense()
 

@@ -7,7 +7,8 @@ import numpy as np
 import pandas as pd
 
 from attnviz.figures.axis_titles import altair_y_axis
-from attnviz.i18n.catalogue import CATALOGUES, DEFAULT, lookup
+from attnviz.figures import words
+from attnviz.i18n import speaks, t
 
 BRUSH = "brush"  # the selection's name, as the app reads it back
 
@@ -36,31 +37,32 @@ def drawn(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(**{"drawn depth": frame["relative depth"] + np.where(frame["side"] == "B", NUDGE, -NUDGE)})
 
 
-def statistics_chart(frame: pd.DataFrame, stat: str, picked: list[str] | None = None, lang: str = DEFAULT) -> alt.Chart:
+
+
+@speaks
+def statistics_chart(frame: pd.DataFrame, stat: str, picked: list[str] | None = None) -> alt.Chart:
     """The statistic of every head against its relative depth, A and B in two colours.
 
     Drag a box to select heads (the table shows them); heads picked in the table are drawn large.
-    Fields keep their English names (the brush reports them); titles and tooltips are in `lang`."""
-    name = lookup(lang, f"fig.stat.{stat}") if f"fig.stat.{stat}" in CATALOGUES["en"] else stat
-    def col(c):
-        return lookup(lang, f"fig.col.{c}")
+    Fields keep their English names (the brush reports them); titles and tooltips are in the active language."""
+    name, col = words.statistic(stat), words.column
     brush = alt.selection_interval(name=BRUSH, encodings=["x", "y"])
     data = drawn(frame).assign(picked=frame["head id"].isin(picked or []))
     depths = sorted({round(float(d), 3) for d in frame["relative depth"]})
     ticks = {"values": depths} if len(depths) <= 13 else {}  # a tick at each layer's depth where they fit
     return (alt.Chart(data).mark_point(filled=True).encode(
-        x=alt.X("drawn depth:Q", title=lookup(lang, "fig.axis.depth"), scale=alt.Scale(domain=[-0.05, 1.05]),
+        x=alt.X("drawn depth:Q", title=t("relative depth (0: first layer, 1: last)"), scale=alt.Scale(domain=[-0.05, 1.05]),
                 axis=alt.Axis(format=".2~f", **ticks)),
         y=alt.Y(f"{stat}:Q", axis=alt.Axis(**altair_y_axis(name))),
-        color=alt.Color("side:N", scale=alt.Scale(domain=["A", "B"], range=["#1f77b4", "#d62728"]), title=lookup(lang, "fig.axis.pane"),
+        color=alt.Color("side:N", scale=alt.Scale(domain=["A", "B"], range=["#1f77b4", "#d62728"]), title=t("pane"),
                         legend=alt.Legend(orient="top")),
         shape=alt.Shape("side:N", scale=alt.Scale(domain=["A", "B"], range=["circle", "diamond"]), legend=None),
         size=alt.condition("datum.picked", alt.value(260), alt.value(60)),
         opacity=alt.condition(brush, alt.value(0.9), alt.value(0.2)),
         tooltip=[alt.Tooltip("head id:N", title=col("head_id")), alt.Tooltip("layer:Q", title=col("layer")),
-                 alt.Tooltip("relative depth:Q", format=".2f", title=lookup(lang, "fig.axis.depth")),
+                 alt.Tooltip("relative depth:Q", format=".2f", title=t("relative depth (0: first layer, 1: last)")),
                  alt.Tooltip("head:Q", title=col("head")), alt.Tooltip(f"{stat}:Q", format=".3f", title=name)],
-    ).add_params(brush).properties(height=340, title=lookup(lang, "fig.title.compare_stat", stat=name)))
+    ).add_params(brush).properties(height=340, title=t("{stat} per head, A and B by relative depth", stat=name)))
 
 
 def brushed(frame: pd.DataFrame, stat: str, selection: dict | None) -> pd.DataFrame:

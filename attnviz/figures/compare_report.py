@@ -5,8 +5,7 @@ import html
 
 from attnviz.analysis.compare import Comparison
 from attnviz.figures.compare_plots import difference_heatmap, distance_matrix
-from attnviz.i18n.catalogue import CATALOGUES, DEFAULT, lookup
-from attnviz.i18n.keyed import say
+from attnviz.i18n import N_, active, say, speaks, t
 
 
 def _table(header: list[str], rows: list[list[object]]) -> str:
@@ -15,53 +14,59 @@ def _table(header: list[str], rows: list[list[object]]) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def _kind(kind: str, lang: str) -> str:
-    """A unit's kind (same, changed, special) as the report's language says it."""
-    key = f"compare.report.kind.{kind}"
-    return lookup(lang, key) if key in CATALOGUES[DEFAULT] else say(kind, lang)
+# a unit's kind (same, changed, special) as the report's language says it
+KINDS = {"same": N_("same"), "changed": N_("changed"), "special": N_("special")}
 
 
+def _escaped(text: str, **fmt) -> str:
+    """A sentence of the report (said with t()): its words are trusted, what fills them (names, tokens) is escaped."""
+    return html.escape(text, quote=False).format(**{k: html.escape(str(v)) for k, v in fmt.items()})
+
+
+@speaks
 def report_html(result: Comparison, name_a: str, name_b: str, text_a: str, text_b: str,
-                tokens_a: list[str], tokens_b: list[str], lang: str = DEFAULT) -> str:
+                tokens_a: list[str], tokens_b: list[str]) -> str:
     """The alignment, the head-distance matrix with best matches and, per layer, B − A of the head means.
 
-    lang: the language of every heading, sentence, table header and figure text (the command line's is English).
-    Names, texts and tokens are the user's: escaped, never markup."""
-    def tr(key: str, **fmt) -> str:  # catalogue text is trusted; what fills it (names, tokens) is escaped
-        text = html.escape(lookup(lang, f"compare.report.{key}"), quote=False)
-        return text.format(**{k: html.escape(str(v)) for k, v in fmt.items()}) if fmt else text
-
-    def plain(key: str, **fmt) -> str:  # for _table and plotly, which escape (or safe_label) themselves
-        return lookup(lang, f"compare.report.{key}", **fmt)
-
+    Its headings, sentences, table headers and figure text are in the active language (lang= to choose; the
+    command line's is English). Names, texts and tokens are the user's: escaped, never markup."""
     esc = html.escape
     al = result.alignment
-    parts = [f"<h1>{tr('heading')}</h1><p><b>A</b> {esc(name_a)}: <code>{esc(text_a)}</code><br>"
-             f"<b>B</b> {esc(name_b)}: <code>{esc(text_b)}</code></p>",
-             f"<p>{tr('layers', pairs=', '.join(f'{i}→{j}' for i, j in enumerate(result.layers_b)))}</p>",
-             f"<h2>{tr('alignment')}</h2>",
-             _table([plain("col.unit"), plain("col.tokens_a"), plain("col.tokens_b"), plain("col.kind")],
+    heading = _escaped(t("attnviz: A vs B"))
+    layers = _escaped(t("Layers matched by relative depth (first to first, last to last): A layer → B layer {pairs}."),
+                      pairs=", ".join(f"{i}→{j}" for i, j in enumerate(result.layers_b)))
+    alignment = _escaped(t("Token alignment"))
+    parts = [f"<h1>{heading}</h1><p><b>A</b> {esc(name_a)}: <code>{esc(text_a)}</code><br>"
+             f"<b>B</b> {esc(name_b)}: <code>{esc(text_b)}</code></p>", f"<p>{layers}</p>", f"<h2>{alignment}</h2>",
+             _table([t("unit"), t("A tokens"), t("B tokens"), t("kind")],
                     [[u.label, " ".join(tokens_a[i] for i in u.a), " ".join(tokens_b[j] for j in u.b),
-                      _kind(u.kind, lang)] for u in al.units])]
+                      t(KINDS[u.kind]) if u.kind in KINDS else u.kind] for u in al.units])]
     if al.unaligned_a or al.unaligned_b:
-        parts.append(f"<p>{tr('unaligned', a=[tokens_a[i] for i in al.unaligned_a], b=[tokens_b[j] for j in al.unaligned_b])}</p>")
+        unaligned = _escaped(t("Not aligned: A {a}, B {b}."), a=[tokens_a[i] for i in al.unaligned_a],
+                             b=[tokens_b[j] for j in al.unaligned_b])
+        parts.append(f"<p>{unaligned}</p>")
     figures = []
     if not al.comparable:
-        parts.append(f"<p>{esc(say(al.reason(lang), lang))}</p>")
+        parts.append(f"<p>{esc(say(al.reason()))}</p>")
     else:
-        parts.append(f"<h2>{tr('distances')}</h2><p>{tr('distances_about')}</p>")
+        parts.append("<h2>" + _escaped(t("Head distances")) + f"</h2><p>{_escaped(t(DISTANCES_ABOUT))}</p>")
         figures.append(distance_matrix(result.distances, result.shape_a, result.shape_b, result.best_a,
-                                       plain("distances_title"), lang=lang))
-        parts.append(_table([plain("col.head_a"), plain("col.best_b"), plain("col.distance")],
+                                       t("A heads (rows) vs B heads (columns)")))
+        parts.append(_table([t("A head"), t("best match in B"), t("distance")],
                             [[f"L{i // result.shape_a[1]} h{i % result.shape_a[1]}", f"L{l} h{h}", f"{d:.4f}"]
                              for i, (l, h, d) in enumerate(result.best_a) if l >= 0]))
         for layer, layer_b in enumerate(result.layers_b):
             diff = result.grid_b[layer_b].mean(0) - result.grid_a[layer].mean(0)
-            figures.append(difference_heatmap(diff, result.labels, plain("difference_title", lb=layer_b, la=layer),
-                                              lang=lang))
+            figures.append(difference_heatmap(diff, result.labels, t("B layer {lb} − A layer {la}, mean over heads",
+                                                                      lb=layer_b, la=layer)))
     body = "\n".join(parts)
     plots = "\n".join(f.to_html(include_plotlyjs=(i == 0), full_html=False) for i, f in enumerate(figures))
     style = ("body{font-family:sans-serif;max-width:1100px;margin:2em auto}table{border-collapse:collapse}"
              "td,th{border:1px solid #ccc;padding:2px 8px;text-align:left}")
-    return (f"<!doctype html><html lang=\"{esc(lang)}\"><head><meta charset='utf-8'><title>{tr('title')}</title>"
-            f"<style>{style}</style></head><body>{body}\n{plots}</body></html>")
+    title = _escaped(t("attnviz comparison"))
+    return (f"<!doctype html><html lang=\"{esc(active())}\"><head><meta charset='utf-8'>"
+            f"<title>{title}</title><style>{style}</style></head><body>{body}\n{plots}</body></html>")
+
+
+DISTANCES_ABOUT = N_("Jensen–Shannon divergence (base 2: 0 identical, 1 disjoint) between aligned attention rows, "
+                     "averaged over queries; each A head's best match is ringed.")

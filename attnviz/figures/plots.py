@@ -7,7 +7,9 @@ import numpy as np
 import plotly.graph_objects as go
 
 from attnviz.figures.axis_titles import y_title
-from attnviz.i18n.catalogue import DEFAULT, lookup
+from attnviz.i18n import N_, active, speaks, t
+
+ROLES = {"query": N_("query"), "key": N_("key")}  # the query–key view's two kinds of point
 
 MAX_CELLS = 128  # a longer axis is pooled to at most this many cells: beyond it a cell is under ~5 px
 PLOT_PX = 560  # the height a square grid is drawn at (fits under the controls at 1280×720)
@@ -32,7 +34,7 @@ def _short(token: str) -> str:
 
 def position_labels(tokens: list[str]) -> list[str]:
     """Unique axis categories "pos · token": a repeated token is still its own row, and hover names both."""
-    return [f"{i} · {safe_label(t)}" for i, t in enumerate(tokens)]
+    return [f"{i} · {safe_label(token)}" for i, token in enumerate(tokens)]
 
 
 def label_step(n: int, room_px: float, label_px: float = LABEL_PX) -> int:
@@ -89,36 +91,38 @@ def ordinal(k: int) -> str:
     return f"{k}{'nd' if k % 10 == 2 and k % 100 != 12 else 'rd' if k % 10 == 3 and k % 100 != 13 else 'th'}"
 
 
+
+
+@speaks
 def head_heatmap(pattern: np.ndarray, query_tokens: list[str], key_tokens: list[str],
                  title: str = "", log_color: bool = False,
                  axis_titles: tuple[str, str] | None = None,
-                 value_title: str | None = None, lang: str = DEFAULT,
+                 value_title: str | None = None,
                  hover_words: tuple[str, str] | None = None) -> go.Figure:
     """One head's pattern `[query_pos, key_pos]` with tokens on both axes and the weight on hover.
 
     Readable at any length: rows are 8–30 px (one focused query is a one-row strip), an axis longer
     than MAX_CELLS is pooled in blocks of positions (the title says so), and tick labels are thinned
     so that they never overlap. The payload is the float32 matrix plus one label per cell.
-    lang: the language of the axis titles, hover labels and colour bar (catalogue keys fig.*).
     """
     if axis_titles is None:
-        axis_titles = (lookup(lang, "fig.axis.query"), lookup(lang, "fig.axis.key"))
-        hover_words = hover_words or (lookup(lang, "fig.word.query"), lookup(lang, "fig.word.key"))
-    value_title = value_title or lookup(lang, "fig.word.weight")
+        axis_titles = (t("query (attending)"), t("key (attended to)"))
+        hover_words = hover_words or (t("query"), t("key"))
+    value_title = value_title or t("weight")
     n_query, n_key = pattern.shape
     if len(query_tokens) != n_query or len(key_tokens) != n_key:
         raise ValueError(f"pattern is {pattern.shape} but got {len(query_tokens)} query and {len(key_tokens)} key tokens")
     weights, (qc, qt), (kc, kt), bq, bk = pool_pattern(pattern, query_tokens, key_tokens)
     rows, cols = weights.shape
     if bq > 1 or bk > 1:
-        title = (lookup(lang, "fig.title.pooled", title=title, bq=bq, bk=bk) if title
-                 else lookup(lang, "fig.title.pooled_alone", bq=bq, bk=bk))
+        title = (t("{title} · pooled: {bq} × {bk} positions a cell", title=title, bq=bq, bk=bk) if title
+                 else t("pooled: {bq} × {bk} positions a cell", bq=bq, bk=bk))
     q_word, k_word = hover_words or (axis_titles[0].split()[0], axis_titles[1].split()[0])
     trace = dict(x=kc, y=qc, colorscale="Blues", xgap=0, ygap=0,
                  hovertemplate=f"{q_word} %{{y}}<br>{k_word} %{{x}}<br>{value_title} %{{z:.4f}}<extra></extra>")
     if log_color:
         trace.update(z=np.log10(np.clip(weights, 1e-6, None)), zmin=-6, zmax=0, customdata=weights,
-                     colorbar={"title": {"text": lookup(lang, "fig.word.log_weight")}},
+                     colorbar={"title": {"text": t("log₁₀ weight")}},
                      hovertemplate=f"{q_word} %{{y}}<br>{k_word} %{{x}}<br>{value_title} %{{customdata:.4f}}<extra></extra>")
     else:
         trace.update(z=weights, zmin=0.0, zmax=float(max(np.nanmax(weights) if weights.size else 0, 1e-9)),
@@ -134,10 +138,10 @@ def head_heatmap(pattern: np.ndarray, query_tokens: list[str], key_tokens: list[
     fig = go.Figure(go.Heatmap(**trace))
     y_step = label_step(rows, plot_h)
     col_px = WIDTH_PX / cols
-    widest = max((len(html.unescape(t)) for t in kt), default=1) * CHAR_PX  # "&lt;unk&gt;" shows as 5 characters
+    widest = max((len(html.unescape(label)) for label in kt), default=1) * CHAR_PX  # "&lt;unk&gt;" shows as 5 characters
     upright = widest + 6 <= col_px  # labels fit side by side: no rotation
     x_step = 1 if upright else label_step(cols, WIDTH_PX)
-    nth = ordinal if lang == "en" else str  # "every 3rd" in English, a plain number elsewhere
+    nth = ordinal if active() == "en" else str  # "every 3rd" in English, a plain number elsewhere
     label_h = LABEL_PX if upright else widest + 8
     top = 36 + 22 + label_h  # title, axis title, tick labels: stacked, never on top of each other
     kv, ktext = _ticks(kc, kt, x_step)
@@ -146,23 +150,25 @@ def head_heatmap(pattern: np.ndarray, query_tokens: list[str], key_tokens: list[
         title={"text": safe_label(title), "font": TITLE_FONT, "x": 0, "xanchor": "left", "xref": "paper",
                "y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 8}},
         height=int(plot_h + top + (60 if strip else 16)), margin={"l": 10, "r": 10, "t": int(top), "b": 60 if strip else 16},
-        xaxis={"title": {"text": (lookup(lang, "fig.axis.every_x", title=axis_titles[1], nth=nth(x_step)) if x_step > 1 else axis_titles[1]),
+        xaxis={"title": {"text": (t("{title} (labels: every {nth})", title=axis_titles[1], nth=nth(x_step)) if x_step > 1 else axis_titles[1]),
                          "font": {"size": 13, "color": "#333"}, "standoff": 4},
                "type": "category", "tickvals": kv, "ticktext": ktext, "tickfont": TICK_FONT,
                "tickangle": 0 if upright else -90, "side": "top", "automargin": False},
         yaxis={"type": "category", "tickvals": qv, "ticktext": qtext, "tickfont": TICK_FONT,
                "autorange": "reversed", "automargin": True},
     )
-    return y_title(fig, lookup(lang, "fig.axis.every_y", title=axis_titles[0], nth=nth(y_step)) if y_step > 1
+    return y_title(fig, t("{title} (every {nth})", title=axis_titles[0], nth=nth(y_step)) if y_step > 1
                    else axis_titles[0], {"size": 13, "color": "#333"})
 
 
-def head_similarity_map(similarity: np.ndarray, head_names: list[str], title: str = "",
-                        lang: str = DEFAULT) -> go.Figure:
+
+
+@speaks
+def head_similarity_map(similarity: np.ndarray, head_names: list[str], title: str = "") -> go.Figure:
     """Heads against heads: the cosine similarity of their patterns, `[head, head]` in the given order."""
-    head = lookup(lang, "fig.axis.head")
+    head = t("head")
     fig = head_heatmap(similarity, head_names, head_names, title=title, axis_titles=(head, head),
-                       value_title=lookup(lang, "fig.word.cosine"), lang=lang, hover_words=(head, head))
+                       value_title=t("cosine similarity"), hover_words=(head, head))
     fig.update_traces(hovertemplate="%{y} vs %{x}: %{z:.3f}<extra></extra>")
     return fig
 
@@ -179,8 +185,11 @@ def head_colour(head: int) -> str:
 LINE_BINS = ((0.05, 0.15, 1.0, 0.25), (0.15, 0.35, 2.0, 0.45), (0.35, 0.6, 3.5, 0.7), (0.6, 1.01, 5.0, 0.95))
 
 
+
+
+@speaks
 def head_view(layer_heads: np.ndarray, query_tokens: list[str], key_tokens: list[str], heads: list[int],
-              focus: int | None = None, title: str = "", lang: str = DEFAULT) -> go.Figure:
+              focus: int | None = None, title: str = "") -> go.Figure:
     """bertviz's head view: queries on the left, keys on the right, a line per weight ≥ 0.05 coloured by head.
 
     layer_heads: [head, query_pos, key_pos] of one layer. focus: show only that query's lines. Lines are
@@ -201,7 +210,7 @@ def head_view(layer_heads: np.ndarray, query_tokens: list[str], key_tokens: list
             if xs:
                 fig.add_scatter(x=xs, y=ys, mode="lines", line={"color": colour, "width": width}, opacity=alpha,
                                 hoverinfo="skip", showlegend=False, legendgroup=f"h{h}")
-        fig.add_scatter(x=[None], y=[None], mode="lines", line={"color": colour, "width": 4}, name=lookup(lang, "fig.legend.head", head=h),
+        fig.add_scatter(x=[None], y=[None], mode="lines", line={"color": colour, "width": 4}, name=t("head {head}", head=h),
                         legendgroup=f"h{h}")
     n = max(nq, nk)
     pitch = 22.0 if n <= 40 else max(10.0, 880.0 / n)  # px between rows
@@ -214,11 +223,11 @@ def head_view(layer_heads: np.ndarray, query_tokens: list[str], key_tokens: list
                     textposition="middle left", textfont=TICK_FONT,
                     marker={"size": 9 if pitch >= 16 else 6, "color": ["crimson" if i == focus else "#444" for i in range(nq)]},
                     customdata=list(range(nq)), hovertext=[safe_label(t) for t in query_tokens],
-                    hovertemplate=lookup(lang, "fig.word.query") + " %{customdata}: %{hovertext}<extra></extra>", name="queries", showlegend=False)
+                    hovertemplate=t("query") + " %{customdata}: %{hovertext}<extra></extra>", name="queries", showlegend=False)
     fig.add_scatter(x=[1] * nk, y=[-j for j in range(nk)], mode="markers+text", text=texts(key_tokens),
                     textposition="middle right", textfont=TICK_FONT, marker={"size": 7 if pitch >= 16 else 5, "color": "#888"},
                     customdata=list(range(nk)), hovertext=[safe_label(t) for t in key_tokens],
-                    hovertemplate=lookup(lang, "fig.word.key") + " %{customdata}: %{hovertext}<extra></extra>", name="keys", showlegend=False)
+                    hovertemplate=t("key") + " %{customdata}: %{hovertext}<extra></extra>", name="keys", showlegend=False)
     legend_rows = int(np.ceil(len(heads) / 8)) if heads else 0
     top = 34 + 26 * legend_rows
     fig.update_layout(title={"text": safe_label(title), "font": TITLE_FONT, "x": 0, "xanchor": "left", "xref": "paper",
@@ -232,7 +241,10 @@ def head_view(layer_heads: np.ndarray, query_tokens: list[str], key_tokens: list
     return fig
 
 
-def model_view(thumbs: np.ndarray, title: str = "", gap: int = 1, lang: str = DEFAULT) -> go.Figure:
+
+
+@speaks
+def model_view(thumbs: np.ndarray, title: str = "", gap: int = 1) -> go.Figure:
     """Every layer × head as a small heatmap in one mosaic; a clickable point sits on each thumbnail.
 
     thumbs: [layer, head, rows, cols] (already pooled on the device). Clicking selects a point whose
@@ -242,14 +254,14 @@ def model_view(thumbs: np.ndarray, title: str = "", gap: int = 1, lang: str = DE
     mosaic = np.full((layers * (r + gap), heads * (c + gap)), np.nan, dtype=np.float32)
     for l in range(layers):
         for h in range(heads):
-            t = thumbs[l, h]
-            mosaic[l * (r + gap): l * (r + gap) + r, h * (c + gap): h * (c + gap) + c] = t / max(t.max(), 1e-9)
+            thumb = thumbs[l, h]
+            mosaic[l * (r + gap): l * (r + gap) + r, h * (c + gap): h * (c + gap) + c] = thumb / max(thumb.max(), 1e-9)
     fig = go.Figure(go.Heatmap(z=mosaic, colorscale="Blues", showscale=False, hoverinfo="skip"))
     cx = [h * (c + gap) + (c - 1) / 2 for l in range(layers) for h in range(heads)]
     cy = [l * (r + gap) + (r - 1) / 2 for l in range(layers) for h in range(heads)]
     fig.add_scatter(x=cx, y=cy, mode="markers", marker={"size": 26, "symbol": "square", "opacity": 0.01},
                     customdata=[[l, h] for l in range(layers) for h in range(heads)],
-                    hovertemplate=lookup(lang, "fig.hover.thumb", layer="%{customdata[0]}", head="%{customdata[1]}")
+                    hovertemplate=t("layer {layer} · head {head}<br>click to open", layer="%{customdata[0]}", head="%{customdata[1]}")
                     + "<extra></extra>",
                     showlegend=False)
     # the head labels sit on top: the title goes above them, not on them
@@ -278,9 +290,12 @@ def layer_head_chart(values: np.ndarray, title: str, colorscale: str = "Viridis"
 QK_LABELS = 30  # above this many points per kind, token names show on hover only (and for the focus)
 
 
+
+
+@speaks
 def qk_scatter(queries: np.ndarray, keys: np.ndarray, query_tokens: list[str], key_tokens: list[str],
                title: str = "", focus: int | None = None, query_positions: list[int] | None = None,
-               key_positions: list[int] | None = None, lang: str = DEFAULT, method: str = "PCA") -> go.Figure:
+               key_positions: list[int] | None = None, method: str = "PCA") -> go.Figure:
     """Queries (circles) and keys (diamonds) of one head in one 2-D projection (`method`: PCA, t-SNE, UMAP),
     coloured by position.
 
@@ -294,7 +309,7 @@ def qk_scatter(queries: np.ndarray, keys: np.ndarray, query_tokens: list[str], k
                                             (keys, key_tokens, "diamond", "key", key_positions)):
         where = list(range(len(tokens))) if where is None else list(where)
         is_focus = [name == "query" and p == focus for p in where]
-        word = lookup(lang, f"fig.word.{name}")
+        word = t(ROLES[name])
         fig.add_scatter(x=xy[:, 0], y=xy[:, 1], mode="markers+text", name=word,
                         text=[safe_label(_short(t)) if (labelled or f) else "" for t, f in zip(tokens, is_focus)],
                         textposition="top center", textfont=TICK_FONT,
@@ -302,20 +317,24 @@ def qk_scatter(queries: np.ndarray, keys: np.ndarray, query_tokens: list[str], k
                                 "color": where, "colorscale": "Viridis",
                                 "line": {"width": [3 if f else 1 for f in is_focus],
                                          "color": ["crimson" if f else "#333" for f in is_focus]}},
-                        customdata=where, hovertext=[safe_label(t) for t in tokens],
+                        customdata=where, hovertext=[safe_label(token) for token in tokens],
                         hovertemplate=f"{word} %{{customdata}}: %{{hovertext}}<extra></extra>")
     if not labelled:
-        title = (lookup(lang, "fig.title.names_on_hover", title=title) if title
-                 else lookup(lang, "fig.title.names_on_hover_alone"))
+        title = (t("{title} · names on hover", title=title) if title
+                 else t("names on hover"))
     fig.update_layout(title={"text": safe_label(title), "font": TITLE_FONT}, height=480,
                       margin={"l": 10, "r": 10, "t": 50, "b": 10},
                       legend={"orientation": "h", "x": 0, "y": 1, "yanchor": "bottom", "font": TICK_FONT},
-                      xaxis={"title": {"text": _projection_axis(method, 1, lang)}, "tickfont": TICK_FONT},
+                      xaxis={"title": {"text": _projection_axis(method, 1)}, "tickfont": TICK_FONT},
                       yaxis={"tickfont": TICK_FONT})
-    return y_title(fig, _projection_axis(method, 2, lang))
+    return y_title(fig, _projection_axis(method, 2))
 
 
-def _projection_axis(method: str, n: int, lang: str) -> str:
+
+
+def _projection_axis(method: str, n: int) -> str:
     """"PC 1" for PCA's axes (principal components); t-SNE's and UMAP's axes are only their n-th dimension."""
-    return lookup(lang, f"fig.axis.pc{n}") if method == "PCA" else lookup(lang, "fig.axis.embedded", method=method, n=n)
+    if method == "PCA":
+        return t("PC 1") if n == 1 else t("PC 2")
+    return t("{method} dimension {n}", method=method, n=n)
 

@@ -30,7 +30,7 @@ class ViewOptions:
     stat: str = "entropy"  # statistics: which statistic is charted
     method: str = "PCA"  # query–key: PCA | t-SNE | UMAP
     size: int = 32  # model view: each head pooled to at most size × size cells
-    lang: str = "en"  # the language of titles, axis titles, hover labels, table headers and captions
+    lang: str | None = None  # the language of titles, axes, hover, table headers and captions (None: the active one)
 
     def with_(self, **changes) -> ViewOptions:
         return replace(self, **changes)

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from attnviz.figures.plots import safe_label
-from attnviz.i18n.catalogue import DEFAULT, lookup
+from attnviz.i18n import speaks, t
 from attnviz.lessons.cells import step_number
 
 
@@ -16,7 +16,10 @@ def number_table(a: np.ndarray, rows: list[str], cols: list[str]) -> pd.DataFram
                         index=rows, columns=cols)
 
 
-def step_heatmap(a: np.ndarray, rows: list[str], cols: list[str], lang: str = DEFAULT) -> go.Figure:
+
+
+@speaks
+def step_heatmap(a: np.ndarray, rows: list[str], cols: list[str]) -> go.Figure:
     """A small heatmap beside a step's numbers: red–blue around 0 when there are negatives, else blues.
 
     −∞ (masked) cells are left blank; labels are "i·token" so repeated tokens keep their own row.
@@ -27,14 +30,17 @@ def step_heatmap(a: np.ndarray, rows: list[str], cols: list[str], lang: str = DE
     fig = go.Figure(go.Heatmap(z=z, x=[f"{i}·{safe_label(c)}" for i, c in enumerate(cols)],
                                y=[f"{i}·{safe_label(r)}" for i, r in enumerate(rows)],
                                colorscale="RdBu_r" if signed else "Blues", zmid=0 if signed else None, showscale=False,
-                               hovertemplate=lookup(lang, "toy.fig.hover") + "<extra></extra>"))
+                               hovertemplate=t("%{y} · %{x}: %{z:.4f}") + "<extra></extra>"))
     fig.update_layout(height=60 + 28 * len(rows), margin={"l": 0, "r": 0, "t": 0, "b": 0},
                       yaxis={"autorange": "reversed", "type": "category", "showticklabels": False},
                       xaxis={"type": "category", "showticklabels": False})
     return fig
 
 
-def mask_grid(m: np.ndarray, rows: list[str], cols: list[str], lang: str = DEFAULT) -> go.Figure:
+
+
+@speaks
+def mask_grid(m: np.ndarray, rows: list[str], cols: list[str]) -> go.Figure:
     """The mask as what it is: open cells (0) white, blocked cells (−∞) dark, each cell outlined and labelled.
 
     A mask of "none" is all open cells, not a solid block of colour.
@@ -44,21 +50,23 @@ def mask_grid(m: np.ndarray, rows: list[str], cols: list[str], lang: str = DEFAU
                                y=[f"{i}·{safe_label(r)}" for i, r in enumerate(rows)], zmin=0, zmax=1, showscale=False,
                                colorscale=[[0, "#ffffff"], [1, "#3b3b3b"]], xgap=2, ygap=2,
                                text=np.where(blocked > 0, "−∞", "0"), texttemplate="%{text}",
-                               hovertemplate=lookup(lang, "toy.fig.mask_hover") + "<extra></extra>"))
+                               hovertemplate=t("query %{y} · key %{x}: %{text}") + "<extra></extra>"))
     fig.update_layout(height=60 + 28 * len(rows), margin={"l": 0, "r": 0, "t": 0, "b": 0}, plot_bgcolor="#c8c8c8",
                       yaxis={"autorange": "reversed", "type": "category", "showticklabels": False},
                       xaxis={"type": "category", "showticklabels": False})
     return fig
 
 
-def peakedness_chart(d_values: list[int], peak: dict[str, np.ndarray], metric: str, title: str,
-                     lang: str = DEFAULT) -> go.Figure:
+
+
+@speaks
+def peakedness_chart(d_values: list[int], peak: dict[str, np.ndarray], metric: str, title: str) -> go.Figure:
     """How peaked a softmax row gets as d_k grows, scaled by √d_k and not (metric: "max" or "entropy")."""
     fig = go.Figure()
-    fig.add_scatter(x=d_values, y=peak[f"{metric}_scaled"], name=lookup(lang, "toy.why.scaled"), mode="lines+markers")
-    fig.add_scatter(x=d_values, y=peak[f"{metric}_unscaled"], name=lookup(lang, "toy.why.unscaled"), mode="lines+markers")
+    fig.add_scatter(x=d_values, y=peak[f"{metric}_scaled"], name=t("scaled by √d_k"), mode="lines+markers")
+    fig.add_scatter(x=d_values, y=peak[f"{metric}_unscaled"], name=t("unscaled"), mode="lines+markers")
     if metric == "entropy":
-        fig.add_scatter(x=d_values, y=peak["uniform_entropy"], name=lookup(lang, "toy.why.uniform"), mode="lines",
+        fig.add_scatter(x=d_values, y=peak["uniform_entropy"], name=t("uniform (ln 16)"), mode="lines",
                         line={"dash": "dot"})
     fig.update_layout(title={"text": title}, xaxis={"type": "log", "title": {"text": "d_k"}, "tickvals": list(d_values)}, height=320,
                       margin={"l": 10, "r": 10, "t": 40, "b": 10}, legend={"orientation": "h", "y": -0.3})

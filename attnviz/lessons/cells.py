@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from attnviz.i18n.catalogue import DEFAULT, lookup
+from attnviz.i18n import speaks, t
 
 
 @dataclass(frozen=True)
@@ -17,39 +17,44 @@ class CellProblem:
     message: str
 
 
-def parse_cell(text, lang: str = DEFAULT) -> tuple[float | None, str | None]:
-    """(value, None) for a finite number, else (None, what is wrong with it, in `lang`)."""
+
+
+@speaks
+def parse_cell(text) -> tuple[float | None, str | None]:
+    """(value, None) for a finite number, else (None, what is wrong with it, in the active language)."""
     if text is None or (isinstance(text, float) and math.isnan(text)):
-        return None, lookup(lang, "toy.cell.empty")
+        return None, t("is empty")
     raw = str(text).strip()
     if raw == "":
-        return None, lookup(lang, "toy.cell.empty")
+        return None, t("is empty")
     normal = raw.replace("−", "-")  # a typographic minus, as pasted from documents
     if normal.count(",") == 1 and "." not in normal:  # a decimal comma
         normal = normal.replace(",", ".")
     try:
         value = float(normal)
     except ValueError:
-        return None, lookup(lang, "toy.cell.not_number", raw=repr(raw))
+        return None, t("is not a number ({raw})", raw=repr(raw))
     if math.isnan(value):
-        return None, lookup(lang, "toy.cell.nan")
+        return None, t("is NaN: type a number")
     if math.isinf(value):
-        return None, lookup(lang, "toy.cell.inf")
+        return None, t("is infinite: type a finite number")
     return value, None
 
 
-def parse_grid(rows: list[list], shape: tuple[int, int] | None = None,
-               lang: str = DEFAULT) -> tuple[np.ndarray | None, list[CellProblem]]:
-    """A float array from a grid of typed cells, or None with every problem found (said in `lang`)."""
+
+
+@speaks
+def parse_grid(rows: list[list], shape: tuple[int, int] | None = None) -> tuple[np.ndarray | None, list[CellProblem]]:
+    """A float array from a grid of typed cells, or None with every problem found (said in the active language)."""
     problems: list[CellProblem] = []
     if shape is not None and (len(rows), len(rows[0]) if rows else 0) != shape:
         got = (len(rows), len(rows[0]) if rows else 0)
-        return None, [CellProblem(-1, -1, "", lookup(lang, "toy.cell.shape", got_rows=got[0], got_cols=got[1],
+        return None, [CellProblem(-1, -1, "", t("has shape {got_rows}×{got_cols}, needs {rows}×{cols}", got_rows=got[0], got_cols=got[1],
                                                      rows=shape[0], cols=shape[1]))]
     out = np.zeros((len(rows), len(rows[0]) if rows else 0))
     for i, row in enumerate(rows):
         for j, text in enumerate(row):
-            value, problem = parse_cell(text, lang)
+            value, problem = parse_cell(text)
             if problem:
                 problems.append(CellProblem(i, j, "" if text is None else str(text), problem))
             else:

@@ -11,31 +11,80 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from attnviz.core.positional import sinusoidal
-from attnviz.i18n.catalogue import DEFAULT, lookup
+from attnviz.i18n import N_, speaks, t
 
 MASKS = ("none", "causal", "padding")
-# preset -> the article it comes from; what each says lives in the catalogues (toy.example.*, toy.article.*)
+# preset -> the article it comes from
 EXAMPLES = {"seed-001": "history", "seed-000": "mapping"}
-# Common mistakes, each as made in one of the articles (toy.mistake.* in the catalogues names it and its article)
+# Common mistakes, each as made in one of the articles (MISTAKE_NAMES names it and its article)
 MISTAKES = ("np_softmax", "scale_d_model", "no_scale", "v_times_weights")
-_NOTES = {"seed-000": 4, "seed-001": 3}  # how many toy.note.<preset>.<i> sentences each preset has
+# the articles, the examples taken from them, the mistakes they make, and where each preset's article goes wrong
+ARTICLES = {
+    "history": N_("the article “Transformer注意力机制的发展历程与里程碑” (The development and milestones of Transformer attention)"),
+    "mapping": N_("the article “一切皆是映射：序列模型和注意力机制” (Everything is a mapping: sequence models and attention)"),
+    "sequence": N_("an untitled article on sequence modelling, from RNNs to self-attention"),
+    "softmax": N_("the article “注意力机制：理解softmax和位置编码器” (Attention: understanding softmax and positional encoders)"),
+}
+EXAMPLE_NAMES = {
+    "seed-001": N_("“Transformer is powerful”: three words with their embeddings and positional encodings"),
+    "seed-000": N_("Two tokens with Q, K and V given (d_k = 2)"),
+}
+MISTAKE_NAMES = {
+    "np_softmax": N_("softmax from NumPy (np.softmax, as in “The development and milestones of Transformer attention”)"),
+    "scale_d_model": N_("scaling by √d_model instead of √d_k (as in an article on sequence modelling)"),
+    "no_scale": N_("no scaling at all (as in “Attention: understanding softmax and positional encoders”)"),
+    "v_times_weights": N_("V·Aᵀ instead of A·V (as in “Attention: understanding softmax and positional encoders”)"),
+}
+SEED_NOTES = {
+    "seed-000": [
+        N_("The article feeds x = [1, 2, 3] (three tokens) but its Q, K and V have two rows each, so there are only two tokens to attend over; the page uses the two rows it gives."),
+        N_("Its α₁₁ multiplies Q₁ = [0.5, 1] with [1, 0.5], which is not K₁ = [1, 0]: the right dot product is 0.5·1 + 1·0 = 0.5, and with K₂ = [0.5, 1] it is 0.5·0.5 + 1·1 = 1.25."),
+        N_("It gives three weights of ½ for one query: weights in a softmax row sum to 1, and equal weights would only arise from equal scores, which these are not (0.354 and 0.884 after scaling)."),
+        N_("It writes each output hᵢ as a 2×2 matrix; an output is one vector of d_v numbers per token, the weighted sum of V's rows."),
+    ],
+    "seed-001": [
+        N_("`np.softmax` does not exist: NumPy has no softmax, so the article's code stops with an AttributeError. The page computes e^(s − max) / Σ e^(s − max) by rows."),
+        N_("`np.random.randn` without a seed gives different W_Q, W_K, W_V on every run, so nobody can reproduce its numbers; the page's random weights use a seed you can see and change."),
+        N_("Its positional encodings [[0, 0.1, 0.2], [0.3, 0.4, 0.5], [0.6, 0.7, 0.8]] are not the sinusoidal formula the same article gives; the page shows both."),
+    ],
+}
+PROBLEMS = {
+    "tokens": N_("Use 1 to {most} tokens (got {n})."),
+    "qkv_rows": N_("Q needs one row per token ({n}); K and V need the same number of rows (got Q {q}, K {k}, V {v})."),
+    "qk_width": N_("Q and K need the same width d_k to be multiplied (got {q} and {k})."),
+    "x_rows": N_("X needs one row per token ({n} rows, got {got})."),
+    "dims": N_("Use 1 to {most} dimensions (got {d})."),
+    "pe_shape": N_("PE must have the shape of X {x} (got {pe})."),
+    "w_shape": N_("{name} must be {d}×{d} (got {shape})."),
+    "heads": N_("{heads} heads do not divide d_model = {d}: pick a head count that divides it."),
+    "padding": N_("Padding must leave at least one real token (padding {pad} of {n})."),
+}
 
 
-def article(key: str, lang: str = DEFAULT) -> str:
+
+
+@speaks
+def article(key: str) -> str:
     """An article as a teacher can look it up: its published title (and, in English, a translation)."""
-    return lookup(lang, f"toy.article.{key}")
+    return t(ARTICLES[key])
 
 
-def mistake_label(mistake: str, lang: str = DEFAULT) -> str:
+
+
+@speaks
+def mistake_label(mistake: str) -> str:
     """A mistake in words, naming the article it is taken from."""
-    return lookup(lang, f"toy.mistake.{mistake}")
+    return t(MISTAKE_NAMES[mistake])
 
 
-def source(name: str, lang: str = DEFAULT) -> str:
+
+
+@speaks
+def source(name: str) -> str:
     """Where a preset comes from, as one sentence for the page (empty for the user's own example)."""
     if name not in EXAMPLES:
         return ""
-    return lookup(lang, "toy.source", what=lookup(lang, f"toy.example.{name}"), article=article(EXAMPLES[name], lang))
+    return t("{what}. Taken from {article}.", what=t(EXAMPLE_NAMES[name]), article=article(EXAMPLES[name]))
 
 
 MAX_TOKENS, MAX_DIM = 12, 16
@@ -64,10 +113,12 @@ class ToySpec:
     def given_qkv(self) -> bool:
         return self.Q is not None
 
-    def check(self, lang: str = DEFAULT) -> list[str]:
-        """Problems that stop the computation, each a sentence a person can act on (in `lang`)."""
+
+    @speaks
+    def check(self) -> list[str]:
+        """Problems that stop the computation, each a sentence a person can act on (in the active language)."""
         def say(key: str, **fmt) -> None:
-            problems.append(lookup(lang, f"toy.problem.{key}", **fmt))
+            problems.append(t(PROBLEMS[key], **fmt))
 
         problems: list[str] = []
         n = len(self.tokens)
@@ -270,13 +321,19 @@ def preset(name: str, weights: str = "identity", seed: int = 0, n_heads: int = 1
     return ToySpec(tokens=tokens, X=X, PE=PE, W_Q=W[0], W_K=W[1], W_V=W[2], W_O=W[3], n_heads=n_heads)
 
 
-def seed_notes(name: str, lang: str = DEFAULT) -> list[str]:
+
+
+@speaks
+def seed_notes(name: str) -> list[str]:
     """Where the article behind a preset goes wrong, in sentences the page shows beside the right numbers."""
-    return [lookup(lang, f"toy.note.{name}.{i}") for i in range(_NOTES.get(name, 0))]
+    return [t(note) for note in SEED_NOTES.get(name, [])]
 
 
-def mistake_effect(spec: ToySpec, mistake: str, lang: str = DEFAULT) -> dict:
-    """What a common mistake does to the numbers: the wrong weights/output, or the error it raises (notes in `lang`)."""
+
+
+@speaks
+def mistake_effect(spec: ToySpec, mistake: str) -> dict:
+    """What a common mistake does to the numbers: the wrong weights/output, or the error it raises (notes in the active language)."""
     right = run_toy(spec)
     if mistake == "np_softmax":
         try:
@@ -287,17 +344,17 @@ def mistake_effect(spec: ToySpec, mistake: str, lang: str = DEFAULT) -> dict:
     if mistake in ("scale_d_model", "no_scale"):
         wrong = run_toy(spec, scale_by="d_model" if mistake == "scale_d_model" else "none")
         same = np.allclose(wrong.steps["weights"], right.steps["weights"])
-        note = lookup(lang, "toy.mistake_note.one_head") if same and mistake == "scale_d_model" else None
+        note = t("With one head d_k = d_model, so this mistake changes nothing here; use 2 or more heads to see it.") if same and mistake == "scale_d_model" else None
         return {"right": right, "weights": wrong.steps["weights"], "output": wrong.steps["output"],
                 "max_change": float(np.abs(wrong.steps["weights"] - right.steps["weights"]).max()), "note": note}
     if mistake == "v_times_weights":
         A, V = right.steps["weights"], right.steps["V"]
         if V.shape[1] != A.shape[1]:
-            return {"right": right, "error": lookup(lang, "toy.mistake_error.shape", v_rows=V.shape[0],
+            return {"right": right, "error": t("shape error: V is {v_rows}×{v_cols} and Aᵀ is {a_rows}×{a_cols}; V·Aᵀ only multiplies when d_v equals the number of tokens, and even then it mixes dimensions instead of tokens.", v_rows=V.shape[0],
                                                     v_cols=V.shape[1], a_rows=A.shape[1], a_cols=A.shape[0])}
         wrong = V @ A.T
         return {"right": right, "output": wrong, "max_change": float(np.abs(wrong - right.steps["output"]).max()),
-                "note": lookup(lang, "toy.mistake_note.wrong_axis")}
+                "note": t("d_v equals the number of tokens, so V·Aᵀ multiplies, but it mixes the wrong axis.")}
     raise ValueError(f"unknown mistake {mistake!r}")
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from attnviz.core.errors import ModelRefused
 from attnviz.core.settings import Settings
-from attnviz.i18n.keyed import Keyed
+from attnviz.i18n import Message
 from attnviz.models.registry import OFFLINE_MODELS
 from attnviz.models.scratch import CONFIG_FILE
 
@@ -93,8 +93,8 @@ def refusal(settings: Settings) -> str:
     """Why a spec is refused, the same words whatever the spec is and whether or not it exists."""
     if settings.custom_models == "roots":
         where = ", ".join(r.label for r in roots(settings))
-        return Keyed("models.refusal.roots", where=where)
-    return Keyed("models.refusal.bundled")
+        return Message.presentable("That model is not one this server offers. Pick a bundled model, or a model folder from the sidebar's list (folders under {where}).", where=where)
+    return Message.presentable("This server offers only its bundled models and the training lab's checkpoints. Pick one from the sidebar's list.")
 
 
 def resolve(spec: str, settings: Settings) -> str:
@@ -115,7 +115,7 @@ def allow_remote_code(requested: bool, settings: Settings) -> bool:
 
 def no_remote_code(name: str) -> str:
     """Why a model that ships its own code does not load on a server that never runs such code."""
-    return Keyed("models.no_remote_code", name=name)
+    return Message("`{name}` needs Python code shipped with the model, and this server never runs code that comes with a model. Pick another model.", name=name)
 
 
 def display_name(spec: str, settings: Settings) -> str | None:

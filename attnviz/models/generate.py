@@ -6,7 +6,8 @@ from collections.abc import Callable
 import torch
 
 from attnviz.core.errors import BadText, UnsupportedModel
-from attnviz.i18n.keyed import Keyed
+from attnviz.core.types import ARCHITECTURE_WORDS
+from attnviz.i18n import Message
 from attnviz.models.loading import LoadedModel
 from attnviz.models.textbound import cut_text
 
@@ -34,12 +35,12 @@ def generate_ids(model: LoadedModel, text: str, n_new: int, greedy: bool = True,
                  top_k: int = 0, seed: int = 0) -> tuple[list[int], int]:
     """(prompt ids + generated ids, prompt length). Only decoder (causal) models write."""
     if model.info.architecture != "decoder":
-        raise UnsupportedModel(Keyed("models.not_decoder", name=model.info.name,
-                                     architecture=Keyed(f"models.arch.{model.info.architecture}")))
+        raise UnsupportedModel(Message("`{name}` is an {architecture}; generation here is for causal (decoder) models such as glassllm-en or scratch-decoder.", name=model.info.name,
+                                     architecture=ARCHITECTURE_WORDS[model.info.architecture]))
     if not text.strip():
-        raise BadText(Keyed("models.empty_prompt"))
+        raise BadText(Message("The text is empty: type a prompt for the model to continue."))
     if temperature <= 0:
-        raise BadText(Keyed("models.temperature"))
+        raise BadText(Message("The temperature must be above 0 (use greedy for the most likely token)."))
     ids = model.codec.encode(cut_text(text, model.info.max_positions)[0])
     limit = model.info.max_positions or 10**9
     n_new = max(0, min(n_new, limit - len(ids)))

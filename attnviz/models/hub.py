@@ -6,7 +6,7 @@ import socket
 import threading
 from urllib.parse import urlsplit
 
-from attnviz.i18n.keyed import Keyed
+from attnviz.i18n import Message
 
 TRUE = ("1", "on", "yes", "true")
 PROBE_S = 1.0  # one connection attempt; the hub client's own retries take ~30 s to give up
@@ -50,10 +50,10 @@ def offline_reason() -> str | None:
     """Why the hub cannot be used now, in words for the page; None when it answers."""
     switch = offline_switch()
     if switch:
-        return Keyed("models.hub.offline_switch", switch=switch)
+        return Message("the offline switch {switch} is set", switch=switch)
     host, port = endpoint()
     if not reachable(host, port):
-        return Keyed("models.hub.unreachable", host=host)
+        return Message("the model hub ({host}) cannot be reached from this machine", host=host)
     return None
 
 

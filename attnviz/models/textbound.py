@@ -2,7 +2,8 @@
 cost seconds of tokenizer time and hundreds of MB for a model that reads 512 tokens."""
 from __future__ import annotations
 
-from attnviz.i18n.keyed import Keyed
+from attnviz.i18n import N_, Message
+
 
 # Characters kept per token the model reads. A token never covers more than this many
 # non-blank characters in any tokenizer attnviz meets (the longest vocabulary entries are ~20-30),
@@ -30,10 +31,17 @@ def cut_text(text: str, max_tokens: int | None) -> tuple[str, int]:
         pos += len(chunk)
     return text[:pos], len(text) - pos
 
+CUT_MODEL = N_("The text is {chars} characters; this model reads at most {limit} tokens, so only the first {kept} "
+               "characters were read ({cut} characters cut, {share} of the text).")
+CUT_SERVER = N_("The text is {chars} characters; this server reads at most {limit} tokens per capture, so only the "
+                "first {kept} characters were read ({cut} characters cut, {share} of the text).")
+CUT_UNBOUNDED = N_("The text is {chars} characters; this model states no limit; attnviz reads at most {limit} tokens, "
+                   "so only the first {kept} characters were read ({cut} characters cut, {share} of the text).")
+
 
 def cut_note(n_chars: int, cut: int, max_tokens: int | None, by_server: bool = False) -> str:
     """What the page says when a text was cut before tokenising (`by_server`: the operator's
     token limit, not the model's, is what bounds it)."""
-    key = "models.cut.server" if by_server else "models.cut.model" if max_tokens else "models.cut.unbounded"
-    return Keyed(key, chars=f"{n_chars:,}", limit=f"{max_tokens or UNBOUNDED_TOKENS:,}", kept=f"{n_chars - cut:,}",
+    note = CUT_SERVER if by_server else CUT_MODEL if max_tokens else CUT_UNBOUNDED
+    return Message(note, chars=f"{n_chars:,}", limit=f"{max_tokens or UNBOUNDED_TOKENS:,}", kept=f"{n_chars - cut:,}",
                  cut=f"{cut:,}", share=f"{cut / n_chars:.0%}")

@@ -8,7 +8,7 @@ from pathlib import Path
 import torch
 
 from attnviz.core.errors import NotAModel
-from attnviz.i18n.keyed import Keyed
+from attnviz.i18n import Message
 from attnviz.models.loading import LoadedModel, load_model
 from attnviz.models.scratch import CONFIG_FILE, ScratchConfig, ScratchTransformer
 
@@ -22,7 +22,7 @@ def untrained_start(folder: str, device: str = "auto") -> LoadedModel:
     trained = load_model(folder, device=device)
     path = Path(folder).expanduser()
     if trained.backend != "scratch" or not (path / CONFIG_FILE).is_file():
-        raise NotAModel(Keyed("models.not_checkpoint", folder=folder))
+        raise NotAModel(Message("`{folder}` is not an attnviz checkpoint, so it has no recorded untrained start: pick a folder saved by the Training lab (or `python -m attnviz train`).", folder=folder))
     meta = json.loads((path / CONFIG_FILE).read_text())
     seed = int((meta.get("train_config") or {}).get("seed", 0))
     torch.manual_seed(seed)

@@ -3,7 +3,7 @@ renamed or of other shapes would otherwise run with random weights and look like
 from __future__ import annotations
 
 from attnviz.core.errors import NotAModel
-from attnviz.i18n.keyed import Keyed, joined
+from attnviz.i18n import Message, joined
 
 # Output heads that attention never reads: missing, they change what a model predicts, not where it looks.
 HEAD_PREFIXES = ("pooler.", "lm_head.", "cls.", "classifier.", "score.", "qa_outputs.", "final_logits_bias")
@@ -12,8 +12,8 @@ SHOWN = 6  # tensor names listed in a message before "… and N more"
 
 def _names(names: list) -> str:
     names = sorted(names)
-    listed = joined("models.weights.names.join", names[:SHOWN])
-    return Keyed("models.weights.more", names=listed, n=len(names) - SHOWN) if len(names) > SHOWN else listed
+    listed = joined("{first}, {rest}", names[:SHOWN])
+    return Message("{names}, … and {n} more", names=listed, n=len(names) - SHOWN) if len(names) > SHOWN else listed
 
 
 def _is_head(name: str) -> bool:
@@ -33,17 +33,17 @@ def check_loading(spec: str, loading_info: dict) -> list[str]:
     body = [name for name in missing if not _is_head(name)]
     problems = []
     if body:
-        problems.append(Keyed("models.weights.missing", n=len(body), names=_names(body)))
+        problems.append(Message("{n} tensors the config describes are not in its weights file ({names})", n=len(body), names=_names(body)))
         if unexpected:
-            problems.append(Keyed("models.weights.unexpected", n=len(unexpected), names=_names(unexpected)))
+            problems.append(Message("{n} tensors in the file belong to no part of this model ({names})", n=len(unexpected), names=_names(unexpected)))
     if mismatched:
-        shapes = [Keyed("models.weights.shape", name=name, file=str(tuple(a)), config=str(tuple(b)))
+        shapes = [Message("{name}: file {file} vs config {config}", name=name, file=str(tuple(a)), config=str(tuple(b)))
                   for name, a, b in sorted(mismatched)]
-        problems.append(Keyed("models.weights.mismatched", n=len(mismatched), names=_names(shapes)))
+        problems.append(Message("{n} tensors have other shapes in the file than the config says ({names})", n=len(mismatched), names=_names(shapes)))
     if problems:
-        raise NotAModel(Keyed("models.weights.refused", spec=spec,
-                              problems=joined("models.weights.problems.join", problems)))
+        raise NotAModel(Message("`{spec}` does not hold the weights its config describes: {problems}. Loaded anyway, it would show random weights as if they were the trained model, so attnviz refuses it. Check that config.json and the weights come from the same model, or save both again with save_pretrained(folder).", spec=spec,
+                              problems=joined("{first}; {rest}", problems)))
     heads = [name for name in missing if _is_head(name)]
     if heads:
-        return [Keyed("models.weights.no_heads", names=_names(heads))]
+        return [Message("The weights file has no {names}: these output layers start random. Attention is as trained (it does not read them), but what the model predicts or writes is not.", names=_names(heads))]
     return []

@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from attnviz.core.errors import AttnvizError
-from attnviz.i18n.keyed import Keyed
+from attnviz.i18n import Message
 from attnviz.survey.rows import LABELS, TYPE_COLUMNS
 from attnviz.survey.run import TABLES, done_parts, read_manifest
 
@@ -29,18 +29,18 @@ class Behaviour:
 
 
 BEHAVIOURS = {
-    "previous token": Behaviour(Keyed("survey.behaviour.previous token"), "previous_token", None,
-                                Keyed("survey.behaviour.previous token.about")),
-    "first token": Behaviour(Keyed("survey.behaviour.first token"), "first_token", None,
-                             Keyed("survey.behaviour.first token.about")),
-    "antecedent": Behaviour(Keyed("survey.behaviour.antecedent"), "to_target", "coreference",
-                            Keyed("survey.behaviour.antecedent.about")),
-    "subject": Behaviour(Keyed("survey.behaviour.subject"), "to_target", "agreement",
-                         Keyed("survey.behaviour.subject.about")),
-    "bracket": Behaviour(Keyed("survey.behaviour.bracket"), "to_target", "brackets",
-                         Keyed("survey.behaviour.bracket.about")),
-    "induction": Behaviour(Keyed("survey.behaviour.induction"), "induction", None,
-                           Keyed("survey.behaviour.induction.about")),
+    "previous token": Behaviour(Message("attend to the previous token"), "previous_token", None,
+                                Message("mean attention from each token to the one before it")),
+    "first token": Behaviour(Message("attend to the first token"), "first_token", None,
+                             Message("mean attention to position 0 (often a sink: [CLS] or <s>)")),
+    "antecedent": Behaviour(Message("attend to the antecedent of a pronoun"), "to_target", "coreference",
+                            Message("attention from the pronoun to the name it refers to (coreference texts)")),
+    "subject": Behaviour(Message("attend from a verb to its subject"), "to_target", "agreement",
+                         Message("attention from is/are to its subject noun across a distractor (agreement texts)")),
+    "bracket": Behaviour(Message("match a closing bracket"), "to_target", "brackets",
+                         Message("attention from the first ')' to the '(' it closes (bracket texts)")),
+    "induction": Behaviour(Message("do induction"), "induction", None,
+                           Message("attention from a repeated token to the token that followed its earlier occurrence")),
 }
 
 
@@ -52,7 +52,7 @@ def _check_readable(folder: Path, table: str, files: list[str]) -> None:
             pq.read_metadata(f)
         except (OSError, pa.ArrowException) as exc:
             name = Path(f).stem
-            raise AttnvizError(Keyed("survey.damaged_part", folder=folder.name, table=table, name=name,
+            raise AttnvizError(Message("`{folder}` has a damaged part: `{table}/{name}.parquet` is not readable Parquet ({detail}). Delete `texts/{name}.parquet` and run the survey command again: it redoes that part.", folder=folder.name, table=table, name=name,
                                      detail=str(exc))) from exc
 
 
@@ -65,7 +65,7 @@ class Survey:
         self.manifest = read_manifest(self.folder)
         parts = done_parts(self.folder)
         if not parts:
-            raise AttnvizError(Keyed("survey.no_parts", name=self.folder.name))
+            raise AttnvizError(Message("`{name}` has no finished part yet: run the survey first.", name=self.folder.name))
         self.db = duckdb.connect()
         for table in TABLES:
             files = [str(self.folder / table / f"{p}.parquet") for p in parts]
@@ -96,7 +96,7 @@ class Survey:
         known = [c for c in (*LABELS, *TYPE_COLUMNS.values()) if c in have]
         if stat not in known:
             stats = list(dict.fromkeys(known))
-            raise AttnvizError(Keyed("survey.no_stat", stat=stat, stats=", ".join(stats)))
+            raise AttnvizError(Message("No statistic {stat!r}; choose one of {stats}.", stat=stat, stats=", ".join(stats)))
 
     def ranking(self, stat: str, template: str | None = None, descending: bool = True) -> pd.DataFrame:
         """Every head with the statistic's mean over the corpus (texts where it applies), spread and count."""
@@ -113,9 +113,9 @@ class Survey:
         """Heads ranked by a behaviour's score (the mean of its statistic over the texts that probe it)."""
         b = BEHAVIOURS.get(behaviour)
         if b is None:
-            raise AttnvizError(Keyed("survey.no_behaviour", behaviour=behaviour, behaviours=", ".join(BEHAVIOURS)))
+            raise AttnvizError(Message("No behaviour {behaviour!r}; choose one of {behaviours}.", behaviour=behaviour, behaviours=", ".join(BEHAVIOURS)))
         if b.template and b.template not in self.templates():
-            raise AttnvizError(Keyed("survey.no_template", template=b.template, label=b.label))
+            raise AttnvizError(Message("This corpus has no {template} texts, so no head can be scored on {label}: survey the built-in corpus (builtin:N), which has them.", template=b.template, label=b.label))
         table = self.ranking(b.stat, b.template)
         return table.rename(columns={"mean": "score"})
 
@@ -134,7 +134,7 @@ class Survey:
         """One head's projected queries and keys (a row each, `role` q or k) for up to max_tokens tokens, with
         each token's text, position, template and the words around it."""
         if not self.has_qk:
-            raise AttnvizError(Keyed("survey.no_qk"))
+            raise AttnvizError(Message("This survey kept no queries and keys."))
         frame = self.sql(f"""
             WITH ctx AS (
               SELECT text_id, pos, token,

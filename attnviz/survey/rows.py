@@ -139,13 +139,13 @@ def survey_batch(model: LoadedModel, items: list[dict], first_id: int, basis: Ba
 
 def _texts_table(texts: list[dict]) -> pa.Table:
     return pa.table({
-        "text_id": pa.array([t["text_id"] for t in texts], pa.int64()),
-        "text": pa.array([t["text"] for t in texts], pa.string()),
-        "template": pa.array([t["template"] for t in texts], pa.string()),
-        "n_tokens": pa.array([t["n_tokens"] for t in texts], pa.int32()),
-        "truncated_from": pa.array([t["truncated_from"] for t in texts], pa.int32()),
-        "target_from": pa.array([t["target_from"] for t in texts], pa.int32()),
-        "target_to": pa.array([t["target_to"] for t in texts], pa.int32()),
+        "text_id": pa.array([row["text_id"] for row in texts], pa.int64()),
+        "text": pa.array([row["text"] for row in texts], pa.string()),
+        "template": pa.array([row["template"] for row in texts], pa.string()),
+        "n_tokens": pa.array([row["n_tokens"] for row in texts], pa.int32()),
+        "truncated_from": pa.array([row["truncated_from"] for row in texts], pa.int32()),
+        "target_from": pa.array([row["target_from"] for row in texts], pa.int32()),
+        "target_to": pa.array([row["target_to"] for row in texts], pa.int32()),
     })
 
 

@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from attnviz.core.errors import AttnvizError
-from attnviz.i18n.keyed import Keyed
+from attnviz.i18n import Message
 from attnviz.models.loading import LoadedModel
 from attnviz.survey.corpus import BadCorpus, Corpus
 from attnviz.survey.rows import Basis, fit_basis, survey_batch
@@ -57,7 +57,7 @@ def read_manifest(folder: Path) -> dict:
     """The manifest of a survey folder; AttnvizError if the folder is not one."""
     path = Path(folder) / MANIFEST
     if not path.is_file():
-        raise AttnvizError(Keyed("survey.not_a_survey", name=Path(folder).name, manifest=MANIFEST))
+        raise AttnvizError(Message("`{name}` is not a survey folder (it has no {manifest}).", name=Path(folder).name, manifest=MANIFEST))
     return json.loads(path.read_text())
 
 
@@ -189,9 +189,9 @@ def _totals(folder: Path) -> dict:
     files = [folder / "texts" / f"{p}.parquet" for p in done_parts(folder)]
     if not files:
         return {"n_texts": 0, "n_tokens": 0, "n_truncated": 0}
-    t = pa.concat_tables([pq.read_table(f, columns=["n_tokens", "truncated_from"]) for f in files])
-    return {"n_texts": len(t), "n_tokens": int(pa.compute.sum(t["n_tokens"]).as_py() or 0),
-            "n_truncated": len(t) - t["truncated_from"].null_count}
+    table = pa.concat_tables([pq.read_table(f, columns=["n_tokens", "truncated_from"]) for f in files])
+    return {"n_texts": len(table), "n_tokens": int(pa.compute.sum(table["n_tokens"]).as_py() or 0),
+            "n_truncated": len(table) - table["truncated_from"].null_count}
 
 
 def progress_bar(total: int | None, show: bool):

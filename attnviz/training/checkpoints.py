@@ -11,24 +11,24 @@ import time
 from pathlib import Path
 
 from attnviz.core.errors import AttnvizError
-from attnviz.i18n.keyed import Keyed
+from attnviz.i18n import Message
 from attnviz.models.scratch import CONFIG_FILE, WEIGHTS_FILE
 
 CHECKPOINT_FILES = {CONFIG_FILE, WEIGHTS_FILE}
 _NAME = re.compile(r"\w[\w.-]{0,79}")  # letters (any script), digits, '_', then also '.' and '-'
-RULES = Keyed("training.name_rules")  # "Use letters, digits, '-', '_' and '.' (…)"
+RULES = Message("Use letters, digits, '-', '_' and '.' (at most 80 characters, starting with a letter or digit).")  # "Use letters, digits, '-', '_' and '.' (…)"
 
 
 def name_problem(name: str) -> str | None:
     """Why `name` cannot name a checkpoint (a Keyed sentence saying what to type instead), or None."""
     if not name.strip():
-        return Keyed("training.name_empty", rules=RULES)
+        return Message("Give the checkpoint a name. {rules}", rules=RULES)
     if "/" in name or "\\" in name or name.startswith("~") or Path(name).is_absolute():
-        return Keyed("training.name_path", rules=RULES)
+        return Message("A checkpoint is named, not given a path: the name cannot hold '/', '\\' or '~'. It is saved in this server's checkpoint folder. {rules}", rules=RULES)
     if ".." in name:
-        return Keyed("training.name_dots", rules=RULES)
+        return Message("A checkpoint name cannot hold '..'. {rules}", rules=RULES)
     if not _NAME.fullmatch(name):
-        return Keyed("training.name_chars", rules=RULES)
+        return Message("That name has characters a checkpoint name cannot hold. {rules}", rules=RULES)
     return None
 
 
@@ -69,7 +69,7 @@ def target(root: Path, name: str) -> Path:
     root = Path(root)
     folder = root / name
     if folder.parent.resolve() != root.resolve() or folder.name != name:  # belt and braces: one level, never more
-        raise AttnvizError(Keyed("training.name_outside", rules=RULES))
+        raise AttnvizError(Message("A checkpoint name must stay inside the checkpoint folder. {rules}", rules=RULES))
     return folder
 
 
@@ -89,7 +89,7 @@ def claim(root: Path, name: str, replace: bool = False) -> Path:
         if not replace:
             raise
         if not is_checkpoint(folder):
-            raise AttnvizError(Keyed("training.not_a_checkpoint", name=name)) from None
+            raise AttnvizError(Message("Something that is not an attnviz checkpoint is already called `{name}` in the checkpoint folder, and it is never overwritten: choose another name.", name=name)) from None
     for file in CHECKPOINT_FILES:  # unlink first: never write through whatever might stand there
         (folder / file).unlink(missing_ok=True)
     return folder

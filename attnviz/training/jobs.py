@@ -10,8 +10,8 @@ import threading
 import time
 from collections.abc import Callable
 
-from attnviz.i18n.keyed import Keyed
 from attnviz.training.worker import TrainingJob
+from attnviz.i18n import Message
 
 
 class JobBoard:
@@ -98,7 +98,9 @@ class JobBoard:
             elif job.active and now - job.last_seen > idle_s:
                 minutes = max(1, round(idle_s / 60))
                 job.stop(wait=0)
-                job.note = Keyed("training.idle_one") if minutes == 1 else Keyed("training.idle_many", minutes=minutes)
+                job.note = Message.plural("Stopped: nobody looked at this training for 1 minute. Resume it to go on.",
+                                          "Stopped: nobody looked at this training for {minutes} minutes. Resume it "
+                                          "to go on.", minutes, minutes=minutes)
 
     def watch(self, alive: Callable[[str], bool], idle_s: float, every: float = 5.0) -> None:
         """Reap every `every` seconds on a daemon thread (once per board)."""

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from collections.abc import Callable
 
-from attnviz.i18n.keyed import Keyed
+from attnviz.i18n import Message
 from attnviz.models.tokens import CharCodec
 
 if TYPE_CHECKING:  # torch loads when a batch is made: `attnviz train --help` stays light
@@ -66,19 +66,24 @@ def _translate(rng: random.Random, n: int) -> tuple[str, str]:
     return digits, " ".join(WORDS[int(d)] for d in digits)
 
 
+# the tasks' names as a person reads them (the keys stay English: they are in links and checkpoints)
+TASK_NAMES = {"copy": Message("copy"), "reverse": Message("reverse"), "sort": Message("sort"),
+              "shift": Message.in_context("task", "shift"), "induction": Message("induction"),
+              "addition": Message("addition"), "translate": Message("translate")}
+
 TASKS: dict[str, Task] = {t.name: t for t in (
-    Task("copy", Keyed("training.task.copy.about"), _map_digits(lambda s: s), "encoder", 8, ("31415926", "31415926")),
-    Task("reverse", Keyed("training.task.reverse.about"), _map_digits(lambda s: s[::-1]), "encoder", 8,
+    Task("copy", Message("write the input again"), _map_digits(lambda s: s), "encoder", 8, ("31415926", "31415926")),
+    Task("reverse", Message("write the input backwards"), _map_digits(lambda s: s[::-1]), "encoder", 8,
          ("31415926", "62951413")),
-    Task("sort", Keyed("training.task.sort.about"), _map_digits(lambda s: "".join(sorted(s))),
+    Task("sort", Message("write the input's digits in order"), _map_digits(lambda s: "".join(sorted(s))),
          "encoder", 8, ("31415926", "11234569")),
-    Task("shift", Keyed("training.task.shift.about"),
+    Task("shift", Message("write the input moved one place left (the first digit goes to the end)"),
          _map_digits(lambda s: s[1:] + s[:1]), "encoder", 8, ("31415926", "14159263")),
-    Task("induction", Keyed("training.task.induction.about"),
+    Task("induction", Message("after the marker |, repeat the sequence seen before it (an induction head's job)"),
          _induction, "decoder", 8, ("hbknacfe", "hbknacfe"), same_length=False, sep="|"),
-    Task("addition", Keyed("training.task.addition.about"), _addition, "decoder", 2, ("47+38", "85"),
+    Task("addition", Message("add two numbers modulo 10ⁿ (n digits each)"), _addition, "decoder", 2, ("47+38", "85"),
          same_length=False, default_steps=4000),
-    Task("translate", Keyed("training.task.translate.about"), _translate,
+    Task("translate", Message("digit strings to number words (the encoder-decoder's task)"), _translate,
          "encoder-decoder", 3, ("407", "four zero seven"), same_length=False),
 )}
 
@@ -86,7 +91,7 @@ TASKS: dict[str, Task] = {t.name: t for t in (
 def check(task: Task, architecture: str) -> str | None:
     """Why this task cannot be trained with this architecture, or None."""
     if architecture == "encoder" and not task.same_length:
-        return Keyed("training.needs_decoder", task=Keyed(f"training.task.{task.name}"))
+        return Message("The {task} task's answer is not one label per input position, so an encoder alone cannot learn it: choose a decoder or an encoder-decoder.", task=TASK_NAMES[task.name])
     return None
 
 

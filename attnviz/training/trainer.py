@@ -9,13 +9,18 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from attnviz.i18n.keyed import Keyed
+from attnviz.i18n import Message
 from attnviz.models.tokens import CharCodec
 from attnviz.core.device import resolve_device
 from attnviz.core.hooks import attention_kind, hook_names, hooks, record_into
 from attnviz.models.generate import decode_loop
 from attnviz.models.scratch import ScratchConfig, ScratchTransformer
 from attnviz.training.tasks import IGNORE, TASKS, batch, check, layout
+
+# a setting's name in a message (the form's labels say them in full)
+FIELD_NAMES = {"steps": Message("steps"), "batch_size": Message("batch size"), "n_layers": Message("n layers"),
+               "n_heads": Message("n heads"), "d_model": Message("d model"), "snapshot_every": Message("snapshot every"),
+               "eval_every": Message("eval every"), "length": Message("length")}
 
 
 @dataclass
@@ -38,7 +43,7 @@ class TrainConfig:
     def resolved(self) -> TrainConfig:
         task = TASKS.get(self.task)
         if task is None:
-            raise ValueError(Keyed("training.unknown_task", task=self.task, tasks=", ".join(TASKS)))
+            raise ValueError(Message("Unknown task {task!r}: choose one of {tasks}.", task=self.task, tasks=", ".join(TASKS)))
         return TrainConfig(**{**asdict(self), "architecture": self.architecture or task.default_architecture,
                               "length": task.default_length if self.length is None else self.length,
                               "steps": task.default_steps if self.steps is None else self.steps})
@@ -47,22 +52,22 @@ class TrainConfig:
         """Settings that cannot train, each as a sentence saying what to change (Keyed: the page translates it)."""
         out = []
         if self.task not in TASKS:
-            return [Keyed("training.unknown_task", task=self.task, tasks=", ".join(TASKS))]
+            return [Message("Unknown task {task!r}: choose one of {tasks}.", task=self.task, tasks=", ".join(TASKS))]
         cfg = self.resolved()
         for name in ("steps", "batch_size", "n_layers", "n_heads", "d_model", "snapshot_every", "eval_every", "length"):
             if int(getattr(cfg, name)) <= 0:
-                out.append(Keyed("training.at_least_one", name=Keyed(f"training.field.{name}"), value=getattr(cfg, name)))
+                out.append(Message("{name} must be at least 1 (got {value}).", name=FIELD_NAMES[name], value=getattr(cfg, name)))
         if cfg.n_heads > 0 and cfg.d_model % cfg.n_heads:
-            out.append(Keyed("training.heads_divide", heads=cfg.n_heads, d_model=cfg.d_model))
+            out.append(Message("{heads} heads do not divide d_model = {d_model}: pick a head count that divides it.", heads=cfg.n_heads, d_model=cfg.d_model))
         elif cfg.positional == "rotary" and cfg.n_heads > 0 and (cfg.d_model // cfg.n_heads) % 2:
-            out.append(Keyed("training.rotary_even"))
+            out.append(Message("Rotary positions need an even d_head (d_model / heads)."))
         if not 0 < cfg.lr < 1:
-            out.append(Keyed("training.lr_range", lr=cfg.lr))
+            out.append(Message("The learning rate should be between 0 and 1 (got {lr}).", lr=cfg.lr))
         problem = check(TASKS[cfg.task], cfg.architecture)
         if problem:
             out.append(problem)
         if cfg.length > 40:
-            out.append(Keyed("training.too_long"))
+            out.append(Message("Keep the length at 40 or less: these are toy tasks for a small model."))
         return out
 
 

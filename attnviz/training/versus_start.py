@@ -16,7 +16,7 @@ from attnviz.analysis.headtypes.side_by_side import TypeRow, side_by_side
 from attnviz.capture.api import capture
 from attnviz.core.errors import NotAModel
 from attnviz.core.types import AttentionCapture
-from attnviz.i18n.keyed import Keyed
+from attnviz.i18n import Message
 from attnviz.models.loading import LoadedModel, load_model
 from attnviz.models.scratch import CONFIG_FILE
 from attnviz.models.untrained import untrained_start
@@ -33,7 +33,7 @@ def checkpoint_sample(folder: str | Path) -> tuple[str, str]:
         meta = None
     task = TASKS.get((meta or {}).get("task"))
     if not isinstance(meta, dict) or task is None:
-        raise NotAModel(Keyed("models.not_checkpoint", folder=str(folder)))
+        raise NotAModel(Message("`{folder}` is not an attnviz checkpoint, so it has no recorded untrained start: pick a folder saved by the Training lab (or `python -m attnviz train`).", folder=str(folder)))
     if isinstance(meta.get("probe"), list) and len(meta["probe"]) == 2:  # the sample it was trained to show
         task = replace(task, probe=tuple(meta["probe"]))
     architecture = (meta.get("train_config") or {}).get("architecture") or meta["config"]["architecture"]

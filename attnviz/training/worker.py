@@ -25,7 +25,7 @@ from pathlib import Path
 
 import torch
 
-from attnviz.i18n.keyed import Keyed
+from attnviz.i18n import Message
 from attnviz.training.trainer import History, TrainConfig, Trainer
 
 SEND_EVERY = 0.25  # seconds between progress messages: the page refreshes once a second
@@ -171,7 +171,7 @@ class TrainingJob:
         except OSError as exc:
             for fd in (cmd_read, cmd_write, ev_read, ev_write):
                 os.close(fd)
-            self.error = Keyed("training.cannot_start", why=str(exc))
+            self.error = Message("Could not start the training process: {why}", why=str(exc))
             self.status = "stopped"
             return False
         os.close(cmd_read)
@@ -229,7 +229,7 @@ class TrainingJob:
                 elif kind == "progress":
                     self._apply(message)
                 elif kind == "error":
-                    self.error = Keyed("training.failed", why=message["message"])
+                    self.error = Message("Training stopped: {why}", why=message["message"])
                 elif kind == "done":
                     final = message["state"]
                     break
@@ -245,8 +245,8 @@ class TrainingJob:
                     self.trainer.load_state(final)
                 else:  # the worker died or failed: its weights are lost, so go back to where this run began
                     self.trainer.load_state(pickle.loads(payload))
-                    reason = self.error or Keyed("training.died", code=proc.returncode)
-                    self.error = Keyed("training.rolled_back", reason=reason, step=self.trainer.step_count)
+                    reason = self.error or Message("The training process ended unexpectedly (exit code {code}).", code=proc.returncode)
+                    self.error = Message("{reason} The model is as it was at step {step}.", reason=reason, step=self.trainer.step_count)
                 if self._commands is not None:
                     self._commands.close()
                     self._commands = None

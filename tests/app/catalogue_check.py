@@ -15,8 +15,45 @@ from functools import lru_cache
 
 from streamlit.testing.v1 import AppTest
 
-from attnviz.i18n.catalogue import CATALOGUES, DEFAULT, has_words, patterns
 from attnviz.app.state.keys import Sidebar
+from attnviz.i18n import DEFAULT
+from attnviz.i18n.catalogues import PRESENT
+from attnviz.i18n.tools import TEMPLATE, po_path, _read
+
+PLACEHOLDER = re.compile(r"\{(\w+)(?:[:!][^}]*)?\}")
+
+
+@lru_cache(maxsize=4)
+def texts(lang: str) -> tuple[str, ...]:
+    """What a page in `lang` may show from the catalogues: in English the messages (the template's msgids) and their
+    presentation wordings; in another language its translations."""
+    out = []
+    if lang == DEFAULT:
+        for message in _read(TEMPLATE):
+            out += [message.id] if isinstance(message.id, str) else list(message.id)
+    for message in _read(po_path(lang)):
+        strings = message.string if isinstance(message.string, (list, tuple)) else [message.string]
+        if message.id and (lang != DEFAULT or message.context == PRESENT):
+            out += [s for s in strings if s]
+    return tuple(s for s in out if s)
+
+
+def patterns(lang: str) -> list[re.Pattern]:
+    """Every catalogue text of `lang` as a regular expression: each {placeholder} a named group (g0, g1, …) that
+    matches anything; what it may hold is the checker's business."""
+    out = []
+    for text in texts(lang):
+        parts = PLACEHOLDER.split(text)[::2]  # split keeps the names at odd places; drop them
+        groups = [f"(?P<g{i}>.*?)" for i in range(len(parts) - 1)]
+        out.append(re.compile("".join(re.escape(p) + (groups[i] if i < len(groups) else "")
+                                      for i, p in enumerate(parts)), re.S))
+    return out
+
+
+def has_words(pattern: re.Pattern) -> bool:
+    """Whether a pattern has letters of its own outside its placeholders (not only `{i} · {token}` or `- {note}`)."""
+    literal = re.sub(r"\(\?P<g\d+>\.\*\?\)", "", pattern.pattern)
+    return bool(re.search(r"[A-Za-z\u4e00-\u9fff]", literal.replace("\\", "")))
 
 NUMBER = re.compile(r"^[\s\d.,:−\-+%×/eE·]*$")
 # Figures and tables also draw notation and data (d_k, PE(pos)·PE(pos + k), x₁, a token, a dimension d0): those
@@ -96,7 +133,7 @@ def _compiled(lang: str) -> tuple[list[re.Pattern], list[re.Pattern]]:
 def _heads(lang: str) -> frozenset[str]:
     """The part before the first colon of each value ("From scratch" of "From scratch: 2-layer encoder, …"), which
     the sidebar shows as a model's short description."""
-    return frozenset(re.split("[:：]", text)[0] for text in CATALOGUES[lang].values())
+    return frozenset(re.split("[:：]", text)[0] for text in texts(lang))
 
 
 class Checker:

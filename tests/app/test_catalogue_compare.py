@@ -3,7 +3,7 @@ import pytest
 from apphelpers import assert_clean, figures, messages, open_page
 from catalogue_check import not_in_catalogue
 
-from attnviz.i18n.catalogue import lookup
+from attnviz.i18n import translate
 
 PAGE = "attnviz/app/pages/compare/page.py"
 HE, SHE = "The doctor said he was late.", "The doctor said she was late."
@@ -17,8 +17,8 @@ def test_every_view_speaks_the_chosen_language(lang, view):
     at = open_page(PAGE, sb_lang=lang, cmp_view=view, cmp_a_model="minilm", cmp_b_model="minilm", cmp_a_text=HE,
                    cmp_b_text=SHE)
     assert_clean(at)
-    assert at.title[0].value == lookup(lang, "compare.title")
-    assert at.radio(key="cmp_view").label == lookup(lang, "compare.view")
+    assert at.title[0].value == translate(lang, "Compare side by side")
+    assert at.radio(key="cmp_view").label == translate(lang, "View (each pane, through the explorer's own view functions)")
     assert not at.error, [e.value for e in at.error]
     assert not_in_catalogue(at, DATA) == []
 

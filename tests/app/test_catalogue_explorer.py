@@ -3,7 +3,7 @@ import pytest
 from apphelpers import assert_clean, figures, messages, open_page
 from catalogue_check import not_in_catalogue
 
-from attnviz.i18n.catalogue import lookup
+from attnviz.i18n import translate
 
 PAGE = "attnviz/app/pages/explorer.py"
 # what the page may show that is data, not prose: model ids, devices, file formats, projection names
@@ -17,12 +17,12 @@ MAIN_VIEWS = ["Heatmap", "Head view", "Model view", "Text", "Aggregates", "Stati
 def test_every_view_speaks_the_chosen_language(lang, view):
     at = open_page(PAGE, sb_lang=lang, ex_view=view)
     assert_clean(at)
-    assert at.title[0].value == lookup(lang, "explorer.title")
+    assert at.title[0].value == translate(lang, "Explorer")
     radio = at.radio(key="ex_view")
-    assert radio.label == lookup(lang, "explorer.view")
-    assert radio.options == [lookup(lang, f"explorer.view.{k}") for k in
-                             ("heatmap", "head_view", "model_view", "text", "aggregates", "statistics", "query_key",
-                              "generate")]
+    assert radio.label == translate(lang, "View")
+    assert radio.options == [translate(lang, v) for v in
+                             ("Heatmap", "Head view", "Model view", "Text", "Aggregates", "Statistics", "Query–key",
+                              "Generate")]
     assert not at.error, [e.value for e in at.error]
     assert not_in_catalogue(at, DATA) == []
 

@@ -3,7 +3,7 @@ import pytest
 from apphelpers import assert_clean, figures, messages, open_page
 from catalogue_check import not_in_catalogue
 
-from attnviz.i18n.catalogue import lookup
+from attnviz.i18n import translate
 from attnviz.models.loading import load_model
 from attnviz.survey.corpus import open_corpus
 from attnviz.survey.query import Survey
@@ -30,8 +30,8 @@ def folders(tmp_path_factory):
 def test_nothing_open_speaks_one_language(lang):
     at = open_page(PAGE, sb_lang=lang)
     assert_clean(at)
-    assert [t.value for t in at.title] == [lookup(lang, "survey.title")]
-    assert at.info[0].value.startswith(lookup(lang, "survey.open_hint", root="").split("`")[0])
+    assert [t.value for t in at.title] == [translate(lang, "Survey")]
+    assert at.info[0].value.startswith(translate(lang, "Open a survey folder. Make one with `python -m attnviz survey minilm builtin:1000 --out {root}/minilm`.", root="").split("`")[0])
     assert not_in_catalogue(at, DATA) == []
 
 
@@ -40,13 +40,14 @@ def test_an_open_survey_speaks_one_language(folders, lang):
     at = open_page(PAGE, sb_lang=lang, sv_path=str(folders / "builtin"))
     assert_clean(at)
     templates = tuple(Survey(folders / "builtin").templates())
-    assert [s.value for s in at.subheader] == [lookup(lang, f"survey.{k}")
-                                               for k in ("ranked", "find", "texts_title", "joint_title")]
+    assert [s.value for s in at.subheader] == [translate(lang, k) for k in (
+        "Heads ranked", "Find heads that…", "Texts where one head does it most and least",
+        "Queries and keys of one head, over many tokens")]
     assert not_in_catalogue(at, DATA + templates) == []
     ranking, joint = figures(at)[0], figures(at)[-1]
-    stat = lookup(lang, "survey.stat.entropy")  # the first statistic
-    assert ranking["layout"]["title"]["text"] == lookup(lang, "survey.ranking_title", stat=stat)
-    assert {tr["name"] for tr in joint["data"]} == {lookup(lang, "survey.fig.query"), lookup(lang, "survey.fig.key")}
+    stat = translate(lang, "entropy")  # the first statistic
+    assert ranking["layout"]["title"]["text"] == translate(lang, "{stat}: mean over the corpus (± one standard deviation)", stat=stat)
+    assert {tr["name"] for tr in joint["data"]} == {translate(lang, "query"), translate(lang, "key")}
     if lang == "zh":
         assert "关注前一个词元" in at.radio(key="sv_behaviour").options
         assert at.selectbox(key="sv_stat").options[:2] == ["熵", "平均距离"]
@@ -58,9 +59,9 @@ def test_an_open_survey_speaks_one_language(folders, lang):
 def test_the_surveys_own_messages_speak_the_pages_language(folders, tmp_path, lang):
     at = open_page(PAGE, sb_lang=lang, sv_path=str(folders / "plain"), sv_behaviour="antecedent")
     assert_clean(at)
-    label = lookup(lang, "survey.behaviour.antecedent")
-    assert lookup(lang, "survey.no_template", template="coreference", label=label) in messages(at, "info")
+    label = translate(lang, "attend to the antecedent of a pronoun")
+    assert translate(lang, "This corpus has no {template} texts, so no head can be scored on {label}: survey the built-in corpus (builtin:N), which has them.", template="coreference", label=label) in messages(at, "info")
     assert not_in_catalogue(at, DATA) == []
     at = open_page(PAGE, sb_lang=lang, sv_path=str(tmp_path))
-    assert lookup(lang, "survey.not_a_survey", name=tmp_path.name, manifest="manifest.json") in messages(at, "error")
+    assert translate(lang, "`{name}` is not a survey folder (it has no {manifest}).", name=tmp_path.name, manifest="manifest.json") in messages(at, "error")
     assert not_in_catalogue(at, DATA + (tmp_path.name,)) == []

@@ -6,7 +6,7 @@ import pytest
 from apphelpers import assert_clean, messages, open_page
 from catalogue_check import not_in_catalogue
 
-from attnviz.i18n.catalogue import lookup
+from attnviz.i18n import translate
 from attnviz.app.state.keys import Sidebar, Toy
 
 PAGE = "attnviz/app/pages/worked_example.py"
@@ -87,7 +87,7 @@ def test_chinese_messages_for_what_a_visitor_typed():
     at = _open("zh", **{Toy.MISTAKE: "np_softmax"})
     assert "运行这段代码时，Python 报错如下：" in [m.value for m in at.markdown]
     at = _open("zh", **{Toy.PRESET: "custom", Toy.N_TOKENS: 5, Toy.MISTAKE: "v_times_weights"})
-    assert any(lookup("zh", "toy.mistake_error.shape", v_rows=5, v_cols=4, a_rows=5, a_cols=5) == c.value
+    assert any(translate("zh", "shape error: V is {v_rows}×{v_cols} and Aᵀ is {a_rows}×{a_cols}; V·Aᵀ only multiplies when d_v equals the number of tokens, and even then it mixes dimensions instead of tokens.", v_rows=5, v_cols=4, a_rows=5, a_cols=5) == c.value
                for c in at.code)
 
 

@@ -6,7 +6,7 @@ from apphelpers import assert_clean, figures, messages, open_page
 from catalogue_check import not_in_catalogue
 
 from attnviz.core import settings
-from attnviz.i18n.catalogue import lookup
+from attnviz.i18n import translate
 
 PAGE = "attnviz/app/pages/training/page.py"
 # what the page may show that is data, not prose: model ids, devices, the language switch's own names
@@ -30,8 +30,8 @@ def _click(at, label):
 def test_the_empty_lab_speaks_one_language(lang):
     at = open_page(PAGE, sb_lang=lang)
     assert_clean(at)
-    assert [t.value for t in at.title] == [lookup(lang, "training.title")]
-    assert at.info[0].value == lookup(lang, "training.nothing_yet")
+    assert [t.value for t in at.title] == [translate(lang, "Training lab")]
+    assert at.info[0].value == translate(lang, "Choose a task and press **Start training**. The defaults train the reverse task to 100% held-out accuracy in a few seconds on a laptop CPU.")
     assert not_in_catalogue(at, DATA) == []
     task = at.selectbox(key="train_task")
     assert task.value == "reverse"  # the value stays the task's name; only what is shown is translated
@@ -55,7 +55,7 @@ def test_bad_settings_are_told_in_chinese():
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_a_finished_job_and_its_checkpoint_speak_one_language(lang):
     at = open_page(PAGE, sb_lang=lang, train_steps=10, train_every=5, train_d_model=32)
-    _click(at, lookup(lang, "training.start"))
+    _click(at, translate(lang, "Start training"))
     job = at.session_state["train_job"]
     deadline = time.time() + 300
     while job.active and time.time() < deadline:
@@ -63,25 +63,25 @@ def test_a_finished_job_and_its_checkpoint_speak_one_language(lang):
     assert job.status == "finished" and not job.error
     at.run()
     assert_clean(at)
-    assert [s.value for s in at.subheader] == [lookup(lang, "training.snapshots"), lookup(lang, "training.try_and_keep")]
+    assert [s.value for s in at.subheader] == [translate(lang, "Attention of the probe, step by step"), translate(lang, "Try it and keep it")]
     progress = at.get("progress")[0].proto.text
-    assert progress.startswith(lookup(lang, "training.progress", state=lookup(lang, "training.state.finished"),
-                                      step=10, steps=10, task=lookup(lang, "training.task.reverse"),
-                                      arch=lookup(lang, "training.arch.encoder"), positional="", layers=2,
+    assert progress.startswith(translate(lang, "{state}: step {step} of {steps} · {task}, {arch}, {positional} positions, {layers} layers × {heads} heads, d_model {d_model}, on {device}", state=translate(lang, "finished"),
+                                      step=10, steps=10, task=translate(lang, "reverse"),
+                                      arch=translate(lang, "encoder"), positional="", layers=2,
                                       heads=4, d_model=32, device="").split(" · ")[0])
-    assert {m.label for m in at.metric} == {lookup(lang, f"training.metric.{k}")
-                                            for k in ("step", "loss", "batch_accuracy", "held_out")}
+    assert {m.label for m in at.metric} == {translate(lang, k)
+                                            for k in ("Step", "Loss", "Batch accuracy", "Held-out accuracy")}
     titles = [f["layout"]["title"]["text"] for f in figures(at)]
-    assert titles[:2] == [lookup(lang, "training.chart.loss"), lookup(lang, "training.chart.accuracy")]
-    assert titles[2] == lookup(lang, "training.head_title", head=0)
+    assert titles[:2] == [translate(lang, "Loss"), translate(lang, "Token accuracy")]
+    assert titles[2] == translate(lang, "head {head}", head=0)
     assert not_in_catalogue(at, DATA) == []
     at.text_input(key="train_name").set_value("a/b").run()
-    _click(at, lookup(lang, "training.save"))
-    assert messages(at, "error")[0].startswith(lookup(lang, "training.name_path", rules="").strip())
+    _click(at, translate(lang, "Save checkpoint"))
+    assert messages(at, "error")[0].startswith(translate(lang, "A checkpoint is named, not given a path: the name cannot hold '/', '\\' or '~'. It is saved in this server's checkpoint folder. {rules}", rules="").strip())
     at.text_input(key="train_name").set_value("mine").run()
-    _click(at, lookup(lang, "training.save"))
-    _click(at, lookup(lang, "training.save"))  # the name again: asked, in this language
-    assert at.warning[0].value == lookup(lang, "training.exists", name="`mine`", other="`mine-2`")
+    _click(at, translate(lang, "Save checkpoint"))
+    _click(at, translate(lang, "Save checkpoint"))  # the name again: asked, in this language
+    assert at.warning[0].value == translate(lang, "A checkpoint called {name} already exists. Replace it, or save this model as {other}?", name="`mine`", other="`mine-2`")
     assert not_in_catalogue(at, DATA) == []
     if lang == "zh":
         assert any(s.value == "试一试，存下来" for s in at.subheader)

@@ -3,8 +3,8 @@ import pytest
 from apphelpers import assert_clean, figures, open_app, open_page
 from catalogue_check import not_in_catalogue
 
-from attnviz.i18n.catalogue import lookup
-from attnviz.lessons.steps import STEPS
+from attnviz.i18n import translate
+from attnviz.lessons.steps import STEP_TITLES, STEPS
 from attnviz.lessons.worked_example import SEED_001_TOKENS
 
 # what a page may show that is data, not prose: the worked example's words, model ids, devices, math symbols
@@ -17,8 +17,8 @@ def test_every_step_in_both_languages(lang):
     at = open_page("attnviz/app/pages/lesson.py", sb_lang=lang)
     for i, step in enumerate(STEPS):
         assert_clean(at)
-        assert [h.value for h in at.main.header] == [lookup(lang, f"lesson.{step}.title")]
-        assert at.main.caption[0].value == lookup(lang, "lesson.progress", n=i + 1, total=len(STEPS))
+        assert [h.value for h in at.main.header] == [translate(lang, STEP_TITLES[step])]
+        assert at.main.caption[0].value == translate(lang, "Step {n} of {total}", n=i + 1, total=len(STEPS))
         # one figure a step: a plotly chart, or the text view's HTML (an iframe beside the arrow-key script)
         shown = len(figures(at)) + (len(at.get("iframe")) - 1)
         assert shown == 1, (step, shown)
@@ -81,11 +81,11 @@ def test_home_and_sidebar_strings_are_all_in_the_catalogues(lang):
     # scope: the pages translated so far (home, lesson, the sidebar, the shared pickers and facts)
     at = open_page("attnviz/app/pages/home.py", sb_lang=lang)
     assert_clean(at)
-    assert at.main.caption[0].value == lookup(lang, "home.intro")
-    facts_table = "| " + lookup(lang, "facts.architecture") + " |"  # the facts, each a catalogue string
+    assert at.main.caption[0].value == translate(lang, "See what attention does inside a Transformer. Pick a model and type a text in the sidebar.")
+    facts_table = "| " + translate(lang, "Architecture") + " |"  # the facts, each a catalogue string
     model_data = ("BertModel", "bert", "float32", facts_table)
     leftovers = [s for s in not_in_catalogue(at, DATA) if not any(d in s for d in model_data)]
     assert leftovers == []
     table = next(m.value for m in at.markdown if m.value.startswith(facts_table))
-    assert f"**{lookup(lang, 'models.arch.encoder')}**" in table
-    assert f"**{lookup(lang, 'models.positional.learned')}**" in table
+    assert f"**{translate(lang, 'encoder')}**" in table
+    assert f"**{translate(lang, 'learned', context='model facts')}**" in table

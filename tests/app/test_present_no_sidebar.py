@@ -5,8 +5,9 @@ import pytest
 
 from apphelpers import assert_clean, open_page
 from catalogue_check import shown
-from attnviz.i18n.catalogue import CATALOGUES
-from attnviz.app.shell.language import PRESENT
+
+from attnviz.i18n.catalogues import PRESENT
+from attnviz.i18n.tools import TEMPLATE, _read, po_path
 
 SIDEBAR = re.compile(r"sidebar|侧边栏|侧栏", re.IGNORECASE)
 # each page in a state that shows its sidebar-naming strings when not presenting
@@ -39,10 +40,11 @@ def test_the_same_pages_name_the_sidebar_when_it_is_there():
     assert found["worked example, a real cell"] and found["explorer, Generate (minilm: not causal)"]
 
 
-def test_every_presentation_variant_has_its_normal_string_and_no_sidebar():
-    for lang, strings in CATALOGUES.items():
-        variants = [k for k in strings if k.endswith(PRESENT)]
-        assert len(variants) >= 10
-        for key in variants:
-            assert key[:-len(PRESENT)] in strings, key
-            assert not SIDEBAR.search(strings[key]), (lang, key)
+def test_every_presentation_wording_belongs_to_a_message_and_names_no_sidebar():
+    template = {m.id for m in _read(TEMPLATE) if not m.context}
+    for lang in ("en", "zh"):
+        wordings = [m for m in _read(po_path(lang)) if m.context == PRESENT]
+        assert len(wordings) >= 10
+        for m in wordings:
+            assert m.id in template, m.id  # the message it stands in for is one the code says
+            assert m.string and not SIDEBAR.search(m.string), (lang, m.id)

@@ -3,7 +3,7 @@ from urllib.parse import quote
 
 import pytest
 
-from attnviz.i18n.catalogue import lookup
+from attnviz.i18n import translate
 from pw import ARTIFACTS, PLOT
 
 EXPLORER_VIEWS = {"Heatmap": "heatmap", "Head view": "head_view", "Model view": "model_view",
@@ -20,10 +20,10 @@ def test_explorer_in_chinese(server, projector, present):
     # every view presented; as a page, the first two (the rest share the page's layout)
     for view, name in list(EXPLORER_VIEWS.items())[:None if present else 2]:
         projector.goto(f"{server}/explorer?lang=zh&view={quote(view)}" + ("&present=1" if present else ""))
-        projector.get_by_role("heading", name=lookup("zh", "explorer.title")).wait_for(timeout=120000)
+        projector.get_by_role("heading", name=translate("zh", "Explorer")).wait_for(timeout=120000)
         _settle(projector, "iframe[srcdoc*='attnviz-word']" if view == "Text" else f"{PLOT} .main-svg")
         main = projector.locator('[data-testid="stMain"]')
-        assert main.get_by_text(lookup("zh", f"explorer.view.{name}"), exact=True).first.is_visible()
+        assert main.get_by_text(translate("zh", view), exact=True).first.is_visible()
         assert projector.locator('[data-testid="stSidebar"]').is_visible() != present
         if present and view != "Text":
             # the figure is drawn large: its title's text is at least 20 px
@@ -36,7 +36,7 @@ def test_explorer_in_chinese(server, projector, present):
 @pytest.mark.parametrize("present", [False, True])
 def test_compare_in_chinese(server, projector, present):
     projector.goto(f"{server}/compare?lang=zh&a_model=minilm&b_model=glassllm-en" + ("&present=1" if present else ""))
-    projector.get_by_role("heading", name=lookup("zh", "compare.title")).wait_for(timeout=120000)
+    projector.get_by_role("heading", name=translate("zh", "Compare side by side")).wait_for(timeout=120000)
     _settle(projector)
     projector.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 2", timeout=120000)
     projector.wait_for_timeout(1000)

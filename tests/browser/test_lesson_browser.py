@@ -1,13 +1,13 @@
 """The lesson in Chromium at 1280×720 in presentation mode: every step, both languages, and the arrow keys."""
 import pytest
 
-from attnviz.i18n.catalogue import lookup
-from attnviz.lessons.steps import STEPS
+from attnviz.i18n import translate
+from attnviz.lessons.steps import STEP_TITLES, STEPS
 from pw import ARTIFACTS
 
 
 def _wait_step(page, lang: str, step: int) -> None:
-    title = lookup(lang, f"lesson.{STEPS[step]}.title")
+    title = translate(lang, STEP_TITLES[STEPS[step]])
     page.get_by_role("heading", name=title).wait_for(timeout=120000)
     figure = "iframe[srcdoc*='attnviz-word']" if STEPS[step] == "words" else ".js-plotly-plot .main-svg"
     page.wait_for_selector(figure, timeout=120000)
@@ -20,14 +20,14 @@ def test_every_step_presented_at_1280x720(server, projector, lang):
         projector.goto(f"{server}/lesson?step={step}&present=1&lang={lang}")
         _wait_step(projector, lang, step)
         assert not projector.locator('[data-testid="stSidebar"]').is_visible()
-        assert projector.get_by_role("button", name=lookup(lang, "present.leave")).is_visible()
+        assert projector.get_by_role("button", name=translate(lang, "Leave presentation mode")).is_visible()
         projector.screenshot(path=str(ARTIFACTS / f"lesson_{lang}_{step}_{STEPS[step]}.png"))
 
 
 def test_arrow_keys_step_through(server, projector):
     projector.goto(f"{server}/lesson?step=2")
     _wait_step(projector, "en", 2)
-    projector.get_by_role("heading", name=lookup("en", "lesson.scaling.title")).click()
+    projector.get_by_role("heading", name=translate("en", "Scaling by √d_k and the softmax")).click()
     projector.keyboard.press("ArrowRight")
     _wait_step(projector, "en", 3)
     projector.keyboard.press("ArrowLeft")
@@ -37,14 +37,14 @@ def test_arrow_keys_step_through(server, projector):
 
 def test_home_in_chinese_and_presented(server, projector):
     projector.goto(f"{server}/?lang=zh")
-    projector.get_by_text(lookup("zh", "home.intro")).wait_for(timeout=120000)
+    projector.get_by_text(translate("zh", "See what attention does inside a Transformer. Pick a model and type a text in the sidebar.")).wait_for(timeout=120000)
     projector.wait_for_selector(".js-plotly-plot .heatmaplayer", timeout=120000)
-    assert projector.get_by_text(lookup("zh", "sidebar.header")).is_visible()
+    assert projector.get_by_text(translate("zh", "Model and text")).is_visible()
     projector.screenshot(path=str(ARTIFACTS / "home_zh.png"))
-    projector.get_by_text(lookup("zh", "present.toggle")).click()
-    projector.get_by_role("button", name=lookup("zh", "present.leave")).wait_for(timeout=60000)
+    projector.get_by_text(translate("zh", "Presentation mode")).click()
+    projector.get_by_role("button", name=translate("zh", "Leave presentation mode")).wait_for(timeout=60000)
     projector.wait_for_timeout(1500)
     assert not projector.locator('[data-testid="stSidebar"]').is_visible()
     projector.screenshot(path=str(ARTIFACTS / "home_zh_presented.png"))
-    projector.get_by_role("button", name=lookup("zh", "present.leave")).click()
+    projector.get_by_role("button", name=translate("zh", "Leave presentation mode")).click()
     projector.locator('[data-testid="stSidebar"]').wait_for(state="visible", timeout=60000)

@@ -1,11 +1,11 @@
 """The package's own messages in Chromium on a Chinese page: a folder that is not there, and the model facts."""
-from attnviz.i18n.catalogue import lookup
+from attnviz.i18n import translate
 from pw import ARTIFACTS
 
 
 def test_a_missing_folder_and_the_model_facts_in_chinese(server, projector):
     projector.goto(f"{server}/explorer?lang=zh&model=custom&path=/no/such/folder")
-    said = lookup("zh", "models.no_folder", folder="/no/such/folder")
+    said = translate("zh", "There is no folder at `{folder}`. Check the path, or pick one of the offline models.", folder="/no/such/folder")
     alert = projector.locator('[data-testid="stAlert"]').filter(has_text="处没有文件夹")
     alert.first.wait_for(timeout=120000)
     assert alert.first.inner_text().strip().endswith(said)  # after the icon's name
@@ -13,11 +13,11 @@ def test_a_missing_folder_and_the_model_facts_in_chinese(server, projector):
     projector.screenshot(path=str(ARTIFACTS / "explorer_zh_missing_folder.png"))
 
     projector.goto(f"{server}/?lang=zh&model=minilm")
-    facts = projector.locator("table").filter(has_text=lookup("zh", "facts.architecture"))
+    facts = projector.locator("table").filter(has_text=translate("zh", "Architecture"))
     facts.first.wait_for(timeout=120000)
     text = facts.first.inner_text()
     projector.wait_for_selector(".js-plotly-plot .main-svg", timeout=120000)
     projector.wait_for_timeout(1000)
     assert "· Hugging Face ·" in projector.locator('[data-testid="stMain"]').inner_text()
-    assert lookup("zh", "models.arch.encoder") in text and lookup("zh", "models.positional.learned") in text
+    assert translate("zh", "encoder") in text and translate("zh", "learned", context="model facts") in text
     projector.screenshot(path=str(ARTIFACTS / "home_zh_facts.png"))

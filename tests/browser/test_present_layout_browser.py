@@ -2,27 +2,27 @@
 covers nothing, and short Chinese y-axis titles upright."""
 import pytest
 
-from attnviz.i18n.catalogue import lookup
+from attnviz.i18n import translate
 from pw import ARTIFACTS, PLOT
 
 SCREEN_H = 720
-PAGES = {"explorer": ("explorer?view=Heatmap", "explorer.title"),
-         "explorer_head_view": ("explorer?view=Head%20view", "explorer.title"), "lesson": ("lesson?step=1", "lesson.by_hand.title"),
-         "compare": ("compare?a_model=minilm&b_model=glassllm-en", "compare.title"),
-         "home": ("?model=minilm", "attnviz")}  # the home page's title is the app's name, in no catalogue
+PAGES = {"explorer": ("explorer?view=Heatmap", "Explorer"),
+         "explorer_head_view": ("explorer?view=Head%20view", "Explorer"), "lesson": ("lesson?step=1", "One attention weight by hand"),
+         "compare": ("compare?a_model=minilm&b_model=glassllm-en", "Compare side by side"),
+         "home": ("?model=minilm", "attnviz")}  # the home page's title is the app's name, in every language
 FIRST_SCREEN = ("explorer", "explorer_head_view", "compare", "home")  # pages whose first figure must be on screen one
 
 
 def _open(page, server: str, path: str, lang: str, heading: str) -> None:
     page.goto(f"{server}/{path}&present=1&lang={lang}")
-    page.get_by_role("heading", name=lookup(lang, heading) if "." in heading else heading).wait_for(timeout=120000)
+    page.get_by_role("heading", name=translate(lang, heading)).wait_for(timeout=120000)
     page.wait_for_selector(f"{PLOT} .main-svg", timeout=120000)
     page.wait_for_timeout(1000)  # let the figures finish their transitions before measuring
 
 
 def _overlaps(page, lang: str) -> list[str]:
     """Every element of the page (widget, text, figure) that the way back lies over."""
-    button = page.get_by_role("button", name=lookup(lang, "present.leave"))
+    button = page.get_by_role("button", name=translate(lang, "Leave presentation mode"))
     assert button.is_visible()
     return page.evaluate("""(b) => {
         const over = (r) => r.width > 0 && r.height > 0 && r.left < b.x + b.width && b.x < r.right
@@ -46,21 +46,21 @@ def test_the_way_back_covers_nothing_and_the_explorer_figure_is_on_the_first_scr
             assert box["y"] + box["height"] * 0.6 < SCREEN_H, name  # most of it is on the first screen
         if name == "compare":  # its controls, folded into popovers, are all still there: pane A's text
             projector.get_by_role("button").filter(has_text="minilm ·").first.click()  # "Pane A: minilm · “The cat…”"
-            text_a = projector.get_by_label(lookup(lang, "compare.pane.text", side="A"))
+            text_a = projector.get_by_label(translate(lang, "Text {side}", side="A"))
             text_a.wait_for(timeout=30000)
             assert text_a.input_value().startswith("The cat sat")
             projector.screenshot(path=str(ARTIFACTS / f"present_compare_pane_a_{lang}.png"))
     # the text view's frame is as tall as its sentence: its caption follows right under it
     _open_text_view(projector, server, lang)
     frame = projector.locator('[data-testid="stIFrame"]').first.bounding_box()
-    caption = projector.get_by_text(lookup(lang, "explorer.text.caption_head", head=0, layer=0)).bounding_box()
+    caption = projector.get_by_text(translate(lang, "Head {head} of layer {layer}: each token shaded by how much the outlined token attends to it. Hover a token to choose it.", head=0, layer=0)).bounding_box()
     assert 60 < frame["height"] < 140 and 0 <= caption["y"] - (frame["y"] + frame["height"]) < 40, (frame, caption)
     projector.screenshot(path=str(ARTIFACTS / f"present_text_view_{lang}.png"))
 
 
 def _open_text_view(page, server: str, lang: str) -> None:
     page.goto(f"{server}/explorer?view=Text&present=1&lang={lang}")
-    page.get_by_role("heading", name=lookup(lang, "explorer.title")).wait_for(timeout=120000)
+    page.get_by_role("heading", name=translate(lang, "Explorer")).wait_for(timeout=120000)
     page.frame_locator('[data-testid="stIFrame"]').locator(".attnviz-word").first.wait_for(timeout=120000)
     page.wait_for_timeout(1000)  # the frame takes its content's height once drawn
 
@@ -68,7 +68,7 @@ def _open_text_view(page, server: str, lang: str) -> None:
 def test_short_chinese_y_titles_stand_upright(server, projector):
     # the positional page's first table: its y axis is 位置 (position), written across, above the axis
     projector.goto(f"{server}/positions?lang=zh&present=1")
-    projector.get_by_role("heading", name=lookup("zh", "positional.title")).wait_for(timeout=120000)
+    projector.get_by_role("heading", name=translate("zh", "Positional encodings")).wait_for(timeout=120000)
     projector.wait_for_selector(f"{PLOT} .annotation-text", timeout=120000)
     projector.wait_for_timeout(1000)
     table = projector.locator(PLOT).first

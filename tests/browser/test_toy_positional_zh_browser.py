@@ -2,7 +2,8 @@
 languages. Screenshots go to artifacts/ to be looked at (Chinese glyphs, nothing cut off)."""
 import pytest
 
-from attnviz.i18n.catalogue import lookup
+from attnviz.lessons.worked_example import SEED_NOTES
+from attnviz.i18n import translate
 from pw import ARTIFACTS
 
 POSITIONAL_TABS = ("sinusoidal", "learned", "rotary", "used", "effect")
@@ -30,37 +31,39 @@ def _no_error(page) -> None:
 @pytest.mark.parametrize("lang,present", [("zh", False), ("zh", True)])
 def test_worked_example(server, projector, lang, present):
     projector.goto(f"{server}/worked-example?lang={lang}" + ("&present=1" if present else ""))
-    _ready(projector, lookup(lang, "toy.title"))
+    _ready(projector, translate(lang, "Worked example: attention by hand"))
     _no_error(projector)
     assert projector.locator('[data-testid="stSidebar"]').is_visible() != present
     name = f"toy_{lang}" + ("_presented" if present else "")
     projector.screenshot(path=str(ARTIFACTS / f"{name}.png"))
-    keys = ["toy.steps.header", "toy.cell_header", "toy.why.header", "toy.mistakes.header", "toy.article_header"]
-    _shoot_sections(projector, name, [lookup(lang, k) for k in keys])
+    headers = ["Step by step", "One cell, worked out", "Why divide by √d_k?", "Common mistakes", "What the article gets wrong"]
+    _shoot_sections(projector, name, [translate(lang, h) for h in headers])
     if lang == "zh":
-        assert projector.get_by_text(lookup("zh", "toy.note.seed-001.0").split("：")[1][:20]).count() >= 1
+        note = translate("zh", SEED_NOTES["seed-001"][0])
+        assert projector.get_by_text(note.split("：")[1][:20]).count() >= 1
 
 
 # Chinese, as a page and presented (English presented is the same layout; the lesson tests present English)
 @pytest.mark.parametrize("lang,present", [("zh", False), ("zh", True)])
 def test_positional_encodings(server, projector, lang, present):
     projector.goto(f"{server}/positions?lang={lang}" + ("&present=1" if present else ""))
-    _ready(projector, lookup(lang, "positional.title"))
+    _ready(projector, translate(lang, "Positional encodings"))
     _no_error(projector)
     name = f"positions_{lang}" + ("_presented" if present else "")
     projector.screenshot(path=str(ARTIFACTS / f"{name}.png"))
-    _shoot_sections(projector, name, [lookup(lang, k) for k in ("positional.waves.header", "positional.sim.header",
-                                                                "positional.shift.header")])
-    markers = {"learned": lookup(lang, "positional.learned.cosine").strip("*"),
-               "used": lookup(lang, "positional.bias.header"),
-               "effect": lookup(lang, "positional.worked.header"),
-               "rotary": lookup(lang, "positional.distance.header")}
+    _shoot_sections(projector, name, [translate(lang, h) for h in ("Dimensions as waves", "Similarity depends on distance only",
+                                                                   "A shift is a rotation")])
+    markers = {"learned": translate(lang, "**Cosine similarity of positions**").strip("*"),
+               "used": translate(lang, "Bias by distance"),
+               "effect": translate(lang, "In the worked example"),
+               "rotary": translate(lang, "q·k against relative distance")}
+    tabs = {"learned": "Learned", "used": "What the model used", "effect": "Effect on attention", "rotary": "Rotary (RoPE)"}
     for tab in ("learned", "used", "effect", "rotary") if present else ():  # every tab once, presented
-        projector.get_by_role("tab", name=lookup(lang, f"positional.tab.{tab}")).click()
+        projector.get_by_role("tab", name=translate(lang, tabs[tab])).click()
         projector.get_by_text(markers[tab]).first.wait_for(timeout=120000)
         projector.wait_for_timeout(1500)
         projector.evaluate("() => window.scrollTo(0, 0)")
-        projector.get_by_role("tab", name=lookup(lang, f"positional.tab.{tab}")).evaluate(
+        projector.get_by_role("tab", name=translate(lang, tabs[tab])).evaluate(
             "e => e.scrollIntoView({block: 'start'})")
         projector.wait_for_timeout(700)
         projector.screenshot(path=str(ARTIFACTS / f"{name}_tab_{tab}.png"))

@@ -1,7 +1,7 @@
 """The training lab and the survey in Chromium at 1280×720, in 简体中文, on a page and presented: screenshots to look at."""
 import pytest
 
-from attnviz.i18n.catalogue import lookup
+from attnviz.i18n import translate
 from attnviz.models.loading import load_model
 from attnviz.survey.corpus import open_corpus
 from attnviz.survey.run import run_survey
@@ -11,10 +11,10 @@ from pw import ARTIFACTS
 def _check_presenting(page, present: bool) -> None:
     """Presented: no sidebar, and the way back in Chinese; otherwise the sidebar (in Chinese)."""
     if present:
-        page.get_by_role("button", name=lookup("zh", "present.leave")).wait_for(timeout=60000)
+        page.get_by_role("button", name=translate("zh", "Leave presentation mode")).wait_for(timeout=60000)
         assert not page.locator('[data-testid="stSidebar"]').is_visible()
     else:
-        page.get_by_text(lookup("zh", "sidebar.header")).wait_for(timeout=60000)
+        page.get_by_text(translate("zh", "Model and text")).wait_for(timeout=60000)
 
 
 def _screens(page, name: str) -> None:
@@ -31,17 +31,17 @@ def _screens(page, name: str) -> None:
 @pytest.mark.parametrize("present", [False, True])  # on a page (four heads a row) and presented (two a row)
 def test_training_lab_in_chinese(server, projector, present):
     projector.goto(f"{server}/training?lang=zh" + ("&present=1" if present else ""))
-    projector.get_by_role("heading", name=lookup("zh", "training.title")).wait_for(timeout=120000)
+    projector.get_by_role("heading", name=translate("zh", "Training lab")).wait_for(timeout=120000)
     _check_presenting(projector, present)
-    steps = projector.get_by_role("spinbutton", name=lookup("zh", "training.steps"))
+    steps = projector.get_by_role("spinbutton", name=translate("zh", "Steps (0: task default)"))
     steps.fill("60")
     steps.press("Enter")
-    projector.get_by_role("button", name=lookup("zh", "training.start")).click()
-    finished = lookup("zh", "training.state.finished")
+    projector.get_by_role("button", name=translate("zh", "Start training")).click()
+    finished = translate("zh", "finished")
     projector.wait_for_function(
         "(w) => (document.querySelector('[data-testid=\"stProgress\"]') || {}).innerText?.startsWith(w)",
         arg=finished, timeout=300000)
-    projector.get_by_text(lookup("zh", "training.answers", answer="")).first.wait_for(timeout=60000)
+    projector.get_by_text(translate("zh", "Model answers {answer}", answer="")).first.wait_for(timeout=60000)
     projector.wait_for_timeout(2000)  # the run that follows the job's end redraws the page
     assert projector.locator(".js-plotly-plot").count() >= 6  # loss, accuracy, four heads
     _screens(projector, f"training_zh{'_presented' if present else ''}")
@@ -53,16 +53,17 @@ def test_survey_in_chinese(server, projector, tmp_path, present):
     run_survey(load_model("scratch-encoder", device="cpu"), open_corpus("builtin:20"), folder, batch_size=8,
                progress=False)
     projector.goto(f"{server}/survey?lang=zh" + ("&present=1" if present else ""))
-    projector.get_by_role("heading", name=lookup("zh", "survey.title")).wait_for(timeout=120000)
+    projector.get_by_role("heading", name=translate("zh", "Survey")).wait_for(timeout=120000)
     _check_presenting(projector, present)
-    box = projector.get_by_label(lookup("zh", "survey.path"))
+    box = projector.get_by_label(translate("zh", "…or a survey folder"))
     box.fill(str(folder))
     box.press("Enter")
-    projector.get_by_role("heading", name=lookup("zh", "survey.joint_title")).wait_for(timeout=180000)
+    projector.get_by_role("heading", name=translate("zh", "Queries and keys of one head, over many tokens")).wait_for(timeout=180000)
     projector.wait_for_selector(".js-plotly-plot >> nth=1", timeout=120000)
-    assert projector.get_by_text(lookup("zh", "survey.behaviour.previous token")).first.is_visible()
+    assert projector.get_by_text(translate("zh", "attend to the previous token")).first.is_visible()
     _screens(projector, f"survey_zh{'_presented' if present else ''}")
-    for key in ("find", "texts_title"):  # the sections without a figure: tables and texts
-        projector.get_by_role("heading", name=lookup("zh", f"survey.{key}")).scroll_into_view_if_needed()
+    for key, heading in (("find", "Find heads that…"), ("texts_title", "Texts where one head does it most and least")):
+        # the sections without a figure: tables and texts
+        projector.get_by_role("heading", name=translate("zh", heading)).scroll_into_view_if_needed()
         projector.wait_for_timeout(300)
         projector.screenshot(path=str(ARTIFACTS / f"survey_zh{'_presented' if present else ''}_{key}.png"))

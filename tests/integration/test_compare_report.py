@@ -5,8 +5,9 @@ import re
 import pytest
 
 import attnviz
-from attnviz.figures import compare_plots, compare_report, plots
-from attnviz.i18n.catalogue import CATALOGUES, lookup
+from attnviz.figures import compare_report
+from attnviz.i18n import speak
+from attnviz.i18n import translate
 
 HE, SHE = "The doctor said he was late.", "The doctor said she was late."
 EVIL = "<script>alert('x')</script> & <b>bold</b>"
@@ -37,7 +38,7 @@ def _shown(obj) -> list[str]:
 def _readable(pair, lang: str, monkeypatch, used: set | None = None) -> str:
     """What a person reads in the report: its HTML text (no tags, no scripts) and its figures' words.
 
-    used: filled with every catalogue key the report and its figures look up."""
+    used: filled with every message (msgid) the report and its figures say."""
     figures = []
     for name in ("difference_heatmap", "distance_matrix"):
         def keep(*args, _f=getattr(compare_report, name), **kwargs):
@@ -45,11 +46,10 @@ def _readable(pair, lang: str, monkeypatch, used: set | None = None) -> str:
             return figures[-1]
         monkeypatch.setattr(compare_report, name, keep)
     if used is not None:
-        def recording(lang_, key, **fmt):
-            used.add(key)
-            return lookup(lang_, key, **fmt)
-        for module in (compare_report, compare_plots, plots):
-            monkeypatch.setattr(module, "lookup", recording)
+        def recording(lang_, msgid, *args, _said=speak.lookup, **kwargs):
+            used.add(msgid)
+            return _said(lang_, msgid, *args, **kwargs)
+        monkeypatch.setattr(speak, "lookup", recording)
     page = _report(pair, lang)
     monkeypatch.undo()
     text = html.unescape(re.sub(r"<[^>]+>", "\n", re.sub(r"<script.*?</script>", "", page, flags=re.S)))
@@ -76,16 +76,17 @@ def test_the_chinese_report_has_no_english_sentence_of_the_english_one(pair, mon
     english = _readable(pair, "en", monkeypatch, used)
     chinese = _readable(pair, "zh", monkeypatch)
     assert "B 第 5 层 − A 第 5 层，对所有头取平均" in chinese  # a figure title
-    assert lookup("zh", "fig.axis.query") in chinese  # an axis title of the difference maps
-    assert {"compare.report.heading", "compare.report.distances_about", "fig.axis.key", "fig.hover.pair"} <= used
+    assert translate("zh", "query (attending)") in chinese  # an axis title of the difference maps
+    assert {"attnviz: A vs B", compare_report.DISTANCES_ABOUT, "key (attended to)",
+            "A layer {la} head {ha}<br>B layer {lb} head {hb}<br>distance {d}<br>click to open both"} <= used
     checked = 0
-    for key in sorted(used):
+    for msgid in sorted(used):
         # every piece of English text between placeholders, long enough to be words (not "A", " · ")
-        for part in re.split(r"\{\w+(?:[:!][^}]*)?\}", CATALOGUES["en"][key]):
+        for part in re.split(r"\{\w+(?:[:!][^}]*)?\}", msgid):
             part = part.strip(" .,:;()")
             if len(re.findall(r"[A-Za-z]", part)) < 3 or part not in english:  # (some are replaced: the colour bar)
                 continue
-            assert part not in chinese, (key, part)  # in the English report, and not in the Chinese one
+            assert part not in chinese, (msgid, part)  # in the English report, and not in the Chinese one
             checked += 1
     assert checked >= 15
 

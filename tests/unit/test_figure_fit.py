@@ -3,7 +3,7 @@ import numpy as np
 import pandas as pd
 
 from attnviz.figures import axis_titles, plots, positions, survey, titles, training
-from attnviz.i18n.catalogue import lookup
+from attnviz.i18n import translate
 
 
 def _lines(text: str) -> list[str]:
@@ -13,14 +13,14 @@ def _lines(text: str) -> list[str]:
 def test_a_long_title_wraps_at_a_word_boundary_in_a_narrow_figure():
     for lang in ("en", "zh"):
         fig = plots.head_heatmap(np.full((3, 3), 1 / 3), ["Transformer", "is", "powerful"],
-                                 ["Transformer", "is", "powerful"], lookup(lang, "lesson.order.figure"), lang=lang)
+                                 ["Transformer", "is", "powerful"], translate(lang, "Attention weights (query rows, key columns)"), lang=lang)
         fig.update_layout(title_font_size=24)  # presentation mode's title size
         before_t, before_h = fig.layout.margin.t, fig.layout.height
         titles.fit_title(fig, 660)
         lines = _lines(fig.layout.title.text)
         room = 660 - 10 - titles._left_px(fig)
         assert all(titles.text_px(line, 24) <= room for line in lines), lines
-        assert "".join(lines).replace(" ", "") == lookup(lang, "lesson.order.figure").replace(" ", "")
+        assert "".join(lines).replace(" ", "") == translate(lang, "Attention weights (query rows, key columns)").replace(" ", "")
         if lang == "en":  # too long for one line at 24 px in 660 px: two, broken between words
             assert lines == ["Attention weights (query rows, key", "columns)"] or len(lines) == 2
             assert all(not line.endswith(" ") and not line.startswith(" ") for line in lines)
@@ -28,7 +28,7 @@ def test_a_long_title_wraps_at_a_word_boundary_in_a_narrow_figure():
             assert 0.9 < fig.layout.title.y < 1  # placed below the top edge: plotly drops the pad for several lines
         else:  # fifteen characters fit
             assert len(lines) == 1 and fig.layout.margin.t == before_t
-    wide = plots.head_heatmap(np.eye(3), list("abc"), list("abc"), lookup("en", "lesson.order.figure"))
+    wide = plots.head_heatmap(np.eye(3), list("abc"), list("abc"), translate("en", "Attention weights (query rows, key columns)"))
     assert "<br>" not in titles.fit_title(wide, 1200).layout.title.text
 
 
@@ -68,7 +68,7 @@ def test_short_heatmap_has_a_horizontal_colour_bar_and_no_gap():
 
 def test_snapshot_head_keeps_its_whole_query_title():
     for lang in ("en", "zh"):
-        axes = (lookup(lang, "training.axis.query"), lookup(lang, "training.axis.key"))
+        axes = (translate(lang, "query (attending)"), translate(lang, "key (attended to)"))
         for n in (2, 8):
             fig = training.snapshot_head(np.full((n, n), 1 / n), list("abcdefgh")[:n], list("abcdefgh")[:n], 0,
                                          axis_titles=axes)
@@ -77,7 +77,7 @@ def test_snapshot_head_keeps_its_whole_query_title():
             plot_h = fig.layout.height - m.t - m.b
             below = (titles.text_px(axes[0], training.TITLE_FONT_PX) - plot_h) / 2  # the centred title's overhang
             assert m.b >= below
-    assert lookup("zh", "training.axis.query") == lookup("zh", "fig.axis.query") == "查询（发出注意力）"
+    assert translate("zh", "query (attending)") == translate("zh", "query (attending)") == "查询（发出注意力）"
 
 
 def test_rotary_line_is_named_outside_the_plot():

@@ -1,55 +1,51 @@
-"""The package's messages are Keyed: every key exists in both catalogues, and a page in Chinese says them in
-Chinese with no English sentence left, while the command line keeps its English words."""
+"""The package's messages are Message: each passes the placeholders its English names, and a page in Chinese says
+them in Chinese with no English sentence left, while the command line keeps its English words."""
 import ast
 import json
 import pickle
 import re
-from functools import partial
 from pathlib import Path
 
 import pytest
 
 import attnviz
+from attnviz import i18n
+from attnviz.app.shell import messages as errors
 from attnviz.core import settings
 from attnviz.core.errors import BadText, CaptureTooLarge, ModelNotFound, NotAModel, RemoteCodeRefused
-from attnviz.i18n import catalogue
-from attnviz.i18n.catalogue import lookup
-from attnviz.i18n.keyed import Keyed, say
-from attnviz.app.shell import messages as errors
+from attnviz.i18n import Message, joined, say, translate
 
 PACKAGE = Path(attnviz.__file__).parent
-EN, ZH = catalogue.CATALOGUES["en"], catalogue.CATALOGUES["zh"]
+PLACEHOLDER = re.compile(r"\{(\w+)[^{}]*\}")
+SAYING = {"Message", "presentable", "in_context", "t", "tp", "tc"}  # calls whose first string is the msgid
 
 
-def keyed_calls() -> list[tuple[str, int, ast.Call]]:
-    """(file, line, call) for every Keyed(...) call in attnviz/ and app_pages/."""
+def message_calls() -> list[tuple[str, int, str, set[str] | None]]:
+    """(file, line, msgid, the keywords it is given; None when it is given **fmt) for every call that says a
+    literal message in attnviz/."""
     out = []
     for path in sorted(PACKAGE.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Keyed" and node.args:
-                out.append((path.relative_to(PACKAGE.parent).as_posix(), node.lineno, node))
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            strings = [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+            if name in SAYING and strings:
+                given = {k.arg for k in node.keywords}
+                out.append((path.relative_to(PACKAGE.parent).as_posix(), node.lineno, strings[-1],
+                            None if None in given else given - {"context"}))
     return out
 
 
-def test_every_keyed_key_is_in_both_catalogues_with_the_placeholders_it_is_given():
-    calls = keyed_calls()
-    assert len(calls) > 100  # models, capture, core, analysis, training, survey
-    for where, line, call in calls:
-        first = call.args[0]
-        if isinstance(first, ast.Constant):
-            key = first.value
-            assert key in EN and key in ZH, (where, line, key)
-            assert catalogue.placeholders(EN[key]) == catalogue.placeholders(ZH[key]), key
-            given = {k.arg for k in call.keywords}
-            if None not in given:  # no **fmt: the keywords named are exactly the placeholders
-                assert given == catalogue.placeholders(EN[key]), (where, line, key, given)
-        elif isinstance(first, ast.JoinedStr):  # Keyed(f"capture.positions.{kind}"): some key starts so
-            prefix = first.values[0].value if isinstance(first.values[0], ast.Constant) else ""
-            assert prefix and any(k.startswith(prefix) for k in EN), (where, line, prefix)
+def test_every_message_is_given_each_placeholder_its_english_names():
+    calls = message_calls()
+    assert len(calls) > 600  # pages, figures, models, capture, core, analysis, training, survey
+    for where, line, msgid, given in calls:
+        if given:  # formatted, without **fmt: each placeholder is given (a missing one would raise KeyError)
+            assert set(PLACEHOLDER.findall(msgid)) <= given, (where, line, msgid, given)
 
 
 def test_no_text_matching_is_left():
-    assert not any(key.startswith("ui.known.") for key in EN)
     source = (PACKAGE / "app" / "shell" / "messages.py").read_text()
     assert "re.compile" not in source and "fullmatch" not in source
 
@@ -63,15 +59,15 @@ def english_left(text: str) -> list[str]:
 
 
 @pytest.fixture
-def zh(monkeypatch):
-    monkeypatch.setattr(errors, "lang", lambda: "zh")
-    monkeypatch.setattr(errors, "t", partial(lookup, "zh"))
+def zh():
+    with i18n.language("zh"):
+        yield
 
 
 @pytest.fixture
-def en(monkeypatch):
-    monkeypatch.setattr(errors, "lang", lambda: "en")
-    monkeypatch.setattr(errors, "t", partial(lookup, "en"))
+def en():
+    with i18n.language("en"):
+        yield
 
 
 def _raised(call) -> Exception:
@@ -152,23 +148,23 @@ def test_english_pages_and_the_command_line_keep_the_english_words(en, tmp_path,
                          "tokens.")
 
 
-def test_an_error_that_is_not_keyed_gets_a_sentence_for_its_kind(zh):
+def test_an_error_that_is_not_a_message_gets_a_sentence_for_its_kind(zh):
     said = errors.say(ModelNotFound("There is no folder at `/x`. Check the path."))
     assert said == "找不到这个模型。详情：There is no folder at `/x`. Check the path."
     assert errors.say(OSError("disk full")) == "操作没有成功。详情：disk full"
 
 
-def test_capture_notes_that_the_package_writes_are_keyed_and_said_in_chinese(zh):
+def test_capture_notes_that_the_package_writes_are_messages_said_in_chinese(zh):
     """The notes come from the package itself: a note that is plain text would fail here, not pass as English."""
     from attnviz import capture, load_model
 
     model = load_model("scratch-decoder", device="cpu")
     cap = capture(model, "one two three", mode="qk", positions="removed")
-    assert cap.mode == "eager" and len(cap.notes) == 2 and all(isinstance(n, Keyed) for n in cap.notes)
+    assert cap.mode == "eager" and len(cap.notes) == 2 and all(isinstance(n, Message) for n in cap.notes)
     assert errors.note(cap.notes[0]) == "`scratch-decoder` 是从零搭建的模型，不能用“查询与键”模式：已改为存下全部注意力权重（eager）。"
     assert errors.note(cap.notes[1]) == "位置编码已移除：去掉了位置编码。"
     assert errors.note(cap.method) == "从零搭建模型中的钩子点"
-    assert errors.note(Keyed("capture.target_cut", n=70, limit=64)) == \
+    assert errors.note(Message("The target is {n} tokens with the start token; this model takes {limit}, so only the first {limit} are shown.", n=70, limit=64)) == \
         "目标文本加上起始词元共 70 个词元；这个模型最多接受 64 个，所以只显示前 64 个。"
 
 
@@ -176,17 +172,17 @@ def test_long_texts_cut_before_tokenising_are_said_in_chinese(zh):
     from attnviz import capture, load_model
 
     cap = capture(load_model("scratch-encoder", device="cpu"), "word " * 20_000, max_tokens=100)
-    assert all(isinstance(n, Keyed) for n in cap.notes)
+    assert all(isinstance(n, Message) for n in cap.notes)
     assert cap.notes[0].startswith("The text is 100,000 characters; this server reads at most 100 tokens per capture")
     assert errors.note(cap.notes[0]).startswith("这段文本有 100,000 个字符；本服务器每次捕获最多读取 100 个词元")
 
 
-def test_captures_with_keyed_notes_pickle_and_compare_equal():
+def test_captures_with_message_notes_pickle_and_compare_equal():
     from attnviz import capture, load_model
 
     cap = capture(load_model("scratch-decoder", device="cpu"), "one two three " * 60, positions="shuffled", seed=3)
     again = pickle.loads(pickle.dumps(cap))
-    assert again.notes == cap.notes and [n.key for n in again.notes] == [n.key for n in cap.notes]
+    assert again.notes == cap.notes and [n.msgid for n in again.notes] == [n.msgid for n in cap.notes]
     assert [n.fmt for n in again.notes] == [n.fmt for n in cap.notes]
     assert say(again.notes[0], "zh") == "位置编码已打乱：位置编码在各位置之间随机置换（随机种子 3）。"
     assert json.loads(json.dumps({"notes": cap.notes}))["notes"] == [str(n) for n in cap.notes]  # exports: English
@@ -207,15 +203,15 @@ def test_nested_messages_are_said_whole(zh):
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_presenting_a_message_takes_its_wording_without_the_hidden_sidebar(lang):
-    """The sidebar is hidden in presentation mode: a message that points to it has a .present wording, nested ones
-    included (the too-large advice lists the GPU as one way out)."""
-    from attnviz.i18n.keyed import joined
-
+    """The sidebar is hidden in presentation mode: a message that points to it has a wording in the context
+    "present", nested ones included (the too-large advice lists the GPU as one way out)."""
     sidebar = "sidebar" if lang == "en" else "侧边栏"
-    refusal = Keyed("models.refusal.instead", refusal=Keyed("models.refusal.bundled"), model="minilm")
-    advice = joined("capture.too_large.or", [Keyed("capture.too_large.use_gpu"), "x"])
-    for message in (Keyed("models.refusal.roots", where="/srv"), refusal, advice):
+    refusal = Message("{refusal} Showing {model} instead.", refusal=Message.presentable("This server offers only its bundled models and the training lab's checkpoints. Pick one from the sidebar's list."), model="minilm")
+    advice = joined("{first}; or {rest}", [Message.presentable("run the model on the GPU (device \"cuda\" in the sidebar), in float16, half the memory"), "x"])
+    for message in (Message.presentable("That model is not one this server offers. Pick a bundled model, or a model folder from the sidebar's list (folders under {where}).", where="/srv"), refusal, advice):
         assert sidebar in say(message, lang)
-        presented = say(message, lang, ".present")
+        with i18n.language(lang, present=True):
+            presented = say(message)
         assert sidebar not in presented and presented != say(message, lang)
-    assert say(Keyed("lesson.next"), lang, ".present") == lookup(lang, "lesson.next")  # no variant: the plain one
+    with i18n.language(lang, present=True):
+        assert say(Message("Next")) == translate(lang, "Next")  # no presentation wording: the plain one

@@ -14,10 +14,18 @@ from attnviz.lessons import worked_example as toy
 from attnviz.app.shell import messages as errors
 from attnviz.app.shell import present
 from attnviz.app.widgets import pickers as widgets
-from attnviz.app.shell.language import fixed, lang, t
+from attnviz.figures import words
+from attnviz.i18n import fixed, N_, t, tc, tp
 from attnviz.app.state.keys import Toy as K
 from attnviz.app.widgets.literal import code, escape
 from attnviz.app.widgets.matrix_editor import matrix_editor
+
+PRESET_NAMES = {"seed-001": N_("“Transformer is powerful” (3 words)"), "seed-000": N_("Q, K, V given (2 tokens)"), "custom": N_("Your own")}
+WEIGHT_NAMES = {"identity": N_("identity"), "random": N_("random")}
+MASK_NAMES = {"none": N_("none"), "causal": N_("causal"), "padding": N_("padding")}
+STEP_WORDS = {"X": N_("the word embeddings, one row per token"), "PE": N_("the positional encodings added to them"), "X_plus_PE": N_("what the projections read"), "W_Q": N_("query weights"), "W_K": N_("key weights"), "W_V": N_("value weights"), "Q": N_("queries: what each token looks for"), "K": N_("keys: what each token offers"), "V": N_("values: what each token passes on"), "scores": N_("every query against every key"), "scaled_scores": N_("scaled so the softmax does not saturate"), "unscaled": N_("the scores, unscaled: scaling is off"), "mask": N_("0 where a query may look, −∞ where it may not"), "masked_scores": N_("masked scores"), "weights": N_("each row sums to 1"), "output": N_("each output row is a weighted sum of V's rows")}
+METRICS = {"max": N_("Largest weight in a row (16 keys)"), "entropy": N_("Entropy of a row (nats)")}
+WITH_MISTAKE = {"weights": N_("**Weights with the mistake**"), "output": N_("**Output with the mistake**")}
 
 PRESETS = ("seed-001", "seed-000", "custom")
 # each step's formula; its words are the catalogue's toy.step.<name>
@@ -65,48 +73,48 @@ class Example:
 
 def token_option(tokens: list[str], tr, i: int) -> str:
     """A token as a picker shows it: its position and its text."""
-    return tr("toy.token_option", i=i, token=tokens[i])
+    return tr("{i} · {token}", i=i, token=tokens[i])
 
 
 def intro() -> None:
-    st.title(t("toy.title"))
-    st.caption(t("toy.intro"))
+    st.title(t("Worked example: attention by hand"))
+    st.caption(t("Every number below is recomputed as you edit. Change a cell in any input and watch what depends on it change — and what does not."))
 
 
 def settings() -> Example:
     """The example and its sizes, weights, heads, mask and scaling."""
-    name = st.radio(t("toy.example"), PRESETS, format_func=lambda p, tr=fixed(): tr(f"toy.preset.{p}"),
+    name = st.radio(t("Example"), PRESETS, format_func=lambda p, tr=fixed(): tr(PRESET_NAMES[p]),
                     horizontal=True, key=K.PRESET)
-    st.caption(toy.source(name, lang()) or t("toy.custom_source"))
+    st.caption(toy.source(name) or t("Your own tokens and dimensions: random embeddings X (drawn with the random seed below) and sinusoidal positional encodings."))
     c1, c2, c3, c4, c5 = st.columns(5)
     given = name == "seed-000"
     n_tokens, d_model, labels = 3, 3, None
     if name == "custom":
-        n_tokens = c1.number_input(t("toy.tokens"), 1, toy.MAX_TOKENS, 4, key=K.N_TOKENS)
-        d_model = c2.number_input(t("toy.d_model"), 1, toy.MAX_DIM, 4, key=K.D_MODEL)
-        typed = st.text_input(t("toy.labels"), "the,cat,sat,down", key=K.LABELS)
+        n_tokens = c1.number_input(t("Tokens"), 1, toy.MAX_TOKENS, 4, key=K.N_TOKENS)
+        d_model = c2.number_input(t("d_model"), 1, toy.MAX_DIM, 4, key=K.D_MODEL)
+        typed = st.text_input(t("Token labels (comma-separated)"), "the,cat,sat,down", key=K.LABELS)
         # a Chinese keyboard types the full-width comma
         labels = [label.strip() for label in typed.replace("，", ",").split(",")]
         if len(labels) != n_tokens or not all(labels):
-            st.warning(t("toy.labels_warning", n=n_tokens))
+            st.warning(t("Give {n} non-empty labels; using t0, t1, … until then.", n=n_tokens))
             labels = None
     weights = "identity"
     seed = 0
     heads = 1
     if not given:
-        weights = c3.selectbox(t("toy.weights"), ["identity", "random"], key=K.WEIGHTS,
-                               format_func=lambda w, tr=fixed(): tr(f"toy.weights.{w}"), help=t("toy.weights_help"))
-        seed = int(c4.number_input(t("toy.seed"), 0, 10_000, 0, key=K.SEED, disabled=weights != "random"))
+        weights = c3.selectbox(t("W_Q, W_K, W_V"), ["identity", "random"], key=K.WEIGHTS,
+                               format_func=lambda w, tr=fixed(): tr(WEIGHT_NAMES[w]), help=t("Identity makes Q = K = V = X + PE. Random draws them from a seeded generator; either way every cell stays editable."))
+        seed = int(c4.number_input(t("Seed"), 0, 10_000, 0, key=K.SEED, disabled=weights != "random"))
         d = d_model if name == "custom" else 3
         divisors = [h for h in range(1, d + 1) if d % h == 0]
-        heads = c5.selectbox(t("toy.heads"), divisors, key=K.HEADS, help=t("toy.heads_help"))
+        heads = c5.selectbox(tc("count", "Heads"), divisors, key=K.HEADS, help=t("Heads must divide d_model."))
     m1, m2, m3 = st.columns([2, 2, 3])
-    mask_kind = m1.selectbox(t("toy.mask"), toy.MASKS, format_func=lambda m, tr=fixed(): tr(f"toy.mask.{m}"), key=K.MASK)
+    mask_kind = m1.selectbox(t("Mask"), toy.MASKS, format_func=lambda m, tr=fixed(): tr(MASK_NAMES[m]), key=K.MASK)
     pad = 0
     n_now = 2 if given else n_tokens
     if mask_kind == "padding":
-        pad = int(m2.number_input(t("toy.padding"), 0, max(n_now - 1, 0), min(1, n_now - 1), key=K.PADDING))
-    scale = m3.toggle(t("toy.scale"), True, key=K.SCALE, help=t("toy.scale_help"))
+        pad = int(m2.number_input(t("Padding tokens at the end"), 0, max(n_now - 1, 0), min(1, n_now - 1), key=K.PADDING))
+    scale = m3.toggle(t("Scale by √d_k"), True, key=K.SCALE, help=t("Turn off to see the scores unscaled."))
     spec = toy.preset(name, weights=weights, seed=seed, n_heads=heads, n_tokens=n_tokens, d_model=d_model)
     if labels:
         spec.tokens = labels
@@ -118,13 +126,13 @@ def inputs(ex: Example) -> bool:
     """Editable matrices, written into ex.spec; True when every cell shown is a number."""
     spec, signature = ex.spec, ex.signature
     valid = True
-    with st.expander(t("toy.inputs"), expanded=True):
+    with st.expander(t("Inputs — click a cell to edit it"), expanded=True):
         tok = spec.tokens
         if ex.given:
             cols = st.columns(3)
             for col, m in zip(cols, ("Q", "K", "V")):
                 with col:
-                    st.markdown(t("toy.matrix", name=m))
+                    st.markdown(t("**{name}**", name=m))
                     dims = [f"d{j}" for j in range(getattr(spec, m).shape[1])]
                     value, ok = matrix_editor(m, f"{signature}_{m}", getattr(spec, m), tok, dims)
                     setattr(spec, m, value)
@@ -133,14 +141,14 @@ def inputs(ex: Example) -> bool:
         dims = [f"d{j}" for j in range(spec.X.shape[1])]
         a, b = st.columns(2)
         with a:
-            st.markdown(t("toy.input.X"))
+            st.markdown(t("**X** — word embeddings"))
             spec.X, ok = matrix_editor("X", f"{signature}_X", spec.X, tok, dims)
             valid &= ok
         with b:
-            st.markdown(t("toy.input.PE"))
-            if ex.name == "seed-001" and st.toggle(t("toy.use_sinusoidal"), key=K.SINUSOIDAL_PE):
+            st.markdown(t("**PE** — positional encodings"))
+            if ex.name == "seed-001" and st.toggle(t("Use the sinusoidal formula instead of the article's numbers"), key=K.SINUSOIDAL_PE):
                 spec.PE = np.round(sinusoidal(3, 3).astype(float), 6)
-                st.caption(t("toy.sinusoidal_formula"))
+                st.caption(t("PE(pos, 2i) = sin(pos / 10000^(2i/d)), PE(pos, 2i+1) = cos(pos / 10000^(2i/d))."))
                 pe_key = f"{signature}_PE_sin"
             else:
                 pe_key = f"{signature}_PE"
@@ -149,7 +157,7 @@ def inputs(ex: Example) -> bool:
         wcols = st.columns(4 if ex.heads > 1 else 3)
         for col, m in zip(wcols, ("W_Q", "W_K", "W_V", "W_O")):
             with col:
-                st.markdown(t("toy.matrix", name=m))
+                st.markdown(t("**{name}**", name=m))
                 value, ok = matrix_editor(m, f"{signature}_{m}", getattr(spec, m), dims, dims)
                 setattr(spec, m, value)
                 valid &= ok
@@ -158,34 +166,34 @@ def inputs(ex: Example) -> bool:
 
 def compute(spec: toy.ToySpec, valid: bool) -> toy.ToyResult:
     """Run the example; when it cannot run, say why and keep showing the last result that did."""
-    problems = spec.check(lang())
+    problems = spec.check()
     if problems:
         for problem in problems:  # numbers and shapes only: nothing typed reaches these sentences
             st.error(problem)
         result = st.session_state.get(K.LAST_GOOD)
         if result is None:
             st.stop()
-        st.warning(t("toy.last_result"))
+        st.warning(t("Showing the last result that computed."))
     else:
         result = toy.run_toy(spec)
         st.session_state[K.LAST_GOOD] = result
     if not valid:
-        st.warning(t("toy.invalid_cells"))
+        st.warning(t("Some cells above are not numbers; the results use the last valid matrices."))
     st.session_state[K.SHOWN] = result.steps
     return result
 
 
 def step_by_step(result: toy.ToyResult) -> None:
     """Every intermediate, in order: its formula, its numbers and a small heatmap."""
-    st.header(t("toy.steps.header"))
+    st.header(t("Step by step"))
     tok = result.spec.tokens
     d_cols = [f"d{j}" for j in range(result.steps["Q"].shape[1])]
     for step, value in result.steps.items():
         if step in ("concat", "W_O", "final"):
             continue
-        formula, words = FORMULA[step], t(f"toy.step.{step}")
+        formula, words = FORMULA[step], t(STEP_WORDS[step])
         if step == "scaled_scores" and not result.spec.scale:
-            formula, words = r"S", t("toy.step.unscaled")
+            formula, words = r"S", t("the scores, unscaled: scaling is off")
         rows = d_cols if step.startswith("W_") else tok
         cols = tok if step in ("scores", "scaled_scores", "mask", "masked_scores", "weights") else (
             d_cols[: value.shape[1]] if value.shape[1] <= len(d_cols) else [f"d{j}" for j in range(value.shape[1])])
@@ -195,22 +203,22 @@ def step_by_step(result: toy.ToyResult) -> None:
             st.caption(words)
         table(mid, frame(value, rows, cols))
         draw = mask_grid if step == "mask" else step_heatmap
-        right.plotly_chart(draw(value, rows, cols, lang()), key=K.step_chart(step), config={"displayModeBar": False})
+        right.plotly_chart(draw(value, rows, cols), key=K.step_chart(step), config={"displayModeBar": False})
         if step == "mask" and np.isfinite(value).all():
-            right.caption(t("toy.no_mask"))
+            right.caption(t("No mask: every query may look at every key."))
     if len(result.heads) == 1:
-        st.caption(t("toy.d_k_scaled", d_k=result.d_k, root=num(np.sqrt(result.d_k))) if result.spec.scale
-                   else t("toy.d_k_unscaled", d_k=result.d_k))
+        st.caption(t("d_k = {d_k}, so each score is divided by √{d_k} = {root}.", d_k=result.d_k, root=num(np.sqrt(result.d_k))) if result.spec.scale
+                   else t("d_k = {d_k}; scaling is off.", d_k=result.d_k))
 
 
 def one_cell(result: toy.ToyResult) -> None:
-    st.header(t("toy.cell_header"))
+    st.header(t("One cell, worked out"))
     tok = result.spec.tokens
     e1, e2, e3 = st.columns(3)
     option = partial(token_option, tok, fixed())
-    qi = e1.selectbox(t("toy.query_token"), range(len(tok)), format_func=option, key=K.CELL_QUERY)
-    kj = e2.selectbox(t("toy.key_token"), range(len(tok)), format_func=option, key=K.CELL_KEY)
-    hh = e3.selectbox(t("toy.head"), range(len(result.heads)), key=K.CELL_HEAD) if len(result.heads) > 1 else 0
+    qi = e1.selectbox(t("Query token"), range(len(tok)), format_func=option, key=K.CELL_QUERY)
+    kj = e2.selectbox(t("Key token"), range(len(tok)), format_func=option, key=K.CELL_KEY)
+    hh = e3.selectbox(t("Head"), range(len(result.heads)), key=K.CELL_HEAD) if len(result.heads) > 1 else 0
     cell = toy.explain_toy_cell(result, qi, kj, hh)
     terms = " + ".join(f"({num(a)})({num(b)})" for a, b in zip(cell.q, cell.k))
     st.latex(rf"q_{{{qi}}} \cdot k_{{{kj}}} = {terms} = {num(cell.dot)}")
@@ -218,7 +226,7 @@ def one_cell(result: toy.ToyResult) -> None:
              if result.spec.scale else rf"s_{{{qi}{kj}}} = {num(cell.dot)}")
     if not np.isfinite(cell.row[kj]):
         st.latex(rf"s_{{{qi}{kj}}} + M_{{{qi}{kj}}} = -\infty \Rightarrow a_{{{qi}{kj}}} = 0")
-        st.caption(t("toy.masked_cell"))
+        st.caption(t("Masked: the mask adds −∞ to this score, so its weight is 0."))
     else:
         denom = " + ".join(num(x) for x in cell.exps)
         st.latex(rf"a_{{{qi}{kj}}} = \frac{{e^{{s_{{{qi}{kj}}} - \max}}}}{{\sum_j e^{{s_{{{qi}j}} - \max}}}} = "
@@ -232,31 +240,31 @@ def multi_head(result: toy.ToyResult) -> None:
         return
     tok = result.spec.tokens
     d_cols = [f"d{j}" for j in range(result.steps["Q"].shape[1])]
-    st.header(t("toy.heads_header", n=len(result.heads)))
+    st.header(t("{n} heads", n=len(result.heads)))
     st.latex(r"\mathrm{head}_i = \mathrm{softmax}\!\left(\frac{Q_i K_i^\top}{\sqrt{d_k}} + M\right) V_i,\quad "
              r"\mathrm{MultiHead} = \mathrm{Concat}(\mathrm{head}_1, \dots, \mathrm{head}_h)\,W_O")
-    st.caption(t("toy.heads_split", n=len(result.heads), d_k=result.d_k))
+    st.caption(t("Q, K and V are split into {n} column blocks of d_k = {d_k}.", n=len(result.heads), d_k=result.d_k))
     hcols = st.columns(len(result.heads))
     for i, (col, hs) in enumerate(zip(hcols, result.heads)):
         with col:
-            st.markdown(t("toy.head_weights", i=i))
+            st.markdown(t("**Head {i}** weights", i=i))
             table(st, frame(hs.weights, tok, tok))
-            st.markdown(t("toy.head_output", i=i))
+            st.markdown(t("Head {i} output", i=i))
             table(st, frame(hs.output, tok, [f"d{j}" for j in range(hs.output.shape[1])]))
     f1, f2 = st.columns(2)
-    f1.markdown(t("toy.concat"))
+    f1.markdown(t("**Concat(heads)**"))
     table(f1, frame(result.steps["concat"], tok, d_cols))
-    f2.markdown(t("toy.concat_wo"))
+    f2.markdown(t("**Concat · W_O** (the layer's output)"))
     table(f2, frame(result.steps["final"], tok, d_cols))
 
 
 def why_scale() -> None:
-    st.header(t("toy.why.header"))
-    st.markdown(t("toy.why.text"))
+    st.header(t("Why divide by √d_k?"))
+    st.markdown(t("For random q and k with unit-variance entries, q·k has variance d_k: the scores spread as d_k grows, and an unscaled softmax puts almost all weight on one key. Dividing by √d_k keeps the spread at 1."))
     d_values = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512]
     peak = toy.softmax_peakedness(d_values, n_keys=16, trials=200, seed=0)
     for col, metric in zip(side_by_side(2), ("max", "entropy")):
-        fig = present.figure(peakedness_chart(d_values, peak, metric, t(f"toy.why.{metric}"), lang()))
+        fig = present.figure(peakedness_chart(d_values, peak, metric, t(METRICS[metric])))
         if present.active():  # the legend above the plot, where a 720-pixel screen still shows it
             fig.update_layout(height=520, legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02,
                                                   "yanchor": "bottom"})
@@ -264,57 +272,57 @@ def why_scale() -> None:
 
 
 def mistakes(result: toy.ToyResult) -> None:
-    st.header(t("toy.mistakes.header"))
+    st.header(t("Common mistakes"))
     tok = result.spec.tokens
     d_cols = [f"d{j}" for j in range(result.steps["Q"].shape[1])]
-    mistake = st.selectbox(t("toy.mistake"), toy.MISTAKES, format_func=partial(toy.mistake_label, lang=lang()),
+    mistake = st.selectbox(t("Mistake"), toy.MISTAKES, format_func=partial(toy.mistake_label),
                            key=K.MISTAKE)
     try:
-        effect = toy.mistake_effect(result.spec, mistake, lang())
+        effect = toy.mistake_effect(result.spec, mistake)
     except ValueError as exc:
         effect = {"error": str(exc)}
     if effect.get("error"):
-        st.markdown(t("toy.python_says"))
+        st.markdown(t("What Python says when this runs:"))
         st.code(effect["error"], language="text")
     if mistake == "np_softmax":
         st.code("def softmax(s, axis=-1):\n    e = np.exp(s - s.max(axis=axis, keepdims=True))  # "
-                + t("toy.softmax_comment") + "\n    return e / e.sum(axis=axis, keepdims=True)", language="python")
+                + t("subtract the max: no overflow") + "\n    return e / e.sum(axis=axis, keepdims=True)", language="python")
     if effect.get("note"):
         st.info(effect["note"])
     for key_ in ("weights", "output"):
         if key_ in effect:
             w1, w2 = st.columns(2)
-            w1.markdown(t(f"toy.with_mistake.{key_}"))
+            w1.markdown(t(WITH_MISTAKE[key_]))
             table(w1, frame(effect[key_], tok, tok if key_ == "weights" else
                             [f"d{j}" for j in range(effect[key_].shape[1])]))
-            w2.markdown(t("toy.right"))
+            w2.markdown(t("**Right**"))
             right = result.steps[key_]
             table(w2, frame(right, tok, tok if key_ == "weights" else d_cols[: right.shape[1]]))
     if "max_change" in effect:
-        st.caption(t("toy.max_change", value=num(effect["max_change"])))
+        st.caption(t("Largest change against the right numbers: {value}", value=num(effect["max_change"])))
 
 
 def what_the_article_gets_wrong(name: str, result: toy.ToyResult) -> None:
-    notes = toy.seed_notes(name, lang())
+    notes = toy.seed_notes(name)
     if not notes:
         return
-    st.header(t("toy.article_header"))
-    st.caption(toy.source(name, lang()))
+    st.header(t("What the article gets wrong"))
+    st.caption(toy.source(name))
     for note in notes:
-        st.markdown(t("toy.note_bullet", note=note))
+        st.markdown(t("- {note}", note=note))
     if name == "seed-000":
         w = result.steps["weights"]
         table(st, pd.DataFrame({
-            t("toy.col.claimed"): ["α₁₁ = 0.5", "α₁₂ = 0.5", "α₁₃ = 0.5", "h₁ = [[0.25, 0.25], [0.25, 0.25]]",
+            t("the article says"): ["α₁₁ = 0.5", "α₁₂ = 0.5", "α₁₃ = 0.5", "h₁ = [[0.25, 0.25], [0.25, 0.25]]",
                                    "h₂ = [[0.5, 0.5], [0.5, 0.5]]", "h₃ = [[0.75, 0.75], [0.75, 0.75]]"],
-            t("toy.col.recomputed"): [f"α₁₁ = {num(w[0, 0])}", f"α₁₂ = {num(w[0, 1])}", t("toy.no_third_key"),
+            t("recomputed"): [f"α₁₁ = {num(w[0, 0])}", f"α₁₂ = {num(w[0, 1])}", t("no third key (two rows given)"),
                                       f"o₁ = [{', '.join(num(x) for x in result.steps['output'][0])}]",
                                       f"o₂ = [{', '.join(num(x) for x in result.steps['output'][1])}]",
-                                      t("toy.no_third_token")],
+                                      t("no third token")],
         }), hide_index=True)
     if name == "seed-001":
         right_pe = sinusoidal(3, 3)
-        st.markdown(t("toy.article_pe"))
+        st.markdown(t("The sinusoidal encoding the article's own formula gives for 3 positions × 3 dimensions:"))
         table(st, frame(right_pe.astype(float), toy.SEED_001_TOKENS, ["d0", "d1", "d2"]))
 
 
@@ -323,11 +331,11 @@ def real_model_cell() -> None:
     from attnviz.analysis.explain import explain_cell, why_not_explained
     from attnviz.app.pipeline import load as state
 
-    st.header(t("toy.real.header"))
+    st.header(t("Explain a cell of a real model"))
     sel = state.selection()
     name = code(sel.label or sel.spec or "—")  # presentation mode names the model (the sidebar is hidden)
-    st.caption(t("toy.real.caption", name=name))
-    if not st.toggle(t("toy.real.toggle", name=name), key=K.REAL):
+    st.caption(tp("The same arithmetic on the model and text in the sidebar: the page recomputes q·k/√d, the mask and the softmax row from the query and key vectors captured in the forward pass.", name=name))
+    if not st.toggle(tp("Explain a cell of the sidebar's model", name=name), key=K.REAL):
         return
 
     model, cap = state.require_capture()
@@ -338,35 +346,35 @@ def real_model_cell() -> None:
         return
     q_tokens, k_tokens = cap.axes(kind)
     r1, r2 = st.columns(2)
-    qpos = r1.selectbox(t("toy.query_token"), range(len(q_tokens)), format_func=partial(token_option, q_tokens, fixed()),
+    qpos = r1.selectbox(t("Query token"), range(len(q_tokens)), format_func=partial(token_option, q_tokens, fixed()),
                         key=K.REAL_QUERY)
-    kpos = r2.selectbox(t("toy.key_token"), range(len(k_tokens)), format_func=partial(token_option, k_tokens, fixed()),
+    kpos = r2.selectbox(t("Key token"), range(len(k_tokens)), format_func=partial(token_option, k_tokens, fixed()),
                         key=K.REAL_KEY)
     ex = explain_cell(cap, model.info, kind, layer, head, qpos, kpos)
     if model.info.n_kv_heads != model.info.n_heads:
-        st.caption(t("toy.real.gqa", head=head, kv=ex.kv_head))
+        st.caption(t("Query head {head} reads key/value head {kv} (grouped-query attention).", head=head, kv=ex.kv_head))
     if ex.rotary is not None:
-        st.markdown(t("toy.real.rotary", qpos=qpos, kpos=kpos, before=f"{ex.rotary.dot_before:.6f}", after=f"{ex.dot:.6f}"))
-        rot = pd.DataFrame({t("toy.real.col.pair"): [f"{a}, {b}" for a, b in ex.rotary.pairs],
-                            t("toy.real.col.angle_query", pos=qpos): ex.rotary.angle_query,
-                            t("toy.real.col.angle_key", pos=kpos): ex.rotary.angle_key})
+        st.markdown(t("**Rotary positions.** Before the dot product, each pair of dimensions of q is turned by its angle at position {qpos} and of k at position {kpos}; q·k then depends on {qpos} − {kpos}. Without the rotation q·k would be {before}; with it, {after}.", qpos=qpos, kpos=kpos, before=f"{ex.rotary.dot_before:.6f}", after=f"{ex.dot:.6f}"))
+        rot = pd.DataFrame({t("pair (dims)"): [f"{a}, {b}" for a, b in ex.rotary.pairs],
+                            t("angle at query {pos} (rad)", pos=qpos): ex.rotary.angle_query,
+                            t("angle at key {pos} (rad)", pos=kpos): ex.rotary.angle_key})
         table(st, rot.head(8), hide_index=True)
         if 2 * len(ex.rotary.pairs) < len(ex.q):
-            st.caption(t("toy.real.partial", turned=2 * len(ex.rotary.pairs), total=len(ex.q)))
+            st.caption(t("Partial rotary: only {turned} of the {total} dimensions of each head are turned; the others enter q·k as they left the projection.", turned=2 * len(ex.rotary.pairs), total=len(ex.q)))
     st.latex(rf"q \cdot k = \sum_d q_d k_d = {ex.dot:.6f}")
     bias_text = ("-\\infty" if ex.bias == -np.inf else f"{ex.bias:+.6f}")
     st.latex(rf"s = q\cdot k \times {ex.scaling:.6f} + ({bias_text}) = {ex.score:.6f}"
              if np.isfinite(ex.score) else r"s = -\infty")
     if not np.isfinite(ex.score):
-        st.caption(t("toy.real.masked"))
+        st.caption(t("Masked: this key is closed to this query, so its score is −∞ and its weight 0."))
     st.latex(rf"\mathrm{{softmax}}(s)_{{{kpos}}} = {ex.weight:.6f}")
-    st.success(t("toy.real.success", recomputed=f"{ex.weight:.6f}", captured=f"{ex.captured:.6f}",
-                 difference=f"{ex.difference:.1e}", kind=t(f"kind.{kind}"), layer=layer, head=head))
-    with st.expander(t("toy.real.row")):
+    st.success(t("Recomputed {recomputed}; the model returned {captured} (difference {difference}) — {kind}, layer {layer}, head {head}.", recomputed=f"{ex.weight:.6f}", captured=f"{ex.captured:.6f}",
+                 difference=f"{ex.difference:.1e}", kind=words.kind(kind), layer=layer, head=head))
+    with st.expander(t("The whole softmax row")):
         table(st, pd.DataFrame({
-            t("toy.real.col.key"): [token_option(k_tokens, fixed(), i) for i in range(len(k_tokens))],
-            t("toy.real.col.score"): ex.row_scores, t("toy.real.col.recomputed"): ex.row_weights,
-            t("toy.real.col.captured"): cap.source(kind).rows(layer, qpos, qpos + 1)[head, 0].cpu().numpy()}),
+            t("key"): [token_option(k_tokens, fixed(), i) for i in range(len(k_tokens))],
+            t("score"): ex.row_scores, t("weight (recomputed)"): ex.row_weights,
+            t("weight (captured)"): cap.source(kind).rows(layer, qpos, qpos + 1)[head, 0].cpu().numpy()}),
             hide_index=True)
 
 

@@ -16,7 +16,7 @@ from attnviz.models import access
 from attnviz.models.loading import LoadedModel
 from attnviz.app.shell import messages as errors
 from attnviz.app.pipeline.cache import cached_capture, cached_model
-from attnviz.app.shell.language import t
+from attnviz.i18n import t, tp
 from attnviz.app.state.keys import App
 from attnviz.app.widgets.literal import escape
 from attnviz.app.state.selection import ModelChoice, Selection
@@ -56,14 +56,14 @@ def try_model() -> LoadedModel | Unavailable:
     """The selected model, loaded once per process, or why it is not there (nothing is shown)."""
     sel = selection()
     if not sel.spec:
-        return Unavailable(t("state.need_model"), "info")
+        return Unavailable(tp("Enter the path of a model folder (or a hub id) in the sidebar, or pick an offline model."), "info")
     s = settings.current()
     try:
         # The boundary: whatever the sidebar, a link or another page put in the selection, only a model
         # the operator allows is loaded, and remote code only where it is offered.
         choice = ModelChoice(access.resolve(sel.spec, s), sel.device,
                              access.allow_remote_code(sel.trust_remote_code, s))
-        with st.spinner(t("state.loading_model")):
+        with st.spinner(t("Loading the model…")):
             model = cached_model(choice)
     except RemoteCodeRefused as exc:  # without the opt-in on this server, do not point at a box that is not there
         return Unavailable(errors.say(exc) if s.remote_code else
@@ -102,9 +102,9 @@ def try_capture(positions: str = "normal", seed: int = 0) -> tuple[LoadedModel, 
     if isinstance(model, Unavailable):
         return model
     if not selection().text.strip():
-        return Unavailable(t("state.empty_text"), "warning")
+        return Unavailable(tp("The text is empty: type a sentence in the sidebar to see its attention."), "warning")
     try:
-        with st.spinner(t("state.running")):
+        with st.spinner(t("Running the model…")):
             return model, capture_for(model, positions, seed)
     except AttnvizError as exc:
         return Unavailable(errors.say(exc))

@@ -4,7 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from attnviz.app.pipeline import load
-from attnviz.app.shell import layout, links, navigation, present, sidebar
+from attnviz.app.shell import language, layout, links, navigation, present, sidebar
 from attnviz.core import settings
 
 
@@ -19,6 +19,7 @@ def run() -> None:
     st.set_page_config(page_title="attnviz", page_icon=":material/visibility:", layout="wide")
     layout.compact()
     links.restore()
+    language.activate()  # every message of this run in the session's language (a link may have set it)
     load.remember(sidebar.render())
     present.apply()
     links.show_notes()

@@ -1,38 +1,22 @@
-"""The chosen language and t(key, **fmt): every string a page shows comes from the catalogues."""
+"""The page's language: the sidebar's switch, kept in the link (lang=zh), and set for every message of the run."""
 from __future__ import annotations
-
-from functools import partial
-from collections.abc import Callable
 
 import streamlit as st
 
-from attnviz.i18n.catalogue import DEFAULT, LANGUAGES, lookup, variant_of
+from attnviz import i18n
 from attnviz.app.state.keys import Sidebar
+from attnviz.i18n import DEFAULT, LANGUAGES
 
 
 def lang() -> str:
+    """The language this session chose (English until it chooses)."""
     chosen = st.session_state.get(Sidebar.LANG, DEFAULT)
     return chosen if chosen in LANGUAGES else DEFAULT
 
 
-PRESENT = ".present"  # a key's variant for presentation mode, e.g. one that names the model instead of the sidebar
-
-
-def variant() -> str:
-    """The wording this run prefers where a key has it: PRESENT in presentation mode (the sidebar is hidden then:
-    no text may point to it), else none."""
-    return PRESENT if st.session_state.get(Sidebar.PRESENT) else ""
-
-
-def t(key: str, **fmt) -> str:
-    """The catalogue's string `key` in the chosen language, formatted with `fmt`; in presentation mode its
-    `key.present` variant where the catalogue has one."""
-    return lookup(lang(), variant_of(lang(), key, variant()), **fmt)
-
-
-def fixed() -> Callable[..., str]:
-    """t() bound to this run's language: for format_func callbacks, which may be called after the run."""
-    return partial(lookup, lang())
+def activate() -> None:
+    """Say every message of this run in the session's language, with presentation wordings when presenting."""
+    i18n.use(lang(), bool(st.session_state.get(Sidebar.PRESENT)))
 
 
 def language_switch() -> str:
@@ -40,7 +24,9 @@ def language_switch() -> str:
     if st.session_state.get(Sidebar.LANG) not in LANGUAGES:
         st.session_state[Sidebar.LANG] = DEFAULT
     # the label names both languages, so a person who reads only one of them finds the switch
-    st.sidebar.radio("Language · 语言", list(LANGUAGES), format_func=LANGUAGES.get, key=Sidebar.LANG, horizontal=True)
+    st.sidebar.radio("Language · 语言", list(LANGUAGES), format_func=LANGUAGES.get, key=Sidebar.LANG, horizontal=True,
+                     on_change=activate)
+    activate()
     keep_in_link("lang", None if lang() == DEFAULT else lang())
     return lang()
 

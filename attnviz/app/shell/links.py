@@ -7,10 +7,12 @@ from urllib.parse import urlencode, urlsplit
 import streamlit as st
 
 from attnviz.app.widgets.fit import say
-from attnviz.app.shell.language import t
+from attnviz.i18n import N_, t, tp
 from attnviz.app.state.keys import App, Compare, Explorer, Lesson, Sidebar
 from attnviz.app.widgets.literal import code
 from attnviz.app.shell.sidebar import CUSTOM, MODEL_LABELS
+
+VALUE_KINDS = {"int": N_("a whole number"), "str": N_("text"), "bool": N_("on or off")}
 
 FLAG = App.URL_RESTORED
 NOTES = App.URL_NOTES  # what restore() did with values it could not use, said once on the page
@@ -47,7 +49,7 @@ def show_notes() -> None:
     """Say, once, what restore() ignored."""
     # said here, not in restore(): the link's own lang= is known only once restore() has read every parameter
     for name, value, kind in st.session_state.pop(NOTES, []):
-        say(t("ui.link.malformed", name=name, value=code(value), kind=t(f"ui.link.kind.{kind}")))
+        say(t("The link's {name} {value} is not {kind}: ignored.", name=name, value=code(value), kind=t(VALUE_KINDS[kind])))
 
 
 def restore() -> None:
@@ -110,20 +112,20 @@ def show_link(link: Link, what: str | None = None, heading: str | None = None,
     """The link to this view; for a text too long to travel in a link, what works instead: the link
     without it, and each text (`texts`: file label -> text; default the sidebar's) as a file to download.
     what, heading, carry: words in the chosen language (defaults: the explorer's)."""
-    what = what or t("ui.link.what")
-    heading = heading or t("ui.link.heading")
+    what = what or t("model, text, view, layer, head and options")
+    heading = heading or t("this view")
     if not link.text_left_out:
-        st.markdown(t("ui.link.title", heading=heading, what=what))
+        st.markdown(t("**Link to {heading}** ({what}):", heading=heading, what=what))
         st.code(link.url, language=None)
         return
-    st.markdown(t("ui.link.title_short", heading=heading))
+    st.markdown(t("**Link to {heading}, without the text**:", heading=heading))
     st.code(link.url, language=None)
-    st.warning(t("ui.link.too_long", chars=f"{link.text_left_out:,}", length=f"{link.full_length:,}", heading=heading,
-                 carry=carry or t("ui.link.carry")))
+    st.warning(t("The text is too long for a link: with its {chars} characters the link would be {length} characters long, and servers refuse links past a few tens of thousands. The link above opens {heading} without the text. Download the text and send it along: {carry}.", chars=f"{link.text_left_out:,}", length=f"{link.full_length:,}", heading=heading,
+                 carry=carry or tp("whoever opens the link loads it with \"Load the text from a file\" in the sidebar")))
     if texts is None:
         texts = {"text": str(st.session_state.get(Sidebar.TEXT) or "")}
     for name, text in texts.items():
         # several texts are named "text A", "text B": the label names the pane
-        label = t("ui.link.text_file") if len(texts) == 1 else t("ui.link.named_file", name=name.split()[-1])
-        st.download_button(label, lambda t=text: t.encode("utf-8"), file_name=f"attnviz-{name.replace(' ', '-')}.txt",
+        label = t("The text as a file") if len(texts) == 1 else t("Text {name} as a file", name=name.split()[-1])
+        st.download_button(label, lambda text=text: text.encode("utf-8"), file_name=f"attnviz-{name.replace(' ', '-')}.txt",
                            mime="text/plain", key=App.link_text_file(name), on_click="ignore")

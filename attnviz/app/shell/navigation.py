@@ -6,14 +6,14 @@ from pathlib import Path
 
 import streamlit as st
 
-from attnviz.app.shell.language import t
+from attnviz.i18n import N_, t
 
 PAGES_DIR = Path(__file__).resolve().parents[1] / "pages"
 
 
 @dataclass(frozen=True)
 class PageEntry:
-    """One page: its file under attnviz/app/pages, its title's catalogue key, its icon and its address."""
+    """One page: its file under attnviz/app/pages, its title (a msgid), its icon and its address."""
 
     file: str
     title: str
@@ -26,14 +26,14 @@ class PageEntry:
 
 
 PAGES: dict[str, PageEntry] = {
-    "home": PageEntry("home.py", "nav.home", ":material/home:", ""),
-    "lesson": PageEntry("lesson.py", "nav.lesson", ":material/school:", "lesson"),
-    "explorer": PageEntry("explorer.py", "nav.explorer", ":material/grid_view:", "explorer"),
-    "compare": PageEntry("compare/page.py", "nav.compare", ":material/compare_arrows:", "compare"),
-    "worked_example": PageEntry("worked_example.py", "nav.worked_example", ":material/calculate:", "worked-example"),
-    "positions": PageEntry("positions.py", "nav.positions", ":material/straighten:", "positions"),
-    "training": PageEntry("training/page.py", "nav.training", ":material/model_training:", "training"),
-    "survey": PageEntry("survey.py", "nav.survey", ":material/query_stats:", "survey"),
+    "home": PageEntry("home.py", N_("Home"), ":material/home:", ""),
+    "lesson": PageEntry("lesson.py", N_("Guided lesson"), ":material/school:", "lesson"),
+    "explorer": PageEntry("explorer.py", N_("Explorer"), ":material/grid_view:", "explorer"),
+    "compare": PageEntry("compare/page.py", N_("Compare"), ":material/compare_arrows:", "compare"),
+    "worked_example": PageEntry("worked_example.py", N_("Worked example"), ":material/calculate:", "worked-example"),
+    "positions": PageEntry("positions.py", N_("Positional encodings"), ":material/straighten:", "positions"),
+    "training": PageEntry("training/page.py", N_("Training lab"), ":material/model_training:", "training"),
+    "survey": PageEntry("survey.py", N_("Survey"), ":material/query_stats:", "survey"),
 }
 
 

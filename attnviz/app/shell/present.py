@@ -5,7 +5,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from attnviz.figures.axis_titles import NAME as Y_TITLE
-from attnviz.app.shell.language import keep_in_link, t
+from attnviz.app.shell.language import keep_in_link
+from attnviz.i18n import t
 from attnviz.app.state.keys import Sidebar
 
 # Streamlit sizes text in rem, so a larger root font scales every label, caption and widget at once.
@@ -35,7 +36,7 @@ def active() -> bool:
 
 def toggle() -> bool:
     """The sidebar's switch; the choice is kept in the link (present=1)."""
-    st.sidebar.toggle(t("present.toggle"), key=Sidebar.PRESENT, help=t("present.help"))
+    st.sidebar.toggle(t("Presentation mode"), key=Sidebar.PRESENT, help=t("Hides the sidebar and enlarges text and figures for a projector (kept in the link as present=1)."))
     keep_in_link("present", "1" if active() else None)
     return active()
 
@@ -49,7 +50,7 @@ def apply() -> None:
     if not active():
         return
     st.html(CSS)
-    st.button(t("present.leave"), key=Sidebar.PRESENT_LEAVE, on_click=_leave, icon="⬅️")
+    st.button(t("Leave presentation mode"), key=Sidebar.PRESENT_LEAVE, on_click=_leave, icon="⬅️")
 
 
 def figure(fig: go.Figure, height: int | None = None) -> go.Figure:

@@ -14,14 +14,15 @@ from attnviz.core.device import available_devices
 from attnviz.core.settings import Settings
 from attnviz.models import access
 from attnviz.models.registry import DEFAULT_MODEL, OFFLINE_MODELS
-from attnviz.i18n.catalogue import CATALOGUES, DEFAULT
-from attnviz.i18n.keyed import Keyed
+from attnviz.i18n import fixed, Message, N_, t
 from attnviz.app.shell import messages as errors
 from attnviz.app.shell import present
-from attnviz.app.shell.language import fixed, language_switch, t
+from attnviz.app.shell.language import language_switch
 from attnviz.app.widgets.fit import fit_choice
 from attnviz.app.state.keys import App, Sidebar
 from attnviz.app.state.selection import Selection
+
+MODEL_DESCRIPTIONS = {"minilm": N_("all-MiniLM-L6-v2: a trained 6-layer, 12-head BERT encoder with learned positions"), "glassllm-en": N_("glassllm (English): a trained 4-layer decoder LM, rotary positions, 4 query heads sharing 2 key/value heads"), "scratch-encoder": N_("From scratch: 2-layer encoder, sinusoidal positions, random weights"), "scratch-decoder": N_("From scratch: 2-layer causal decoder, rotary positions, random weights"), "scratch-seq2seq": N_("From scratch: 2+2-layer encoder-decoder with cross-attention, learned positions, random weights")}
 
 CUSTOM = "custom"
 DEFAULT_TEXT = "The cat sat on the mat because it was tired."
@@ -31,14 +32,14 @@ MODEL_LABELS = {**{k: f"{k} — {v.split(':')[0]}" for k, v in OFFLINE_MODELS.it
 
 def describe(name: str, tr=t) -> str:
     """What an offline model is, in the chosen language (a model added without a catalogue entry: as written)."""
-    return tr(f"model.{name}") if f"model.{name}" in CATALOGUES[DEFAULT] else OFFLINE_MODELS[name]
+    return tr(MODEL_DESCRIPTIONS[name]) if name in MODEL_DESCRIPTIONS else OFFLINE_MODELS[name]
 
 
 def model_label(name: str, labels: dict[str, str], tr=t) -> str:
     """The model picker's line: the name, then what it is; or the way to one's own model."""
     if name == CUSTOM:
-        return tr("sidebar.custom") if labels[CUSTOM] == MODEL_LABELS[CUSTOM] else tr("sidebar.server_folder")
-    return tr("sidebar.model_line", name=name, what=re.split("[:：]", describe(name, tr))[0])
+        return tr("Your own: a local folder or a hub id…") if labels[CUSTOM] == MODEL_LABELS[CUSTOM] else tr("A model folder on this server…")
+    return tr("{name} — {what}", name=name, what=re.split("[:：]", describe(name, tr))[0])
 
 
 def is_encoder_decoder(spec: str) -> bool:
@@ -89,9 +90,9 @@ def _keep_allowed(s: Settings, labels: dict[str, str], folders: dict[str, Path])
         st.session_state[Sidebar.REFUSED] = refused_note(s)
 
 
-def refused_note(s: Settings) -> Keyed:
+def refused_note(s: Settings) -> Message:
     """The sidebar's note when a link (or another page) named a model this server does not offer."""
-    return Keyed("models.refusal.instead", refusal=access.refusal(s), model=DEFAULT_MODEL)
+    return Message("{refusal} Showing {model} instead.", refusal=access.refusal(s), model=DEFAULT_MODEL)
 
 
 def _forget_refusal() -> None:
@@ -105,7 +106,7 @@ def _remote_code(spec: str, s: Settings) -> bool:
     if st.session_state.get(Sidebar.TRUST_FOR) != spec:
         st.session_state[Sidebar.TRUST] = False
     st.session_state[Sidebar.TRUST_FOR] = spec
-    return st.checkbox(t("sidebar.trust"), key=Sidebar.TRUST, help=t("sidebar.trust_help"))
+    return st.checkbox(t("Allow remote code for this model"), key=Sidebar.TRUST, help=t("Some models ship their own Python code. It runs on this machine: turn this on only for sources you trust. It turns itself off when you pick another model."))
 
 
 def _load_text_file() -> None:
@@ -124,33 +125,33 @@ def render() -> Selection:
     sb = st.sidebar
     language_switch()
     present.toggle()
-    sb.header(t("sidebar.header"))
+    sb.header(t("Model and text"))
     options = list(labels)
-    choice = sb.selectbox(t("sidebar.model"), options, format_func=partial(model_label, labels=labels, tr=fixed()),
+    choice = sb.selectbox(t("Model"), options, format_func=partial(model_label, labels=labels, tr=fixed()),
                           key=Sidebar.MODEL,
                           index=options.index(DEFAULT_MODEL), on_change=_forget_refusal)
     if Sidebar.REFUSED in st.session_state:
         sb.warning(errors.note(st.session_state[Sidebar.REFUSED]))
     if choice == CUSTOM and s.custom_models == "any":
-        spec = sb.text_input(t("sidebar.path"), key=Sidebar.PATH, placeholder=t("sidebar.path_placeholder"),
-                             help=t("sidebar.path_help"))
+        spec = sb.text_input(t("Folder or hub id"), key=Sidebar.PATH, placeholder=t("/path/to/model or org/name"),
+                             help=t("A folder with config.json, weights and tokenizer files (Hugging Face), or an attnviz checkpoint folder. A hub id needs a machine that is online."))
         spec = label = (spec or "").strip()
     elif choice == CUSTOM:
-        label = sb.selectbox(t("sidebar.folder"), list(folders), key=Sidebar.PATH, help=t("sidebar.folder_help"))
+        label = sb.selectbox(t("Model folder"), list(folders), key=Sidebar.PATH, help=t("The model folders the operator of this server offers, and the training lab's checkpoints."))
         spec = str(folders[label])
     else:
         spec = label = choice
         sb.caption(describe(choice))
-    text = sb.text_area(t("sidebar.text"), value=DEFAULT_TEXT, key=Sidebar.TEXT, height=100)
-    with sb.expander(t("sidebar.text_file")):
-        st.file_uploader(t("sidebar.text_file_label"), type=["txt", "md", "csv", "json"], key=Sidebar.TEXT_FILE,
-                         on_change=_load_text_file, help=t("sidebar.text_file_help"))
+    text = sb.text_area(t("Text"), value=DEFAULT_TEXT, key=Sidebar.TEXT, height=100)
+    with sb.expander(t("Load the text from a file")):
+        st.file_uploader(t("A text file (UTF-8)"), type=["txt", "md", "csv", "json"], key=Sidebar.TEXT_FILE,
+                         on_change=_load_text_file, help=t("For texts too long for a link: the text replaces what the box above holds."))
     target = ""
     if is_encoder_decoder(spec):
-        target = sb.text_input(t("sidebar.target"), key=Sidebar.TARGET, help=t("sidebar.target_help"))
+        target = sb.text_input(t("Decoder text"), key=Sidebar.TARGET, help=t("What the decoder reads. Leave it empty and the model writes its own."))
     fit_choice(Sidebar.DEVICE, available_devices(), "device")  # said in the main area, not in the closed expander
-    with sb.expander(t("sidebar.options")):
-        device = st.selectbox(t("sidebar.device"), available_devices(), key=Sidebar.DEVICE,
-                              help=t("sidebar.device_help"))
+    with sb.expander(t("Device and options")):
+        device = st.selectbox(t("Device"), available_devices(), key=Sidebar.DEVICE,
+                              help=t("auto picks CUDA, then Apple MPS, then the CPU."))
         trust = _remote_code(spec, s)
     return Selection(spec=spec, device=device, trust_remote_code=trust, text=text, target=target, label=label)

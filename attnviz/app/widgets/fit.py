@@ -3,9 +3,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from attnviz.i18n.catalogue import CATALOGUES
-from attnviz.app.shell.language import t
+from attnviz.i18n import N_, t
 from attnviz.app.widgets.literal import code
+
+# what a value is called in a note about it
+NAMES = {"layer": N_("layer"), "head": N_("head"), "view": N_("view"), "focus": N_("focus"),
+         "aggregate": N_("aggregate"), "statistic": N_("statistic"), "attention kind": N_("attention kind"),
+         "device": N_("device")}
 
 
 def say(message: str) -> None:
@@ -15,8 +19,7 @@ def say(message: str) -> None:
 
 def _word(name: str) -> str:
     """What a value is called (layer, head, view …) in the chosen language; unknown names as they are."""
-    key = f"ui.fit.name.{name}"
-    return t(key) if key in CATALOGUES["en"] else name
+    return t(NAMES[name]) if name in NAMES else name
 
 
 def fit_int(key: str, low: int, high: int, name: str) -> None:
@@ -25,7 +28,7 @@ def fit_int(key: str, low: int, high: int, name: str) -> None:
     if value is None or (isinstance(value, int) and low <= value <= high):
         return
     st.session_state[key] = fixed = min(max(int(value), low), high)
-    say(t("ui.fit.int", name=_word(name), value=value, low=low, high=high, fixed=fixed))
+    say(t("There is no {name} {value} here ({name}s {low}–{high}): showing {name} {fixed}.", name=_word(name), value=value, low=low, high=high, fixed=fixed))
 
 
 def fit_choice(key: str, options: list, name: str) -> None:
@@ -34,7 +37,7 @@ def fit_choice(key: str, options: list, name: str) -> None:
     if value is None or value in options:
         return
     del st.session_state[key]
-    say(t("ui.fit.choice", name=_word(name), value=code(value), options=", ".join(code(o) for o in options)))
+    say(t("The link's {name} {value} is not one of {options}: ignored.", name=_word(name), value=code(value), options=", ".join(code(o) for o in options)))
 
 
 def fit_option(key: str, options: list, name: str, fallback, fallback_words: str) -> None:
@@ -43,4 +46,4 @@ def fit_option(key: str, options: list, name: str, fallback, fallback_words: str
     if value is None or value in options:
         return
     st.session_state[key] = fallback
-    say(t("ui.fit.option", name=_word(name), value=code(value), fallback=fallback_words))
+    say(t("There is no {name} {value} here: showing {fallback}.", name=_word(name), value=code(value), fallback=fallback_words))

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from attnviz.lessons.cells import format_number, parse_grid
-from attnviz.app.shell.language import lang, t
+from attnviz.i18n import t
 from attnviz.app.state.keys import Toy
 from attnviz.app.widgets.literal import escape
 
@@ -33,13 +33,13 @@ def matrix_editor(label: str, key: str, default: np.ndarray, row_labels: list[st
     edited = st.data_editor(frame, key=Toy.editor(key), num_rows="fixed",
                             column_config={c: st.column_config.TextColumn(c) for c in col_labels},
                             width="stretch")
-    values, problems = parse_grid(edited.values.tolist(), default.shape, lang())
+    values, problems = parse_grid(edited.values.tolist(), default.shape)
     if problems:
         for p in problems:
             # only what the visitor typed (labels, the cell) is escaped: the sentence around it is the catalogue's
-            where = (t("toy.cell.where", label=label, row=escape(row_labels[p.row]), col=escape(col_labels[p.col]))
+            where = (t("{label} row {row}, column {col}", label=label, row=escape(row_labels[p.row]), col=escape(col_labels[p.col]))
                      if p.row >= 0 else label)
-            st.error(t("toy.cell.problem", where=where, message=escape(p.message), label=label), icon=":material/edit:")
+            st.error(t("{where} {message}. The results below use the last valid {label}.", where=where, message=escape(p.message), label=label), icon=":material/edit:")
         return current, False
     if not np.array_equal(values, current):
         st.session_state[store] = values

@@ -5,11 +5,13 @@ import streamlit as st
 
 from attnviz.models.loading import LoadedModel
 from attnviz.core.types import AttentionCapture, ModelInfo
-from attnviz.i18n.catalogue import CATALOGUES, DEFAULT
+from attnviz.figures import words
+from attnviz.core.types import ARCHITECTURE_WORDS, FAMILY_WORDS
+from attnviz.i18n import fixed, say, t, tc, tn
 from attnviz.app.shell import messages as errors
 from attnviz.app.widgets.fit import fit_choice, fit_int
-from attnviz.app.shell.language import fixed, t
 from attnviz.app.widgets.literal import code
+
 
 
 def human_count(n: int) -> str:
@@ -21,25 +23,24 @@ def human_count(n: int) -> str:
 
 def _family(family: str) -> str:
     """The model's family in the page's language (a family the catalogue does not name: as it is)."""
-    key = f"models.family.{family}"
-    return t(key) if key in CATALOGUES[DEFAULT] else family
+    return say(FAMILY_WORDS[family]) if family in FAMILY_WORDS else family
 
 
 def model_facts(model: LoadedModel) -> None:
     """The model's architecture, sizes and positional encoding, and where it runs."""
     info = model.info
-    heads = f"{info.n_heads}" if info.n_kv_heads == info.n_heads else t("facts.heads_shared", q=info.n_heads,
+    heads = f"{info.n_heads}" if info.n_kv_heads == info.n_heads else t("{q} query, {kv} key/value", q=info.n_heads,
                                                                           kv=info.n_kv_heads)
     layers = f"{info.n_layers} + {info.decoder_layers}" if info.decoder_layers else str(info.n_layers)
-    facts = [(t("facts.architecture"), t(f"models.arch.{info.architecture}")), (t("facts.layers"), layers), (t("facts.heads"), heads),
+    facts = [(t("Architecture"), say(ARCHITECTURE_WORDS[info.architecture])), (t("Layers"), layers), (tc("count", "Heads"), heads),
              ("d_model", str(info.d_model)), ("d_head", str(info.d_head)),
-             (t("facts.positional"), errors.note(info.positional_text)), (t("facts.parameters"), human_count(info.n_params))]
+             (t("Positional encoding"), errors.note(info.positional_text)), (t("Parameters"), human_count(info.n_params))]
     st.markdown("| " + " | ".join(label for label, _ in facts) + " |\n"
                 "|" + "---|" * len(facts) + "\n"
                 "| " + " | ".join(f"**{value}**" for _, value in facts) + " |")
     dtype = str(model.dtype).replace("torch.", "")
-    st.caption(t("facts.caption", name=code(info.name), family=_family(info.family), model_type=code(info.model_type),
-                 max_positions=info.max_positions or t("facts.unbounded"), device=model.device, dtype=dtype))
+    st.caption(t("{name} · {family} · model type {model_type} · max positions {max_positions} · runs on **{device}** in **{dtype}**", name=code(info.name), family=_family(info.family), model_type=code(info.model_type),
+                 max_positions=info.max_positions or t("unbounded"), device=model.device, dtype=dtype))
 
 
 def megabytes(n: int) -> str:
@@ -58,8 +59,8 @@ def memory_caption(model: LoadedModel, cap: AttentionCapture) -> None:
     from attnviz.app.pipeline.cache import shared_captures
 
     whole = sum(cap.source(kind).dense_nbytes() for kind in cap.kinds)
-    how = t("facts.memory_eager") if cap.mode == "eager" else t("facts.memory_qk", whole=megabytes(whole))
-    st.caption(t("facts.memory", model=megabytes(model_bytes(model)), device=model.device,
+    how = t("every weight stored (eager)") if cap.mode == "eager" else t("queries and keys, each head computed on demand (the whole stack would be {whole})", whole=megabytes(whole))
+    st.caption(t("Memory: model {model} on {device} · this capture {capture}, {how} · captures cached for every visitor {cached} of {limit}", model=megabytes(model_bytes(model)), device=model.device,
                  capture=megabytes(cap.nbytes()), how=how, cached=megabytes(shared_captures().nbytes),
                  limit=megabytes(settings.current().capture_cache_mb * 2**20)))
 
@@ -70,12 +71,15 @@ def kv_sharing(info: ModelInfo, head: int) -> str | None:
         return None
     others = [str(h) for h in info.heads_sharing_kv(head) if h != head]
     if info.n_kv_heads == 1:
-        return t("facts.multi_query", n=info.n_heads)
+        return t("Multi-query attention: all {n} query heads read one key/value head; their patterns differ only through their queries.", n=info.n_heads)
     if not others:
-        return t("facts.grouped_query_alone", n=info.n_heads, kv=info.n_kv_heads, head=head, group=info.kv_group(head))
-    names = others[0] if len(others) == 1 else t("facts.list_and", first=", ".join(others[:-1]), last=others[-1])
-    return t("facts.grouped_query_one" if len(others) == 1 else "facts.grouped_query_many", n=info.n_heads,
-             kv=info.n_kv_heads, head=head, group=info.kv_group(head), names=names)
+        return t("Grouped-query attention: {n} query heads share {kv} key/value heads. Query head {head} reads key/value head {group}.", n=info.n_heads, kv=info.n_kv_heads, head=head, group=info.kv_group(head))
+    names = others[0] if len(others) == 1 else t("{first} and {last}", first=", ".join(others[:-1]), last=others[-1])
+    return tn("Grouped-query attention: {n} query heads share {kv} key/value heads. Query head {head} reads key/value "
+              "head {group}, and so does query head {names}: their patterns differ only through their queries.",
+              "Grouped-query attention: {n} query heads share {kv} key/value heads. Query head {head} reads key/value "
+              "head {group}, and so do query heads {names}: their patterns differ only through their queries.",
+              len(others), n=info.n_heads, kv=info.n_kv_heads, head=head, group=info.kv_group(head), names=names)
 
 
 def keep_hidden(*keys: str) -> None:
@@ -102,17 +106,17 @@ def kind_layer_head(cap: AttentionCapture, prefix: str, show_layer: bool = True,
     kind = kinds[0]
     fit_choice(f"{prefix}_kind", kinds, "attention kind")
     if len(kinds) > 1:
-        kind = cols[0].radio(t("pick.attention"), kinds, format_func=lambda k, tr=fixed(): tr(f"kind.{k}"),
+        kind = cols[0].radio(t("Attention"), kinds, format_func=lambda k, tr=fixed(): words.kind(k),
                              key=f"{prefix}_kind")
     elif name_kind:
-        cols[0].markdown(t("pick.only_kind", kind=t(f"kind.{kind}")))
+        cols[0].markdown(t("**{kind}**", kind=words.kind(kind)))
     n_layers, n_heads = cap.shape(kind)[:2]
     fit_int(f"{prefix}_layer", 0, n_layers - 1, "layer")
     fit_int(f"{prefix}_head", 0, n_heads - 1, "head")
     keep_hidden(*([] if show_layer else [f"{prefix}_layer"]), *([] if show_head else [f"{prefix}_head"]))
-    layer = (cols[1].slider(t("pick.layer"), 0, n_layers - 1, key=f"{prefix}_layer") if n_layers > 1 and show_layer
+    layer = (cols[1].slider(t("Layer"), 0, n_layers - 1, key=f"{prefix}_layer") if n_layers > 1 and show_layer
              else int(st.session_state.get(f"{prefix}_layer", 0)))
-    head = (cols[2].slider(t("pick.head"), 0, n_heads - 1, key=f"{prefix}_head") if n_heads > 1 and show_head
+    head = (cols[2].slider(t("Head"), 0, n_heads - 1, key=f"{prefix}_head") if n_heads > 1 and show_head
             else int(st.session_state.get(f"{prefix}_head", 0)))
     return kind, min(layer, n_layers - 1), min(head, n_heads - 1)
 

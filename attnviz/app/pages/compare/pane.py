@@ -14,10 +14,12 @@ from attnviz.core.types import AttentionCapture
 from attnviz.models.loading import LoadedModel
 from attnviz.app.pages.compare.cache import pane_capture, pane_model
 from attnviz.app.shell import messages as errors
-from attnviz.app.shell.language import fixed, t
+from attnviz.i18n import fixed, N_, t, tc
 from attnviz.app.state.keys import Compare
 from attnviz.app.widgets.literal import code, escape
 from attnviz.app.shell.sidebar import CUSTOM, MODEL_LABELS, model_label
+
+POSITION_NAMES = {"normal": N_("intact"), "shuffled": N_("shuffled"), "removed": N_("removed")}
 
 UNTRAINED = "untrained"  # the untrained start of a checkpoint folder
 PANE_LABELS = {**MODEL_LABELS, UNTRAINED: "The untrained start of a checkpoint folder…"}
@@ -86,16 +88,16 @@ def inputs(side: str) -> Pane:
     options = list(PANE_LABELS)
     tr = fixed()
     c1, c2 = st.columns([3, 2])
-    choice = c1.selectbox(t("compare.pane.model", side=side.upper()), options, key=key(side, "model"),
-                          format_func=lambda m: tr("compare.pane.untrained") if m == UNTRAINED else
+    choice = c1.selectbox(t("Model {side}", side=side.upper()), options, key=key(side, "model"),
+                          format_func=lambda m: tr("The untrained start of a checkpoint folder…") if m == UNTRAINED else
                           model_label(m, MODEL_LABELS, tr))
-    positions = c2.selectbox(t("compare.pane.positions"), list(POSITIONS), key=key(side, "pos"),
-                             format_func=lambda p: tr(f"compare.pane.pos.{p}"), help=t("compare.pane.positions_help"))
+    positions = c2.selectbox(tc("encoding", "Positions"), list(POSITIONS), key=key(side, "pos"),
+                             format_func=lambda p: tr(POSITION_NAMES[p]), help=t("shuffled: the positional encoding permuted over positions (seed 0); removed: taken out."))
     path = ""
     if choice in (CUSTOM, UNTRAINED):
-        path = st.text_input(t("compare.pane.checkpoint" if choice == UNTRAINED else "compare.pane.folder"),
-                             key=key(side, "path"), placeholder=t("compare.pane.placeholder"))
-    text = st.text_area(t("compare.pane.text", side=side.upper()), key=key(side, "text"), height=68)
+        path = st.text_input((t("Folder of the checkpoint") if choice == UNTRAINED else t("Folder or hub id")),
+                             key=key(side, "path"), placeholder=t("/path/to/model"))
+    text = st.text_area(t("Text {side}", side=side.upper()), key=key(side, "text"), height=68)
     return Pane(side, choice, path or "", text or "", positions)
 
 
@@ -107,30 +109,30 @@ def summary(side: str, width: int = 18) -> str:
         choice = str(st.session_state.get(key(side, "path")) or "").rstrip("/\\").replace("\\", "/").rsplit("/", 1)[-1]
     text = " ".join(str(st.session_state.get(key(side, "text")) or "").split())
     short = text if len(text) <= width else text[:width - 1].rstrip() + "…"
-    return t("compare.present.pane", side=side.upper(), model=escape(choice or "—"), text=escape(short))
+    return t("Pane {side}: {model} · “{text}”", side=side.upper(), model=escape(choice or "—"), text=escape(short))
 
 
 def load(pane: Pane, device: str, trust: bool) -> tuple[LoadedModel, AttentionCapture] | None:
     """The pane's model and capture, or a message naming the side that failed (and None)."""
     if not pane.spec:
-        st.info(t("compare.pane.need_model", side=pane.name))
+        st.info(t("Pane {side}: enter a folder path, or pick an offline model.", side=pane.name))
         return None
     if not pane.text.strip():
-        st.warning(t("compare.pane.empty_text", side=pane.name))
+        st.warning(t("Pane {side}: the text is empty; type a sentence to see its attention.", side=pane.name))
         return None
     try:
         key = pane.cache_key(device, trust)
-        with st.spinner(t("compare.pane.loading", side=pane.name, spec=code(access.scrub(pane.spec, settings.current())))):
+        with st.spinner(t("Pane {side}: loading {spec}…", side=pane.name, spec=code(access.scrub(pane.spec, settings.current())))):
             model = pane_model(*key[:4])
             cap = pane_capture(*key)
     except AttnvizError as exc:
-        st.error(escape(t("compare.pane.failed", side=pane.name, detail=access.scrub(errors.say(exc), settings.current()))),
+        st.error(escape(t("Pane {side} failed: {detail}", side=pane.name, detail=access.scrub(errors.say(exc), settings.current()))),
                  icon="⚠️")
         return None
     except Exception as exc:  # an unexpected failure still gets a message on its own side, not a traceback
-        st.error(escape(access.scrub(t("compare.pane.failed", side=pane.name, detail=errors.unexpected(pane.spec, exc)),
+        st.error(escape(access.scrub(t("Pane {side} failed: {detail}", side=pane.name, detail=errors.unexpected(pane.spec, exc)),
                                      settings.current())), icon="⚠️")
         return None
     for note in [*model.notes, *cap.notes]:  # notes quote names, paths
-        st.caption(escape(access.scrub(t("compare.pane.note", side=pane.name, note=errors.note(note)), settings.current())))
+        st.caption(escape(access.scrub(t("Pane {side}: {note}", side=pane.name, note=errors.note(note)), settings.current())))
     return model, cap

@@ -11,14 +11,13 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from attnviz.core import settings
 from attnviz.core.errors import AttnvizError
-from attnviz.i18n.keyed import say
+from attnviz.i18n import say, t
 from attnviz.models import access
 from attnviz.training import checkpoints
 from attnviz.training.jobs import JobBoard
 from attnviz.training.tasks import TASKS, sample_input
 from attnviz.training.trainer import TrainConfig, Trainer
 from attnviz.training.worker import TrainingJob
-from attnviz.app.shell.language import lang, t
 from attnviz.app.state.keys import App, Sidebar, Train
 from attnviz.app.shell.sidebar import CUSTOM
 
@@ -71,7 +70,7 @@ def steps_problem(config: TrainConfig) -> str | None:
     limit = settings.current().max_train_steps
     steps = config.resolved().steps
     if steps > limit:
-        return t("training.steps_over_limit", limit=limit, steps=steps)
+        return t("This server trains at most {limit:,} steps per job ({steps:,} asked): set Steps to {limit:,} or fewer.", limit=limit, steps=steps)
     return None
 
 
@@ -137,19 +136,19 @@ def save(job: TrainingJob, name: str, replace: bool = False) -> str | None:
     suggested = name == st.session_state.get(SUGGESTED_KEY)
     problem = checkpoints.name_problem(name)
     if problem:
-        return say(problem, lang())
+        return say(problem)
     try:
         with job.lock:
             folder = checkpoints.save(job.trainer, root, name, replace=replace, rename=suggested)
     except FileExistsError:
         if not checkpoints.is_checkpoint(root / name):
-            return t("training.not_a_checkpoint", name=name)
+            return t("Something that is not an attnviz checkpoint is already called `{name}` in the checkpoint folder, and it is never overwritten: choose another name.", name=name)
         st.session_state[ASK_KEY] = name
         return None
     except AttnvizError as exc:
-        return say(exc, lang())
+        return say(exc)
     except OSError as exc:
-        return access.scrub(t("training.write_failed", why=exc.strerror or exc), settings.current())
+        return access.scrub(t("Could not write the checkpoint: {why}.", why=exc.strerror or exc), settings.current())
     st.session_state.pop(ASK_KEY, None)
     st.session_state[SAVED_KEY] = (folder.name, str(folder))
     return None
