@@ -57,7 +57,7 @@ def test_chinese_tabs_prose_and_figure_labels():
     assert [a["text"] for a in heat["layout"]["annotations"]] == ["位置"] and not heat["layout"]["yaxis"].get("title", {}).get("text")
     waves = figures(at)[1]
     assert [d["name"] for d in waves["data"]][:2] == ["维度 0（sin）", "维度 1（cos）"]
-    assert at.radio(key=K.EFFECT_MODE).options == ["打乱", "去掉"]
+    assert at.radio(key=K.EFFECT_MODE).options == ["打乱", "移除"]
 
 
 def test_chinese_rotary_model():
