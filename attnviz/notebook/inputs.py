@@ -47,9 +47,9 @@ def to_capture(what, text: str | Sequence[str] | None = None, *, tokens: Sequenc
 
     if isinstance(what, AttentionCapture):
         return what
-    if isinstance(what, (str, Path)) or isinstance(what, LoadedModel):
+    if isinstance(what, (str, Path, LoadedModel)):
         if not isinstance(text, str):
-            raise ValueError(NEEDS_TEXT.format(what=str(what) if not isinstance(what, LoadedModel) else what.spec))
+            raise TypeError(NEEDS_TEXT.format(what=str(what) if not isinstance(what, LoadedModel) else what.spec))
         model = what if isinstance(what, LoadedModel) else loaded(str(what), device)
         return capture(model, text, mode=mode)
     if tokens is None and text is not None and not isinstance(text, str):

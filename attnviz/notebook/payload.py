@@ -94,7 +94,7 @@ def _f32(a) -> bytes:
 
 
 def _heatmap(cap: AttentionCapture, r: Request, cells: int) -> tuple[dict, list[bytes]]:
-    n_layers, n_heads, n_q, n_k = cap.shape(r.kind)
+    _, _, n_q, n_k = cap.shape(r.kind)
     q0, q1, k0, k1 = r.window or (0, n_q, 0, n_k)
     head = source_for(cap, r.kind, r.measure).head(r.layer, r.head)  # [query_pos, key_pos] on the device
     rows, cols = min(q1 - q0, cells), min(k1 - k0, cells)
@@ -105,7 +105,7 @@ def _heatmap(cap: AttentionCapture, r: Request, cells: int) -> tuple[dict, list[
 
 
 def _head_view(cap: AttentionCapture, r: Request) -> tuple[dict, list[bytes]]:
-    n_layers, n_heads, n_q, n_k = cap.shape(r.kind)
+    _, n_heads, n_q, n_k = cap.shape(r.kind)
     q0, q1, k0, k1 = r.window or (0, n_q, 0, n_k)
     square = r.kind != "cross"
     if q1 - q0 > HEAD_VIEW_TOKENS:  # a page of the window, around the focused token when there is one

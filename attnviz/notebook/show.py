@@ -15,7 +15,7 @@ NO_ANYWIDGET = "the notebook widget needs anywidget: pip install \"attnviz[noteb
 def show(what, text: str | Sequence[str] | None = None, *, tokens: Sequence[str] | None = None,
          target_tokens: Sequence[str] | None = None, batch: int = 0, view: str = "heatmap", kind: str | None = None,
          layer: int = 0, head: int = 0, token: int | None = None, device: str = "auto", mode: str = "auto",
-         name: str | None = None) -> "AttentionWidget":
+         name: str | None = None) -> AttentionWidget:
     """An interactive view of attention, from any of:
 
         show("minilm", "The cat sat on the mat.")          # a model name or folder and a text (load_model + capture)

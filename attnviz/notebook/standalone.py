@@ -16,17 +16,17 @@ if TYPE_CHECKING:
     from attnviz.notebook.widget import AttentionWidget
 
 STATE = ("view", "kind", "layer", "head", "token", "measure", "window", "heads", "kinds", "measures", "shapes",
-         "tokens", "target_tokens", "title", "notes", "cells")
+         "tokens", "target_tokens", "title", "notes")
 CSP = ("default-src 'none'; script-src 'unsafe-inline' data:; style-src 'unsafe-inline'; img-src data: blob:; "
        "connect-src 'none'; base-uri 'none'; form-action 'none'")
 
 
-def _entry(w: "AttentionWidget", r: payload.Request) -> tuple[str, dict]:
+def _entry(w: AttentionWidget, r: payload.Request) -> tuple[str, dict]:
     content, buffers = w.answer(r)
     return r.key(), {"content": content, "buffers": [base64.b64encode(b).decode("ascii") for b in buffers]}
 
 
-def answers(w: "AttentionWidget", heads: list[tuple[int, int]]) -> dict[str, dict]:
+def answers(w: AttentionWidget, heads: list[tuple[int, int]]) -> dict[str, dict]:
     """The answers the page can draw: the current view, and a heatmap of each (layer, head) in `heads`
     (the model view also gets its current head's heatmap, so a click on it opens)."""
     current = w.request()
@@ -46,7 +46,7 @@ def _script_json(data: object) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def page(w: "AttentionWidget", heads: list[tuple[int, int]] | None = None) -> str:
+def page(w: AttentionWidget, heads: list[tuple[int, int]] | None = None) -> str:
     """The whole HTML document."""
     from attnviz.notebook.widget import HERE
 

@@ -167,6 +167,7 @@ function render({ model, el }) {
   el.replaceChildren();
   const root = h("div", { class: "attnviz", "data-drawn": "0" }, el);
   const bar = h("div", { class: "av-bar" }, root);
+  const notes = h("div", { class: "av-note av-notes" }, root); // the capture's own notes (a cut text, a fallback)
   const note = h("div", { class: "av-note" }, root);
   const strip = h("div", { class: "av-strip" }, root);
   const fig = h("div", { class: "av-fig" }, root);
@@ -267,6 +268,8 @@ function render({ model, el }) {
     focusChip.style.display = t === null || t === undefined ? "none" : "";
     if (t !== null && t !== undefined) focusText.textContent = `focus: ${t} “${short(axes()[0][t])}”`;
     zoomReset.style.display = (get("window") || []).length ? "" : "none";
+    notes.textContent = (get("notes") || []).join(" ");
+    notes.style.display = notes.textContent ? "" : "none";
   };
   const setNote = (text, error = false) => {
     note.textContent = text;
@@ -291,7 +294,7 @@ function render({ model, el }) {
     syncBar();
     ask();
   };
-  const events = [...SELECTION, "shapes", "measures", "kinds"].map((k) => "change:" + k);
+  const events = [...SELECTION, "shapes", "measures", "kinds", "notes"].map((k) => "change:" + k);
   for (const e of events) model.on(e, onChange);
 
   const onMessage = (msg, buffers) => {

@@ -46,7 +46,7 @@ class AttentionWidget(anywidget.AnyWidget):
     target_tokens = t.List(t.Unicode()).tag(sync=True)
     title = t.Unicode("").tag(sync=True)
     notes = t.List(t.Unicode()).tag(sync=True)
-    cells = t.Int(payload.MAX_CELLS).tag(sync=True)
+    cells = t.Int(payload.MAX_CELLS)  # heatmap bins a side at most (not synced: the kernel pools)
 
     def __init__(self, cap: AttentionCapture, **selection) -> None:
         self.capture = cap
@@ -136,12 +136,12 @@ class AttentionWidget(anywidget.AnyWidget):
         return payload.answer(self.capture, r, self.cells)
 
     def _on_message(self, _widget, msg: dict, buffers: list) -> None:
-        kind = msg.get("type") if isinstance(msg, dict) else None
-        if kind == "request":
+        what = msg.get("type") if isinstance(msg, dict) else None
+        if what == "request":
             self._answer(msg)
-        elif kind == "export_html":
+        elif what == "export_html":
             self.send({"type": "html", "html": self.to_html(), "name": self._file_name("html")})
-        elif kind == "exported":
+        elif what == "exported":
             self._write_export(msg, buffers)
 
     def _answer(self, msg: dict) -> None:
