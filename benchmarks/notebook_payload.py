@@ -162,7 +162,7 @@ def main() -> None:
     print("Time to first draw, and bertviz's page at the same length:")
     print()
     print("| tokens | capture (mode) | kernel: show() + first answer | browser: first draw | first display, total bytes "
-          "| bertviz page (12 × 12 × n² × %.1f B) | ratio |" % per_value)
+          f"| bertviz page (12 × 12 × n² × {per_value:.1f} B) | ratio |")
     print("|---|---|---|---|---|---|---|")
     for n in sizes:
         r = results[n]
