@@ -15,7 +15,7 @@ from attnviz.notebook import payload
 if TYPE_CHECKING:
     from attnviz.notebook.widget import AttentionWidget
 
-STATE = ("view", "kind", "layer", "head", "token", "measure", "window", "heads", "kinds", "measures", "shapes",
+STATE = ("view", "kind", "layer", "head", "token", "measure", "window", "heads", "kinds", "measures", "shapes", "kv_heads",
          "tokens", "target_tokens", "title", "notes")
 CSP = ("default-src 'none'; script-src 'unsafe-inline' data:; style-src 'unsafe-inline'; img-src data: blob:; "
        "connect-src 'none'; base-uri 'none'; form-action 'none'")

@@ -259,7 +259,10 @@ function render({ model, el }) {
     options(kindSelect, kinds, kinds.map((k) => KIND_NAMES[k] || k), get("kind"));
     kindGroup.style.display = kinds.length > 1 ? "" : "none";
     options(layerSelect, [...Array(layers).keys()], [...Array(layers).keys()].map(String), get("layer"));
-    options(headSelect, [...Array(heads).keys()], [...Array(heads).keys()].map(String), get("head"));
+    const kv = (get("kv_heads") || {})[get("kind")];
+    const group = kv && kv < heads ? heads / kv : 0; // grouped-query attention: query heads per key/value head
+    options(headSelect, [...Array(heads).keys()],
+      [...Array(heads).keys()].map((hd) => (group ? `${hd} (key/value ${Math.floor(hd / group)})` : String(hd))), get("head"));
     headGroup.style.display = get("view") === "head_view" ? "none" : "";
     options(measureSelect, measures, measures, get("measure"));
     measureSelect.disabled = measures.length < 2;
@@ -294,7 +297,7 @@ function render({ model, el }) {
     syncBar();
     ask();
   };
-  const events = [...SELECTION, "shapes", "measures", "kinds", "notes"].map((k) => "change:" + k);
+  const events = [...SELECTION, "shapes", "kv_heads", "measures", "kinds", "notes"].map((k) => "change:" + k);
   for (const e of events) model.on(e, onChange);
 
   const onMessage = (msg, buffers) => {
@@ -345,6 +348,13 @@ function render({ model, el }) {
   };
 
   const title = (svg, text) => s("text", { x: 4, y: 16, "font-size": 13, "font-weight": 600, fill: "#1b1f24" }, svg, text);
+  const sharing = (hd) => {
+    // grouped-query attention: the key/value head this query head reads, and the query heads that share it
+    const kv = (get("kv_heads") || {})[get("kind")], heads = shape()[1];
+    if (!kv || kv >= heads) return "";
+    const group = heads / kv, k = Math.floor(hd / group);
+    return ` · key/value head ${k}, shared by heads ${k * group}–${(k + 1) * group - 1}`;
+  };
   const describe = (r) => `${get("title")} · ${KIND_NAMES[r.kind] || r.kind} · ${r.measure}`;
 
   const drawHeatmap = (msg, buffers) => {
@@ -358,7 +368,7 @@ function render({ model, el }) {
     const left = labelled ? 16 + 6.6 * longest(qTok.slice(q0, q1)) : 48;
     const top = labelled ? 34 + 5.8 * longest(kTok.slice(k0, k1)) : 52;
     const W = cols * cs, H = rows * cs;
-    const heading = `${describe(r)} · layer ${r.layer}, head ${r.head}`;
+    const heading = `${describe(r)} · layer ${r.layer}, head ${r.head}${sharing(r.head)}`;
     const width = Math.max(left + W + 60, 16 + 7.4 * heading.length), height = top + H + 34;
     const svg = s("svg", { width, height, viewBox: `0 0 ${width} ${height}`, role: "img" });
     title(svg, heading);

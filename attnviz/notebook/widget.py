@@ -42,6 +42,7 @@ class AttentionWidget(anywidget.AnyWidget):
     kinds = t.List(t.Unicode()).tag(sync=True)
     measures = t.List(t.Unicode()).tag(sync=True)
     shapes = t.Dict().tag(sync=True)  # kind -> [layer, head, query_pos, key_pos]
+    kv_heads = t.Dict().tag(sync=True)  # kind -> key/value heads, where the capture knows (grouped-query attention)
     tokens = t.List(t.Unicode()).tag(sync=True)
     target_tokens = t.List(t.Unicode()).tag(sync=True)
     title = t.Unicode("").tag(sync=True)
@@ -55,7 +56,7 @@ class AttentionWidget(anywidget.AnyWidget):
         kinds = cap.kinds
         kind = selection.pop("kind", None) or ("self" if "self" in kinds else kinds[0])
         super().__init__(kinds=kinds, kind=kind, measures=measures.available(cap, kind),
-                         shapes={k: list(cap.shape(k)) for k in kinds}, tokens=list(cap.tokens),
+                         shapes={k: list(cap.shape(k)) for k in kinds}, kv_heads=_kv_heads(cap), tokens=list(cap.tokens),
                          target_tokens=list(cap.target_tokens or []), title=str(cap.model),
                          notes=[str(n) for n in cap.notes], **selection)
         self.on_msg(self._on_message)
@@ -210,3 +211,8 @@ class AttentionWidget(anywidget.AnyWidget):
     def pending_exports(self) -> list[str]:
         """Ids of save_svg()/save_png() requests no displayed widget has answered yet."""
         return list(self._exports)
+
+
+def _kv_heads(cap: AttentionCapture) -> dict[str, int]:
+    """Key/value heads per kind, read from the recorded keys `[layer, kv_head, key_pos, d_head]` where there are some."""
+    return {kind: int(stack.k.shape[1]) for kind, stack in cap.qk.items() if kind in cap.kinds}

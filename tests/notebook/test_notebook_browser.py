@@ -148,14 +148,27 @@ def test_tutorial_in_jupyterlab_click_reaches_the_kernel_and_nothing_leaves(chro
         assert strip.count() == 13 and strip.nth(2).inner_text() == "cat"
         widget.screenshot(path=str(ARTIFACTS / "notebook-lab-clicked.png"))
 
-        assert _run_cell(page, 'print("KERNEL", w.view, w.layer, w.head, w.token)').strip() == "KERNEL heatmap 3 7 2"
+        # drag across the heatmap from cell (1, 1) to cell (4, 5): the kernel sends that region
+        box = widget.locator("rect[data-plot='heatmap']").bounding_box()
+        cell = box["width"] / 13
+        page.mouse.move(box["x"] + 1.5 * cell, box["y"] + 1.5 * cell)
+        page.mouse.down()
+        page.mouse.move(box["x"] + 3.5 * cell, box["y"] + 3.5 * cell, steps=4)
+        page.mouse.move(box["x"] + 5.5 * cell, box["y"] + 4.5 * cell, steps=4)
+        page.mouse.up()
+        page.wait_for_function("document.querySelector('.attnviz').dataset.key === 'heatmap|self|weight|3|7|1,5,1,6|2'")
+        assert widget.locator("text[data-query]").count() == 4
+
+        said = _run_cell(page, 'print("KERNEL", w.view, w.layer, w.head, w.token, w.window)')
+        assert said.strip() == "KERNEL heatmap 3 7 2 [1, 5, 1, 6]"
 
         # an export asked for from code: drawn by the browser, written by the kernel when the answer arrives
-        _run_cell(page, 'w.save_svg("from-code.svg"); print("asked")')
-        svg_file = root / "from-code.svg"
+        _run_cell(page, 'w.save_svg("from-code.svg"); w.save_png("from-code.png"); print("asked")')
+        svg_file, png_file = root / "from-code.svg", root / "from-code.png"
         deadline = time.time() + 30
-        while not svg_file.exists() and time.time() < deadline:
+        while not (svg_file.exists() and png_file.exists()) and time.time() < deadline:
             time.sleep(0.3)
+        assert png_file.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
         svg = svg_file.read_text(encoding="utf-8")
         assert svg.startswith("<?xml") and "<svg" in svg and "layer 3, head 7" in svg and "data:image/png;base64" in svg
 
@@ -207,6 +220,8 @@ def _expected_colour(v: float) -> np.ndarray:
     return np.rint(RAMP[i] + (RAMP[i + 1] - RAMP[i]) * (x - i))
 
 
+# The standalone page's Content-Security-Policy forbids eval, and so Playwright's wait_for_function: its tests wait
+# for selectors instead.
 def test_standalone_html_draws_its_heatmap_offline_from_disk(chromium, tmp_path):
     tokens = ["<s>", "<img src=x>", "a&b", " cat", " sat", "</b>"]
     stack, w = _tensor_widget(tokens)
@@ -238,12 +253,13 @@ def test_standalone_html_draws_its_heatmap_offline_from_disk(chromium, tmp_path)
     # another head that the file carries opens; one it does not carry says so
     page.select_option("select[data-trait='layer']", "0")
     page.select_option("select[data-trait='head']", "1")
-    page.wait_for_function("document.querySelector('.attnviz').dataset.key === 'heatmap|self|weight|0|1||3'")
+    page.wait_for_selector(".attnviz[data-key='heatmap|self|weight|0|1||3']")
     page.select_option("select[data-trait='head']", "0")
     page.wait_for_selector(".av-note.av-error")
     assert "not in this file" in page.locator(".av-error").inner_text()
-    page.select_option("select[data-trait='head']", "1")
-    page.wait_for_function("document.querySelector('.attnviz').dataset.key === 'heatmap|self|weight|0|1||3'")
+    page.select_option("select[data-trait='head']", "1")  # drawn again from the answer it holds
+    page.wait_for_selector(".av-note.av-error", state="detached")
+    page.wait_for_selector(".av-fig svg image")
     # SVG and PNG straight from the page
     with page.expect_download() as download:
         page.click("button[data-export='svg']")
@@ -270,11 +286,11 @@ def test_standalone_head_and_model_views_draw(chromium, tmp_path, view):
     if view == "head_view":
         # head 2 of layer 1 only, after a click on its swatch: one line per weight of at least 0.01
         page.click("rect[data-head='2']")
-        page.wait_for_function("document.querySelectorAll('.av-fig line').length > 0")
+        page.wait_for_selector("rect[data-head='0'][fill-opacity='0.2']", state="attached")  # drawn again: 0 is hidden
         lines = page.locator(".av-fig line").count()
         assert lines == int((stack[1, 2].numpy() >= 0.01).sum())
     else:
         assert page.locator("rect[data-layer][data-head]").count() == 2 * 3
         page.click("rect[data-layer='1'][data-head='2']")  # the page carries the current head: it opens
-        page.wait_for_function("document.querySelector('.attnviz').dataset.key === 'heatmap|self|weight|1|2||'")
+        page.wait_for_selector(".attnviz[data-key='heatmap|self|weight|1|2||']")
     page.close()

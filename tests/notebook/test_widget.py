@@ -222,3 +222,9 @@ def test_the_captures_notes_travel_with_the_widget():
     assert w.notes == [str(n) for n in w.capture.notes]
     assert w.notes == ["The text is 900 tokens; this model takes 128, so only the first 128 are shown."]
     assert len(w.tokens) == 128
+
+
+def test_grouped_query_attention_names_the_shared_key_value_heads(glass):
+    w = show(glass, "The cat sat on the mat.")  # glassllm: 4 query heads reading 2 key/value heads
+    assert w.kv_heads == {"self": 2} and w.shapes["self"][1] == 4
+    assert show(w.capture.source("self").dense()[:, None].unbind(0), w.tokens).kv_heads == {}  # tensors alone: unknown
