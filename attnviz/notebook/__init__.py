@@ -1,7 +1,7 @@
 """attnviz in a notebook: show(...) returns an interactive widget (anywidget) of one capture's attention."""
 from __future__ import annotations
 
-from attnviz.notebook.show import show
+from attnviz.notebook.api import show
 
 __all__ = ["AttentionWidget", "show"]
 
