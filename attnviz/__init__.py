@@ -6,6 +6,7 @@ below imports the module that defines it.
     model = attnviz.load_model("minilm")
     cap = attnviz.capture(model, "The cat sat on the mat.")
     attnviz.views.heatmap(cap, layer=0, head=2).show()
+    attnviz.show(cap)                                      # in a notebook: the interactive widget
 """
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ _API: dict[str, tuple[str, str | None]] = {
     "compare": ("attnviz.analysis.compare", "compare"),
     "Comparison": ("attnviz.analysis.compare", "Comparison"),
     "views": ("attnviz.figures.views", None),
+    "show": ("attnviz.notebook.api", "show"),
 }
 __all__ = sorted(_API)
 
@@ -38,6 +40,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
     from attnviz.figures import views
     from attnviz.models.loading import LoadedModel, load_model
     from attnviz.models.registry import DEFAULT_MODEL, OFFLINE_MODELS
+    from attnviz.notebook.api import show
 
 
 # `attnviz.capture` is the function, as it always was, not the subpackage of the same name: bind the (light)
