@@ -1,16 +1,18 @@
+"""Fixtures the whole suite shares; the environment every test (and every server a test starts) runs in.
+
+attnviz is imported as installed (`pip install -e .`, see the README); the helpers in tests/, tests/app and
+tests/browser are importable through pytest's `pythonpath` (pyproject.toml).
+"""
 import os
-import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
 # Tests never reach a model hub: a hub id must fail at once with the offline message.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_NO_ADVISORY_WARNINGS", "1")
-# pytest.ini runs the suite in two worker processes (pytest-xdist). Each torch would take every core, and two
+# The suite runs in two worker processes (pytest-xdist). Each torch would take every core, and two
 # of them on two cores slow each other down twenty-fold (a 15 s training test took 300 s): one thread each, and
 # the same for the servers and workers they start.
 if os.environ.get("PYTEST_XDIST_WORKER"):
@@ -41,3 +43,11 @@ def minilm():
 def glass():
     from attnviz import load_model
     return load_model("glassllm-en", device="cpu")
+
+
+@pytest.fixture(scope="session")
+def installed(tmp_path_factory):
+    """attnviz installed from a wheel of the checkout into a fresh virtual environment (tests/installed.py)."""
+    from installed import install
+
+    return install(tmp_path_factory.mktemp("installed"))

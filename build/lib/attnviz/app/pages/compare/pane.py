@@ -1,0 +1,138 @@
+"""A compare pane's inputs (model, folder, text, positions) and its loading, failing on its own side only.
+
+Its messages quote what the visitor typed (a folder, a model's own error): shown literally (ui/literal)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from attnviz.core import settings
+from attnviz.core.errors import AttnvizError
+from attnviz.models import access
+from attnviz.core.types import AttentionCapture
+from attnviz.models.loading import LoadedModel
+from attnviz.app.pages.compare.cache import pane_capture, pane_model
+from attnviz.app.shell import messages as errors
+from attnviz.i18n import fixed, N_, t, tc
+from attnviz.app.state.keys import Compare
+from attnviz.app.widgets.literal import code, escape
+from attnviz.app.shell.sidebar import CUSTOM, MODEL_LABELS, model_label
+
+POSITION_NAMES = {"normal": N_("intact"), "shuffled": N_("shuffled"), "removed": N_("removed")}
+
+UNTRAINED = "untrained"  # the untrained start of a checkpoint folder
+PANE_LABELS = {**MODEL_LABELS, UNTRAINED: "The untrained start of a checkpoint folder…"}
+POSITIONS = {"normal": "intact", "shuffled": "shuffled", "removed": "removed"}
+FIELDS = Compare.FIELDS
+SAVED = Compare.SAVED  # pane values kept while the person is on another page (widget keys are dropped there)
+key = Compare.pane
+
+
+@dataclass(frozen=True)
+class Pane:
+    side: str  # "a" or "b"
+    choice: str
+    path: str
+    text: str
+    positions: str
+
+    @property
+    def name(self) -> str:
+        return self.side.upper()
+
+    @property
+    def untrained(self) -> bool:
+        return self.choice == UNTRAINED
+
+    @property
+    def spec(self) -> str:
+        return self.path.strip() if self.choice in (CUSTOM, UNTRAINED) else self.choice
+
+    def cache_key(self, device: str, trust: bool) -> tuple:
+        """What the caches take: the spec the operator's settings allow (else ModelRefused), and remote code
+        only where it is offered, as on every other page."""
+        s = settings.current()
+        return (access.resolve(self.spec, s), self.untrained, device, access.allow_remote_code(trust, s), self.text,
+                self.positions)
+
+
+def start(sidebar_model: str, sidebar_path: str, sidebar_text: str) -> None:
+    """Fill what the link and the last visit did not: A from the sidebar, then B as a copy of A."""
+    saved = st.session_state.get(SAVED, {})
+    defaults = {"model": sidebar_model, "path": sidebar_path, "text": sidebar_text, "pos": "normal"}
+    for side in "ab":
+        for name in FIELDS:
+            k = key(side, name)
+            if k not in st.session_state:
+                st.session_state[k] = saved.get(k, defaults[name] if side == "a" else st.session_state[key("a", name)])
+        if st.session_state[key(side, "model")] not in PANE_LABELS:  # a folder given as the model
+            st.session_state[key(side, "path")] = st.session_state[key(side, "model")]
+            st.session_state[key(side, "model")] = CUSTOM
+        if st.session_state[key(side, "pos")] not in POSITIONS:
+            st.session_state[key(side, "pos")] = "normal"
+
+
+def remember() -> None:
+    st.session_state[SAVED] = {key(s, n): st.session_state.get(key(s, n)) for s in "ab" for n in FIELDS}
+
+
+def copy_a_to_b() -> None:
+    """Button callback: B becomes a copy of A (so changing one thing shows its effect)."""
+    for name in FIELDS:
+        st.session_state[key("b", name)] = st.session_state.get(key("a", name))
+
+
+def inputs(side: str) -> Pane:
+    """The pane's model, folder, text and positions pickers, drawn where the caller is."""
+    options = list(PANE_LABELS)
+    tr = fixed()
+    c1, c2 = st.columns([3, 2])
+    choice = c1.selectbox(t("Model {side}", side=side.upper()), options, key=key(side, "model"),
+                          format_func=lambda m: tr("The untrained start of a checkpoint folder…") if m == UNTRAINED else
+                          model_label(m, MODEL_LABELS, tr))
+    positions = c2.selectbox(tc("encoding", "Positions"), list(POSITIONS), key=key(side, "pos"),
+                             format_func=lambda p: tr(POSITION_NAMES[p]), help=t("shuffled: the positional encoding permuted over positions (seed 0); removed: taken out."))
+    path = ""
+    if choice in (CUSTOM, UNTRAINED):
+        path = st.text_input((t("Folder of the checkpoint") if choice == UNTRAINED else t("Folder or hub id")),
+                             key=key(side, "path"), placeholder=t("/path/to/model"))
+    text = st.text_area(t("Text {side}", side=side.upper()), key=key(side, "text"), height=68)
+    return Pane(side, choice, path or "", text or "", positions)
+
+
+def summary(side: str, width: int = 18) -> str:
+    """One line for a closed pane in presentation mode: its model and the start of its text, as markdown that shows
+    the typed text literally (a popover's label is markdown)."""
+    choice = str(st.session_state.get(key(side, "model")) or "")
+    if choice in (CUSTOM, UNTRAINED):  # a folder: its last part names it
+        choice = str(st.session_state.get(key(side, "path")) or "").rstrip("/\\").replace("\\", "/").rsplit("/", 1)[-1]
+    text = " ".join(str(st.session_state.get(key(side, "text")) or "").split())
+    short = text if len(text) <= width else text[:width - 1].rstrip() + "…"
+    return t("Pane {side}: {model} · “{text}”", side=side.upper(), model=escape(choice or "—"), text=escape(short))
+
+
+def load(pane: Pane, device: str, trust: bool) -> tuple[LoadedModel, AttentionCapture] | None:
+    """The pane's model and capture, or a message naming the side that failed (and None)."""
+    if not pane.spec:
+        st.info(t("Pane {side}: enter a folder path, or pick an offline model.", side=pane.name))
+        return None
+    if not pane.text.strip():
+        st.warning(t("Pane {side}: the text is empty; type a sentence to see its attention.", side=pane.name))
+        return None
+    try:
+        key = pane.cache_key(device, trust)
+        with st.spinner(t("Pane {side}: loading {spec}…", side=pane.name, spec=code(access.scrub(pane.spec, settings.current())))):
+            model = pane_model(*key[:4])
+            cap = pane_capture(*key)
+    except AttnvizError as exc:
+        st.error(escape(t("Pane {side} failed: {detail}", side=pane.name, detail=access.scrub(errors.say(exc), settings.current()))),
+                 icon="⚠️")
+        return None
+    except Exception as exc:  # an unexpected failure still gets a message on its own side, not a traceback
+        st.error(escape(access.scrub(t("Pane {side} failed: {detail}", side=pane.name, detail=errors.unexpected(pane.spec, exc)),
+                                     settings.current())), icon="⚠️")
+        return None
+    for note in [*model.notes, *cap.notes]:  # notes quote names, paths
+        st.caption(escape(access.scrub(t("Pane {side}: {note}", side=pane.name, note=errors.note(note)), settings.current())))
+    return model, cap

@@ -1,0 +1,286 @@
+"""The attention explorer: every head and every view of one capture, with focus, filters, export and links."""
+from functools import partial
+from collections.abc import Callable
+
+import streamlit as st
+
+from attnviz.analysis.reduce import projection_methods
+from attnviz.core.errors import AttnvizError
+from attnviz.figures import views
+from attnviz.figures.export import npz_bytes
+from attnviz.figures.text_view import text_view
+from attnviz.figures.views import ViewOptions, ViewResult
+from attnviz.models.loading import LoadedModel
+from attnviz.core.types import AttentionCapture
+from attnviz.i18n import fixed, N_, t, tp
+from attnviz.app.shell import messages as errors
+from attnviz.app.widgets import fit
+from attnviz.app.shell import present
+from attnviz.app.pipeline import load as state
+from attnviz.app.shell import links as urlstate
+from attnviz.app.widgets import pickers as widgets
+from attnviz.app.widgets.figure_out import show as show_figure, take_click
+from attnviz.app.widgets.fit_frame import fitted
+from attnviz.app.state.keys import Explorer as K
+from attnviz.app.widgets.literal import code, escape
+from attnviz.app.state.selection import GenerationSettings
+
+VIEW_NAMES = {"heatmap": N_("Heatmap"), "head_view": N_("Head view"), "model_view": N_("Model view"), "text": N_("Text"), "aggregates": N_("Aggregates"), "statistics": N_("Statistics"), "query_key": N_("Query–key"), "generate": N_("Generate")}
+AGGREGATE_NAMES = {"mean": N_("mean over heads"), "max": N_("max over heads"), "rollout": N_("rollout"), "flow": N_("flow")}
+ARCHITECTURE_ARTICLES = {"encoder": N_("an encoder"), "encoder-decoder": N_("an encoder-decoder")}
+
+# the values stay English: they are kept in the session and in links (view=Heatmap); people read VIEW_KEYS' strings
+VIEWS = ["Heatmap", "Head view", "Model view", "Text", "Aggregates", "Statistics", "Query–key", "Generate"]
+VIEW_KEYS = {"Heatmap": "heatmap", "Head view": "head_view", "Model view": "model_view", "Text": "text",
+             "Aggregates": "aggregates", "Statistics": "statistics", "Query–key": "query_key", "Generate": "generate"}
+AGGREGATES = {"mean over heads": "mean", "max over heads": "max", "rollout": "rollout", "flow": "flow"}
+
+
+def view_label(view: str, tr=None) -> str:
+    """A view's name as a person reads it (tr: a lookup bound to a language, for format_func)."""
+    return (tr or t)(VIEW_NAMES[VIEW_KEYS[view]])
+WINDOW_DEFAULT = 64  # longer inputs open on a window of this many tokens: every label fits
+WINDOW_FROM = 64  # inputs longer than this get a window slider
+
+
+def apply_clicks() -> None:
+    """Clicks on the model view open that head; clicks on a head-view token focus it. Both set widget
+    keys, so they are read before the widgets are drawn."""
+    clicked = take_click(K.MODEL_CHART, K.MODEL_SEEN)
+    if clicked is not None and len(clicked) == 2:
+        st.session_state[K.LAYER], st.session_state[K.HEAD] = int(clicked[0]), int(clicked[1])
+        st.session_state[K.VIEW] = "Heatmap"
+    clicked = take_click(K.HEADVIEW_CHART, K.HEADVIEW_SEEN)
+    if isinstance(clicked, (int, float)):
+        st.session_state[K.FOCUS] = int(clicked)
+
+
+def token_filters(cap: AttentionCapture, kind: str, layer: int, head: int, filters: bool = True,
+                  windowed: bool = True, corner=None) -> ViewOptions:
+    """Focus, special tokens and window: the options every view of this run starts from.
+
+    A view that does not use them (filters, windowed) does not draw them; their values are kept for later.
+    corner: presenting, they fold into a popover there (under the attention kind), not a row of their own.
+    """
+    query_tokens, key_tokens = cap.axes(kind)
+    if not filters:
+        widgets.keep_hidden(K.FOCUS, K.HIDE, K.RENORM, K.WINDOW)
+        return ViewOptions(kind=kind, layer=layer, head=head)
+    # presenting: the filters fold into a button beside the sliders, so the figure comes up on the first screen
+    with corner.popover(t("Focus, special tokens and window"), width="stretch") if corner is not None else st.container():
+        opts = _filters(cap, kind, layer, head, query_tokens, key_tokens, windowed)
+    if not views.kept(cap, opts)[1]:
+        st.warning(t("No tokens are left to show: widen the window or show the special tokens."))
+        st.stop()
+    if opts.hide_special:
+        st.caption(t("Special tokens hidden; rows renormalised to sum to 1 over the remaining keys.") if opts.renormalise else t("Special tokens hidden; rows not renormalised: they sum to what the shown keys received."))
+    return opts
+
+
+def _filters(cap: AttentionCapture, kind: str, layer: int, head: int, query_tokens: list[str], key_tokens: list[str],
+             windowed: bool) -> ViewOptions:
+    f1, f2, f3 = st.columns([3, 2, 2])
+    focus_options = [-1] + list(range(len(query_tokens)))
+    fit.fit_option(K.FOCUS, focus_options, "focus", -1, t("all tokens (positions 0–{last})", last=len(query_tokens) - 1))
+    tr = fixed()
+    focus = f1.selectbox(t("Focus on a query token"), focus_options, key=K.FOCUS,
+                         format_func=lambda i: tr("all tokens") if i < 0 else
+                         tr("{i} · {token}", i=i, token=query_tokens[i]),
+                         help=t("Every view then shows only what this token attends to. In the head view, click a token."))
+    can_hide = kind != "cross" and any(cap.special)
+    hide = f2.toggle(t("Hide special tokens"), key=K.HIDE, disabled=not can_hide, help=t("[CLS], [SEP], <s>, … often soak up attention and hide the rest."))
+    renorm = f3.toggle(t("Renormalise rows"), key=K.RENORM, disabled=not hide, help=t("After hiding, rescale each row to sum to 1 again."))
+    window = None
+    if not windowed:
+        widgets.keep_hidden(K.WINDOW)
+    elif len(key_tokens) > WINDOW_FROM:
+        window = st.slider(t("Window of positions"), 0, len(key_tokens), (0, min(len(key_tokens), WINDOW_DEFAULT)),
+                           key=K.WINDOW, help=t("Long inputs are shown a window at a time; overviews (model view, statistics) use all."))
+    return ViewOptions(kind=kind, layer=layer, head=head, focus=focus if focus >= 0 else None, hide_special=hide,
+                       window=tuple(window) if window else None, renormalise=hide and renorm)
+
+
+def show(result: ViewResult, key: str, img_format: str, csv: bool = True, **kwargs) -> None:
+    """Draw a view with its downloads (ui.figure_out.show): PNG/SVG from the camera button, CSV of the table
+    shown, and the figure as a standalone HTML file."""
+    show_figure(result.figure, key, result.csv if csv and result.table is not None else None, img_format, **kwargs)
+
+
+def heatmap_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOptions, img_format: str) -> None:
+    log_color = st.toggle(t("Log colour scale"), key=K.LOG, help=t("Shows small weights that a linear scale hides."))
+    note = widgets.kv_sharing(model.info, opts.head)
+    if note:
+        st.info(note)
+    show(views.heatmap(cap, opts, log_color=log_color), K.HEATMAP_CHART, img_format)
+
+
+def head_view_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOptions, img_format: str,
+                      spare=None) -> None:
+    """Lines from each query to the keys it attends to, for the chosen heads. spare: a column free in the
+    controls' row (presenting: the head chips take the head slider's place, the notes go under the figure)."""
+    n_heads = cap.shape(opts.kind)[1]
+    few = list(range(min(3, n_heads)))  # every head at once is a tangle even on a short sentence
+    chip = partial(fixed(), "head {head}")  # the chips read as the figure's legend does
+    heads = (spare or st).multiselect(t("Heads"), list(range(n_heads)), default=few, key=K.HEADS,
+                                      format_func=lambda h: chip(head=h))
+    widgets.head_chip_colours(K.HEADS, range(n_heads), label=lambda h: chip(head=h))
+    result = views.head_view(cap, opts, heads=tuple(heads))
+    notes = ([t("Showing {n} of {total} heads, each in the colour of its chip: add heads above.", n=len(heads), total=n_heads)] if len(heads) < n_heads else []) + [result.caption]
+    for note in notes if spare is None else []:
+        st.caption(note)
+    show(result, K.HEADVIEW_CHART, img_format, csv=False, on_select="rerun", selection_mode="points")
+    for note in notes if spare is not None else []:
+        st.caption(note)
+
+
+def text_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOptions, img_format: str) -> None:
+    """The sentence shaded by the chosen word's attention; hovering a word chooses it (focus picks the first)."""
+    if cap.axes(opts.kind)[0] != cap.axes(opts.kind)[1]:
+        st.info(t("The text view needs self-attention (the same words on both sides): pick a self-attention kind."))
+        return
+    mean = st.toggle(t("Mean over the layer's heads"), key=K.TEXT_MEAN)
+    view = text_view(cap, opts, mean_heads=mean, font_px=30 if present.active() else 20)
+    st.iframe(fitted(view.html), height="content")
+    st.caption(t("Mean over the heads of layer {layer}: each token shaded by how much the outlined token attends to it. Hover a token to choose it.", head=opts.head,
+                 layer=opts.layer) if mean else t("Head {head} of layer {layer}: each token shaded by how much the outlined token attends to it. Hover a token to choose it.", head=opts.head,
+                 layer=opts.layer))
+
+
+def model_view_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOptions, img_format: str) -> None:
+    result = views.model_view(cap, opts)
+    st.caption(result.caption)
+    show(result, K.MODEL_CHART, img_format, on_select="rerun", selection_mode="points")
+
+
+def aggregates_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOptions, img_format: str) -> None:
+    fit.fit_choice(K.AGGREGATE, list(AGGREGATES), "aggregate")
+    tr = fixed()
+    how = AGGREGATES[st.radio(t("Aggregate"), list(AGGREGATES), horizontal=True, key=K.AGGREGATE,
+                              format_func=lambda a: tr(AGGREGATE_NAMES[AGGREGATES[a]]))]
+    normalise = False
+    if how == "flow" and views.is_square(opts.kind):
+        normalise = st.toggle(t("Rows sum to one (the authors' code)"), False, key=K.FLOW_NORMALISE)
+    try:
+        result = views.aggregate(cap, opts, how=how, flow_normalise=normalise)
+    except ValueError as exc:  # rollout and flow need square attention; flow a short input
+        st.warning(escape(exc))
+        st.stop()
+    if result.caption:
+        st.caption(result.caption)
+    show(result, K.AGGREGATE_CHART, img_format)
+
+
+def statistics_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOptions, img_format: str) -> None:
+    names = views.statistic_names(cap, opts.kind)
+    fit.fit_choice(K.STAT, names, "statistic")
+    stat = st.selectbox(t("Statistic"), names, key=K.STAT,
+                        format_func=partial(views.stat_label, lang=opts.lang))
+    result = views.statistics(cap, opts, stat=stat)
+    st.plotly_chart(present.figure(result.figure), key=K.STAT_CHART)
+    st.markdown(t("**Every head** (click a column to sort)"))
+    st.dataframe(result.table.round(4), hide_index=True, width="stretch", key=K.STAT_TABLE)
+    st.download_button(t("Statistics as CSV"), result.csv, file_name="attnviz-head-statistics.csv", mime="text/csv",
+                       key=K.STAT_CSV, on_click="ignore")
+    clustered = views.clusters(cap, opts)
+    st.markdown(t("**Heads clustered by the similarity of their patterns** ({about})", about=clustered.caption))
+    st.plotly_chart(present.figure(clustered.figure), key=K.CLUSTER_CHART)
+    st.caption(result.caption)
+
+
+def query_key_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOptions, img_format: str) -> None:
+    if opts.kind not in cap.qk:
+        st.info(t("This capture kept no query and key vectors."))
+        st.stop()
+    methods = projection_methods()
+    method = st.radio(t("Projection"), methods, horizontal=True, key=K.PROJECTION)
+    if len(methods) == 1:
+        st.caption(t("t-SNE and UMAP appear here when scikit-learn or umap-learn is installed."))
+    result = views.qk(cap, opts, method=method)
+    st.caption(result.caption)
+    show(result, K.QK_CHART, img_format, csv=False)
+
+
+def generate_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOptions, img_format: str) -> None:
+    from attnviz.app.pipeline.cache import cached_generation
+
+    if model.info.architecture != "decoder":
+        arch = model.info.architecture
+        st.info(tp("Generation is for causal models; {name} is {architecture}. Pick glassllm-en or scratch-decoder in the sidebar. (Encoder-decoders show their cross-attention and the decoder's own attention under Heatmap.)", name=code(model.info.name),
+                  architecture=t(ARCHITECTURE_ARTICLES[arch]) if arch in ("encoder", "encoder-decoder") else arch))
+        st.stop()
+    g1, g2, g3, g4, g5 = st.columns(5)
+    n_new = g1.number_input(t("New tokens"), 1, 64, 12, key=K.GEN_N)
+    greedy = g2.toggle(t("Greedy"), True, key=K.GEN_GREEDY, help=t("Always write the most likely token; turn off to sample with a temperature and top-k."))
+    temperature = g3.number_input(t("Temperature"), 0.05, 5.0, 1.0, step=0.05, key=K.GEN_TEMPERATURE,
+                                  disabled=greedy)
+    top_k = g4.number_input(t("Top-k (0: all)"), 0, 1000, 20, key=K.GEN_TOP_K, disabled=greedy)
+    gen_seed = g5.number_input(t("Seed"), 0, 99_999, 0, key=K.GEN_SEED, disabled=greedy)
+    settings = GenerationSettings(int(n_new), greedy, float(temperature), int(top_k), int(gen_seed))
+    try:
+        ids, n_prompt, gen = cached_generation(state.selection(), settings)
+    except AttnvizError as exc:
+        st.warning(escape(errors.say(exc)))
+        st.stop()
+    if len(ids) == n_prompt:
+        st.warning(t("The prompt already fills the model's positions: nothing was generated."))
+        st.stop()
+    # Shown as literal text: what a model writes is data (newlines, markdown, markup) and must not be rendered.
+    st.markdown(t("**The model wrote** (▶ marks where the prompt ends):"))
+    st.code(model.codec.decode(ids[:n_prompt]) + " ▶ " + model.codec.decode(ids[n_prompt:]), language=None)
+    step = st.slider(t("Generated token"), 1, len(ids) - n_prompt, 1, key=K.GEN_STEP)
+    result = views.generated_token(gen, layer=opts.layer, focus=n_prompt + step - 1, lang=opts.lang)
+    st.caption(escape(result.caption))  # it quotes the token the model wrote
+    show(result, K.GENERATE_CHART, img_format)
+
+
+SECTIONS: dict[str, Callable[[LoadedModel, AttentionCapture, ViewOptions, str], None]] = {
+    "Heatmap": heatmap_section, "Head view": head_view_section, "Model view": model_view_section,
+    "Aggregates": aggregates_section, "Statistics": statistics_section, "Query–key": query_key_section,
+    "Generate": generate_section, "Text": text_section,
+}
+
+
+def export_and_link(model: LoadedModel, cap: AttentionCapture, view: str, opts: ViewOptions) -> None:
+    """The whole capture as NPZ, and a link that reopens this view."""
+    st.divider()
+    e1, e2 = st.columns(2)
+    e1.download_button(t("Whole capture as NPZ"), lambda: npz_bytes(cap, model.info), file_name="attnviz-capture.npz",
+                       mime="application/octet-stream", key=K.NPZ, on_click="ignore", help=t("Every stack [layer, head, query_pos, key_pos], tokens, positions and metadata."))
+    s = st.session_state
+    link = urlstate.publish({"view": view, "kind": opts.kind, "layer": opts.layer, "head": opts.head,
+                             "focus": opts.focus, "hide": s.get(K.HIDE) or None, "renorm": s.get(K.RENORM) or None,
+                             "log": s.get(K.LOG) or None if view == "Heatmap" else None,
+                             "agg": s.get(K.AGGREGATE) if view == "Aggregates" else None,
+                             "stat": s.get(K.STAT) if view == "Statistics" else None})
+    with e2:
+        urlstate.show_link(link)
+
+
+def main() -> None:
+    apply_clicks()
+    st.title(t("Explorer"))
+    model, cap = state.require_capture()
+    if not present.active():  # memory is for the person at the desk, not for the room
+        widgets.memory_caption(model, cap)
+    fit.fit_choice(K.VIEW, VIEWS, "view")
+    presenting = present.active()  # one figure a screen: controls folded, the view's options read as its buttons
+    view = st.radio(t("View"), VIEWS, horizontal=True, key=K.VIEW, format_func=partial(view_label, tr=fixed()),
+                    label_visibility="collapsed" if presenting else "visible")
+    # Controls are drawn only where they change what is shown; the others keep their values for later.
+    row = st.columns(3, vertical_alignment="bottom") if presenting else None
+    kind, layer, head = widgets.kind_layer_head(cap, K.PREFIX, show_layer=view not in ("Model view", "Statistics"),
+                                                show_head=view not in ("Head view", "Model view", "Statistics",
+                                                                       "Aggregates", "Generate"), columns=row,
+                                                name_kind=not presenting)  # presenting: the figure's title says it
+    opts = token_filters(cap, kind, layer, head, filters=view not in ("Statistics", "Generate"),
+                         windowed=view not in ("Model view", "Statistics", "Generate"),  # overviews use all
+                         corner=row[0] if row else None)
+    img_format = st.sidebar.radio(t("Image format of the figures' camera button"), ["png", "svg"], horizontal=True, key=K.IMAGE_FORMAT)
+    section = SECTIONS[view]
+    if view == "Head view" and row:  # presenting: the head view's own picker fills the row's free column
+        section = partial(section, spare=row[2])
+    section(model, cap, opts, img_format)
+    export_and_link(model, cap, view, opts)
+
+
+main()

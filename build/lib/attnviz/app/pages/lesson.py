@@ -1,0 +1,281 @@
+"""The guided lesson: the articles' story one live step at a time, with next/back buttons and arrow keys."""
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from attnviz.analysis.heads import best_head
+from attnviz.analysis.patterns import anti_diagonal_mass
+from attnviz.core import positional as P
+from attnviz.figures import plots, positions as pos_figs, training as train_figs, views
+from attnviz.figures.text_view import text_view
+from attnviz.figures.titles import fit_title
+from attnviz.figures.worked_example import peakedness_chart
+from attnviz.lessons import worked_example as W
+from attnviz.lessons.steps import STEP_TEXTS, STEP_TITLES, STEPS
+from attnviz.training.trainer import TrainConfig
+from attnviz.training.worker import TrainingJob
+from attnviz.app.pages.training.jobs import board_job
+from attnviz.app.shell import messages as errors
+from attnviz.app.shell import present
+from attnviz.app.pipeline import load as state
+from attnviz.app.pipeline.cache import cached_capture
+from attnviz.app.widgets.fit_frame import fitted
+from attnviz.app.shell.language import keep_in_link
+from attnviz.i18n import fixed, N_, t, tc
+from attnviz.app.state.keys import Lesson as K
+from attnviz.app.widgets.literal import escape
+from attnviz.app.state.selection import Selection
+
+ORDERS = {"original": N_("original"), "reversed": N_("reversed"), "shuffled": N_("shuffled")}
+METRICS = {"max": N_("Largest weight in a row"), "entropy": N_("Entropy of a row (nats)")}
+PATTERNS = {"previous": N_("previous token"), "first": N_("first token"), "induction": N_("induction")}
+TRAINING_PROGRESS = {"running": N_("Training… step {step}; attention on the anti-diagonal: {mass}."), "idle": N_("Step {step}; attention on the anti-diagonal: {mass}. Press Train to go on.")}
+FOUND = {"previous": N_("Layer {layer}, head {head} gives {score} of its weight to the previous token on average."), "first": N_("Layer {layer}, head {head} gives {score} of its weight to the first token on average."), "induction": N_("Layer {layer}, head {head}: from a repeated word, {score} of the weight goes to the word that followed its first occurrence.")}
+
+# Arrow keys click the page's own buttons (found by their Streamlit key class): no library, no network.
+ARROWS = """<script>
+const doc = window.parent.document;
+if (!doc.attnvizArrows) {
+  doc.attnvizArrows = true;
+  doc.addEventListener("keydown", (e) => {
+    const tag = (e.target.tagName || "").toLowerCase();
+    if (["input", "textarea", "select"].includes(tag) || e.target.isContentEditable) return;
+    const key = e.key === "ArrowRight" ? "lesson_next" : e.key === "ArrowLeft" ? "lesson_back" : null;
+    const button = key && doc.querySelector(".st-key-" + key + " button");
+    if (button && !button.disabled) { button.click(); e.preventDefault(); }
+  });
+}
+</script>"""
+
+
+def current() -> int:
+    step = st.session_state.get(K.STEP, 0)
+    step = step if isinstance(step, int) and 0 <= step < len(STEPS) else 0
+    st.session_state[K.STEP] = step
+    return step
+
+
+def _go(delta: int) -> None:
+    st.session_state[K.STEP] = min(max(current() + delta, 0), len(STEPS) - 1)
+
+
+# In presentation mode the step's figure goes to the right of its text (one screen at 1280×720).
+_figure_slot: list = []
+
+
+def slot():
+    return _figure_slot[0] if _figure_slot else st
+
+
+FIGURE_PX = 660  # the figure's width at 1280×720: the right three fifths presenting, the page's column otherwise
+
+
+def chart(fig, name: str) -> None:
+    # after present.figure: the title is wrapped at the size it is drawn at
+    slot().plotly_chart(fit_title(present.figure(fig, height=420), FIGURE_PX), key=K.chart(name))
+
+
+def heading(name: str, step: int) -> None:
+    st.caption(t("Step {n} of {total}", n=step + 1, total=len(STEPS)))
+    st.header(t(STEP_TITLES[name]))
+    st.markdown(t(STEP_TEXTS[name]))
+
+
+def navigation(step: int) -> None:
+    back, forward = st.columns(2)
+    back.button(t("Back"), key=K.BACK, on_click=_go, args=(-1,), disabled=step == 0, icon="⬅️",
+                use_container_width=True)
+    forward.button(t("Next"), key=K.NEXT, on_click=_go, args=(1,), disabled=step == len(STEPS) - 1,
+                   icon="➡️", use_container_width=True)
+    st.iframe(ARROWS, height=1)
+
+
+# ---- the steps ------------------------------------------------------------------------------------
+
+def order() -> None:
+    orders = {"original": [0, 1, 2], "reversed": [2, 1, 0], "shuffled": [1, 2, 0]}
+    # one under the other: side by side, the toggle's label was cut at the half-screen width of presentation mode
+    which = st.radio(t("Word order"), list(orders), format_func=lambda o, tr=fixed(): tr(ORDERS[o]),
+                     key=K.ORDER, horizontal=True)
+    with_pe = st.toggle(t("Add positional encodings"), key=K.ORDER_PE)
+    idx = orders[which]
+    tokens = [W.SEED_001_TOKENS[i] for i in idx]
+    spec = W.ToySpec(tokens=tokens, X=W.SEED_001_X[idx], PE=W.SEED_001_PE if with_pe else None,
+                     W_Q=np.eye(3), W_K=np.eye(3), W_V=np.eye(3))
+    weights = W.run_toy(spec).heads[0].weights
+    chart(plots.head_heatmap(weights, tokens, tokens, t("Attention weights (query rows, key columns)")), "order")
+    q, k = tokens.index("Transformer"), tokens.index("powerful")
+    st.caption(t("“Transformer” → “powerful”: {w}. Without positional encodings this number is the same in every order.", w=f"{weights[q, k]:.4f}"))
+
+
+def by_hand() -> None:
+    spec = W.preset("seed-001")
+    result = W.run_toy(spec)
+    tokens = spec.tokens
+    c1, c2 = st.columns(2)
+    q = c1.selectbox(t("Query word"), range(len(tokens)), format_func=lambda i: tokens[i], key=K.QUERY)
+    k = c2.selectbox(t("Key word"), range(len(tokens)), format_func=lambda i: tokens[i], key=K.KEY)
+    cell = W.explain_toy_cell(result, q, k)
+    st.markdown(t("q·k = **{dot}**, divided by √d_k = {divisor} gives **{scaled}**; the softmax of the row turns it into the weight **{weight}**.", dot=f"{cell.dot:.4f}", divisor=f"{cell.divisor:.4f}",
+                  scaled=f"{cell.scaled:.4f}", weight=f"{cell.weight:.4f}"))
+    chart(plots.head_heatmap(result.heads[0].weights, tokens, tokens, t("Weights of the worked example")),
+          "by_hand")
+
+
+def scaling() -> None:
+    c1, c2 = st.columns(2)
+    largest = c1.select_slider(t("Largest d_k"), [16, 64, 256, 1024], 256, key=K.D_K)
+    metric = c2.radio(t("Measure"), ["max", "entropy"], format_func=lambda m, tr=fixed(): tr(METRICS[m]),
+                      key=K.METRIC, horizontal=True)
+    d_values = [d for d in (1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024) if d <= largest]
+    peak = W.softmax_peakedness(d_values, trials=100)
+    fig = peakedness_chart(d_values, peak, metric, t(METRICS[metric]))
+    names = [t("scaled by √d_k"), t("unscaled"), t("uniform (ln 16)")]
+    for trace, name in zip(fig.data, names):
+        trace.name = name
+    chart(fig, "scaling")
+    st.caption(t("At d_k = {d}, the largest of 16 weights is {scaled} on average with scaling and {unscaled} without.", d=largest, scaled=f"{peak['max_scaled'][-1]:.2f}",
+                 unscaled=f"{peak['max_unscaled'][-1]:.2f}"))
+
+
+def heads() -> None:
+    c1, c2, c3 = st.columns(3)
+    n_heads = c1.radio(tc("count", "Heads"), [1, 2, 4], index=2, key=K.HEADS, horizontal=True)
+    seed = int(c2.number_input(t("Random weights (seed)"), 0, 9999, 0, key=K.HEADS_SEED))
+    spec = W.preset("custom", weights="random", seed=seed, n_heads=n_heads, n_tokens=6, d_model=8)
+    result = W.run_toy(spec)
+    head = min(int(c3.selectbox(t("Head shown"), range(n_heads), key=K.HEAD)), n_heads - 1)
+    weights = result.heads[head].weights
+    chart(plots.head_heatmap(weights, spec.tokens, spec.tokens, t("Head {head} (d_k = {d_k})", head=head, d_k=result.d_k)),
+          "heads")
+    spread = max(float(np.abs(h.weights - weights).max()) for h in result.heads)
+    st.caption(t("{n} heads of d_k = {d_k}: the weights of two heads differ by up to {spread}.", n=n_heads, d_k=result.d_k, spread=f"{spread:.3f}"))
+
+
+def sinusoidal() -> None:
+    c1, c2 = st.columns(2)
+    d = c1.select_slider(t("d_model"), [16, 32, 64, 128], 64, key=K.SIN_D)
+    n = c2.slider(tc("count", "Positions"), 8, 128, 50, key=K.SIN_LENGTH)
+    fig = pos_figs.value_heatmap(P.sinusoidal(n, d), t("dimension"), t("position"))
+    chart(fig, "sinusoidal")
+    st.caption(t("{n} positions × {d} dimensions: each row is what is added to the word at that position.", n=n, d=d))
+
+
+def rotary() -> None:
+    c1, c2 = st.columns(2)
+    d_head = c1.select_slider(t("d_head"), [8, 16, 32, 64, 128], 32, key=K.ROPE_D)
+    seed = int(c2.number_input(t("Random q and k (seed)"), 0, 9999, 0, key=K.ROPE_SEED))
+    rng = np.random.default_rng(seed)
+    q, k = rng.standard_normal(d_head), rng.standard_normal(d_head)
+    dots = P.rotary_dot_by_distance(q, k, 63)
+    fig = pos_figs.rotary_dot_chart(dots, float(q @ k))
+    fig.update_layout(title={"text": t("q·k against the distance between the two words")})
+    chart(fig, "rotary")
+    st.caption(t("Without rotation q·k = {plain}; 63 positions apart it is {far}.", plain=f"{float(q @ k):.3f}", far=f"{float(dots[-1]):.3f}"))
+
+
+def _real_capture(spec: str, text: str):
+    sel = state.selection()
+    return cached_capture(Selection(spec=spec, device=sel.device, trust_remote_code=False, text=text, target=""))
+
+
+def real_heads() -> None:
+    c1, c2 = st.columns(2)
+    spec = c1.radio(t("Model"), ["minilm", "glassllm-en"], key=K.REAL_MODEL, horizontal=True)
+    pattern = c2.radio(t("Pattern"), ["previous", "first", "induction"],
+                       format_func=lambda p, tr=fixed(): tr(PATTERNS[p]), key=K.REAL_PATTERN, horizontal=True)
+    text = st.text_input(t("Text"), t("The cat sat on the mat. The cat sat on the mat."), key=K.REAL_TEXT)
+    if not text.strip():
+        st.warning(t("The text is empty: type a sentence to see its attention."))
+        return
+    try:
+        with st.spinner(t("Running the model…")):
+            cap = _real_capture(spec, text)
+    except Exception as exc:  # a model that does not load still leaves the lesson usable
+        st.error(t("Could not run {model}: {why}", model=spec, why=errors.say(exc)))
+        return
+    layer, head, score = best_head(cap, pattern)
+    chart(views.heatmap(cap, layer=layer, head=head).figure, "real_heads")
+    st.caption(t(FOUND[pattern], layer=layer, head=head, score=f"{score:.2f}"))
+
+
+def words() -> None:
+    c1, c2 = st.columns(2)
+    text = c1.text_input(t("Text"), t("The cat sat on the mat. The cat sat on the mat."), key=K.WORDS_TEXT)
+    if not text.strip():
+        st.warning(t("The text is empty: type a sentence to see its attention."))
+        return
+    try:
+        cap = _real_capture("minilm", text)
+    except Exception as exc:
+        st.error(t("Could not run {model}: {why}", model="minilm", why=errors.say(exc)))
+        return
+    n_layers, n_heads = cap.attention["self"].shape[:2]
+    layer = int(c2.slider(t("Layer"), 0, n_layers - 1, 2, key=K.WORDS_LAYER))
+    choices = ["mean", *range(n_heads)]
+    head = st.radio(t("Head"), choices, key=K.WORDS_HEAD, horizontal=True,
+                    format_func=lambda h, tr=fixed(): tr("mean of the heads") if h == "mean" else str(h))
+    font = 30 if present.active() else 20
+    view = text_view(cap, layer=layer, head=0 if head == "mean" else int(head), mean_heads=head == "mean",
+                     font_px=font)
+    slot().iframe(fitted(view.html), height="content")  # the frame takes the sentence's height
+    st.caption(t("MiniLM; darker is more weight. Hover a word to see where it looks."))
+
+
+def training() -> None:
+    c1, c2 = st.columns([3, 1])
+    n_steps = int(c1.slider(t("Training steps"), 50, 400, 150, step=50, key=K.TRAIN_STEPS))
+    job: TrainingJob | None = st.session_state.get(K.TRAINER)
+    if job is None:
+        with st.spinner(t("Building the model…")):
+            job = board_job(TrainConfig(task="reverse", n_layers=1, n_heads=2, d_model=32, batch_size=32,
+                                        snapshot_every=25, eval_every=50, steps=n_steps, device="cpu"))
+        st.session_state[K.TRAINER] = job
+    if c2.button(t("Train"), key=K.TRAIN_RUN, disabled=job.active, use_container_width=True):
+        job.start(extra_steps=n_steps)
+    # while training runs, the figure redraws itself every two seconds; idle, it is drawn once
+    # (drawn inside the figure's column: a fragment may only write into its own container)
+    with _figure_slot[0] if _figure_slot else st.container():
+        (st.fragment(run_every=2.0)(watch) if job.active else watch)(job)
+
+
+def watch(job: TrainingJob) -> None:
+    """The head as it forms: the newest snapshot, redrawn every two seconds while training runs."""
+    snap = job.trainer.snapshots[-1]
+    layer_heads = snap.attention["self"][0]  # [head, query_pos, key_pos] of the only layer
+    mass = anti_diagonal_mass(layer_heads)
+    head = int(np.argmax(mass))
+    q_tok, k_tok = job.trainer.probe_tokens["self"]
+    fig = train_figs.snapshot_head(layer_heads[head], q_tok, k_tok, head,
+                                   title=t("Step {step}: head {head}", step=snap.step, head=head),
+                                   axis_titles=(t("query (attending)"), t("key (attended to)")),
+                                   value_title=t("weight"))
+    st.plotly_chart(present.figure(fig, height=420), key=K.chart("training"))
+    key = "running" if job.active else "idle"
+    st.caption(t(TRAINING_PROGRESS[key], step=job.trainer.step_count, mass=f"{mass[head]:.2f}"))
+    if job.error:
+        st.error(escape(errors.note(job.error)))  # the worker's exception text may hold anything
+
+
+SECTIONS = {"order": order, "by_hand": by_hand, "scaling": scaling, "heads": heads, "sinusoidal": sinusoidal,
+            "rotary": rotary, "real_heads": real_heads, "words": words, "training": training}
+
+
+def main() -> None:
+    step = current()
+    name = STEPS[step]
+    _figure_slot.clear()
+    if present.active():
+        text, figure = st.columns([2, 3], gap="large")
+        _figure_slot.append(figure)
+    else:
+        text = st.container()
+    with text:
+        heading(name, step)
+        SECTIONS[name]()
+        navigation(step)
+    keep_in_link("step", str(step) if step else None)
+
+
+main()

@@ -1,0 +1,54 @@
+"""The pages of the app, in the order the navigation lists them, and the router that runs one."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from attnviz.i18n import N_, t
+
+PAGES_DIR = Path(__file__).resolve().parents[1] / "pages"
+
+
+@dataclass(frozen=True)
+class PageEntry:
+    """One page: its file under attnviz/app/pages, its title (a msgid), its icon and its address."""
+
+    file: str
+    title: str
+    icon: str
+    url_path: str  # "" for the home page
+
+    @property
+    def path(self) -> Path:
+        return PAGES_DIR / self.file
+
+
+PAGES: dict[str, PageEntry] = {
+    "home": PageEntry("home.py", N_("Home"), ":material/home:", ""),
+    "lesson": PageEntry("lesson.py", N_("Guided lesson"), ":material/school:", "lesson"),
+    "explorer": PageEntry("explorer.py", N_("Explorer"), ":material/grid_view:", "explorer"),
+    "compare": PageEntry("compare/page.py", N_("Compare"), ":material/compare_arrows:", "compare"),
+    "worked_example": PageEntry("worked_example.py", N_("Worked example"), ":material/calculate:", "worked-example"),
+    "positions": PageEntry("positions.py", N_("Positional encodings"), ":material/straighten:", "positions"),
+    "training": PageEntry("training/page.py", N_("Training lab"), ":material/model_training:", "training"),
+    "survey": PageEntry("survey.py", N_("Survey"), ":material/query_stats:", "survey"),
+}
+
+
+def page(name: str) -> st.Page:
+    """The st.Page of one of PAGES (for st.navigation and st.switch_page)."""
+    entry = PAGES[name]
+    extra = {"default": True} if not entry.url_path else {"url_path": entry.url_path}
+    return st.Page(entry.path, title=t(entry.title), icon=entry.icon, **extra)
+
+
+def switch_to(name: str) -> None:
+    """Open another page of the app (st.switch_page with the page's own entry)."""
+    st.switch_page(page(name))
+
+
+def run() -> None:
+    """Route this run to the page its address names."""
+    st.navigation([page(name) for name in PAGES]).run()

@@ -1,0 +1,157 @@
+"""The shared sidebar (model, text, device): drawn on every page, so what was typed persists.
+
+It offers only what the operator's settings allow (attnviz.core.settings)."""
+from __future__ import annotations
+
+import re
+from functools import partial
+from pathlib import Path
+
+import streamlit as st
+
+from attnviz.core import settings
+from attnviz.core.device import available_devices
+from attnviz.core.settings import Settings
+from attnviz.models import access
+from attnviz.models.registry import DEFAULT_MODEL, OFFLINE_MODELS
+from attnviz.i18n import fixed, Message, N_, t
+from attnviz.app.shell import messages as errors
+from attnviz.app.shell import present
+from attnviz.app.shell.language import language_switch
+from attnviz.app.widgets.fit import fit_choice
+from attnviz.app.state.keys import App, Sidebar
+from attnviz.app.state.selection import Selection
+
+MODEL_DESCRIPTIONS = {"minilm": N_("all-MiniLM-L6-v2: a trained 6-layer, 12-head BERT encoder with learned positions"), "glassllm-en": N_("glassllm (English): a trained 4-layer decoder LM, rotary positions, 4 query heads sharing 2 key/value heads"), "scratch-encoder": N_("From scratch: 2-layer encoder, sinusoidal positions, random weights"), "scratch-decoder": N_("From scratch: 2-layer causal decoder, rotary positions, random weights"), "scratch-seq2seq": N_("From scratch: 2+2-layer encoder-decoder with cross-attention, learned positions, random weights")}
+
+CUSTOM = "custom"
+DEFAULT_TEXT = "The cat sat on the mat because it was tired."
+MODEL_LABELS = {**{k: f"{k} — {v.split(':')[0]}" for k, v in OFFLINE_MODELS.items()},
+                CUSTOM: "Your own: a local folder or a hub id…"}
+
+
+def describe(name: str, tr=t) -> str:
+    """What an offline model is, in the chosen language (a model added without a catalogue entry: as written)."""
+    return tr(MODEL_DESCRIPTIONS[name]) if name in MODEL_DESCRIPTIONS else OFFLINE_MODELS[name]
+
+
+def model_label(name: str, labels: dict[str, str], tr=t) -> str:
+    """The model picker's line: the name, then what it is; or the way to one's own model."""
+    if name == CUSTOM:
+        return tr("Your own: a local folder or a hub id…") if labels[CUSTOM] == MODEL_LABELS[CUSTOM] else tr("A model folder on this server…")
+    return tr("{name} — {what}", name=name, what=re.split("[:：]", describe(name, tr))[0])
+
+
+def is_encoder_decoder(spec: str) -> bool:
+    return st.session_state.get(App.ARCHITECTURES, {}).get(spec) == "encoder-decoder" or spec == "scratch-seq2seq"
+
+
+def learn_architecture(spec: str, architecture: str) -> bool:
+    """Remember a model's architecture; True when that changes what the sidebar shows."""
+    known = st.session_state.setdefault(App.ARCHITECTURES, {})
+    changed = known.get(spec) != architecture and "encoder-decoder" in (known.get(spec), architecture)
+    known[spec] = architecture
+    return changed
+
+
+def _labels(s: Settings, folders: dict[str, Path]) -> dict[str, str]:
+    """The model list this server offers: the bundled models, then a typed folder or the listed ones."""
+    labels = {k: v for k, v in MODEL_LABELS.items() if k != CUSTOM}
+    if s.custom_models == "any":
+        labels[CUSTOM] = MODEL_LABELS[CUSTOM]
+    elif folders:
+        labels[CUSTOM] = "A model folder on this server…"
+    return labels
+
+
+def _folder_label(value: str, folders: dict[str, Path]) -> str | None:
+    """The listed folder a link or a button names (by its label or its absolute path), else None."""
+    if value in folders:
+        return value
+    if value and Path(value).is_absolute():
+        target = Path(value).resolve()
+        return next((label for label, path in folders.items() if path == target), None)
+    return None
+
+
+def _keep_allowed(s: Settings, labels: dict[str, str], folders: dict[str, Path]) -> None:
+    """Before the widgets are drawn: a model the server does not offer (from a link, or left from
+    another page) falls back to the default, with a message that never says whether it exists."""
+    model = st.session_state.get(Sidebar.MODEL)
+    refused = model is not None and model not in labels
+    if not refused and model == CUSTOM and s.custom_models != "any":
+        label = _folder_label(str(st.session_state.get(Sidebar.PATH) or ""), folders)
+        refused = label is None
+        if label:
+            st.session_state[Sidebar.PATH] = label
+    if refused:
+        st.session_state[Sidebar.MODEL] = DEFAULT_MODEL
+        st.session_state.pop(Sidebar.PATH, None)
+        st.session_state[Sidebar.REFUSED] = refused_note(s)
+
+
+def refused_note(s: Settings) -> Message:
+    """The sidebar's note when a link (or another page) named a model this server does not offer."""
+    return Message("{refusal} Showing {model} instead.", refusal=access.refusal(s), model=DEFAULT_MODEL)
+
+
+def _forget_refusal() -> None:
+    st.session_state.pop(Sidebar.REFUSED, None)
+
+
+def _remote_code(spec: str, s: Settings) -> bool:
+    """The per-load opt-in: drawn only where the operator offers it, and cleared when the model changes."""
+    if not s.remote_code:
+        return False  # no box at all: nothing in the page (or in a link) can turn it on
+    if st.session_state.get(Sidebar.TRUST_FOR) != spec:
+        st.session_state[Sidebar.TRUST] = False
+    st.session_state[Sidebar.TRUST_FOR] = spec
+    return st.checkbox(t("Allow remote code for this model"), key=Sidebar.TRUST, help=t("Some models ship their own Python code. It runs on this machine: turn this on only for sources you trust. It turns itself off when you pick another model."))
+
+
+def _load_text_file() -> None:
+    """The uploaded file becomes the text (a callback: it runs before the text box is drawn)."""
+    upload = st.session_state.get(Sidebar.TEXT_FILE)
+    if upload is not None:
+        st.session_state[Sidebar.TEXT] = upload.getvalue().decode("utf-8", errors="replace")
+
+
+def render() -> Selection:
+    """Draw the sidebar (only what the operator's settings allow) and return what it holds."""
+    s = settings.current()
+    folders = access.model_folders(s)
+    labels = _labels(s, folders)
+    _keep_allowed(s, labels, folders)
+    sb = st.sidebar
+    language_switch()
+    present.toggle()
+    sb.header(t("Model and text"))
+    options = list(labels)
+    choice = sb.selectbox(t("Model"), options, format_func=partial(model_label, labels=labels, tr=fixed()),
+                          key=Sidebar.MODEL,
+                          index=options.index(DEFAULT_MODEL), on_change=_forget_refusal)
+    if Sidebar.REFUSED in st.session_state:
+        sb.warning(errors.note(st.session_state[Sidebar.REFUSED]))
+    if choice == CUSTOM and s.custom_models == "any":
+        spec = sb.text_input(t("Folder or hub id"), key=Sidebar.PATH, placeholder=t("/path/to/model or org/name"),
+                             help=t("A folder with config.json, weights and tokenizer files (Hugging Face), or an attnviz checkpoint folder. A hub id needs a machine that is online."))
+        spec = label = (spec or "").strip()
+    elif choice == CUSTOM:
+        label = sb.selectbox(t("Model folder"), list(folders), key=Sidebar.PATH, help=t("The model folders the operator of this server offers, and the training lab's checkpoints."))
+        spec = str(folders[label])
+    else:
+        spec = label = choice
+        sb.caption(describe(choice))
+    text = sb.text_area(t("Text"), value=DEFAULT_TEXT, key=Sidebar.TEXT, height=100)
+    with sb.expander(t("Load the text from a file")):
+        st.file_uploader(t("A text file (UTF-8)"), type=["txt", "md", "csv", "json"], key=Sidebar.TEXT_FILE,
+                         on_change=_load_text_file, help=t("For texts too long for a link: the text replaces what the box above holds."))
+    target = ""
+    if is_encoder_decoder(spec):
+        target = sb.text_input(t("Decoder text"), key=Sidebar.TARGET, help=t("What the decoder reads. Leave it empty and the model writes its own."))
+    fit_choice(Sidebar.DEVICE, available_devices(), "device")  # said in the main area, not in the closed expander
+    with sb.expander(t("Device and options")):
+        device = st.selectbox(t("Device"), available_devices(), key=Sidebar.DEVICE,
+                              help=t("auto picks CUDA, then Apple MPS, then the CPU."))
+        trust = _remote_code(spec, s)
+    return Selection(spec=spec, device=device, trust_remote_code=trust, text=text, target=target, label=label)

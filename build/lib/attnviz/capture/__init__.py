@@ -1,0 +1,1 @@
+"""capture(model, text, mode) -> AttentionCapture (attnviz.capture.api), one backend per model family."""

@@ -1,0 +1,43 @@
+"""The command line: `attnviz COMMAND ...` (or `python -m attnviz`); one module a command, each with
+add_parser(sub) and run(args). `attnviz --help` imports no torch: a command loads what it needs when it runs."""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+# command -> module under attnviz.cli (the order of `attnviz --help`)
+COMMANDS = {"app": "app", "capture": "capture", "export": "export", "compare": "compare", "toy": "toy",
+            "train": "train", "survey": "survey", "models": "models", "settings": "settings"}
+
+
+def _module(command: str):
+    return importlib.import_module(f"attnviz.cli.{COMMANDS[command]}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="attnviz",
+        description="attnviz: capture and explore the attention of Transformer models. "
+                    "`attnviz app` starts the web app.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for command in COMMANDS:
+        _module(command).add_parser(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["app"]:  # Streamlit's own options (--server.port …) pass through untouched
+        from attnviz.cli import app
+
+        return app.start(argv[1:])
+    args = build_parser().parse_args(argv)
+    from attnviz.core.errors import AttnvizError
+
+    try:
+        return _module(args.command).run(args)
+    except AttnvizError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2

@@ -1,0 +1,76 @@
+"""attnviz export MODEL TEXT --out DIR: views of a capture as HTML, PNG/SVG, CSV and NPZ."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from attnviz.cli.common import MODEL_HELP
+
+
+def add_parser(sub) -> None:
+    ex = sub.add_parser("export", help="write views of a capture as HTML (offline), PNG/SVG, CSV and NPZ",
+                        description="Capture MODEL on TEXT and write the chosen views. HTML files inline "
+                                    "plotly.js and open offline; PNG and SVG need the optional kaleido package "
+                                    "(otherwise use the camera button in the app); CSV holds the matrix a view "
+                                    "draws; --npz writes the whole capture.")
+    ex.add_argument("model", metavar="MODEL", help=MODEL_HELP)
+    ex.add_argument("text", metavar="TEXT")
+    ex.add_argument("--out", required=True, metavar="DIR", help="folder to write into")
+    ex.add_argument("--views", nargs="+", default=["heatmap", "model_view"],
+                    help=", ".join(("heatmap", "head_view", "model_view", "rollout", "aggregate", "statistics", "clusters", "qk")))
+    ex.add_argument("--formats", nargs="+", default=["html", "csv"], choices=["html", "png", "svg", "csv"])
+    ex.add_argument("--layer", type=int, default=0)
+    ex.add_argument("--head", type=int, default=0)
+    ex.add_argument("--kind", default="self", choices=["self", "decoder_self", "cross"])
+    ex.add_argument("--target", default=None, help="decoder text for encoder-decoders")
+    ex.add_argument("--npz", action="store_true", help="also write the whole capture as capture.npz")
+    ex.add_argument("--device", default="auto")
+
+
+def run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from attnviz.capture.api import capture
+    from attnviz.core.errors import AttnvizError
+    from attnviz.figures import views
+    from attnviz.figures.export import write_npz
+    from attnviz.models.loading import load_model
+
+    model = load_model(args.model, device=args.device)
+    cap = capture(model, args.text, target=args.target)
+    if args.kind not in cap.kinds:
+        raise AttnvizError(f"this model has no {args.kind} attention; it has {', '.join(cap.kinds)}")
+    layers, heads = cap.shape(args.kind)[:2]
+    if not (0 <= args.layer < layers and 0 <= args.head < heads):
+        raise AttnvizError(f"layer must be 0–{layers - 1} and head 0–{heads - 1}")
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    opts = views.ViewOptions(kind=args.kind, layer=args.layer, head=args.head)
+    written = []
+    for name in args.views:
+        try:
+            # rollout defaults to the last layer, the one that has mixed every layer below it
+            result = views.build(cap, name, opts.with_(layer=-1) if name == "rollout" else opts)
+        except ValueError as exc:
+            raise AttnvizError(str(exc)) from exc
+        for fmt in args.formats:
+            path = out / f"{name}.{fmt}"
+            if fmt == "html":
+                result.figure.write_html(str(path), include_plotlyjs=True, full_html=True)
+            elif fmt == "csv":
+                if result.table is None:
+                    continue
+                path.write_text(result.csv())
+            else:
+                try:
+                    result.figure.write_image(str(path))
+                except Exception as exc:  # kaleido missing, or it cannot find a browser
+                    print(f"note: {path.name} not written ({type(exc).__name__}: {exc}). Install kaleido for PNG/SVG "
+                          "from the command line, or use the camera button in the app.", file=sys.stderr)
+                    continue
+            written.append(str(path))
+    if args.npz:
+        written.append(str(write_npz(cap, out / "capture.npz", model.info)))
+    print(json.dumps({"written": written}))
+    return 0

@@ -1,0 +1,49 @@
+"""attnviz toy: the worked example's every intermediate (attention by hand), as tables or JSON."""
+from __future__ import annotations
+
+import argparse
+import json
+
+
+def add_parser(sub) -> None:
+    toy = sub.add_parser("toy", help="the worked example: every intermediate of attention by hand",
+                         description="Compute the worked example and print every intermediate by name "
+                                     "(X, PE, X_plus_PE, W_Q, W_K, W_V, Q, K, V, scores, scaled_scores, mask, "
+                                     "masked_scores, weights, output; concat, W_O, final with several heads).")
+    toy.add_argument("--preset", default="seed-001", choices=["seed-000", "seed-001", "custom"],
+                     help="seed-001: 'Transformer is powerful'; seed-000: Q, K, V given; custom: random X")
+    toy.add_argument("--weights", default="identity", choices=["identity", "random"], help="W_Q, W_K, W_V (and W_O)")
+    toy.add_argument("--seed", type=int, default=0, help="seed of the random weights (and custom X)")
+    toy.add_argument("--heads", type=int, default=1, help="number of heads (must divide d_model)")
+    toy.add_argument("--mask", default="none", choices=["none", "causal", "padding"])
+    toy.add_argument("--padding", type=int, default=0, help="padding tokens at the end (--mask padding)")
+    toy.add_argument("--no-scale", action="store_true", help="leave out the division by √d_k")
+    toy.add_argument("--tokens", type=int, default=4, help="custom: number of tokens (1-12)")
+    toy.add_argument("--d-model", type=int, default=4, help="custom: dimensions (1-16)")
+    toy.add_argument("--json", action="store_true", help="print JSON instead of tables")
+
+
+def run(args: argparse.Namespace) -> int:
+    import numpy as np
+
+    from attnviz.lessons import worked_example as toy
+    from attnviz.core.errors import AttnvizError
+
+    try:
+        spec = toy.preset(args.preset, weights=args.weights, seed=args.seed, n_heads=args.heads,
+                          n_tokens=args.tokens, d_model=args.d_model)
+        spec.mask, spec.n_padding, spec.scale = args.mask, args.padding, not args.no_scale
+        result = toy.run_toy(spec)
+    except ValueError as exc:
+        raise AttnvizError(str(exc)) from exc
+    if args.json:
+        print(json.dumps(toy.to_json(result), indent=1, ensure_ascii=False))
+        return 0
+    print(f"tokens: {', '.join(spec.tokens)}   d_k = {result.d_k}   heads = {len(result.heads)}   "
+          f"mask = {spec.mask}   scaled = {spec.scale}")
+    with np.printoptions(precision=6, suppress=True, linewidth=120):
+        for name, value in result.steps.items():
+            print(f"\n{name}:\n{value}")
+    for note in toy.seed_notes(args.preset):
+        print(f"\nseed note: {note}")
+    return 0

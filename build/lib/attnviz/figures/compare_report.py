@@ -1,0 +1,72 @@
+"""A comparison as one standalone HTML file: plotly.js inlined once, so it opens offline anywhere."""
+from __future__ import annotations
+
+import html
+
+from attnviz.analysis.compare import Comparison
+from attnviz.figures.compare_plots import difference_heatmap, distance_matrix
+from attnviz.i18n import N_, active, say, speaks, t
+
+
+def _table(header: list[str], rows: list[list[object]]) -> str:
+    head = "".join(f"<th>{html.escape(str(h))}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in row) + "</tr>" for row in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+# a unit's kind (same, changed, special) as the report's language says it
+KINDS = {"same": N_("same"), "changed": N_("changed"), "special": N_("special")}
+
+
+def _escaped(text: str, **fmt) -> str:
+    """A sentence of the report (said with t()): its words are trusted, what fills them (names, tokens) is escaped."""
+    return html.escape(text, quote=False).format(**{k: html.escape(str(v)) for k, v in fmt.items()})
+
+
+@speaks
+def report_html(result: Comparison, name_a: str, name_b: str, text_a: str, text_b: str,
+                tokens_a: list[str], tokens_b: list[str]) -> str:
+    """The alignment, the head-distance matrix with best matches and, per layer, B − A of the head means.
+
+    Its headings, sentences, table headers and figure text are in the active language (lang= to choose; the
+    command line's is English). Names, texts and tokens are the user's: escaped, never markup."""
+    esc = html.escape
+    al = result.alignment
+    heading = _escaped(t("attnviz: A vs B"))
+    layers = _escaped(t("Layers matched by relative depth (first to first, last to last): A layer → B layer {pairs}."),
+                      pairs=", ".join(f"{i}→{j}" for i, j in enumerate(result.layers_b)))
+    alignment = _escaped(t("Token alignment"))
+    parts = [f"<h1>{heading}</h1><p><b>A</b> {esc(name_a)}: <code>{esc(text_a)}</code><br>"
+             f"<b>B</b> {esc(name_b)}: <code>{esc(text_b)}</code></p>", f"<p>{layers}</p>", f"<h2>{alignment}</h2>",
+             _table([t("unit"), t("A tokens"), t("B tokens"), t("kind")],
+                    [[u.label, " ".join(tokens_a[i] for i in u.a), " ".join(tokens_b[j] for j in u.b),
+                      t(KINDS[u.kind]) if u.kind in KINDS else u.kind] for u in al.units])]
+    if al.unaligned_a or al.unaligned_b:
+        unaligned = _escaped(t("Not aligned: A {a}, B {b}."), a=[tokens_a[i] for i in al.unaligned_a],
+                             b=[tokens_b[j] for j in al.unaligned_b])
+        parts.append(f"<p>{unaligned}</p>")
+    figures = []
+    if not al.comparable:
+        parts.append(f"<p>{esc(say(al.reason()))}</p>")
+    else:
+        parts.append("<h2>" + _escaped(t("Head distances")) + f"</h2><p>{_escaped(t(DISTANCES_ABOUT))}</p>")
+        figures.append(distance_matrix(result.distances, result.shape_a, result.shape_b, result.best_a,
+                                       t("A heads (rows) vs B heads (columns)")))
+        parts.append(_table([t("A head"), t("best match in B"), t("distance")],
+                            [[f"L{i // result.shape_a[1]} h{i % result.shape_a[1]}", f"L{l} h{h}", f"{d:.4f}"]
+                             for i, (l, h, d) in enumerate(result.best_a) if l >= 0]))
+        for layer, layer_b in enumerate(result.layers_b):
+            diff = result.grid_b[layer_b].mean(0) - result.grid_a[layer].mean(0)
+            figures.append(difference_heatmap(diff, result.labels, t("B layer {lb} − A layer {la}, mean over heads",
+                                                                      lb=layer_b, la=layer)))
+    body = "\n".join(parts)
+    plots = "\n".join(f.to_html(include_plotlyjs=(i == 0), full_html=False) for i, f in enumerate(figures))
+    style = ("body{font-family:sans-serif;max-width:1100px;margin:2em auto}table{border-collapse:collapse}"
+             "td,th{border:1px solid #ccc;padding:2px 8px;text-align:left}")
+    title = _escaped(t("attnviz comparison"))
+    return (f"<!doctype html><html lang=\"{esc(active())}\"><head><meta charset='utf-8'>"
+            f"<title>{title}</title><style>{style}</style></head><body>{body}\n{plots}</body></html>")
+
+
+DISTANCES_ABOUT = N_("Jensen–Shannon divergence (base 2: 0 identical, 1 disjoint) between aligned attention rows, "
+                     "averaged over queries; each A head's best match is ringed.")

@@ -1,0 +1,154 @@
+"""The attention function attnviz installs in Hugging Face models.
+
+It records the query and key each layer really used (after rotary, before grouped-query
+repetition) with the mask and bias added to their dot products, then runs the attention:
+- eager (`recording()`): the model's own eager attention, so the returned weights are exactly eager's;
+- q/k (`recording(mode="qk")`): transformers' SDPA, the fast kernel that never forms the weights. The
+  model builds SDPA's masks (boolean, or none at all where the kernel's `is_causal` does the masking),
+  and attnviz recomputes any head later as softmax(q·kᵀ·scale + bias + mask) from what was recorded.
+A call SDPA cannot run faithfully (soft-capped scores, attention sinks) runs eager and is marked, so the
+capture can say so.
+"""
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import sys
+from dataclasses import dataclass
+from collections.abc import Iterator
+
+import torch
+from torch import nn
+
+from attnviz.core.qkstack import QKStack
+
+NAME = "attnviz"
+_current: contextvars.ContextVar[list | None] = contextvars.ContextVar("attnviz_qk", default=None)
+_mode: contextvars.ContextVar[str] = contextvars.ContextVar("attnviz_mode", default="eager")
+_whole_batch: contextvars.ContextVar[bool] = contextvars.ContextVar("attnviz_qk_batch", default=False)
+_registered = False
+NOT_SDPA = ("softcap", "s_aux")  # keyword arguments SDPA cannot honour: such calls run eager
+
+__all__ = ["QKRecord", "QKStack", "install", "installed", "recording", "stack_records"]
+
+
+@dataclass
+class QKRecord:
+    module: nn.Module
+    query: torch.Tensor  # [head, query_pos, d_head]
+    key: torch.Tensor  # [kv_head, key_pos, d_head]
+    scaling: float
+    bias: torch.Tensor | None  # the mask: additive float or bool (True: attend), [1|head, query_pos, key_pos]
+    position_bias: torch.Tensor | None = None  # T5's relative bias, [1|head, query_pos, key_pos]
+    causal: bool = False  # no mask was built: the kernel masked causally itself
+    softcap: float | None = None
+    eager: bool = True  # the weights came from eager attention (False: SDPA ran)
+
+
+def _first(t: torch.Tensor | None, n_keys: int) -> torch.Tensor | None:
+    # batch element 0, keys cropped to the keys really used; a view, so a mask shared by every layer stays one tensor
+    return None if t is None else t[0, :, :, :n_keys].detach()
+
+
+def _attention(module, query, key, value, attention_mask, scaling=None, dropout=0.0, **kwargs):
+    records = _current.get()
+    qk_mode = _mode.get() == "qk"
+    run_sdpa = qk_mode and not any(kwargs.get(name) is not None for name in NOT_SDPA)
+    is_causal = kwargs.get("is_causal")
+    is_causal = is_causal if is_causal is not None else getattr(module, "is_causal", True)
+    # in q/k mode the model built SDPA's masks: none at all where the kernel's is_causal does the masking
+    causal = qk_mode and attention_mask is None and query.shape[-2] > 1 and bool(is_causal)
+    if records is not None:
+        n_keys = key.shape[-2]
+        # copies, not views: a view would keep the layer's whole fused q/k/v projection alive until the end
+        row = slice(None) if _whole_batch.get() else 0  # a survey keeps every text of its batch
+        records.append(QKRecord(module, query[row].detach().clone(), key[row].detach().clone(),
+                                float(scaling if scaling is not None else query.shape[-1] ** -0.5),
+                                _first(attention_mask, n_keys), _first(kwargs.get("position_bias"), n_keys),
+                                causal, kwargs.get("softcap"), eager=not run_sdpa))
+    if run_sdpa:
+        from transformers.integrations.sdpa_attention import sdpa_attention_forward
+
+        return sdpa_attention_forward(module, query, key, value, attention_mask, scaling=scaling,
+                                      dropout=dropout, **kwargs)
+    if qk_mode:  # eager attention wants an additive float mask, not SDPA's boolean (or absent) one
+        attention_mask = _additive_mask(attention_mask, causal, query, key)
+    eager = sys.modules[type(module).__module__].eager_attention_forward
+    return eager(module, query, key, value, attention_mask, scaling=scaling, dropout=dropout, **kwargs)
+
+
+def _additive_mask(mask: torch.Tensor | None, causal: bool, query: torch.Tensor, key: torch.Tensor):
+    """SDPA's mask (boolean, True: attend; or None with a causal kernel) as eager's additive float mask."""
+    low = torch.finfo(query.dtype).min
+    if mask is None and causal:
+        rows = torch.arange(query.shape[-2], device=query.device)[:, None]
+        mask = (torch.arange(key.shape[-2], device=query.device)[None, :] <= rows)[None, None]
+    if mask is None or mask.dtype != torch.bool:
+        return mask
+    return torch.zeros(mask.shape, dtype=query.dtype, device=query.device).masked_fill(~mask, low)
+
+
+def _mask(*args, **kwargs):
+    """The mask eager attention wants (float, always built), or SDPA's (boolean, or none) in q/k mode."""
+    from transformers.masking_utils import eager_mask, sdpa_mask
+
+    if _mode.get() == "qk":
+        return sdpa_mask(*args, **{k: v for k, v in kwargs.items() if k != "dtype"})
+    return eager_mask(*args, **kwargs)
+
+
+def install(model: nn.Module) -> bool:
+    """Switch a transformers model to the recording attention; False if it cannot take it."""
+    global _registered
+    try:
+        from transformers import AttentionInterface
+        from transformers.masking_utils import AttentionMaskInterface
+    except ImportError:
+        return False
+    if not _registered:
+        AttentionInterface.register(NAME, _attention)
+        AttentionMaskInterface.register(NAME, _mask)
+        _registered = True
+    try:
+        model.set_attn_implementation(NAME)
+    except (ValueError, AttributeError, KeyError):
+        return False
+    return getattr(model.config, "_attn_implementation", None) == NAME
+
+
+def installed(model: nn.Module) -> bool:
+    """Whether the model runs attnviz's recording attention function."""
+    return getattr(getattr(model, "config", None), "_attn_implementation", None) == NAME
+
+
+@contextlib.contextmanager
+def recording(mode: str = "eager", whole_batch: bool = False) -> Iterator[list[QKRecord]]:
+    """Collect a QKRecord for every attention call inside the block (this thread or task only).
+
+    mode "eager": the model runs eager attention; "qk": it runs SDPA (see the module's docstring).
+    whole_batch: keep q and k of every batch row ([batch, head, pos, d_head]; masks still row 0's).
+    """
+    records: list[QKRecord] = []
+    token = _current.set(records)
+    mode_token = _mode.set(mode)
+    batch_token = _whole_batch.set(whole_batch)
+    try:
+        yield records
+    finally:
+        _whole_batch.reset(batch_token)
+        _mode.reset(mode_token)
+        _current.reset(token)
+
+
+def stack_records(records: list[QKRecord], rotary: str | None) -> QKStack:
+    """One QKStack from a kind's records, in layer order; each record's q and k are let go once copied,
+    so stacking never holds two copies of every layer."""
+    first_q, first_k = records[0].query, records[0].key
+    q = torch.empty((len(records), *first_q.shape), dtype=first_q.dtype, device=first_q.device)
+    k = torch.empty((len(records), *first_k.shape), dtype=first_k.dtype, device=first_k.device)
+    for i, r in enumerate(records):
+        q[i], k[i] = r.query, r.key
+        r.query = r.key = None  # type: ignore[assignment]
+    return QKStack(q=q, k=k, scaling=records[0].scaling, bias=[r.bias for r in records], rotary=rotary,
+                   position_bias=[r.position_bias for r in records], causal=[r.causal for r in records],
+                   softcap=records[0].softcap)

@@ -1,0 +1,118 @@
+"""Corpus sources: a text file (one text a line), a CSV or JSONL column, a Hugging Face `datasets` folder,
+or `builtin[:N]`. Each is re-readable (a resumed survey reads it again) and yields {"text", ...} dicts."""
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from collections.abc import Callable, Iterator
+
+from attnviz.core.errors import AttnvizError
+from attnviz.survey.builtin import builtin_corpus
+
+BUILTIN_DEFAULT = 1000
+
+
+class BadCorpus(AttnvizError):
+    """A corpus that cannot be read, is empty, or lacks the asked column."""
+
+
+@dataclass(frozen=True)
+class Corpus:
+    source: str  # what the person named, kept in the survey's manifest
+    read: Callable[[], Iterator[dict]]
+    total: int | None = None  # known length (for the progress bar), if cheap to know
+
+    def items(self) -> Iterator[dict]:
+        """The texts in order, empty ones left out."""
+        try:
+            for item in self.read():
+                text = item.get("text")
+                if isinstance(text, str) and text.strip():
+                    yield item
+        except OSError as exc:
+            raise BadCorpus(f"The corpus `{self.source}` could not be read ({exc.strerror or exc}).") from exc
+
+
+def _lines(path: Path) -> Iterator[dict]:
+    with path.open(encoding="utf-8") as f:
+        for line in _decoded(f, path):
+            yield {"text": line.rstrip("\n")}
+
+
+def _decoded(lines, path: Path) -> Iterator[str]:
+    number = 0
+    try:
+        for number, line in enumerate(lines, 1):  # noqa: B007 (read by the except clause)
+            yield line
+    except UnicodeDecodeError as exc:
+        raise BadCorpus(f"`{path.name}` is not UTF-8 text (line {number + 1}: {exc.reason}).") from exc
+
+
+def _csv(path: Path, column: str) -> Iterator[dict]:
+    with path.open(encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(_decoded(f, path))
+        if reader.fieldnames is None:
+            return
+        if column not in reader.fieldnames:
+            raise BadCorpus(f"`{path.name}` has no column {column!r}; its columns are: {', '.join(reader.fieldnames)}.")
+        for row in reader:
+            yield {**{k: v for k, v in row.items() if k in ("template",)}, "text": row[column]}
+
+
+def _jsonl(path: Path, column: str) -> Iterator[dict]:
+    with path.open(encoding="utf-8") as f:
+        for number, line in enumerate(_decoded(f, path), 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise BadCorpus(f"`{path.name}` line {number} is not JSON ({exc.msg}).") from exc
+            if not isinstance(row, dict) or column not in row:
+                keys = ", ".join(row) if isinstance(row, dict) else "none (not an object)"
+                raise BadCorpus(f"`{path.name}` line {number} has no field {column!r}; its fields are: {keys}.")
+            yield {"text": row[column], **({"template": row["template"]} if "template" in row else {})}
+
+
+def _dataset(path: Path, column: str) -> tuple[Callable[[], Iterator[dict]], int]:
+    try:
+        import datasets
+    except ImportError as exc:
+        raise BadCorpus(f"`{path.name}` looks like a Hugging Face datasets folder, and reading one needs the "
+                        "`datasets` package: `pip install datasets`.") from exc
+    try:
+        data = datasets.load_from_disk(str(path))
+    except Exception as exc:  # datasets raises several kinds for a folder it cannot read
+        raise BadCorpus(f"`{path.name}` could not be read as a datasets folder ({exc}).") from exc
+    if isinstance(data, datasets.DatasetDict):
+        split = next(iter(data))
+        data = data[split]
+    if column not in data.column_names:
+        raise BadCorpus(f"`{path.name}` has no column {column!r}; its columns are: {', '.join(data.column_names)}.")
+    return (lambda: ({"text": row[column]} for row in data)), len(data)
+
+
+def open_corpus(spec: str, column: str = "text") -> Corpus:
+    """The corpus named by spec; raises BadCorpus with a sentence saying what is wrong."""
+    spec = (spec or "").strip()
+    if spec == "builtin" or spec.startswith("builtin:"):
+        count = spec.partition(":")[2] or str(BUILTIN_DEFAULT)
+        if not count.isdigit() or int(count) < 1:
+            raise BadCorpus(f"`{spec}`: write builtin:N with N a positive number of texts, such as builtin:1000.")
+        n = int(count)
+        return Corpus(f"builtin:{n}", lambda: builtin_corpus(n), n)
+    path = Path(spec).expanduser()
+    if not spec or not path.exists():
+        raise BadCorpus(f"The corpus `{spec}` does not exist: give a text file (one text a line), a .csv or "
+                        ".jsonl file with --column, a datasets folder, or builtin:N.")
+    if path.is_dir():
+        read, total = _dataset(path, column)
+        return Corpus(str(path), read, total)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return Corpus(str(path), lambda: _csv(path, column))
+    if suffix in (".jsonl", ".ndjson"):
+        return Corpus(str(path), lambda: _jsonl(path, column))
+    return Corpus(str(path), lambda: _lines(path))

@@ -1,0 +1,1 @@
+"""Toy tasks, the trainer, the background job and checkpoints."""
