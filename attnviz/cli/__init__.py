@@ -7,12 +7,14 @@ import importlib
 import sys
 
 # command -> module under attnviz.cli (the order of `attnviz --help`)
-COMMANDS = {"app": "app", "capture": "capture", "export": "export", "compare": "compare", "toy": "toy",
-            "train": "train", "survey": "survey", "models": "models", "settings": "settings"}
+COMMANDS = {"app": "app", "capture": "capture", "export": "export", "compare": "compare",
+            "worked-example": "worked_example", "train": "train", "survey": "survey", "models": "models",
+            "settings": "settings"}
+ALIASES = {"toy": "worked-example"}  # the worked example's command before it had its one name
 
 
 def _module(command: str):
-    return importlib.import_module(f"attnviz.cli.{COMMANDS[command]}")
+    return importlib.import_module(f"attnviz.cli.{COMMANDS[ALIASES.get(command, command)]}")
 
 
 def build_parser() -> argparse.ArgumentParser:

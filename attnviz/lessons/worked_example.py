@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from attnviz.core.positional import sinusoidal
+from attnviz.lessons.cells import step_number
 from attnviz.i18n import N_, speaks, t
 
 MASKS = ("none", "causal", "padding")
@@ -388,3 +389,22 @@ def to_json(result: ToyResult) -> dict:
         data["heads"] = [{name: plain(getattr(hs, name)) for name in
                           ("Q", "K", "V", "scores", "scaled", "masked", "weights", "output")} for hs in result.heads]
     return data
+
+
+# what the "Q, K, V given" article writes for its attention weights and outputs (its α and h), as printed there
+SEED_000_CLAIMS = ("α₁₁ = 0.5", "α₁₂ = 0.5", "α₁₃ = 0.5", "h₁ = [[0.25, 0.25], [0.25, 0.25]]",
+                   "h₂ = [[0.5, 0.5], [0.5, 0.5]]", "h₃ = [[0.75, 0.75], [0.75, 0.75]]")
+
+
+@speaks
+def claims_checked(name: str, result: ToyResult) -> list[tuple[str, str]]:
+    """(what the preset's article claims, what the computation gives) row by row; empty where the page has no
+    claim to check. The recomputed side says its words in the active language."""
+    if name != "seed-000":
+        return []
+    w, out = result.steps["weights"], result.steps["output"]
+    recomputed = [f"α₁₁ = {step_number(w[0, 0])}", f"α₁₂ = {step_number(w[0, 1])}",
+                  t("no third key (two rows given)"),
+                  f"o₁ = [{', '.join(step_number(x) for x in out[0])}]",
+                  f"o₂ = [{', '.join(step_number(x) for x in out[1])}]", t("no third token")]
+    return list(zip(SEED_000_CLAIMS, recomputed))

@@ -13,10 +13,10 @@ from attnviz.figures.views import ViewOptions, ViewResult
 from attnviz.models.loading import LoadedModel
 from attnviz.core.types import AttentionCapture
 from attnviz.i18n import fixed, N_, t, tp
+from attnviz.app.shell import screen
 from attnviz.app.shell import messages as errors
 from attnviz.app.widgets import fit
-from attnviz.app.shell import present
-from attnviz.app.pipeline import load as state
+from attnviz.app.pipeline import load as pipeline
 from attnviz.app.shell import links as urlstate
 from attnviz.app.widgets import pickers as widgets
 from attnviz.app.widgets.figure_out import show as show_figure, take_click
@@ -139,7 +139,7 @@ def text_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOptions, i
         st.info(t("The text view needs self-attention (the same words on both sides): pick a self-attention kind."))
         return
     mean = st.toggle(t("Mean over the layer's heads"), key=K.TEXT_MEAN)
-    view = text_view(cap, opts, mean_heads=mean, font_px=30 if present.active() else 20)
+    view = text_view(cap, opts, mean_heads=mean, font_px=screen.text_px())
     st.iframe(fitted(view.html), height="content")
     st.caption(t("Mean over the heads of layer {layer}: each token shaded by how much the outlined token attends to it. Hover a token to choose it.", head=opts.head,
                  layer=opts.layer) if mean else t("Head {head} of layer {layer}: each token shaded by how much the outlined token attends to it. Hover a token to choose it.", head=opts.head,
@@ -176,14 +176,14 @@ def statistics_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOpti
     stat = st.selectbox(t("Statistic"), names, key=K.STAT,
                         format_func=partial(views.stat_label, lang=opts.lang))
     result = views.statistics(cap, opts, stat=stat)
-    st.plotly_chart(present.figure(result.figure), key=K.STAT_CHART)
+    st.plotly_chart(screen.figure(result.figure), key=K.STAT_CHART)
     st.markdown(t("**Every head** (click a column to sort)"))
     st.dataframe(result.table.round(4), hide_index=True, width="stretch", key=K.STAT_TABLE)
     st.download_button(t("Statistics as CSV"), result.csv, file_name="attnviz-head-statistics.csv", mime="text/csv",
                        key=K.STAT_CSV, on_click="ignore")
     clustered = views.clusters(cap, opts)
     st.markdown(t("**Heads clustered by the similarity of their patterns** ({about})", about=clustered.caption))
-    st.plotly_chart(present.figure(clustered.figure), key=K.CLUSTER_CHART)
+    st.plotly_chart(screen.figure(clustered.figure), key=K.CLUSTER_CHART)
     st.caption(result.caption)
 
 
@@ -217,7 +217,7 @@ def generate_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOption
     gen_seed = g5.number_input(t("Seed"), 0, 99_999, 0, key=K.GEN_SEED, disabled=greedy)
     settings = GenerationSettings(int(n_new), greedy, float(temperature), int(top_k), int(gen_seed))
     try:
-        ids, n_prompt, gen = cached_generation(state.selection(), settings)
+        ids, n_prompt, gen = cached_generation(pipeline.selection(), settings)
     except AttnvizError as exc:
         st.warning(escape(errors.say(exc)))
         st.stop()
@@ -259,19 +259,19 @@ def export_and_link(model: LoadedModel, cap: AttentionCapture, view: str, opts: 
 def main() -> None:
     apply_clicks()
     st.title(t("Explorer"))
-    model, cap = state.require_capture()
-    if not present.active():  # memory is for the person at the desk, not for the room
+    model, cap = pipeline.require_capture()
+    if screen.for_the_desk():
         widgets.memory_caption(model, cap)
     fit.fit_choice(K.VIEW, VIEWS, "view")
-    presenting = present.active()  # one figure a screen: controls folded, the view's options read as its buttons
+    row = None  # presenting: one row of controls (the view's options read as its buttons), the figure on screen one
     view = st.radio(t("View"), VIEWS, horizontal=True, key=K.VIEW, format_func=partial(view_label, tr=fixed()),
-                    label_visibility="collapsed" if presenting else "visible")
+                    label_visibility="collapsed" if screen.presenting() else "visible")
     # Controls are drawn only where they change what is shown; the others keep their values for later.
-    row = st.columns(3, vertical_alignment="bottom") if presenting else None
+    row = screen.controls(3)
     kind, layer, head = widgets.kind_layer_head(cap, K.PREFIX, show_layer=view not in ("Model view", "Statistics"),
                                                 show_head=view not in ("Head view", "Model view", "Statistics",
                                                                        "Aggregates", "Generate"), columns=row,
-                                                name_kind=not presenting)  # presenting: the figure's title says it
+                                                name_kind=row is None)  # presenting: the figure's title says it
     opts = token_filters(cap, kind, layer, head, filters=view not in ("Statistics", "Generate"),
                          windowed=view not in ("Model view", "Statistics", "Generate"),  # overviews use all
                          corner=row[0] if row else None)

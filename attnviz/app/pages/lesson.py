@@ -11,21 +11,20 @@ from attnviz.figures import plots, positions as pos_figs, training as train_figs
 from attnviz.figures.text_view import text_view
 from attnviz.figures.titles import fit_title
 from attnviz.figures.worked_example import peakedness_chart
-from attnviz.lessons import worked_example as W
+from attnviz.lessons import worked_example
 from attnviz.lessons.steps import STEP_TEXTS, STEP_TITLES, STEPS
 from attnviz.training.trainer import TrainConfig
 from attnviz.training.worker import TrainingJob
+from attnviz.app.shell import screen
 from attnviz.app.pages.training.jobs import board_job
 from attnviz.app.shell import messages as errors
-from attnviz.app.shell import present
-from attnviz.app.pipeline import load as state
-from attnviz.app.pipeline.cache import cached_capture
+from attnviz.app.pipeline import load as pipeline
+from attnviz.core.types import AttentionCapture
 from attnviz.app.widgets.fit_frame import fitted
 from attnviz.app.shell.language import keep_in_link
 from attnviz.i18n import fixed, N_, t, tc
 from attnviz.app.state.keys import Lesson as K
 from attnviz.app.widgets.literal import escape
-from attnviz.app.state.selection import Selection
 
 ORDERS = {"original": N_("original"), "reversed": N_("reversed"), "shuffled": N_("shuffled")}
 METRICS = {"max": N_("Largest weight in a row"), "entropy": N_("Entropy of a row (nats)")}
@@ -73,7 +72,7 @@ FIGURE_PX = 660  # the figure's width at 1280×720: the right three fifths prese
 
 def chart(fig, name: str) -> None:
     # after present.figure: the title is wrapped at the size it is drawn at
-    slot().plotly_chart(fit_title(present.figure(fig, height=420), FIGURE_PX), key=K.chart(name))
+    slot().plotly_chart(fit_title(screen.figure(fig, height=420), FIGURE_PX), key=K.chart(name))
 
 
 def heading(name: str, step: int) -> None:
@@ -100,23 +99,23 @@ def order() -> None:
                      key=K.ORDER, horizontal=True)
     with_pe = st.toggle(t("Add positional encodings"), key=K.ORDER_PE)
     idx = orders[which]
-    tokens = [W.SEED_001_TOKENS[i] for i in idx]
-    spec = W.ToySpec(tokens=tokens, X=W.SEED_001_X[idx], PE=W.SEED_001_PE if with_pe else None,
+    tokens = [worked_example.SEED_001_TOKENS[i] for i in idx]
+    spec = worked_example.ToySpec(tokens=tokens, X=worked_example.SEED_001_X[idx], PE=worked_example.SEED_001_PE if with_pe else None,
                      W_Q=np.eye(3), W_K=np.eye(3), W_V=np.eye(3))
-    weights = W.run_toy(spec).heads[0].weights
+    weights = worked_example.run_toy(spec).heads[0].weights
     chart(plots.head_heatmap(weights, tokens, tokens, t("Attention weights (query rows, key columns)")), "order")
     q, k = tokens.index("Transformer"), tokens.index("powerful")
     st.caption(t("“Transformer” → “powerful”: {w}. Without positional encodings this number is the same in every order.", w=f"{weights[q, k]:.4f}"))
 
 
 def by_hand() -> None:
-    spec = W.preset("seed-001")
-    result = W.run_toy(spec)
+    spec = worked_example.preset("seed-001")
+    result = worked_example.run_toy(spec)
     tokens = spec.tokens
     c1, c2 = st.columns(2)
     q = c1.selectbox(t("Query word"), range(len(tokens)), format_func=lambda i: tokens[i], key=K.QUERY)
     k = c2.selectbox(t("Key word"), range(len(tokens)), format_func=lambda i: tokens[i], key=K.KEY)
-    cell = W.explain_toy_cell(result, q, k)
+    cell = worked_example.explain_toy_cell(result, q, k)
     st.markdown(t("q·k = **{dot}**, divided by √d_k = {divisor} gives **{scaled}**; the softmax of the row turns it into the weight **{weight}**.", dot=f"{cell.dot:.4f}", divisor=f"{cell.divisor:.4f}",
                   scaled=f"{cell.scaled:.4f}", weight=f"{cell.weight:.4f}"))
     chart(plots.head_heatmap(result.heads[0].weights, tokens, tokens, t("Weights of the worked example")),
@@ -129,7 +128,7 @@ def scaling() -> None:
     metric = c2.radio(t("Measure"), ["max", "entropy"], format_func=lambda m, tr=fixed(): tr(METRICS[m]),
                       key=K.METRIC, horizontal=True)
     d_values = [d for d in (1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024) if d <= largest]
-    peak = W.softmax_peakedness(d_values, trials=100)
+    peak = worked_example.softmax_peakedness(d_values, trials=100)
     fig = peakedness_chart(d_values, peak, metric, t(METRICS[metric]))
     names = [t("scaled by √d_k"), t("unscaled"), t("uniform (ln 16)")]
     for trace, name in zip(fig.data, names):
@@ -143,8 +142,8 @@ def heads() -> None:
     c1, c2, c3 = st.columns(3)
     n_heads = c1.radio(tc("count", "Heads"), [1, 2, 4], index=2, key=K.HEADS, horizontal=True)
     seed = int(c2.number_input(t("Random weights (seed)"), 0, 9999, 0, key=K.HEADS_SEED))
-    spec = W.preset("custom", weights="random", seed=seed, n_heads=n_heads, n_tokens=6, d_model=8)
-    result = W.run_toy(spec)
+    spec = worked_example.preset("custom", weights="random", seed=seed, n_heads=n_heads, n_tokens=6, d_model=8)
+    result = worked_example.run_toy(spec)
     head = min(int(c3.selectbox(t("Head shown"), range(n_heads), key=K.HEAD)), n_heads - 1)
     weights = result.heads[head].weights
     chart(plots.head_heatmap(weights, spec.tokens, spec.tokens, t("Head {head} (d_k = {d_k})", head=head, d_k=result.d_k)),
@@ -175,9 +174,13 @@ def rotary() -> None:
     st.caption(t("Without rotation q·k = {plain}; 63 positions apart it is {far}.", plain=f"{float(q @ k):.3f}", far=f"{float(dots[-1]):.3f}"))
 
 
-def _real_capture(spec: str, text: str):
-    sel = state.selection()
-    return cached_capture(Selection(spec=spec, device=sel.device, trust_remote_code=False, text=text, target=""))
+def _real_capture(spec: str, text: str) -> AttentionCapture | None:
+    """The capture of a bundled model on the step's own text, or None with the reason shown (the lesson goes on)."""
+    found = pipeline.captured(pipeline.Request(spec, pipeline.selection().device, text=text, label=spec))
+    if isinstance(found, pipeline.Unavailable):
+        st.error(escape(t("Could not run {model}: {why}", model=spec, why=found.message)))
+        return None
+    return found[1]
 
 
 def real_heads() -> None:
@@ -189,11 +192,8 @@ def real_heads() -> None:
     if not text.strip():
         st.warning(t("The text is empty: type a sentence to see its attention."))
         return
-    try:
-        with st.spinner(t("Running the model…")):
-            cap = _real_capture(spec, text)
-    except Exception as exc:  # a model that does not load still leaves the lesson usable
-        st.error(t("Could not run {model}: {why}", model=spec, why=errors.say(exc)))
+    cap = _real_capture(spec, text)
+    if cap is None:
         return
     layer, head, score = best_head(cap, pattern)
     chart(views.heatmap(cap, layer=layer, head=head).figure, "real_heads")
@@ -206,19 +206,16 @@ def words() -> None:
     if not text.strip():
         st.warning(t("The text is empty: type a sentence to see its attention."))
         return
-    try:
-        cap = _real_capture("minilm", text)
-    except Exception as exc:
-        st.error(t("Could not run {model}: {why}", model="minilm", why=errors.say(exc)))
+    cap = _real_capture("minilm", text)
+    if cap is None:
         return
     n_layers, n_heads = cap.attention["self"].shape[:2]
     layer = int(c2.slider(t("Layer"), 0, n_layers - 1, 2, key=K.WORDS_LAYER))
     choices = ["mean", *range(n_heads)]
     head = st.radio(t("Head"), choices, key=K.WORDS_HEAD, horizontal=True,
                     format_func=lambda h, tr=fixed(): tr("mean of the heads") if h == "mean" else str(h))
-    font = 30 if present.active() else 20
     view = text_view(cap, layer=layer, head=0 if head == "mean" else int(head), mean_heads=head == "mean",
-                     font_px=font)
+                     font_px=screen.text_px())
     slot().iframe(fitted(view.html), height="content")  # the frame takes the sentence's height
     st.caption(t("MiniLM; darker is more weight. Hover a word to see where it looks."))
 
@@ -251,7 +248,7 @@ def watch(job: TrainingJob) -> None:
                                    title=t("Step {step}: head {head}", step=snap.step, head=head),
                                    axis_titles=(t("query (attending)"), t("key (attended to)")),
                                    value_title=t("weight"))
-    st.plotly_chart(present.figure(fig, height=420), key=K.chart("training"))
+    st.plotly_chart(screen.figure(fig, height=420), key=K.chart("training"))
     key = "running" if job.active else "idle"
     st.caption(t(TRAINING_PROGRESS[key], step=job.trainer.step_count, mass=f"{mass[head]:.2f}"))
     if job.error:
@@ -266,11 +263,9 @@ def main() -> None:
     step = current()
     name = STEPS[step]
     _figure_slot.clear()
-    if present.active():
-        text, figure = st.columns([2, 3], gap="large")
+    text, figure = screen.lesson_columns()
+    if figure is not None:
         _figure_slot.append(figure)
-    else:
-        text = st.container()
     with text:
         heading(name, step)
         SECTIONS[name]()

@@ -1,5 +1,4 @@
 """Positional encodings: sinusoidal, learned and rotary — the formula, the model's own, and their effect."""
-import math
 from functools import partial
 
 import numpy as np
@@ -8,16 +7,17 @@ import streamlit as st
 
 from attnviz.analysis import reduce
 from attnviz.core import positional as P
+from attnviz.lessons import derivations
 from attnviz.core.errors import AttnvizError
 from attnviz.figures import positions as figs
 from attnviz.figures import views
 from attnviz.figures.plots import position_labels
-from attnviz.lessons import worked_example as toy
+from attnviz.lessons import worked_example
 from attnviz.models.loading import LoadedModel
 from attnviz.i18n import fixed, N_, t, tc, tp
+from attnviz.app.shell import screen
 from attnviz.app.shell import messages as errors
-from attnviz.app.shell import present
-from attnviz.app.pipeline import load as state
+from attnviz.app.pipeline import load as pipeline
 from attnviz.app.widgets import pickers as widgets
 from attnviz.app.state.keys import Positional as K
 from attnviz.app.widgets.literal import code, escape
@@ -35,12 +35,7 @@ TABS = ["sinusoidal", "learned", "rotary", "used", "effect"]
 
 def chart(container, fig, key: str) -> None:
     """A figure, larger when presenting (present.figure)."""
-    container.plotly_chart(present.figure(fig), key=key)
-
-
-def side_by_side(n: int, spec: list[int] | None = None) -> list:
-    """n columns, or (presentation mode: one figure a screen) n containers one under the other."""
-    return [st.container() for _ in range(n)] if present.active() else st.columns(spec or n)
+    container.plotly_chart(screen.figure(fig), key=key)
 
 
 def scheme(name: str) -> str:
@@ -59,8 +54,7 @@ def intro() -> None:
 
 # ---- sinusoidal ------------------------------------------------------------------------------------
 def sinusoidal_tab() -> None:
-    st.latex(r"PE_{(pos,\,2i)} = \sin\!\left(\frac{pos}{10000^{2i/d_{model}}}\right),\qquad "
-             r"PE_{(pos,\,2i+1)} = \cos\!\left(\frac{pos}{10000^{2i/d_{model}}}\right)")
+    st.latex(derivations.SINUSOIDAL)
     a, b = st.columns(2)
     d_model = a.slider(t("d_model"), 4, 512, 64, step=2, key=K.D_MODEL)
     length = b.slider(tc("count", "Positions"), 8, 512, 100, key=K.LENGTH)
@@ -89,12 +83,8 @@ def sinusoidal_formula(pe: np.ndarray) -> int:
     c1, c2 = st.columns(2)
     pos = c1.number_input(tc("formula", "pos"), 0, length - 1, min(3, length - 1), key=K.POS)
     i = c2.number_input(t("i (pair)"), 0, d_model // 2 - 1, min(1, d_model // 2 - 1), key=K.PAIR_I)
-    denom = 10000 ** (2 * i / d_model)
-    angle = pos / denom
-    st.latex(rf"PE_{{({pos},\,{2 * i})}} = \sin\!\left(\frac{{{pos}}}{{10000^{{{2 * i}/{d_model}}}}}\right)"
-             rf" = \sin\!\left(\frac{{{pos}}}{{{denom:.6g}}}\right) = \sin({angle:.6g}) = {math.sin(angle):.6f}")
-    if 2 * i + 1 < d_model:
-        st.latex(rf"PE_{{({pos},\,{2 * i + 1})}} = \cos({angle:.6g}) = {math.cos(angle):.6f}")
+    for line in derivations.sinusoidal_at(int(pos), int(i), d_model):
+        st.latex(line)
     st.caption(t("The table above holds {even} and {odd} there (float32).", even=f"{pe[pos, 2 * i]:.6f}", odd=f"{pe[pos, 2 * i + 1]:.6f}"))
     return int(pos)
 
@@ -103,7 +93,7 @@ def sinusoidal_similarity(pe: np.ndarray) -> None:
     st.subheader(t("Similarity depends on distance only"))
     length = len(pe)
     sim = P.similarity(pe)
-    s1, s2 = side_by_side(2)
+    s1, s2 = screen.stacked(2)
     position = t("position")
     chart(s1, figs.value_heatmap(sim, position, position, colorscale="Viridis", zmid=None,
                                  hover="PE(%{y})·PE(%{x}) = %{z:.3f}"), K.SIM_CHART)
@@ -120,7 +110,7 @@ def sinusoidal_shift(pe: np.ndarray, pos: int) -> None:
              r"\begin{pmatrix} \cos \omega_i k & \sin \omega_i k \\ -\sin \omega_i k & \cos \omega_i k \end{pmatrix}"
              r"\begin{pmatrix} PE_{(pos,\,2i)} \\ PE_{(pos,\,2i+1)} \end{pmatrix},\quad \omega_i = 10000^{-2i/d_{model}}")
     st.success(t("Checked for every position and every pair: largest error {err} (float32 rounding). The rotation depends on k alone.", err=f"{err:.1e}"))
-    r1, r2 = side_by_side(2, [3, 2])
+    r1, r2 = screen.stacked(2, [3, 2])
     pair = r2.number_input(t("Pair i to draw"), 0, len(angles) - 1, 0, key=K.PAIR)
     table = pd.DataFrame({t("pair i"): range(len(angles)),
                           t("dims"): [f"{2 * j}, {2 * j + 1}" for j in range(len(angles))],
@@ -152,7 +142,7 @@ def learned_tab(model: LoadedModel | Unavailable) -> None:
                                  t("position − {start}", start=start) if start else position,
                                  hover=t("row %{y}, dim %{x}: %{z:.4f}"), robust=True), K.LEARNED_CHART)
     st.caption(t("Colours are clipped at the 99th percentile of |value|: a few dimensions hold much larger values."))
-    l1, l2 = side_by_side(2)
+    l1, l2 = screen.stacked(2)
     with l1:
         st.markdown(t("**Cosine similarity of positions**"))
         chart(st, figs.value_heatmap(P.similarity(rows, cosine=True), position, position, colorscale="Viridis",
@@ -194,7 +184,7 @@ def rotary_by_distance(rot_model: LoadedModel | None, d_head: int, n_pos: int) -
     q, kvec = rng.standard_normal(d_head), rng.standard_normal(d_head)
     source = t("random q and k")
     if rot_model:
-        cap_model, cap = state.require_capture(show_notes=False)
+        cap_model, cap = pipeline.require_capture(show_notes=False)
         stack = cap.qk.get("self")
         if stack is not None and stack.rotary and st.toggle(t("Use a query and key of the model"), True, key=K.ROPE_REAL):
             kind, layer, head = widgets.kind_layer_head(cap, K.ROPE_PREFIX)
@@ -214,7 +204,7 @@ def rotary_by_distance(rot_model: LoadedModel | None, d_head: int, n_pos: int) -
 
 # ---- what the model used --------------------------------------------------------------------------------
 def used_tab() -> None:
-    found = state.try_capture()
+    found = pipeline.try_capture()
     if isinstance(found, Unavailable):
         found.show()
         return
@@ -277,7 +267,7 @@ def effect_tab() -> None:
     mode = e1.radio(t("Positions"), ["shuffled", "removed"], horizontal=True, key=K.EFFECT_MODE,
                     format_func=lambda m, tr=fixed(): tr(EFFECT_MODES[m]))
     fx_seed = int(e2.number_input(t("Shuffle seed"), 0, 9999, 0, key=K.EFFECT_SEED, disabled=mode != "shuffled"))
-    found = state.try_capture()
+    found = pipeline.try_capture()
     if isinstance(found, Unavailable):
         found.show()
     else:
@@ -288,14 +278,14 @@ def effect_tab() -> None:
 def effect_in_the_model(model: LoadedModel, cap, mode: str, seed: int) -> None:
     """One head with its positions, with them altered, and the difference: the same heatmap view thrice."""
     try:
-        other = state.capture_for(model, mode, seed)
+        other = pipeline.capture_for(model, mode, seed)
     except AttnvizError as exc:
         st.warning(escape(errors.say(exc)))
         return
     kind, layer, head = widgets.kind_layer_head(cap, K.EFFECT_PREFIX)
     opts = views.ViewOptions(kind=kind, layer=layer, head=head)  # axes and hover in the chosen language
     diff = views.difference(cap, other, opts)
-    f1, f2, f3 = side_by_side(3)
+    f1, f2, f3 = screen.stacked(3)
     chart(f1, views.heatmap(cap, opts).figure.update_layout(title={"text": t("with positions")}),
           K.EFFECT_BASE)
     chart(f2, views.heatmap(other, opts).figure.update_layout(title={"text": t(EFFECT_TITLES[mode])}),
@@ -307,20 +297,20 @@ def effect_in_the_model(model: LoadedModel, cap, mode: str, seed: int) -> None:
 
 def effect_in_the_worked_example() -> None:
     st.subheader(t("In the worked example"))
-    with_pe = toy.run_toy(toy.preset("seed-001"))
-    spec_no = toy.preset("seed-001")
+    with_pe = worked_example.run_toy(worked_example.preset("seed-001"))
+    spec_no = worked_example.preset("seed-001")
     spec_no.PE = np.zeros_like(spec_no.PE)
-    without = toy.run_toy(spec_no)
+    without = worked_example.run_toy(spec_no)
     w1, w2 = st.columns(2)
     w1.markdown(t("**Weights with the seed's positional encodings**"))
-    w1.dataframe(pd.DataFrame(with_pe.steps["weights"], index=toy.SEED_001_TOKENS, columns=toy.SEED_001_TOKENS).round(4))
+    w1.dataframe(pd.DataFrame(with_pe.steps["weights"], index=worked_example.SEED_001_TOKENS, columns=worked_example.SEED_001_TOKENS).round(4))
     w2.markdown(t("**Weights without them** (X alone)"))
-    w2.dataframe(pd.DataFrame(without.steps["weights"], index=toy.SEED_001_TOKENS, columns=toy.SEED_001_TOKENS).round(4))
+    w2.dataframe(pd.DataFrame(without.steps["weights"], index=worked_example.SEED_001_TOKENS, columns=worked_example.SEED_001_TOKENS).round(4))
     perm = [2, 0, 1]
-    spec_perm = toy.preset("seed-001")
+    spec_perm = worked_example.preset("seed-001")
     spec_perm.PE = np.zeros_like(spec_perm.PE)
     spec_perm.X = spec_perm.X[perm]
-    shuffled = toy.run_toy(spec_perm).steps["weights"]
+    shuffled = worked_example.run_toy(spec_perm).steps["weights"]
     back = shuffled[np.argsort(perm)][:, np.argsort(perm)]
     st.caption(t("Without positions, reordering the words only reorders the weights: after undoing the permutation the two agree to {err}.", err=f"{np.abs(back - without.steps['weights']).max():.1e}"))
 
@@ -330,7 +320,7 @@ def main() -> None:
     tabs = st.tabs([t(TAB_NAMES[tab]) for tab in TABS])
     with tabs[0]:
         sinusoidal_tab()
-    model = state.try_model()  # never stops the page: the formula tabs work without a model
+    model = pipeline.try_model()  # never stops the page: the formula tabs work without a model
     with tabs[1]:
         learned_tab(model)
     with tabs[2]:

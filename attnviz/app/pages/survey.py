@@ -13,8 +13,8 @@ from attnviz.models.registry import OFFLINE_MODELS
 from attnviz.survey.joint import joint_points
 from attnviz.survey.query import BEHAVIOURS, Survey
 from attnviz.survey.rows import LABELS
-from attnviz.app.shell import navigation, present
-from attnviz.app.shell import projector
+from attnviz.app.shell import screen
+from attnviz.app.shell import messages, navigation
 from attnviz.app.shell.language import lang
 from attnviz.app.state.keys import Explorer, Sidebar
 from attnviz.app.state.keys import Survey as K
@@ -99,7 +99,7 @@ def _ranking(s: Survey) -> None:
     table = s.ranking(stat, None if template == "all" else template, descending=not low)
     name = t(STAT_NAMES[stat])
     fig = ranking_figure(table, name, title=t("{stat}: mean over the corpus (± one standard deviation)", stat=name))
-    st.plotly_chart(projector.figure(fig), key=K.RANK_CHART)
+    st.plotly_chart(screen.chart(fig), key=K.RANK_CHART)
     st.dataframe(_table(table), hide_index=True, height=240)
 
 
@@ -158,10 +158,9 @@ def _joint(s: Survey) -> None:
     tokens = c5.number_input(t("Tokens"), 100, 20_000, 2_000, step=500, key=K.QK_TOKENS)
     points = joint_points(s, int(layer), int(head), int(tokens), method)
     fig = joint_figure(points, colour, {name: t(JOINT_WORDS[name]) for name in JOINT_LABELS})
-    if present.active():  # points and legend large enough for a projector
+    if screen.presenting():  # points large enough for a projector
         fig.update_traces(marker_size=9)
-        fig.update_layout(legend={"font": {"size": projector.TICKS}})
-    st.plotly_chart(projector.figure(fig), key=K.QK_CHART)
+    st.plotly_chart(screen.chart(fig, legend="large"), key=K.QK_CHART)
     st.caption(t("{n} tokens: each as a query (●) and as a key (×), projected from the survey's {dims} stored dimensions. Hover shows the token [in brackets] among its neighbours.", n=len(points) // 2, dims=m["dims"]))
 
 
@@ -174,7 +173,7 @@ if folder is not None:
         st.error(say(exc), icon="⚠️")
         st.stop()
     except Exception as exc:  # a damaged folder still gets a message, not a traceback
-        st.error(t("Could not open this survey: {why}", why=f"{type(exc).__name__}: {exc}"), icon="⚠️")
+        st.error(t("Could not open this survey: {why}", why=messages.logged(f"opening the survey {folder}", exc)), icon="⚠️")
         st.stop()
     _header(survey)
     _ranking(survey)

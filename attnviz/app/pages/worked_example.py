@@ -10,9 +10,9 @@ from attnviz.core.positional import sinusoidal
 from attnviz.figures.worked_example import number_table as frame
 from attnviz.figures.worked_example import mask_grid, peakedness_chart, step_heatmap
 from attnviz.lessons.cells import step_number as num
-from attnviz.lessons import worked_example as toy
+from attnviz.lessons import derivations, worked_example
+from attnviz.app.shell import screen
 from attnviz.app.shell import messages as errors
-from attnviz.app.shell import present
 from attnviz.app.widgets import pickers as widgets
 from attnviz.figures import words
 from attnviz.i18n import fixed, N_, t, tc, tp
@@ -28,33 +28,6 @@ METRICS = {"max": N_("Largest weight in a row (16 keys)"), "entropy": N_("Entrop
 WITH_MISTAKE = {"weights": N_("**Weights with the mistake**"), "output": N_("**Output with the mistake**")}
 
 PRESETS = ("seed-001", "seed-000", "custom")
-# each step's formula; its words are the catalogue's toy.step.<name>
-FORMULA = {
-    "X": r"X", "PE": r"PE", "X_plus_PE": r"X + PE", "W_Q": r"W_Q", "W_K": r"W_K", "W_V": r"W_V",
-    "Q": r"Q = (X + PE)\,W_Q", "K": r"K = (X + PE)\,W_K", "V": r"V = (X + PE)\,W_V",
-    "scores": r"S = Q K^\top", "scaled_scores": r"S / \sqrt{d_k}", "mask": r"M",
-    "masked_scores": r"S / \sqrt{d_k} + M",
-    "weights": r"A = \mathrm{softmax}_{\text{row}}\!\left(S/\sqrt{d_k} + M\right)", "output": r"O = A\,V",
-}
-
-
-def table(container, df: pd.DataFrame, hide_index: bool = False) -> None:
-    """A table of numbers: a grid normally; in presentation mode an HTML table, whose type grows with the page's."""
-    if not present.active():
-        container.dataframe(df, width="stretch", hide_index=hide_index or None)
-        return
-    if hide_index:  # st.table always draws an index: let the first column be it, rather than 0, 1, 2, …
-        df = df.set_index(df.columns[0])
-    # st.table reads markdown in every cell and label: token labels are the visitor's, so all text is escaped
-    safe = df.map(lambda v: escape(v) if isinstance(v, str) else v)
-    safe.index = pd.Index([escape(i) for i in df.index], name=escape(df.index.name) if df.index.name else None)
-    safe.columns = [escape(c) for c in df.columns]
-    container.table(safe)
-
-
-def side_by_side(n: int) -> list:
-    """n columns, or (presentation mode: one figure a screen) n containers one under the other."""
-    return [st.container() for _ in range(n)] if present.active() else st.columns(n)
 
 
 @dataclass
@@ -62,7 +35,7 @@ class Example:
     """What the settings chose: the example's name, its spec (edited in place by the inputs) and its heads."""
 
     name: str
-    spec: toy.ToySpec
+    spec: worked_example.ToySpec
     signature: str  # preset, weights, seed, heads, tokens, d_model: the matrices' editor keys start with it
     heads: int
 
@@ -85,13 +58,13 @@ def settings() -> Example:
     """The example and its sizes, weights, heads, mask and scaling."""
     name = st.radio(t("Example"), PRESETS, format_func=lambda p, tr=fixed(): tr(PRESET_NAMES[p]),
                     horizontal=True, key=K.PRESET)
-    st.caption(toy.source(name) or t("Your own tokens and dimensions: random embeddings X (drawn with the random seed below) and sinusoidal positional encodings."))
+    st.caption(worked_example.source(name) or t("Your own tokens and dimensions: random embeddings X (drawn with the random seed below) and sinusoidal positional encodings."))
     c1, c2, c3, c4, c5 = st.columns(5)
     given = name == "seed-000"
     n_tokens, d_model, labels = 3, 3, None
     if name == "custom":
-        n_tokens = c1.number_input(t("Tokens"), 1, toy.MAX_TOKENS, 4, key=K.N_TOKENS)
-        d_model = c2.number_input(t("d_model"), 1, toy.MAX_DIM, 4, key=K.D_MODEL)
+        n_tokens = c1.number_input(t("Tokens"), 1, worked_example.MAX_TOKENS, 4, key=K.N_TOKENS)
+        d_model = c2.number_input(t("d_model"), 1, worked_example.MAX_DIM, 4, key=K.D_MODEL)
         typed = st.text_input(t("Token labels (comma-separated)"), "the,cat,sat,down", key=K.LABELS)
         # a Chinese keyboard types the full-width comma
         labels = [label.strip() for label in typed.replace("，", ",").split(",")]
@@ -109,13 +82,13 @@ def settings() -> Example:
         divisors = [h for h in range(1, d + 1) if d % h == 0]
         heads = c5.selectbox(tc("count", "Heads"), divisors, key=K.HEADS, help=t("Heads must divide d_model."))
     m1, m2, m3 = st.columns([2, 2, 3])
-    mask_kind = m1.selectbox(t("Mask"), toy.MASKS, format_func=lambda m, tr=fixed(): tr(MASK_NAMES[m]), key=K.MASK)
+    mask_kind = m1.selectbox(t("Mask"), worked_example.MASKS, format_func=lambda m, tr=fixed(): tr(MASK_NAMES[m]), key=K.MASK)
     pad = 0
     n_now = 2 if given else n_tokens
     if mask_kind == "padding":
         pad = int(m2.number_input(t("Padding tokens at the end"), 0, max(n_now - 1, 0), min(1, n_now - 1), key=K.PADDING))
     scale = m3.toggle(t("Scale by √d_k"), True, key=K.SCALE, help=t("Turn off to see the scores unscaled."))
-    spec = toy.preset(name, weights=weights, seed=seed, n_heads=heads, n_tokens=n_tokens, d_model=d_model)
+    spec = worked_example.preset(name, weights=weights, seed=seed, n_heads=heads, n_tokens=n_tokens, d_model=d_model)
     if labels:
         spec.tokens = labels
     spec.mask, spec.n_padding, spec.scale = mask_kind, pad, scale
@@ -164,7 +137,7 @@ def inputs(ex: Example) -> bool:
     return valid
 
 
-def compute(spec: toy.ToySpec, valid: bool) -> toy.ToyResult:
+def compute(spec: worked_example.ToySpec, valid: bool) -> worked_example.ToyResult:
     """Run the example; when it cannot run, say why and keep showing the last result that did."""
     problems = spec.check()
     if problems:
@@ -175,7 +148,7 @@ def compute(spec: toy.ToySpec, valid: bool) -> toy.ToyResult:
             st.stop()
         st.warning(t("Showing the last result that computed."))
     else:
-        result = toy.run_toy(spec)
+        result = worked_example.run_toy(spec)
         st.session_state[K.LAST_GOOD] = result
     if not valid:
         st.warning(t("Some cells above are not numbers; the results use the last valid matrices."))
@@ -183,7 +156,7 @@ def compute(spec: toy.ToySpec, valid: bool) -> toy.ToyResult:
     return result
 
 
-def step_by_step(result: toy.ToyResult) -> None:
+def step_by_step(result: worked_example.ToyResult) -> None:
     """Every intermediate, in order: its formula, its numbers and a small heatmap."""
     st.header(t("Step by step"))
     tok = result.spec.tokens
@@ -191,7 +164,7 @@ def step_by_step(result: toy.ToyResult) -> None:
     for step, value in result.steps.items():
         if step in ("concat", "W_O", "final"):
             continue
-        formula, words = FORMULA[step], t(STEP_WORDS[step])
+        formula, words = derivations.STEP_FORMULAS[step], t(STEP_WORDS[step])
         if step == "scaled_scores" and not result.spec.scale:
             formula, words = r"S", t("the scores, unscaled: scaling is off")
         rows = d_cols if step.startswith("W_") else tok
@@ -201,7 +174,7 @@ def step_by_step(result: toy.ToyResult) -> None:
         with left:
             st.latex(formula)
             st.caption(words)
-        table(mid, frame(value, rows, cols))
+        screen.table(mid, frame(value, rows, cols))
         draw = mask_grid if step == "mask" else step_heatmap
         right.plotly_chart(draw(value, rows, cols), key=K.step_chart(step), config={"displayModeBar": False})
         if step == "mask" and np.isfinite(value).all():
@@ -211,7 +184,7 @@ def step_by_step(result: toy.ToyResult) -> None:
                    else t("d_k = {d_k}; scaling is off.", d_k=result.d_k))
 
 
-def one_cell(result: toy.ToyResult) -> None:
+def one_cell(result: worked_example.ToyResult) -> None:
     st.header(t("One cell, worked out"))
     tok = result.spec.tokens
     e1, e2, e3 = st.columns(3)
@@ -219,66 +192,55 @@ def one_cell(result: toy.ToyResult) -> None:
     qi = e1.selectbox(t("Query token"), range(len(tok)), format_func=option, key=K.CELL_QUERY)
     kj = e2.selectbox(t("Key token"), range(len(tok)), format_func=option, key=K.CELL_KEY)
     hh = e3.selectbox(t("Head"), range(len(result.heads)), key=K.CELL_HEAD) if len(result.heads) > 1 else 0
-    cell = toy.explain_toy_cell(result, qi, kj, hh)
-    terms = " + ".join(f"({num(a)})({num(b)})" for a, b in zip(cell.q, cell.k))
-    st.latex(rf"q_{{{qi}}} \cdot k_{{{kj}}} = {terms} = {num(cell.dot)}")
-    st.latex(rf"s_{{{qi}{kj}}} = \frac{{{num(cell.dot)}}}{{{num(cell.divisor)}}} = {num(cell.scaled)}"
-             if result.spec.scale else rf"s_{{{qi}{kj}}} = {num(cell.dot)}")
+    cell = worked_example.explain_toy_cell(result, qi, kj, hh)
+    for line in derivations.toy_cell(cell, qi, kj, result.spec.scale, result.heads[hh].weights[qi]):
+        st.latex(line)
     if not np.isfinite(cell.row[kj]):
-        st.latex(rf"s_{{{qi}{kj}}} + M_{{{qi}{kj}}} = -\infty \Rightarrow a_{{{qi}{kj}}} = 0")
         st.caption(t("Masked: the mask adds −∞ to this score, so its weight is 0."))
-    else:
-        denom = " + ".join(num(x) for x in cell.exps)
-        st.latex(rf"a_{{{qi}{kj}}} = \frac{{e^{{s_{{{qi}{kj}}} - \max}}}}{{\sum_j e^{{s_{{{qi}j}} - \max}}}} = "
-                 rf"\frac{{{num(cell.exps[kj])}}}{{{denom}}} = {num(cell.weight)}")
-    out_terms = " + ".join(rf"{num(w)}\,v_{{{j}}}" for j, w in enumerate(result.heads[hh].weights[qi]))
-    st.latex(rf"o_{{{qi}}} = {out_terms} = [{', '.join(num(x) for x in cell.output)}]")
 
 
-def multi_head(result: toy.ToyResult) -> None:
+def multi_head(result: worked_example.ToyResult) -> None:
     if len(result.heads) <= 1:
         return
     tok = result.spec.tokens
     d_cols = [f"d{j}" for j in range(result.steps["Q"].shape[1])]
     st.header(t("{n} heads", n=len(result.heads)))
-    st.latex(r"\mathrm{head}_i = \mathrm{softmax}\!\left(\frac{Q_i K_i^\top}{\sqrt{d_k}} + M\right) V_i,\quad "
-             r"\mathrm{MultiHead} = \mathrm{Concat}(\mathrm{head}_1, \dots, \mathrm{head}_h)\,W_O")
+    st.latex(derivations.MULTI_HEAD)
     st.caption(t("Q, K and V are split into {n} column blocks of d_k = {d_k}.", n=len(result.heads), d_k=result.d_k))
     hcols = st.columns(len(result.heads))
     for i, (col, hs) in enumerate(zip(hcols, result.heads)):
         with col:
             st.markdown(t("**Head {i}** weights", i=i))
-            table(st, frame(hs.weights, tok, tok))
+            screen.table(st, frame(hs.weights, tok, tok))
             st.markdown(t("Head {i} output", i=i))
-            table(st, frame(hs.output, tok, [f"d{j}" for j in range(hs.output.shape[1])]))
+            screen.table(st, frame(hs.output, tok, [f"d{j}" for j in range(hs.output.shape[1])]))
     f1, f2 = st.columns(2)
     f1.markdown(t("**Concat(heads)**"))
-    table(f1, frame(result.steps["concat"], tok, d_cols))
+    screen.table(f1, frame(result.steps["concat"], tok, d_cols))
     f2.markdown(t("**Concat · W_O** (the layer's output)"))
-    table(f2, frame(result.steps["final"], tok, d_cols))
+    screen.table(f2, frame(result.steps["final"], tok, d_cols))
 
 
 def why_scale() -> None:
     st.header(t("Why divide by √d_k?"))
     st.markdown(t("For random q and k with unit-variance entries, q·k has variance d_k: the scores spread as d_k grows, and an unscaled softmax puts almost all weight on one key. Dividing by √d_k keeps the spread at 1."))
     d_values = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512]
-    peak = toy.softmax_peakedness(d_values, n_keys=16, trials=200, seed=0)
-    for col, metric in zip(side_by_side(2), ("max", "entropy")):
-        fig = present.figure(peakedness_chart(d_values, peak, metric, t(METRICS[metric])))
-        if present.active():  # the legend above the plot, where a 720-pixel screen still shows it
-            fig.update_layout(height=520, legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02,
-                                                  "yanchor": "bottom"})
+    peak = worked_example.softmax_peakedness(d_values, n_keys=16, trials=200, seed=0)
+    for col, metric in zip(screen.stacked(2), ("max", "entropy")):
+        fig = screen.chart(peakedness_chart(d_values, peak, metric, t(METRICS[metric])), legend="above")
+        if screen.presenting():
+            fig.update_layout(height=520)
         col.plotly_chart(fig, key=K.peak_chart(metric))
 
 
-def mistakes(result: toy.ToyResult) -> None:
+def mistakes(result: worked_example.ToyResult) -> None:
     st.header(t("Common mistakes"))
     tok = result.spec.tokens
     d_cols = [f"d{j}" for j in range(result.steps["Q"].shape[1])]
-    mistake = st.selectbox(t("Mistake"), toy.MISTAKES, format_func=partial(toy.mistake_label),
+    mistake = st.selectbox(t("Mistake"), worked_example.MISTAKES, format_func=partial(worked_example.mistake_label),
                            key=K.MISTAKE)
     try:
-        effect = toy.mistake_effect(result.spec, mistake)
+        effect = worked_example.mistake_effect(result.spec, mistake)
     except ValueError as exc:
         effect = {"error": str(exc)}
     if effect.get("error"):
@@ -293,52 +255,46 @@ def mistakes(result: toy.ToyResult) -> None:
         if key_ in effect:
             w1, w2 = st.columns(2)
             w1.markdown(t(WITH_MISTAKE[key_]))
-            table(w1, frame(effect[key_], tok, tok if key_ == "weights" else
+            screen.table(w1, frame(effect[key_], tok, tok if key_ == "weights" else
                             [f"d{j}" for j in range(effect[key_].shape[1])]))
             w2.markdown(t("**Right**"))
             right = result.steps[key_]
-            table(w2, frame(right, tok, tok if key_ == "weights" else d_cols[: right.shape[1]]))
+            screen.table(w2, frame(right, tok, tok if key_ == "weights" else d_cols[: right.shape[1]]))
     if "max_change" in effect:
         st.caption(t("Largest change against the right numbers: {value}", value=num(effect["max_change"])))
 
 
-def what_the_article_gets_wrong(name: str, result: toy.ToyResult) -> None:
-    notes = toy.seed_notes(name)
+def what_the_article_gets_wrong(name: str, result: worked_example.ToyResult) -> None:
+    notes = worked_example.seed_notes(name)
     if not notes:
         return
     st.header(t("What the article gets wrong"))
-    st.caption(toy.source(name))
+    st.caption(worked_example.source(name))
     for note in notes:
         st.markdown(t("- {note}", note=note))
-    if name == "seed-000":
-        w = result.steps["weights"]
-        table(st, pd.DataFrame({
-            t("the article says"): ["α₁₁ = 0.5", "α₁₂ = 0.5", "α₁₃ = 0.5", "h₁ = [[0.25, 0.25], [0.25, 0.25]]",
-                                   "h₂ = [[0.5, 0.5], [0.5, 0.5]]", "h₃ = [[0.75, 0.75], [0.75, 0.75]]"],
-            t("recomputed"): [f"α₁₁ = {num(w[0, 0])}", f"α₁₂ = {num(w[0, 1])}", t("no third key (two rows given)"),
-                                      f"o₁ = [{', '.join(num(x) for x in result.steps['output'][0])}]",
-                                      f"o₂ = [{', '.join(num(x) for x in result.steps['output'][1])}]",
-                                      t("no third token")],
-        }), hide_index=True)
+    claims = worked_example.claims_checked(name, result)
+    if claims:
+        screen.table(st, pd.DataFrame({t("the article says"): [c for c, _ in claims],
+                                       t("recomputed"): [r for _, r in claims]}), hide_index=True)
     if name == "seed-001":
         right_pe = sinusoidal(3, 3)
         st.markdown(t("The sinusoidal encoding the article's own formula gives for 3 positions × 3 dimensions:"))
-        table(st, frame(right_pe.astype(float), toy.SEED_001_TOKENS, ["d0", "d1", "d2"]))
+        screen.table(st, frame(right_pe.astype(float), worked_example.SEED_001_TOKENS, ["d0", "d1", "d2"]))
 
 
 def real_model_cell() -> None:
     """The same arithmetic on a cell of the sidebar's model, recomputed from its captured q and k."""
     from attnviz.analysis.explain import explain_cell, why_not_explained
-    from attnviz.app.pipeline import load as state
+    from attnviz.app.pipeline import load as pipeline
 
     st.header(t("Explain a cell of a real model"))
-    sel = state.selection()
+    sel = pipeline.selection()
     name = code(sel.label or sel.spec or "—")  # presentation mode names the model (the sidebar is hidden)
     st.caption(tp("The same arithmetic on the model and text in the sidebar: the page recomputes q·k/√d, the mask and the softmax row from the query and key vectors captured in the forward pass.", name=name))
     if not st.toggle(tp("Explain a cell of the sidebar's model", name=name), key=K.REAL):
         return
 
-    model, cap = state.require_capture()
+    model, cap = pipeline.require_capture()
     kind, layer, head = widgets.kind_layer_head(cap, K.REAL_PREFIX)
     reason = why_not_explained(cap, model.info, kind)
     if reason:
@@ -358,20 +314,19 @@ def real_model_cell() -> None:
         rot = pd.DataFrame({t("pair (dims)"): [f"{a}, {b}" for a, b in ex.rotary.pairs],
                             t("angle at query {pos} (rad)", pos=qpos): ex.rotary.angle_query,
                             t("angle at key {pos} (rad)", pos=kpos): ex.rotary.angle_key})
-        table(st, rot.head(8), hide_index=True)
+        screen.table(st, rot.head(8), hide_index=True)
         if 2 * len(ex.rotary.pairs) < len(ex.q):
             st.caption(t("Partial rotary: only {turned} of the {total} dimensions of each head are turned; the others enter q·k as they left the projection.", turned=2 * len(ex.rotary.pairs), total=len(ex.q)))
-    st.latex(rf"q \cdot k = \sum_d q_d k_d = {ex.dot:.6f}")
-    bias_text = ("-\\infty" if ex.bias == -np.inf else f"{ex.bias:+.6f}")
-    st.latex(rf"s = q\cdot k \times {ex.scaling:.6f} + ({bias_text}) = {ex.score:.6f}"
-             if np.isfinite(ex.score) else r"s = -\infty")
+    dot, score, weight = derivations.model_cell(ex, kpos)
+    st.latex(dot)
+    st.latex(score)
     if not np.isfinite(ex.score):
         st.caption(t("Masked: this key is closed to this query, so its score is −∞ and its weight 0."))
-    st.latex(rf"\mathrm{{softmax}}(s)_{{{kpos}}} = {ex.weight:.6f}")
+    st.latex(weight)
     st.success(t("Recomputed {recomputed}; the model returned {captured} (difference {difference}) — {kind}, layer {layer}, head {head}.", recomputed=f"{ex.weight:.6f}", captured=f"{ex.captured:.6f}",
                  difference=f"{ex.difference:.1e}", kind=words.kind(kind), layer=layer, head=head))
     with st.expander(t("The whole softmax row")):
-        table(st, pd.DataFrame({
+        screen.table(st, pd.DataFrame({
             t("key"): [token_option(k_tokens, fixed(), i) for i in range(len(k_tokens))],
             t("score"): ex.row_scores, t("weight (recomputed)"): ex.row_weights,
             t("weight (captured)"): cap.source(kind).rows(layer, qpos, qpos + 1)[head, 0].cpu().numpy()}),

@@ -19,6 +19,7 @@ from attnviz.models import access
 from attnviz.models.fingerprint import fingerprint
 from attnviz.models.generate import generate_ids
 from attnviz.models.loading import LoadedModel, load_model
+from attnviz.models.untrained import untrained_start
 from attnviz.app.state.selection import GenerationSettings, ModelChoice, Selection
 
 
@@ -88,6 +89,17 @@ def _load(choice: ModelChoice, fingerprint: str) -> LoadedModel:
     # With private paths, a server folder is named relative to its root on every page.
     return load_model(choice.spec, device=choice.device, trust_remote_code=choice.trust_remote_code,
                       name=access.display_name(choice.spec, settings.current()))
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def cached_untrained(folder: str, device: str) -> LoadedModel:
+    """A checkpoint's untrained start: the same weights its training began from."""
+    return untrained_start(folder, device)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def cached_untrained_capture(folder: str, device: str, text: str, positions: str) -> AttentionCapture:
+    return capture(cached_untrained(folder, device), text, positions=positions)
 
 
 def cached_model(choice: ModelChoice) -> LoadedModel:

@@ -4,11 +4,12 @@ from __future__ import annotations
 import streamlit as st
 
 from attnviz.app.pipeline import load
-from attnviz.app.shell import language, layout, links, navigation, present, sidebar
+from attnviz.app.shell import language, layout, links, logs, navigation, present, sidebar
 from attnviz.core import settings
 
 
 def run() -> None:
+    logs.configure()
     try:
         operator = settings.current()
     except settings.SettingsError as exc:  # the operator's mistake, said plainly

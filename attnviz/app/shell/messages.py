@@ -44,11 +44,16 @@ def say(exc: BaseException) -> str:
     return t(sentence, detail=message)
 
 
+def logged(doing: str, exc: BaseException) -> str:
+    """An error nobody foresaw while `doing` something: its traceback goes to the server's log (once), and the
+    visitor reads only its type and words."""
+    log.error("%s failed", doing, exc_info=exc)
+    return f"{type(exc).__name__}: {exc}"
+
+
 def unexpected(what: str, exc: BaseException, capture: bool = False) -> str:
-    """An error the package did not foresee: logged with its traceback for the operator, named with its type (no
-    traceback) for the visitor."""
-    log.error("%s %s failed", "capture of" if capture else "loading", what, exc_info=exc)
-    detail = f"{type(exc).__name__}: {exc}"
+    """A model that failed to load or run for a reason the package did not foresee, in a sentence (see logged)."""
+    detail = logged(f"{'capture by' if capture else 'loading'} {what}", exc)
     if capture:
         return t("Capture failed for {what}: {detail}", what=what, detail=detail)
     return t("Could not load {what}: {detail}", what=what, detail=detail)

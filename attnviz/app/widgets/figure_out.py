@@ -5,7 +5,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from attnviz.app.shell import present
+from attnviz.app.shell import screen
 from attnviz.i18n import t
 
 
@@ -18,7 +18,7 @@ def show(fig, key: str, csv: Callable[[], str] | None = None, img_format: str = 
     button clicked before the browser had the new ids asked for a file that no longer existed."""
     config = {"displaylogo": False, "toImageButtonOptions": {"format": img_format, "filename": f"attnviz-{key}",
                                                             "scale": 2}}
-    st.plotly_chart(present.figure(fig), key=key, config=config, **kwargs)
+    st.plotly_chart(screen.figure(fig), key=key, config=config, **kwargs)
     # a row sized to the buttons' labels: fixed columns cut them off in a half-width compare pane
     row = st.container(horizontal=True)
     if csv is not None:

@@ -11,11 +11,11 @@ from attnviz.core.errors import AttnvizError
 from attnviz.figures import compare_charts, compare_plots, plots, views
 from attnviz.figures.compare_report import report_html
 from attnviz.figures.export import npz_bytes
+from attnviz.app.shell import screen
 from attnviz.app.pages.compare import setups as compare_setups
 from attnviz.app.shell import messages as errors
 from attnviz.app.pages.compare import pane
-from attnviz.app.shell import present
-from attnviz.app.pipeline import load as state
+from attnviz.app.pipeline import load as pipeline
 from attnviz.app.shell import links as urlstate
 from attnviz.app.pages.compare.cache import cached_comparison
 from attnviz.app.widgets.figure_out import show, take_click
@@ -144,26 +144,26 @@ def view_controls() -> tuple[str, dict]:
 
 
 def _pane_view(cap, view: str, layer: int, head: int, options: dict):
-    """What the explorer's own view function draws for one pane, and the matrix behind it (or None)."""
+    """What the explorer's own view function draws for one pane, and the matrix behind it (or None): the view's
+    table holds it, so nothing is computed twice."""
     q, k = cap.axes("self")
     o = views.ViewOptions()
     if view == "Heatmap":
-        return views.heatmap(cap, o, layer=layer, head=head, log_color=options["log"]), cap.head("self", layer, head), q, k
-    if view == "Aggregates":
-        stack = cap.attention["self"]
-        if options["how"] == "rollout":
-            return views.rollout(cap, o, layer=layer), reduce.rollout(stack)[layer], q, k
-        how = AGGREGATES[options["how"]]
-        return views.aggregate(cap, o, layer=layer, how=how), reduce.aggregate(stack, how)[layer], q, k
-    if view == "Head view":
-        drawn = views.head_view(cap, o, layer=layer)
-    elif view == "Model view":
-        drawn = views.model_view(cap, o)
-    elif view == "Statistics":
-        drawn = views.statistics(cap, o, stat=options["stat"])
+        drawn = views.heatmap(cap, o, layer=layer, head=head, log_color=options["log"])
+    elif view == "Aggregates":
+        drawn = (views.rollout(cap, o, layer=layer) if options["how"] == "rollout" else
+                 views.aggregate(cap, o, layer=layer, how=AGGREGATES[options["how"]]))
     else:
-        drawn = views.qk(cap, o, layer=layer, head=head) if "self" in cap.qk else None
-    return drawn, None, q, k
+        if view == "Head view":
+            drawn = views.head_view(cap, o, layer=layer)
+        elif view == "Model view":
+            drawn = views.model_view(cap, o)
+        elif view == "Statistics":
+            drawn = views.statistics(cap, o, stat=options["stat"])
+        else:
+            drawn = views.qk(cap, o, layer=layer, head=head) if "self" in cap.qk else None
+        return drawn, None, q, k
+    return drawn, drawn.table.to_numpy(), q, k
 
 
 def _figure(drawn):
@@ -205,14 +205,14 @@ def pane_views(loaded: list, picks: tuple, view: str, options: dict, img_format:
     elif view == "Model view":
         st.caption(t("Each thumbnail is scaled to its own maximum (as on the explorer): compare shapes here, weights in the heatmap."))
     # presenting: the panes one under the other, each the width of the screen (side by side they are too small)
-    cols = [st.container(), st.container()] if present.active() else st.columns(2, gap="large")
+    cols = screen.stacked(2, gap="large")
     for side, col, (drawn, matrix, q, k) in zip("ab", cols, built):
         with col:
             if drawn is None:
                 if loaded["ab".index(side)]:
                     st.info(t("Pane {side}: this capture kept no query and key vectors.", side=side.upper()))
                 continue
-            if present.active():
+            if screen.presenting():
                 st.markdown(t("#### Pane {side}", side=side.upper()))
             show(_figure(drawn), K.figure(side, view), _csv(drawn, matrix, q, k), img_format=img_format)
 
@@ -305,9 +305,9 @@ def publish(specs: list, view: str, picks: tuple) -> None:
 def main() -> None:
     take_distance_click()
     st.title(t("Compare side by side"))
-    sel = state.selection()
+    sel = pipeline.selection()
     pane.start(st.session_state.get(Sidebar.MODEL) or sel.spec, st.session_state.get(Sidebar.PATH) or "", sel.text)
-    if present.active():
+    if screen.presenting():
         specs, loaded, picks, view, options = present_controls(sel)
     else:
         st.caption(t("Two panes, each with its own model, text and positions; B starts as a copy of A, so changing one thing shows its effect. Tokens are aligned by the characters they cover, so two different tokenisers can be compared."))
@@ -323,8 +323,7 @@ def main() -> None:
     result = None
     if all(caps):
         try:
-            result = cached_comparison(specs[0].cache_key(sel.device, sel.trust_remote_code),
-                                       specs[1].cache_key(sel.device, sel.trust_remote_code))
+            result = cached_comparison(*(p.request(sel.device, sel.trust_remote_code) for p in specs))
         except (AttnvizError, ValueError) as exc:
             st.warning(escape(t("The two panes cannot be compared: {detail}", detail=errors.say(exc))))
         if result is not None:

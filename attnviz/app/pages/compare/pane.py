@@ -8,12 +8,10 @@ from dataclasses import dataclass
 import streamlit as st
 
 from attnviz.core import settings
-from attnviz.core.errors import AttnvizError
 from attnviz.models import access
 from attnviz.core.types import AttentionCapture
 from attnviz.models.loading import LoadedModel
-from attnviz.app.pages.compare.cache import pane_capture, pane_model
-from attnviz.app.shell import messages as errors
+from attnviz.app.pipeline import load as pipeline
 from attnviz.i18n import fixed, N_, t, tc
 from attnviz.app.state.keys import Compare
 from attnviz.app.widgets.literal import code, escape
@@ -49,12 +47,10 @@ class Pane:
     def spec(self) -> str:
         return self.path.strip() if self.choice in (CUSTOM, UNTRAINED) else self.choice
 
-    def cache_key(self, device: str, trust: bool) -> tuple:
-        """What the caches take: the spec the operator's settings allow (else ModelRefused), and remote code
-        only where it is offered, as on every other page."""
-        s = settings.current()
-        return (access.resolve(self.spec, s), self.untrained, device, access.allow_remote_code(trust, s), self.text,
-                self.positions)
+    def request(self, device: str, trust: bool) -> pipeline.Request:
+        """What the pipeline loads and runs for this pane."""
+        return pipeline.Request(self.spec, device, trust, self.text, positions=self.positions, untrained=self.untrained,
+                            label=self.spec)
 
 
 def start(sidebar_model: str, sidebar_path: str, sidebar_text: str) -> None:
@@ -120,19 +116,11 @@ def load(pane: Pane, device: str, trust: bool) -> tuple[LoadedModel, AttentionCa
     if not pane.text.strip():
         st.warning(t("Pane {side}: the text is empty; type a sentence to see its attention.", side=pane.name))
         return None
-    try:
-        key = pane.cache_key(device, trust)
-        with st.spinner(t("Pane {side}: loading {spec}…", side=pane.name, spec=code(access.scrub(pane.spec, settings.current())))):
-            model = pane_model(*key[:4])
-            cap = pane_capture(*key)
-    except AttnvizError as exc:
-        st.error(escape(t("Pane {side} failed: {detail}", side=pane.name, detail=access.scrub(errors.say(exc), settings.current()))),
-                 icon="⚠️")
+    with st.spinner(t("Pane {side}: loading {spec}…", side=pane.name, spec=code(access.scrub(pane.spec, settings.current())))):
+        found = pipeline.captured(pane.request(device, trust))
+    if isinstance(found, pipeline.Unavailable):
+        st.error(escape(t("Pane {side} failed: {detail}", side=pane.name, detail=found.message)), icon="⚠️")
         return None
-    except Exception as exc:  # an unexpected failure still gets a message on its own side, not a traceback
-        st.error(escape(access.scrub(t("Pane {side} failed: {detail}", side=pane.name, detail=errors.unexpected(pane.spec, exc)),
-                                     settings.current())), icon="⚠️")
-        return None
-    for note in [*model.notes, *cap.notes]:  # notes quote names, paths
-        st.caption(escape(access.scrub(t("Pane {side}: {note}", side=pane.name, note=errors.note(note)), settings.current())))
-    return model, cap
+    for note in pipeline.notes(*found):
+        st.caption(t("Pane {side}: {note}", side=pane.name, note=note))
+    return found

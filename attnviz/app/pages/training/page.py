@@ -13,8 +13,8 @@ from attnviz.i18n import fixed, N_, say, t, tc, tn
 from attnviz.training.tasks import TASK_NAMES, TASKS
 from attnviz.training.trainer import TrainConfig, Trainer, induction_scores
 from attnviz.training.worker import TrainingJob
-from attnviz.app.shell import navigation, present
-from attnviz.app.shell import projector
+from attnviz.app.shell import screen
+from attnviz.app.shell import navigation
 from attnviz.app.pages.training import jobs
 from attnviz.app.shell.language import lang
 from attnviz.app.state.keys import Train as K
@@ -139,13 +139,11 @@ def progress(job: TrainingJob) -> None:
     steps_ = list(h.steps)
     if steps_:
         words = {name: t(CHART_WORDS[name]) for name in CURVE_LABELS}
-        # presenting: one curve a screen, each as tall as the projector allows; otherwise side by side
-        g1, g2 = (st.container(), st.container()) if present.active() else st.columns(2)
-        accuracy = projector.figure(accuracy_chart(steps_, list(h.accuracy), list(h.eval_steps),
-                                                   list(h.eval_accuracy), words))
-        if present.active():  # the legend under the axis title, not at the bottom of the screen
-            accuracy.update_layout(legend={"y": -0.16, "font": {"size": projector.TICKS}})
-        g1.plotly_chart(projector.figure(loss_chart(steps_, list(h.loss), words)), key=K.LOSS_CHART)
+        g1, g2 = screen.stacked(2)
+        # the legend under the axis title, not at the bottom of a projector's screen
+        accuracy = screen.chart(accuracy_chart(steps_, list(h.accuracy), list(h.eval_steps), list(h.eval_accuracy),
+                                               words), legend="under")
+        g1.plotly_chart(screen.chart(loss_chart(steps_, list(h.loss), words)), key=K.LOSS_CHART)
         g2.plotly_chart(accuracy, key=K.ACCURACY_CHART)
 
 
@@ -169,18 +167,13 @@ def snapshots(trainer: Trainer) -> None:
     n_layers = snap.attention[kind].shape[0]
     layer = s2.slider(t("Layer"), 0, n_layers - 1, 0, key=K.LAYER) if n_layers > 1 else 0
     q_tokens, k_tokens = trainer.probe_tokens[kind]
-    # presenting: two heads a row, large enough to read the tokens from the back of the room
-    cols = st.columns(min(cfg.n_heads, 2 if present.active() else 4))
+    cols = st.columns(min(cfg.n_heads, screen.per_row(4)))
     axes = (t("query (attending)"), t("key (attended to)"))
     for hd in range(cfg.n_heads):
         fig = snapshot_head(snap.attention[kind][layer, hd], q_tokens, k_tokens, hd,
                             title=t("head {head}", head=hd), axis_titles=axes,
                             value_title=t("weight"))
-        if present.active():
-            # tokens and axis titles readable from the back too; the top margin grows with the title and ticks
-            top = fig.layout.margin.t + 50
-            projector.figure(fig).update_layout(height=560, margin={"t": top})
-        cols[hd % len(cols)].plotly_chart(fig, key=K.head_chart(hd))
+        cols[hd % len(cols)].plotly_chart(screen.head_chart(fig), key=K.head_chart(hd))
     if cfg.task == "induction" and kind == "self":
         scores = induction_scores(snap.attention["self"], len(src))
         best = np.unravel_index(np.argmax(scores), scores.shape)

@@ -1,4 +1,4 @@
-"""attnviz toy: the worked example's every intermediate (attention by hand), as tables or JSON."""
+"""attnviz worked-example (or attnviz toy): every intermediate of attention by hand, as tables or JSON."""
 from __future__ import annotations
 
 import argparse
@@ -6,7 +6,7 @@ import json
 
 
 def add_parser(sub) -> None:
-    toy = sub.add_parser("toy", help="the worked example: every intermediate of attention by hand",
+    toy = sub.add_parser("worked-example", aliases=["toy"], help="the worked example: every intermediate of attention by hand",
                          description="Compute the worked example and print every intermediate by name "
                                      "(X, PE, X_plus_PE, W_Q, W_K, W_V, Q, K, V, scores, scaled_scores, mask, "
                                      "masked_scores, weights, output; concat, W_O, final with several heads).")
@@ -26,24 +26,24 @@ def add_parser(sub) -> None:
 def run(args: argparse.Namespace) -> int:
     import numpy as np
 
-    from attnviz.lessons import worked_example as toy
+    from attnviz.lessons import worked_example
     from attnviz.core.errors import AttnvizError
 
     try:
-        spec = toy.preset(args.preset, weights=args.weights, seed=args.seed, n_heads=args.heads,
+        spec = worked_example.preset(args.preset, weights=args.weights, seed=args.seed, n_heads=args.heads,
                           n_tokens=args.tokens, d_model=args.d_model)
         spec.mask, spec.n_padding, spec.scale = args.mask, args.padding, not args.no_scale
-        result = toy.run_toy(spec)
+        result = worked_example.run_toy(spec)
     except ValueError as exc:
         raise AttnvizError(str(exc)) from exc
     if args.json:
-        print(json.dumps(toy.to_json(result), indent=1, ensure_ascii=False))
+        print(json.dumps(worked_example.to_json(result), indent=1, ensure_ascii=False))
         return 0
     print(f"tokens: {', '.join(spec.tokens)}   d_k = {result.d_k}   heads = {len(result.heads)}   "
           f"mask = {spec.mask}   scaled = {spec.scale}")
     with np.printoptions(precision=6, suppress=True, linewidth=120):
         for name, value in result.steps.items():
             print(f"\n{name}:\n{value}")
-    for note in toy.seed_notes(args.preset):
+    for note in worked_example.seed_notes(args.preset):
         print(f"\nseed note: {note}")
     return 0
