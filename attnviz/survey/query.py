@@ -3,6 +3,9 @@ start): heads ranked by a statistic, heads found by a behaviour, a head's most a
 and one head's queries and keys over many tokens."""
 from __future__ import annotations
 
+import atexit
+import threading
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,8 +59,18 @@ def _check_readable(folder: Path, table: str, files: list[str]) -> None:
                                      detail=str(exc))) from exc
 
 
+# Every Survey still open. A connection that lives until the interpreter's teardown (held by a cache, such as
+# the survey page's st.cache_resource) outlives DuckDB's binding module, which then prints "nanobind: leaked
+# function …" lines into the server's log by the dozen: _close_all closes them first, while Python still runs.
+CLOSED = "The survey `{name}` was closed: open it again."  # English; for the catalogue (issue 30)
+_OPEN: "weakref.WeakSet[Survey]" = weakref.WeakSet()
+_OPEN_LOCK = threading.Lock()
+
+
 class Survey:
-    """An open survey folder: its manifest and a DuckDB connection with views texts, stats, tokens, qk."""
+    """An open survey folder: its manifest and a DuckDB connection with views texts, stats, tokens, qk.
+
+    close() (or a `with` block) releases the connection; any still open are closed when the interpreter exits."""
 
     def __init__(self, folder: str | Path) -> None:
         self.folder = Path(folder)
@@ -66,6 +79,15 @@ class Survey:
         if not parts:
             raise AttnvizError(Keyed("survey.no_parts", name=self.folder.name))
         self.db = duckdb.connect()
+        try:
+            self._create_views(parts)
+        except BaseException:
+            self.close()
+            raise
+        with _OPEN_LOCK:
+            _OPEN.add(self)
+
+    def _create_views(self, parts: list[str]) -> None:
         for table in TABLES:
             files = [str(self.folder / table / f"{p}.parquet") for p in parts]
             if all(Path(f).is_file() for f in files):  # only finished parts: a half-run batch is never read
@@ -73,10 +95,30 @@ class Survey:
                 self.db.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet({files!r})")
         self.has_qk = "qk" in self._views()
 
+    def close(self) -> None:
+        """Close the connection and drop every reference to it (its binding objects are freed now)."""
+        db, self.db = getattr(self, "db", None), None
+        if db is not None:
+            db.close()
+        with _OPEN_LOCK:
+            _OPEN.discard(self)
+
+    @property
+    def closed(self) -> bool:
+        return self.db is None
+
+    def __enter__(self) -> "Survey":
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.close()
+
     def _views(self) -> set[str]:
         return {row[0] for row in self.db.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
 
     def sql(self, query: str, params: list | None = None) -> pd.DataFrame:
+        if self.db is None:
+            raise AttnvizError(CLOSED.format(name=self.folder.name))
         return self.db.execute(query, params or []).df()
 
     def templates(self) -> list[str]:
@@ -142,3 +184,15 @@ class Survey:
             part["vector"] = list(np.stack(frame[role].to_numpy()) if len(frame) else [])
             rows.append(part)
         return pd.concat(rows, ignore_index=True)
+
+
+@atexit.register
+def _close_all() -> None:
+    """Close every survey still open before the interpreter tears DuckDB's module down."""
+    with _OPEN_LOCK:
+        still_open = list(_OPEN)
+    for survey in still_open:
+        try:
+            survey.close()
+        except Exception:  # exiting anyway: one connection that will not close must not keep the others open
+            pass
