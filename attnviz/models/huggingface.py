@@ -71,7 +71,7 @@ def model_class(config):
 
 
 def _fetch_instructions(spec: str) -> str:
-    return Keyed("models.fetch_instructions", spec=spec)
+    return hub.fetch_instructions(spec)
 
 
 def hub_offline(spec: str) -> bool:

@@ -74,7 +74,8 @@ def minilm_path() -> Path:
 
 def _build(spec: str, trust_remote_code: bool, notes: list[str],
            name: str | None = None) -> tuple[nn.Module, Codec, ModelInfo, str]:
-    from attnviz.models.huggingface import hf_info, load_hf
+    from attnviz.models.huggingface import hf_info, is_local_spec, load_hf
+    from attnviz.models.names import DID_YOU_MEAN, near_miss
 
     if spec in SCRATCH_PRESETS:
         torch.manual_seed(0)
@@ -102,6 +103,9 @@ def _build(spec: str, trust_remote_code: bool, notes: list[str],
             raise NotAModel(Keyed("models.codec_mismatch", spec=spec, n_codec=codec.vocab_size,
                                   n_model=model.cfg.vocab_size))
         return model.eval(), codec, scratch_info(model, name or folder.name), "scratch"
+    meant = None if is_local_spec(spec) else near_miss(spec, OFFLINE_MODELS)
+    if meant:  # before any hub talk: `minlm` is a typo, not a model to download
+        raise ModelNotFound(DID_YOU_MEAN.format(spec=spec, name=meant))
     model, tokenizer = load_hf(spec, trust_remote_code=trust_remote_code, notes=notes)
     return model, HFCodec(tokenizer), hf_info(model, name or spec), "hf"
 
