@@ -15,6 +15,7 @@ from attnviz.models.facts import (config_declares_causal, head_facts, is_causal,
                                     usable_positions)
 from attnviz.models import hub
 from attnviz.models.weights import check_loading
+from attnviz.models.weights_header import check_before_loading
 
 
 def is_local_spec(spec: str) -> bool:
@@ -118,8 +119,10 @@ def load_hf(spec: str, trust_remote_code: bool = False, local_only: bool | None 
         if is_local:
             raise NotAModel(Keyed("models.unreadable", spec=spec, detail=str(exc))) from exc
         raise ModelNotFound(Keyed("models.hub_failed", spec=spec, fetch=_fetch_instructions(spec))) from exc
+    cls = model_class(config)
+    if is_local:  # weights that cannot be this model are refused before the model takes any memory
+        check_before_loading(spec, folder, cls, config, trust_remote_code)
     try:
-        cls = model_class(config)
         # Loading info and mismatched shapes are reported, not logged: check_loading decides.
         model, loading_info = cls.from_pretrained(
             source, attn_implementation="eager", trust_remote_code=trust_remote_code,
