@@ -103,9 +103,24 @@ def _cover(spans: list[Span], members: list[int]) -> Span:
     return (min(s[0] for s in inside), max(s[1] for s in inside)) if inside else None
 
 
+def read_extent(spans: list[Span]) -> int:
+    """Characters of a text that its tokens cover: the end of the last token's span (0 without one)."""
+    return max((s[1] for s in spans if s is not None), default=0)
+
+
+def read_part(text: str, spans: list[Span]) -> str:
+    """The part of `text` the model read: a pasted text may run far past the tokens the model keeps,
+    and everything here walks characters (the diff is quadratic in them), so nothing past it is walked."""
+    return text[:read_extent(spans)]
+
+
 def align(text_a: str, spans_a: list[Span], text_b: str, spans_b: list[Span],
           tokens_a: list[str] | None = None, tokens_b: list[str] | None = None) -> Alignment:
-    """Align the tokens of A (characters `spans_a` of `text_a`) with those of B by the characters they cover."""
+    """Align the tokens of A (characters `spans_a` of `text_a`) with those of B by the characters they cover.
+
+    Only the characters the tokens cover are walked (read_part): the work is bounded by the tokens each
+    model reads, never by the length of what was pasted."""
+    text_a, text_b = read_part(text_a, spans_a), read_part(text_b, spans_b)
     seg_a, seg_b, shared = _segments(text_a, text_b)
     groups = _Groups()
     changed: set = set()

@@ -17,7 +17,7 @@ from attnviz.i18n import Message
 CUSTOM_MODEL_MODES = ("any", "roots", "off")
 ERROR_DETAIL_LEVELS = ("full", "stacktrace", "type", "none")  # Streamlit's client.showErrorDetails values
 LIMITS = ("max_tokens", "max_train_steps", "max_jobs", "max_jobs_per_session", "capture_cache_mb", "capture_max_mb",
-          "eager_stack_mb")
+          "eager_stack_mb", "max_train_params", "max_train_batch", "max_train_mb", "max_train_minutes")
 
 
 class SettingsError(ValueError):
@@ -33,6 +33,10 @@ class Settings:
     checkpoint_dir: Path = Path("checkpoints")  # the one directory checkpoints are written to
     max_tokens: int = 0  # tokens per capture (0: the model's own limit only)
     max_train_steps: int = 100_000  # training steps per job
+    max_train_params: int = 0  # parameters of a trained model (0: no limit)
+    max_train_batch: int = 0  # examples per training step (0: no limit)
+    max_train_mb: int = 0  # a job's estimated memory, in MB (0: no limit)
+    max_train_minutes: int = 0  # a job's estimated time on this machine, in minutes (0: no limit)
     max_jobs: int = 4  # training jobs running at once, over all visitors
     max_jobs_per_session: int = 1
     capture_cache_mb: int = 2048  # memory held by cached captures
@@ -45,6 +49,7 @@ class Settings:
 
 
 SHARED_PRESET = dict(shared=True, custom_models="off", remote_code=False, max_tokens=512, max_train_steps=2000,
+                     max_train_params=1_000_000, max_train_batch=256, max_train_mb=1024, max_train_minutes=30,
                      max_jobs=2, max_jobs_per_session=1, capture_cache_mb=1024, capture_max_mb=256,
                      eager_stack_mb=64, private_paths=True,
                      error_details="none")
@@ -61,6 +66,12 @@ VARIABLES: dict[str, tuple[str, str]] = {
     "survey_dir": ("ATTNVIZ_SURVEY_DIR", "the folder whose surveys the survey page lists (shared: the only ones)"),
     "max_tokens": ("ATTNVIZ_MAX_TOKENS", "tokens per capture; longer texts are cut, and the page says so (0: no limit)"),
     "max_train_steps": ("ATTNVIZ_MAX_TRAIN_STEPS", "training steps per job"),
+    "max_train_params": ("ATTNVIZ_MAX_TRAIN_PARAMS", "parameters of a model the training lab trains (0: no limit)"),
+    "max_train_batch": ("ATTNVIZ_MAX_TRAIN_BATCH", "examples per training step (0: no limit)"),
+    "max_train_mb": ("ATTNVIZ_MAX_TRAIN_MB", "memory one training job may take by its measured estimate, in MB "
+                     "(0: no limit)"),
+    "max_train_minutes": ("ATTNVIZ_MAX_TRAIN_MINUTES", "minutes one training job may take by its measured estimate "
+                          "on this machine (0: no limit)"),
     "max_jobs": ("ATTNVIZ_MAX_JOBS", "training jobs running at once, over all visitors"),
     "max_jobs_per_session": ("ATTNVIZ_MAX_JOBS_PER_SESSION", "training jobs per browser session"),
     "capture_cache_mb": ("ATTNVIZ_CAPTURE_CACHE_MB", "memory held by cached captures, in MB"),

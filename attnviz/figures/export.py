@@ -1,9 +1,14 @@
-"""A capture as files: NPZ with every stack, the tokens and what produced it."""
+"""A capture as files: NPZ with every stack, the tokens and what produced it; file names that say what a file
+holds; image export that reports its progress."""
 from __future__ import annotations
 
 import io
 import json
-from dataclasses import asdict
+import re
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
@@ -47,3 +52,69 @@ def npz_bytes(cap: AttentionCapture, info: ModelInfo | None = None) -> bytes:
     buffer = io.BytesIO()
     np.savez_compressed(buffer, **capture_arrays(cap, info))
     return buffer.getvalue()
+
+
+NAME_CHARS = 40  # characters kept of a model's name in a file name
+
+
+def _slug(text: str) -> str:
+    """Lower-case letters, digits, '.', '_' and '-' only: safe in a file name on every system."""
+    text = re.sub(r"[^a-z0-9._-]+", "-", text.strip().lower())
+    return re.sub(r"-{2,}", "-", text).strip("-.")[:NAME_CHARS].strip("-.")
+
+
+def export_name(model: str, view: str, ext: str, layer: int | None = None, head: int | None = None,
+                kind: str | None = None) -> str:
+    """A download's file name: model, view, layer and head (`minilm-heatmap-L3-H9.csv`), so two downloads
+    of two heads never overwrite each other. A folder's path names the model by its last part; `kind`
+    (cross, decoder_self) is added where it is not the encoder's self-attention; pooled views have no head."""
+    name = _slug(Path(model.rstrip("/\\")).name if ("/" in model or "\\" in model) else model) or "model"
+    parts = [name, _slug(view) or "view"]
+    if kind and kind != "self":
+        parts.append(_slug(kind))
+    if layer is not None:
+        parts.append(f"L{layer}")
+    if head is not None:
+        parts.append(f"H{head}")
+    return "-".join(parts) + "." + ext.lstrip(".").lower()
+
+
+@dataclass(frozen=True)
+class ExportProgress:
+    """One step of an image export, for a progress line: which file (index of total) and how far."""
+
+    path: Path
+    index: int  # 1-based
+    total: int
+    stage: str  # "start", "working" (every `every_s` while the renderer works), "done" or "failed"
+    elapsed_s: float
+
+
+def write_image(figure, path: str | Path, progress: Callable[[ExportProgress], None] | None = None,
+                index: int = 1, total: int = 1, every_s: float = 1.0) -> Path:
+    """figure.write_image(path) (kaleido, which starts a browser: tens of seconds the first time), telling
+    `progress` when it starts, every `every_s` seconds while it works, and when it is done or failed.
+    The renderer's exception is raised again after the "failed" event."""
+    path = Path(path)
+    say = progress or (lambda _event: None)
+    start = time.monotonic()
+    finished = threading.Event()
+
+    def beat() -> None:
+        while not finished.wait(every_s):
+            say(ExportProgress(path, index, total, "working", time.monotonic() - start))
+
+    say(ExportProgress(path, index, total, "start", 0.0))
+    beater = threading.Thread(target=beat, name="attnviz-export-progress", daemon=True)
+    beater.start()
+    try:
+        figure.write_image(str(path))
+    except BaseException:
+        finished.set()
+        beater.join()
+        say(ExportProgress(path, index, total, "failed", time.monotonic() - start))
+        raise
+    finished.set()
+    beater.join()
+    say(ExportProgress(path, index, total, "done", time.monotonic() - start))
+    return path

@@ -6,9 +6,12 @@ import socket
 import threading
 from urllib.parse import urlsplit
 
-from attnviz.i18n import Message
+from attnviz.i18n import Message, N_
 
 TRUE = ("1", "on", "yes", "true")
+# huggingface-hub 1.x ships the `hf` command only (no `huggingface-cli`): the advice names what is installed
+FETCH_INSTRUCTIONS = N_("On a machine that is online, download the model (for example with `{command}`), copy the "
+                        "folder here, and enter its path instead.")
 PROBE_S = 1.0  # one connection attempt; the hub client's own retries take ~30 s to give up
 
 
@@ -55,6 +58,28 @@ def offline_reason() -> str | None:
     if not reachable(host, port):
         return Message("the model hub ({host}) cannot be reached from this machine", host=host)
     return None
+
+
+def cli_name() -> str:
+    """The hub client's command as the installed huggingface-hub declares it: `hf` (1.x), else `huggingface-cli`."""
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    try:
+        scripts = {e.name for e in distribution("huggingface_hub").entry_points if e.group == "console_scripts"}
+    except PackageNotFoundError:
+        return "hf"  # not installed here: name the current client
+    return "hf" if "hf" in scripts or "huggingface-cli" not in scripts else "huggingface-cli"
+
+
+def download_command(spec: str) -> str:
+    """The command that downloads hub id `spec` into a folder named after it, on a machine that is online."""
+    folder = spec.rstrip("/").rsplit("/", 1)[-1] or "my-model"
+    return f"{cli_name()} download {spec} --local-dir ./{folder}"
+
+
+def fetch_instructions(spec: str) -> str:
+    """How to bring `spec` onto an offline machine, in a sentence."""
+    return Message(FETCH_INSTRUCTIONS, command=download_command(spec))
 
 
 def cached_locally(repo_id: str) -> bool:

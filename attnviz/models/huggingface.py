@@ -15,6 +15,7 @@ from attnviz.models.facts import (config_declares_causal, head_facts, is_causal,
                                     usable_positions)
 from attnviz.models import hub
 from attnviz.models.weights import check_loading
+from attnviz.models.weights_header import check_before_loading
 
 
 def is_local_spec(spec: str) -> bool:
@@ -71,7 +72,7 @@ def model_class(config):
 
 
 def _fetch_instructions(spec: str) -> str:
-    return Message("On a machine that is online, download the model (for example with `huggingface-cli download {spec} --local-dir ./my-model`), copy the folder here, and enter its path instead.", spec=spec)
+    return hub.fetch_instructions(spec)
 
 
 def hub_offline(spec: str) -> bool:
@@ -118,8 +119,10 @@ def load_hf(spec: str, trust_remote_code: bool = False, local_only: bool | None 
         if is_local:
             raise NotAModel(Message("`{spec}` could not be read as a model: {detail}", spec=spec, detail=str(exc))) from exc
         raise ModelNotFound(Message("Could not fetch `{spec}` from the model hub: the id may be wrong, or the hub did not answer. {fetch}", spec=spec, fetch=_fetch_instructions(spec))) from exc
+    cls = model_class(config)
+    if is_local:  # weights that cannot be this model are refused before the model takes any memory
+        check_before_loading(spec, folder, cls, config, trust_remote_code)
     try:
-        cls = model_class(config)
         # Loading info and mismatched shapes are reported, not logged: check_loading decides.
         model, loading_info = cls.from_pretrained(
             source, attn_implementation="eager", trust_remote_code=trust_remote_code,

@@ -8,7 +8,7 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from attnviz.models.registry import DEFAULT_MODEL, OFFLINE_MODELS  # noqa: F401 (re-exported)
+from attnviz.models.registry import DEFAULT_MODEL, OFFLINE_MODELS
 from attnviz.models.tokens import CharCodec, Codec, HFCodec
 from attnviz.core.device import default_dtype, resolve_device
 from attnviz.core.errors import AttnvizError, ModelNotFound, NotAModel
@@ -67,7 +67,8 @@ def minilm_path() -> Path:
 
 def _build(spec: str, trust_remote_code: bool, notes: list[str],
            name: str | None = None) -> tuple[nn.Module, Codec, ModelInfo, str]:
-    from attnviz.models.huggingface import hf_info, load_hf
+    from attnviz.models.huggingface import hf_info, is_local_spec, load_hf
+    from attnviz.models.names import DID_YOU_MEAN, near_miss
 
     if spec in SCRATCH_PRESETS:
         torch.manual_seed(0)
@@ -95,6 +96,9 @@ def _build(spec: str, trust_remote_code: bool, notes: list[str],
             raise NotAModel(Message("`{spec}`: its tokenizer has {n_codec} symbols but the model only {n_model}; the checkpoint is inconsistent.", spec=spec, n_codec=codec.vocab_size,
                                   n_model=model.cfg.vocab_size))
         return model.eval(), codec, scratch_info(model, name or folder.name), "scratch"
+    meant = None if is_local_spec(spec) else near_miss(spec, OFFLINE_MODELS)
+    if meant:  # before any hub talk: `minlm` is a typo, not a model to download
+        raise ModelNotFound(Message(DID_YOU_MEAN, spec=spec, name=meant))
     model, tokenizer = load_hf(spec, trust_remote_code=trust_remote_code, notes=notes)
     return model, HFCodec(tokenizer), hf_info(model, name or spec), "hf"
 

@@ -3,6 +3,9 @@ start): heads ranked by a statistic, heads found by a behaviour, a head's most a
 and one head's queries and keys over many tokens."""
 from __future__ import annotations
 
+import atexit
+import threading
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,7 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from attnviz.core.errors import AttnvizError
-from attnviz.i18n import Message
+from attnviz.i18n import Message, N_
 from attnviz.survey.rows import LABELS, TYPE_COLUMNS
 from attnviz.survey.run import TABLES, done_parts, read_manifest
 
@@ -56,9 +59,19 @@ def _check_readable(folder: Path, table: str, files: list[str]) -> None:
                                      detail=str(exc))) from exc
 
 
+# Every Survey still open. A connection that lives until the interpreter's teardown (held by a cache, such as
+# the survey page's st.cache_resource) outlives DuckDB's binding module, which then prints "nanobind: leaked
+# function …" lines into the server's log by the dozen: _close_all closes them first, while Python still runs.
+CLOSED = N_("The survey `{name}` was closed: open it again.")
+_OPEN: weakref.WeakSet[Survey] = weakref.WeakSet()
+_OPEN_LOCK = threading.Lock()
+
+
 class Survey:
     """An open survey folder: its manifest and a DuckDB connection with views texts, stats, tokens, and (where
-    written) qk and probes."""
+    written) qk and probes.
+
+    close() (or a `with` block) releases the connection; any still open are closed when the interpreter exits."""
 
     def __init__(self, folder: str | Path) -> None:
         self.folder = Path(folder)
@@ -67,6 +80,15 @@ class Survey:
         if not parts:
             raise AttnvizError(Message("`{name}` has no finished part yet: run the survey first.", name=self.folder.name))
         self.db = duckdb.connect()
+        try:
+            self._create_views(parts)
+        except BaseException:
+            self.close()
+            raise
+        with _OPEN_LOCK:
+            _OPEN.add(self)
+
+    def _create_views(self, parts: list[str]) -> None:
         for table in TABLES:
             files = [str(self.folder / table / f"{p}.parquet") for p in parts]
             if table == "probes":  # parts written before head types have none: read the parts that do
@@ -78,10 +100,30 @@ class Survey:
         self.has_qk = "qk" in self._views()
         self.has_probes = "probes" in self._views()
 
+    def close(self) -> None:
+        """Close the connection and drop every reference to it (its binding objects are freed now)."""
+        db, self.db = getattr(self, "db", None), None
+        if db is not None:
+            db.close()
+        with _OPEN_LOCK:
+            _OPEN.discard(self)
+
+    @property
+    def closed(self) -> bool:
+        return self.db is None
+
+    def __enter__(self) -> Survey:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.close()
+
     def _views(self) -> set[str]:
         return {row[0] for row in self.db.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
 
     def sql(self, query: str, params: list | None = None) -> pd.DataFrame:
+        if self.db is None:
+            raise AttnvizError(Message(CLOSED, name=self.folder.name))
         return self.db.execute(query, params or []).df()
 
     def templates(self) -> list[str]:
@@ -154,3 +196,15 @@ class Survey:
             part["vector"] = list(np.stack(frame[role].to_numpy()) if len(frame) else [])
             rows.append(part)
         return pd.concat(rows, ignore_index=True)
+
+
+@atexit.register
+def _close_all() -> None:
+    """Close every survey still open before the interpreter tears DuckDB's module down."""
+    with _OPEN_LOCK:
+        still_open = list(_OPEN)
+    for survey in still_open:
+        try:
+            survey.close()
+        except Exception:  # exiting anyway: one connection that will not close must not keep the others open
+            pass

@@ -1,8 +1,11 @@
 """The board of every visitor's training jobs: how many train at once, who waits, who is stopped.
 
 At most `max_jobs` jobs train at once over all sessions, and at most `max_per_session` of one
-session; the others wait in the order they asked. A job whose session has ended is closed, and one
-nobody has looked at for `idle_s` seconds is stopped (it keeps its state and can be resumed).
+session; the others wait in the order they asked. A job whose session has ended is closed (its worker
+ended at once), one whose page is gone (the session is disconnected: its tab closed, its network lost) is
+stopped after `away_s` seconds unseen (it keeps its state, and resumes if the tab comes back within
+Streamlit's grace period of 120 s), and one nobody has looked at for `idle_s` seconds is stopped too.
+Before this, a closed tab's job trained on for 120-150 s: the session counted as alive for the whole grace period.
 """
 from __future__ import annotations
 
@@ -11,7 +14,11 @@ import time
 from collections.abc import Callable
 
 from attnviz.training.worker import TrainingJob
-from attnviz.i18n import Message
+from attnviz.i18n import Message, N_
+
+AWAY_NOTE = N_("Stopped when its page was closed. Resume it to train on from where it stopped.")
+AWAY_S = 10.0  # a job whose session is disconnected and that nobody has seen for this long is stopped
+WATCH_EVERY_S = 2.0  # how often the board looks (a look is a few set operations)
 
 
 class JobBoard:
@@ -34,15 +41,19 @@ class JobBoard:
                 self._jobs.append(job)
         return job
 
-    def remove(self, job: TrainingJob) -> None:
-        """Forget a job (its session replaced or lost it), stopping it without waiting."""
+    def remove(self, job: TrainingJob, kill: bool = False) -> None:
+        """Forget a job (its session replaced or lost it), stopping it without waiting; `kill` ends its worker at
+        once instead of at the end of its current step (nobody will read its state)."""
         with self._lock:
             if job in self._jobs:
                 self._jobs.remove(job)
             if job in self._waiting:
                 self._waiting.remove(job)
                 job.status = "stopped"
-        job.stop(wait=0)
+        if kill:
+            job.kill()
+        else:
+            job.stop(wait=0)
 
     # ---- the queue (called by TrainingJob) -------------------------------------------------------
     def submit(self, job: TrainingJob) -> None:
@@ -87,14 +98,19 @@ class JobBoard:
             return len(self._running), len(self._waiting)
 
     # ---- sessions that end or sit idle -----------------------------------------------------------
-    def reap(self, alive: Callable[[str], bool], idle_s: float, now: float | None = None) -> None:
-        """Close the jobs of ended sessions; stop active jobs nobody has looked at for idle_s seconds."""
+    def reap(self, alive: Callable[[str], bool], idle_s: float, now: float | None = None,
+             connected: Callable[[str], bool] | None = None, away_s: float = AWAY_S) -> None:
+        """Close the jobs of ended sessions (their workers killed); stop active jobs whose session is disconnected
+        (`connected` says False) and unseen for away_s seconds, and those nobody has looked at for idle_s."""
         now = time.monotonic() if now is None else now
         with self._lock:
             jobs = list(self._jobs)
         for job in jobs:  # outside the lock: stopping a job calls back into the board
             if not alive(job.session):
-                self.remove(job)
+                self.remove(job, kill=True)
+            elif job.active and connected is not None and not connected(job.session) and now - job.last_seen > away_s:
+                job.stop(wait=0)
+                job.note = Message(AWAY_NOTE)
             elif job.active and now - job.last_seen > idle_s:
                 minutes = max(1, round(idle_s / 60))
                 job.stop(wait=0)
@@ -102,7 +118,8 @@ class JobBoard:
                                           "Stopped: nobody looked at this training for {minutes} minutes. Resume it "
                                           "to go on.", minutes, minutes=minutes)
 
-    def watch(self, alive: Callable[[str], bool], idle_s: float, every: float = 5.0) -> None:
+    def watch(self, alive: Callable[[str], bool], idle_s: float, every: float = WATCH_EVERY_S,
+              connected: Callable[[str], bool] | None = None, away_s: float = AWAY_S) -> None:
         """Reap every `every` seconds on a daemon thread (once per board)."""
         with self._lock:
             if self._watcher is not None:
@@ -112,7 +129,7 @@ class JobBoard:
                 while True:
                     time.sleep(every)
                     try:
-                        self.reap(alive, idle_s)
+                        self.reap(alive, idle_s, connected=connected, away_s=away_s)
                     except Exception:  # a failed round must not end the watching
                         pass
 

@@ -250,10 +250,11 @@ class Trainer:
         self.history = state["history"]
         self.snapshots = list(state["snapshots"])
 
-    def save(self, folder: str | Path) -> Path:
-        """A checkpoint: safetensors weights and JSON config (model, tokenizer, task, training, history)."""
+    def save(self, folder: str | Path, extra: dict | None = None) -> Path:
+        """A checkpoint: safetensors weights and JSON config (model, tokenizer, task, training, history, and
+        anything in `extra`, such as the owner's tag)."""
         h = self.history
-        return self.model.save(folder, extra={
+        return self.model.save(folder, extra={**(extra or {}),
             "codec": self.codec.to_json(), "task": self.config.task, "train_config": asdict(self.config),
             "steps_trained": self.step_count, "seconds": h.seconds,
             "heldout_accuracy": h.eval_accuracy[-1] if h.eval_accuracy else None,

@@ -119,6 +119,7 @@ class TrainingJob:
         self.last_seen = time.monotonic()
         self._commands = None
         self._reader: threading.Thread | None = None
+        self._proc: subprocess.Popen | None = None
 
     # ---- state the page reads --------------------------------------------------------------------
     @property
@@ -176,6 +177,7 @@ class TrainingJob:
             return False
         os.close(cmd_read)
         os.close(ev_write)
+        self._proc = proc
         self._commands = Connection(cmd_write, readable=False)
         events = Connection(ev_read, writable=False)
         self.status = "running"
@@ -203,6 +205,16 @@ class TrainingJob:
                 pass
         if reader is not None and wait > 0:
             reader.join(timeout=wait)
+
+    def kill(self) -> None:
+        """End the worker now, without waiting for its step to finish: its weights since the run began are lost
+        (the trainer goes back to where this run started). For jobs nobody will come back to."""
+        if self.status == "waiting":
+            self.stop()
+            return
+        proc = self._proc
+        if proc is not None and proc.poll() is None:
+            proc.kill()
 
     def wait(self, timeout: float | None = None) -> None:
         """Block until the current run has ended (for the command line and tests)."""

@@ -25,6 +25,9 @@ class FakeJob:
         self.status = "stopped"
         self.board.ended(self)
 
+    def kill(self) -> None:
+        self.stop()
+
     def finish(self) -> None:
         self.status = "finished"
         self.board.ended(self)

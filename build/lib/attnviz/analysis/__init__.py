@@ -1,1 +1,0 @@
-"""Reductions computed where a capture lives (its device): pooling, statistics, rollout, flow, explain a cell."""

@@ -1,1 +1,0 @@
-"""capture(model, text, mode) -> AttentionCapture (attnviz.capture.api), one backend per model family."""

@@ -1,6 +1,0 @@
-"""python -m attnviz.i18n extract | update | compile | check (see attnviz.i18n.tools)."""
-import sys
-
-from attnviz.i18n.tools import main
-
-sys.exit(main())

@@ -1,1 +1,0 @@
-"""Toy tasks, the trainer, the background job and checkpoints."""
