@@ -131,7 +131,7 @@ class Survey:
 
     def columns(self, table: str = "stats") -> list[str]:
         """The columns a view has (older surveys lack the head-type columns)."""
-        return [row[0] for row in self.db.execute(f"DESCRIBE {table}").fetchall()]
+        return list(self.sql(f"DESCRIBE {table}")["column_name"])
 
     def _check_stat(self, stat: str) -> None:
         have = set(self.columns())

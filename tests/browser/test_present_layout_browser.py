@@ -80,7 +80,7 @@ def test_short_chinese_y_titles_stand_upright(server, projector):
     table.scroll_into_view_if_needed()
     projector.screenshot(path=str(ARTIFACTS / "upright_y_title_plotly_zh.png"))
     # the compare page's statistics (altair): 熵 on the y axis
-    _open(projector, server, "compare?a_model=minilm&b_model=minilm", "zh", "compare.title")
+    _open(projector, server, "compare?a_model=minilm&b_model=minilm", "zh", "Compare side by side")
     chart = projector.locator('[data-testid="stVegaLiteChart"]').first
     chart.scroll_into_view_if_needed()
     projector.wait_for_timeout(1000)
