@@ -1,0 +1,45 @@
+"""Value zeroing (Mohebbi, Zuidema, Chrupała and Alishahi, "Quantifying Context Mixing in Transformers", EACL 2023).
+
+In layer l, token j's value vectors are set to zero in every head (its keys stay, so every weight stays) and the
+layer is run again on the clean inputs it had; token i's score is the cosine distance 1 − cos(y_i, y_i^(¬j))
+between its clean output and its output without j's values, each row normalised to sum to 1; the rollout
+across layers (no identity added) follows the authors' code. Only layer l is run again, one copy per zeroed
+token, as many copies per pass as memory allows.
+"""
+from __future__ import annotations
+
+import torch
+
+from attnviz.analysis.measures.rollout import normalise_rows
+from attnviz.analysis.runs import run, sites_of
+from attnviz.models.blocks import block_calls, rerun
+from attnviz.models.forward import Prompt, copies_per_batch
+from attnviz.models.loading import LoadedModel
+from attnviz.models.taps import Tap, tapped
+
+
+def value_zeroing_values(model: LoadedModel, prompt: Prompt, kind: str = "self",
+                         batch: int | None = None) -> torch.Tensor:
+    """[layer, query_pos, key_pos]: each output token's change when a key token's values are zeroed, rows
+    normalised. `batch`: zeroed tokens per pass (default: as many as memory allows). The caller holds the lock."""
+    sites_all, sites = sites_of(model, kind)
+    with block_calls([s.block for s in sites]) as calls:
+        run(model, prompt, Tap(record=False))
+    n_keys = len(prompt.ids) if kind in ("self", "cross") else len(prompt.decoder_ids or ())
+    out = []
+    for site, call in zip(sites, calls):
+        clean = call.output[0].float()  # [query_pos, d_model]
+        n_q = clean.shape[0]
+        step = batch or copies_per_batch(model, n_q, n_keys)
+        layer = torch.empty(n_q, n_keys, device=clean.device)
+        for start in range(0, n_keys, step):
+            zeroed = torch.arange(start, min(n_keys, start + step), device=clean.device)
+            scale = torch.ones(len(zeroed), n_keys, device=clean.device)
+            scale[torch.arange(len(zeroed)), zeroed] = 0  # copy b zeroes token start + b
+            tap = Tap(record=False, value_scale={(kind, site.layer): scale})
+            with torch.no_grad(), tapped(model, sites_all, tap):
+                changed = rerun(site.block, call, len(zeroed)).float()  # [copies, query_pos, d_model]
+            cos = torch.nn.functional.cosine_similarity(changed, clean[None], dim=-1)  # [copies, query_pos]
+            layer[:, zeroed] = (1 - cos).clamp(min=0).T
+        out.append(normalise_rows(layer))
+    return torch.stack(out)
