@@ -45,8 +45,13 @@ Target = Union[NextToken, Similarity]
 TargetFn = Callable[[Output], torch.Tensor]  # a forward's output -> the target, one value per batch copy
 
 
+def _wide(t: torch.Tensor) -> torch.Tensor:
+    """At least float32 (half precision widened; a float64 model keeps its digits)."""
+    return t.to(torch.promote_types(t.dtype, torch.float32))
+
+
 def _mean_pool(hidden: torch.Tensor) -> torch.Tensor:
-    return hidden.float().mean(dim=-2)  # [batch, d_model]: every position (no padding in a prompt)
+    return _wide(hidden).mean(dim=-2)  # [batch, d_model]: every position (no padding in a prompt)
 
 
 def target_fn(model: LoadedModel, target: Target) -> TargetFn:
@@ -59,7 +64,7 @@ def target_fn(model: LoadedModel, target: Target) -> TargetFn:
         def next_token(out: Output) -> torch.Tensor:
             if out.logits is None:
                 raise MeasureUnavailable(NO_LOGITS.format(name=model.info.name))
-            logits = out.logits[:, target.position].float()  # [batch, vocab]
+            logits = _wide(out.logits[:, target.position])  # [batch, vocab]
             if target.other_id is not None:
                 return logits[:, target.token_id] - logits[:, target.other_id]
             return torch.log_softmax(logits, dim=-1)[:, target.token_id]

@@ -6,15 +6,15 @@ import torch
 
 from attnviz.core.errors import MeasureUnavailable
 
-NOT_SQUARE = ("A rollout follows one sequence through its layers; {kind} attention maps one sequence onto another, "
-              "so it has none.")
+NOT_SQUARE = ("A rollout follows one sequence through its layers; cross-attention maps the decoder's tokens onto "
+              "the source's, so it has none.")
 
 
 def rollout(values: torch.Tensor, kind: str = "self") -> torch.Tensor:
     """values [layer, query_pos, key_pos] (rows summing to 1) -> [layer, query_pos, key_pos]: how much each
     position's output at layer l draws on each input token."""
     if kind == "cross" or values.shape[-1] != values.shape[-2]:
-        raise MeasureUnavailable(NOT_SQUARE.format(kind=kind))
+        raise MeasureUnavailable(NOT_SQUARE)
     out = torch.empty_like(values)
     joint = values[0]
     out[0] = joint

@@ -28,18 +28,19 @@ def value_zeroing_values(model: LoadedModel, prompt: Prompt, kind: str = "self",
     n_keys = len(prompt.ids) if kind in ("self", "cross") else len(prompt.decoder_ids or ())
     out = []
     for site, call in zip(sites, calls):
-        clean = call.output[0].float()  # [query_pos, d_model]
+        precise = torch.float32 if call.output.device.type == "mps" else torch.float64  # MPS has no float64
+        clean = call.output[0].to(precise)  # [query_pos, d_model]: 1 − cos of near-equal vectors needs the digits
         n_q = clean.shape[0]
         step = batch or copies_per_batch(model, n_q, n_keys)
-        layer = torch.empty(n_q, n_keys, device=clean.device)
+        layer = torch.empty(n_q, n_keys, device=clean.device, dtype=precise)
         for start in range(0, n_keys, step):
             zeroed = torch.arange(start, min(n_keys, start + step), device=clean.device)
             scale = torch.ones(len(zeroed), n_keys, device=clean.device)
             scale[torch.arange(len(zeroed)), zeroed] = 0  # copy b zeroes token start + b
             tap = Tap(record=False, value_scale={(kind, site.layer): scale})
             with torch.no_grad(), tapped(model, sites_all, tap):
-                changed = rerun(site.block, call, len(zeroed)).float()  # [copies, query_pos, d_model]
+                changed = rerun(site.block, call, len(zeroed)).to(precise)  # [copies, query_pos, d_model]
             cos = torch.nn.functional.cosine_similarity(changed, clean[None], dim=-1)  # [copies, query_pos]
             layer[:, zeroed] = (1 - cos).clamp(min=0).T
-        out.append(normalise_rows(layer))
+        out.append(normalise_rows(layer).float())
     return torch.stack(out)

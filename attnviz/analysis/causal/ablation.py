@@ -1,0 +1,63 @@
+"""Head ablation: each head's output set to zero, or to its mean over the text's positions, the model run again,
+and the change in the target (a next token's log-probability, or the similarity to a second sentence) read off:
+delta = ablated − clean, per layer × head, signed. Heads run as copies of one batch, one ablated head per copy.
+A head whose ablation changes nothing may still matter together with others (redundant heads): this measures
+each head alone."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from attnviz.analysis.causal.heads import chunks, edits_for
+from attnviz.analysis.runs import run, sites_of, tokens
+from attnviz.analysis.targets import Target, target_fn
+from attnviz.models.forward import Prompt, copies_per_batch
+from attnviz.models.loading import LoadedModel
+from attnviz.models.taps import Tap
+
+HOW = ("zero", "mean")
+UNKNOWN_HOW = "A head is ablated to zero or to its mean, not {how!r}."
+
+
+@dataclass
+class AblationResult:
+    tokens: list[str]
+    kind: str
+    how: str
+    target: Target
+    baseline: float  # the target on the clean run
+    delta: np.ndarray  # [layer, head]: ablated − clean
+
+    def to_json(self) -> dict:
+        return {"tokens": list(self.tokens), "kind": self.kind, "how": self.how, "target": self.target.to_json(),
+                "baseline": self.baseline, "delta": self.delta.tolist()}
+
+
+def ablate_heads(model: LoadedModel, prompt: Prompt, target: Target, kind: str = "self", how: str = "zero",
+                 batch: int | None = None) -> AblationResult:
+    """Ablate every head of attention `kind`, one at a time. `batch`: heads per forward (default: as many as
+    memory allows)."""
+    if how not in HOW:
+        raise ValueError(UNKNOWN_HOW.format(how=how))
+    with model.lock:
+        _, sites = sites_of(model, kind)
+        fn = target_fn(model, target)
+        clean = Tap()
+        baseline = fn(run(model, prompt, clean))[0]
+        zs = {s.layer: clean.records[(kind, s.layer)].z[0] for s in sites}  # [query_pos, head, d_head]
+
+        def replacement(layer: int) -> torch.Tensor:
+            z = zs[layer]
+            return torch.zeros_like(z) if how == "zero" else z.mean(dim=0, keepdim=True).expand_as(z)
+
+        heads = [(s.layer, h) for s in sites for h in range(s.n_heads)]
+        n = max(len(prompt.ids), len(prompt.decoder_ids or ()))
+        delta = np.zeros((len(sites), sites[0].n_heads))
+        for chunk in chunks(heads, batch or copies_per_batch(model, n, n)):
+            tap = Tap(record=False, z_edit=edits_for(chunk, kind, replacement, None))
+            values = fn(run(model, prompt, tap, batch=len(chunk)))
+            for (layer, head), value in zip(chunk, (values - baseline).tolist()):
+                delta[layer, head] = value
+    return AblationResult(tokens(model, prompt, kind)[0], kind, how, target, float(baseline), delta)
