@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 import torch
 
+from attnviz.analysis.availability import why_not
 from attnviz.analysis.causal import ablate_heads, direct_logit_attribution, patch_heads, patch_together
 from attnviz.analysis.measures import measure
 from attnviz.analysis.prompts import make_prompt, token_id
@@ -97,17 +98,17 @@ def test_direct_logit_attribution_sums_to_the_logit_and_reads_heads_through_the_
     kind = "decoder_self" if model.info.architecture == "encoder-decoder" else "self"
     p = pieces(model, kind, 1)
     z = outputs_of(model, prompt, p["o"], inputs=True)[-1].double()  # [head·d_head] at the last position
-    w = p["o"].weight.double()
+    w = p["o"].weight.detach().double()
     centred = isinstance(norm, torch.nn.LayerNorm)
     eps = norm.eps if centred else norm.variance_epsilon
     scale = torch.sqrt((stream - stream.mean() if centred else stream).pow(2).mean() + eps)
-    unembed = p["unembed"].weight[token].double()
+    unembed = p["unembed"].weight[token].detach().double()
     tied = model.info.model_type == "t5"  # T5 scales by d_model^-1/2 before its tied unembedding
     d = model.info.d_head
     for head in range(2):
         out = z[head * d:(head + 1) * d] @ w[:, head * d:(head + 1) * d].T
         out = out - out.mean() if centred else out
-        expected = float(norm.weight.double() * out / scale @ unembed) * (model.info.d_model ** -0.5 if tied else 1)
+        expected = float(norm.weight.detach().double() * out / scale @ unembed) * (model.info.d_model ** -0.5 if tied else 1)
         assert result.heads[kind][1, head] == pytest.approx(expected, abs=1e-6)
     for k in result.heads:  # per source token, the heads' shares add up to each head's
         assert np.allclose(result.per_source[k].sum(axis=-1), result.heads[k], atol=1e-6)
@@ -167,6 +168,14 @@ def test_families_that_cannot_give_a_measure_say_why(tiny, tmp_path):
         measure(t5, prompt_of(t5), "alti", "cross")
     with pytest.raises(MeasureUnavailable, match="rollout"):
         measure(t5, prompt_of(t5), "value-zeroing-rollout", "cross")
+    # asked before running, the same reasons
+    assert "no unembedding" in why_not(bert, "dla") and "language-model head" in why_not(bert, "ablation",
+                                                                                       target="next-token")
+    assert "pre-LN" in why_not(marian, "dla") and "ALTI" in why_not(t5, "alti", "cross")
+    assert "not a sentence encoder" in why_not(llama, "grad-input", target="similarity")
+    assert "rollout" in why_not(t5, "value-zeroing-rollout", "cross") and "no cross" in why_not(llama, "norm", "cross")
+    assert why_not(t5, "dla") is None and why_not(bert, "alti") is None and why_not(llama, "patching") is None
+    assert why_not(bert, "grad-input", target="similarity") is None and why_not(t5, "value-zeroing", "cross") is None
 
 
 def test_attention_that_bypasses_the_recording_function_or_has_no_separable_w_o(tmp_path):
@@ -174,6 +183,7 @@ def test_attention_that_bypasses_the_recording_function_or_has_no_separable_w_o(
     bypass.module.set_attn_implementation("eager")  # no longer attnviz's recording function
     with pytest.raises(MeasureUnavailable, match="recording attention function"):
         measure(bypass, prompt_of(bypass), "norm")
+    assert "recording attention function" in why_not(bypass, "weight")
 
     class Doubled(torch.nn.Module):  # the heads' output is changed before the projection reads it
         def __init__(self, inner):
@@ -188,4 +198,5 @@ def test_attention_that_bypasses_the_recording_function_or_has_no_separable_w_o(
         layer.self_attn.o_proj = Doubled(layer.self_attn.o_proj)
     with pytest.raises(MeasureUnavailable, match="output projection"):
         measure(fused, prompt_of(fused), "norm")
+    assert "output projection" in why_not(fused, "alti") and why_not(fused, "value-zeroing") is None
     assert measure(fused, prompt_of(fused), "value-zeroing").values.shape[0] == 2  # needs no W_O

@@ -46,7 +46,7 @@ def _transformed(model, prompt, kind, layer):
     v = outputs_of(model, prompt, p["v"]).double()  # [key_pos, kv_head·d_head]
     n_heads, d = alpha.shape[0], model.info.d_head
     group = n_heads // (v.shape[-1] // d)  # query heads per key/value head
-    w = p["o"].weight.double()  # [d_model, head·d_head]: nn.Linear's weight
+    w = p["o"].weight.detach().double()  # [d_model, head·d_head]: nn.Linear's weight
     f = torch.stack([v[:, (h // group) * d:(h // group + 1) * d] @ w[:, h * d:(h + 1) * d].T for h in range(n_heads)])
     return alpha, f
 
@@ -102,7 +102,7 @@ def _alti_by_hand(model, prompt, kind, layer) -> torch.Tensor:
     p = pieces(model, kind, layer)
     alpha, f = _transformed(model, prompt, kind, layer)
     o = outputs_of(model, prompt, p["o"]).double()  # the attention output, W_O's bias included
-    bias = p["o"].bias.double() if p["o"].bias is not None else torch.zeros(o.shape[-1], dtype=torch.float64)
+    bias = p["o"].bias.detach().double() if p["o"].bias is not None else torch.zeros(o.shape[-1], dtype=torch.float64)
     n = alpha.shape[-1]
     if "post" in p:
         x = outputs_of(model, prompt, p["block"], inputs=True).double()  # the block's (and the attention's) input
@@ -110,7 +110,7 @@ def _alti_by_hand(model, prompt, kind, layer) -> torch.Tensor:
         y = outputs_of(model, prompt, ln).double()  # the model's own LayerNorm output
         u = x + o
         sigma = torch.sqrt(u.var(dim=-1, unbiased=False) + ln.eps)
-        gamma, beta = ln.weight.double(), ln.bias.double()
+        gamma, beta = ln.weight.detach().double(), ln.bias.detach().double()
     else:
         x = outputs_of(model, prompt, p["pre"], inputs=True).double()  # the residual stream before the pre-norm
         y = x + o

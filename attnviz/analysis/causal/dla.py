@@ -21,7 +21,7 @@ from attnviz.models.blocks import block_calls
 from attnviz.models.forward import Prompt
 from attnviz.models.loading import LoadedModel
 from attnviz.models.norms import freeze
-from attnviz.models.sites import Site, find_sites
+from attnviz.models.sites import find_sites
 from attnviz.models.taps import Tap
 
 NO_UNEMBEDDING = "{name} has no unembedding (language-model head), so there is no logit to attribute."
@@ -67,9 +67,7 @@ def _readout(model: LoadedModel, blocks: list[nn.Module]) -> tuple[nn.Module, nn
     if model.backend == "scratch":
         side = net.decoder if model.info.architecture != "encoder" else net.encoder
         return side["norm"], net.lm_head
-    unembed = net.get_output_embeddings() if hasattr(net, "get_output_embeddings") else None
-    if not isinstance(unembed, nn.Linear):
-        raise MeasureUnavailable(NO_UNEMBEDDING.format(name=model.info.name))
+    unembed = net.get_output_embeddings()
     inside = {id(m) for b in blocks for m in b.modules()}
     norms = [m for m in net.modules() if (isinstance(m, nn.LayerNorm) or "norm" in type(m).__name__.lower())
              and id(m) not in inside and not list(m.children())]
@@ -86,19 +84,33 @@ def _close(a: torch.Tensor, b: torch.Tensor) -> bool:
     return a.shape == b.shape and bool(torch.allclose(a.float(), b.float(), atol=1e-4, rtol=1e-3))
 
 
+def dla_kinds(model: LoadedModel) -> list[str]:
+    """The attention kinds that write into the stream the unembedding reads."""
+    return ["decoder_self", "cross"] if model.info.architecture == "encoder-decoder" else ["self"]
+
+
+def check_dla(model: LoadedModel) -> None:
+    """Raise MeasureUnavailable (with the reason) where this model's logit cannot be split into parts: no
+    unembedding, a norm on the residual stream, no separable W_O. The caller holds the model's lock."""
+    name = model.info.name
+    net = model.module
+    if model.backend != "scratch" and (model.info.architecture == "encoder" or not isinstance(
+            getattr(net, "get_output_embeddings", lambda: None)(), nn.Linear)):
+        raise MeasureUnavailable(NO_UNEMBEDDING.format(name=name))
+    sites = find_sites(model)
+    for site in (s for k in dla_kinds(model) for s in sites.of(k)):
+        if site.placement != "pre":
+            raise MeasureUnavailable(NOT_PRE_LN.format(name=name, kind=site.kind, placement=site.placement))
+        site.w_o()  # raises where no projection reads the heads separately
+
+
 def direct_logit_attribution(model: LoadedModel, prompt: Prompt, target: NextToken) -> DLAResult:
     """Split the target's logit at `target.position` into the parts of the residual stream."""
-    arch, name = model.info.architecture, model.info.name
-    if arch == "encoder" and model.backend != "scratch":
-        raise MeasureUnavailable(NO_UNEMBEDDING.format(name=name))
-    kinds = ["decoder_self", "cross"] if arch == "encoder-decoder" else ["self"]
+    name = model.info.name
+    kinds = dla_kinds(model)
     with model.lock:
+        check_dla(model)
         sites = find_sites(model)
-        chosen: list[Site] = [s for k in kinds for s in sites.of(k)]
-        for site in chosen:
-            if site.placement != "pre":
-                raise MeasureUnavailable(NOT_PRE_LN.format(name=name, kind=site.kind, placement=site.placement))
-            site.w_o()  # raises where no projection reads the heads separately
         blocks = list(dict.fromkeys(s.block for s in sites.of(kinds[0])))
         norm, unembed = _readout(model, blocks)
         seen: dict[str, torch.Tensor] = {}
