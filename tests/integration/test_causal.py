@@ -5,7 +5,8 @@ import pytest
 import torch
 
 from attnviz.analysis.availability import why_not
-from attnviz.analysis.causal import ablate_heads, direct_logit_attribution, patch_heads, patch_together
+from attnviz.analysis.causal import (ablate_heads, aligned_pairs, direct_logit_attribution, patch_heads,
+                                     patch_together)
 from attnviz.analysis.measures import measure
 from attnviz.analysis.prompts import make_prompt, token_id
 from attnviz.analysis.targets import NextToken, Similarity
@@ -152,6 +153,19 @@ def test_encoder_patching_with_a_similarity_target(tiny):
     assert result.pairs == [(i, i) for i in range(len(b.ids))]
     assert result.value_b + result.delta[0, 0] == pytest.approx(
         patch_together(model, a, b, target, [(0, 0)]), abs=1e-9)
+
+
+def test_texts_of_different_lengths_are_patched_where_their_tokens_cover_the_same_characters(tiny):
+    model = tiny("bert")
+    a, b = prompt_of(model, "the cat sat on the mat"), prompt_of(model, "the kitten sat on the mat")
+    shown_a, shown_b = model.codec.display(list(a.ids)), model.codec.display(list(b.ids))
+    assert len(shown_b) > len(shown_a)  # "kitten" is several pieces
+    pairs = aligned_pairs(a, b)
+    assert [(shown_b[j], shown_a[i]) for j, i in pairs] == [
+        ("[CLS]", "[CLS]"), ("the", "the"), ("sat", "sat"), ("on", "on"), ("the", "the"), ("mat", "mat"),
+        ("[SEP]", "[SEP]")]
+    result = patch_heads(model, a, b, Similarity(make_prompt(model, "a dog ran in the park")), pairs=pairs)
+    assert result.delta.shape == (2, 2) and result.pairs == pairs
 
 
 def test_families_that_cannot_give_a_measure_say_why(tiny, tmp_path):
