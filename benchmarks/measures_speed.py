@@ -15,14 +15,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import torch  # noqa: E402
+import torch
 
-from attnviz import load_model  # noqa: E402
-from attnviz.analysis.causal import ablate_heads, direct_logit_attribution, patch_heads  # noqa: E402
-from attnviz.analysis.measures import agreement, measure  # noqa: E402
-from attnviz.analysis.prompts import make_prompt, token_id  # noqa: E402
-from attnviz.analysis.targets import NextToken, Similarity  # noqa: E402
-from attnviz.models.forward import Prompt, forward  # noqa: E402
+from attnviz import load_model
+from attnviz.analysis.causal import ablate_heads, direct_logit_attribution, patch_heads
+from attnviz.analysis.measures import agreement, measure
+from attnviz.analysis.prompts import make_prompt, token_id
+from attnviz.analysis.targets import NextToken, Similarity
+from attnviz.models.forward import Prompt, forward
 
 TEXT = ("The old lighthouse keeper climbed the stairs every evening to light the lamp, and the ships that passed "
         "in the night trusted its beam to guide them home. One winter the storms came early and the sea rose "
@@ -69,7 +69,7 @@ def costs(spec: str, n_tokens: int, device: str) -> list[tuple[str, tuple[float,
     plain()  # warm-up
     rows = [("plain forward", timed(plain, 3))]
     for method in METHODS:
-        rows.append((method, timed(lambda: measure(model, prompt, method, target=target))))
+        rows.append((method, timed(lambda method=method: measure(model, prompt, method, target=target))))
     weight = measure(model, prompt, "weight").values
     norm = measure(model, prompt, "norm").values
     rows.append(("agreement (norm vs weight)", timed(lambda: agreement(norm, weight))))

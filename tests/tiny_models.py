@@ -54,7 +54,7 @@ def build_tiny(kind: str, folder: Path) -> Path:
     else:
         raise ValueError(kind)
     with torch.no_grad():  # random weights large enough that every head moves something
-        for name, p in model.named_parameters():
+        for p in model.parameters():
             if p.dim() > 1:
                 p.normal_(std=0.5)
     folder.mkdir(parents=True, exist_ok=True)

@@ -3,7 +3,7 @@ attention kind, and a run with a tap attached. The callers hold the model's lock
 from __future__ import annotations
 
 import contextlib
-from typing import Iterator
+from collections.abc import Iterator
 
 import torch
 from torch import nn

@@ -2,8 +2,8 @@
 difference of two tokens) at one position, or a sentence embedding's cosine similarity to a second sentence."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, Union
 
 import torch
 
@@ -41,7 +41,7 @@ class Similarity:
         return {"type": "similarity", "other_text": self.other.text, "other_ids": list(self.other.ids)}
 
 
-Target = Union[NextToken, Similarity]
+Target = NextToken | Similarity
 TargetFn = Callable[[Output], torch.Tensor]  # a forward's output -> the target, one value per batch copy
 
 

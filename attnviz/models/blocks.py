@@ -3,8 +3,8 @@ zeroing edits one layer and needs only that layer's outputs, not a whole forward
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 import torch
 from torch import nn

@@ -24,7 +24,7 @@ NO_RECORDING = ("{name}'s attention does not run through attnviz's recording att
                 "reach its heads' values and outputs to compute this.")
 NO_OUT_PROJ = ("{name} has no output projection that reads the heads of its {kind} attention one by one (W_O), so "
                "one head's output cannot be separated from the others'.")
-_CACHE: "weakref.WeakKeyDictionary[nn.Module, Sites]" = weakref.WeakKeyDictionary()
+_CACHE: weakref.WeakKeyDictionary[nn.Module, Sites] = weakref.WeakKeyDictionary()
 _PROBE_IDS = (5, 6, 7, 8, 9, 10)  # any ids a vocabulary has: the probe only needs the modules to run
 
 

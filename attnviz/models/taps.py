@@ -5,8 +5,8 @@ models through their hook points. Hooks live only inside `tapped()`; the caller 
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Callable, Iterator
 
 import torch
 

@@ -160,7 +160,7 @@ def test_grad_input_is_the_derivative_of_the_target_along_each_row(family, kind,
         o = pieces(model, kind, layer)["o"]
         s = torch.ones((), dtype=torch.float64, requires_grad=True)
 
-        def edit(x):
+        def edit(x, row=row, head=head, s=s):
             mask = torch.zeros_like(x)
             mask[:, row, head * d:(head + 1) * d] = 1
             return x * (1 + mask * (s - 1))

@@ -169,7 +169,7 @@ def direct_logit_attribution(model: LoadedModel, prompt: Prompt, target: NextTok
         beta = 0.0 if frozen.beta is None else float(scale * frozen.beta @ direction)
         logits = out.logits[0, p].float()
         logit = float(logits[target.token_id] - (logits[target.other_id] if target.other_id is not None else 0))
-    query, keys = tokens(model, prompt, kinds[0])
+    query = tokens(model, prompt, kinds[0])[0]
     key_tokens = {kind: tokens(model, prompt, kind)[1] for kind in kinds}
     result = DLAResult(query, target, p, logit, float(project(stream_in[0])), heads, per_source, att_bias, mlp,
                        beta + bias_term, key_tokens)
