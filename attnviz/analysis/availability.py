@@ -9,6 +9,7 @@ from attnviz.analysis.measures.rollout import NOT_SQUARE
 from attnviz.analysis.runs import NO_KIND
 from attnviz.analysis.targets import NO_EMBEDDING, NO_LOGITS
 from attnviz.core.errors import MeasureUnavailable
+from attnviz.core.types import KIND_LABELS
 from attnviz.models.loading import LoadedModel
 from attnviz.models.sites import find_sites
 
@@ -40,7 +41,7 @@ def why_not(model: LoadedModel, method: str, kind: str = "self", target: str | N
                 return why_target_not(model, "next-token")
             chosen = sites.of(kind)
             if not chosen:
-                return NO_KIND.format(name=model.info.name, kind=kind)
+                return NO_KIND.format(name=model.info.name, kind=KIND_LABELS.get(kind, kind))
             if method in _NEEDS_W_O:
                 for site in chosen:
                     site.w_o()
@@ -50,7 +51,7 @@ def why_not(model: LoadedModel, method: str, kind: str = "self", target: str | N
         if kind == "cross":
             return NOT_FOR_CROSS
         if any(site.placement not in ("pre", "post") for site in chosen):
-            return NO_RESIDUAL_FORM.format(name=model.info.name, kind=kind)
+            return NO_RESIDUAL_FORM.format(name=model.info.name, kind=KIND_LABELS[kind])
     if method.endswith("-rollout") and kind == "cross":
         return NOT_SQUARE
     if target is not None:

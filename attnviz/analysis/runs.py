@@ -9,12 +9,13 @@ import torch
 from torch import nn
 
 from attnviz.core.errors import MeasureUnavailable
+from attnviz.core.types import KIND_LABELS
 from attnviz.models.forward import Output, Prompt, forward
 from attnviz.models.loading import LoadedModel
 from attnviz.models.sites import Site, Sites, find_sites
 from attnviz.models.taps import Tap, tapped
 
-NO_KIND = "{name} has no {kind} attention."
+NO_KIND = "{name} has no {kind}."
 
 
 def sites_of(model: LoadedModel, kind: str) -> tuple[Sites, list[Site]]:
@@ -22,7 +23,7 @@ def sites_of(model: LoadedModel, kind: str) -> tuple[Sites, list[Site]]:
     sites = find_sites(model)
     chosen = sites.of(kind)
     if not chosen:
-        raise MeasureUnavailable(NO_KIND.format(name=model.info.name, kind=kind))
+        raise MeasureUnavailable(NO_KIND.format(name=model.info.name, kind=KIND_LABELS.get(kind, kind)))
     return sites, chosen
 
 

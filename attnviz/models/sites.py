@@ -16,13 +16,14 @@ from torch import nn
 
 from attnviz.core.errors import MeasureUnavailable
 from attnviz.core.hooks import attention_kind
+from attnviz.core.types import KIND_LABELS
 from attnviz.models.loading import LoadedModel
 
 SiteKey = tuple[str, int]  # (attention kind, layer)
 
 NO_RECORDING = ("{name}'s attention does not run through attnviz's recording attention function, so attnviz cannot "
                 "reach its heads' values and outputs to compute this.")
-NO_OUT_PROJ = ("{name} has no output projection that reads the heads of its {kind} attention one by one (W_O), so "
+NO_OUT_PROJ = ("{name} has no output projection that reads the heads of its {kind} one by one (W_O), so "
                "one head's output cannot be separated from the others'.")
 _CACHE: weakref.WeakKeyDictionary[nn.Module, Sites] = weakref.WeakKeyDictionary()
 _PROBE_IDS = (5, 6, 7, 8, 9, 10)  # any ids a vocabulary has: the probe only needs the modules to run
@@ -47,7 +48,7 @@ class Site:
     def w_o(self) -> torch.Tensor:
         """W_O as one matrix per head: [head, d_head, d_model] (the rows of x·W_O that read head h)."""
         if self.out_proj is None:
-            raise MeasureUnavailable(NO_OUT_PROJ.format(name=self.model_name, kind=self.kind))
+            raise MeasureUnavailable(NO_OUT_PROJ.format(name=self.model_name, kind=KIND_LABELS[self.kind]))
         weight = self.out_proj.weight.detach()
         matrix = weight.t() if isinstance(self.out_proj, nn.Linear) else weight  # [head·d_head, d_model]
         return matrix.reshape(self.n_heads, self.d_head, -1)

@@ -17,6 +17,7 @@ from attnviz.analysis.measures.norm import transformed_values
 from attnviz.analysis.runs import run, tokens
 from attnviz.analysis.targets import NextToken
 from attnviz.core.errors import MeasureUnavailable
+from attnviz.core.types import KIND_LABELS
 from attnviz.models.blocks import block_calls
 from attnviz.models.forward import Prompt
 from attnviz.models.loading import LoadedModel
@@ -25,9 +26,11 @@ from attnviz.models.sites import find_sites
 from attnviz.models.taps import Tap
 
 NO_UNEMBEDDING = "{name} has no unembedding (language-model head), so there is no logit to attribute."
-NOT_PRE_LN = ("{name} puts a layer norm on its residual stream after {kind} attention ({placement}), so the parts "
-              "of the stream do not add up to what the unembedding reads; direct logit attribution needs a pre-LN "
-              "model (GPT-2, Llama, T5, glassllm, the from-scratch models).")
+NOT_PRE_LN = ("{name}'s {kind} adds to its residual stream {placement}, so the parts of the stream do not add up "
+              "to what the unembedding reads; direct logit attribution needs a pre-LN model (GPT-2, Llama, T5, "
+              "glassllm, the from-scratch models).")
+PLACEMENTS = {"post": "before a layer norm that renormalises the sum", "sandwich": "through a layer norm of its own",
+              "none": "in a way attnviz does not recognise", "pre": "directly"}
 NOT_ADDITIVE = ("{name}'s layers do not add up to the stream its final norm reads, so direct logit attribution "
                 "cannot split its logit.")
 
@@ -100,7 +103,8 @@ def check_dla(model: LoadedModel) -> None:
     sites = find_sites(model)
     for site in (s for k in dla_kinds(model) for s in sites.of(k)):
         if site.placement != "pre":
-            raise MeasureUnavailable(NOT_PRE_LN.format(name=name, kind=site.kind, placement=site.placement))
+            raise MeasureUnavailable(NOT_PRE_LN.format(name=name, kind=KIND_LABELS[site.kind],
+                                                      placement=PLACEMENTS[site.placement]))
         site.w_o()  # raises where no projection reads the heads separately
 
 

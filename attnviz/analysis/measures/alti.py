@@ -18,12 +18,13 @@ from attnviz.analysis.measures.norm import row_step, transformed_values
 from attnviz.analysis.measures.rollout import normalise_rows
 from attnviz.analysis.runs import run, sites_of
 from attnviz.core.errors import MeasureUnavailable
+from attnviz.core.types import KIND_LABELS
 from attnviz.models.forward import Prompt
 from attnviz.models.loading import LoadedModel
 from attnviz.models.norms import freeze
 from attnviz.models.taps import Tap
 
-NO_RESIDUAL_FORM = ("{name}'s {kind} attention is not followed by a residual sum and a layer norm in either of the "
+NO_RESIDUAL_FORM = ("{name}'s {kind} is not followed by a residual sum and a layer norm in either of the "
                     "two orders ALTI knows (norm before attention, or after the residual sum), so its output cannot "
                     "be split into each token's share.")
 NOT_FOR_CROSS = ("ALTI splits a block's output among the tokens of one sequence; cross-attention adds the source's "
@@ -37,7 +38,7 @@ def alti_values(model: LoadedModel, prompt: Prompt, kind: str = "self") -> torch
     _, sites = sites_of(model, kind)
     for site in sites:
         if site.placement not in ("pre", "post"):
-            raise MeasureUnavailable(NO_RESIDUAL_FORM.format(name=model.info.name, kind=kind))
+            raise MeasureUnavailable(NO_RESIDUAL_FORM.format(name=model.info.name, kind=KIND_LABELS[kind]))
     tap = Tap(residual=True)
     run(model, prompt, tap)
     out = []
