@@ -24,15 +24,15 @@ def _first(output) -> torch.Tensor:
 
 
 @contextlib.contextmanager
-def block_calls(blocks: list[nn.Module]) -> Iterator[list[BlockCall | None]]:
-    """Record each block's call (arguments and output) during the block; hooks removed in `finally`."""
-    calls: list[BlockCall | None] = [None] * len(blocks)
+def block_calls(blocks: list[nn.Module]) -> Iterator[list[list[BlockCall]]]:
+    """Record each block's calls (arguments and output), in order, during the block: one call per block, or one
+    per layer where layers share a block (ALBERT). Hooks removed in `finally`."""
+    calls: list[list[BlockCall]] = [[] for _ in blocks]
     handles = []
     try:
         for i, block in enumerate(blocks):
             def keep(_module, args, kwargs, output, i=i):
-                if calls[i] is None:
-                    calls[i] = BlockCall(args, kwargs, _first(output).detach())
+                calls[i].append(BlockCall(args, kwargs, _first(output).detach()))
             handles.append(block.register_forward_hook(keep, with_kwargs=True))
         yield calls
     finally:

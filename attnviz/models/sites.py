@@ -67,11 +67,14 @@ class Site:
 class Sites:
     """Every attention site of a model, by (kind, layer)."""
 
-    by_key: dict[SiteKey, Site]
-    _keys: dict[int, SiteKey] = field(default_factory=dict)  # id(attention module) -> its key
+    by_key: dict[SiteKey, Site]  # in the order a forward pass calls them
+    # id(attention module) -> its keys in call order: one module serves every layer where weights are shared (ALBERT)
+    _keys: dict[int, list[SiteKey]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self._keys = {id(site.attention): key for key, site in self.by_key.items()}
+        self._keys = {}
+        for key, site in self.by_key.items():
+            self._keys.setdefault(id(site.attention), []).append(key)
 
     @property
     def kinds(self) -> list[str]:
@@ -81,8 +84,14 @@ class Sites:
         """The sites of one kind, in layer order."""
         return sorted((s for (k, _), s in self.by_key.items() if k == kind), key=lambda s: s.layer)
 
-    def key_of(self, module: nn.Module) -> SiteKey | None:
-        return self._keys.get(id(module))
+    def key_of(self, module: nn.Module, occurrence: int = 0) -> SiteKey | None:
+        """The site of a module's `occurrence`-th call in a forward pass (None: not an attention site)."""
+        keys = self._keys.get(id(module))
+        return None if not keys else keys[occurrence % len(keys)]
+
+    def occurrence(self, key: SiteKey) -> int:
+        """Which call of its module a site is (0 unless layers share one module)."""
+        return self._keys[id(self.by_key[key].attention)].index(key)
 
 
 def find_sites(model: LoadedModel) -> Sites:
@@ -150,10 +159,10 @@ def _probe(model: LoadedModel) -> Sites:
         calls.append((module, out, weights.shape[1], value.shape[1], value.shape[-1]))
         return out, weights
 
-    seen: dict[int, tuple[tuple, dict, object]] = {}  # id(module) -> (args, kwargs, output) of its first call
+    seen: dict[int, list[tuple[tuple, dict, object]]] = {}  # id(module) -> (args, kwargs, output) of each call
 
     def keep(module, args, kwargs, output):
-        seen.setdefault(id(module), (args, kwargs, output))
+        seen.setdefault(id(module), []).append((args, kwargs, output))
 
     handles = [m.register_forward_hook(keep, with_kwargs=True) for _, m in net.named_modules()]
     vocab = getattr(net.config, "vocab_size", 16) or 16
@@ -169,19 +178,22 @@ def _probe(model: LoadedModel) -> Sites:
             handle.remove()
     modules = dict(net.named_modules())
     names = {id(m): n for n, m in modules.items()}
-    projections = [(m, seen[id(m)]) for m in modules.values() if _is_projection(m) and id(m) in seen]
-    norms = [(m, seen[id(m)]) for m in modules.values() if _is_norm(m) and id(m) in seen]
+    projections = [(m, call) for m in modules.values() if _is_projection(m) for call in seen.get(id(m), [])]
+    norms = [(m, call) for m in modules.values() if _is_norm(m) for call in seen.get(id(m), [])]
     counts: dict[str, int] = {}
+    occurrences: dict[int, int] = {}  # calls of each attention module so far (layers may share one)
     out: dict[SiteKey, Site] = {}
     for module, z, n_heads, n_kv, d_head in calls:
         name = names.get(id(module), "")
         kind = attention_kind(name, info.architecture)
         layer = counts[kind] = counts.get(kind, -1) + 1
+        nth = occurrences[id(module)] = occurrences.get(id(module), -1) + 1
         flat = z.reshape(*z.shape[:2], -1)  # [batch, query_pos, head·d_head]
-        proj = next((m for m, (args, _, _) in projections
-                     if args and args[0].shape == flat.shape and torch.equal(args[0], flat)), None)
-        hidden = _hidden_input(*seen[id(module)][:2]) if id(module) in seen else None
-        placement, norm = _placement(hidden, seen[id(proj)][2] if proj is not None else None, norms)
+        proj, o = next(((m, output) for m, (args, _, output) in projections
+                        if args and args[0].shape == flat.shape and torch.equal(args[0], flat)), (None, None))
+        own = seen.get(id(module), [])
+        hidden = _hidden_input(*own[nth][:2]) if nth < len(own) else None
+        placement, norm = _placement(hidden, o, norms)
         out[(kind, layer)] = Site(kind, layer, module, proj, _block_of(name, modules), placement, norm, n_heads,
                                   n_kv, d_head, info.name)
     expected = {"encoder-decoder": {"self", "decoder_self", "cross"}}.get(info.architecture, {"self"})

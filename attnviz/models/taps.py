@@ -36,6 +36,19 @@ class Tap:
     z_edit: dict[SiteKey, ZEdit] = field(default_factory=dict)
     records: dict[SiteKey, SiteRecord] = field(default_factory=dict)
     _residuals: dict[SiteKey, torch.Tensor] = field(default_factory=dict)
+    _calls: dict[int, int] = field(default_factory=dict)  # id(module) -> its calls so far in this pass
+
+    def site_of(self, sites: Sites, module) -> SiteKey | None:
+        """The site this call of `module` is, counting its calls (layers that share one module)."""
+        n = self._calls.get(id(module), 0)
+        self._calls[id(module)] = n + 1
+        return sites.key_of(module, n)
+
+    def at(self, sites: Sites, key: SiteKey) -> Tap:
+        """Map the next call of the site's module to `key` (a block run again on its own)."""
+        site = sites.by_key[key]
+        self._calls[id(site.attention)] = sites.occurrence(key)
+        return self
 
     def edit_value(self, key: SiteKey, value: torch.Tensor) -> torch.Tensor:
         scale = self.value_scale.get(key)
@@ -55,13 +68,21 @@ class Tap:
 
 def _residual_hooks(sites: Sites, tap: Tap) -> list:
     """Pre-hooks keeping the residual stream of each site: a pre-norm's input, or a post-norm site's input."""
-    handles = []
+    keys: dict[int, list[SiteKey]] = {}
+    modules = {}
     for key, site in sites.by_key.items():
         module = site.norm if site.placement == "pre" else site.attention
+        keys.setdefault(id(module), []).append(key)
+        modules[id(module)] = module
+    handles = []
+    for ident, module in modules.items():
+        seen = [0]
 
-        def keep(_module, args, kwargs, key=key):
+        def keep(_module, args, kwargs, ident=ident, seen=seen):
             value = args[0] if args else kwargs.get("hidden_states")
-            tap._residuals[key] = value.detach()
+            mine = keys[ident]
+            tap._residuals[mine[seen[0] % len(mine)]] = value.detach()
+            seen[0] += 1
         handles.append(module.register_forward_pre_hook(keep, with_kwargs=True))
     return handles
 
@@ -78,7 +99,7 @@ def tapped(model: LoadedModel, sites: Sites, tap: Tap) -> Iterator[Tap]:
             from attnviz.models.recording import eager_attention, tapping
 
             def attend(module, query, key, value, attention_mask, **kwargs):
-                site = sites.key_of(module)
+                site = tap.site_of(sites, module)
                 if site is None:
                     return eager_attention(module, query, key, value, attention_mask, **kwargs)
                 value = tap.edit_value(site, value)

@@ -8,7 +8,7 @@ import torch
 from attnviz.analysis.measures import agreement, measure
 from attnviz.analysis.prompts import make_prompt, token_id
 from attnviz.analysis.targets import NextToken, Similarity
-from tiny_models import load_tiny, outputs_of, pieces, target_by_hand, weights
+from tiny_models import load_tiny, outputs_of, pieces, plain, target_by_hand, weights
 
 # (family, attention kind): every kind a measure is drawn for
 CASES = [("bert", "self"), ("llama", "self"), ("t5", "self"), ("t5", "decoder_self"), ("t5", "cross"),
@@ -180,3 +180,48 @@ def test_json_shapes_and_the_agreement_of_weights_with_themselves(tiny):
     assert np.array(layer_level["values"]).shape == (2, len(prompt.ids), len(prompt.ids))
     assert np.allclose(agreement(weight.values, weight.values), 1.0)
     assert weight.source().shape == tuple(weight.values.shape)
+
+
+def test_layers_that_share_one_module_are_told_apart(tmp_path):
+    """ALBERT runs one attention module (and one block) for every layer: each call is its own site."""
+    from attnviz import load_model
+    from builders import build_family
+
+    model = load_model(str(build_family("albert", tmp_path / "albert")), device="cpu")
+    model.move(torch.device("cpu"), torch.float64)
+    prompt = prompt_of(model)
+    net = model.module
+    with torch.no_grad():
+        alpha = net(input_ids=torch.tensor([list(prompt.ids)]), output_attentions=True).attentions
+    weight = measure(model, prompt, "weight").values
+    assert all(torch.allclose(weight[layer].double(), alpha[layer][0], atol=1e-6) for layer in range(2))
+    assert not torch.allclose(weight[0], weight[1])
+    block = net.encoder.albert_layer_groups[0]
+    value = block.albert_layers[0].attention.value
+    calls = []
+
+    def output_of_second_call(out):  # keeps [query_pos, d_model] of every call of the shared block
+        calls.append((out[0] if isinstance(out, tuple) else out)[0].detach().clone())
+
+    def zero_in_second_call(j):
+        seen = [0]
+
+        def edit(out):
+            seen[0] += 1
+            if seen[0] == 2:  # layer 1 is the shared module's second call
+                out = out.clone()
+                out[:, j] = 0
+            return out
+        return edit
+    result = measure(model, prompt, "value-zeroing").values
+    columns = []
+    for j in [None, *range(len(prompt.ids))]:
+        calls.clear()
+        edits = {} if j is None else {value: zero_in_second_call(j)}
+        plain(model, prompt, post={**edits, block: output_of_second_call})
+        if j is None:
+            clean = calls[1].double()
+        else:
+            columns.append(1 - torch.nn.functional.cosine_similarity(calls[1].double(), clean, dim=-1))
+    expected = _normalised(torch.stack(columns, dim=-1))
+    assert expected.shape == result[1].shape and torch.allclose(result[1].double(), expected, atol=1e-5)

@@ -101,6 +101,9 @@ def check_dla(model: LoadedModel) -> None:
             getattr(net, "get_output_embeddings", lambda: None)(), nn.Linear)):
         raise MeasureUnavailable(NO_UNEMBEDDING.format(name=name))
     sites = find_sites(model)
+    main = sites.of(dla_kinds(model)[0])
+    if len({id(s.block) for s in main}) < len(main):  # layers that share one block: no stream per layer
+        raise MeasureUnavailable(NOT_ADDITIVE.format(name=name))
     for site in (s for k in dla_kinds(model) for s in sites.of(k)):
         if site.placement != "pre":
             raise MeasureUnavailable(NOT_PRE_LN.format(name=name, kind=KIND_LABELS[site.kind],
@@ -129,8 +132,8 @@ def direct_logit_attribution(model: LoadedModel, prompt: Prompt, target: NextTok
                 handle.remove()
         n = len(prompt.side(kinds[0]))
         p = target.position % n
-        stream_in = [_input(c)[0, p].float() for c in calls]  # [d_model] each
-        stream_out = [c.output[0, p].float() for c in calls]
+        stream_in = [_input(c[0])[0, p].float() for c in calls]  # [d_model] each
+        stream_out = [c[0].output[0, p].float() for c in calls]
         final = seen["norm_in"][0, p].float()
         if not (all(_close(a, b) for a, b in zip(stream_out[:-1], stream_in[1:])) and _close(stream_out[-1], final)):
             raise MeasureUnavailable(NOT_ADDITIVE.format(name=name))

@@ -23,11 +23,14 @@ def value_zeroing_values(model: LoadedModel, prompt: Prompt, kind: str = "self",
     """[layer, query_pos, key_pos]: each output token's change when a key token's values are zeroed, rows
     normalised. `batch`: zeroed tokens per pass (default: as many as memory allows). The caller holds the lock."""
     sites_all, sites = sites_of(model, kind)
-    with block_calls([s.block for s in sites]) as calls:
+    blocks = list(dict.fromkeys(s.block for s in sites))  # one per layer, or one for all where layers share it
+    with block_calls(blocks) as calls:
         run(model, prompt, Tap(record=False))
     n_keys = len(prompt.ids) if kind in ("self", "cross") else len(prompt.decoder_ids or ())
     out = []
-    for site, call in zip(sites, calls):
+    for site in sites:
+        earlier = sum(1 for s in sites if s.block is site.block and s.layer < site.layer)
+        call = calls[blocks.index(site.block)][earlier]
         precise = torch.float32 if call.output.device.type == "mps" else torch.float64  # MPS has no float64
         clean = call.output[0].to(precise)  # [query_pos, d_model]: 1 − cos of near-equal vectors needs the digits
         n_q = clean.shape[0]
@@ -37,7 +40,7 @@ def value_zeroing_values(model: LoadedModel, prompt: Prompt, kind: str = "self",
             zeroed = torch.arange(start, min(n_keys, start + step), device=clean.device)
             scale = torch.ones(len(zeroed), n_keys, device=clean.device)
             scale[torch.arange(len(zeroed)), zeroed] = 0  # copy b zeroes token start + b
-            tap = Tap(record=False, value_scale={(kind, site.layer): scale})
+            tap = Tap(record=False, value_scale={(kind, site.layer): scale}).at(sites_all, (kind, site.layer))
             with torch.no_grad(), tapped(model, sites_all, tap):
                 changed = rerun(site.block, call, len(zeroed)).to(precise)  # [copies, query_pos, d_model]
             cos = torch.nn.functional.cosine_similarity(changed, clean[None], dim=-1)  # [copies, query_pos]
