@@ -70,6 +70,8 @@ def costs(spec: str, n_tokens: int, device: str) -> list[tuple[str, tuple[float,
     rows = [("plain forward", timed(plain, 3))]
     for method in METHODS:
         rows.append((method, timed(lambda method=method: measure(model, prompt, method, target=target))))
+    last = model.info.n_layers - 1
+    rows.append(("value-zeroing, one layer", timed(lambda: measure(model, prompt, "value-zeroing", layers=[last]))))
     weight = measure(model, prompt, "weight").values
     norm = measure(model, prompt, "norm").values
     rows.append(("agreement (norm vs weight)", timed(lambda: agreement(norm, weight))))

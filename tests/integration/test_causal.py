@@ -214,3 +214,19 @@ def test_attention_that_bypasses_the_recording_function_or_has_no_separable_w_o(
         measure(fused, prompt_of(fused), "norm")
     assert "output projection" in why_not(fused, "alti") and why_not(fused, "value-zeroing") is None
     assert measure(fused, prompt_of(fused), "value-zeroing").values.shape[0] == 2  # needs no W_O
+
+
+def test_a_subset_of_heads_or_layers_is_computed_alone(tiny):
+    model = tiny("llama")
+    prompt = prompt_of(model)
+    target = _target(model)
+    every = ablate_heads(model, prompt, target)
+    one = ablate_heads(model, prompt, target, heads=[(1, 0)])
+    assert one.delta[1, 0] == pytest.approx(every.delta[1, 0], abs=1e-9)
+    assert np.isnan(one.delta).sum() == 3 and one.to_json()["delta"][0] == [None, None]
+    patched = patch_heads(model, prompt, prompt_of(model, "a cat sat on the mat"), target, heads=[(0, 1)])
+    assert [r[:2] for r in patched.ranked()] == [(0, 1)]
+    full = measure(model, prompt, "value-zeroing")
+    layer = measure(model, prompt, "value-zeroing", layers=[1])
+    assert torch.allclose(layer.values[1], full.values[1]) and torch.isnan(layer.values[0]).all()
+    assert layer.layers == [1] and full.layers is None

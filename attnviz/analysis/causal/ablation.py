@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from attnviz.analysis.causal.heads import chunks, edits_for
+from attnviz.analysis.causal.heads import HeadKey, chunks, edits_for
 from attnviz.analysis.runs import run, sites_of, tokens
 from attnviz.analysis.targets import Target, target_fn
 from attnviz.models.forward import Prompt, copies_per_batch
@@ -28,17 +28,18 @@ class AblationResult:
     how: str
     target: Target
     baseline: float  # the target on the clean run
-    delta: np.ndarray  # [layer, head]: ablated − clean
+    delta: np.ndarray  # [layer, head]: ablated − clean (NaN: a head not ablated)
 
     def to_json(self) -> dict:
         return {"tokens": list(self.tokens), "kind": self.kind, "how": self.how, "target": self.target.to_json(),
-                "baseline": self.baseline, "delta": self.delta.tolist()}
+                "baseline": self.baseline, "delta": [[None if np.isnan(v) else float(v) for v in row]
+                                                     for row in self.delta]}
 
 
 def ablate_heads(model: LoadedModel, prompt: Prompt, target: Target, kind: str = "self", how: str = "zero",
-                 batch: int | None = None) -> AblationResult:
-    """Ablate every head of attention `kind`, one at a time. `batch`: heads per forward (default: as many as
-    memory allows)."""
+                 batch: int | None = None, heads: list[HeadKey] | None = None) -> AblationResult:
+    """Ablate every head of attention `kind` (or only `heads`, the others NaN), one at a time: one forward
+    pass per head. `batch`: heads per forward (default: as many as memory allows)."""
     if how not in HOW:
         raise ValueError(UNKNOWN_HOW.format(how=how))
     with model.lock:
@@ -52,9 +53,9 @@ def ablate_heads(model: LoadedModel, prompt: Prompt, target: Target, kind: str =
             z = zs[layer]
             return torch.zeros_like(z) if how == "zero" else z.mean(dim=0, keepdim=True).expand_as(z)
 
-        heads = [(s.layer, h) for s in sites for h in range(s.n_heads)]
+        heads = [(s.layer, h) for s in sites for h in range(s.n_heads)] if heads is None else list(heads)
         n = max(len(prompt.ids), len(prompt.decoder_ids or ()))
-        delta = np.zeros((len(sites), sites[0].n_heads))
+        delta = np.full((len(sites), sites[0].n_heads), np.nan)
         for chunk in chunks(heads, batch or copies_per_batch(model, n, n)):
             tap = Tap(record=False, z_edit=edits_for(chunk, kind, replacement, None))
             values = fn(run(model, prompt, tap, batch=len(chunk)))

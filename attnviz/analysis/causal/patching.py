@@ -36,14 +36,15 @@ class PatchResult:
     def ranked(self) -> list[tuple[int, int, float]]:
         """(layer, head, share restored) from the head that restores most (by delta where shares are NaN)."""
         score = np.where(np.isnan(self.restored), self.delta, self.restored)
-        order = np.argsort(-score, axis=None, kind="stable")
+        order = np.argsort(-np.nan_to_num(score, nan=-np.inf), axis=None, kind="stable")
         n_heads = score.shape[1]
-        return [(int(i // n_heads), int(i % n_heads), float(score.flat[i])) for i in order]
+        return [(int(i // n_heads), int(i % n_heads), float(score.flat[i])) for i in order
+                if not np.isnan(score.flat[i])]
 
     def to_json(self) -> dict:
         return {"tokens_a": list(self.tokens_a), "tokens_b": list(self.tokens_b), "kind": self.kind,
                 "target": self.target.to_json(), "value_a": self.value_a, "value_b": self.value_b,
-                "delta": self.delta.tolist(),
+                "delta": [[None if np.isnan(v) else float(v) for v in row] for row in self.delta],
                 "restored": [[None if np.isnan(v) else float(v) for v in row] for row in self.restored],
                 "pairs": [list(p) for p in self.pairs],
                 "ranked": [list(r) for r in self.ranked()]}
@@ -83,8 +84,10 @@ def _patch_source(model, prompt_a, prompt_b, kind, pairs):
 
 
 def patch_heads(model: LoadedModel, prompt_a: Prompt, prompt_b: Prompt, target: Target, kind: str = "self",
-                pairs: list[tuple[int, int]] | None = None, batch: int | None = None) -> PatchResult:
-    """Patch each head of attention `kind` alone from A into B; `pairs` default to aligned_pairs()."""
+                pairs: list[tuple[int, int]] | None = None, batch: int | None = None,
+                heads: list[HeadKey] | None = None) -> PatchResult:
+    """Patch each head of attention `kind` (or only `heads`, the others NaN) alone from A into B: one forward
+    pass per head. `pairs` default to aligned_pairs()."""
     pairs = aligned_pairs(prompt_a, prompt_b, kind) if pairs is None else pairs
     with model.lock:
         _, sites = sites_of(model, kind)
@@ -92,9 +95,9 @@ def patch_heads(model: LoadedModel, prompt_a: Prompt, prompt_b: Prompt, target: 
         out_a, replacements, where = _patch_source(model, prompt_a, prompt_b, kind, pairs)
         value_a = float(fn(out_a)[0])
         value_b = float(fn(run(model, prompt_b, Tap(record=False)))[0])
-        heads = [(s.layer, h) for s in sites for h in range(s.n_heads)]
+        heads = [(s.layer, h) for s in sites for h in range(s.n_heads)] if heads is None else list(heads)
         n = max(len(prompt_b.ids), len(prompt_b.decoder_ids or ()))
-        delta = np.zeros((len(sites), sites[0].n_heads))
+        delta = np.full((len(sites), sites[0].n_heads), np.nan)
         for chunk in chunks(heads, batch or copies_per_batch(model, n, n)):
             tap = Tap(record=False, z_edit=edits_for(chunk, kind, replacements.__getitem__, where))
             values = fn(run(model, prompt_b, tap, batch=len(chunk)))

@@ -44,9 +44,11 @@ METHODS: dict[str, MeasureSpec] = {spec.name: spec for spec in (
 
 
 def measure(model: LoadedModel, prompt: Prompt, method: str, kind: str = "self",
-            target: Target | None = None) -> MeasureResult:
-    """One measure of attention `kind` on the prompt's tokens. Raises MeasureUnavailable (with the reason)
-    where this model cannot give it, ValueError for an unknown method or a missing target."""
+            target: Target | None = None, layers: list[int] | None = None) -> MeasureResult:
+    """One measure of attention `kind` on the prompt's tokens. `layers` limits value zeroing (the costly one:
+    about one forward pass per token) to those layers, the others left NaN; a rollout needs them all. Raises
+    MeasureUnavailable (with the reason) where this model cannot give it, ValueError for an unknown method or
+    a missing target."""
     spec = METHODS.get(method)
     if spec is None:
         raise ValueError(UNKNOWN_METHOD.format(method=method, known=", ".join(METHODS)))
@@ -63,14 +65,16 @@ def measure(model: LoadedModel, prompt: Prompt, method: str, kind: str = "self",
         elif method.startswith("alti"):
             values = alti_values(model, prompt, kind)
         elif method.startswith("value-zeroing"):
-            values = value_zeroing_values(model, prompt, kind)
+            layers = None if method.endswith("-rollout") else layers
+            values = value_zeroing_values(model, prompt, kind, layers=layers)
         else:
             values, target_value = grad_input_values(model, prompt, target, kind)
     if method.endswith("-rollout"):
         values = rollout(values, kind)
     query, keys = tokens(model, prompt, kind)
     return MeasureResult(method, kind, query, keys, values, spec.per_head, model.info.name,
-                         target if spec.needs_target else None, target_value)
+                         target if spec.needs_target else None, target_value,
+                         sorted(layers) if layers is not None and method == "value-zeroing" else None)
 
 
 __all__ = ["METHODS", "MeasureResult", "MeasureSpec", "agreement", "measure", "rollout"]

@@ -24,6 +24,7 @@ class MeasureResult:
     model: str = ""
     target: Target | None = None
     target_value: float | None = None
+    layers: list[int] | None = None  # the layers computed (None: all); the others are NaN
 
     @property
     def n_layers(self) -> int:

@@ -4,7 +4,8 @@ In layer l, token j's value vectors are set to zero in every head (its keys stay
 layer is run again on the clean inputs it had; token i's score is the cosine distance 1 − cos(y_i, y_i^(¬j))
 between its clean output and its output without j's values, each row normalised to sum to 1; the rollout
 across layers (no identity added) follows the authors' code. Only layer l is run again, one copy per zeroed
-token, as many copies per pass as memory allows.
+token, as many copies per pass as memory allows: n zeroed tokens cost about n forward passes in all, n/layers
+for one layer (a page can compute the layer it shows first).
 """
 from __future__ import annotations
 
@@ -18,10 +19,11 @@ from attnviz.models.loading import LoadedModel
 from attnviz.models.taps import Tap, tapped
 
 
-def value_zeroing_values(model: LoadedModel, prompt: Prompt, kind: str = "self",
-                         batch: int | None = None) -> torch.Tensor:
+def value_zeroing_values(model: LoadedModel, prompt: Prompt, kind: str = "self", batch: int | None = None,
+                         layers: list[int] | None = None) -> torch.Tensor:
     """[layer, query_pos, key_pos]: each output token's change when a key token's values are zeroed, rows
-    normalised. `batch`: zeroed tokens per pass (default: as many as memory allows). The caller holds the lock."""
+    normalised. `batch`: zeroed tokens per pass (default: as many as memory allows); `layers`: only these
+    (the others NaN). The caller holds the lock."""
     sites_all, sites = sites_of(model, kind)
     blocks = list(dict.fromkeys(s.block for s in sites))  # one per layer, or one for all where layers share it
     with block_calls(blocks) as calls:
@@ -29,6 +31,9 @@ def value_zeroing_values(model: LoadedModel, prompt: Prompt, kind: str = "self",
     n_keys = len(prompt.ids) if kind in ("self", "cross") else len(prompt.decoder_ids or ())
     out = []
     for site in sites:
+        if layers is not None and site.layer not in layers:
+            out.append(torch.full((len(prompt.side(kind)), n_keys), float("nan"), device=model.device))
+            continue
         earlier = sum(1 for s in sites if s.block is site.block and s.layer < site.layer)
         call = calls[blocks.index(site.block)][earlier]
         precise = torch.float32 if call.output.device.type == "mps" else torch.float64  # MPS has no float64
