@@ -1,5 +1,6 @@
-"""A block (one layer) run again on the inputs it had in a clean pass, for a batch of copies at once: value
-zeroing edits one layer and needs only that layer's outputs, not a whole forward per edit."""
+"""Blocks (layers) and what they did in a clean pass: one block run again on its clean inputs for a batch of
+copies (value zeroing edits one layer and needs only that layer's outputs), and blocks that hand back their
+clean outputs instead of running (an edit at layer l leaves the layers before it as they were)."""
 from __future__ import annotations
 
 import contextlib
@@ -17,6 +18,7 @@ class BlockCall:
     args: tuple
     kwargs: dict
     output: torch.Tensor  # [1, pos, d_model]
+    raw: object = None  # what the block returned, as it returned it (a tensor or a tuple)
 
 
 def _first(output) -> torch.Tensor:
@@ -32,7 +34,7 @@ def block_calls(blocks: list[nn.Module]) -> Iterator[list[list[BlockCall]]]:
     try:
         for i, block in enumerate(blocks):
             def keep(_module, args, kwargs, output, i=i):
-                calls[i].append(BlockCall(args, kwargs, _first(output).detach()))
+                calls[i].append(BlockCall(args, kwargs, _first(output).detach(), output))
             handles.append(block.register_forward_hook(keep, with_kwargs=True))
         yield calls
     finally:
@@ -61,3 +63,30 @@ def rerun(block: nn.Module, call: BlockCall, batch: int) -> torch.Tensor:
     elif "hidden_states" in kwargs:
         kwargs["hidden_states"] = kwargs["hidden_states"].contiguous()
     return _first(block(*args, **kwargs))
+
+
+@contextlib.contextmanager
+def replayed(blocks: list[nn.Module], calls: list[list[BlockCall]], batch: int) -> Iterator[None]:
+    """Inside the block, each of `blocks` returns what it returned in the clean pass (`calls`), as `batch` copies,
+    without running. Its forward is swapped on the instance and put back in `finally`; the caller holds the
+    model's lock, so no other pass sees the swap."""
+    swapped = []
+    try:
+        for block, clean in zip(blocks, calls):
+            served = [0]
+
+            def forward(*_args, _clean=clean, _served=served, **_kwargs):
+                out = _expand(_clean[_served[0] % len(_clean)].raw, batch)
+                _served[0] += 1
+                if isinstance(out, tuple) and out and isinstance(out[0], torch.Tensor):
+                    return (out[0].contiguous(), *out[1:])
+                return out.contiguous() if isinstance(out, torch.Tensor) else out
+            swapped.append((block, "forward" in block.__dict__, block.__dict__.get("forward")))
+            block.forward = forward
+        yield
+    finally:
+        for block, had, old in swapped:
+            if had:
+                block.forward = old
+            else:
+                del block.forward

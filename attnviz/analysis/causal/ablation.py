@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from attnviz.analysis.causal.heads import HeadKey, chunks, edits_for
+from attnviz.analysis.causal.heads import HeadKey, chunks, clean_pass, edits_for, replayable, skipping
 from attnviz.analysis.runs import run, sites_of, tokens
 from attnviz.analysis.targets import Target, target_fn
 from attnviz.models.forward import Prompt, copies_per_batch
@@ -43,10 +43,12 @@ def ablate_heads(model: LoadedModel, prompt: Prompt, target: Target, kind: str =
     if how not in HOW:
         raise ValueError(UNKNOWN_HOW.format(how=how))
     with model.lock:
-        _, sites = sites_of(model, kind)
+        all_sites, sites = sites_of(model, kind)
         fn = target_fn(model, target)
         clean = Tap()
-        baseline = fn(run(model, prompt, clean))[0]
+        blocks, before = replayable(all_sites, kind)
+        with clean_pass(blocks) as calls:
+            baseline = fn(run(model, prompt, clean))[0]
         zs = {s.layer: clean.records[(kind, s.layer)].z[0] for s in sites}  # [query_pos, head, d_head]
 
         def replacement(layer: int) -> torch.Tensor:
@@ -58,7 +60,8 @@ def ablate_heads(model: LoadedModel, prompt: Prompt, target: Target, kind: str =
         delta = np.full((len(sites), sites[0].n_heads), np.nan)
         for chunk in chunks(heads, batch or copies_per_batch(model, n, n)):
             tap = Tap(record=False, z_edit=edits_for(chunk, kind, replacement, None))
-            values = fn(run(model, prompt, tap, batch=len(chunk)))
+            with skipping(blocks, calls, before(min(layer for layer, _ in chunk)), len(chunk)):
+                values = fn(run(model, prompt, tap, batch=len(chunk)))
             for (layer, head), value in zip(chunk, (values - baseline).tolist()):
                 delta[layer, head] = value
     return AblationResult(tokens(model, prompt, kind)[0], kind, how, target, float(baseline), delta)

@@ -11,7 +11,8 @@ import numpy as np
 import torch
 
 from attnviz.analysis.align import align
-from attnviz.analysis.causal.heads import HeadKey, chunks, edits_for, replace_heads
+from attnviz.analysis.causal.heads import (HeadKey, chunks, clean_pass, edits_for, replace_heads, replayable,
+                                          skipping)
 from attnviz.analysis.runs import run, sites_of, tokens
 from attnviz.analysis.targets import Target, target_fn
 from attnviz.models.forward import Prompt, copies_per_batch
@@ -90,17 +91,20 @@ def patch_heads(model: LoadedModel, prompt_a: Prompt, prompt_b: Prompt, target: 
     pass per head. `pairs` default to aligned_pairs()."""
     pairs = aligned_pairs(prompt_a, prompt_b, kind) if pairs is None else pairs
     with model.lock:
-        _, sites = sites_of(model, kind)
+        all_sites, sites = sites_of(model, kind)
         fn = target_fn(model, target)
         out_a, replacements, where = _patch_source(model, prompt_a, prompt_b, kind, pairs)
         value_a = float(fn(out_a)[0])
-        value_b = float(fn(run(model, prompt_b, Tap(record=False)))[0])
+        blocks, before = replayable(all_sites, kind)
+        with clean_pass(blocks) as calls:
+            value_b = float(fn(run(model, prompt_b, Tap(record=False)))[0])
         heads = [(s.layer, h) for s in sites for h in range(s.n_heads)] if heads is None else list(heads)
         n = max(len(prompt_b.ids), len(prompt_b.decoder_ids or ()))
         delta = np.full((len(sites), sites[0].n_heads), np.nan)
         for chunk in chunks(heads, batch or copies_per_batch(model, n, n)):
             tap = Tap(record=False, z_edit=edits_for(chunk, kind, replacements.__getitem__, where))
-            values = fn(run(model, prompt_b, tap, batch=len(chunk)))
+            with skipping(blocks, calls, before(min(layer for layer, _ in chunk)), len(chunk)):
+                values = fn(run(model, prompt_b, tap, batch=len(chunk)))
             for (layer, head), value in zip(chunk, values.tolist()):
                 delta[layer, head] = value - value_b
     change = value_a - value_b
