@@ -121,3 +121,25 @@ def test_a_block_runs_again_on_copies_of_its_inputs():
     out = rerun(Block(), call, 4)
     assert torch.equal(out, torch.full((4, 3, 2), 10.0))  # (1 + 1)·2 + 6
     assert torch.equal(call.args[0], torch.ones(1, 3, 2))  # the recorded input is left as it was
+
+
+def test_replayed_blocks_hand_back_their_clean_outputs_and_are_put_back():
+    from attnviz.analysis.causal.heads import chunks
+    from attnviz.models.blocks import block_calls, replayed
+
+    layers = nn.ModuleList(nn.Linear(2, 2) for _ in range(3))
+
+    def model(x):
+        for layer in layers:
+            x = layer(x)
+        return x
+    x = torch.randn(1, 4, 2)
+    with block_calls(list(layers)) as calls:
+        clean = model(x)
+    with torch.no_grad():
+        layers[1].weight.zero_()  # changes nothing while layer 1 is replayed
+    with replayed([layers[0], layers[1]], calls[:2], 3):
+        replay = model(torch.zeros(3, 4, 2))  # the input is not even read
+    assert replay.shape == (3, 4, 2) and torch.allclose(replay, clean.expand(3, 4, 2))
+    assert "forward" not in layers[0].__dict__ and not torch.allclose(model(x), clean)  # put back
+    assert chunks([(0, 0), (0, 1), (0, 2), (1, 0), (1, 1)], 2) == [[(0, 0), (0, 1)], [(0, 2)], [(1, 0), (1, 1)]]
