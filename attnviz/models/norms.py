@@ -46,9 +46,11 @@ def _eps(norm: nn.Module) -> float:
 def freeze(norm: nn.Module, u: torch.Tensor, out: torch.Tensor | None = None) -> FrozenNorm:
     """The norm's linear form at input u [pos, d_model] (out: its output there, computed if not given).
     Raises MeasureUnavailable when neither form reproduces the module's output."""
+    dtype = next(norm.parameters(), u).dtype
     u = u.float()
     with torch.no_grad():
-        out = (norm(u.to(next(norm.parameters(), u).dtype)) if out is None else out).float()
+        out = (norm(u.to(dtype)) if out is None else out).float()
+    relative = max(1e-3, 20 * torch.finfo(dtype).eps)  # a half-precision model rounds more
     d_model = u.shape[-1]
     weight = getattr(norm, "weight", None)
     weight = torch.ones(d_model, device=u.device) if weight is None else weight.detach().float()
@@ -56,7 +58,7 @@ def freeze(norm: nn.Module, u: torch.Tensor, out: torch.Tensor | None = None) ->
     bias = getattr(norm, "bias", None)
     beta = bias.detach().float() if isinstance(bias, torch.Tensor) else None
     eps = _eps(norm)
-    tolerance = 1e-3 * float(out.abs().max()) + 1e-5
+    tolerance = relative * float(out.abs().max()) + 1e-5
     for centred in (isinstance(norm, nn.LayerNorm) or beta is not None, not (isinstance(norm, nn.LayerNorm)
                                                                            or beta is not None)):
         centre = u - u.mean(dim=-1, keepdim=True) if centred else u

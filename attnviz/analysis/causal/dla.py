@@ -83,8 +83,13 @@ def _input(call) -> torch.Tensor:
     return call.args[0] if call.args else call.kwargs["hidden_states"]
 
 
-def _close(a: torch.Tensor, b: torch.Tensor) -> bool:
-    return a.shape == b.shape and bool(torch.allclose(a.float(), b.float(), atol=1e-4, rtol=1e-3))
+def _rounding(model: LoadedModel) -> float:
+    """How close two ways of computing the same number must come in the model's precision."""
+    return max(1e-3, 20 * torch.finfo(model.dtype).eps)
+
+
+def _close(a: torch.Tensor, b: torch.Tensor, rtol: float) -> bool:
+    return a.shape == b.shape and bool(torch.allclose(a.float(), b.float(), atol=rtol * 0.1, rtol=rtol))
 
 
 def dla_kinds(model: LoadedModel) -> list[str]:
@@ -135,11 +140,13 @@ def direct_logit_attribution(model: LoadedModel, prompt: Prompt, target: NextTok
         stream_in = [_input(c[0])[0, p].float() for c in calls]  # [d_model] each
         stream_out = [c[0].output[0, p].float() for c in calls]
         final = seen["norm_in"][0, p].float()
-        if not (all(_close(a, b) for a, b in zip(stream_out[:-1], stream_in[1:])) and _close(stream_out[-1], final)):
+        rtol = _rounding(model)
+        if not (all(_close(a, b, rtol) for a, b in zip(stream_out[:-1], stream_in[1:]))
+                and _close(stream_out[-1], final, rtol)):
             raise MeasureUnavailable(NOT_ADDITIVE.format(name=name))
         normed, read = seen["norm_out"][0, p].float(), seen["unembed_in"][0, p].float()
         scale = float(read @ normed / (normed @ normed))  # T5 scales by d_model^-1/2 before a tied unembedding
-        if not _close(read, scale * normed):
+        if not _close(read, scale * normed, rtol):
             raise MeasureUnavailable(NOT_ADDITIVE.format(name=name))
         frozen = freeze(norm, final[None], normed[None])
         weight = unembed.weight.detach().float()
@@ -180,6 +187,6 @@ def direct_logit_attribution(model: LoadedModel, prompt: Prompt, target: NextTok
     key_tokens = {kind: tokens(model, prompt, kind)[1] for kind in kinds}
     result = DLAResult(query, target, p, logit, float(project(stream_in[0])), heads, per_source, att_bias, mlp,
                        beta + bias_term, key_tokens)
-    if abs(result.total() - logit) > 1e-3 * (1 + abs(logit)):
+    if abs(result.total() - logit) > rtol * (1 + abs(logit)):
         raise MeasureUnavailable(NOT_ADDITIVE.format(name=name))
     return result
