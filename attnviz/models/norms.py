@@ -29,6 +29,12 @@ class FrozenNorm:
             v = v - v.mean(dim=-1, keepdim=True)
         return self.gamma * v / scale
 
+    def part_(self, v: torch.Tensor, scale: torch.Tensor) -> torch.Tensor:
+        """part(), written into v (no copy of a large block of parts)."""
+        if self.centred:
+            v.sub_(v.mean(dim=-1, keepdim=True))
+        return v.mul_(self.gamma).div_(scale)
+
     def full(self, u: torch.Tensor) -> torch.Tensor:
         """The norm of the whole input u [pos, d_model] (equal to the module's output)."""
         out = self.part(u, self.scale[:, None])

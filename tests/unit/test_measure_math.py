@@ -7,7 +7,7 @@ from scipy.stats import spearmanr
 from torch import nn
 
 from attnviz.analysis.causal.heads import edits_for, replace_heads
-from attnviz.analysis.measures.agreement import agreement, row_spearman
+from attnviz.analysis.measures.agreement import agreement, average_ranks, row_spearman
 from attnviz.analysis.measures.rollout import normalise_rows, rollout
 from attnviz.core.errors import MeasureUnavailable
 from attnviz.models.blocks import BlockCall, rerun
@@ -23,11 +23,12 @@ def test_row_spearman_is_scipys_over_the_open_keys_with_ties_and_skips():
     open_keys[1, 4:] = False  # a causal-like row
     open_keys[2, 1:] = False  # one open key: no correlation
     x[3] = 1.0  # no spread: no correlation
-    rho = row_spearman(x, y, open_keys)
+    rho = row_spearman(torch.from_numpy(x), torch.from_numpy(y), torch.from_numpy(open_keys)).numpy()
     for row in (0, 4):
         assert rho[row] == pytest.approx(spearmanr(x[row], y[row]).statistic)
     assert rho[1] == pytest.approx(spearmanr(x[1, :4], y[1, :4]).statistic)
     assert np.isnan(rho[2]) and np.isnan(rho[3])
+    assert np.array_equal(average_ranks(torch.tensor([[3.0, 1.0, 3.0, 2.0]])).numpy(), [[3.5, 1.0, 3.5, 2.0]])
 
 
 def test_agreement_per_head_and_per_layer():

@@ -60,8 +60,8 @@ def alti_values(model: LoadedModel, prompt: Prompt, kind: str = "self") -> torch
             parts = torch.einsum("hik,hke->ike", alpha[:, rows], f)  # [rows, key_pos, d_model]
             parts[torch.arange(len(rows)), rows] += x[rows]  # the residual belongs to token i itself
             if frozen is not None:
-                parts = frozen.part(parts, frozen.scale[rows, None, None])
-            distance = (y[rows, None, :] - parts).abs().sum(dim=-1)  # [rows, key_pos]
+                frozen.part_(parts, frozen.scale[rows, None, None])
+            distance = parts.neg_().add_(y[rows, None, :]).abs_().sum(dim=-1)  # ‖y_i − T_i(x_j)‖₁ [rows, key_pos]
             layer[rows] = (y_l1[rows, None] - distance).clamp(min=0)
         out.append(normalise_rows(layer))
     return torch.stack(out)
