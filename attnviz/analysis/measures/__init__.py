@@ -11,7 +11,7 @@ from attnviz.analysis.measures.alti import alti_values
 from attnviz.analysis.measures.grad_input import grad_input_values
 from attnviz.analysis.measures.norm import norm_layer_values, norm_values
 from attnviz.analysis.measures.result import MeasureResult
-from attnviz.analysis.measures.rollout import rollout
+from attnviz.analysis.measures.rollout import rollout as rolled_out  # the submodule keeps the name `rollout`
 from attnviz.analysis.measures.value_zeroing import value_zeroing_values
 from attnviz.analysis.measures.weight import weight_values
 from attnviz.analysis.runs import tokens
@@ -70,11 +70,11 @@ def measure(model: LoadedModel, prompt: Prompt, method: str, kind: str = "self",
         else:
             values, target_value = grad_input_values(model, prompt, target, kind)
     if method.endswith("-rollout"):
-        values = rollout(values, kind)
+        values = rolled_out(values, kind)
     query, keys = tokens(model, prompt, kind)
     return MeasureResult(method, kind, query, keys, values, spec.per_head, model.info.name,
                          target if spec.needs_target else None, target_value,
                          sorted(layers) if layers is not None and method == "value-zeroing" else None)
 
 
-__all__ = ["METHODS", "MeasureResult", "MeasureSpec", "agreement", "measure", "rollout"]
+__all__ = ["METHODS", "MeasureResult", "MeasureSpec", "agreement", "measure"]
