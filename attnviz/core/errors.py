@@ -31,3 +31,8 @@ class ModelRefused(AttnvizError):
 
 class CaptureTooLarge(AttnvizError):
     """A capture that would not fit the memory budget; the message names the way out."""
+
+
+class MeasureUnavailable(AttnvizError):
+    """A measure or a causal tool this model cannot give (no separable output projection, attention that
+    bypasses the recording function, a layer norm on the residual stream, ...); the message says why."""

@@ -34,7 +34,9 @@ POSITIONAL_WORDS = {
     "learned": Message.in_context("model facts", "learned"),
     "sinusoidal": Message.in_context("model facts", "sinusoidal"),
 }
-KIND_LABELS = {"self": "self-attention", "decoder_self": "decoder self-attention", "cross": "cross-attention"}
+# an attention kind in words, in the messages the package writes (figures say theirs with figures.words)
+KIND_LABELS = {"self": Message("self-attention"), "decoder_self": Message("decoder self-attention"),
+               "cross": Message("cross-attention")}
 
 
 @dataclass(frozen=True)

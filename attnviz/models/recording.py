@@ -8,6 +8,8 @@ repetition) with the mask and bias added to their dot products, then runs the at
   and attnviz recomputes any head later as softmax(q·kᵀ·scale + bias + mask) from what was recorded.
 A call SDPA cannot run faithfully (soft-capped scores, attention sinks) runs eager and is marked, so the
 capture can say so.
+Inside `tapping(fn)` every attention call goes to fn instead (attnviz.models.taps: measures and causal edits),
+which runs the module's own eager attention through `eager_attention`.
 """
 from __future__ import annotations
 
@@ -26,10 +28,12 @@ NAME = "attnviz"
 _current: contextvars.ContextVar[list | None] = contextvars.ContextVar("attnviz_qk", default=None)
 _mode: contextvars.ContextVar[str] = contextvars.ContextVar("attnviz_mode", default="eager")
 _whole_batch: contextvars.ContextVar[bool] = contextvars.ContextVar("attnviz_qk_batch", default=False)
+_tap: contextvars.ContextVar = contextvars.ContextVar("attnviz_tap", default=None)
 _registered = False
 NOT_SDPA = ("softcap", "s_aux")  # keyword arguments SDPA cannot honour: such calls run eager
 
-__all__ = ["QKRecord", "QKStack", "install", "installed", "recording", "stack_records"]
+__all__ = ["QKRecord", "QKStack", "eager_attention", "install", "installed", "recording", "stack_records",
+           "tapping"]
 
 
 @dataclass
@@ -51,6 +55,9 @@ def _first(t: torch.Tensor | None, n_keys: int) -> torch.Tensor | None:
 
 
 def _attention(module, query, key, value, attention_mask, scaling=None, dropout=0.0, **kwargs):
+    tap = _tap.get()
+    if tap is not None:
+        return tap(module, query, key, value, attention_mask, scaling=scaling, dropout=dropout, **kwargs)
     records = _current.get()
     qk_mode = _mode.get() == "qk"
     run_sdpa = qk_mode and not any(kwargs.get(name) is not None for name in NOT_SDPA)
@@ -73,8 +80,14 @@ def _attention(module, query, key, value, attention_mask, scaling=None, dropout=
                                       dropout=dropout, **kwargs)
     if qk_mode:  # eager attention wants an additive float mask, not SDPA's boolean (or absent) one
         attention_mask = _additive_mask(attention_mask, causal, query, key)
+    return eager_attention(module, query, key, value, attention_mask, scaling=scaling, dropout=dropout, **kwargs)
+
+
+def eager_attention(module, query, key, value, attention_mask, **kwargs):
+    """The module's own eager attention (its family's eager_attention_forward): (output [batch, query_pos, head,
+    d_head], weights [batch, head, query_pos, key_pos])."""
     eager = sys.modules[type(module).__module__].eager_attention_forward
-    return eager(module, query, key, value, attention_mask, scaling=scaling, dropout=dropout, **kwargs)
+    return eager(module, query, key, value, attention_mask, **kwargs)
 
 
 def _additive_mask(mask: torch.Tensor | None, causal: bool, query: torch.Tensor, key: torch.Tensor):
@@ -138,6 +151,19 @@ def recording(mode: str = "eager", whole_batch: bool = False) -> Iterator[list[Q
         _whole_batch.reset(batch_token)
         _mode.reset(mode_token)
         _current.reset(token)
+
+
+@contextlib.contextmanager
+def tapping(fn) -> Iterator[None]:
+    """Send every attention call inside the block (this thread or task only) to fn(module, query, key, value,
+    attention_mask, **kwargs), which returns what the attention function returns. The model builds eager masks."""
+    token = _tap.set(fn)
+    mode_token = _mode.set("eager")
+    try:
+        yield
+    finally:
+        _mode.reset(mode_token)
+        _tap.reset(token)
 
 
 def stack_records(records: list[QKRecord], rotary: str | None) -> QKStack:
