@@ -14,5 +14,8 @@ def test_the_docs_site_builds_strictly(tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     pages = {p.relative_to(tmp_path / "site").as_posix() for p in (tmp_path / "site").rglob("index.html")}
     for page in ("index.html", "install/index.html", "operators/index.html", "cli/index.html",
-                 "architecture/index.html", "translating/index.html"):
+                 "architecture/index.html", "translating/index.html", "tutorial/index.html"):
         assert page in pages, sorted(pages)
+
+    tutorial = (tmp_path / "site" / "tutorial" / "index.html").read_text()
+    assert "attnviz.show" in tutorial or "show(" in tutorial  # the notebook's code is on the page

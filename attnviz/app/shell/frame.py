@@ -1,11 +1,16 @@
 """What every run of the app does before its page: settings, page config, sidebar, link, presentation."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from attnviz.app.pipeline import load
 from attnviz.app.shell import language, layout, links, logs, navigation, present, sidebar
 from attnviz.core import settings
+
+
+ICON = Path(__file__).resolve().parents[1] / "static" / "favicon.png"  # a previous-token head, 4 × 4
 
 
 def run() -> None:
@@ -17,7 +22,8 @@ def run() -> None:
         st.stop()
     # Uncaught errors show only what the operator allows (the shared preset: a generic line, no traceback).
     st.set_option("client.showErrorDetails", operator.error_details)
-    st.set_page_config(page_title="attnviz", page_icon=":material/visibility:", layout="wide")
+    # the icon is a file shipped with the app: a Material symbol name would make every page fetch it from a font host
+    st.set_page_config(page_title="attnviz", page_icon=str(ICON), layout="wide")
     layout.compact()
     links.restore()
     language.activate()  # every message of this run in the session's language (a link may have set it)
