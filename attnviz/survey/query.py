@@ -18,6 +18,13 @@ from attnviz.survey.rows import LABELS
 from attnviz.survey.run import TABLES, done_parts, read_manifest
 
 
+PUNCTUATION_ABOUT = ("Attention from a token to the punctuation marks it can see (，。、 , .), averaged over the "
+                     "tokens that can see one.")
+WORD_ABOUT = ("Attention from a character to the other characters of its word that are not next to it (the start "
+              "of 注意力 seen from 力), in texts whose words are known (builtin-zh's words template).")
+OLD_SURVEY = "This survey was written before the statistic {stat} existed: survey the corpus again to rank heads by it."
+
+
 @dataclass(frozen=True)
 class Behaviour:
     """A behaviour to find heads by; label and about are Keyed (English here, the page's language there)."""
@@ -41,6 +48,9 @@ BEHAVIOURS = {
                          Keyed("survey.behaviour.bracket.about")),
     "induction": Behaviour(Keyed("survey.behaviour.induction"), "induction", None,
                            Keyed("survey.behaviour.induction.about")),
+    # English only until the catalogues have them (issue 25, second phase)
+    "punctuation": Behaviour("punctuation", "punctuation", None, PUNCTUATION_ABOUT),
+    "word": Behaviour("a word's other characters", "word", None, WORD_ABOUT),
 }
 
 
@@ -86,9 +96,16 @@ class Survey:
         if stat not in LABELS:
             raise AttnvizError(Keyed("survey.no_stat", stat=stat, stats=", ".join(LABELS)))
 
+    def _check_column(self, stat: str) -> None:
+        """AttnvizError for a statistic that this (older) survey's parts do not have."""
+        columns = set(self.sql("SELECT * FROM stats LIMIT 0").columns)
+        if stat not in columns:
+            raise AttnvizError(OLD_SURVEY.format(stat=stat))
+
     def ranking(self, stat: str, template: str | None = None, descending: bool = True) -> pd.DataFrame:
         """Every head with the statistic's mean over the corpus (texts where it applies), spread and count."""
         self._check_stat(stat)
+        self._check_column(stat)
         where = "WHERE t.template = ?" if template else ""
         return self.sql(f"""
             SELECT s.layer, s.head, avg(s.{stat}) AS mean, stddev_samp(s.{stat}) AS std, count(s.{stat}) AS texts

@@ -1,0 +1,113 @@
+"""Rebuild zh-char from scratch: fetch the Debian packages, build the corpus and alphabet, train, and write
+the weights, the held-out sample and the figures into the model's folder.
+
+    python -m attnviz.training.zh.build --work /tmp/zh-corpus --out attnviz/models/zh_char
+
+Needs `apt-get download` (Debian's package archive) and about half an hour of a 2-core CPU.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+import torch
+
+from attnviz.models.scratch import CONFIG_FILE, WEIGHTS_FILE, ScratchTransformer
+from attnviz.models.tokens import CharCodec
+from attnviz.training.corpus_lm import CorpusLMTrainer, LMConfig, bits, heldout_loss, unigram_loss
+from attnviz.training.zh.corpus import split
+from attnviz.training.zh.sources import SOURCES, fetch
+from attnviz.training.zh.vocab import alphabet
+
+HELDOUT_FILE = "heldout.txt"  # a sample of held-out paragraphs, shipped so that tests can score the model
+METRICS_FILE = "metrics.json"
+
+
+def sample(paragraphs: list[str], chars: int, seed: int = 0) -> list[str]:
+    """Paragraphs drawn without replacement (seeded) until about `chars` characters."""
+    pool = list(paragraphs)
+    random.Random(seed).shuffle(pool)
+    out, n = [], 0
+    for p in pool:
+        if n >= chars:
+            break
+        out.append(p)
+        n += len(p)
+    return out
+
+
+def save_half(model: ScratchTransformer, folder: Path, extra: dict) -> None:
+    """The model's folder with its weights in float16 (half the bytes; loading casts them back to float32)."""
+    from safetensors.torch import save_file
+
+    model.save(folder, extra=extra)
+    state = {k: v.detach().cpu().half().contiguous() for k, v in model.state_dict().items()}
+    save_file(state, str(folder / WEIGHTS_FILE))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--work", default="/tmp/zh-corpus", help="where the packages are fetched and unpacked")
+    parser.add_argument("--out", default=str(Path(__file__).parents[2] / "models" / "zh_char"))
+    parser.add_argument("--steps", type=int, default=LMConfig.steps)
+    parser.add_argument("--minutes", type=float, default=None,
+                        help="instead of --steps: as many steps as fit in this many minutes (timed on 10 steps)")
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--eval-chars", type=int, default=12_000, help="held-out characters scored while training")
+    parser.add_argument("--ship-chars", type=int, default=3_000, help="held-out characters shipped for the tests")
+    args = parser.parse_args(argv)
+    torch.set_num_threads(args.threads)
+    log = lambda line: print(line, flush=True)  # noqa: E731
+    began = time.perf_counter()
+
+    data = split(fetch(Path(args.work)))
+    codec = CharCodec(alphabet=alphabet(data.train))
+    log(f"corpus: {sum(map(len, data.train))} training and {sum(map(len, data.heldout))} held-out characters, "
+        f"{len(data.train)} + {len(data.heldout)} paragraphs; alphabet {codec.vocab_size} tokens")
+    config = LMConfig(steps=args.steps)
+    trainer = CorpusLMTrainer(config, codec, data.train, sample(data.heldout, args.eval_chars))
+    log(f"model: {sum(p.numel() for p in trainer.model.parameters())} parameters")
+    if args.minutes:
+        start = time.perf_counter()
+        for _ in range(10):
+            trainer.step()
+        per_step = (time.perf_counter() - start) / 10
+        trainer.history.seconds += per_step * 10
+        trainer.config.steps = config.steps = max(20, int(args.minutes * 60 / per_step))
+        log(f"{per_step:.2f} s a step: {config.steps} steps")
+    trainer.run(log)
+
+    model = trainer.model.eval()
+    out = Path(args.out)
+    shipped = sample(data.heldout, args.ship_chars, seed=1)
+    full = heldout_loss(model, codec, data.heldout, config.context)
+    unigram = unigram_loss(data.train, data.heldout, codec)
+    unk = codec.id("<unk>")
+    metrics = {
+        "heldout_chars": sum(map(len, data.heldout)), "train_chars": sum(map(len, data.train)),
+        "heldout_unknown_share": sum(i == unk for p in data.heldout for i in codec.encode(p)) /
+                                 max(1, sum(map(len, data.heldout))),
+        "heldout_nats_per_char": full, "heldout_bits_per_char": bits(full),
+        "unigram_nats_per_char": unigram, "unigram_bits_per_char": bits(unigram),
+        "sources": [{**asdict(s), "chars": data.chars[s.package]} for s in SOURCES],
+        "trained_on": time.strftime("%Y-%m-%d"), "threads": args.threads, **trainer.summary(),
+    }
+    save_half(model, out, extra={"codec": codec.to_json(), "task": "zh-char language model",
+                                 "steps_trained": trainer.step_count, "seconds": metrics["seconds"]})
+    reloaded, _ = ScratchTransformer.load(out)  # what ships: float16 weights, read back as float32
+    (out / HELDOUT_FILE).write_text("\n".join(shipped) + "\n", encoding="utf-8")
+    metrics["shipped_heldout_nats_per_char"] = heldout_loss(reloaded.eval(), codec, shipped, config.context)
+    metrics["shipped_heldout_unigram_nats_per_char"] = unigram_loss(data.train, shipped, codec)
+    metrics["n_params"] = sum(p.numel() for p in reloaded.parameters())
+    metrics["weights_bytes"] = (out / WEIGHTS_FILE).stat().st_size
+    metrics["build_seconds"] = round(time.perf_counter() - began, 1)
+    (out / METRICS_FILE).write_text(json.dumps(metrics, indent=1, ensure_ascii=False), encoding="utf-8")
+    log(json.dumps({k: v for k, v in metrics.items() if k not in ("sources", "history")}, indent=1))
+
+
+if __name__ == "__main__":
+    main()
