@@ -3,7 +3,7 @@ the weights, the held-out sample and the figures into the model's folder.
 
     python -m attnviz.training.zh.build --work /tmp/zh-corpus --out attnviz/models/zh_char
 
-Needs `apt-get download` (Debian's package archive) and about half an hour of a 2-core CPU.
+then surveys its heads and writes MODEL_CARD.md (attnviz.training.zh.card). Needs `apt-get download` (Debian's package archive) and about half an hour of a 2-core CPU.
 """
 from __future__ import annotations
 
@@ -94,7 +94,8 @@ def main(argv: list[str] | None = None) -> None:
         "heldout_nats_per_char": full, "heldout_bits_per_char": bits(full),
         "unigram_nats_per_char": unigram, "unigram_bits_per_char": bits(unigram),
         "sources": [{**asdict(s), "chars": data.chars[s.package]} for s in SOURCES],
-        "trained_on": time.strftime("%Y-%m-%d"), "threads": args.threads, **trainer.summary(),
+        "trained_on": time.strftime("%Y-%m-%d"), "threads": args.threads, "eval_chars": args.eval_chars,
+        **trainer.summary(),
     }
     save_half(model, out, extra={"codec": codec.to_json(), "task": "zh-char language model",
                                  "steps_trained": trainer.step_count, "seconds": metrics["seconds"]})
@@ -107,6 +108,9 @@ def main(argv: list[str] | None = None) -> None:
     metrics["build_seconds"] = round(time.perf_counter() - began, 1)
     (out / METRICS_FILE).write_text(json.dumps(metrics, indent=1, ensure_ascii=False), encoding="utf-8")
     log(json.dumps({k: v for k, v in metrics.items() if k not in ("sources", "history")}, indent=1))
+    from attnviz.training.zh.card import main as write_card  # the heads need the model saved first
+
+    write_card(["--folder", str(out)])
 
 
 if __name__ == "__main__":
