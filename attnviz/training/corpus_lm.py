@@ -33,6 +33,7 @@ class LMConfig:
     weight_decay: float = 0.01
     eval_every: int = 250
     seed: int = 0
+    keep_best: bool = True  # end with the weights of the best evaluation (else the last)
 
 
 @dataclass
@@ -136,6 +137,25 @@ def unigram_loss(train: list[str], test: list[str], codec: CharCodec) -> float:
     return total / max(n, 1)
 
 
+def grow_vocabulary(model: ScratchTransformer, vocab_size: int, like: int, seed: int = 0) -> ScratchTransformer:
+    """A copy of model with vocab_size tokens: the new ones read like token `like` (its embedding, plus a little
+    noise so that they differ) and are predicted like it (its output row), until training teaches them more."""
+    from dataclasses import replace
+
+    old = model.cfg.vocab_size
+    grown = ScratchTransformer(replace(model.cfg, vocab_size=vocab_size))
+    state = model.state_dict()
+    generator = torch.Generator().manual_seed(seed)
+    for name, weight in state.items():
+        if weight.shape[:1] == (old,) and name.endswith(("tokens.weight", "lm_head.weight")):
+            extra = weight[like].expand(vocab_size - old, -1).clone()  # [new tokens, d_model]
+            if name.endswith("tokens.weight"):
+                extra += 0.1 * weight.std() * torch.randn(extra.shape, generator=generator)
+            state[name] = torch.cat([weight, extra])
+    grown.load_state_dict(state)
+    return grown
+
+
 def bits(nats: float) -> float:
     return nats / math.log(2)
 
@@ -143,13 +163,15 @@ def bits(nats: float) -> float:
 class CorpusLMTrainer:
     """A causal character decoder, its optimiser and its data: run() trains for config.steps."""
 
-    def __init__(self, config: LMConfig, codec: CharCodec, train: list[str], heldout: list[str]) -> None:
+    def __init__(self, config: LMConfig, codec: CharCodec, train: list[str], heldout: list[str],
+                 model: ScratchTransformer | None = None) -> None:
+        """model: weights to go on training (a later phase); by default new ones, seeded."""
         self.config, self.codec = config, codec
         self.train_ids = encode_paragraphs(codec, train)
         self.heldout = heldout
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(config.seed)
-            self.model = ScratchTransformer(ScratchConfig(
+            self.model = model if model is not None else ScratchTransformer(ScratchConfig(
                 architecture="decoder", vocab_size=codec.vocab_size, d_model=config.d_model, n_heads=config.n_heads,
                 n_layers=config.n_layers, d_ff=config.d_ff, max_len=config.max_len, positional=config.positional))
         decay = [p for n, p in self.model.named_parameters() if p.dim() >= 2]
@@ -208,8 +230,10 @@ class CorpusLMTrainer:
                 held = self.evaluate()
                 log(f"step {self.step_count} held-out {held:.4f} nats/char = {bits(held):.3f} bits/char")
         self.history.seconds += time.perf_counter() - start
-        self.model.load_state_dict(self.best[1])
-        return self.best[0]
+        if c.keep_best:
+            self.model.load_state_dict(self.best[1])
+            return self.best[0]
+        return self.history.eval_loss[-1]
 
     def summary(self) -> dict:
         return {"lm_config": asdict(self.config), "steps_trained": self.step_count,

@@ -23,3 +23,22 @@ def alphabet(paragraphs: list[str], min_count: int = 3) -> str:
     frequent = sorted((ch for ch, n in counts.items() if n >= min_count and ch.isprintable()),
                       key=lambda ch: (-counts[ch], ord(ch)))
     return "".join(dict.fromkeys(fixed + "".join(frequent)))
+
+
+def gb2312_hanzi() -> str:
+    """The 6,763 Chinese characters of GB 2312 (levels 1 and 2: the common simplified characters), in code order."""
+    chars = []
+    for high in range(0xB0, 0xF8):
+        for low in range(0xA1, 0xFF):
+            try:
+                chars.append(bytes([high, low]).decode("gb2312"))
+            except UnicodeDecodeError:  # the few unassigned codes at the end of level 1
+                continue
+    return "".join(chars)
+
+
+def extended(alphabet_: str, paragraphs: list[str]) -> str:
+    """alphabet_ with, appended (so that every existing id stays), every other character of the training text
+    and every GB 2312 character: no common simplified character is unknown, even one the corpus lacks."""
+    seen = "".join(dict.fromkeys(ch for p in paragraphs for ch in p if ch.isprintable()))
+    return "".join(dict.fromkeys(alphabet_ + seen + gb2312_hanzi()))
