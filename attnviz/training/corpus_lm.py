@@ -27,6 +27,7 @@ class LMConfig:
     batch_size: int = 24
     steps: int = 1500
     repeat_share: float = 0.1  # windows in which an earlier phrase comes back (so that copying it pays)
+    repeat_max: int = 24  # characters of that phrase, at most (at least 6)
     lr: float = 3e-3
     min_lr: float = 3e-4
     warmup: int = 100
@@ -50,7 +51,7 @@ def encode_paragraphs(codec: CharCodec, paragraphs: list[str]) -> list[list[int]
 
 
 def windows(paragraphs: list[list[int]], context: int, rng: random.Random, size: int,
-            space: int, repeat_share: float = 0.0) -> list[list[int]]:
+            space: int, repeat_share: float = 0.0, repeat_max: int = 24) -> list[list[int]]:
     """`size` windows of context + 1 ids: each starts at a paragraph's start and runs on into the next
     paragraphs (joined by a space), so position 0 is a text's first character, as in the app. In a share
     of them a phrase of the window comes back a little later (see repeat_phrase)."""
@@ -62,15 +63,15 @@ def windows(paragraphs: list[list[int]], context: int, rng: random.Random, size:
             ids += paragraphs[i % len(paragraphs)] + [space]
             i += 1
         if rng.random() < repeat_share:
-            ids = repeat_phrase(ids, rng)
+            ids = repeat_phrase(ids, rng, repeat_max)
         out.append(ids[: context + 1])
     return out
 
 
-def repeat_phrase(ids: list[int], rng: random.Random) -> list[int]:
-    """ids with a copy of one of its phrases (6 to 24 ids from the first half) inserted further on: text
+def repeat_phrase(ids: list[int], rng: random.Random, longest: int = 24) -> list[int]:
+    """ids with a copy of one of its phrases (6 to `longest` ids from the first half) inserted further on: text
     repeats itself (a term, a command, a refrain), and this makes it happen often enough to learn from."""
-    n = rng.randint(6, 24)
+    n = rng.randint(6, longest)
     if len(ids) < 4 * n:
         return ids
     start = rng.randrange(0, len(ids) // 2 - n)
@@ -195,7 +196,7 @@ class CorpusLMTrainer:
         c = self.config
         self.model.train()
         ids = torch.tensor(windows(self.train_ids, c.context, self.rng, c.batch_size, self.codec.id(" "),
-                                   c.repeat_share))
+                                   c.repeat_share, c.repeat_max))
         loss, n = lm_loss(self.model, ids, self.codec.id("<unk>"))
         loss = loss / max(n, 1)
         for group in self.optimizer.param_groups:

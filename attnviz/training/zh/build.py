@@ -61,6 +61,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--resume", default=None,
                         help="a zh_char folder whose weights and alphabet training goes on from (a second phase)")
     parser.add_argument("--repeat-share", type=float, default=LMConfig.repeat_share)
+    parser.add_argument("--repeat-max", type=int, default=LMConfig.repeat_max)
     parser.add_argument("--lr", type=float, default=LMConfig.lr)
     parser.add_argument("--min-lr", type=float, default=LMConfig.min_lr)
     parser.add_argument("--warmup", type=int, default=LMConfig.warmup)
@@ -90,7 +91,7 @@ def main(argv: list[str] | None = None) -> None:
         codec = CharCodec(alphabet=alphabet(data.train))
     log(f"corpus: {sum(map(len, data.train))} training and {sum(map(len, data.heldout))} held-out characters, "
         f"{len(data.train)} + {len(data.heldout)} paragraphs; alphabet {codec.vocab_size} tokens")
-    config = LMConfig(steps=args.steps, repeat_share=args.repeat_share, lr=args.lr, min_lr=args.min_lr,
+    config = LMConfig(steps=args.steps, repeat_share=args.repeat_share, repeat_max=args.repeat_max, lr=args.lr, min_lr=args.min_lr,
                       warmup=args.warmup, eval_every=args.eval_every, keep_best=not args.keep_last, seed=args.seed,
                       **({k: v for k, v in previous["lm_config"].items()
                           if k in ("d_model", "n_heads", "n_layers", "d_ff", "positional", "context", "max_len")}
