@@ -18,6 +18,12 @@ from attnviz.survey.run import run_survey
 from attnviz.training.zh.build import HELDOUT_FILE, METRICS_FILE
 
 CARD_FILE = "MODEL_CARD.md"
+# the phases the shipped weights were trained in, as commands (each phase goes on from the one before)
+PHASES = (
+    "python -m attnviz.training.zh.build --work /tmp/zh-corpus --out /tmp/zh1 --steps 2500",
+    "python -m attnviz.training.zh.build --work /tmp/zh-corpus --out /tmp/zh2 --resume /tmp/zh1 --grow-vocabulary "
+    "--steps 700 --repeat-share 0.5 --lr 1e-3 --min-lr 1e-4 --warmup 50 --eval-every 100 --keep-last --seed 1",
+)
 BEHAVIOURS = ("previous token", "induction", "punctuation", "word", "first token")
 
 
@@ -35,6 +41,24 @@ def best_heads(folder: Path, texts: int = 200) -> dict[str, dict]:
             heads[name] = {"layer": int(top["layer"]), "head": int(top["head"]), "score": round(float(top["score"]), 4),
                            "median": round(float(table["score"].median()), 4), "texts": int(top["texts"])}
         return heads
+
+
+# what the heads were seen to do on single sentences (looked at by hand; rewrite after a rebuild)
+HEADS_SEEN = """\
+- Layer 1, head 1 — previous character: about 0.55 of its weight on the character just before, on every
+  template (0.59 on 猫坐在垫子上，因为它累了。).
+- Layer 1, head 5 — the last punctuation mark: in 今天天气很好，我们去公园散步，然后回家吃饭。 every character
+  after the first ，gives it 0.7–0.99 of its weight, until the next ，takes over; before any mark it looks at
+  the first character. Layer 1, head 4 does the same more softly.
+- Layer 1, head 2 — the start of the word or phrase: in 他在博物馆工作 the characters 物 and 馆 put 0.86 and
+  0.87 on 博; over builtin-zh's words it gives 0.25 to a word's characters that are not next to the query
+  (the median head 0.13).
+- No induction head formed: over a phrase said twice the best head gives 0.16 to the character after the
+  earlier copy (the median head 0.10), and the second copy is predicted only about 0.5 nats per character
+  better than the first. A third phase with a repeated phrase in every window (300 steps) did not change
+  that; induction needs a larger model or far more training than a shared 2-core CPU gave it. Layer 2,
+  head 0 looks at the first character more than any other (0.18), weakly: this model has no strong sink.
+"""
 
 
 def _bits(nats: float) -> float:
@@ -59,6 +83,7 @@ def card(m: dict) -> str:
                       for name, h in m.get("heads", {}).items())
     c = m["lm_config"]
     phases = "\n".join(_phase(i, p) for i, p in enumerate(m.get("phases") or [m], 1))
+    rebuild = "\n".join(f"    {command}" for command in PHASES)
     ship, ship_uni = _bits(m["shipped_heldout_nats_per_char"]), _bits(m["shipped_heldout_unigram_nats_per_char"])
     return f"""# zh-char
 
@@ -121,12 +146,13 @@ sentences of known words, lists with 、), best head of each kind and the median
 |---|---:|---:|---:|---:|
 {heads}
 
+{HEADS_SEEN}
 ## Rebuild
 
-    python -m attnviz.training.zh.build --work /tmp/zh-corpus --steps {m['steps_trained']}
-    python -m attnviz.training.zh.card
+{rebuild}
 
-Needs Debian's package archive (`apt-get download`); nothing else is fetched.
+then copy the last folder to `attnviz/models/zh_char/` (each build also surveys the heads and writes this card:
+`python -m attnviz.training.zh.card --folder FOLDER` does that alone). Needs Debian's package archive (`apt-get download`); nothing else is fetched.
 """
 
 
