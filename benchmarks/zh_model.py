@@ -14,11 +14,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from attnviz.models.loading import PACKAGED, load_model  # noqa: E402
-from attnviz.survey.corpus import open_corpus  # noqa: E402
-from attnviz.survey.query import Survey  # noqa: E402
-from attnviz.survey.run import run_survey  # noqa: E402
-from attnviz.training.zh.build import METRICS_FILE  # noqa: E402
+from attnviz.models.loading import PACKAGED, load_model
+from attnviz.survey.corpus import open_corpus
+from attnviz.survey.query import Survey
+from attnviz.survey.run import run_survey
+from attnviz.training.zh.build import METRICS_FILE
 
 BEHAVIOURS = ("previous token", "induction", "punctuation", "word", "first token")
 

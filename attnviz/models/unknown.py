@@ -6,8 +6,10 @@ spans; a byte-level tokeniser (byte fallback) has neither and reads everything.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable
+
+from attnviz.core.errors import AttnvizError
 
 NOTE_SHARE = 0.05  # a capture is noted when at least this share of what was read is unknown or vanished
 UNKNOWN_NOTE = "{n} of {total} tokens are the unknown token {token}: this model cannot read {chars}."
@@ -94,7 +96,7 @@ def with_readers(found: UnknownReport, candidates: dict[str, Callable[[], object
         try:
             if reads(codec(), chars):
                 names.append(name)
-        except Exception:  # a bundled model that is not installed here reads nothing
+        except (ImportError, OSError, KeyError, ValueError, AttnvizError):  # not installed here: reads nothing
             continue
     return UnknownReport(**{**found.__dict__, "readers": tuple(names)})
 
@@ -104,7 +106,7 @@ class UnknownNote(str):
 
     report: UnknownReport
 
-    def __new__(cls, found: UnknownReport) -> "UnknownNote":
+    def __new__(cls, found: UnknownReport) -> UnknownNote:
         note = super().__new__(cls, note_text(found))
         note.report = found
         return note

@@ -4,7 +4,7 @@ a phrase said twice (induction), clauses between ，and 。(punctuation), and se
 from __future__ import annotations
 
 import random
-from typing import Iterator
+from collections.abc import Iterator
 
 TEMPLATES = ("repeat", "clauses", "words", "list")
 PEOPLE = ("老师", "学生", "朋友", "医生", "妈妈", "爸爸", "孩子", "同学", "工人", "作者")

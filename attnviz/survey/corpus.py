@@ -105,7 +105,7 @@ def open_corpus(spec: str, column: str = "text") -> Corpus:
             if not count.isdigit() or int(count) < 1:
                 raise BadCorpus(f"`{spec}`: write {name}:N with N a positive number of texts, such as {name}:1000.")
             n = int(count)
-            return Corpus(f"{name}:{n}", lambda: make(n), n)
+            return Corpus(f"{name}:{n}", lambda make=make, n=n: make(n), n)
     path = Path(spec).expanduser()
     if not spec or not path.exists():
         raise BadCorpus(f"The corpus `{spec}` does not exist: give a text file (one text a line), a .csv or "

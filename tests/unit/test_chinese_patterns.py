@@ -5,7 +5,12 @@ import numpy as np
 import torch
 
 from attnviz.analysis.heads import best_head
-from attnviz.analysis.patterns import is_punctuation, punctuation_scores, word_of_tokens, word_scores
+from attnviz.analysis.patterns import (
+    is_punctuation,
+    punctuation_scores,
+    word_of_tokens,
+    word_scores,
+)
 from attnviz.core.types import AttentionCapture
 from attnviz.survey.builtin_zh import TEMPLATES, builtin_zh_corpus
 from attnviz.survey.corpus import open_corpus
@@ -19,7 +24,7 @@ def _causal_heads(n):
     previous[torch.arange(1, n), torch.arange(n - 1)] = 1
     to_comma = torch.zeros(n, n)  # after the comma (position 6) every query looks at it; before, at itself
     for q in range(n):
-        to_comma[q, 6 if q > 6 else q] = 1
+        to_comma[q, min(q, 6)] = 1
     word_start = previous.clone()  # 馆 (5) looks at 图 (3), the start of its word
     word_start[5] = 0
     word_start[5, 3] = 1

@@ -7,8 +7,15 @@ import torch
 
 from attnviz.models.scratch import ScratchConfig, ScratchTransformer
 from attnviz.models.tokens import CharCodec
-from attnviz.training.corpus_lm import (CorpusLMTrainer, LMConfig, grow_vocabulary, heldout_loss, repeat_phrase,
-                                        unigram_loss, windows)
+from attnviz.training.corpus_lm import (
+    CorpusLMTrainer,
+    LMConfig,
+    grow_vocabulary,
+    heldout_loss,
+    repeat_phrase,
+    unigram_loss,
+    windows,
+)
 
 
 def test_windows_start_at_a_paragraph_and_run_on_into_the_next():

@@ -1,8 +1,15 @@
 """unknown.report: the unknown tokens of a text and the characters they stand for, characters a tokeniser
 drops, the share that makes a note, and the note's English."""
 from attnviz.models.tokens import CharCodec
-from attnviz.models.unknown import (NOTE_SHARE, UnknownNote, UnknownReport, note_text, report, unknown_id,
-                                    with_readers)
+from attnviz.models.unknown import (
+    NOTE_SHARE,
+    UnknownNote,
+    UnknownReport,
+    note_text,
+    report,
+    unknown_id,
+    with_readers,
+)
 
 
 class Dropping:
@@ -61,7 +68,7 @@ def test_the_given_ids_and_spans_are_the_ones_counted():
 
 def test_readers_are_the_candidates_that_read_every_missing_character():
     found = report(CharCodec(alphabet="a"), "a猫狗")
-    broken = lambda: (_ for _ in ()).throw(ImportError("not installed"))  # noqa: E731
+    broken = lambda: (_ for _ in ()).throw(ImportError("not installed"))
     named = with_readers(found, {"cats": lambda: CharCodec(alphabet="猫"), "both": lambda: CharCodec(alphabet="狗猫"),
                                  "missing": broken})
     assert named.readers == ("both",)

@@ -2,7 +2,13 @@
 manual pages without their macros, fortunes without colour codes; the alphabet keeps every id when grown."""
 import gzip
 
-from attnviz.training.zh.extract import fortune_paragraphs, groff_paragraphs, html_paragraphs, is_chinese, join_lines
+from attnviz.training.zh.extract import (
+    fortune_paragraphs,
+    groff_paragraphs,
+    html_paragraphs,
+    is_chinese,
+    join_lines,
+)
 from attnviz.training.zh.vocab import alphabet, extended, gb2312_hanzi, seed_characters
 
 

@@ -16,10 +16,16 @@ from pathlib import Path
 
 import torch
 
-from attnviz.models.scratch import CONFIG_FILE, WEIGHTS_FILE, ScratchTransformer
+from attnviz.models.scratch import WEIGHTS_FILE, ScratchTransformer
 from attnviz.models.tokens import CharCodec
-from attnviz.training.corpus_lm import (CorpusLMTrainer, LMConfig, bits, grow_vocabulary, heldout_loss,
-                                       unigram_loss)
+from attnviz.training.corpus_lm import (
+    CorpusLMTrainer,
+    LMConfig,
+    bits,
+    grow_vocabulary,
+    heldout_loss,
+    unigram_loss,
+)
 from attnviz.training.zh.corpus import split
 from attnviz.training.zh.sources import SOURCES, fetch
 from attnviz.training.zh.vocab import alphabet, extended
@@ -74,7 +80,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--ship-chars", type=int, default=3_000, help="held-out characters shipped for the tests")
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
-    log = lambda line: print(line, flush=True)  # noqa: E731
+    log = lambda line: print(line, flush=True)
     began = time.perf_counter()
 
     data = split(fetch(Path(args.work)))
@@ -91,8 +97,8 @@ def main(argv: list[str] | None = None) -> None:
         codec = CharCodec(alphabet=alphabet(data.train))
     log(f"corpus: {sum(map(len, data.train))} training and {sum(map(len, data.heldout))} held-out characters, "
         f"{len(data.train)} + {len(data.heldout)} paragraphs; alphabet {codec.vocab_size} tokens")
-    config = LMConfig(steps=args.steps, repeat_share=args.repeat_share, repeat_max=args.repeat_max, lr=args.lr, min_lr=args.min_lr,
-                      warmup=args.warmup, eval_every=args.eval_every, keep_best=not args.keep_last, seed=args.seed,
+    config = LMConfig(steps=args.steps, repeat_share=args.repeat_share, repeat_max=args.repeat_max, lr=args.lr,
+                      min_lr=args.min_lr, warmup=args.warmup, eval_every=args.eval_every, keep_best=not args.keep_last, seed=args.seed,
                       **({k: v for k, v in previous["lm_config"].items()
                           if k in ("d_model", "n_heads", "n_layers", "d_ff", "positional", "context", "max_len")}
                          if previous else {}))
@@ -142,7 +148,9 @@ def main(argv: list[str] | None = None) -> None:
     metrics["build_seconds"] = round(time.perf_counter() - began + previous.get("build_seconds", 0), 1)
     (out / METRICS_FILE).write_text(json.dumps(metrics, indent=1, ensure_ascii=False), encoding="utf-8")
     log(json.dumps({k: v for k, v in metrics.items() if k not in ("sources", "history")}, indent=1))
-    from attnviz.training.zh.card import main as write_card  # the heads need the model saved first
+    from attnviz.training.zh.card import (
+        main as write_card,  # the heads need the model saved first
+    )
 
     write_card(["--folder", str(out)])
 

@@ -21,8 +21,8 @@ CARD_FILE = "MODEL_CARD.md"
 # the phases the shipped weights were trained in, as commands (each phase goes on from the one before)
 PHASES = (
     "python -m attnviz.training.zh.build --work /tmp/zh-corpus --out /tmp/zh1 --steps 2500",
-    "python -m attnviz.training.zh.build --work /tmp/zh-corpus --out /tmp/zh2 --resume /tmp/zh1 --grow-vocabulary "
-    "--steps 700 --repeat-share 0.5 --lr 1e-3 --min-lr 1e-4 --warmup 50 --eval-every 100 --keep-last --seed 1",
+    ("python -m attnviz.training.zh.build --work /tmp/zh-corpus --out /tmp/zh2 --resume /tmp/zh1 --grow-vocabulary "
+     "--steps 700 --repeat-share 0.5 --lr 1e-3 --min-lr 1e-4 --warmup 50 --eval-every 100 --keep-last --seed 1"),
 )
 BEHAVIOURS = ("previous token", "induction", "punctuation", "word", "first token")
 

@@ -82,8 +82,11 @@ def html_paragraphs(path: Path) -> list[str]:
 
 def groff_paragraphs(path: Path) -> list[str]:
     """A manual page's running text: macro lines break paragraphs, font and character escapes are dropped."""
-    raw = gzip.open(path, "rt", encoding="utf-8", errors="replace").read() if path.suffix == ".gz" else \
-        path.read_text(encoding="utf-8", errors="replace")
+    if path.suffix == ".gz":
+        with gzip.open(path, "rt", encoding="utf-8", errors="replace") as f:
+            raw = f.read()
+    else:
+        raw = path.read_text(encoding="utf-8", errors="replace")
     paragraphs, lines = [], []
     for line in raw.splitlines():
         if line.startswith(INLINE_MACROS):
