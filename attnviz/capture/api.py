@@ -1,6 +1,8 @@
 """capture(model, text): every attention pattern of one forward pass, for any loaded model (one backend per model family)."""
 from __future__ import annotations
 
+import functools
+
 import torch
 
 from attnviz.capture import modes
@@ -11,7 +13,9 @@ from attnviz.core import settings as operator
 from attnviz.core.errors import BadText, CaptureTooLarge
 from attnviz.core.types import AttentionCapture
 from attnviz.i18n import Message, N_
-from attnviz.models.loading import LoadedModel
+from attnviz.models import unknown
+from attnviz.models.loading import TRAINED_OFFLINE, LoadedModel, bundled_codec
+from attnviz.models.unknown import UnknownNote
 from attnviz.models.textbound import cut_note, cut_text
 
 BACKENDS = {"scratch": capture_scratch, "hf": capture_hf}  # LoadedModel.backend -> its capture function
@@ -100,9 +104,22 @@ def capture(model: LoadedModel, text: str, target: str | None = None, positions:
     result.notes[:0] = cut_notes
     if spans:
         result.text, result.spans = text, spans
+        unread = unknown_note(model, text, ids, spans)
+        if unread is not None:
+            result.notes.append(unread)
     if truncated_from:
         result.notes.append(Message(TRUNCATED[by_server, bool(cut_notes)], n=truncated_from, limit=limit))
     return result
+
+
+def unknown_note(model: LoadedModel, text: str, ids: list[int], spans: list) -> UnknownNote | None:
+    """A note when a noticeable share of the text is the unknown token or vanished (unknown.NOTE_SHARE),
+    naming the characters and the bundled models that read them; None when the model reads the text."""
+    found = unknown.report(model.codec, text, ids, spans)
+    if not found.noticeable():
+        return None
+    others = {name: functools.partial(bundled_codec, name) for name in TRAINED_OFFLINE if name != model.spec}
+    return UnknownNote(unknown.with_readers(found, others))
 
 
 def token_limit(model_limit: int | None, max_tokens: int | None = None) -> tuple[int | None, bool]:

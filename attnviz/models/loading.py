@@ -1,6 +1,7 @@
 """load_model(spec): one entry point for offline models, from-scratch presets, folders and hub ids."""
 from __future__ import annotations
 
+import functools
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,8 @@ SCRATCH_PRESETS: dict[str, ScratchConfig] = {
     "scratch-decoder": ScratchConfig(architecture="decoder", positional="rotary", vocab_size=_CHARS),
     "scratch-seq2seq": ScratchConfig(architecture="encoder-decoder", positional="learned", vocab_size=_CHARS),
 }
+# trained models whose weights ship inside attnviz, each in its own folder beside this file
+PACKAGED: dict[str, Path] = {"zh-char": Path(__file__).with_name("zh_char")}
 
 
 @dataclass
@@ -88,6 +91,8 @@ def _build(spec: str, trust_remote_code: bool, notes: list[str],
         except ValueError as exc:  # glassllm's own words (a language it does not have): a page introduces them
             raise ModelNotFound(str(exc)) from exc
         return model, codec, hf_info(model, spec, family="glassllm"), "hf"
+    if spec in PACKAGED:
+        name, spec = spec, str(PACKAGED[spec])
     folder = Path(spec).expanduser()
     if (folder / CONFIG_FILE).is_file():
         model, meta = ScratchTransformer.load(folder)
@@ -107,7 +112,7 @@ def load_model(spec: str = DEFAULT_MODEL, device: str = "auto", trust_remote_cod
                dtype: torch.dtype | None = None, name: str | None = None) -> LoadedModel:
     """Load an offline model by name, a from-scratch preset, a checkpoint folder or a Hugging Face model.
 
-    spec: "minilm", "glassllm-en", "scratch-encoder", "scratch-decoder", "scratch-seq2seq", a folder
+    spec: "minilm", "glassllm-en", "zh-char", "scratch-encoder", "scratch-decoder", "scratch-seq2seq", a folder
     (Hugging Face or an attnviz checkpoint) or a hub id. device: "auto", "cpu", "cuda" or "mps".
     name: what pages call a model loaded from a folder (default: the spec; the folder's name for checkpoints).
     """
@@ -134,3 +139,42 @@ def load_model(spec: str = DEFAULT_MODEL, device: str = "auto", trust_remote_cod
         loaded.move(torch.device("cpu"), torch.float32)
         loaded.notes.append(Message("The model did not fit in {device} memory; it runs on the CPU instead.", device=target.type))
     return loaded
+
+
+def packaged_codec(name: str) -> CharCodec:
+    """The codec of a packaged trained model, read from its config alone (no weights loaded)."""
+    import json
+
+    meta = json.loads((PACKAGED[name] / CONFIG_FILE).read_text(encoding="utf-8"))
+    return CharCodec(**meta.get("codec", {}))
+
+
+def _minilm_codec() -> Codec:
+    from transformers import AutoTokenizer
+
+    return HFCodec(AutoTokenizer.from_pretrained(str(minilm_path())))
+
+
+def _glassllm_codec(lang: str) -> Codec:
+    import glassllm
+
+    from attnviz.models.tokens import GlassCodec
+
+    _, tokenizer = glassllm.load_pretrained(lang)
+    return GlassCodec(tokenizer)
+
+
+@functools.cache
+def bundled_codec(name: str) -> Codec:
+    """The tokeniser of a trained offline model, without its weights (cached: a few are ever asked for)."""
+    if name in PACKAGED:
+        return packaged_codec(name)
+    if name == "minilm":
+        return _minilm_codec()
+    if name.startswith("glassllm-"):
+        return _glassllm_codec(name.split("-", 1)[1])
+    raise KeyError(name)
+
+
+# the trained offline models a note may point to, in the order they are suggested
+TRAINED_OFFLINE = ("zh-char", "minilm", "glassllm-en")

@@ -71,6 +71,9 @@ class CharCodec:
     def id(self, token: str) -> int:
         return self.index.get(token, self.index["<unk>"])
 
+    def unknown_id(self) -> int | None:
+        return self.index.get("<unk>")
+
     def encode(self, text: str) -> list[int]:
         return [self.id(ch) for ch in text]
 
@@ -109,6 +112,9 @@ class HFCodec:
             # a token read from the text never has an empty span; added ones ([CLS], </s>) have (0, 0)
             return ids, [None if a == b else (int(a), int(b)) for a, b in found]
         return ids, search_spans(text, self.display(ids), [i in special for i in ids])
+
+    def unknown_id(self) -> int | None:
+        return self.tokenizer.unk_token_id  # None for byte-level tokenizers: they read every character
 
     def encode_target(self, text: str) -> list[int]:
         return list(self.tokenizer(text_target=text, add_special_tokens=True)["input_ids"])
@@ -174,6 +180,9 @@ class GlassCodec:
 
     def special_ids(self) -> set[int]:
         return set(range(4))
+
+    def unknown_id(self) -> int | None:
+        return self.tokenizer.unk_id
 
     def decode(self, ids: list[int]) -> str:
         return self.tokenizer.decode(ids)

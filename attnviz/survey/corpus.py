@@ -10,8 +10,10 @@ from collections.abc import Callable, Iterator
 
 from attnviz.core.errors import AttnvizError
 from attnviz.survey.builtin import builtin_corpus
+from attnviz.survey.builtin_zh import builtin_zh_corpus
 
 BUILTIN_DEFAULT = 1000
+BUILTINS = {"builtin": builtin_corpus, "builtin-zh": builtin_zh_corpus}  # templated corpora: name[:N]
 
 
 class BadCorpus(AttnvizError):
@@ -97,16 +99,17 @@ def _dataset(path: Path, column: str) -> tuple[Callable[[], Iterator[dict]], int
 def open_corpus(spec: str, column: str = "text") -> Corpus:
     """The corpus named by spec; raises BadCorpus with a sentence saying what is wrong."""
     spec = (spec or "").strip()
-    if spec == "builtin" or spec.startswith("builtin:"):
-        count = spec.partition(":")[2] or str(BUILTIN_DEFAULT)
-        if not count.isdigit() or int(count) < 1:
-            raise BadCorpus(f"`{spec}`: write builtin:N with N a positive number of texts, such as builtin:1000.")
-        n = int(count)
-        return Corpus(f"builtin:{n}", lambda: builtin_corpus(n), n)
+    for name, make in BUILTINS.items():
+        if spec == name or spec.startswith(name + ":"):
+            count = spec.partition(":")[2] or str(BUILTIN_DEFAULT)
+            if not count.isdigit() or int(count) < 1:
+                raise BadCorpus(f"`{spec}`: write {name}:N with N a positive number of texts, such as {name}:1000.")
+            n = int(count)
+            return Corpus(f"{name}:{n}", lambda make=make, n=n: make(n), n)
     path = Path(spec).expanduser()
     if not spec or not path.exists():
         raise BadCorpus(f"The corpus `{spec}` does not exist: give a text file (one text a line), a .csv or "
-                        ".jsonl file with --column, a datasets folder, or builtin:N.")
+                        ".jsonl file with --column, a datasets folder, builtin:N or builtin-zh:N.")
     if path.is_dir():
         read, total = _dataset(path, column)
         return Corpus(str(path), read, total)

@@ -21,9 +21,16 @@ from attnviz.survey.rows import LABELS, TYPE_COLUMNS
 from attnviz.survey.run import TABLES, done_parts, read_manifest
 
 
+PUNCTUATION_ABOUT = (N_("Attention from a token to the punctuation marks it can see (，。、 , .), averaged over the "
+                     "tokens that can see one."))
+WORD_ABOUT = (N_("Attention from a character to the other characters of its word that are not next to it (the start "
+              "of 注意力 seen from 力), in texts whose words are known (builtin-zh's words template)."))
+OLD_SURVEY = N_("This survey was written before the statistic {stat} existed: survey the corpus again to rank heads by it.")
+
+
 @dataclass(frozen=True)
 class Behaviour:
-    """A behaviour to find heads by; label and about are Keyed (English here, the page's language there)."""
+    """A behaviour to find heads by; label and about are Messages (English here, the page's language there)."""
 
     label: str
     stat: str  # column of the stats table
@@ -44,6 +51,8 @@ BEHAVIOURS = {
                          Message("attention from the first ')' to the '(' it closes (bracket texts)")),
     "induction": Behaviour(Message("do induction"), "induction", None,
                            Message("attention from a repeated token to the token that followed its earlier occurrence")),
+    "punctuation": Behaviour(Message("attend to punctuation"), "punctuation", None, Message(PUNCTUATION_ABOUT)),
+    "word": Behaviour(Message("attend to a word's other characters"), "word", None, Message(WORD_ABOUT)),
 }
 
 
@@ -140,9 +149,16 @@ class Survey:
             stats = list(dict.fromkeys(known))
             raise AttnvizError(Message("No statistic {stat!r}; choose one of {stats}.", stat=stat, stats=", ".join(stats)))
 
+    def _check_column(self, stat: str) -> None:
+        """AttnvizError for a statistic that this (older) survey's parts do not have."""
+        columns = set(self.sql("SELECT * FROM stats LIMIT 0").columns)
+        if stat not in columns:
+            raise AttnvizError(Message(OLD_SURVEY, stat=stat))
+
     def ranking(self, stat: str, template: str | None = None, descending: bool = True) -> pd.DataFrame:
         """Every head with the statistic's mean over the corpus (texts where it applies), spread and count."""
         self._check_stat(stat)
+        self._check_column(stat)
         where = "WHERE t.template = ?" if template else ""
         return self.sql(f"""
             SELECT s.layer, s.head, avg(s.{stat}) AS mean, stddev_samp(s.{stat}) AS std, count(s.{stat}) AS texts

@@ -11,6 +11,7 @@ import torch
 
 from attnviz.analysis.headtypes.measure import OFFSET_AT, text_scores
 from attnviz.analysis.headtypes.probe import make_probe, probe_scores
+from attnviz.analysis.patterns import punctuation_scores, word_of_tokens, word_scores
 from attnviz.analysis.reduce import head_statistics
 from attnviz.capture.batch import capture_batch, encode_all
 from attnviz.core.types import AttentionCapture
@@ -19,7 +20,7 @@ from attnviz.models.loading import LoadedModel
 # column name -> the explorer's statistic (reduce.head_statistics), then the survey's own two
 STATISTICS = {"entropy": "entropy", "mean_distance": "mean distance", "first_token": "first token",
               "self": "self", "previous_token": "previous token", "special_tokens": "special tokens"}
-EXTRA = {"induction": "induction", "to_target": "to target"}
+EXTRA = {"induction": "induction", "to_target": "to target", "punctuation": "punctuation", "word": "word"}
 LABELS = {**STATISTICS, **EXTRA}
 # head-type scores (attnviz.analysis.headtypes), one column each; the first-token type is `first_token` above.
 # Surveys written before these columns existed lack them: every reader must treat them as optional.
@@ -95,6 +96,16 @@ def induction(a: torch.Tensor, ids: list[int]) -> np.ndarray:
     return score.cpu().numpy()
 
 
+def _word(model: LoadedModel, item: dict, a: torch.Tensor) -> np.ndarray:
+    """The word statistic of a text whose words are known (its `segments`); NaN for other texts."""
+    segments = item.get("segments")
+    encode = getattr(model.codec, "encode_with_offsets", None)
+    if not segments or encode is None:
+        return np.full(tuple(a.shape[:2]), np.nan, dtype=np.float32)
+    _, spans = encode(item["text"])
+    return word_scores(a, word_of_tokens(spans[: a.shape[-1]], segments), model.info.causal)
+
+
 def survey_batch(model: LoadedModel, items: list[dict], first_id: int, basis: Basis | None,
                  raw: bool = False) -> dict[str, pa.Table]:
     """Rows for one batch of texts (ids first_id, first_id + 1, ...): tables texts, stats, tokens and qk."""
@@ -115,6 +126,8 @@ def survey_batch(model: LoadedModel, items: list[dict], first_id: int, basis: Ba
         row["induction"] = induction(a, ids[b])
         types = text_scores(one, ids=ids[b], causal=model.info.causal)
         row.update({col: types[name] for name, col in TYPE_COLUMNS.items() if col not in row})
+        row["punctuation"] = punctuation_scores(a, shown, model.info.causal)
+        row["word"] = _word(model, item, a)
         src = _find(shown, item.get("target_from"), int(item.get("from_occurrence", -1)))
         dst = _find(shown, item.get("target_to"), int(item.get("to_occurrence", 0)))
         row["to_target"] = (a[:, :, src, dst].float().cpu().numpy() if src is not None and dst is not None

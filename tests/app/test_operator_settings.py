@@ -81,7 +81,7 @@ def test_shared_server_has_no_remote_code_box_and_no_folder_box(operator):
     assert_clean(app)
     assert TRUST not in _labels(app, "checkbox")
     assert _model_options(app) == [o for o in _model_options(app) if o.split(" — ")[0] in
-                                   ("minilm", "glassllm-en", "scratch-encoder", "scratch-decoder", "scratch-seq2seq")]
+                                   ("minilm", "glassllm-en", "zh-char", "scratch-encoder", "scratch-decoder", "scratch-seq2seq")]
     assert not app.text_input  # nowhere to type a path
     assert st.get_option("client.showErrorDetails") == "none"  # tracebacks hidden from visitors
 
