@@ -55,8 +55,10 @@ def sink_rate(first_token: np.ndarray, epsilon: float = GU_EPSILON) -> float:
 
 def set_aside(weights: torch.Tensor, columns: list[int] | tuple[int, ...]) -> torch.Tensor:
     """Weights `[..., query_pos, key_pos]` with the `columns` (sinks) set to 0 and each row rescaled to sum to
-    one over the other keys: p'_ij = p_ij / (1 − Σ_{s ∈ sinks} p_is). A row whose whole weight was on the sinks
-    stays zero (there is nothing left to show). Returns a new tensor."""
+    one over the other keys: p'_ij = p_ij / Σ_{j' ∉ sinks} p_ij' (that is p_ij / (1 − Σ_{s ∈ sinks} p_is), summed
+    from the kept weights, which stays exact in float32 where a sink holds 0.999 of a row). A row whose whole
+    weight was on the sinks stays zero (there is nothing left to show). Positions past the keys are ignored.
+    Returns a new tensor."""
     out = weights.clone()
     if not columns:
         return out

@@ -1,8 +1,8 @@
 """A text's sentences and paragraphs as character spans (English and Chinese punctuation), and the unit each
 token falls in (through the tokens' character spans).
 
-A paragraph ends at a blank line (a line with nothing but spaces), or, in a text without blank lines, at every
-line break. A sentence ends at . ! ? … (after any closing quotes or brackets) followed by a space or the end,
+A paragraph ends at a blank line (a line with nothing but spaces), or, in a text without blank lines between
+its paragraphs, at every line break. A sentence ends at . ! ? … (after any closing quotes or brackets) followed by a space or the end,
 or at 。！？ (and ！？ written half-width after Chinese text) with no space needed; it never runs past its
 paragraph. A full stop after a common abbreviation (Mr., e.g., …) or a single capital letter (an initial) does
 not end a sentence. Spans exclude the blanks around a unit.
@@ -28,7 +28,7 @@ ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "prof", "st", "sr", "jr", "vs", "etc",
 
 def paragraphs(text: str) -> list[Span]:
     """Paragraphs' character spans, in order (blanks around each left out)."""
-    breaks = _BLANK_LINE if _BLANK_LINE.search(text) else _LINE
+    breaks = _BLANK_LINE if _BLANK_LINE.search(text.strip()) else _LINE
     spans, start = [], 0
     for m in breaks.finditer(text):
         spans.append((start, m.start()))
