@@ -29,7 +29,7 @@ _whole_batch: contextvars.ContextVar[bool] = contextvars.ContextVar("attnviz_qk_
 _registered = False
 NOT_SDPA = ("softcap", "s_aux")  # keyword arguments SDPA cannot honour: such calls run eager
 
-__all__ = ["QKRecord", "QKStack", "install", "installed", "recording", "stack_records"]
+__all__ = ["QKRecord", "QKStack", "fast", "install", "installed", "recording", "stack_records"]
 
 
 @dataclass
@@ -136,6 +136,19 @@ def recording(mode: str = "eager", whole_batch: bool = False) -> Iterator[list[Q
         yield records
     finally:
         _whole_batch.reset(batch_token)
+        _mode.reset(mode_token)
+        _current.reset(token)
+
+
+@contextlib.contextmanager
+def fast() -> Iterator[None]:
+    """Run the fast kernel (SDPA, as q/k mode does) and record nothing: for generating with the recording
+    function installed, where eager attention would form every layer's weights (GBs at thousands of tokens)."""
+    token = _current.set(None)
+    mode_token = _mode.set("qk")
+    try:
+        yield
+    finally:
         _mode.reset(mode_token)
         _current.reset(token)
 
