@@ -38,7 +38,7 @@ class Summary:
     thumbs: np.ndarray  # [layer, head, q_cells, k_cells]: mean weight per cell, reduce.pooled's bins
     entropy: np.ndarray  # [layer, head]: Σ over rows of −Σ_k p log p (nats)
     distance: np.ndarray  # [layer, head]: Σ over rows of Σ_k p·|query_pos − key_pos|
-    self: np.ndarray  # [layer, head]: Σ over rows r < key count of p[r, r]
+    self_token: np.ndarray  # [layer, head]: Σ over rows r < key count of p[r, r]
     previous: np.ndarray  # [layer, head]: Σ over rows 1 ≤ r < min(query count, key count) of p[r, r − 1]
     received: np.ndarray  # [layer, head, key_pos]: Σ over rows of p[·, key]: the weight each key receives
     lse: torch.Tensor | None  # [layer, head, query_pos]: log Σ_k exp(score) per row (q/k sources), on the device
@@ -112,7 +112,7 @@ class _Accumulator:
         zeros = lambda *shape: torch.zeros(*shape, device=dev)
         self.thumbs = zeros(n_layers, n_heads, q_size, k_size)
         self.entropy, self.distance = zeros(n_layers, n_heads), zeros(n_layers, n_heads)
-        self.self, self.previous = zeros(n_layers, n_heads), zeros(n_layers, n_heads)
+        self.self_token, self.previous = zeros(n_layers, n_heads), zeros(n_layers, n_heads)
         self.received = zeros(n_layers, n_heads, n_k)
         self.lse = zeros(n_layers, n_heads, n_q) if from_scores else None
         self.n_q, self.n_k, self.dev = n_q, n_k, dev
@@ -143,7 +143,7 @@ class _Accumulator:
             part = (square * gap.abs().float()).sum(-1)  # [head, rows]
             dist += (part / z).sum(-1) if z is not None else part.sum(-1)
             diag = torch.diagonal(square, 0, 1, 2)  # p[r, r] for rows start .. start + len − 1
-            self.self[layer] += (diag / z[:, :diag.shape[1]]).sum(-1) if z is not None else diag.sum(-1)
+            self.self_token[layer] += (diag / z[:, :diag.shape[1]]).sum(-1) if z is not None else diag.sum(-1)
         self.distance[layer] += dist
         # previous token p[r, r − 1] for rows 1 ≤ r < min(query count, key count)
         first = max(start, 1)
@@ -157,7 +157,7 @@ class _Accumulator:
     def result(self, size: int) -> Summary:
         host = lambda t: _frozen(t.cpu().numpy())
         return Summary(size=size, thumbs=host(self.thumbs), entropy=host(self.entropy), distance=host(self.distance),
-                       self=host(self.self), previous=host(self.previous), received=host(self.received),
+                       self_token=host(self.self_token), previous=host(self.previous), received=host(self.received),
                        lse=self.lse, n_rows=self.n_q, n_keys=self.n_k)
 
 
@@ -173,7 +173,7 @@ def statistics(summary: Summary, special: list[bool] | None = None, cross: bool 
     stats = {"entropy": summary.entropy / n_q, "mean distance": summary.distance / n_q,
              "first token": summary.received[..., 0] / n_q}
     if not cross:
-        stats["self"] = summary.self / max(1, min(n_q, n_k))
+        stats["self"] = summary.self_token / max(1, min(n_q, n_k))
         stats["previous token"] = summary.previous / max(1, min(n_q, n_k) - 1)
     if special is not None and any(special):
         mask = np.asarray(special[:n_k], dtype=np.float32)

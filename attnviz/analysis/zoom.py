@@ -111,14 +111,21 @@ def overview(src: AttentionSource, layer: int, head: int, size: int = SCREEN, ho
     aside = tuple(sorted(set(int(a) for a in aside)))
     key = (layer, head, size, how, aside)
     kept = src.memo.setdefault(("overviews",), OrderedDict())
-    if key in kept:
-        kept.move_to_end(key)
-        return kept[key]
+    hit = kept.get(key)
+    if hit is not None:
+        try:
+            kept.move_to_end(key)
+        except KeyError:  # another session's overview pushed it out meanwhile: it is still a right answer
+            pass
+        return hit
     result = region(src, layer, head, (0, n_q), (0, n_k), size, how, aside)
     result.values.setflags(write=False)
     kept[key] = result
     while len(kept) > KEPT_OVERVIEWS:
-        kept.popitem(last=False)
+        try:
+            kept.popitem(last=False)
+        except KeyError:
+            break
     return result
 
 

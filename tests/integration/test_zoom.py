@@ -115,6 +115,12 @@ def test_padded_encoder_regions_equal_eager(padded_bert):
                 want = pool_by_hand(full, rows, cols, size, how)
                 assert np.allclose(got, want, atol=1e-6), (layer, head, rows, cols, size, how)
             assert float(zoom.region(src, layer, head, (5, n), (0, 5), None).values.max()) == 0.0  # no weight on padding
+    # the one pass over a padding mask: the same thumbnails and sums as from eager's stack
+    fast, slow = layer_pass.summarise(src, 6), layer_pass.summarise(DenseSource(eager), 6)
+    assert np.allclose(fast.thumbs, slow.thumbs, atol=1e-6)
+    for name in ("entropy", "distance", "self_token", "previous", "received"):
+        assert np.allclose(getattr(fast, name), getattr(slow, name), atol=1e-4), name
+    assert float(np.abs(fast.received[..., :5]).max()) == pytest.approx(0.0, abs=1e-30)  # e^-80 at most, never more
 
 
 def test_model_view_mean_and_max_equal_pooling_the_full_stack(mistral, monkeypatch):
@@ -147,7 +153,7 @@ def test_statistics_come_from_the_same_pass_in_row_blocks(mistral, monkeypatch):
     entropy = -(a * np.log(np.clip(a, 1e-30, None))).sum(-1).mean(-1)
     assert np.allclose(summary.entropy / N, entropy, atol=1e-5)
     assert np.allclose(summary.distance / N, (a * np.abs(q - k)).sum(-1).mean(-1), atol=1e-4)
-    assert np.allclose(summary.self / N, np.einsum("lhii->lh", a) / N, atol=1e-6)
+    assert np.allclose(summary.self_token / N, np.einsum("lhii->lh", a) / N, atol=1e-6)
     prev = np.stack([a[..., i, i - 1] for i in range(1, N)], -1).mean(-1)
     assert np.allclose(summary.previous / (N - 1), prev, atol=1e-6)
     assert np.allclose(summary.received, a.sum(-2), atol=1e-5)
