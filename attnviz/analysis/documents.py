@@ -20,10 +20,13 @@ import numpy as np
 import torch
 
 from attnviz.analysis.sinks import set_aside
+from attnviz.core.sentences import paragraphs, sentences, token_units
 from attnviz.core.sources import AttentionSource, QKSource
+from attnviz.core.types import AttentionCapture
 
 BLOCK_BYTES = 32 * 2**20  # weights of one block of rows held at once
 CONTEXT = 3  # tokens shown on each side of a key in the top-k list
+NO_SPANS = "This capture has no character spans (it was made from token ids): sentences need the text it came from."
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,17 @@ class KeyInContext:
     before: list[str]
     token: str
     after: list[str]
+
+
+def units_of(cap: AttentionCapture, level: str = "sentence") -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """(the unit of each of the capture's tokens, −1 for none; the units' character spans in `cap.text`) for
+    level "sentence" or "paragraph", through the tokens' character spans."""
+    if not cap.spans or not cap.text:
+        raise ValueError(NO_SPANS)
+    if level not in ("sentence", "paragraph"):
+        raise ValueError(f"level must be 'sentence' or 'paragraph', got {level!r}")
+    spans = sentences(cap.text) if level == "sentence" else paragraphs(cap.text)
+    return token_units(cap.text, cap.spans, spans), spans
 
 
 def unit_attention(src: AttentionSource, layer: int, units: np.ndarray, n_units: int | None = None,
