@@ -37,10 +37,10 @@ def _model(device: str = "cuda", small: bool = False):
     from tests.builders import _bpe_tokenizer
 
     torch.manual_seed(0)
-    shape = (dict(vocab_size=512, hidden_size=64, intermediate_size=128, num_hidden_layers=2, num_attention_heads=8,
-                  num_key_value_heads=2) if small else
-             dict(vocab_size=128256, hidden_size=2048, intermediate_size=8192, num_hidden_layers=16,
-                  num_attention_heads=32, num_key_value_heads=8))
+    shape = ({"vocab_size": 512, "hidden_size": 64, "intermediate_size": 128, "num_hidden_layers": 2,
+              "num_attention_heads": 8, "num_key_value_heads": 2} if small else
+             {"vocab_size": 128256, "hidden_size": 2048, "intermediate_size": 8192, "num_hidden_layers": 16,
+              "num_attention_heads": 32, "num_key_value_heads": 8})
     config = tf.LlamaConfig(**shape, max_position_embeddings=32768, rope_theta=500000.0, tie_word_embeddings=True)
     dtype = torch.float16 if device == "cuda" else torch.float32
     with torch.device(device):
@@ -59,8 +59,6 @@ def _sync() -> None:
 
 
 def _timed(fn, repeats: int, before=None):
-    import torch
-
     times, out = [], None
     for _ in range(repeats):
         if before:
@@ -120,9 +118,6 @@ def measure(model, n: int, repeats: int) -> dict:
     out["stats_s"], _ = _timed(lambda: reduce.head_statistics(cap), 1, src.memo.clear)
     units = np.arange(n) // SENTENCE
     out["sentence_map_s"], _ = _timed(lambda: documents.unit_attention(src, layer, units, heads=[HEAD]), repeats)
-    del cap, src
-    if cuda:
-        torch.cuda.empty_cache()
     return out
 
 

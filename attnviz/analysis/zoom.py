@@ -82,7 +82,7 @@ def region(src: AttentionSource, layer: int, head: int, rows: tuple[int, int], c
     dev = src.device
     out = torch.zeros(n_rc, n_cc, device=dev)
     causal = isinstance(src, QKSource) and src.qk.only_causal(layer)
-    aside = tuple(sorted(set(int(a) for a in aside)))
+    aside = tuple(sorted({int(a) for a in aside}))
     for start in range(q0, q1, BLOCK_ROWS):
         stop = min(q1, start + BLOCK_ROWS)
         if causal and k0 >= stop:  # keys after every row of the block: weight 0, set aside or not
@@ -108,7 +108,7 @@ def overview(src: AttentionSource, layer: int, head: int, size: int = SCREEN, ho
              aside: tuple[int, ...] | list[int] = ()) -> Zoomed:
     """The whole head pooled to at most size × size cells (kept on the source: the last few are reread at once)."""
     _, _, n_q, n_k = src.shape
-    aside = tuple(sorted(set(int(a) for a in aside)))
+    aside = tuple(sorted({int(a) for a in aside}))
     key = (layer, head, size, how, aside)
     kept = src.memo.setdefault(("overviews",), OrderedDict())
     hit = kept.get(key)

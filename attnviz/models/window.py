@@ -44,7 +44,7 @@ def choose_window(codec: Codec, text: str, limit: int, start: int | None = None,
         upto = min(len(text), centre[1] + char_budget(room))
     else:
         upto = min(len(text), char_budget((start or 0) + room))
-    ids, spans = codec.encode_with_offsets(text[:upto])
+    _, spans = codec.encode_with_offsets(text[:upto])
     pieces = [s for s in spans if s is not None]  # the text's own tokens (an unknown word's [UNK] included)
     n = len(pieces)
     if n == 0:

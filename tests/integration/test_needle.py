@@ -139,7 +139,7 @@ def test_recall_counts_expected_words_and_chinese_characters():
     assert nh.recall("red green blue gold", "red green") == 0.5
     assert nh.recall("七四二一", "密码是七四二") == 0.75
     assert nh.recall("", "anything") == 0.0
-    haystack, needle, question, answer = default_test("zh")
+    haystack, needle, _, answer = default_test("zh")
     assert needle in nh.insert_needle(haystack, needle, 0.5)[0] and answer in needle
 
 

@@ -24,7 +24,7 @@ def gpt2(hf_folders):
 
 
 def text_pieces(model):
-    ids, spans = model.codec.encode_with_offsets(TEXT)
+    _, spans = model.codec.encode_with_offsets(TEXT)
     return [s for s in spans if s is not None]
 
 
