@@ -17,12 +17,13 @@ import numpy as np
 import torch
 
 from attnviz.analysis.bins import adaptive_bin, pool_matrix
-from attnviz.core.sources import AttentionSource, QKSource
+from attnviz.core.sources import CHUNK_BYTES, AttentionSource, QKSource
 
 # Scores and exponentials of one block of rows, all heads of a layer, held at once: small enough to stay in
 # the CPU's last-level cache, where the passes after the product (max, exp, sums) run at cache speed.
 PASS_BYTES = 16 * 2**20
 PASS_ROWS = 64  # and at most this many rows: a causal block's own square of keys (computed, then masked) stays small
+DENSE_BYTES = CHUNK_BYTES  # a stored stack's rows read at once (no scores to keep in cache)
 GPU_PASS_BYTES = 2**30  # on a GPU: large blocks, few kernel launches (32 heads × 32,768 keys: 120 rows a block)
 THUMB = 32  # the model view's cells a side (ViewOptions.size)
 # Scores more than 80 below their row's largest count as 80 below: a weight of at most e^-80 ≈ 1.8e-35 of the
@@ -59,7 +60,12 @@ def summarise(src: AttentionSource, size: int = THUMB) -> Summary:
     bins = np.array([adaptive_bin(i, n_q, q_size) for i in range(q_size)])  # [q_cells, 2]: (lo, hi)
     acc = _Accumulator(n_layers, n_heads, q_size, k_size, n_q, n_k, dev, isinstance(src, QKSource))
     row_bytes = max(1, n_heads * n_k * 4 * 2)
-    step = max(1, min(PASS_ROWS, PASS_BYTES // row_bytes)) if dev.type == "cpu" else max(1, GPU_PASS_BYTES // row_bytes)
+    if not isinstance(src, QKSource):  # stored weights: nothing to compute, few large blocks
+        step = max(1, DENSE_BYTES // row_bytes)
+    elif dev.type == "cpu":
+        step = max(1, min(PASS_ROWS, PASS_BYTES // row_bytes))
+    else:
+        step = max(1, GPU_PASS_BYTES // row_bytes)
     for layer in range(n_layers):
         for start in range(0, n_q, step):
             stop = min(n_q, start + step)

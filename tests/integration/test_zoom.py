@@ -160,6 +160,10 @@ def test_statistics_come_from_the_same_pass_in_row_blocks(mistral, monkeypatch):
     scores = np.stack([fresh.qk.scores(layer).double().numpy() for layer in range(stack.shape[0])])
     lse = np.log(np.exp(scores - scores.max(-1, keepdims=True)).sum(-1)) + scores.max(-1)
     assert np.allclose(summary.lse.numpy(), lse, atol=1e-4)
+    monkeypatch.setattr(layer_pass, "DENSE_BYTES", 5 * stack.shape[1] * N * 8)  # a stored stack, 5 rows a block
+    dense = layer_pass.summarise(DenseSource(stack), 8)
+    for name in ("thumbs", "entropy", "distance", "self_token", "previous", "received"):
+        assert np.allclose(getattr(dense, name), getattr(summary, name), atol=1e-4), name
     stats = head_statistics_of(fresh)
     assert np.allclose(stats["first token"], a[..., 0].mean(-1), atol=1e-6)
     assert np.allclose(stats["previous token"], prev, atol=1e-6)
