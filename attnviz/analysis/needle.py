@@ -35,6 +35,7 @@ RIGHT_RECALL = 0.5  # an answer is right when it holds more than half the expect
 MAX_NEW = 24  # tokens generated per case unless asked otherwise
 TOO_SHORT = "The length leaves no room for the haystack: {length} tokens asked, {needed} taken by the needle and question."
 CUT_BY_CAPTURE = "The capture kept {kept} of the {total} tokens of prompt and answer: raise the token limit."
+TOO_LONG = "The prompt has {length} tokens and the model reads {limit}: choose a shorter length."
 _WIDE = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 _WORDS = re.compile(r"[\u3400-\u9fff]|[^\W\u3400-\u9fff]+")
 
@@ -166,8 +167,12 @@ def recall(expected: str, answer: str) -> float:
 
 def run_case(model: LoadedModel, case: NeedleCase, expected: str, n_new: int = MAX_NEW,
              stop: set[int] | None = None, max_tokens: int | None = None) -> NeedleRun:
-    """Generate greedily after the case's prompt, capture prompt + answer, score the answer and every head."""
-    seq = greedy_ids(model, case.ids, n_new, stop=stop)
+    """Generate greedily after the case's prompt (stopping after a special token such as </s>, unless `stop`
+    says otherwise), capture prompt + answer, score the answer and every head."""
+    limit = model.info.max_positions
+    if limit and case.length >= limit:
+        raise ValueError(TOO_LONG.format(length=case.length, limit=limit))
+    seq = greedy_ids(model, case.ids, n_new, stop=set(model.codec.special_ids()) if stop is None else stop)
     cap = capture(model, None, ids=seq, max_tokens=max_tokens)
     if len(cap.tokens) < len(seq):
         raise ValueError(CUT_BY_CAPTURE.format(kept=len(cap.tokens), total=len(seq)))

@@ -130,6 +130,8 @@ def test_the_depth_by_length_grid(model):
     assert g.retrieval[0] == pytest.approx([0.5, 0.25, 0, 0])  # the same at every depth and length
     placed = [row[0].case.placed for row in g.runs]
     assert placed[0] == 0.0 and placed[0] < placed[1] < placed[2]
+    with pytest.raises(ValueError, match="model reads 128"):
+        nh.run_case(model, nh.build_case(model.codec, HAYSTACK, NEEDLE, QUESTION, 0.5, 130), ANSWER)
     wrong = nh.grid(model, HAYSTACK, NEEDLE, QUESTION, "purple", depths=[0.5], lengths=[40], n_new=4)
     assert not wrong.right.any() and not wrong.retrieval.any()  # no right answer: nothing averaged
 
