@@ -1,5 +1,5 @@
-"""One pass over each layer's query rows, every head at once: the model view's thumbnails, the head statistics,
-the weight each key receives (attention sinks) and each row's softmax normaliser, kept on the source.
+"""One pass over each layer's query rows, every head at once: the model view's thumbnails, the head statistics
+and the weight each key receives (attention sinks), kept on the source.
 
 Everything a long input's overview pages need comes from the same scores, computed once per block of rows:
 the thumbnails and the weight each key receives come out of one batched product of the block's exponentials
@@ -42,13 +42,12 @@ class Summary:
     self_token: np.ndarray  # [layer, head]: Σ over rows r < key count of p[r, r]
     previous: np.ndarray  # [layer, head]: Σ over rows 1 ≤ r < min(query count, key count) of p[r, r − 1]
     received: np.ndarray  # [layer, head, key_pos]: Σ over rows of p[·, key]: the weight each key receives
-    lse: torch.Tensor | None  # [layer, head, query_pos]: log Σ_k exp(score) per row (q/k sources), on the device
     n_rows: int
     n_keys: int
 
 
 def summarise(src: AttentionSource, size: int = THUMB) -> Summary:
-    """Thumbnails pooled to at most size × size cells, statistics' sums, received weight and row normalisers."""
+    """Thumbnails pooled to at most size × size cells, the statistics' sums and the weight each key receives."""
     key = ("summary", size)
     if key in src.memo:
         return src.memo[key]
@@ -58,7 +57,7 @@ def summarise(src: AttentionSource, size: int = THUMB) -> Summary:
     rpool = pool_matrix(n_q, q_size, dev)  # [q_cells, query_pos]
     cpool = pool_matrix(n_k, k_size, dev).T.contiguous()  # [key_pos, k_cells]
     bins = np.array([adaptive_bin(i, n_q, q_size) for i in range(q_size)])  # [q_cells, 2]: (lo, hi)
-    acc = _Accumulator(n_layers, n_heads, q_size, k_size, n_q, n_k, dev, isinstance(src, QKSource))
+    acc = _Accumulator(n_layers, n_heads, q_size, k_size, n_q, n_k, dev)
     row_bytes = max(1, n_heads * n_k * 4 * 2)
     if not isinstance(src, QKSource):  # stored weights: nothing to compute, few large blocks
         step = max(1, DENSE_BYTES // row_bytes)
@@ -69,7 +68,7 @@ def summarise(src: AttentionSource, size: int = THUMB) -> Summary:
     for layer in range(n_layers):
         for start in range(0, n_q, step):
             stop = min(n_q, start + step)
-            e, z, ent = _block(src, layer, start, stop, acc.lse)
+            e, z, ent = _block(src, layer, start, stop)
             sel = np.nonzero((bins[:, 0] < stop) & (bins[:, 1] > start))[0]
             acc.add(layer, start, stop, e, z, ent, rpool[sel, start:stop], torch.from_numpy(sel).to(dev), cpool)
     summary = acc.result(size)
@@ -77,11 +76,11 @@ def summarise(src: AttentionSource, size: int = THUMB) -> Summary:
     return summary
 
 
-def _block(src: AttentionSource, layer: int, start: int, stop: int, lse: torch.Tensor | None):
+def _block(src: AttentionSource, layer: int, start: int, stop: int):
     """(weights or exponentials [head, rows, keys], row normalisers [head, rows], row entropies [head, rows]).
 
-    From queries and keys: e = exp(s − max), z = Σ e, entropy = log z − Σ e·(s − max) / z, and the row's
-    log-normaliser is kept; a causal layer's keys past the block are never computed (their weight is 0).
+    From queries and keys: e = exp(s − max), z = Σ e, entropy = log z − Σ e·(s − max) / z; a causal layer's
+    keys past the block are never computed (their weight is 0).
     From a stored stack: the weights themselves (z = 1) and −Σ p log p.
     """
     if not isinstance(src, QKSource):
@@ -100,9 +99,7 @@ def _block(src: AttentionSource, layer: int, start: int, stop: int, lse: torch.T
     if qk.only_causal(layer):  # the block's own future keys: weight exactly 0, not e^FLOOR
         e[..., start:].masked_fill_(_above_diagonal(stop - start, keys - start, e.device), 0.0)
     z = e.sum(-1)  # [head, rows]
-    log_z = torch.log(z)
-    lse[layer, :, start:stop] = m[..., 0] + log_z
-    return e, z, log_z - torch.linalg.vecdot(e, s) / z  # entropy: log z − Σ_k e·(s − max) / z
+    return e, z, torch.log(z) - torch.linalg.vecdot(e, s) / z  # entropy: log z − Σ_k e·(s − max) / z
 
 
 def _above_diagonal(rows: int, keys: int, device: torch.device) -> torch.Tensor:
@@ -113,14 +110,12 @@ def _above_diagonal(rows: int, keys: int, device: torch.device) -> torch.Tensor:
 class _Accumulator:
     """Running sums of one pass (on the source's device)."""
 
-    def __init__(self, n_layers: int, n_heads: int, q_size: int, k_size: int, n_q: int, n_k: int,
-                 dev: torch.device, from_scores: bool):
+    def __init__(self, n_layers: int, n_heads: int, q_size: int, k_size: int, n_q: int, n_k: int, dev: torch.device):
         zeros = lambda *shape: torch.zeros(*shape, device=dev)
         self.thumbs = zeros(n_layers, n_heads, q_size, k_size)
         self.entropy, self.distance = zeros(n_layers, n_heads), zeros(n_layers, n_heads)
         self.self_token, self.previous = zeros(n_layers, n_heads), zeros(n_layers, n_heads)
         self.received = zeros(n_layers, n_heads, n_k)
-        self.lse = zeros(n_layers, n_heads, n_q) if from_scores else None
         self.n_q, self.n_k, self.dev = n_q, n_k, dev
 
     def add(self, layer: int, start: int, stop: int, e: torch.Tensor, z: torch.Tensor | None, ent: torch.Tensor,
@@ -164,7 +159,7 @@ class _Accumulator:
         host = lambda t: _frozen(t.cpu().numpy())
         return Summary(size=size, thumbs=host(self.thumbs), entropy=host(self.entropy), distance=host(self.distance),
                        self_token=host(self.self_token), previous=host(self.previous), received=host(self.received),
-                       lse=self.lse, n_rows=self.n_q, n_keys=self.n_k)
+                       n_rows=self.n_q, n_keys=self.n_k)
 
 
 def _frozen(value: np.ndarray) -> np.ndarray:

@@ -143,7 +143,7 @@ def test_model_view_mean_and_max_equal_pooling_the_full_stack(mistral, monkeypat
 
 def test_statistics_come_from_the_same_pass_in_row_blocks(mistral, monkeypatch):
     """The one pass (blocks of 3 rows, a sliding-window mask) gives the statistics computed by hand from the full
-    eager stack, the weight each key receives and each row's log-normaliser."""
+    eager stack and the weight each key receives."""
     qk_src, stack = mistral
     monkeypatch.setattr(layer_pass, "PASS_BYTES", 3 * stack.shape[1] * N * 8)
     fresh = QKSource(qk_src.qk)
@@ -157,9 +157,6 @@ def test_statistics_come_from_the_same_pass_in_row_blocks(mistral, monkeypatch):
     prev = np.stack([a[..., i, i - 1] for i in range(1, N)], -1).mean(-1)
     assert np.allclose(summary.previous / (N - 1), prev, atol=1e-6)
     assert np.allclose(summary.received, a.sum(-2), atol=1e-5)
-    scores = np.stack([fresh.qk.scores(layer).double().numpy() for layer in range(stack.shape[0])])
-    lse = np.log(np.exp(scores - scores.max(-1, keepdims=True)).sum(-1)) + scores.max(-1)
-    assert np.allclose(summary.lse.numpy(), lse, atol=1e-4)
     monkeypatch.setattr(layer_pass, "DENSE_BYTES", 5 * stack.shape[1] * N * 8)  # a stored stack, 5 rows a block
     dense = layer_pass.summarise(DenseSource(stack), 8)
     for name in ("thumbs", "entropy", "distance", "self_token", "previous", "received"):
