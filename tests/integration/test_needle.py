@@ -153,3 +153,19 @@ def test_capture_of_the_planted_model_is_queries_and_keys_or_eager_alike(model):
     rq = nh.retrieval_scores(q, seq, case.length, case.needle)
     re_ = nh.retrieval_scores(e, seq, case.length, case.needle)
     assert np.array_equal(rq.top, re_.top) and np.array_equal(rq.hits, re_.hits)
+
+
+def test_greedy_with_the_key_value_cache_writes_what_full_recomputation_writes(hf_folders):
+    from attnviz.models.generate import decode_loop, greedy_ids
+
+    gpt2 = load_model(str(hf_folders["gpt2"]), device="cpu")
+    ids = gpt2.codec.encode("the cat sat on the mat because")
+
+    def logits_of(seq):
+        with torch.no_grad():
+            return gpt2.module(torch.tensor([seq])).logits[0, -1]
+
+    assert greedy_ids(gpt2, ids, 6) == decode_loop(logits_of, ids, 6)
+    first = decode_loop(logits_of, ids, 1)[-1]
+    assert greedy_ids(gpt2, ids, 6, stop={first}) == ids + [first]  # stops after a stop token, keeping it
+    assert len(greedy_ids(gpt2, ids, 10_000)) == gpt2.info.max_positions  # never past the model's positions
