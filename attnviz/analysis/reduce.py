@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from attnviz.analysis import layer_pass
+from attnviz.analysis.bins import pool_matrix
 from attnviz.core.projection import pca_2d
 from attnviz.core.sources import CHUNK_BYTES, AttentionSource, DenseSource, QKSource
 from attnviz.core.types import AttentionCapture, kv_head
@@ -25,15 +27,6 @@ def as_source(stack: Attention) -> AttentionSource:
     return stack if isinstance(stack, AttentionSource) else DenseSource(stack)
 
 
-def pool_matrix(n: int, size: int, device: torch.device | None = None) -> torch.Tensor:
-    """[size, n] averaging weights with adaptive_avg_pool's bins: bin i covers floor(i·n/size) .. ceil((i+1)·n/size)."""
-    out = torch.zeros(size, n, device=device)
-    for i in range(size):
-        lo, hi = (i * n) // size, -((-(i + 1) * n) // size)
-        out[i, lo:hi] = 1.0 / (hi - lo)
-    return out
-
-
 def pooled(stack: Attention, size: int = 32, rows: tuple[int, int] | None = None) -> np.ndarray:
     """[layer, head, query_pos, key_pos] averaged into at most size × size cells per head, on the device.
 
@@ -47,6 +40,8 @@ def pooled(stack: Attention, size: int = 32, rows: tuple[int, int] | None = None
     if key in src.memo:  # a capture is read-only: its overview is computed once
         return src.memo[key]
     q_size, k_size = min(r1 - r0, size), min(n_k, size)
+    if isinstance(src, QKSource) and rows is None:  # the whole overview: the one pass that also gives the statistics
+        return _remember(src, key, layer_pass.summarise(src, size).thumbs)
     if isinstance(src, DenseSource):
         block = src.stack[:, :, r0:r1].float().reshape(-1, 1, r1 - r0, n_k)
         out = torch.nn.functional.adaptive_avg_pool2d(block, (q_size, k_size)).reshape(n_layers, n_heads, q_size, k_size)
@@ -175,40 +170,16 @@ def flow(stack: Attention, residual: bool = True, scale: float = 1e6, normalise:
 
 def head_statistics(cap: AttentionCapture, kind: str = "self") -> dict[str, np.ndarray]:
     """Per [layer, head]: entropy (nats), mean attended distance, attention to the first token, to special
-    tokens, to the token itself and to the previous token (Clark et al. 2019), computed on the device a block
-    of query rows at a time."""
+    tokens, to the token itself and to the previous token (Clark et al. 2019), means over the query rows that
+    have what is measured; computed on the device in the one pass that also gives the model view
+    (`layer_pass.summarise`), every head of a layer at once, and kept on the capture."""
     src = cap.source(kind)
     if ("stats",) in src.memo:
         return dict(src.memo[("stats",)])
-    n_layers, n_heads, nq, nk = src.shape
-    dev = src.device
-    names = ["entropy", "mean distance", "first token"]
-    if kind != "cross":
-        names += ["self", "previous token"]
-    special = None
-    if kind == "self" and cap.special and any(cap.special):
-        names.append("special tokens")
-        special = torch.tensor(cap.special, device=dev, dtype=torch.float32)
-    sums = {name: torch.zeros(n_layers, n_heads, device=dev) for name in names}
-    kpos = torch.arange(nk, device=dev, dtype=torch.float32)[None, :]
-    for layer in range(n_layers):
-        for start, stop, a in src.chunks(layer):  # a: [head, rows, key_pos]
-            rows = torch.arange(start, stop, device=dev)
-            sums["entropy"][layer] += -(a * torch.log(a.clamp_min(1e-12))).sum(-1).sum(-1)
-            sums["mean distance"][layer] += (a * (rows[:, None].float() - kpos).abs()).sum(-1).sum(-1)
-            sums["first token"][layer] += a[..., 0].sum(-1)
-            if kind != "cross":
-                diag = rows[rows < nk]
-                sums["self"][layer] += a[:, diag - start, diag].sum(-1)
-                prev = rows[(rows >= 1) & (rows < min(nq, nk))]
-                sums["previous token"][layer] += a[:, prev - start, prev - 1].sum(-1)
-            if special is not None:
-                sums["special tokens"][layer] += (a * special).sum(-1).sum(-1)
-    # means over the query rows that have what is measured (a diagonal, a previous token)
-    counts = {"self": min(nq, nk), "previous token": min(nq, nk) - 1}
-    stats = {name: (value / max(1, counts.get(name, nq))).cpu().numpy() for name, value in sums.items()}
-    for value in stats.values():
-        value.setflags(write=False)
+    done = [v for k, v in src.memo.items() if isinstance(k, tuple) and k[0] == "summary"]
+    summary = done[0] if done else layer_pass.summarise(src)
+    special = cap.special if kind == "self" and cap.special else None
+    stats = layer_pass.statistics(summary, special, cross=kind == "cross")
     src.memo[("stats",)] = stats
     return dict(stats)
 

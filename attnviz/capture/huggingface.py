@@ -90,7 +90,9 @@ def capture_hf(model: LoadedModel, ids: list[int], target: str | None, positions
     handle = (dict(net.named_modules())[found[0]].register_forward_hook(_positional_hook(found, store, positions, seed))
               if found else None)
     try:
-        with recording(mode) as records:
+        # one kind of attention, in layer order: its queries and keys go straight into one stack each
+        layers = info.n_layers if info.architecture != "encoder-decoder" else None
+        with recording(mode, layers=layers) as records:
             out = net(**kwargs)
     finally:
         if handle is not None:

@@ -29,6 +29,10 @@ class AttentionSource:
         """One head's pattern `[query_pos, key_pos]`, float32, on the source's device."""
         raise NotImplementedError
 
+    def head_rows(self, layer: int, head: int, start: int = 0, stop: int | None = None) -> torch.Tensor:
+        """One head's weights `[query_pos (start:stop), key_pos]`, float32, on the source's device."""
+        return self.rows(layer, start, stop)[head]
+
     def nbytes(self) -> int:
         """Memory the source holds."""
         raise NotImplementedError
@@ -76,6 +80,9 @@ class DenseSource(AttentionSource):
     def head(self, layer: int, head: int) -> torch.Tensor:
         return self.stack[layer, head].float()
 
+    def head_rows(self, layer: int, head: int, start: int = 0, stop: int | None = None) -> torch.Tensor:
+        return self.stack[layer, head, start:stop].float()
+
     def nbytes(self) -> int:
         return self.stack.numel() * self.stack.element_size()
 
@@ -97,6 +104,9 @@ class QKSource(AttentionSource):
 
     def head(self, layer: int, head: int) -> torch.Tensor:
         return self.qk.pattern(layer, heads=[head])[0]
+
+    def head_rows(self, layer: int, head: int, start: int = 0, stop: int | None = None) -> torch.Tensor:
+        return self.qk.pattern(layer, start, stop, heads=[head])[0]
 
     def nbytes(self) -> int:
         return self.qk.nbytes()

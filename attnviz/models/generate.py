@@ -9,6 +9,7 @@ from attnviz.core.errors import BadText, UnsupportedModel
 from attnviz.core.types import ARCHITECTURE_WORDS
 from attnviz.i18n import Message
 from attnviz.models.loading import LoadedModel
+from attnviz.models.recording import fast
 from attnviz.models.textbound import cut_text
 
 
@@ -59,3 +60,36 @@ def generate_ids(model: LoadedModel, text: str, n_new: int, greedy: bool = True,
     with model.lock:
         seq = decode_loop(logits_of, ids, n_new, pick=None if greedy else sample)
     return seq, len(ids)
+
+
+@torch.no_grad()
+def greedy_ids(model: LoadedModel, ids: list[int], n_new: int, stop: set[int] | None = None) -> list[int]:
+    """ids with up to n_new greedy tokens appended (stopping after any of `stop`, kept), never past the model's
+    positions. Hugging Face decoders keep their key/value cache and run the fast kernel (nothing recorded), so
+    a long prompt is read once; other models rerun the whole sequence each step."""
+    limit = model.info.max_positions or 10**9
+    n_new = max(0, min(n_new, limit - len(ids)))
+    stop = stop or set()
+    if model.backend != "hf" or model.info.architecture != "decoder":
+        def logits_of(seq: list[int]) -> torch.Tensor:
+            out = model.module(torch.tensor([seq], device=model.device))
+            return (out.logits if hasattr(out, "logits") else out)[0, -1].float().cpu()
+
+        with model.lock:
+            out = list(ids)
+            for _ in range(n_new):  # decode_loop stops at one token; a needle's answer may stop at several
+                out = decode_loop(logits_of, out, 1)
+                if out[-1] in stop:
+                    break
+            return out
+    seq = list(ids)
+    with model.lock, fast():
+        out = model.module(input_ids=torch.tensor([seq], device=model.device), use_cache=True, logits_to_keep=1)
+        for step in range(n_new):
+            nxt = int(out.logits[0, -1].argmax())
+            seq.append(nxt)
+            if nxt in stop or step == n_new - 1:
+                break
+            out = model.module(input_ids=torch.tensor([[nxt]], device=model.device),
+                               past_key_values=out.past_key_values, use_cache=True, logits_to_keep=1)
+    return seq

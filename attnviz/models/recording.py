@@ -29,10 +29,12 @@ _current: contextvars.ContextVar[list | None] = contextvars.ContextVar("attnviz_
 _mode: contextvars.ContextVar[str] = contextvars.ContextVar("attnviz_mode", default="eager")
 _whole_batch: contextvars.ContextVar[bool] = contextvars.ContextVar("attnviz_qk_batch", default=False)
 _tap: contextvars.ContextVar = contextvars.ContextVar("attnviz_tap", default=None)
+# where `recording(layers=n)` was given: {"layers": n, "q": [layer, …], "k": [layer, …]} that the calls copy into
+_slab: contextvars.ContextVar[dict | None] = contextvars.ContextVar("attnviz_qk_slab", default=None)
 _registered = False
 NOT_SDPA = ("softcap", "s_aux")  # keyword arguments SDPA cannot honour: such calls run eager
 
-__all__ = ["QKRecord", "QKStack", "eager_attention", "install", "installed", "recording", "stack_records",
+__all__ = ["QKRecord", "QKStack", "eager_attention", "fast", "install", "installed", "recording", "stack_records",
            "tapping"]
 
 
@@ -69,7 +71,8 @@ def _attention(module, query, key, value, attention_mask, scaling=None, dropout=
         n_keys = key.shape[-2]
         # copies, not views: a view would keep the layer's whole fused q/k/v projection alive until the end
         row = slice(None) if _whole_batch.get() else 0  # a survey keeps every text of its batch
-        records.append(QKRecord(module, query[row].detach().clone(), key[row].detach().clone(),
+        q, k = _keep(query[row].detach(), key[row].detach(), len(records))
+        records.append(QKRecord(module, q, k,
                                 float(scaling if scaling is not None else query.shape[-1] ** -0.5),
                                 _first(attention_mask, n_keys), _first(kwargs.get("position_bias"), n_keys),
                                 causal, kwargs.get("softcap"), eager=not run_sdpa))
@@ -88,6 +91,25 @@ def eager_attention(module, query, key, value, attention_mask, **kwargs):
     d_head], weights [batch, head, query_pos, key_pos])."""
     eager = sys.modules[type(module).__module__].eager_attention_forward
     return eager(module, query, key, value, attention_mask, **kwargs)
+
+
+def _keep(query: torch.Tensor, key: torch.Tensor, index: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """Copies of one call's query and key: written into the stack of every layer where the capture said how many
+    layers it expects (so the stack is the only copy: stacking separate copies afterwards held two of them,
+    the freed one often still resident), else fresh tensors."""
+    slab = _slab.get()
+    if slab is None or index >= slab["layers"]:
+        return query.clone(), key.clone()
+    if "q" not in slab:
+        slab["q"] = torch.empty((slab["layers"], *query.shape), dtype=query.dtype, device=query.device)
+        slab["k"] = torch.empty((slab["layers"], *key.shape), dtype=key.dtype, device=key.device)
+    q, k = slab["q"], slab["k"]
+    if (q.shape[1:], q.dtype, q.device, k.shape[1:], k.dtype) != (query.shape, query.dtype, query.device, key.shape,
+                                                                   key.dtype):
+        return query.clone(), key.clone()
+    q[index].copy_(query)
+    k[index].copy_(key)
+    return q[index], k[index]
 
 
 def _additive_mask(mask: torch.Tensor | None, causal: bool, query: torch.Tensor, key: torch.Tensor):
@@ -135,19 +157,23 @@ def installed(model: nn.Module) -> bool:
 
 
 @contextlib.contextmanager
-def recording(mode: str = "eager", whole_batch: bool = False) -> Iterator[list[QKRecord]]:
+def recording(mode: str = "eager", whole_batch: bool = False, layers: int | None = None) -> Iterator[list[QKRecord]]:
     """Collect a QKRecord for every attention call inside the block (this thread or task only).
 
     mode "eager": the model runs eager attention; "qk": it runs SDPA (see the module's docstring).
     whole_batch: keep q and k of every batch row ([batch, head, pos, d_head]; masks still row 0's).
+    layers: the attention calls expected, one kind in layer order (a decoder or an encoder): the first `layers`
+    calls' queries and keys are copied into one stack each, which `stack_records` then returns as it is.
     """
     records: list[QKRecord] = []
     token = _current.set(records)
     mode_token = _mode.set(mode)
     batch_token = _whole_batch.set(whole_batch)
+    slab_token = _slab.set({"layers": layers} if layers else None)
     try:
         yield records
     finally:
+        _slab.reset(slab_token)
         _whole_batch.reset(batch_token)
         _mode.reset(mode_token)
         _current.reset(token)
@@ -166,15 +192,32 @@ def tapping(fn) -> Iterator[None]:
         _tap.reset(token)
 
 
+@contextlib.contextmanager
+def fast() -> Iterator[None]:
+    """Run the fast kernel (SDPA, as q/k mode does) and record nothing: for generating with the recording
+    function installed, where eager attention would form every layer's weights (GBs at thousands of tokens)."""
+    token = _current.set(None)
+    mode_token = _mode.set("qk")
+    try:
+        yield
+    finally:
+        _mode.reset(mode_token)
+        _current.reset(token)
+
+
 def stack_records(records: list[QKRecord], rotary: str | None) -> QKStack:
-    """One QKStack from a kind's records, in layer order; each record's q and k are let go once copied,
-    so stacking never holds two copies of every layer."""
+    """One QKStack from a kind's records, in layer order: the stack they were written into (`recording(layers=…)`),
+    or a new one, each record's q and k let go once copied."""
     first_q, first_k = records[0].query, records[0].key
-    q = torch.empty((len(records), *first_q.shape), dtype=first_q.dtype, device=first_q.device)
-    k = torch.empty((len(records), *first_k.shape), dtype=first_k.dtype, device=first_k.device)
-    for i, r in enumerate(records):
-        q[i], k[i] = r.query, r.key
-        r.query = r.key = None  # type: ignore[assignment]
+    q, k = first_q._base, first_k._base  # records written into one stack by `recording(layers=…)`
+    if not (q is not None and k is not None and len(q) == len(records) == len(k)
+            and all(r.query._base is q and r.key._base is k and r.query.data_ptr() == q[i].data_ptr()
+                    and r.key.data_ptr() == k[i].data_ptr() for i, r in enumerate(records))):
+        q = torch.empty((len(records), *first_q.shape), dtype=first_q.dtype, device=first_q.device)
+        k = torch.empty((len(records), *first_k.shape), dtype=first_k.dtype, device=first_k.device)
+        for i, r in enumerate(records):
+            q[i], k[i] = r.query, r.key
+            r.query = r.key = None  # type: ignore[assignment]
     return QKStack(q=q, k=k, scaling=records[0].scaling, bias=[r.bias for r in records], rotary=rotary,
                    position_bias=[r.position_bias for r in records], causal=[r.causal for r in records],
                    softcap=records[0].softcap)

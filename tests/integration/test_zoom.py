@@ -1,0 +1,174 @@
+"""Zoomed regions, overviews and the model view equal the same cells of the full pattern (float32): a causal
+model with a sliding window (Mistral-like) and an encoder with padding (BERT), from queries and keys and from
+a stored stack."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from attnviz import capture, load_model
+from attnviz.analysis import layer_pass, zoom
+from attnviz.analysis.reduce import head_statistics, pooled
+from attnviz.core.sources import DenseSource, QKSource
+from attnviz.models.recording import recording, stack_records
+
+N = 50  # tokens: far past the 4-key sliding window
+
+
+@pytest.fixture(scope="module")
+def mistral(tmp_path_factory):
+    from builders import build
+
+    model = load_model(str(build("mistral", tmp_path_factory.mktemp("zoom") / "mistral")), device="cpu")
+    ids = torch.randint(5, 200, (N,), generator=torch.Generator().manual_seed(1)).tolist()
+    qk, eager = capture(model, None, ids=ids, mode="qk"), capture(model, None, ids=ids, mode="eager")
+    assert (qk.mode, eager.mode) == ("qk", "eager")
+    return qk.source("self"), eager.attention["self"]
+
+
+@pytest.fixture(scope="module")
+def padded_bert(hf_folders):
+    """A left-padded BERT input: q/k with the recorded padding mask, and eager's weights of the same input."""
+    model = load_model(str(hf_folders["bert"]), device="cpu")
+    ids = model.codec.encode("the cat sat on the mat because it was tired and the dog ran in the park")
+    pad = 5
+    x = torch.tensor([[0] * pad + ids])
+    mask = torch.tensor([[0] * pad + [1] * len(ids)])
+    with recording("eager"), torch.no_grad():
+        eager = model.module(input_ids=x, attention_mask=mask, output_attentions=True).attentions
+    with recording("qk") as records, torch.no_grad():
+        model.module(input_ids=x, attention_mask=mask)
+    return QKSource(stack_records(records, None)), torch.stack([a[0] for a in eager])
+
+
+def pool_by_hand(full: np.ndarray, rows: tuple[int, int], cols: tuple[int, int], size: int | None, how: str):
+    """The region cut from the full pattern, pooled into cells of one width per axis with numpy loops."""
+    cut = full[rows[0]:rows[1], cols[0]:cols[1]]
+    if size is None:
+        return cut
+    wq, wk = -(-cut.shape[0] // size), -(-cut.shape[1] // size)
+    out = np.zeros((-(-cut.shape[0] // wq), -(-cut.shape[1] // wk)), dtype=np.float64)
+    for i in range(out.shape[0]):
+        for j in range(out.shape[1]):
+            cell = cut[i * wq:(i + 1) * wq, j * wk:(j + 1) * wk]
+            out[i, j] = cell.max() if how == "max" else cell.mean()
+    return out
+
+
+REGIONS = [((0, N), (0, N), 7), ((13, 41), (9, 30), None), ((20, 50), (0, 25), 4), ((0, 10), (30, 50), 3),
+           ((45, 50), (0, 50), (2, 6))]
+
+
+@pytest.mark.parametrize("how", ["max", "mean"])
+def test_sliding_window_regions_equal_the_full_pattern(mistral, how, monkeypatch):
+    qk_src, stack = mistral
+    monkeypatch.setattr(zoom, "BLOCK_ROWS", 6)  # many row blocks, some ending inside a cell
+    for layer in range(stack.shape[0]):
+        for head in range(stack.shape[1]):
+            full = stack[layer, head].numpy()
+            assert (full[-1] > 0).sum() == 4  # the window is in force
+            for rows, cols, size in REGIONS:
+                shape = size if isinstance(size, tuple) else (size, size)
+                for src in (qk_src, DenseSource(stack)):
+                    got = zoom.region(src, layer, head, rows, cols, size, how)
+                    want = pool_by_hand(full, rows, cols, None, how) if size is None else None
+                    if size is not None:
+                        cut = full[rows[0]:rows[1], cols[0]:cols[1]]
+                        wq, wk = (-(-cut.shape[0] // shape[0]), -(-cut.shape[1] // shape[1]))
+                        want = np.array([[getattr(cut[i:i + wq, j:j + wk], how)() for j in range(0, cut.shape[1], wk)]
+                                         for i in range(0, cut.shape[0], wq)])
+                    assert got.values.shape == want.shape
+                    assert np.allclose(got.values, want, atol=1e-6), (layer, head, rows, cols, size)
+                    assert got.rows == rows and got.cols == cols
+
+
+def test_region_edges_say_what_each_cell_covers(mistral):
+    qk_src, _ = mistral
+    z = zoom.region(qk_src, 0, 1, (0, N), (10, 50), size=16)
+    assert z.cell == (4, 3)  # 50 rows in cells of ceil(50/16) = 4, 40 keys in cells of 3
+    assert list(z.row_edges[:3]) == [0, 4, 8] and z.row_edges[-1] == N
+    assert list(z.col_edges[:3]) == [10, 13, 16] and z.col_edges[-1] == 50
+    full = zoom.region(qk_src, 0, 1, (3, 9), (2, 7), size=None)
+    assert full.cell == (1, 1) and full.values.shape == (6, 5)
+    with pytest.raises(ValueError, match="outside"):
+        zoom.region(qk_src, 0, 1, (0, N + 1), (0, 5))
+
+
+def test_overview_is_the_whole_region_and_is_kept(mistral):
+    qk_src, stack = mistral
+    over = zoom.overview(qk_src, 1, 2, size=8, how="max")
+    assert np.allclose(over.values, pool_by_hand(stack[1, 2].numpy(), (0, N), (0, N), 8, "max"), atol=1e-6)
+    assert zoom.overview(qk_src, 1, 2, size=8, how="max") is over  # kept on the source
+    assert not over.values.flags.writeable
+
+
+def test_padded_encoder_regions_equal_eager(padded_bert):
+    src, eager = padded_bert
+    n = src.shape[-1]
+    for layer in range(eager.shape[0]):
+        for head in range(eager.shape[1]):
+            full = eager[layer, head].numpy()
+            for rows, cols, size, how in (((0, n), (0, n), 5, "mean"), ((5, n), (0, 9), None, "max"),
+                                          ((2, 12), (3, n), 3, "max"), ((0, n), (0, n), None, "mean")):
+                got = zoom.region(src, layer, head, rows, cols, size, how).values
+                want = pool_by_hand(full, rows, cols, size, how)
+                assert np.allclose(got, want, atol=1e-6), (layer, head, rows, cols, size, how)
+            assert float(zoom.region(src, layer, head, (5, n), (0, 5), None).values.max()) == 0.0  # no weight on padding
+    # the one pass over a padding mask: the same thumbnails and sums as from eager's stack
+    fast, slow = layer_pass.summarise(src, 6), layer_pass.summarise(DenseSource(eager), 6)
+    assert np.allclose(fast.thumbs, slow.thumbs, atol=1e-6)
+    for name in ("entropy", "distance", "self_token", "previous", "received"):
+        assert np.allclose(getattr(fast, name), getattr(slow, name), atol=1e-4), name
+    assert float(np.abs(fast.received[..., :5]).max()) == pytest.approx(0.0, abs=1e-30)  # e^-80 at most, never more
+
+
+def test_model_view_mean_and_max_equal_pooling_the_full_stack(mistral, monkeypatch):
+    qk_src, stack = mistral
+    monkeypatch.setattr(layer_pass, "PASS_BYTES", 4 * stack.shape[1] * N * 8)  # blocks of 4 rows
+    monkeypatch.setattr(zoom, "BLOCK_ROWS", 3)
+    fresh = QKSource(qk_src.qk)
+    for size in (8, 12):
+        mean = zoom.model_view(fresh, size, "mean")
+        assert np.allclose(mean, pooled(DenseSource(stack), size), atol=1e-6)
+        big = zoom.model_view(fresh, size, "max")
+        for layer in range(stack.shape[0]):
+            for head in range(stack.shape[1]):
+                full = stack[layer, head].numpy()
+                bins = [(i * N // size, -(-(i + 1) * N // size)) for i in range(size)]
+                want = np.array([[full[a:b, c:d].max() for c, d in bins] for a, b in bins])
+                assert np.allclose(big[layer, head], want, atol=1e-6)
+    assert zoom.model_view(fresh, 8, "max") is zoom.model_view(fresh, 8, "max")
+
+
+def test_statistics_come_from_the_same_pass_in_row_blocks(mistral, monkeypatch):
+    """The one pass (blocks of 3 rows, a sliding-window mask) gives the statistics computed by hand from the full
+    eager stack and the weight each key receives."""
+    qk_src, stack = mistral
+    monkeypatch.setattr(layer_pass, "PASS_BYTES", 3 * stack.shape[1] * N * 8)
+    fresh = QKSource(qk_src.qk)
+    summary = layer_pass.summarise(fresh, 8)
+    a = stack.double().numpy()  # [layer, head, q, k]
+    q, k = np.arange(N)[:, None], np.arange(N)[None, :]
+    entropy = -(a * np.log(np.clip(a, 1e-30, None))).sum(-1).mean(-1)
+    assert np.allclose(summary.entropy / N, entropy, atol=1e-5)
+    assert np.allclose(summary.distance / N, (a * np.abs(q - k)).sum(-1).mean(-1), atol=1e-4)
+    assert np.allclose(summary.self_token / N, np.einsum("lhii->lh", a) / N, atol=1e-6)
+    prev = np.stack([a[..., i, i - 1] for i in range(1, N)], -1).mean(-1)
+    assert np.allclose(summary.previous / (N - 1), prev, atol=1e-6)
+    assert np.allclose(summary.received, a.sum(-2), atol=1e-5)
+    monkeypatch.setattr(layer_pass, "DENSE_BYTES", 5 * stack.shape[1] * N * 8)  # a stored stack, 5 rows a block
+    dense = layer_pass.summarise(DenseSource(stack), 8)
+    for name in ("thumbs", "entropy", "distance", "self_token", "previous", "received"):
+        assert np.allclose(getattr(dense, name), getattr(summary, name), atol=1e-4), name
+    stats = head_statistics_of(fresh)
+    assert np.allclose(stats["first token"], a[..., 0].mean(-1), atol=1e-6)
+    assert np.allclose(stats["previous token"], prev, atol=1e-6)
+
+
+def head_statistics_of(src):
+    from attnviz.core.types import AttentionCapture
+
+    cap = AttentionCapture(tokens=[str(i) for i in range(N)], attention={}, positional=None, model="m",
+                           device="cpu", dtype="float32", mode="qk", sources={"self": src})
+    return head_statistics(cap)
