@@ -9,7 +9,7 @@ from attnviz.app.shell import present
 from attnviz.app.pipeline import load as state
 from attnviz.app.widgets import pickers as widgets
 from attnviz.i18n import t, tp
-from attnviz.app.state.keys import Home as K
+from attnviz.app.state import home as K
 from attnviz.app.widgets.literal import escape
 
 
@@ -22,10 +22,10 @@ def one_head(model: LoadedModel, cap: AttentionCapture) -> None:
     """A head picked by kind, layer and head, drawn by the explorer's own heatmap view."""
     if present.active():  # one row: the log switch beside the pickers, so the heatmap starts on the first screen
         cols = st.columns([2, 3, 3, 2], vertical_alignment="center")
-        kind, layer, head = widgets.kind_layer_head(cap, K.PREFIX, columns=cols[:3])
+        kind, layer, head = widgets.kind_layer_head(cap, K.PICKERS, columns=cols[:3])
         log_color = cols[3].toggle(t("Log colour scale"), key=K.LOG, help=t("Shows small weights that a linear scale hides."))
     else:
-        kind, layer, head = widgets.kind_layer_head(cap, K.PREFIX)
+        kind, layer, head = widgets.kind_layer_head(cap, K.PICKERS)
         log_color = st.toggle(t("Log colour scale"), key=K.LOG, help=t("Shows small weights that a linear scale hides."))
     note = widgets.kv_sharing(model.info, head)
     if note:

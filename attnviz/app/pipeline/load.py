@@ -17,7 +17,7 @@ from attnviz.models.loading import LoadedModel
 from attnviz.app.shell import messages as errors
 from attnviz.app.pipeline.cache import cached_capture, cached_model
 from attnviz.i18n import t, tp
-from attnviz.app.state.keys import App
+from attnviz.app.state import session as Session
 from attnviz.app.widgets.literal import escape
 from attnviz.app.state.selection import ModelChoice, Selection
 from attnviz.app.shell.sidebar import learn_architecture
@@ -40,11 +40,11 @@ class Unavailable:
 
 
 def remember(selection: Selection) -> None:
-    st.session_state[App.SELECTION] = selection
+    st.session_state[Session.SELECTION] = selection
 
 
 def selection() -> Selection:
-    return st.session_state[App.SELECTION]
+    return st.session_state[Session.SELECTION]
 
 
 def _stop(problem: Unavailable):
