@@ -47,13 +47,13 @@ def panes(a: dict[str, object], b: dict[str, object] | None = None) -> dict[Key,
 
 def link_params(values: dict[Key, object]) -> dict[str, str]:
     """A link's parameters, named by the keys that carry them: {explorer.LAYER: 2} -> {"layer": "2"}. Any value is
-    written as it is (a link may hold what a key's type does not take), a bool as 1 or 0."""
-    return {key.param: str(int(value)) if isinstance(value, bool) else str(value) for key, value in values.items()}
+    written as it is (a link may hold what a key's type does not take), a bool as 1 or 0; None is left out."""
+    return {key.param: str(int(value)) if isinstance(value, bool) else str(value) for key, value in values.items()
+            if value is not None}
 
 
 def link_query(values: dict[Key, object]) -> str:
-    """A link's query string: link_query({explorer.VIEW: "Head view", sidebar.LANG: "zh"}) is the text after `?` of
-    /explorer?view=Head+view&lang=zh."""
+    """A link's query string (what follows its `?`): link_query({explorer.VIEW: "Head view", sidebar.LANG: "zh"})."""
     return urlencode(link_params(values))
 
 

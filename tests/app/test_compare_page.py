@@ -1,7 +1,7 @@
 """AppTest of the compare page: two models, two texts, one colour scale, a pane that fails, texts with nothing in common."""
 import numpy as np
 
-from apphelpers import assert_clean, decode, figures, messages, open_page, panes
+from apphelpers import assert_clean, decode, figures, link_query, messages, open_page, panes
 
 import attnviz
 from attnviz.app.state import compare, sidebar
@@ -40,7 +40,7 @@ def test_two_different_models_on_one_colour_scale(minilm, glass):
     assert diff["zmid"] == 0 and diff["zmin"] == -diff["zmax"]  # diverging, centred on zero
     dist = decode(figures(at)[3]["data"][0]["z"])
     assert dist.shape == (72, 16)
-    assert "b_model=glassllm-en" in at.get("code")[-1].value
+    assert link_query({compare.pane("b", "model"): "glassllm-en"}) in at.get("code")[-1].value
 
 
 def test_one_model_two_texts_aligns_the_changed_word(minilm):
@@ -80,7 +80,7 @@ def test_positions_shuffled_in_pane_b_from_a_link(minilm):
     assert_clean(at)
     shuffled = attnviz.capture(minilm, HE, positions="shuffled").head("self", 0, 2)
     assert np.allclose(decode(figures(at)[1]["data"][0]["z"]), shuffled, atol=1e-6)
-    assert "b_pos=shuffled" in at.get("code")[-1].value
+    assert link_query({compare.pane("b", "pos"): "shuffled"}) in at.get("code")[-1].value
 
 
 def test_checkpoint_against_its_untrained_start(tmp_path):
@@ -98,7 +98,7 @@ def test_checkpoint_against_its_untrained_start(tmp_path):
     dist = decode(figures(at)[3]["data"][0]["z"])
     assert dist.shape == (8, 8)  # 2 layers × 4 heads on each side
     link = at.get("code")[-1].value
-    assert "b_model=untrained" in link and "b_path=" in link
+    assert link_query({compare.pane("b", "model"): "untrained"}) in link and link_query({compare.pane("b", "path"): ""}) in link
 
 
 def test_every_explorer_view_draws_in_both_panes(minilm, glass):
