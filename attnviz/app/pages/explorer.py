@@ -91,6 +91,9 @@ def _filters(cap: AttentionCapture, kind: str, layer: int, head: int, query_toke
     renorm = f3.toggle(t("Renormalise rows"), key=K.RENORM, persist_state=K.RENORM.keep, disabled=not hide, help=t("After hiding, rescale each row to sum to 1 again."))
     window = None
     if windowed and len(key_tokens) > WINDOW_FROM:
+        kept = st.session_state.get(K.WINDOW)  # kept while hidden (keep="page"), perhaps for a longer text
+        if kept is not None and max(kept) > len(key_tokens):
+            del st.session_state[K.WINDOW]
         window = st.slider(t("Window of positions"), 0, len(key_tokens), (0, min(len(key_tokens), WINDOW_DEFAULT)),
                            key=K.WINDOW, persist_state=K.WINDOW.keep, help=t("Long inputs are shown a window at a time; overviews (model view, statistics) use all."))
     return ViewOptions(kind=kind, layer=layer, head=head, focus=focus if focus >= 0 else None, hide_special=hide,
