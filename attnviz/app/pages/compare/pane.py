@@ -87,13 +87,14 @@ def inputs(side: str) -> Pane:
                           persist_state=keys["model"].keep,
                           format_func=lambda m: tr("The untrained start of a checkpoint folder…") if m == UNTRAINED else
                           model_label(m, MODEL_LABELS, tr))
-    positions = c2.selectbox(tc("encoding", "Positions"), list(POSITIONS), key=keys["pos"], persist_state=keys["pos"].keep,
-                             format_func=lambda p: tr(POSITION_NAMES[p]), help=t("shuffled: the positional encoding permuted over positions (seed 0); removed: taken out."))
+    positions = c2.selectbox(tc("encoding", "Positions"), list(POSITIONS), key=keys["pos"],
+                             persist_state=keys["pos"].keep, format_func=lambda p: tr(POSITION_NAMES[p]), help=t("shuffled: the positional encoding permuted over positions (seed 0); removed: taken out."))
     path = ""
     if choice in (CUSTOM, UNTRAINED):
         path = st.text_input((t("Folder of the checkpoint") if choice == UNTRAINED else t("Folder or hub id")),
                              key=keys["path"], persist_state=keys["path"].keep, placeholder=t("/path/to/model"))
-    text = st.text_area(t("Text {side}", side=side.upper()), key=keys["text"], persist_state=keys["text"].keep, height=68)
+    text = st.text_area(t("Text {side}", side=side.upper()), key=keys["text"], persist_state=keys["text"].keep,
+                        height=68)
     return Pane(side, choice, path or "", text or "", positions)
 
 
