@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from streamlit.testing.v1 import AppTest
 
-from attnviz.app.state.keys import Sidebar
+from attnviz.app.state import sidebar
 from attnviz.i18n import DEFAULT
 from attnviz.i18n.catalogues import PRESENT
 from attnviz.i18n.tools import TEMPLATE, po_path, _read
@@ -117,7 +117,7 @@ def shown(at: AppTest) -> list[str]:
 
 def page_language(at: AppTest) -> str:
     try:
-        return at.session_state[Sidebar.LANG]
+        return at.session_state[sidebar.LANG]
     except KeyError:
         return DEFAULT
 

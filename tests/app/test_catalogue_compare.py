@@ -1,11 +1,11 @@
 """The compare page in English and 简体中文: labels, messages and figure titles come from the catalogues."""
 import pytest
-from apphelpers import assert_clean, figures, messages, open_page
+from apphelpers import assert_clean, figures, messages, open_page, panes
 from catalogue_check import not_in_catalogue
 
 from attnviz.i18n import translate
+from attnviz.app.state import compare, sidebar
 
-PAGE = "attnviz/app/pages/compare/page.py"
 HE, SHE = "The doctor said he was late.", "The doctor said she was late."
 DATA = ("attnviz", "minilm", "glassllm-en", "auto", "cpu", "cuda", "mps", "Language · 语言", "English", "简体中文",
         "png", "svg", HE, SHE, "/path/to/model")
@@ -14,21 +14,23 @@ DATA = ("attnviz", "minilm", "glassllm-en", "auto", "cpu", "cuda", "mps", "Langu
 @pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize("view", ["Heatmap", "Head view", "Model view", "Aggregates", "Statistics", "Query–key"])
 def test_every_view_speaks_the_chosen_language(lang, view):
-    at = open_page(PAGE, sb_lang=lang, cmp_view=view, cmp_a_model="minilm", cmp_b_model="minilm", cmp_a_text=HE,
-                   cmp_b_text=SHE)
+    at = open_page(compare, {sidebar.LANG: lang,
+                             **panes({"model": "minilm", "text": HE}, {"model": "minilm", "text": SHE}),
+                             compare.VIEW: view})
     assert_clean(at)
     assert at.title[0].value == translate(lang, "Compare side by side")
-    assert at.radio(key="cmp_view").label == translate(lang, "View (each pane, through the explorer's own view functions)")
+    assert at.radio(key=compare.VIEW).label == translate(lang, "View (each pane, through the explorer's own view functions)")
     assert not at.error, [e.value for e in at.error]
     assert not_in_catalogue(at, DATA) == []
 
 
 def test_chinese_panes_titles_and_headers(minilm):
-    at = open_page(PAGE, sb_lang="zh", cmp_a_model="minilm", cmp_b_model="minilm", cmp_a_text=HE, cmp_b_text=SHE,
-                   cmp_la=5, cmp_ha=3)
+    at = open_page(compare, {sidebar.LANG: "zh",
+                             **panes({"model": "minilm", "text": HE}, {"model": "minilm", "text": SHE}),
+                             compare.LAYER_A: 5, compare.HEAD_A: 3})
     assert_clean(at)
-    assert at.selectbox(key="cmp_a_model").label == "模型 A"
-    assert at.toggle(key="cmp_lock").label == "B 跟随 A"
+    assert at.selectbox(key=compare.pane("a", "model")).label == "模型 A"
+    assert at.toggle(key=compare.LOCK).label == "B 跟随 A"
     titles = [f["layout"]["title"]["text"] for f in figures(at)]
     assert titles[:2] == ["自注意力 · 第 5 层 · 第 3 个头"] * 2
     assert titles[2] == "B 第 5 层第 3 个头 − A 第 5 层第 3 个头"
@@ -39,8 +41,9 @@ def test_chinese_panes_titles_and_headers(minilm):
 
 
 def test_a_pane_that_fails_says_so_in_chinese():
-    at = open_page(PAGE, sb_lang="zh", cmp_a_model="minilm", cmp_b_model="custom", cmp_b_path="/no/such/model",
-                   cmp_a_text=HE, cmp_b_text=HE)
+    at = open_page(compare, {sidebar.LANG: "zh",
+                             **panes({"model": "minilm", "text": HE},
+                                     {"model": "custom", "path": "/no/such/model", "text": HE})})
     assert_clean(at)
     errors = messages(at, "error")
     assert errors == ["窗格 B 出错：`/no/such/model` 处没有文件夹。请检查路径，或选择一个离线模型。"], errors
@@ -48,7 +51,7 @@ def test_a_pane_that_fails_says_so_in_chinese():
 
 
 def test_shuffled_positions_note_in_chinese():
-    at = open_page(PAGE, sb_lang="zh", cmp_a_model="minilm", cmp_b_model="minilm", cmp_a_text=HE, cmp_b_text=HE,
-                   cmp_b_pos="shuffled")
+    at = open_page(compare, {sidebar.LANG: "zh",
+                             **panes({"model": "minilm", "text": HE}, {"model": "minilm", "text": HE, "pos": "shuffled"})})
     assert_clean(at)
     assert "窗格 B：位置编码已打乱：位置编码在各位置之间随机置换（随机种子 0）。" in [c.value for c in at.caption]

@@ -5,21 +5,20 @@ import pytest
 from apphelpers import assert_clean, figures, open_page
 from catalogue_check import not_in_catalogue
 
-from attnviz.app.state.keys import Positional as K
-from attnviz.app.state.keys import Sidebar
+from attnviz.app.state import positions, sidebar
 
-PAGE = "attnviz/app/pages/positions.py"
 SHARED = ("English", "简体中文", "auto", "cpu", "cuda", "mps")  # the sidebar's language and device names
 # Streamlit draws every tab in one run, so each model shows all five tabs at once.
 MODELS = {
     "minilm (learned)": {},
-    "glassllm (rotary)": {Sidebar.MODEL: "glassllm-en", K.EFFECT_MODE: "removed"},
-    "scratch encoder (sinusoidal)": {Sidebar.MODEL: "scratch-encoder", K.EFFECT_MODE: "removed", K.LEARNED_SKIP0: False},
+    "glassllm (rotary)": {sidebar.MODEL: "glassllm-en", positions.EFFECT_MODE: "removed"},
+    "scratch encoder (sinusoidal)": {sidebar.MODEL: "scratch-encoder", positions.EFFECT_MODE: "removed",
+                                     positions.LEARNED_SKIP0: False},
 }
 
 
-def _open(lang: str, **state):
-    at = open_page(PAGE, **{Sidebar.LANG: lang, **state})
+def _open(lang: str, state: dict | None = None):
+    at = open_page(positions, {sidebar.LANG: lang, **(state or {})})
     assert_clean(at)
     return at
 
@@ -31,7 +30,7 @@ def _text(at) -> str:
 
 @pytest.mark.parametrize("model", list(MODELS))
 def test_every_string_is_in_a_catalogue_in_both_languages(model):
-    at = {lang: _open(lang, **MODELS[model]) for lang in ("en", "zh")}
+    at = {lang: _open(lang, MODELS[model]) for lang in ("en", "zh")}
     for lang in at:
         assert not_in_catalogue(at[lang], SHARED) == [], (lang, model)
     # the same figures with the same data: only their words change
@@ -43,7 +42,7 @@ def test_every_string_is_in_a_catalogue_in_both_languages(model):
 
 
 def test_chinese_tabs_prose_and_figure_labels():
-    at = _open("zh", **{K.D_MODEL: 16, K.LENGTH: 20})
+    at = _open("zh", {positions.D_MODEL: 16, positions.LENGTH: 20})
     assert at.title[0].value == "位置编码"
     assert [tab.label for tab in at.tabs] == ["正弦编码", "可学习编码", "旋转编码（RoPE）", "模型实际用的编码", "对注意力的影响"]
     text = _text(at)
@@ -57,11 +56,11 @@ def test_chinese_tabs_prose_and_figure_labels():
     assert [a["text"] for a in heat["layout"]["annotations"]] == ["位置"] and not heat["layout"]["yaxis"].get("title", {}).get("text")
     waves = figures(at)[1]
     assert [d["name"] for d in waves["data"]][:2] == ["维度 0（sin）", "维度 1（cos）"]
-    assert at.radio(key=K.EFFECT_MODE).options == ["打乱", "移除"]
+    assert at.radio(key=positions.EFFECT_MODE).options == ["打乱", "移除"]
 
 
 def test_chinese_rotary_model():
-    at = _open("zh", **{Sidebar.MODEL: "glassllm-en", "rope_layer": 1, "rope_head": 2})
+    at = _open("zh", {sidebar.MODEL: "glassllm-en", positions.ROPE_PICKERS.layer: 1, positions.ROPE_PICKERS.head: 2})
     text = _text(at)
     assert "使用 `glassllm-en`：d_head = 32。" in text
     assert "词元" in text and "层 1，头 2，旋转之前" in text
@@ -71,14 +70,14 @@ def test_chinese_rotary_model():
 
 
 def test_chinese_effect_titles():
-    at = _open("zh", **{Sidebar.MODEL: "scratch-encoder", K.EFFECT_MODE: "removed"})
+    at = _open("zh", {sidebar.MODEL: "scratch-encoder", positions.EFFECT_MODE: "removed"})
     titles = [f["layout"].get("title", {}).get("text") for f in figures(at)]
     assert "带位置编码" in titles and "位置被去掉" in titles
     assert "所有层、所有头中最大的变化" in _text(at)
 
 
 def test_presentation_mode_in_chinese():
-    at = _open("zh", **{Sidebar.PRESENT: True})
+    at = _open("zh", {sidebar.PRESENT: True})
     assert not_in_catalogue(at, SHARED) == []
     fig = figures(at)[0]
     assert fig["layout"]["height"] == 600 and fig["layout"]["xaxis"]["tickfont"]["size"] == 18

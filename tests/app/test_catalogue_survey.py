@@ -8,8 +8,8 @@ from attnviz.models.loading import load_model
 from attnviz.survey.corpus import open_corpus
 from attnviz.survey.query import Survey
 from attnviz.survey.run import run_survey
+from attnviz.app.state import sidebar, survey
 
-PAGE = "attnviz/app/pages/survey.py"
 DATA = ("attnviz", "minilm", "glassllm-en", "auto", "cpu", "cuda", "mps", "Language · 语言", "English", "简体中文",
         "PCA", "t-SNE", "UMAP")
 
@@ -28,7 +28,7 @@ def folders(tmp_path_factory):
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_nothing_open_speaks_one_language(lang):
-    at = open_page(PAGE, sb_lang=lang)
+    at = open_page(survey, {sidebar.LANG: lang})
     assert_clean(at)
     assert [t.value for t in at.title] == [translate(lang, "Survey")]
     assert at.info[0].value.startswith(translate(lang, "Open a survey folder. Make one with `python -m attnviz survey minilm builtin:1000 --out {root}/minilm`.", root="").split("`")[0])
@@ -37,7 +37,7 @@ def test_nothing_open_speaks_one_language(lang):
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_an_open_survey_speaks_one_language(folders, lang):
-    at = open_page(PAGE, sb_lang=lang, sv_path=str(folders / "builtin"))
+    at = open_page(survey, {sidebar.LANG: lang, survey.PATH: str(folders / "builtin")})
     assert_clean(at)
     templates = tuple(Survey(folders / "builtin").templates())
     assert [s.value for s in at.subheader] == [translate(lang, k) for k in (
@@ -49,19 +49,19 @@ def test_an_open_survey_speaks_one_language(folders, lang):
     assert ranking["layout"]["title"]["text"] == translate(lang, "{stat}: mean over the corpus (± one standard deviation)", stat=stat)
     assert {tr["name"] for tr in joint["data"]} == {translate(lang, "query"), translate(lang, "key")}
     if lang == "zh":
-        assert "关注前一个词元" in at.radio(key="sv_behaviour").options
-        assert at.selectbox(key="sv_stat").options[:2] == ["熵", "平均距离"]
+        assert "关注前一个词元" in at.radio(key=survey.BEHAVIOUR).options
+        assert at.selectbox(key=survey.STAT).options[:2] == ["熵", "平均距离"]
         assert at.main.caption[-1].value.endswith("鼠标悬停时显示该词元（用方括号 [ ] 标出）及其前后的词。")
         assert "**最强**" in [m.value for m in at.markdown]
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_the_surveys_own_messages_speak_the_pages_language(folders, tmp_path, lang):
-    at = open_page(PAGE, sb_lang=lang, sv_path=str(folders / "plain"), sv_behaviour="antecedent")
+    at = open_page(survey, {sidebar.LANG: lang, survey.PATH: str(folders / "plain"), survey.BEHAVIOUR: "antecedent"})
     assert_clean(at)
     label = translate(lang, "attend to the antecedent of a pronoun")
     assert translate(lang, "This corpus has no {template} texts, so no head can be scored on {label}: survey the built-in corpus (builtin:N), which has them.", template="coreference", label=label) in messages(at, "info")
     assert not_in_catalogue(at, DATA) == []
-    at = open_page(PAGE, sb_lang=lang, sv_path=str(tmp_path))
+    at = open_page(survey, {sidebar.LANG: lang, survey.PATH: str(tmp_path)})
     assert translate(lang, "`{name}` is not a survey folder (it has no {manifest}).", name=tmp_path.name, manifest="manifest.json") in messages(at, "error")
     assert not_in_catalogue(at, DATA + (tmp_path.name,)) == []

@@ -7,8 +7,8 @@ from catalogue_check import not_in_catalogue
 
 from attnviz.core import settings
 from attnviz.i18n import translate
+from attnviz.app.state import sidebar, training
 
-PAGE = "attnviz/app/pages/training/page.py"
 # what the page may show that is data, not prose: model ids, devices, the language switch's own names
 DATA = ("attnviz", "minilm", "glassllm-en", "auto", "cpu", "cuda", "mps", "Language · 语言", "English", "简体中文")
 
@@ -28,24 +28,24 @@ def _click(at, label):
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_the_empty_lab_speaks_one_language(lang):
-    at = open_page(PAGE, sb_lang=lang)
+    at = open_page(training, {sidebar.LANG: lang})
     assert_clean(at)
     assert [t.value for t in at.title] == [translate(lang, "Training lab")]
     assert at.info[0].value == translate(lang, "Choose a task and press **Start training**. The defaults train the reverse task to 100% held-out accuracy in a few seconds on a laptop CPU.")
     assert not_in_catalogue(at, DATA) == []
-    task = at.selectbox(key="train_task")
+    task = at.selectbox(key=training.TASK)
     assert task.value == "reverse"  # the value stays the task's name; only what is shown is translated
     if lang == "zh":
         assert "倒序：把输入倒过来写" in task.options
-        assert at.selectbox(key="train_arch").options == ["任务默认", "编码器", "解码器", "编码器-解码器"]
-        assert at.selectbox(key="train_device").options[0] == "自动"
+        assert at.selectbox(key=training.ARCHITECTURE).options == ["任务默认", "编码器", "解码器", "编码器-解码器"]
+        assert at.selectbox(key=training.DEVICE).options[0] == "自动"
 
 
 def test_bad_settings_are_told_in_chinese():
-    at = open_page(PAGE, sb_lang="zh", train_heads=5)
+    at = open_page(training, {sidebar.LANG: "zh", training.HEADS: 5})
     _click(at, "开始训练")
     assert "5 个头无法整除 d_model = 64：请选一个能整除它的头数。" in messages(at, "error")
-    at = open_page(PAGE, sb_lang="zh", train_task="induction", train_arch="encoder")
+    at = open_page(training, {sidebar.LANG: "zh", training.TASK: "induction", training.ARCHITECTURE: "encoder"})
     _click(at, "开始训练")
     # the task's name inside the sentence is translated too
     assert any(e.startswith("“归纳”任务的答案") for e in messages(at, "error"))
@@ -54,9 +54,9 @@ def test_bad_settings_are_told_in_chinese():
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_a_finished_job_and_its_checkpoint_speak_one_language(lang):
-    at = open_page(PAGE, sb_lang=lang, train_steps=10, train_every=5, train_d_model=32)
+    at = open_page(training, {sidebar.LANG: lang, training.STEPS: 10, training.EVERY: 5, training.D_MODEL: 32})
     _click(at, translate(lang, "Start training"))
-    job = at.session_state["train_job"]
+    job = at.session_state[training.JOB]
     deadline = time.time() + 300
     while job.active and time.time() < deadline:
         time.sleep(0.2)
@@ -75,10 +75,10 @@ def test_a_finished_job_and_its_checkpoint_speak_one_language(lang):
     assert titles[:2] == [translate(lang, "Loss"), translate(lang, "Token accuracy")]
     assert titles[2] == translate(lang, "head {head}", head=0)
     assert not_in_catalogue(at, DATA) == []
-    at.text_input(key="train_name").set_value("a/b").run()
+    at.text_input(key=training.NAME).set_value("a/b").run()
     _click(at, translate(lang, "Save checkpoint"))
     assert messages(at, "error")[0].startswith(translate(lang, "A checkpoint is named, not given a path: the name cannot hold '/', '\\' or '~'. It is saved in this server's checkpoint folder. {rules}", rules="").strip())
-    at.text_input(key="train_name").set_value("mine").run()
+    at.text_input(key=training.NAME).set_value("mine").run()
     _click(at, translate(lang, "Save checkpoint"))
     _click(at, translate(lang, "Save checkpoint"))  # the name again: asked, in this language
     assert at.warning[0].value == translate(lang, "A checkpoint called {name} already exists. Replace it, or save this model as {other}?", name="`mine`", other="`mine-2`")

@@ -1,11 +1,11 @@
 """AppTest of the compare page: two models, two texts, one colour scale, a pane that fails, texts with nothing in common."""
 import numpy as np
 
-from apphelpers import assert_clean, decode, figures, messages, open_page
+from apphelpers import assert_clean, decode, figures, link_query, messages, open_page, panes
 
 import attnviz
+from attnviz.app.state import compare, sidebar
 
-PAGE = "attnviz/app/pages/compare/page.py"
 HE, SHE = "The doctor said he was late.", "The doctor said she was late."
 
 
@@ -18,8 +18,8 @@ def _captions(at) -> str:
 
 
 def test_two_different_models_on_one_colour_scale(minilm, glass):
-    at = open_page(PAGE, cmp_a_model="minilm", cmp_b_model="glassllm-en", cmp_a_text=HE, cmp_b_text=HE,
-                   cmp_la=5, cmp_ha=3)
+    at = open_page(compare, {**panes({"model": "minilm", "text": HE}, {"model": "glassllm-en", "text": HE}),
+                             compare.LAYER_A: 5, compare.HEAD_A: 3})
     assert_clean(at)
     titles = _titles(at)
     # A's layer 5 of 6 is B's layer 3 of 4 (last to last); head 3 of 12 is head 1 of 4
@@ -40,11 +40,11 @@ def test_two_different_models_on_one_colour_scale(minilm, glass):
     assert diff["zmid"] == 0 and diff["zmin"] == -diff["zmax"]  # diverging, centred on zero
     dist = decode(figures(at)[3]["data"][0]["z"])
     assert dist.shape == (72, 16)
-    assert "b_model=glassllm-en" in at.get("code")[-1].value
+    assert link_query({compare.pane("b", "model"): "glassllm-en"}) in at.get("code")[-1].value
 
 
 def test_one_model_two_texts_aligns_the_changed_word(minilm):
-    at = open_page(PAGE, cmp_a_model="minilm", cmp_b_model="minilm", cmp_a_text=HE, cmp_b_text=SHE)
+    at = open_page(compare, panes({"model": "minilm", "text": HE}, {"model": "minilm", "text": SHE}))
     assert_clean(at)
     diff = figures(at)[2]
     labels = diff["layout"]["yaxis"]["ticktext"]
@@ -57,30 +57,30 @@ def test_one_model_two_texts_aligns_the_changed_word(minilm):
 
 
 def test_a_pane_that_fails_leaves_the_other_working():
-    at = open_page(PAGE, cmp_a_model="minilm", cmp_b_model="custom", cmp_b_path="/no/such/model", cmp_a_text=HE,
-                   cmp_b_text=HE)
+    at = open_page(compare, panes({"model": "minilm", "text": HE}, {"model": "custom", "path": "/no/such/model",
+                                   "text": HE}))
     assert_clean(at)
     errors = messages(at, "error")
     assert len(errors) == 1 and errors[0].startswith("Pane B failed:") and "/no/such/model" in errors[0]
     assert _titles(at) == ["self-attention · layer 0 · head 0"]  # pane A still draws its view
     assert any("pane B did not load" in m for m in messages(at, "info"))
-    assert at.text_area(key="cmp_b_text").value == HE  # nothing typed is lost
+    assert at.text_area(key=compare.pane("b", "text")).value == HE  # nothing typed is lost
 
 
 def test_texts_with_no_characters_in_common_show_both_panes_without_a_difference(minilm):
-    at = open_page(PAGE, cmp_a_model="minilm", cmp_b_model="minilm", cmp_a_text="abc", cmp_b_text="xyz")
+    at = open_page(compare, panes({"model": "minilm", "text": "abc"}, {"model": "minilm", "text": "xyz"}))
     assert_clean(at)
     assert _titles(at) == ["self-attention · layer 0 · head 0"] * 2
     assert any("no characters in common" in m for m in messages(at, "info"))
 
 
 def test_positions_shuffled_in_pane_b_from_a_link(minilm):
-    at = open_page(PAGE, cmp_a_model="minilm", cmp_b_model="minilm", cmp_a_text=HE, cmp_b_text=HE, cmp_b_pos="shuffled",
-                   cmp_la=0, cmp_ha=2)
+    at = open_page(compare, {**panes({"model": "minilm", "text": HE}, {"model": "minilm", "text": HE, "pos": "shuffled"}),
+                             compare.LAYER_A: 0, compare.HEAD_A: 2})
     assert_clean(at)
     shuffled = attnviz.capture(minilm, HE, positions="shuffled").head("self", 0, 2)
     assert np.allclose(decode(figures(at)[1]["data"][0]["z"]), shuffled, atol=1e-6)
-    assert "b_pos=shuffled" in at.get("code")[-1].value
+    assert link_query({compare.pane("b", "pos"): "shuffled"}) in at.get("code")[-1].value
 
 
 def test_checkpoint_against_its_untrained_start(tmp_path):
@@ -89,8 +89,8 @@ def test_checkpoint_against_its_untrained_start(tmp_path):
     trainer = Trainer(TrainConfig(task="reverse", steps=30, device="cpu"))
     trainer.run()
     folder = str(trainer.save(tmp_path / "reverse"))
-    at = open_page(PAGE, cmp_a_model="custom", cmp_a_path=folder, cmp_b_model="untrained", cmp_b_path=folder,
-                   cmp_a_text="31415", cmp_b_text="31415")
+    at = open_page(compare, panes({"model": "custom", "path": folder, "text": "31415"}, {"model": "untrained",
+                                   "path": folder, "text": "31415"}))
     assert_clean(at)
     assert not messages(at, "error")
     za, zb = (decode(f["data"][0]["z"]) for f in figures(at)[:2])
@@ -98,7 +98,7 @@ def test_checkpoint_against_its_untrained_start(tmp_path):
     dist = decode(figures(at)[3]["data"][0]["z"])
     assert dist.shape == (8, 8)  # 2 layers × 4 heads on each side
     link = at.get("code")[-1].value
-    assert "b_model=untrained" in link and "b_path=" in link
+    assert link_query({compare.pane("b", "model"): "untrained"}) in link and link_query({compare.pane("b", "path"): ""}) in link
 
 
 def test_every_explorer_view_draws_in_both_panes(minilm, glass):
@@ -106,12 +106,12 @@ def test_every_explorer_view_draws_in_both_panes(minilm, glass):
                 "Aggregates": "mean over heads · layer 1", "Statistics": "entropy per head",
                 "Query–key": "self-attention · layer 1 · head 2"}
     for view, title in expected.items():
-        at = open_page(PAGE, cmp_a_model="minilm", cmp_b_model="minilm", cmp_a_text=HE, cmp_b_text=SHE,
-                       cmp_view=view, cmp_la=1, cmp_ha=2)
+        at = open_page(compare, {**panes({"model": "minilm", "text": HE}, {"model": "minilm", "text": SHE}),
+                                 compare.VIEW: view, compare.LAYER_A: 1, compare.HEAD_A: 2})
         assert_clean(at)
         assert _titles(at)[:2] == [title, title], view
-    at = open_page(PAGE, cmp_a_model="minilm", cmp_b_model="glassllm-en", cmp_a_text=HE, cmp_b_text=HE,
-                   cmp_view="Statistics")
+    at = open_page(compare, {**panes({"model": "minilm", "text": HE}, {"model": "glassllm-en", "text": HE}),
+                             compare.VIEW: "Statistics"})
     za, zb = (f["data"][0] for f in figures(at)[:2])
     assert za["zmin"] == zb["zmin"] and za["zmax"] == zb["zmax"]  # one colour scale for both panes
 
@@ -121,8 +121,8 @@ def test_a_shared_server_refuses_a_pane_folder_as_everywhere_else(monkeypatch, t
 
     shared = settings.from_environment({"ATTNVIZ_SHARED": "1", "ATTNVIZ_CHECKPOINT_DIR": str(tmp_path)})
     monkeypatch.setattr(settings, "current", lambda: shared)
-    at = open_page(PAGE, cmp_a_model="minilm", cmp_b_model="custom", cmp_b_path=str(hf_folders["bert"]),
-                   cmp_a_text=HE, cmp_b_text=HE)
+    at = open_page(compare, panes({"model": "minilm", "text": HE}, {"model": "custom",
+                                   "path": str(hf_folders["bert"]), "text": HE}))
     assert_clean(at)
     errors = messages(at, "error")
     assert len(errors) == 1 and errors[0].startswith("Pane B failed: This server offers only its bundled models")
@@ -148,7 +148,8 @@ def _downloads(monkeypatch) -> dict:
 
 def test_the_report_button_downloads_the_report_in_the_page_language(monkeypatch, minilm):
     made = _downloads(monkeypatch)
-    at = open_page(PAGE, sb_lang="zh", cmp_a_model="minilm", cmp_b_model="minilm", cmp_a_text=HE, cmp_b_text=SHE)
+    at = open_page(compare, {sidebar.LANG: "zh",
+                             **panes({"model": "minilm", "text": HE}, {"model": "minilm", "text": SHE})})
     assert_clean(at)
     button = [b for b in at.get("download_button") if b.proto.label == "比较报告（HTML，可离线查看）"]
     assert len(button) == 1
@@ -159,14 +160,12 @@ def test_the_report_button_downloads_the_report_in_the_page_language(monkeypatch
 
 
 def test_presenting_every_control_is_still_there_and_a_failed_pane_says_so_on_the_page():
-    from attnviz.app.state.keys import Compare
-
-    at = open_page(PAGE, sb_present=True, **{Compare.pane("b", "model"): "custom", Compare.pane("b", "text"): "x"})
+    at = open_page(compare, {sidebar.PRESENT: True, **panes({}, {"model": "custom", "text": "x"})})
     assert_clean(at)
     # folded into popovers, not gone: both panes' texts and models, the set-ups, the layer slider, the view
-    assert {ta.key for ta in at.text_area} >= {Compare.pane("a", "text"), Compare.pane("b", "text")}
-    assert {sb.key for sb in at.selectbox} >= {Compare.pane("a", "model"), Compare.pane("b", "model")}
-    assert at.slider(key=Compare.LAYER_A) is not None and at.radio(key=Compare.VIEW).value == "Heatmap"
+    assert {ta.key for ta in at.text_area} >= {compare.pane("a", "text"), compare.pane("b", "text")}
+    assert {sb.key for sb in at.selectbox} >= {compare.pane("a", "model"), compare.pane("b", "model")}
+    assert at.slider(key=compare.LAYER_A) is not None and at.radio(key=compare.VIEW).value == "Heatmap"
     # the failed pane says so (drawn after the popovers, on the page), and the other pane still draws
     assert "Pane B: enter a folder path, or pick an offline model." in messages(at, "info")
     assert len(figures(at)) == 1  # pane A still draws its heatmap

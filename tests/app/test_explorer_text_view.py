@@ -1,5 +1,6 @@
 """The explorer's text view: the sentence shaded by one head (or the mean), tokens escaped."""
 from apphelpers import assert_clean, open_page
+from attnviz.app.state import explorer, sidebar
 
 
 def _iframe_html(at) -> str:
@@ -10,10 +11,11 @@ def _iframe_html(at) -> str:
 
 
 def test_text_view_on_the_explorer():
-    at = open_page("attnviz/app/pages/explorer.py", sb_text="<b>cats</b> & dogs", ex_view="Text", ex_layer=1, ex_head=3)
+    at = open_page(explorer, {sidebar.TEXT: "<b>cats</b> & dogs", explorer.VIEW: "Text", explorer.LAYER: 1,
+                              explorer.HEAD: 3})
     assert_clean(at)
     html = _iframe_html(at)
     assert "attnviz-word" in html and "&lt;" in html and "<b>cats" not in html
     assert at.main.caption[-1].value.startswith("Head 3 of layer 1")
-    at.toggle(key="ex_text_mean").set_value(True).run()
+    at.toggle(key=explorer.TEXT_MEAN).set_value(True).run()
     assert at.main.caption[-1].value.startswith("Mean over the heads of layer 1")

@@ -6,6 +6,7 @@ from catalogue_check import not_in_catalogue
 from attnviz.i18n import translate
 from attnviz.lessons.steps import STEP_TITLES, STEPS
 from attnviz.lessons.worked_example import SEED_001_TOKENS
+from attnviz.app.state import home, lesson, sidebar
 
 # what a page may show that is data, not prose: the worked example's words, model ids, devices, math symbols
 DATA = (*SEED_001_TOKENS, "attnviz", "minilm", "glassllm-en", "auto", "cpu", "cuda", "mps", "Language · 语言", "English",
@@ -14,7 +15,7 @@ DATA = (*SEED_001_TOKENS, "attnviz", "minilm", "glassllm-en", "auto", "cpu", "cu
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_every_step_in_both_languages(lang):
-    at = open_page("attnviz/app/pages/lesson.py", sb_lang=lang)
+    at = open_page(lesson, {sidebar.LANG: lang})
     for i, step in enumerate(STEPS):
         assert_clean(at)
         assert [h.value for h in at.main.header] == [translate(lang, STEP_TITLES[step])]
@@ -24,35 +25,35 @@ def test_every_step_in_both_languages(lang):
         assert shown == 1, (step, shown)
         assert not at.error, [e.value for e in at.error]
         assert not_in_catalogue(at, DATA) == [], step
-        assert at.button(key="lesson_back").disabled == (i == 0)
+        assert at.button(key=lesson.BACK).disabled == (i == 0)
         if i < len(STEPS) - 1:
-            at.button(key="lesson_next").click().run()
-    assert at.button(key="lesson_next").disabled
-    assert at.query_params["step"] == str(len(STEPS) - 1)
-    assert (at.query_params.get("lang") == "zh") == (lang == "zh")
+            at.button(key=lesson.NEXT).click().run()
+    assert at.button(key=lesson.NEXT).disabled
+    assert at.query_params[lesson.STEP.param] == str(len(STEPS) - 1)
+    assert (at.query_params.get(sidebar.LANG.param) == "zh") == (lang == "zh")
 
 
 def test_the_step_comes_from_the_link_and_steps_are_live():
-    at = open_page("attnviz/app/pages/lesson.py", lesson_step=1)  # as restored from ?step=1
+    at = open_page(lesson, {lesson.STEP: 1})  # as restored from ?step=1
     assert at.main.header[0].value == "One attention weight by hand"
     before = at.main.markdown[-1].value
-    at.selectbox(key="lesson_key").set_value(2).run()
+    at.selectbox(key=lesson.KEY).set_value(2).run()
     assert at.main.markdown[-1].value != before and "**" in at.main.markdown[-1].value
-    at.button(key="lesson_back").click().run()
-    assert at.main.header[0].value == "Why word order matters" and "step" not in at.query_params
+    at.button(key=lesson.BACK).click().run()
+    assert at.main.header[0].value == "Why word order matters" and lesson.STEP.param not in at.query_params
 
 
 def test_word_order_without_positions_keeps_the_weight():
-    at = open_page("attnviz/app/pages/lesson.py")
+    at = open_page(lesson)
     first = at.main.caption[-1].value
-    at.radio(key="lesson_order").set_value("reversed").run()
+    at.radio(key=lesson.ORDER).set_value("reversed").run()
     assert at.main.caption[-1].value == first  # the same weight, in another row
-    at.toggle(key="lesson_order_pe").set_value(True).run()
+    at.toggle(key=lesson.ORDER_PE).set_value(True).run()
     assert at.main.caption[-1].value != first
 
 
 def test_real_heads_finds_a_previous_token_head_in_minilm():
-    at = open_page("attnviz/app/pages/lesson.py", lesson_step=STEPS.index("real_heads"), lesson_real_pattern="previous")
+    at = open_page(lesson, {lesson.STEP: STEPS.index("real_heads"), lesson.REAL_PATTERN: "previous"})
     assert_clean(at)
     caption = at.main.caption[-1].value
     score = float(caption.split(" gives ")[1].split(" ")[0])
@@ -61,25 +62,25 @@ def test_real_heads_finds_a_previous_token_head_in_minilm():
 
 def test_presentation_mode_from_the_link_hides_the_sidebar_and_offers_a_way_back():
     # the way back is drawn by app.py (the sidebar is hidden), which AppTest shows on the first run only
-    at = open_app(present=True, lang="zh")
+    at = open_app({sidebar.PRESENT: True, sidebar.LANG: "zh"})
     assert_clean(at)
-    assert at.button(key="sb_present_leave").label == "退出演示模式"
+    assert at.button(key=sidebar.PRESENT_LEAVE).label == "退出演示模式"
     assert any("attnviz presentation mode" in el.proto.body for el in at.get("html"))  # the CSS that hides the sidebar
-    assert at.query_params["present"] == "1" and at.query_params["lang"] == "zh"
-    at = open_page("attnviz/app/pages/lesson.py", sb_present=True)
+    assert at.query_params[sidebar.PRESENT.param] == "1" and at.query_params[sidebar.LANG.param] == "zh"
+    at = open_page(lesson, {sidebar.PRESENT: True})
     assert figures(at)[0]["layout"]["font"]["size"] == 20  # figures grow too
 
 
 def test_no_presentation_css_by_default():
     at = open_app()
     assert not any("attnviz presentation mode" in el.proto.body for el in at.get("html"))
-    assert "present" not in at.query_params and "lang" not in at.query_params
+    assert sidebar.PRESENT.param not in at.query_params and sidebar.LANG.param not in at.query_params
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_home_and_sidebar_strings_are_all_in_the_catalogues(lang):
     # scope: the pages translated so far (home, lesson, the sidebar, the shared pickers and facts)
-    at = open_page("attnviz/app/pages/home.py", sb_lang=lang)
+    at = open_page(home, {sidebar.LANG: lang})
     assert_clean(at)
     assert at.main.caption[0].value == translate(lang, "See what attention does inside a Transformer. Pick a model and type a text in the sidebar.")
     facts_table = "| " + translate(lang, "Architecture") + " |"  # the facts, each a catalogue string

@@ -3,39 +3,39 @@ page says what it did with them (#19.3)."""
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from apphelpers import APP, TIMEOUT, assert_clean, messages
+from apphelpers import APP, TIMEOUT, assert_clean, link_params, link_query, messages, page_path
+from attnviz.app.state import compare, explorer, sidebar
+from attnviz.app.state.base import Key
 
-PAGE = "attnviz/app/pages/explorer.py"
 
-
-def open_link(**params) -> tuple[AppTest, str]:
+def open_link(values: dict[Key, object]) -> tuple[AppTest, str]:
     """The explorer opened from a link, and what the app said on the way (AppTest opens app.py's
     default page first, where notes about malformed values appear; a browser opens /explorer?… at once)."""
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.query_params.update({k: str(v) for k, v in params.items()})
+    at.query_params.update(link_params(values))
     at.run()
     assert_clean(at)
     first = messages(at, "info") + messages(at, "warning")
-    at.switch_page(PAGE).run()
+    at.switch_page(page_path(explorer)).run()
     return at, " ".join(first + messages(at, "info") + messages(at, "warning"))
 
 
-@pytest.mark.parametrize("params, state, words", [
-    ({"layer": -1}, {"ex_layer": 0}, "layer -1"),
-    ({"layer": 99999}, {"ex_layer": 5}, "layer 99999"),
-    ({"head": -5}, {"ex_head": 0}, "head -5"),
-    ({"head": 10**30}, {"ex_head": 11}, "head 1000000000000000000000000000000"),
-    ({"focus": 99999}, {"ex_focus": -1}, "focus `99999`"),
-    ({"focus": -7}, {"ex_focus": -1}, "focus `-7`"),
-    ({"layer": "abc"}, {}, "layer `abc` is not a whole number"),
-    ({"view": "Nonsense"}, {"ex_view": "Heatmap"}, "view"),
-    ({"kind": "cross"}, {}, "kind"),
-    ({"agg": "bogus", "view": "Aggregates"}, {"ex_agg": "mean over heads"}, "agg"),
-    ({"stat": "bogus", "view": "Statistics"}, {}, "stat"),
-    ({"device": "quantum"}, {}, "device"),
+@pytest.mark.parametrize("link, state, words", [
+    ({explorer.LAYER: -1}, {explorer.LAYER: 0}, "layer -1"),
+    ({explorer.LAYER: 99999}, {explorer.LAYER: 5}, "layer 99999"),
+    ({explorer.HEAD: -5}, {explorer.HEAD: 0}, "head -5"),
+    ({explorer.HEAD: 10**30}, {explorer.HEAD: 11}, "head 1000000000000000000000000000000"),
+    ({explorer.FOCUS: 99999}, {explorer.FOCUS: -1}, "focus `99999`"),
+    ({explorer.FOCUS: -7}, {explorer.FOCUS: -1}, "focus `-7`"),
+    ({explorer.LAYER: "abc"}, {}, "layer `abc` is not a whole number"),
+    ({explorer.VIEW: "Nonsense"}, {explorer.VIEW: "Heatmap"}, "view"),
+    ({explorer.KIND: "cross"}, {}, "kind"),
+    ({explorer.AGGREGATE: "bogus", explorer.VIEW: "Aggregates"}, {explorer.AGGREGATE: "mean over heads"}, "agg"),
+    ({explorer.STAT: "bogus", explorer.VIEW: "Statistics"}, {}, "stat"),
+    ({sidebar.DEVICE: "quantum"}, {}, "device"),
 ])
-def test_out_of_range_link_values_are_clamped_or_ignored_and_said(params, state, words):
-    at, said = open_link(**params)
+def test_out_of_range_link_values_are_clamped_or_ignored_and_said(link, state, words):
+    at, said = open_link(link)
     assert_clean(at)
     assert at.get("plotly_chart"), "the page drew nothing"
     for key, value in state.items():
@@ -48,30 +48,31 @@ def test_a_long_texts_link_leaves_the_text_out_and_says_what_works():
     from attnviz.app.shell.links import MAX_LINK
 
     words = " ".join(f"word{i % 50}" for i in range(20_000))
-    at = open_page(PAGE, sb_text=words, ex_layer=2, ex_head=3)
+    at = open_page(explorer, {sidebar.TEXT: words, explorer.LAYER: 2, explorer.HEAD: 3})
     assert_clean(at)
-    assert "text" not in at.query_params and at.query_params["layer"] == "2"
+    assert sidebar.TEXT.param not in at.query_params and at.query_params[explorer.LAYER.param] == "2"
     link = [c.value for c in at.code if c.value.startswith(("http", "/", "?"))][-1]
-    assert len(link) < MAX_LINK and "word" not in link and "layer=2" in link
+    assert len(link) < MAX_LINK and "word" not in link and link_query({explorer.LAYER: 2}) in link
     warning = " ".join(messages(at, "warning"))
     assert "too long for a link" in warning and f"{len(words):,} characters" in warning
     assert "Load the text from a file" in warning
     button = [b for b in at.get("download_button") if "text as a file" in b.proto.label]
     assert button
     # a short text still travels in the link
-    at = open_page(PAGE, sb_text="A short text.")
-    assert at.query_params["text"] == "A short text." and "too long" not in " ".join(messages(at, "warning"))
+    at = open_page(explorer, {sidebar.TEXT: "A short text."})
+    assert at.query_params[sidebar.TEXT.param] == "A short text."
+    assert "too long" not in " ".join(messages(at, "warning"))
 
 
 def test_a_compare_link_with_long_texts_leaves_them_out_and_offers_each_as_a_file():
-    from apphelpers import open_page
+    from apphelpers import open_page, panes
 
     words = " ".join(f"word{i % 50}" for i in range(20_000))
-    at = open_page("attnviz/app/pages/compare/page.py", cmp_a_model="scratch-encoder", cmp_b_model="scratch-encoder",
-                   cmp_a_text=words, cmp_b_text="A short text.")
+    at = open_page(compare, panes({"model": "scratch-encoder", "text": words}, {"model": "scratch-encoder",
+                                   "text": "A short text."}))
     assert_clean(at)
-    assert "a_text" not in at.query_params and "b_text" not in at.query_params
-    assert at.query_params["a_model"] == "scratch-encoder"
+    assert {compare.pane(side, "text").param for side in "ab"}.isdisjoint(at.query_params)
+    assert at.query_params[compare.pane("a", "model").param] == "scratch-encoder"
     warning = " ".join(messages(at, "warning"))
     assert "too long for a link" in warning and "Text A and Text B" in warning
     labels = [b.proto.label for b in at.get("download_button")]
@@ -79,11 +80,11 @@ def test_a_compare_link_with_long_texts_leaves_them_out_and_offers_each_as_a_fil
 
 
 def test_a_hostile_pane_path_is_shown_as_typed():
-    from apphelpers import open_page
+    from apphelpers import open_page, panes
 
     hostile = "![pic](http://evil.invalid/p.png) [log in](http://evil.invalid/) **bold**"
-    at = open_page("attnviz/app/pages/compare/page.py", cmp_a_model="scratch-encoder", cmp_b_model="custom",
-                   cmp_b_path=hostile, cmp_a_text="A text.", cmp_b_text="A text.")
+    at = open_page(compare, panes({"model": "scratch-encoder", "text": "A text."}, {"model": "custom",
+                                   "path": hostile, "text": "A text."}))
     assert_clean(at)
     raw = " ".join(e.value for e in at.error)
     assert "](http" not in raw and "**bold**" not in raw  # escaped: no link, image or emphasis is rendered

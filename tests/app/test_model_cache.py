@@ -10,6 +10,7 @@ import torch
 from apphelpers import assert_clean, heatmap_z, messages, open_app
 
 from attnviz import capture, load_model
+from attnviz.app.state import explorer, sidebar
 
 TEXT = "the cat sat on the mat"
 
@@ -31,11 +32,11 @@ def _rewrite_weights(folder):
 def test_rewritten_folder_opens_with_its_new_weights(hf_folders, tmp_path):
     folder = tmp_path / "bert"
     shutil.copytree(hf_folders["bert"], folder)
-    first = open_app(model="custom", path=str(folder), text=TEXT)
+    first = open_app({sidebar.MODEL: "custom", sidebar.PATH: str(folder), sidebar.TEXT: TEXT})
     assert_clean(first)
     old = heatmap_z(first)
     _rewrite_weights(folder)
-    second = open_app(model="custom", path=str(folder), text=TEXT)
+    second = open_app({sidebar.MODEL: "custom", sidebar.PATH: str(folder), sidebar.TEXT: TEXT})
     assert_clean(second)
     new = heatmap_z(second)
     expected = capture(load_model(str(folder), device="cpu"), TEXT).head("self", 0, 0)
@@ -54,7 +55,7 @@ def test_sessions_share_one_capture_object():
 
 
 def test_memory_is_shown_on_the_home_page():
-    app = open_app(model="minilm", text=TEXT)
+    app = open_app({sidebar.MODEL: "minilm", sidebar.TEXT: TEXT})
     assert_clean(app)
     captions = [c.value for c in app.caption]
     line = next(c for c in captions if c.startswith("Memory: model"))
@@ -71,23 +72,24 @@ def test_explorer_views_in_qk_mode_show_eager_numbers(minilm, monkeypatch):
     monkeypatch.setattr(settings, "current", lambda: settings.Settings(eager_stack_mb=0))
     text = "queries and keys only, computed when shown"
     eager = capture(minilm, text, mode="eager")
-    at = open_page("attnviz/app/pages/explorer.py", sb_text=text, ex_layer=2, ex_head=4)
+    at = open_page(explorer, {sidebar.TEXT: text, explorer.LAYER: 2, explorer.HEAD: 4})
     assert_clean(at)
     assert np.allclose(heatmap_z(at), eager.head("self", 2, 4), atol=1e-5)
     assert any("queries and keys, each head computed on demand" in c.value for c in at.caption)
-    at = open_page("attnviz/app/pages/explorer.py", sb_text=text, ex_view="Aggregates", ex_agg="rollout", ex_layer=5)
+    at = open_page(explorer, {sidebar.TEXT: text, explorer.VIEW: "Aggregates", explorer.AGGREGATE: "rollout",
+                              explorer.LAYER: 5})
     assert_clean(at)
     assert np.allclose(heatmap_z(at), reduce.rollout(eager.attention["self"])[5], atol=1e-5)
     for view in ("Model view", "Statistics", "Head view", "Query–key"):
-        assert_clean(open_page("attnviz/app/pages/explorer.py", sb_text=text, ex_view=view))
+        assert_clean(open_page(explorer, {sidebar.TEXT: text, explorer.VIEW: view}))
 
 
 def test_a_capture_past_the_budget_gets_a_message_not_a_crash(monkeypatch):
     from attnviz.core import settings
 
     monkeypatch.setattr(settings, "current", lambda: settings.Settings(capture_max_mb=0, eager_stack_mb=1))
-    app = open_app(model="scratch-encoder", text="too large for a zero budget")
+    app = open_app({sidebar.MODEL: "scratch-encoder", sidebar.TEXT: "too large for a zero budget"})
     assert_clean(app)
     error = " ".join(messages(app, "error"))
     assert "per-capture budget" in error and "shorten the text" in error
-    assert app.session_state["sb_text"] == "too large for a zero budget"  # what was typed is kept
+    assert app.session_state[sidebar.TEXT] == "too large for a zero budget"  # what was typed is kept

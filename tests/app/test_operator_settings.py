@@ -14,6 +14,7 @@ from attnviz.core import settings
 from attnviz.models import access
 from attnviz.models.loading import minilm_path
 from attnviz.app.shell.sidebar import refused_note
+from attnviz.app.state import session, sidebar
 
 CUSTOM_ANY = "Your own: a local folder or a hub id…"
 CUSTOM_LISTED = "A model folder on this server…"
@@ -59,7 +60,7 @@ def class_root(tmp_path, hf_folders):
 
 
 def _model_options(app) -> list[str]:
-    return app.sidebar.selectbox(key="sb_model").options
+    return app.sidebar.selectbox(key=sidebar.MODEL).options
 
 
 def _labels(app, kind: str) -> list[str]:
@@ -88,38 +89,38 @@ def test_shared_server_has_no_remote_code_box_and_no_folder_box(operator):
 
 def test_a_link_or_stale_state_cannot_turn_remote_code_on_for_a_shared_server(operator):
     operator(shared=1)
-    app = open_app(trust=True)
+    app = open_app({sidebar.TRUST: True})
     app.query_params["trust"] = "1"
     app.run()
     assert_clean(app)
-    assert app.session_state["attnviz_selection"].trust_remote_code is False
+    assert app.session_state[session.SELECTION].trust_remote_code is False
 
 
 def test_remote_code_opt_in_is_per_model(operator):
     operator()
-    app = open_app(trust=True, trust_for="minilm")
-    assert app.session_state["attnviz_selection"].trust_remote_code is True
-    app = open_app(trust=True, trust_for="glassllm-en")  # ticked for another model: off again
-    assert app.session_state["attnviz_selection"].trust_remote_code is False
+    app = open_app({sidebar.TRUST: True, sidebar.TRUST_FOR: "minilm"})
+    assert app.session_state[session.SELECTION].trust_remote_code is True
+    app = open_app({sidebar.TRUST: True, sidebar.TRUST_FOR: "glassllm-en"})  # ticked for another model: off again
+    assert app.session_state[session.SELECTION].trust_remote_code is False
 
 
 @pytest.mark.parametrize("path", ["/etc", "/root/.ssh", "/etc/passwd", "/no/such/folder", "org/name"])
 def test_shared_server_refuses_any_folder_without_saying_whether_it_exists(operator, path):
     s = operator(shared=1)
-    app = open_app(model="custom", path=path, text="My own words.")
+    app = open_app({sidebar.MODEL: "custom", sidebar.PATH: path, sidebar.TEXT: "My own words."})
     assert_clean(app)
     assert messages(app.sidebar, "warning") == [refused_note(s)]
     assert path not in str(app.sidebar.warning[0].value) and "exist" not in access.refusal(s)
     assert figures(app)[0]["layout"]["xaxis"]["ticktext"][:2] == ["[CLS]", "my"]  # the bundled default, own text
-    assert app.session_state["sb_text"] == "My own words."
+    assert app.session_state[sidebar.TEXT] == "My own words."
 
 
 def test_roots_server_lists_its_folders_and_names_them_relative_to_the_root(operator, class_root, tmp_path):
     operator(shared=1, model_roots=class_root)
-    app = open_app(model="custom", path="class-models/bert-tiny", text="the cat sat")
+    app = open_app({sidebar.MODEL: "custom", sidebar.PATH: "class-models/bert-tiny", sidebar.TEXT: "the cat sat"})
     assert_clean(app)
     assert CUSTOM_LISTED in _model_options(app) and CUSTOM_ANY not in _model_options(app)
-    assert app.sidebar.selectbox(key="sb_path").options == ["class-models/bert-tiny"]
+    assert app.sidebar.selectbox(key=sidebar.PATH).options == ["class-models/bert-tiny"]
     assert heatmap_z(app).shape[0] == 5
     page = " ".join(el.value for el in [*app.caption, *app.markdown])
     assert "`class-models/bert-tiny`" in page and str(tmp_path) not in page
@@ -129,7 +130,7 @@ def test_roots_server_lists_its_folders_and_names_them_relative_to_the_root(oper
 def test_roots_server_answers_alike_for_paths_that_exist_and_that_do_not(operator, class_root, inside):
     s = operator(model_roots=class_root)
     path = str(class_root / "bert-tiny" / "nothing") if inside else "/etc"
-    app = open_app(model="custom", path=path)
+    app = open_app({sidebar.MODEL: "custom", sidebar.PATH: path})
     assert_clean(app)
     assert messages(app.sidebar, "warning") == [refused_note(s)]
 
@@ -138,7 +139,7 @@ def test_a_listed_folder_that_ships_code_is_refused_without_pointing_at_a_missin
     (class_root / "custom-arch").mkdir()
     (class_root / "custom-arch" / "config.json").write_text('{"model_type": "secret", "auto_map": {"AutoModel": "m.M"}}')
     operator(shared=1, model_roots=class_root)
-    app = open_app(model="custom", path="class-models/custom-arch")
+    app = open_app({sidebar.MODEL: "custom", sidebar.PATH: "class-models/custom-arch"})
     assert_clean(app)
     assert messages(app, "error") == ["`class-models/custom-arch` needs Python code shipped with the model, and this "
                                       "server never runs code that comes with a model. Pick another model."]
@@ -150,16 +151,16 @@ def test_off_server_offers_the_training_labs_checkpoints(operator):
     operator(shared=1)
     Trainer(TrainConfig(task="reverse")).save(operator.checkpoints / "reverse")
     # The training lab's "Open it in the explorer" puts the checkpoint's absolute path in the sidebar.
-    app = open_app(model="custom", path=str(operator.checkpoints / "reverse"))
+    app = open_app({sidebar.MODEL: "custom", sidebar.PATH: str(operator.checkpoints / "reverse")})
     assert_clean(app)
     assert CUSTOM_LISTED in _model_options(app)
-    assert app.session_state["sb_path"] == "ckpt/reverse"
+    assert app.session_state[sidebar.PATH] == "ckpt/reverse"
     assert "`ckpt/reverse`" in " ".join(el.value for el in app.caption)
 
 
 def test_token_limit_cuts_the_text_and_says_so(operator):
     operator(shared=1, max_tokens=8)
-    app = open_app(model="scratch-encoder", text="abcdefghijklmnop")
+    app = open_app({sidebar.MODEL: "scratch-encoder", sidebar.TEXT: "abcdefghijklmnop"})
     assert_clean(app)
     assert heatmap_z(app).shape == (8, 8)
     assert "The text is 16 tokens; this server takes at most 8 per capture, so only the first 8 are shown." \
@@ -168,7 +169,7 @@ def test_token_limit_cuts_the_text_and_says_so(operator):
 
 def test_private_paths_keep_server_paths_out_of_messages(operator, tmp_path):
     operator(private_paths=1)
-    app = open_app(model="custom", path=str(tmp_path / "no-model-here"))
+    app = open_app({sidebar.MODEL: "custom", sidebar.PATH: str(tmp_path / "no-model-here")})
     assert_clean(app)
     (error,) = messages(app, "error")
     assert "There is no folder at `…`" in error and str(tmp_path) not in error
@@ -183,7 +184,7 @@ def test_a_pickle_weights_file_gets_a_plain_message_on_the_page(operator, tmp_pa
     weights = load_file(str(folder / "model.safetensors"))
     (folder / "model.safetensors").unlink()
     torch.save({"x": _Runs(), **weights}, folder / "pytorch_model.bin")
-    app = open_app(model="custom", path=str(folder))
+    app = open_app({sidebar.MODEL: "custom", sidebar.PATH: str(folder)})
     assert_clean(app)
     (error,) = messages(app, "error")
     assert "\x1b" not in error and "holds more than tensors (it names `print`)" in error

@@ -2,8 +2,7 @@
 import numpy as np
 
 from apphelpers import assert_clean, figures, open_page
-
-PAGE = "attnviz/app/pages/positions.py"
+from attnviz.app.state import positions, sidebar
 
 
 def _text(at):
@@ -12,7 +11,7 @@ def _text(at):
 
 
 def test_minilm_learned_table_and_what_it_used():
-    at = open_page(PAGE, pe_d_model=16, pe_length=20, pe_pos=3, pe_i=1)
+    at = open_page(positions, {positions.D_MODEL: 16, positions.LENGTH: 20, positions.POS: 3, positions.PAIR_I: 1})
     assert_clean(at)
     text = _text(at)
     assert "512 positions × 384 dimensions" in text
@@ -26,13 +25,14 @@ def test_minilm_learned_table_and_what_it_used():
 
 
 def test_rotation_check_is_reported():
-    at = open_page(PAGE, pe_shift=9)
+    at = open_page(positions, {positions.SHIFT: 9})
     err = float([s.value for s in at.success if "largest error" in s.value][0].split("largest error ")[1].split(" ")[0])
     assert err < 1e-5
 
 
 def test_glassllm_rotary_uses_the_models_vectors():
-    at = open_page(PAGE, sb_model="glassllm-en", rope_layer=1, rope_head=2)
+    at = open_page(positions, {sidebar.MODEL: "glassllm-en", positions.ROPE_PICKERS.layer: 1,
+                               positions.ROPE_PICKERS.head: 2})
     assert_clean(at)
     text = _text(at)
     assert "Using `glassllm-en`: d_head = 32" in text  # the model's name as typed, in a code span
@@ -42,7 +42,7 @@ def test_glassllm_rotary_uses_the_models_vectors():
 
 
 def test_effect_on_attention_for_scratch_and_the_worked_example():
-    at = open_page(PAGE, sb_model="scratch-encoder", fx_mode="removed")
+    at = open_page(positions, {sidebar.MODEL: "scratch-encoder", positions.EFFECT_MODE: "removed"})
     assert_clean(at)
     caps = " ".join(c.value for c in at.caption)
     assert "Largest change in this head" in caps
@@ -51,7 +51,8 @@ def test_effect_on_attention_for_scratch_and_the_worked_example():
 
 
 def test_t5_shuffle_gets_a_message(hf_folders):
-    at = open_page(PAGE, sb_model="custom", sb_path=str(hf_folders["t5"]), fx_mode="shuffled")
+    at = open_page(positions, {sidebar.MODEL: "custom", sidebar.PATH: str(hf_folders["t5"]),
+                               positions.EFFECT_MODE: "shuffled"})
     assert_clean(at)
     assert any("relative position biases" in w.value for w in at.warning)
     assert "T5 sorts each distance into one of 32 buckets" in _text(at)  # the bias-by-distance drawing
@@ -60,7 +61,7 @@ def test_t5_shuffle_gets_a_message(hf_folders):
 
 
 def test_a_model_that_does_not_load_leaves_the_formulas_working():
-    at = open_page(PAGE, sb_model="custom", sb_path="/no/such/folder")
+    at = open_page(positions, {sidebar.MODEL: "custom", sidebar.PATH: "/no/such/folder"})
     assert_clean(at)
     assert any("There is no folder" in e.value for e in at.error)  # said where a model is needed
     text = _text(at)

@@ -8,21 +8,22 @@ from catalogue_check import shown
 
 from attnviz.i18n.catalogues import PRESENT
 from attnviz.i18n.tools import TEMPLATE, _read, po_path
+from attnviz.app.state import compare, explorer, home, positions, sidebar, worked_example
 
 SIDEBAR = re.compile(r"sidebar|侧边栏|侧栏", re.IGNORECASE)
 # each page in a state that shows its sidebar-naming strings when not presenting
-PAGES = {"home": ("attnviz/app/pages/home.py", {}),
-         "home, empty text": ("attnviz/app/pages/home.py", {"sb_text": ""}),
-         "positional (minilm: not rotary)": ("attnviz/app/pages/positions.py", {}),
-         "worked example, a real cell": ("attnviz/app/pages/worked_example.py", {"toy_real": True}),
-         "compare": ("attnviz/app/pages/compare/page.py", {}),
-         "explorer, Generate (minilm: not causal)": ("attnviz/app/pages/explorer.py", {"ex_view": "Generate"})}
+PAGES = {"home": (home, {}),
+         "home, empty text": (home, {sidebar.TEXT: ""}),
+         "positional (minilm: not rotary)": (positions, {}),
+         "worked example, a real cell": (worked_example, {worked_example.REAL: True}),
+         "compare": (compare, {}),
+         "explorer, Generate (minilm: not causal)": (explorer, {explorer.VIEW: "Generate"})}
 
 
 def _mentions(lang: str, present: bool) -> dict[str, list[str]]:
     out = {}
     for name, (page, state) in PAGES.items():
-        at = open_page(page, sb_lang=lang, sb_present=present, **state)
+        at = open_page(page, {sidebar.LANG: lang, sidebar.PRESENT: present, **state})
         assert_clean(at)
         out[name] = [s for s in shown(at.main) if SIDEBAR.search(s)]  # the hidden sidebar may name itself
     return out

@@ -8,14 +8,14 @@ import pytest
 from apphelpers import assert_clean, messages, open_page
 
 from attnviz.lessons.worked_example import SEED_001_X
+from attnviz.app.state import sidebar, worked_example
 
-PAGE = "attnviz/app/pages/worked_example.py"
 SIG = "seed-001_identity_0_1_3_3"  # preset, weights, seed, heads, tokens, d_model
 UPSTREAM = ("X", "PE", "X_plus_PE", "W_Q", "W_K", "W_V")
 
 
 def shown(at):
-    return at.session_state["toy_shown"]
+    return at.session_state[worked_example.SHOWN]
 
 
 def changed(a, b):
@@ -24,7 +24,7 @@ def changed(a, b):
 
 @pytest.fixture(scope="module")
 def default():
-    at = open_page(PAGE)
+    at = open_page(worked_example)
     assert_clean(at)
     return shown(at)
 
@@ -38,7 +38,7 @@ def test_seed_001_default_numbers(default):
 def test_editing_w_v_changes_only_v_and_output(default):
     wv = np.eye(3)
     wv[0, 0] = 2.0
-    at = open_page(PAGE, **{f"toy_value_{SIG}_W_V": wv})
+    at = open_page(worked_example, {worked_example.value(f"{SIG}_W_V"): wv})
     assert_clean(at)
     assert changed(default, shown(at)) == {"W_V", "V", "output"}
 
@@ -46,7 +46,7 @@ def test_editing_w_v_changes_only_v_and_output(default):
 def test_editing_x_changes_everything_downstream_of_x(default):
     x = SEED_001_X.copy()
     x[1, 2] = 0.9
-    at = open_page(PAGE, **{f"toy_value_{SIG}_X": x})
+    at = open_page(worked_example, {worked_example.value(f"{SIG}_X"): x})
     assert changed(default, shown(at)) == {"X", "X_plus_PE", "Q", "K", "V", "scores", "scaled_scores",
                                            "masked_scores", "weights", "output"}
 
@@ -54,12 +54,12 @@ def test_editing_x_changes_everything_downstream_of_x(default):
 def test_editing_w_q_leaves_values_alone(default):
     wq = np.eye(3)
     wq[2, 1] = -1.0
-    at = open_page(PAGE, **{f"toy_value_{SIG}_W_Q": wq})
+    at = open_page(worked_example, {worked_example.value(f"{SIG}_W_Q"): wq})
     assert changed(default, shown(at)) == {"W_Q", "Q", "scores", "scaled_scores", "masked_scores", "weights", "output"}
 
 
 def test_seed_000_and_where_it_went_wrong():
-    at = open_page(PAGE, toy_preset="seed-000")
+    at = open_page(worked_example, {worked_example.PRESET: "seed-000"})
     assert_clean(at)
     s = 1 / math.sqrt(2)
     e1, e2 = math.exp(0.5 * s), math.exp(1.25 * s)
@@ -70,19 +70,19 @@ def test_seed_000_and_where_it_went_wrong():
 
 
 def test_causal_mask_and_no_scaling():
-    at = open_page(PAGE, toy_mask="causal", toy_scale=False)
+    at = open_page(worked_example, {worked_example.MASK: "causal", worked_example.SCALE: False})
     w = shown(at)["weights"]
     assert np.allclose(np.triu(w, 1), 0) and w[0, 0] == pytest.approx(1.0)
     assert np.allclose(shown(at)["scaled_scores"], shown(at)["scores"])
 
 
 def test_padding_mask_zeroes_the_padded_key():
-    at = open_page(PAGE, toy_mask="padding", toy_pad=1)
+    at = open_page(worked_example, {worked_example.MASK: "padding", worked_example.PADDING: 1})
     assert np.allclose(shown(at)["weights"][:, 2], 0)
 
 
 def test_three_heads_with_random_weights():
-    at = open_page(PAGE, toy_weights="random", toy_seed=5, toy_heads=3)
+    at = open_page(worked_example, {worked_example.WEIGHTS: "random", worked_example.SEED: 5, worked_example.HEADS: 3})
     assert_clean(at)
     s = shown(at)
     assert s["concat"].shape == (3, 3) and "final" in s
@@ -90,21 +90,25 @@ def test_three_heads_with_random_weights():
 
 
 def test_mistake_scale_by_d_model_with_heads_shows_a_change():
-    at = open_page(PAGE, toy_weights="random", toy_heads=3, toy_mistake="scale_d_model")
+    at = open_page(worked_example, {worked_example.WEIGHTS: "random", worked_example.HEADS: 3,
+                                    worked_example.MISTAKE: "scale_d_model"})
     assert_clean(at)
     shown_change = [c.value for c in at.caption if c.value.startswith("Largest change against the right numbers")]
     assert len(shown_change) == 1 and float(shown_change[0].rsplit(": ", 1)[1]) > 0.01  # a change, not zero
 
 
 def test_custom_example_and_label_mismatch():
-    at = open_page(PAGE, toy_preset="custom", toy_n_tokens=5, toy_d_model=6, toy_labels="a,b")
+    at = open_page(worked_example, {worked_example.PRESET: "custom", worked_example.N_TOKENS: 5,
+                                    worked_example.D_MODEL: 6, worked_example.LABELS: "a,b"})
     assert_clean(at)
     assert any("Give 5 non-empty labels" in w for w in messages(at, "warning"))
     assert shown(at)["X"].shape == (5, 6)
 
 
 def test_explain_a_minilm_cell():
-    at = open_page(PAGE, toy_real=True, toyreal_layer=2, toyreal_head=5, toyreal_q=3, toyreal_k=1)
+    at = open_page(worked_example, {worked_example.REAL: True, worked_example.REAL_PICKERS.layer: 2,
+                                    worked_example.REAL_PICKERS.head: 5, worked_example.REAL_QUERY: 3,
+                                    worked_example.REAL_KEY: 1})
     assert_clean(at)
     ok = [s.value for s in at.success]
     assert ok and "layer 2, head 5" in ok[0]
@@ -113,8 +117,9 @@ def test_explain_a_minilm_cell():
 
 
 def test_explain_a_glassllm_cell_shows_the_rotation():
-    at = open_page(PAGE, sb_model="glassllm-en", toy_real=True, toyreal_layer=1, toyreal_head=3,
-                   toyreal_q=5, toyreal_k=2)
+    at = open_page(worked_example, {sidebar.MODEL: "glassllm-en", worked_example.REAL: True,
+                                    worked_example.REAL_PICKERS.layer: 1, worked_example.REAL_PICKERS.head: 3,
+                                    worked_example.REAL_QUERY: 5, worked_example.REAL_KEY: 2})
     assert_clean(at)
     text = " ".join(m.value for m in at.markdown)
     assert "Rotary positions" in text and "depends on 5 − 2" in text
@@ -131,15 +136,18 @@ def family_folder(tmp_path_factory):
 
 
 def test_explain_partial_rotary_phi(family_folder):
-    at = open_page(PAGE, sb_model="custom", sb_path=str(family_folder("phi")), toy_real=True, toyreal_layer=1,
-                   toyreal_head=2, toyreal_q=4, toyreal_k=1)
+    at = open_page(worked_example, {sidebar.MODEL: "custom", sidebar.PATH: str(family_folder("phi")),
+                                    worked_example.REAL: True, worked_example.REAL_PICKERS.layer: 1,
+                                    worked_example.REAL_PICKERS.head: 2, worked_example.REAL_QUERY: 4,
+                                    worked_example.REAL_KEY: 1})
     assert_clean(at)
     assert any("Partial rotary: only 4 of the 8 dimensions" in c.value for c in at.caption)
     assert float(at.success[0].value.split("difference ")[1].split(")")[0]) < 1e-5
 
 
 def test_explain_says_why_not_for_falcon(family_folder):
-    at = open_page(PAGE, sb_model="custom", sb_path=str(family_folder("falcon")), toy_real=True)
+    at = open_page(worked_example, {sidebar.MODEL: "custom", sidebar.PATH: str(family_folder("falcon")),
+                                    worked_example.REAL: True})
     assert_clean(at)
     assert any("not available" in i.value and "because falcon computes attention in its own code" in i.value
                for i in at.info)
@@ -147,8 +155,8 @@ def test_explain_says_why_not_for_falcon(family_folder):
 
 
 def test_examples_are_named_by_what_they_are_and_where_they_come_from():
-    at = open_page(PAGE)
-    labels = at.radio(key="toy_preset").options
+    at = open_page(worked_example)
+    labels = at.radio(key=worked_example.PRESET).options
     assert labels == ["“Transformer is powerful” (3 words)", "Q, K, V given (2 tokens)", "Your own"]
     captions = " ".join(c.value for c in at.caption)
     assert "Taken from the article “Transformer注意力机制的发展历程与里程碑”" in captions
@@ -160,7 +168,7 @@ def test_examples_are_named_by_what_they_are_and_where_they_come_from():
 def test_every_step_shows_the_same_precision():
     import re
 
-    at = open_page(PAGE)
+    at = open_page(worked_example)
     steps = [df for df in at.dataframe if df.proto.editing_mode == 0]  # read-only: not the editors
     cells = [v for df in steps for v in df.value.to_numpy().ravel() if isinstance(v, str)]
     numbers = [v for v in cells if re.fullmatch(r"-?\d+\.\d+", v)]
@@ -172,7 +180,7 @@ def test_every_step_shows_the_same_precision():
 def test_no_mask_is_drawn_as_open_cells():
     import json
 
-    at = open_page(PAGE, toy_mask="none")
+    at = open_page(worked_example, {worked_example.MASK: "none"})
     grids = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
     mask = next(g for g in grids if g["data"][0].get("texttemplate"))
     assert {t for row in mask["data"][0]["text"] for t in row} == {"0"}
@@ -181,7 +189,8 @@ def test_no_mask_is_drawn_as_open_cells():
 
 
 def test_explain_says_why_not_in_chinese(family_folder):
-    at = open_page(PAGE, sb_lang="zh", sb_model="custom", sb_path=str(family_folder("falcon")), toy_real=True)
+    at = open_page(worked_example, {sidebar.LANG: "zh", sidebar.MODEL: "custom",
+                                    sidebar.PATH: str(family_folder("falcon")), worked_example.REAL: True})
     assert_clean(at)
     said = messages(at, "info")
     assert any(s.startswith("“解释这个单元格”不适用于 `") and "因为模型 falcon 在自己的代码里计算注意力" in s for s in said), said

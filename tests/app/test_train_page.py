@@ -12,8 +12,7 @@ from attnviz.core import settings
 from attnviz.models.loading import minilm_path
 from attnviz.training.jobs import JobBoard
 from attnviz.app.pages.training import jobs as ui_training
-
-PAGE = "attnviz/app/pages/training/page.py"
+from attnviz.app.state import sidebar, training
 
 
 @pytest.fixture(autouse=True)
@@ -28,7 +27,7 @@ def checkpoint_dir(tmp_path, monkeypatch):
 
 def _wait(at, timeout=300):
     deadline = time.time() + timeout
-    job = at.session_state["train_job"]
+    job = at.session_state[training.JOB]
     while job.active and time.time() < deadline:
         time.sleep(0.2)
     return job
@@ -50,18 +49,18 @@ def _tree(folder: Path) -> dict[str, str]:
 
 
 def test_nothing_running_says_how_to_start():
-    at = open_page(PAGE)
+    at = open_page(training)
     assert_clean(at)
     assert any("Start training" in i.value for i in at.info)
-    assert at.selectbox(key="train_task").value == "reverse"
+    assert at.selectbox(key=training.TASK).value == "reverse"
 
 
 def test_bad_settings_get_messages():
-    at = open_page(PAGE, train_heads=5)
+    at = open_page(training, {training.HEADS: 5})
     _submit(at)
     assert any("5 heads do not divide d_model = 64" in e for e in messages(at, "error"))
-    assert "train_job" not in at.session_state
-    at = open_page(PAGE, train_task="induction", train_arch="encoder")
+    assert training.JOB not in at.session_state
+    at = open_page(training, {training.TASK: "induction", training.ARCHITECTURE: "encoder"})
     _submit(at)
     assert any("an encoder alone cannot learn it" in e for e in messages(at, "error"))
 
@@ -69,15 +68,15 @@ def test_bad_settings_get_messages():
 def test_the_operators_step_limit_holds(monkeypatch):
     monkeypatch.setenv("ATTNVIZ_MAX_TRAIN_STEPS", "100")
     settings.current.cache_clear()
-    at = open_page(PAGE)
-    assert at.number_input(key="train_steps").max == 100
+    at = open_page(training)
+    assert at.number_input(key=training.STEPS).max == 100
     _submit(at)  # the reverse task's default is 800 steps
     assert any("at most 100 steps per job (800 asked)" in e for e in messages(at, "error"))
-    assert "train_job" not in at.session_state
+    assert training.JOB not in at.session_state
 
 
 def test_short_run_trains_in_the_worker_snapshots_and_saves(checkpoint_dir):
-    at = open_page(PAGE, train_steps=60, train_every=20, train_d_model=32)
+    at = open_page(training, {training.STEPS: 60, training.EVERY: 20, training.D_MODEL: 32})
     _submit(at)
     job = _wait(at)
     assert job.trainer.step_count == 60 and not job.error and job.worker["threads"] == 1
@@ -86,44 +85,44 @@ def test_short_run_trains_in_the_worker_snapshots_and_saves(checkpoint_dir):
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Step"] == "60"
     assert [s.step for s in job.trainer.snapshots] == [0, 20, 40, 60]
-    assert at.select_slider(key="train_snap").value == 60
+    assert at.select_slider(key=training.SNAPSHOT).value == 60
     h = job.trainer.history
     assert np.mean(h.loss[-10:]) < np.mean(h.loss[:10])  # the loss went down
-    name = at.text_input(key="train_name").value
+    name = at.text_input(key=training.NAME).value
     assert name.startswith("reverse-encoder-")
     _click(at, "Save checkpoint")
     folder = checkpoint_dir / name
     assert sorted(p.name for p in folder.iterdir()) == ["attnviz_config.json", "model.safetensors"]
     assert any(f"Saved as `{name}`" in s and str(folder) in s for s in messages(at, "success"))
     assert any("Model answers" in m.value for m in at.markdown)
-    assert at.text_input(key="train_name").value != name  # the next default is a new name
+    assert at.text_input(key=training.NAME).value != name  # the next default is a new name
 
 
 def test_names_are_not_paths_and_nothing_outside_the_folder_is_written(checkpoint_dir, tmp_path):
     bundled = minilm_path()
     before, outside = _tree(bundled), set(tmp_path.iterdir())
-    at = open_page(PAGE, train_steps=5, train_d_model=32)
+    at = open_page(training, {training.STEPS: 5, training.D_MODEL: 32})
     _submit(at)
     _wait(at)
     at.run()
     for name in ("../escaped", str(bundled), "a/b", "..", "~root", "bad name!"):
-        at.text_input(key="train_name").set_value(name).run()
+        at.text_input(key=training.NAME).set_value(name).run()
         _click(at, "Save checkpoint")
         assert at.error, name
         assert "Use letters, digits" in messages(at, "error")[0]
         assert not at.success
-        assert at.text_input(key="train_name").value == name  # what was typed stays
+        assert at.text_input(key=training.NAME).value == name  # what was typed stays
     assert _tree(bundled) == before  # the bundled model folder is unchanged
     assert set(tmp_path.iterdir()) == outside
     assert not checkpoint_dir.exists() or not any(checkpoint_dir.iterdir())
 
 
 def test_a_taken_name_gets_a_question(checkpoint_dir):
-    at = open_page(PAGE, train_steps=5, train_d_model=32)
+    at = open_page(training, {training.STEPS: 5, training.D_MODEL: 32})
     _submit(at)
     _wait(at)
     at.run()
-    at.text_input(key="train_name").set_value("mine").run()
+    at.text_input(key=training.NAME).set_value("mine").run()
     _click(at, "Save checkpoint")
     first = (checkpoint_dir / "mine" / "model.safetensors").read_bytes()
     _click(at, "Save checkpoint")  # the same name again: asked, not overwritten
@@ -134,7 +133,7 @@ def test_a_taken_name_gets_a_question(checkpoint_dir):
     assert any("Saved as `mine-2`" in s.value for s in at.success)
     (checkpoint_dir / "theirs").mkdir()
     (checkpoint_dir / "theirs" / "notes.txt").write_text("not a checkpoint")
-    at.text_input(key="train_name").set_value("theirs").run()
+    at.text_input(key=training.NAME).set_value("theirs").run()
     _click(at, "Save checkpoint")
     assert not at.warning  # no offer to replace what is not a checkpoint
     assert any("not an attnviz checkpoint" in e for e in messages(at, "error"))
@@ -145,7 +144,7 @@ def test_two_sessions_save_default_names_and_each_opens_as_itself(checkpoint_dir
     """Two visitors train the default task and save with the default name: two folders, two models."""
     sessions = []
     for seed in (0, 1):
-        at = open_page(PAGE, train_steps=40, train_d_model=32, train_seed=seed)
+        at = open_page(training, {training.STEPS: 40, training.D_MODEL: 32, training.SEED: seed})
         _submit(at)
         sessions.append(at)
     for at in sessions:
@@ -154,26 +153,26 @@ def test_two_sessions_save_default_names_and_each_opens_as_itself(checkpoint_dir
     held = []
     for at in sessions:  # both pages show the same default name when they save in the same second
         _click(at, "Save checkpoint")
-        held.append(at.session_state["train_job"].trainer.snapshot().attention["self"])  # the model in memory
-    folders = [Path(at.session_state["train_saved"][1]) for at in sessions]
+        held.append(at.session_state[training.JOB].trainer.snapshot().attention["self"])  # the model in memory
+    folders = [Path(at.session_state[training.SAVED][1]) for at in sessions]
     assert folders[0] != folders[1] and all(f.parent == checkpoint_dir for f in folders)
     assert not np.allclose(held[0], held[1], atol=1e-3)  # two different models
     for at, attention in zip(sessions, held):
         _click(at, "Open it in the explorer")
         assert_clean(at)
         assert any(t.value == "Explorer" for t in at.title)  # the explorer, not Home
-        assert at.session_state["sb_text"] == "31415926"  # the task's probe, not the cat on the mat
+        assert at.session_state[sidebar.TEXT] == "31415926"  # the task's probe, not the cat on the mat
         assert np.allclose(heatmap_z(at), attention[0, 0], atol=1e-5)  # layer 0, head 0 of this model
 
 
 def test_jobs_beyond_the_limit_wait_in_line(monkeypatch):
     board = JobBoard(max_jobs=1, max_per_session=1)
     monkeypatch.setattr(ui_training, "_board", board)
-    first = open_page(PAGE, train_steps=100_000, train_d_model=32)
+    first = open_page(training, {training.STEPS: 100_000, training.D_MODEL: 32})
     _submit(first)
-    second = open_page(PAGE, train_steps=30, train_d_model=32)
+    second = open_page(training, {training.STEPS: 30, training.D_MODEL: 32})
     _submit(second)
-    third = open_page(PAGE, train_steps=30, train_d_model=32)
+    third = open_page(training, {training.STEPS: 30, training.D_MODEL: 32})
     _submit(third)
     assert any("Waiting, 0 ahead" in i.value for i in second.info)
     assert any("Waiting, 1 ahead" in i.value for i in third.info)
@@ -183,5 +182,5 @@ def test_jobs_beyond_the_limit_wait_in_line(monkeypatch):
     for at in (first, second, third):
         job = _wait(at)
         assert not job.error
-    assert first.session_state["train_job"].status == "stopped"
-    assert second.session_state["train_job"].status == third.session_state["train_job"].status == "finished"
+    assert first.session_state[training.JOB].status == "stopped"
+    assert second.session_state[training.JOB].status == third.session_state[training.JOB].status == "finished"

@@ -1,12 +1,20 @@
 """The compare page in Chromium: a compare link opened as the very first request of a cold server shows both
 panes; a click on the head-distance matrix opens those two heads side by side."""
 import time
-from urllib.parse import urlencode
 
+from apphelpers import link_query
 from pw import ARTIFACTS
+
+from attnviz.app.state import compare
 
 
 TEXT_A, TEXT_B = "The doctor said he was late.", "The doctor said she was late."
+
+
+def _panes(model_a: str, model_b: str, text_a: str, text_b: str) -> dict:
+    """The link's values for both panes' model and text (in the order the old links wrote them)."""
+    return {compare.pane("a", "model"): model_a, compare.pane("b", "model"): model_b,
+            compare.pane("a", "text"): text_a, compare.pane("b", "text"): text_b}
 
 
 def _titles(page) -> list[str]:
@@ -30,7 +38,7 @@ def _wait_titles(page, predicate, timeout_s: float = 180) -> list[str]:
 def test_a_compare_link_as_the_first_request_shows_both_panes(cold_server, browser):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
-    query = urlencode({"a_model": "minilm", "b_model": "scratch-encoder", "a_text": TEXT_A, "b_text": TEXT_A})
+    query = link_query(_panes("minilm", "scratch-encoder", TEXT_A, TEXT_A))
     page.goto(f"{cold_server}/compare?{query}")
     _wait_titles(page, lambda t: len(t) >= 2 and t[0].endswith("layer 0 · head 0")
                           and t[1].endswith("layer 0 · head 0"))
@@ -55,7 +63,7 @@ def _cell_centre(page, plot_index: int, point: int) -> dict:
 
 def test_a_click_on_the_distance_matrix_opens_both_heads(server, page):
     page.set_viewport_size({"width": 1400, "height": 1000})
-    query = urlencode({"a_model": "minilm", "b_model": "minilm", "a_text": TEXT_A, "b_text": TEXT_B})
+    query = link_query(_panes("minilm", "minilm", TEXT_A, TEXT_B))
     page.goto(f"{server}/compare?{query}")
     _wait_titles(page, lambda t: "A heads (rows) × B heads (columns)" in t)
     index = _titles(page).index("A heads (rows) × B heads (columns)")
@@ -73,7 +81,7 @@ def test_a_click_on_the_distance_matrix_opens_both_heads(server, page):
 
 def test_a_box_on_the_statistics_chart_lists_those_heads(server, page):
     page.set_viewport_size({"width": 1400, "height": 1000})
-    query = urlencode({"a_model": "minilm", "b_model": "minilm", "a_text": TEXT_A, "b_text": TEXT_A})
+    query = link_query(_panes("minilm", "minilm", TEXT_A, TEXT_A))
     page.goto(f"{server}/compare?{query}")
     _wait_titles(page, lambda t: "A heads (rows) × B heads (columns)" in t)
     chart = page.locator('[data-testid="stVegaLiteChart"]').first

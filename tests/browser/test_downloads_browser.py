@@ -3,10 +3,13 @@ import io
 import time
 import zipfile
 
+from apphelpers import link_query
 from pw import ARTIFACTS, wait_heatmap
 
-BUTTONS = {"Matrix as CSV": "attnviz-ex_heatmap.csv", "Figure as HTML": "attnviz-ex_heatmap.html",
-           "Whole capture as NPZ": "attnviz-capture.npz"}
+from attnviz.app.state import explorer, sidebar
+
+CSV, HTML = f"attnviz-{explorer.HEATMAP_CHART}.csv", f"attnviz-{explorer.HEATMAP_CHART}.html"  # named by the chart
+BUTTONS = {"Matrix as CSV": CSV, "Figure as HTML": HTML, "Whole capture as NPZ": "attnviz-capture.npz"}
 
 
 def _collect(page, labels: list[str], pause_ms: int) -> dict[str, bytes]:
@@ -30,13 +33,13 @@ def _collect(page, labels: list[str], pause_ms: int) -> dict[str, bytes]:
 
 
 def test_downloads_clicked_back_to_back_all_arrive(server, page):
-    page.goto(server + "/explorer?view=Heatmap&text=Dogs+bark+loudly.")
+    page.goto(f"{server}/explorer?" + link_query({explorer.VIEW: "Heatmap", sidebar.TEXT: "Dogs bark loudly."}))
     wait_heatmap(page)
     for rounds in range(2):  # the second round clicks buttons drawn before the first round's clicks
         got = _collect(page, list(BUTTONS), pause_ms=0 if rounds == 0 else 400)
         assert sorted(got) == sorted(BUTTONS.values()), f"round {rounds}: only {sorted(got)} arrived"
-    csv = got["attnviz-ex_heatmap.csv"].decode()
+    csv = got[CSV].decode()
     assert csv.splitlines()[0].split(",")[1:] == ["0:[CLS]", "1:dogs", "2:bark", "3:loudly", "4:.", "5:[SEP]"]
-    assert b"plotly" in got["attnviz-ex_heatmap.html"][:200_000]
+    assert b"plotly" in got[HTML][:200_000]
     assert "tokens.npy" in zipfile.ZipFile(io.BytesIO(got["attnviz-capture.npz"])).namelist()
     (ARTIFACTS / "downloads-ok.txt").write_text("\n".join(sorted(got)))

@@ -3,8 +3,11 @@ button downloads a real PNG, and the view URL follows the sliders."""
 import time
 from urllib.parse import parse_qs, urlparse
 
+from apphelpers import link_query
 from pw import ARTIFACTS
 from pw import nudge_slider, wait_for
+
+from attnviz.app.state import explorer, sidebar
 
 
 def _thumbnail_centre(page, layer: int, head: int, heads: int = 12) -> dict:
@@ -17,7 +20,7 @@ def _thumbnail_centre(page, layer: int, head: int, heads: int = 12) -> dict:
 
 def test_model_view_click_opens_the_head(server, page):
     page.set_viewport_size({"width": 1400, "height": 1400})
-    page.goto(server + "/explorer?view=Model+view")
+    page.goto(f"{server}/explorer?{link_query({explorer.VIEW: 'Model view'})}")
     page.wait_for_selector(".js-plotly-plot", timeout=120000)
     wait_for(page, lambda f: "all heads" in f["title"])
     page.screenshot(path=str(ARTIFACTS / "explorer-model-view.png"))
@@ -29,7 +32,8 @@ def test_model_view_click_opens_the_head(server, page):
 
 
 def test_a_link_reproduces_the_view_and_follows_the_sliders(server, page):
-    page.goto(server + "/explorer?view=Heatmap&layer=4&head=9&text=Dogs+bark+loudly.")
+    page.goto(f"{server}/explorer?" + link_query({explorer.VIEW: "Heatmap", explorer.LAYER: 4, explorer.HEAD: 9,
+                                                  sidebar.TEXT: "Dogs bark loudly."}))
     fig = wait_for(page, lambda f: f["title"].endswith("layer 4 · head 9"))
     assert fig["x"] == ["[CLS]", "dogs", "bark", "loudly", ".", "[SEP]"]
     nudge_slider(page, "Head", 1)
@@ -37,11 +41,12 @@ def test_a_link_reproduces_the_view_and_follows_the_sliders(server, page):
     link = ""
     for _ in range(20):
         link = page.locator('[data-testid="stCode"]').last.inner_text().strip()
-        if "head=10" in link:
+        if link_query({explorer.HEAD: 10}) in link:
             break
         time.sleep(0.5)
     params = parse_qs(urlparse(link).query)
-    assert params["head"] == ["10"] and params["layer"] == ["4"] and params["text"] == ["Dogs bark loudly."]
+    assert params[explorer.HEAD.param] == ["10"] and params[explorer.LAYER.param] == ["4"]
+    assert params[sidebar.TEXT.param] == ["Dogs bark loudly."]
     assert link.startswith(server + "/explorer?")
     other = page.context.new_page()  # whoever opens the link sees the same head
     other.goto(link)
@@ -64,7 +69,7 @@ def test_camera_button_downloads_a_real_png(server, page):
 
 def test_head_view_starts_with_three_heads_drawn(server, page):
     page.set_viewport_size({"width": 1400, "height": 1400})
-    page.goto(server + "/explorer?view=Head+view")
+    page.goto(f"{server}/explorer?{link_query({explorer.VIEW: 'Head view'})}")
     page.wait_for_selector(".js-plotly-plot .scatterlayer", timeout=120000)
     # legend entries and token markers are traces too: count only the heads that drew at least one line
     heads_with_lines = page.evaluate("""() => new Set(document.querySelector('.js-plotly-plot').data
@@ -90,7 +95,7 @@ def test_camera_button_downloads_svg_when_chosen(server, page):
 
 def test_clicking_a_query_token_in_the_head_view_focuses_it(server, page):
     page.set_viewport_size({"width": 1400, "height": 1400})
-    page.goto(server + "/explorer?view=Head+view")
+    page.goto(f"{server}/explorer?{link_query({explorer.VIEW: 'Head view'})}")
     page.wait_for_selector(".js-plotly-plot .scatterlayer", timeout=120000)
     page.wait_for_timeout(1500)
     spot = page.evaluate("""() => { const gd = document.querySelector('.js-plotly-plot');
@@ -109,8 +114,8 @@ def test_clicking_a_query_token_in_the_head_view_focuses_it(server, page):
     # the link is drawn at the end of the same run, after the figure: wait for that run to reach it
     for _ in range(60):
         link = page.locator('[data-testid="stCode"]').last.inner_text().strip()
-        if parse_qs(urlparse(link).query).get("focus") == ["2"]:
+        if parse_qs(urlparse(link).query).get(explorer.FOCUS.param) == ["2"]:
             break
         page.wait_for_timeout(500)
-    assert parse_qs(urlparse(link).query).get("focus") == ["2"]  # the link to the view keeps the focus
+    assert parse_qs(urlparse(link).query).get(explorer.FOCUS.param) == ["2"]  # the link to the view keeps the focus
     page.screenshot(path=str(ARTIFACTS / "explorer-head-view-focus.png"))

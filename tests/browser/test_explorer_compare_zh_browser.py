@@ -1,8 +1,8 @@
 """The explorer and the compare page in Chromium at 1280×720: in Chinese, and presented (present=1) for a projector."""
-from urllib.parse import quote
-
 import pytest
 
+from apphelpers import link_query
+from attnviz.app.state import compare, explorer, sidebar
 from attnviz.i18n import translate
 from pw import ARTIFACTS, PLOT
 
@@ -19,7 +19,8 @@ def _settle(page, figure: str = f"{PLOT} .main-svg") -> None:
 def test_explorer_in_chinese(server, projector, present):
     # every view presented; as a page, the first two (the rest share the page's layout)
     for view, name in list(EXPLORER_VIEWS.items())[:None if present else 2]:
-        projector.goto(f"{server}/explorer?lang=zh&view={quote(view)}" + ("&present=1" if present else ""))
+        projector.goto(f"{server}/explorer?" + link_query({sidebar.LANG: "zh", explorer.VIEW: view,
+                                                            sidebar.PRESENT: present or None}))
         projector.get_by_role("heading", name=translate("zh", "Explorer")).wait_for(timeout=120000)
         _settle(projector, "iframe[srcdoc*='attnviz-word']" if view == "Text" else f"{PLOT} .main-svg")
         main = projector.locator('[data-testid="stMain"]')
@@ -35,7 +36,9 @@ def test_explorer_in_chinese(server, projector, present):
 
 @pytest.mark.parametrize("present", [False, True])
 def test_compare_in_chinese(server, projector, present):
-    projector.goto(f"{server}/compare?lang=zh&a_model=minilm&b_model=glassllm-en" + ("&present=1" if present else ""))
+    projector.goto(f"{server}/compare?" + link_query({sidebar.LANG: "zh", compare.pane("a", "model"): "minilm",
+                                                      compare.pane("b", "model"): "glassllm-en",
+                                                      sidebar.PRESENT: present or None}))
     projector.get_by_role("heading", name=translate("zh", "Compare side by side")).wait_for(timeout=120000)
     _settle(projector)
     projector.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 2", timeout=120000)

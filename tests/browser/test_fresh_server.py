@@ -5,10 +5,14 @@ server is its first session: both must work as well as on a warm server.
 """
 import pytest
 
+from apphelpers import link_query
 from pw import ARTIFACTS, figure, wait_for, wait_heatmap
 
+from attnviz.app.state import explorer, sidebar
+
 NAV = ["Home", "Guided lesson", "Explorer", "Compare", "Worked example", "Positional encodings", "Training lab", "Survey"]
-SHARED = "/explorer?model=minilm&text=Dogs+bark+loudly.&view=Heatmap&layer=1&head=2"
+SHARED = "/explorer?" + link_query({sidebar.MODEL: "minilm", sidebar.TEXT: "Dogs bark loudly.", explorer.VIEW: "Heatmap",
+                                    explorer.LAYER: 1, explorer.HEAD: 2})
 # address -> the page's title, as a person reads it
 FIRST_REQUESTS = {
     SHARED: "Explorer",

@@ -3,7 +3,10 @@ import pytest
 
 from attnviz.i18n import translate
 from attnviz.lessons.steps import STEP_TITLES, STEPS
+from apphelpers import link_query
 from pw import ARTIFACTS
+
+from attnviz.app.state import lesson, sidebar
 
 
 def _wait_step(page, lang: str, step: int) -> None:
@@ -17,7 +20,7 @@ def _wait_step(page, lang: str, step: int) -> None:
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_every_step_presented_at_1280x720(server, projector, lang):
     for step in range(len(STEPS)):
-        projector.goto(f"{server}/lesson?step={step}&present=1&lang={lang}")
+        projector.goto(f"{server}/lesson?" + link_query({lesson.STEP: step, sidebar.PRESENT: True, sidebar.LANG: lang}))
         _wait_step(projector, lang, step)
         assert not projector.locator('[data-testid="stSidebar"]').is_visible()
         assert projector.get_by_role("button", name=translate(lang, "Leave presentation mode")).is_visible()
@@ -25,7 +28,7 @@ def test_every_step_presented_at_1280x720(server, projector, lang):
 
 
 def test_arrow_keys_step_through(server, projector):
-    projector.goto(f"{server}/lesson?step=2")
+    projector.goto(f"{server}/lesson?{link_query({lesson.STEP: 2})}")
     _wait_step(projector, "en", 2)
     projector.get_by_role("heading", name=translate("en", "Scaling by √d_k and the softmax")).click()
     projector.keyboard.press("ArrowRight")
@@ -36,7 +39,7 @@ def test_arrow_keys_step_through(server, projector):
 
 
 def test_home_in_chinese_and_presented(server, projector):
-    projector.goto(f"{server}/?lang=zh")
+    projector.goto(f"{server}/?{link_query({sidebar.LANG: 'zh'})}")
     projector.get_by_text(translate("zh", "See what attention does inside a Transformer. Pick a model and type a text in the sidebar.")).wait_for(timeout=120000)
     projector.wait_for_selector(".js-plotly-plot .heatmaplayer", timeout=120000)
     assert projector.get_by_text(translate("zh", "Model and text")).is_visible()

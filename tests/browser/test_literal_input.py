@@ -2,9 +2,12 @@
 typed, in every message and caption; no <img> or <a> from them enters the page, and the browser sends
 nothing to the host they name (#19.2)."""
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
+from apphelpers import link_query
 from pw import ARTIFACTS
+
+from attnviz.app.state import explorer, sidebar
 
 HOST = "evil.invalid"
 HOSTILE = (f"![pic](http://{HOST}/pic.png) [log in again](http://{HOST}/login) "
@@ -38,7 +41,7 @@ def _nothing_from_input(page, seen: list[str]) -> None:
 
 def test_a_crafted_model_link_shows_the_path_as_typed(server, page):
     seen = _watch(page)
-    page.goto(f"{server}/explorer?model={quote(HOSTILE)}")
+    page.goto(f"{server}/explorer?{link_query({sidebar.MODEL: HOSTILE})}")
     alert = page.locator('[data-testid="stAlert"]').filter(has_text="log in again").first
     alert.wait_for(timeout=60000)
     shown = alert.inner_text()
@@ -50,12 +53,13 @@ def test_a_crafted_model_link_shows_the_path_as_typed(server, page):
 
 def test_markup_typed_as_text_stays_text(server, page):
     seen = _watch(page)
-    page.goto(f"{server}/explorer?text={quote(HOSTILE)}&view=Generate")
+    page.goto(f"{server}/explorer?" + link_query({sidebar.TEXT: HOSTILE, explorer.VIEW: "Generate"}))
     page.locator('[data-testid="stAlert"]').filter(has_text="Generation is for causal models").wait_for(timeout=60000)
     _nothing_from_input(page, seen)
     # a causal model writes after it: the written text and the token captions stay literal
     short = f"[log in again](http://{HOST}/login) **bold**"  # glassllm reads 128 tokens: room to write
-    page.goto(f"{server}/explorer?model=glassllm-en&text={quote(short)}&view=Generate")
+    page.goto(f"{server}/explorer?" + link_query({sidebar.MODEL: "glassllm-en", sidebar.TEXT: short,
+                                                  explorer.VIEW: "Generate"}))
     page.locator('[data-testid="stCode"]').filter(has_text="log in again").first.wait_for(timeout=120000)
     written = page.locator('[data-testid="stCode"]').first.inner_text()
     assert "[log in again](http:" in written and "**bold**" in written  # glassllm has no "/": it reads ⁇

@@ -2,19 +2,24 @@
 covers nothing, and short Chinese y-axis titles upright."""
 import pytest
 
+from apphelpers import link_query
+from attnviz.app.state import compare, explorer, lesson, sidebar
 from attnviz.i18n import translate
 from pw import ARTIFACTS, PLOT
 
 SCREEN_H = 720
-PAGES = {"explorer": ("explorer?view=Heatmap", "Explorer"),
-         "explorer_head_view": ("explorer?view=Head%20view", "Explorer"), "lesson": ("lesson?step=1", "One attention weight by hand"),
-         "compare": ("compare?a_model=minilm&b_model=glassllm-en", "Compare side by side"),
-         "home": ("?model=minilm", "attnviz")}  # the home page's title is the app's name, in every language
+# name -> (address, the link's values, the page's heading)
+PAGES = {"explorer": ("explorer", {explorer.VIEW: "Heatmap"}, "Explorer"),
+         "explorer_head_view": ("explorer", {explorer.VIEW: "Head view"}, "Explorer"),
+         "lesson": ("lesson", {lesson.STEP: 1}, "One attention weight by hand"),
+         "compare": ("compare", {compare.pane("a", "model"): "minilm", compare.pane("b", "model"): "glassllm-en"},
+                     "Compare side by side"),
+         "home": ("", {sidebar.MODEL: "minilm"}, "attnviz")}  # the home page's title is the app's name, in every language
 FIRST_SCREEN = ("explorer", "explorer_head_view", "compare", "home")  # pages whose first figure must be on screen one
 
 
-def _open(page, server: str, path: str, lang: str, heading: str) -> None:
-    page.goto(f"{server}/{path}&present=1&lang={lang}")
+def _open(page, server: str, address: str, values: dict, lang: str, heading: str) -> None:
+    page.goto(f"{server}/{address}?" + link_query({**values, sidebar.PRESENT: True, sidebar.LANG: lang}))
     page.get_by_role("heading", name=translate(lang, heading)).wait_for(timeout=120000)
     page.wait_for_selector(f"{PLOT} .main-svg", timeout=120000)
     page.wait_for_timeout(1000)  # let the figures finish their transitions before measuring
@@ -24,20 +29,20 @@ def _overlaps(page, lang: str) -> list[str]:
     """Every element of the page (widget, text, figure) that the way back lies over."""
     button = page.get_by_role("button", name=translate(lang, "Leave presentation mode"))
     assert button.is_visible()
-    return page.evaluate("""(b) => {
+    return page.evaluate("""([b, leave]) => {
         const over = (r) => r.width > 0 && r.height > 0 && r.left < b.x + b.width && b.x < r.right
                             && r.top < b.y + b.height && b.y < r.bottom;
         const items = document.querySelectorAll('[data-testid="stMain"] [data-testid="stElementContainer"]');
-        return Array.from(items).filter(el => !el.classList.contains('st-key-sb_present_leave'))
+        return Array.from(items).filter(el => !el.classList.contains('st-key-' + leave))
             .filter(el => Array.from(el.querySelectorAll('*')).some(c => over(c.getBoundingClientRect())))
             .map(el => el.className + ': ' + el.innerText.slice(0, 40));
-    }""", button.bounding_box())
+    }""", [button.bounding_box(), sidebar.PRESENT_LEAVE])
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_the_way_back_covers_nothing_and_the_explorer_figure_is_on_the_first_screen(server, projector, lang):
-    for name, (path, heading) in PAGES.items():
-        _open(projector, server, path, lang, heading)
+    for name, (address, values, heading) in PAGES.items():
+        _open(projector, server, address, values, lang, heading)
         projector.screenshot(path=str(ARTIFACTS / f"present_{name}_{lang}.png"))
         assert _overlaps(projector, lang) == [], name
         if name in FIRST_SCREEN:  # the figure starts in the top part of the first screen, not halfway down
@@ -59,7 +64,7 @@ def test_the_way_back_covers_nothing_and_the_explorer_figure_is_on_the_first_scr
 
 
 def _open_text_view(page, server: str, lang: str) -> None:
-    page.goto(f"{server}/explorer?view=Text&present=1&lang={lang}")
+    page.goto(f"{server}/explorer?" + link_query({explorer.VIEW: "Text", sidebar.PRESENT: True, sidebar.LANG: lang}))
     page.get_by_role("heading", name=translate(lang, "Explorer")).wait_for(timeout=120000)
     page.frame_locator('[data-testid="stIFrame"]').locator(".attnviz-word").first.wait_for(timeout=120000)
     page.wait_for_timeout(1000)  # the frame takes its content's height once drawn
@@ -67,7 +72,7 @@ def _open_text_view(page, server: str, lang: str) -> None:
 
 def test_short_chinese_y_titles_stand_upright(server, projector):
     # the positional page's first table: its y axis is 位置 (position), written across, above the axis
-    projector.goto(f"{server}/positions?lang=zh&present=1")
+    projector.goto(f"{server}/positions?" + link_query({sidebar.LANG: "zh", sidebar.PRESENT: True}))
     projector.get_by_role("heading", name=translate("zh", "Positional encodings")).wait_for(timeout=120000)
     projector.wait_for_selector(f"{PLOT} .annotation-text", timeout=120000)
     projector.wait_for_timeout(1000)
@@ -80,7 +85,8 @@ def test_short_chinese_y_titles_stand_upright(server, projector):
     table.scroll_into_view_if_needed()
     projector.screenshot(path=str(ARTIFACTS / "upright_y_title_plotly_zh.png"))
     # the compare page's statistics (altair): 熵 on the y axis
-    _open(projector, server, "compare?a_model=minilm&b_model=minilm", "zh", "Compare side by side")
+    _open(projector, server, "compare", {compare.pane("a", "model"): "minilm", compare.pane("b", "model"): "minilm"},
+          "zh", "Compare side by side")
     chart = projector.locator('[data-testid="stVegaLiteChart"]').first
     chart.scroll_into_view_if_needed()
     projector.wait_for_timeout(1000)

@@ -6,10 +6,12 @@ import threading
 
 import pytest
 
+from apphelpers import link_query
 from pw import ARTIFACTS, wait_for, wait_heatmap
 
 from attnviz.core.settings import from_environment
 from attnviz.app.shell.sidebar import refused_note
+from attnviz.app.state import sidebar
 from benchmarks.load_sessions import rss_mb, run_sessions, start_server
 
 SIDEBAR = '[data-testid="stSidebar"]'
@@ -43,7 +45,7 @@ def test_no_remote_code_option_and_no_folder_box(shared_server, page):
 @pytest.mark.parametrize("path", ["/root/.ssh", "/no/such/place"])
 def test_a_link_to_a_server_path_is_refused_alike(shared_server, page, path):
     _, url = shared_server
-    page.goto(f"{url}/?model=custom&path={path}&text=Dogs+bark.")
+    page.goto(f"{url}/?" + link_query({sidebar.MODEL: "custom", sidebar.PATH: path, sidebar.TEXT: "Dogs bark."}))
     fig = wait_for(page, lambda f: f["x"] == ["[CLS]", "dogs", "bark", ".", "[SEP]"], timeout_s=240)
     assert fig["title"].endswith("head 0")  # the bundled default, with the link's own text
     warning = page.locator(f'{SIDEBAR} [data-testid="stAlert"]').inner_text()

@@ -4,7 +4,10 @@ import pytest
 
 from attnviz.lessons.worked_example import SEED_NOTES
 from attnviz.i18n import translate
+from apphelpers import link_query
 from pw import ARTIFACTS
+
+from attnviz.app.state import sidebar
 
 POSITIONAL_TABS = ("sinusoidal", "learned", "rotary", "used", "effect")
 
@@ -30,7 +33,7 @@ def _no_error(page) -> None:
 # Chinese, as a page and presented (English presented is the same layout; the lesson tests present English)
 @pytest.mark.parametrize("lang,present", [("zh", False), ("zh", True)])
 def test_worked_example(server, projector, lang, present):
-    projector.goto(f"{server}/worked-example?lang={lang}" + ("&present=1" if present else ""))
+    projector.goto(f"{server}/worked-example?" + link_query({sidebar.LANG: lang, sidebar.PRESENT: present or None}))
     _ready(projector, translate(lang, "Worked example: attention by hand"))
     _no_error(projector)
     assert projector.locator('[data-testid="stSidebar"]').is_visible() != present
@@ -46,7 +49,7 @@ def test_worked_example(server, projector, lang, present):
 # Chinese, as a page and presented (English presented is the same layout; the lesson tests present English)
 @pytest.mark.parametrize("lang,present", [("zh", False), ("zh", True)])
 def test_positional_encodings(server, projector, lang, present):
-    projector.goto(f"{server}/positions?lang={lang}" + ("&present=1" if present else ""))
+    projector.goto(f"{server}/positions?" + link_query({sidebar.LANG: lang, sidebar.PRESENT: present or None}))
     _ready(projector, translate(lang, "Positional encodings"))
     _no_error(projector)
     name = f"positions_{lang}" + ("_presented" if present else "")

@@ -5,7 +5,10 @@ from attnviz.i18n import translate
 from attnviz.models.loading import load_model
 from attnviz.survey.corpus import open_corpus
 from attnviz.survey.run import run_survey
+from apphelpers import link_query
 from pw import ARTIFACTS
+
+from attnviz.app.state import sidebar
 
 
 def _check_presenting(page, present: bool) -> None:
@@ -30,7 +33,7 @@ def _screens(page, name: str) -> None:
 
 @pytest.mark.parametrize("present", [False, True])  # on a page (four heads a row) and presented (two a row)
 def test_training_lab_in_chinese(server, projector, present):
-    projector.goto(f"{server}/training?lang=zh" + ("&present=1" if present else ""))
+    projector.goto(f"{server}/training?" + link_query({sidebar.LANG: "zh", sidebar.PRESENT: present or None}))
     projector.get_by_role("heading", name=translate("zh", "Training lab")).wait_for(timeout=120000)
     _check_presenting(projector, present)
     steps = projector.get_by_role("spinbutton", name=translate("zh", "Steps (0: task default)"))
@@ -52,7 +55,7 @@ def test_survey_in_chinese(server, projector, tmp_path, present):
     folder = tmp_path / "enc"
     run_survey(load_model("scratch-encoder", device="cpu"), open_corpus("builtin:20"), folder, batch_size=8,
                progress=False)
-    projector.goto(f"{server}/survey?lang=zh" + ("&present=1" if present else ""))
+    projector.goto(f"{server}/survey?" + link_query({sidebar.LANG: "zh", sidebar.PRESENT: present or None}))
     projector.get_by_role("heading", name=translate("zh", "Survey")).wait_for(timeout=120000)
     _check_presenting(projector, present)
     box = projector.get_by_label(translate("zh", "…or a survey folder"))

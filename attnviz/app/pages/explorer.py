@@ -21,7 +21,7 @@ from attnviz.app.shell import links as urlstate
 from attnviz.app.widgets import pickers as widgets
 from attnviz.app.widgets.figure_out import show as show_figure, take_click
 from attnviz.app.widgets.fit_frame import fitted
-from attnviz.app.state.keys import Explorer as K
+from attnviz.app.state import explorer as K
 from attnviz.app.widgets.literal import code, escape
 from attnviz.app.state.selection import GenerationSettings
 
@@ -63,8 +63,7 @@ def token_filters(cap: AttentionCapture, kind: str, layer: int, head: int, filte
     corner: presenting, they fold into a popover there (under the attention kind), not a row of their own.
     """
     query_tokens, key_tokens = cap.axes(kind)
-    if not filters:
-        widgets.keep_hidden(K.FOCUS, K.HIDE, K.RENORM, K.WINDOW)
+    if not filters:  # their widgets keep their values while hidden (keep="page")
         return ViewOptions(kind=kind, layer=layer, head=head)
     # presenting: the filters fold into a button beside the sliders, so the figure comes up on the first screen
     with corner.popover(t("Focus, special tokens and window"), width="stretch") if corner is not None else st.container():
@@ -83,19 +82,20 @@ def _filters(cap: AttentionCapture, kind: str, layer: int, head: int, query_toke
     focus_options = [-1] + list(range(len(query_tokens)))
     fit.fit_option(K.FOCUS, focus_options, "focus", -1, t("all tokens (positions 0–{last})", last=len(query_tokens) - 1))
     tr = fixed()
-    focus = f1.selectbox(t("Focus on a query token"), focus_options, key=K.FOCUS,
+    focus = f1.selectbox(t("Focus on a query token"), focus_options, key=K.FOCUS, persist_state=K.FOCUS.keep,
                          format_func=lambda i: tr("all tokens") if i < 0 else
                          tr("{i} · {token}", i=i, token=query_tokens[i]),
                          help=t("Every view then shows only what this token attends to. In the head view, click a token."))
     can_hide = kind != "cross" and any(cap.special)
-    hide = f2.toggle(t("Hide special tokens"), key=K.HIDE, disabled=not can_hide, help=t("[CLS], [SEP], <s>, … often soak up attention and hide the rest."))
-    renorm = f3.toggle(t("Renormalise rows"), key=K.RENORM, disabled=not hide, help=t("After hiding, rescale each row to sum to 1 again."))
+    hide = f2.toggle(t("Hide special tokens"), key=K.HIDE, persist_state=K.HIDE.keep, disabled=not can_hide, help=t("[CLS], [SEP], <s>, … often soak up attention and hide the rest."))
+    renorm = f3.toggle(t("Renormalise rows"), key=K.RENORM, persist_state=K.RENORM.keep, disabled=not hide, help=t("After hiding, rescale each row to sum to 1 again."))
     window = None
-    if not windowed:
-        widgets.keep_hidden(K.WINDOW)
-    elif len(key_tokens) > WINDOW_FROM:
+    if windowed and len(key_tokens) > WINDOW_FROM:
+        kept = st.session_state.get(K.WINDOW)  # kept while hidden (keep="page"), perhaps for a longer text
+        if kept is not None and max(kept) > len(key_tokens):
+            del st.session_state[K.WINDOW]
         window = st.slider(t("Window of positions"), 0, len(key_tokens), (0, min(len(key_tokens), WINDOW_DEFAULT)),
-                           key=K.WINDOW, help=t("Long inputs are shown a window at a time; overviews (model view, statistics) use all."))
+                           key=K.WINDOW, persist_state=K.WINDOW.keep, help=t("Long inputs are shown a window at a time; overviews (model view, statistics) use all."))
     return ViewOptions(kind=kind, layer=layer, head=head, focus=focus if focus >= 0 else None, hide_special=hide,
                        window=tuple(window) if window else None, renormalise=hide and renorm)
 
@@ -247,11 +247,11 @@ def export_and_link(model: LoadedModel, cap: AttentionCapture, view: str, opts: 
     e1.download_button(t("Whole capture as NPZ"), lambda: npz_bytes(cap, model.info), file_name="attnviz-capture.npz",
                        mime="application/octet-stream", key=K.NPZ, on_click="ignore", help=t("Every stack [layer, head, query_pos, key_pos], tokens, positions and metadata."))
     s = st.session_state
-    link = urlstate.publish({"view": view, "kind": opts.kind, "layer": opts.layer, "head": opts.head,
-                             "focus": opts.focus, "hide": s.get(K.HIDE) or None, "renorm": s.get(K.RENORM) or None,
-                             "log": s.get(K.LOG) or None if view == "Heatmap" else None,
-                             "agg": s.get(K.AGGREGATE) if view == "Aggregates" else None,
-                             "stat": s.get(K.STAT) if view == "Statistics" else None})
+    link = urlstate.publish({K.VIEW: view, K.KIND: opts.kind, K.LAYER: opts.layer, K.HEAD: opts.head,
+                             K.FOCUS: opts.focus, K.HIDE: s.get(K.HIDE) or None, K.RENORM: s.get(K.RENORM) or None,
+                             K.LOG: s.get(K.LOG) or None if view == "Heatmap" else None,
+                             K.AGGREGATE: s.get(K.AGGREGATE) if view == "Aggregates" else None,
+                             K.STAT: s.get(K.STAT) if view == "Statistics" else None})
     with e2:
         urlstate.show_link(link)
 
@@ -268,7 +268,7 @@ def main() -> None:
                     label_visibility="collapsed" if screen.presenting() else "visible")
     # Controls are drawn only where they change what is shown; the others keep their values for later.
     row = screen.controls(3)
-    kind, layer, head = widgets.kind_layer_head(cap, K.PREFIX, show_layer=view not in ("Model view", "Statistics"),
+    kind, layer, head = widgets.kind_layer_head(cap, K.PICKERS, show_layer=view not in ("Model view", "Statistics"),
                                                 show_head=view not in ("Head view", "Model view", "Statistics",
                                                                        "Aggregates", "Generate"), columns=row,
                                                 name_kind=row is None)  # presenting: the figure's title says it

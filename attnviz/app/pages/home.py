@@ -9,7 +9,7 @@ from attnviz.app.shell import messages as errors
 from attnviz.app.pipeline import load as pipeline
 from attnviz.app.widgets import pickers as widgets
 from attnviz.i18n import t, tp
-from attnviz.app.state.keys import Home as K
+from attnviz.app.state import home as K
 from attnviz.app.widgets.literal import escape
 
 
@@ -21,7 +21,7 @@ def intro() -> None:
 def one_head(model: LoadedModel, cap: AttentionCapture) -> None:
     """A head picked by kind, layer and head, drawn by the explorer's own heatmap view."""
     row = screen.controls([2, 3, 3, 2])  # presenting: the log switch beside the pickers, the heatmap on screen one
-    kind, layer, head = widgets.kind_layer_head(cap, K.PREFIX, columns=row[:3] if row else None)
+    kind, layer, head = widgets.kind_layer_head(cap, K.PICKERS, columns=row[:3] if row else None)
     log_color = (row[3] if row else st).toggle(t("Log colour scale"), key=K.LOG,
                                                help=t("Shows small weights that a linear scale hides."))
     note = widgets.kv_sharing(model.info, head)

@@ -1,6 +1,9 @@
 """The guided lesson: the articles' story one live step at a time, with next/back buttons and arrow keys."""
 from __future__ import annotations
 
+import json
+from string import Template
+
 import numpy as np
 import streamlit as st
 
@@ -23,7 +26,7 @@ from attnviz.core.types import AttentionCapture
 from attnviz.app.widgets.fit_frame import fitted
 from attnviz.app.shell.language import keep_in_link
 from attnviz.i18n import fixed, N_, t, tc
-from attnviz.app.state.keys import Lesson as K
+from attnviz.app.state import lesson as K
 from attnviz.app.widgets.literal import escape
 
 ORDERS = {"original": N_("original"), "reversed": N_("reversed"), "shuffled": N_("shuffled")}
@@ -33,19 +36,19 @@ TRAINING_PROGRESS = {"running": N_("Training… step {step}; attention on the an
 FOUND = {"previous": N_("Layer {layer}, head {head} gives {score} of its weight to the previous token on average."), "first": N_("Layer {layer}, head {head} gives {score} of its weight to the first token on average."), "induction": N_("Layer {layer}, head {head}: from a repeated word, {score} of the weight goes to the word that followed its first occurrence.")}
 
 # Arrow keys click the page's own buttons (found by their Streamlit key class): no library, no network.
-ARROWS = """<script>
+ARROWS = Template("""<script>
 const doc = window.parent.document;
 if (!doc.attnvizArrows) {
   doc.attnvizArrows = true;
   doc.addEventListener("keydown", (e) => {
     const tag = (e.target.tagName || "").toLowerCase();
     if (["input", "textarea", "select"].includes(tag) || e.target.isContentEditable) return;
-    const key = e.key === "ArrowRight" ? "lesson_next" : e.key === "ArrowLeft" ? "lesson_back" : null;
+    const key = e.key === "ArrowRight" ? $next : e.key === "ArrowLeft" ? $back : null;
     const button = key && doc.querySelector(".st-key-" + key + " button");
     if (button && !button.disabled) { button.click(); e.preventDefault(); }
   });
 }
-</script>"""
+</script>""").substitute(next=json.dumps(K.NEXT), back=json.dumps(K.BACK))
 
 
 def current() -> int:
@@ -270,7 +273,7 @@ def main() -> None:
         heading(name, step)
         SECTIONS[name]()
         navigation(step)
-    keep_in_link("step", str(step) if step else None)
+    keep_in_link(K.STEP, step)
 
 
 main()

@@ -19,7 +19,7 @@ from attnviz.app.shell import screen
 from attnviz.app.shell import messages as errors
 from attnviz.app.pipeline import load as pipeline
 from attnviz.app.widgets import pickers as widgets
-from attnviz.app.state.keys import Positional as K
+from attnviz.app.state import positions as K
 from attnviz.app.widgets.literal import code, escape
 from attnviz.app.pipeline.load import Unavailable
 
@@ -187,7 +187,7 @@ def rotary_by_distance(rot_model: LoadedModel | None, d_head: int, n_pos: int) -
         cap_model, cap = pipeline.require_capture(show_notes=False)
         stack = cap.qk.get("self")
         if stack is not None and stack.rotary and st.toggle(t("Use a query and key of the model"), True, key=K.ROPE_REAL):
-            kind, layer, head = widgets.kind_layer_head(cap, K.ROPE_PREFIX)
+            kind, layer, head = widgets.kind_layer_head(cap, K.ROPE_PICKERS)
             tokens = cap.tokens
             qi = st.selectbox(t("Query token"), range(len(tokens)), index=len(tokens) - 1,
                               format_func=partial(token_option, tokens, fixed()), key=K.ROPE_QUERY)
@@ -282,7 +282,7 @@ def effect_in_the_model(model: LoadedModel, cap, mode: str, seed: int) -> None:
     except AttnvizError as exc:
         st.warning(escape(errors.say(exc)))
         return
-    kind, layer, head = widgets.kind_layer_head(cap, K.EFFECT_PREFIX)
+    kind, layer, head = widgets.kind_layer_head(cap, K.EFFECT_PICKERS)
     opts = views.ViewOptions(kind=kind, layer=layer, head=head)  # axes and hover in the chosen language
     diff = views.difference(cap, other, opts)
     f1, f2, f3 = screen.stacked(3)

@@ -16,8 +16,9 @@ from attnviz.survey.rows import LABELS
 from attnviz.app.shell import screen
 from attnviz.app.shell import messages, navigation
 from attnviz.app.shell.language import lang
-from attnviz.app.state.keys import Explorer, Sidebar
-from attnviz.app.state.keys import Survey as K
+from attnviz.app.state import explorer as Explorer
+from attnviz.app.state import sidebar as Sidebar
+from attnviz.app.state import survey as K
 from attnviz.app.shell.sidebar import CUSTOM
 
 COLUMN_NAMES = {"layer": N_("layer"), "head": N_("head"), "mean": N_("mean"), "std": N_("std"), "texts": N_("texts"), "score": N_("score")}
@@ -46,7 +47,7 @@ def _open_in_explorer(spec: str, text: str, layer: int, head: int) -> None:
 
 
 if st.session_state.pop(GOTO, False):
-    navigation.switch_to("explorer")
+    navigation.switch_to(Explorer.PAGE)
 
 
 @st.cache_resource(max_entries=4)

@@ -16,7 +16,7 @@ from attnviz.app.shell import messages as errors
 from attnviz.app.widgets import pickers as widgets
 from attnviz.figures import words
 from attnviz.i18n import fixed, N_, t, tc, tp
-from attnviz.app.state.keys import Toy as K
+from attnviz.app.state import worked_example as K
 from attnviz.app.widgets.literal import code, escape
 from attnviz.app.widgets.matrix_editor import matrix_editor
 
@@ -295,7 +295,7 @@ def real_model_cell() -> None:
         return
 
     model, cap = pipeline.require_capture()
-    kind, layer, head = widgets.kind_layer_head(cap, K.REAL_PREFIX)
+    kind, layer, head = widgets.kind_layer_head(cap, K.REAL_PICKERS)
     reason = why_not_explained(cap, model.info, kind)
     if reason:
         st.info(escape(errors.note(reason)))  # it names the model (a folder, perhaps)

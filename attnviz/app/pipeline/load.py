@@ -15,7 +15,7 @@ import streamlit as st
 from attnviz.app.pipeline.cache import cached_capture, cached_model, cached_untrained, cached_untrained_capture
 from attnviz.app.shell import messages
 from attnviz.app.shell.sidebar import learn_architecture
-from attnviz.app.state.keys import App
+from attnviz.app.state import session as Session
 from attnviz.app.state.selection import ModelChoice, Selection
 from attnviz.app.widgets.literal import escape
 from attnviz.core import settings
@@ -137,11 +137,11 @@ def notes(model: LoadedModel, cap: AttentionCapture) -> list[str]:
 # ---- the sidebar's selection: what most pages show ----
 
 def remember(selection: Selection) -> None:
-    st.session_state[App.SELECTION] = selection
+    st.session_state[Session.SELECTION] = selection
 
 
 def selection() -> Selection:
-    return st.session_state[App.SELECTION]
+    return st.session_state[Session.SELECTION]
 
 
 def sidebar_request(positions: str = "normal", seed: int = 0) -> Request:

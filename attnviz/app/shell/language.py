@@ -4,7 +4,8 @@ from __future__ import annotations
 import streamlit as st
 
 from attnviz import i18n
-from attnviz.app.state.keys import Sidebar
+from attnviz.app.state import sidebar as Sidebar
+from attnviz.app.state.base import Key
 from attnviz.i18n import DEFAULT, LANGUAGES
 
 
@@ -27,12 +28,13 @@ def language_switch() -> str:
     st.sidebar.radio("Language · 语言", list(LANGUAGES), format_func=LANGUAGES.get, key=Sidebar.LANG, horizontal=True,
                      on_change=activate)
     activate()
-    keep_in_link("lang", None if lang() == DEFAULT else lang())
+    keep_in_link(Sidebar.LANG, lang())
     return lang()
 
 
-def keep_in_link(name: str, value: str | None) -> None:
-    """Set (or drop) one query parameter without touching the others."""
+def keep_in_link(key: Key, value: object) -> None:
+    """Set one link parameter (the key's) without touching the others; drop it where the link leaves the value out."""
+    name, value = key.param, key.link_text(value)
     if value is None:
         if name in st.query_params:
             del st.query_params[name]

@@ -8,35 +8,27 @@ import streamlit as st
 
 from attnviz.app.widgets.fit import say
 from attnviz.i18n import N_, t, tp
-from attnviz.app.state.keys import App, Compare, Explorer, Lesson, Sidebar
+from attnviz.app import state
+from attnviz.app.state import compare as Compare
+from attnviz.app.state import session as Session
+from attnviz.app.state import sidebar as Sidebar
+from attnviz.app.state.base import Key, linked
 from attnviz.app.widgets.literal import code
 from attnviz.app.shell.sidebar import CUSTOM, MODEL_LABELS
 
 VALUE_KINDS = {"int": N_("a whole number"), "str": N_("text"), "bool": N_("on or off")}
 
-FLAG = App.URL_RESTORED
-NOTES = App.URL_NOTES  # what restore() did with values it could not use, said once on the page
+FLAG = Session.URL_RESTORED
+NOTES = Session.URL_NOTES  # what restore() did with values it could not use, said once on the page
 # Servers refuse request lines past ~64-128 KB (Streamlit's answers 400), proxies and chat tools far
 # less: a link longer than this leaves the text out and says how to carry it instead.
 MAX_LINK = 32_000
-TEXTS = ("text", "target", "a_text", "b_text")  # the parameters a too-long link leaves out
-# query parameter -> (session key, type)
-SIDEBAR = {"model": (Sidebar.MODEL, str), "path": (Sidebar.PATH, str), "text": (Sidebar.TEXT, str),
-           "target": (Sidebar.TARGET, str), "device": (Sidebar.DEVICE, str)}
-EXPLORER = {"view": (Explorer.VIEW, str), "kind": (Explorer.KIND, str), "layer": (Explorer.LAYER, int),
-            "head": (Explorer.HEAD, int), "focus": (Explorer.FOCUS, int), "hide": (Explorer.HIDE, bool),
-            "renorm": (Explorer.RENORM, bool), "log": (Explorer.LOG, bool), "agg": (Explorer.AGGREGATE, str),
-            "stat": (Explorer.STAT, str)}
-# the compare page: both panes (model, folder, text, positions) and the pickers
-COMPARE = {**{f"{side}_{name}": (Compare.pane(side, name), str) for side in "ab" for name in Compare.FIELDS},
-           "cview": (Compare.VIEW, str), "la": (Compare.LAYER_A, int), "ha": (Compare.HEAD_A, int),
-           "lb": (Compare.LAYER_B, int), "hb": (Compare.HEAD_B, int), "lock": (Compare.LOCK, bool)}
-
-# kept in the link only when not the default (English, not presenting, the first step)
-CLASSROOM = {"lang": (Sidebar.LANG, str), "present": (Sidebar.PRESENT, bool), "step": (Lesson.STEP, int)}
+# every key that travels in the link (each state module's, sidebar first), and those a too-long link leaves out
+LINKED = [key for module in state.modules() for key in linked(module)]
+TEXTS = (Sidebar.TEXT, Sidebar.TARGET, Compare.pane("a", "text"), Compare.pane("b", "text"))
 
 
-KIND_WORDS = {int: "int", str: "str", bool: "bool"}  # catalogue keys ui.link.kind.<word>
+KIND_WORDS = {int: "int", str: "str", bool: "bool"}  # how VALUE_KINDS names a key's type
 
 
 def _cast(value: str, kind: type):
@@ -58,12 +50,12 @@ def restore() -> None:
         return
     st.session_state[FLAG] = True
     params = st.query_params
-    for name, (key, kind) in {**SIDEBAR, **EXPLORER, **COMPARE, **CLASSROOM}.items():
-        if name in params:
+    for key in LINKED:
+        if key.param in params:
             try:
-                st.session_state[key] = _cast(params[name], kind)
+                st.session_state[key] = _cast(params[key.param], key.type)
             except ValueError:  # a malformed parameter is ignored; the widget keeps its default
-                st.session_state.setdefault(NOTES, []).append((name, params[name], KIND_WORDS[kind]))
+                st.session_state.setdefault(NOTES, []).append((key.param, params[key.param], KIND_WORDS[key.type]))
     model = st.session_state.get(Sidebar.MODEL)
     if model is not None and model not in MODEL_LABELS:  # a folder or hub id given as model=
         st.session_state[Sidebar.PATH], st.session_state[Sidebar.MODEL] = model, CUSTOM
@@ -76,31 +68,29 @@ class Link:
     full_length: int = 0  # the length the link would have had with them
 
 
-def publish(page: dict[str, object]) -> Link:
-    """Write the sidebar's and this page's state into the URL; return the link.
+def publish(page: dict[Key, object]) -> Link:
+    """Write the sidebar's and this page's state (the page's keys and their values) into the URL; return the link.
 
-    The address bar is not always updated by the browser after a rerun, so pages also show the
-    returned link, which is built from the state of this very run. A text too long for a link
-    is left out of it (and out of the address bar).
+    A value the link leaves out (None, or its key's default) is not written. The address bar is not always
+    updated by the browser after a rerun, so pages also show the returned link, which is built from the state
+    of this very run. A text too long for a link is left out of it (and out of the address bar).
     """
     params: dict[str, str] = {}
-    for name, (key, _) in SIDEBAR.items():
-        value = st.session_state.get(key)
-        if value not in (None, "") and not (name == "path" and st.session_state.get(Sidebar.MODEL) != CUSTOM):
-            params[name] = str(value)
-    if st.session_state.get(Sidebar.LANG, "en") != "en":
-        params["lang"] = str(st.session_state[Sidebar.LANG])
-    if st.session_state.get(Sidebar.PRESENT):
-        params["present"] = "1"
-    for name, value in page.items():
-        if value is not None:
-            params[name] = str(int(value)) if isinstance(value, bool) else str(value)
+    custom = st.session_state.get(Sidebar.MODEL) == CUSTOM
+    for key in linked(Sidebar):
+        text = key.link_text(st.session_state.get(key))
+        if text is not None and (key != Sidebar.PATH or custom):  # a folder only with the model "custom"
+            params[key.param] = text
+    for key, value in page.items():
+        text = key.link_text(value)
+        if text is not None:
+            params[key.param] = text
     here = urlsplit(st.context.url or "")
     base = f"{here.scheme}://{here.netloc}{here.path}" if here.netloc else here.path
     url = f"{base}?{urlencode(params)}"
     left_out, full = 0, len(url)
     if full > MAX_LINK:
-        left_out = sum(len(params.pop(name, "")) for name in TEXTS)
+        left_out = sum(len(params.pop(key.param, "")) for key in TEXTS)
         url = f"{base}?{urlencode(params)}"
     if dict(st.query_params) != params:
         st.query_params.from_dict(params)
@@ -128,4 +118,4 @@ def show_link(link: Link, what: str | None = None, heading: str | None = None,
         # several texts are named "text A", "text B": the label names the pane
         label = t("The text as a file") if len(texts) == 1 else t("Text {name} as a file", name=name.split()[-1])
         st.download_button(label, lambda text=text: text.encode("utf-8"), file_name=f"attnviz-{name.replace(' ', '-')}.txt",
-                           mime="text/plain", key=App.link_text_file(name), on_click="ignore")
+                           mime="text/plain", key=Session.link_text_file(name), on_click="ignore")

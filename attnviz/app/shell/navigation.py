@@ -6,6 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from attnviz.app.state import compare, explorer, home, lesson, positions, survey, training, worked_example
 from attnviz.i18n import N_, t
 
 PAGES_DIR = Path(__file__).resolve().parents[1] / "pages"
@@ -25,20 +26,21 @@ class PageEntry:
         return PAGES_DIR / self.file
 
 
+# by the name each page's state module gives it (its PAGE), in the order the navigation lists them
 PAGES: dict[str, PageEntry] = {
-    "home": PageEntry("home.py", N_("Home"), ":material/home:", ""),
-    "lesson": PageEntry("lesson.py", N_("Guided lesson"), ":material/school:", "lesson"),
-    "explorer": PageEntry("explorer.py", N_("Explorer"), ":material/grid_view:", "explorer"),
-    "compare": PageEntry("compare/page.py", N_("Compare"), ":material/compare_arrows:", "compare"),
-    "worked_example": PageEntry("worked_example.py", N_("Worked example"), ":material/calculate:", "worked-example"),
-    "positions": PageEntry("positions.py", N_("Positional encodings"), ":material/straighten:", "positions"),
-    "training": PageEntry("training/page.py", N_("Training lab"), ":material/model_training:", "training"),
-    "survey": PageEntry("survey.py", N_("Survey"), ":material/query_stats:", "survey"),
+    home.PAGE: PageEntry("home.py", N_("Home"), ":material/home:", ""),
+    lesson.PAGE: PageEntry("lesson.py", N_("Guided lesson"), ":material/school:", "lesson"),
+    explorer.PAGE: PageEntry("explorer.py", N_("Explorer"), ":material/grid_view:", "explorer"),
+    compare.PAGE: PageEntry("compare/page.py", N_("Compare"), ":material/compare_arrows:", "compare"),
+    worked_example.PAGE: PageEntry("worked_example.py", N_("Worked example"), ":material/calculate:", "worked-example"),
+    positions.PAGE: PageEntry("positions.py", N_("Positional encodings"), ":material/straighten:", "positions"),
+    training.PAGE: PageEntry("training/page.py", N_("Training lab"), ":material/model_training:", "training"),
+    survey.PAGE: PageEntry("survey.py", N_("Survey"), ":material/query_stats:", "survey"),
 }
 
 
 def page(name: str) -> st.Page:
-    """The st.Page of one of PAGES (for st.navigation and st.switch_page)."""
+    """The st.Page of one of PAGES, by its name (a state module's PAGE), for st.navigation and st.switch_page."""
     entry = PAGES[name]
     extra = {"default": True} if not entry.url_path else {"url_path": entry.url_path}
     return st.Page(entry.path, title=t(entry.title), icon=entry.icon, **extra)

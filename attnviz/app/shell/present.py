@@ -1,16 +1,18 @@
 """Presentation mode for any page: no sidebar (a button brings it back), large type, one figure a screen."""
 from __future__ import annotations
 
+from string import Template
+
 import plotly.graph_objects as go
 import streamlit as st
 
 from attnviz.figures.axis_titles import NAME as Y_TITLE
 from attnviz.app.shell.language import keep_in_link
 from attnviz.i18n import t
-from attnviz.app.state.keys import Sidebar
+from attnviz.app.state import sidebar as Sidebar
 
 # Streamlit sizes text in rem, so a larger root font scales every label, caption and widget at once.
-CSS = """
+CSS = Template("""
 <style>
 /* attnviz presentation mode */
 html { font-size: 19px; }
@@ -21,10 +23,10 @@ header[data-testid="stHeader"] { display: none !important; }
 /* number tables (st.table) grow with the page's type; Streamlit sets them smaller than the text */
 [data-testid="stTable"] table { font-size: 1rem !important; }
 /* the way back: a small button on a line of its own above the page, in its flow, so it never lies over content */
-.st-key-sb_present_leave button { min-height: 0; padding: 0.1rem 0.6rem; font-size: 0.75rem; }
-.st-key-sb_present_leave button p { font-size: 0.75rem; }
+.st-key-$leave button { min-height: 0; padding: 0.1rem 0.6rem; font-size: 0.75rem; }
+.st-key-$leave button p { font-size: 0.75rem; }
 </style>
-"""
+""").substitute(leave=Sidebar.PRESENT_LEAVE)
 FONT = 20  # figure text in presentation mode: readable from the back of a room at 1280×720
 TICK = FONT - 2  # tick labels (tokens, heads): figures set 13 px for a desk, too small on a projector
 HEIGHT = 600
@@ -37,7 +39,7 @@ def active() -> bool:
 def toggle() -> bool:
     """The sidebar's switch; the choice is kept in the link (present=1)."""
     st.sidebar.toggle(t("Presentation mode"), key=Sidebar.PRESENT, help=t("Hides the sidebar and enlarges text and figures for a projector (kept in the link as present=1)."))
-    keep_in_link("present", "1" if active() else None)
+    keep_in_link(Sidebar.PRESENT, active())
     return active()
 
 

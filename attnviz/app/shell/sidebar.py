@@ -19,7 +19,8 @@ from attnviz.app.shell import messages as errors
 from attnviz.app.shell import present
 from attnviz.app.shell.language import language_switch
 from attnviz.app.widgets.fit import fit_choice
-from attnviz.app.state.keys import App, Sidebar
+from attnviz.app.state import session as Session
+from attnviz.app.state import sidebar as Sidebar
 from attnviz.app.state.selection import Selection
 
 MODEL_DESCRIPTIONS = {"minilm": N_("all-MiniLM-L6-v2: a trained 6-layer, 12-head BERT encoder with learned positions"), "glassllm-en": N_("glassllm (English): a trained 4-layer decoder LM, rotary positions, 4 query heads sharing 2 key/value heads"), "scratch-encoder": N_("From scratch: 2-layer encoder, sinusoidal positions, random weights"), "scratch-decoder": N_("From scratch: 2-layer causal decoder, rotary positions, random weights"), "scratch-seq2seq": N_("From scratch: 2+2-layer encoder-decoder with cross-attention, learned positions, random weights")}
@@ -43,12 +44,12 @@ def model_label(name: str, labels: dict[str, str], tr=t) -> str:
 
 
 def is_encoder_decoder(spec: str) -> bool:
-    return st.session_state.get(App.ARCHITECTURES, {}).get(spec) == "encoder-decoder" or spec == "scratch-seq2seq"
+    return st.session_state.get(Session.ARCHITECTURES, {}).get(spec) == "encoder-decoder" or spec == "scratch-seq2seq"
 
 
 def learn_architecture(spec: str, architecture: str) -> bool:
     """Remember a model's architecture; True when that changes what the sidebar shows."""
-    known = st.session_state.setdefault(App.ARCHITECTURES, {})
+    known = st.session_state.setdefault(Session.ARCHITECTURES, {})
     changed = known.get(spec) != architecture and "encoder-decoder" in (known.get(spec), architecture)
     known[spec] = architecture
     return changed

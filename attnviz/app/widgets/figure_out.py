@@ -6,6 +6,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from attnviz.app.shell import screen
+from attnviz.app.state import base
 from attnviz.i18n import t
 
 
@@ -22,10 +23,10 @@ def show(fig, key: str, csv: Callable[[], str] | None = None, img_format: str = 
     # a row sized to the buttons' labels: fixed columns cut them off in a half-width compare pane
     row = st.container(horizontal=True)
     if csv is not None:
-        row.download_button(t("Matrix as CSV"), csv, file_name=f"attnviz-{key}.csv", mime="text/csv", key=f"{key}_csv",
+        row.download_button(t("Matrix as CSV"), csv, file_name=f"attnviz-{key}.csv", mime="text/csv", key=base.csv(key),
                            on_click="ignore")
     row.download_button(t("Figure as HTML"), lambda: fig.to_html(include_plotlyjs=True, full_html=True),
-                       file_name=f"attnviz-{key}.html", mime="text/html", key=f"{key}_html", on_click="ignore")
+                       file_name=f"attnviz-{key}.html", mime="text/html", key=base.html(key), on_click="ignore")
 
 
 def take_click(chart_key: str, seen_key: str):

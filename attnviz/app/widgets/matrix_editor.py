@@ -7,13 +7,13 @@ import streamlit as st
 
 from attnviz.lessons.cells import format_number, parse_grid
 from attnviz.i18n import t
-from attnviz.app.state.keys import Toy
+from attnviz.app.state import worked_example as WorkedExample
 from attnviz.app.widgets.literal import escape
 
 
 def value_key(key: str) -> str:
     """Session key holding the matrix's last valid value (settable by tests and presets)."""
-    return Toy.value(key)
+    return WorkedExample.value(key)
 
 
 def matrix_editor(label: str, key: str, default: np.ndarray, row_labels: list[str],
@@ -30,7 +30,7 @@ def matrix_editor(label: str, key: str, default: np.ndarray, row_labels: list[st
         st.session_state[store] = current
     frame = pd.DataFrame([[format_number(v) for v in row] for row in current],
                          index=row_labels, columns=col_labels)
-    edited = st.data_editor(frame, key=Toy.editor(key), num_rows="fixed",
+    edited = st.data_editor(frame, key=WorkedExample.editor(key), num_rows="fixed",
                             column_config={c: st.column_config.TextColumn(c) for c in col_labels},
                             width="stretch")
     values, problems = parse_grid(edited.values.tolist(), default.shape)

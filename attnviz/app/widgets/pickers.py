@@ -9,9 +9,9 @@ from attnviz.figures import words
 from attnviz.core.types import ARCHITECTURE_WORDS, FAMILY_WORDS
 from attnviz.i18n import fixed, say, t, tc, tn
 from attnviz.app.shell import messages as errors
+from attnviz.app.state.base import Pickers
 from attnviz.app.widgets.fit import fit_choice, fit_int
 from attnviz.app.widgets.literal import code
-
 
 
 def human_count(n: int) -> str:
@@ -82,42 +82,32 @@ def kv_sharing(info: ModelInfo, head: int) -> str | None:
               len(others), n=info.n_heads, kv=info.n_kv_heads, head=head, group=info.kv_group(head), names=names)
 
 
-def keep_hidden(*keys: str) -> None:
-    """Keep the values of widgets that a view does not draw, so they come back as they were.
-
-    Streamlit forgets a widget's value in a run that does not draw it; writing it back makes it stay.
-    """
-    for key in keys:
-        if key in st.session_state:
-            st.session_state[key] = st.session_state[key]
-
-
-def kind_layer_head(cap: AttentionCapture, prefix: str, show_layer: bool = True,
+def kind_layer_head(cap: AttentionCapture, pickers: Pickers, show_layer: bool = True,
                     show_head: bool = True, columns: list | None = None,
                     name_kind: bool = True) -> tuple[str, int, int]:
-    """Pickers for attention kind, layer and head; keys are prefixed by the page.
+    """Pickers for attention kind, layer and head, with the page's keys (its state module's Pickers).
 
-    A picker that does not apply to what is shown is not drawn (show_layer, show_head); its value is kept.
+    A picker that does not apply to what is shown is not drawn (show_layer, show_head); its value is kept where its
+    key says so (keep="page").
     columns: three columns to draw them in (default: a new row), so a caller can add to the first one.
     name_kind: say which kind it is when there is only one (no need where the figure's title says it).
     """
     kinds = cap.kinds
     cols = columns or st.columns([2, 3, 3])
     kind = kinds[0]
-    fit_choice(f"{prefix}_kind", kinds, "attention kind")
+    fit_choice(pickers.kind, kinds, "attention kind")
     if len(kinds) > 1:
         kind = cols[0].radio(t("Attention"), kinds, format_func=lambda k, tr=fixed(): words.kind(k),
-                             key=f"{prefix}_kind")
+                             key=pickers.kind, persist_state=pickers.kind.keep)
     elif name_kind:
         cols[0].markdown(t("**{kind}**", kind=words.kind(kind)))
     n_layers, n_heads = cap.shape(kind)[:2]
-    fit_int(f"{prefix}_layer", 0, n_layers - 1, "layer")
-    fit_int(f"{prefix}_head", 0, n_heads - 1, "head")
-    keep_hidden(*([] if show_layer else [f"{prefix}_layer"]), *([] if show_head else [f"{prefix}_head"]))
-    layer = (cols[1].slider(t("Layer"), 0, n_layers - 1, key=f"{prefix}_layer") if n_layers > 1 and show_layer
-             else int(st.session_state.get(f"{prefix}_layer", 0)))
-    head = (cols[2].slider(t("Head"), 0, n_heads - 1, key=f"{prefix}_head") if n_heads > 1 and show_head
-            else int(st.session_state.get(f"{prefix}_head", 0)))
+    fit_int(pickers.layer, 0, n_layers - 1, "layer")
+    fit_int(pickers.head, 0, n_heads - 1, "head")
+    layer = (cols[1].slider(t("Layer"), 0, n_layers - 1, key=pickers.layer, persist_state=pickers.layer.keep)
+             if n_layers > 1 and show_layer else int(st.session_state.get(pickers.layer, 0)))
+    head = (cols[2].slider(t("Head"), 0, n_heads - 1, key=pickers.head, persist_state=pickers.head.keep)
+            if n_heads > 1 and show_head else int(st.session_state.get(pickers.head, 0)))
     return kind, min(layer, n_layers - 1), min(head, n_heads - 1)
 
 

@@ -21,8 +21,8 @@ from attnviz.app.pages.compare.cache import cached_comparison
 from attnviz.app.widgets.figure_out import show, take_click
 from attnviz.app.shell.language import lang
 from attnviz.i18n import fixed, N_, say, t
-from attnviz.app.state.keys import Compare as K
-from attnviz.app.state.keys import Sidebar
+from attnviz.app.state import compare as K
+from attnviz.app.state import sidebar as Sidebar
 from attnviz.app.widgets.literal import escape
 from attnviz.app.shell.sidebar import CUSTOM
 
@@ -71,7 +71,6 @@ def present_controls(sel) -> tuple[list, list, tuple, str, dict]:
         setups()
     # loaded outside the popovers: a pane's failure is said on the page, not inside a closed popover
     loaded = [pane.load(p, sel.device, sel.trust_remote_code) for p in specs]
-    pane.remember()
     with cols[3].popover(t("Layer, head and view"), width="stretch"):
         picks = pickers([item[1] if item else None for item in loaded])
         view, options = view_controls()
@@ -289,12 +288,13 @@ def exports(specs: list, loaded: list, result) -> None:
 def publish(specs: list, view: str, picks: tuple) -> None:
     params: dict = {}
     for p in specs:
-        params.update({f"{p.side}_model": p.choice, f"{p.side}_text": p.text,
-                       f"{p.side}_path": p.path if p.choice in (CUSTOM, pane.UNTRAINED) else None,
-                       f"{p.side}_pos": p.positions if p.positions != "normal" else None})
+        params.update({K.pane(p.side, "model"): p.choice, K.pane(p.side, "text"): p.text,
+                       K.pane(p.side, "path"): p.path if p.choice in (CUSTOM, pane.UNTRAINED) else None,
+                       K.pane(p.side, "pos"): p.positions if p.positions != "normal" else None})
     la, ha, lb, hb = picks
     lock = bool(st.session_state.get(K.LOCK, True))
-    params.update(cview=view, la=la, ha=ha, lb=None if lock else lb, hb=None if lock else hb, lock=None if lock else False)
+    params.update({K.VIEW: view, K.LAYER_A: la, K.HEAD_A: ha, K.LAYER_B: None if lock else lb,
+                   K.HEAD_B: None if lock else hb, K.LOCK: None if lock else False})
     link = urlstate.publish(params)
     urlstate.show_link(link, t("both panes, the view, layers and heads"), heading=t("this comparison"),
                        texts={"text A": str(st.session_state.get(pane.key("a", "text")) or ""),
@@ -313,7 +313,6 @@ def main() -> None:
         st.caption(t("Two panes, each with its own model, text and positions; B starts as a copy of A, so changing one thing shows its effect. Tokens are aligned by the characters they cover, so two different tokenisers can be compared."))
         setups()
         specs, loaded = panes(sel)
-        pane.remember()
         st.divider()
         picks = pickers([item[1] if item else None for item in loaded])
         view, options = view_controls()

@@ -13,7 +13,7 @@ from attnviz.core.types import AttentionCapture
 from attnviz.models.loading import LoadedModel
 from attnviz.app.pipeline import load as pipeline
 from attnviz.i18n import fixed, N_, t, tc
-from attnviz.app.state.keys import Compare
+from attnviz.app.state import compare as Compare
 from attnviz.app.widgets.literal import code, escape
 from attnviz.app.shell.sidebar import CUSTOM, MODEL_LABELS, model_label
 
@@ -23,8 +23,7 @@ UNTRAINED = "untrained"  # the untrained start of a checkpoint folder
 PANE_LABELS = {**MODEL_LABELS, UNTRAINED: "The untrained start of a checkpoint folder…"}
 POSITIONS = {"normal": "intact", "shuffled": "shuffled", "removed": "removed"}
 FIELDS = Compare.FIELDS
-SAVED = Compare.SAVED  # pane values kept while the person is on another page (widget keys are dropped there)
-key = Compare.pane
+key = Compare.pane  # a pane's widget keys say keep="session": their values are there again after another page
 
 
 @dataclass(frozen=True)
@@ -55,22 +54,17 @@ class Pane:
 
 def start(sidebar_model: str, sidebar_path: str, sidebar_text: str) -> None:
     """Fill what the link and the last visit did not: A from the sidebar, then B as a copy of A."""
-    saved = st.session_state.get(SAVED, {})
     defaults = {"model": sidebar_model, "path": sidebar_path, "text": sidebar_text, "pos": "normal"}
     for side in "ab":
         for name in FIELDS:
             k = key(side, name)
             if k not in st.session_state:
-                st.session_state[k] = saved.get(k, defaults[name] if side == "a" else st.session_state[key("a", name)])
+                st.session_state[k] = defaults[name] if side == "a" else st.session_state[key("a", name)]
         if st.session_state[key(side, "model")] not in PANE_LABELS:  # a folder given as the model
             st.session_state[key(side, "path")] = st.session_state[key(side, "model")]
             st.session_state[key(side, "model")] = CUSTOM
         if st.session_state[key(side, "pos")] not in POSITIONS:
             st.session_state[key(side, "pos")] = "normal"
-
-
-def remember() -> None:
-    st.session_state[SAVED] = {key(s, n): st.session_state.get(key(s, n)) for s in "ab" for n in FIELDS}
 
 
 def copy_a_to_b() -> None:
@@ -82,18 +76,21 @@ def copy_a_to_b() -> None:
 def inputs(side: str) -> Pane:
     """The pane's model, folder, text and positions pickers, drawn where the caller is."""
     options = list(PANE_LABELS)
+    keys = {name: key(side, name) for name in FIELDS}
     tr = fixed()
     c1, c2 = st.columns([3, 2])
-    choice = c1.selectbox(t("Model {side}", side=side.upper()), options, key=key(side, "model"),
+    choice = c1.selectbox(t("Model {side}", side=side.upper()), options, key=keys["model"],
+                          persist_state=keys["model"].keep,
                           format_func=lambda m: tr("The untrained start of a checkpoint folder…") if m == UNTRAINED else
                           model_label(m, MODEL_LABELS, tr))
-    positions = c2.selectbox(tc("encoding", "Positions"), list(POSITIONS), key=key(side, "pos"),
-                             format_func=lambda p: tr(POSITION_NAMES[p]), help=t("shuffled: the positional encoding permuted over positions (seed 0); removed: taken out."))
+    positions = c2.selectbox(tc("encoding", "Positions"), list(POSITIONS), key=keys["pos"],
+                             persist_state=keys["pos"].keep, format_func=lambda p: tr(POSITION_NAMES[p]), help=t("shuffled: the positional encoding permuted over positions (seed 0); removed: taken out."))
     path = ""
     if choice in (CUSTOM, UNTRAINED):
         path = st.text_input((t("Folder of the checkpoint") if choice == UNTRAINED else t("Folder or hub id")),
-                             key=key(side, "path"), placeholder=t("/path/to/model"))
-    text = st.text_area(t("Text {side}", side=side.upper()), key=key(side, "text"), height=68)
+                             key=keys["path"], persist_state=keys["path"].keep, placeholder=t("/path/to/model"))
+    text = st.text_area(t("Text {side}", side=side.upper()), key=keys["text"], persist_state=keys["text"].keep,
+                        height=68)
     return Pane(side, choice, path or "", text or "", positions)
 
 

@@ -8,7 +8,7 @@ import streamlit as st
 from attnviz.core.settings import current
 from attnviz.models import access
 from attnviz.models.scratch import CONFIG_FILE
-from attnviz.app.state.keys import Compare
+from attnviz.app.state import compare as Compare
 from attnviz.app.pages.compare.pane import UNTRAINED, copy_a_to_b, key
 from attnviz.app.shell.sidebar import CUSTOM
 

@@ -18,11 +18,13 @@ from attnviz.training.jobs import JobBoard
 from attnviz.training.tasks import TASKS, sample_input
 from attnviz.training.trainer import TrainConfig, Trainer
 from attnviz.training.worker import TrainingJob
-from attnviz.app.state.keys import App, Sidebar, Train
+from attnviz.app.state import session as Session
+from attnviz.app.state import sidebar as Sidebar
+from attnviz.app.state import training as Train
 from attnviz.app.shell.sidebar import CUSTOM
 
 KEY = Train.JOB
-NAME_KEY, SUGGESTED_KEY, KEPT_KEY = Train.NAME, Train.SUGGESTED, Train.KEPT
+NAME_KEY, SUGGESTED_KEY = Train.NAME, Train.SUGGESTED
 SAVED_KEY, ASK_KEY = Train.SAVED, Train.ASK
 IDLE_SECONDS = 10 * 60  # a job nobody has looked at for this long is stopped (it can be resumed)
 ENDED_GRACE_SECONDS = 120  # Streamlit keeps a disconnected session this long for it to reconnect
@@ -86,7 +88,7 @@ def start_job(config: TrainConfig) -> TrainingJob:
         board().remove(old)
     job = board_job(config)
     st.session_state[KEY] = job
-    for key in (SAVED_KEY, ASK_KEY, SUGGESTED_KEY, KEPT_KEY, NAME_KEY):
+    for key in (SAVED_KEY, ASK_KEY, SUGGESTED_KEY, NAME_KEY):
         st.session_state.pop(key, None)
     job.start()
     return job
@@ -112,22 +114,17 @@ def suggest_name(job: TrainingJob) -> None:
 
     Call before the box is drawn. The suggestion changes when it has been taken (by this session's
     last save, or by another visitor), so a default name never points at an existing checkpoint.
-    Streamlit forgets a box's value while another page is shown: it is kept under KEPT_KEY.
+    The box keeps its value while other pages are shown (Train.NAME says keep="session").
     """
     cfg, root = job.trainer.config, checkpoint_root()
     old = st.session_state.get(SUGGESTED_KEY)
-    typed = st.session_state.get(NAME_KEY, st.session_state.get(KEPT_KEY))
+    typed = st.session_state.get(NAME_KEY)
     if old is None or (root / old).exists() or not old.startswith(f"{cfg.task}-{cfg.architecture}-"):
         new = checkpoints.default_name(cfg.task, cfg.architecture, root)
         st.session_state[SUGGESTED_KEY] = new
         if typed is None or typed == old:
             typed = new
     st.session_state[NAME_KEY] = typed if typed is not None else st.session_state[SUGGESTED_KEY]
-
-
-def keep_name() -> None:
-    """Call after the box is drawn: remember what it holds for when the person comes back from another page."""
-    st.session_state[KEPT_KEY] = st.session_state.get(NAME_KEY)
 
 
 def save(job: TrainingJob, name: str, replace: bool = False) -> str | None:
@@ -162,4 +159,4 @@ def open_in_explorer(folder: str, task: str, architecture: str) -> None:
     st.session_state[Sidebar.PATH] = path  # a server that lists folders maps the path to its label
     st.session_state[Sidebar.TEXT] = text
     st.session_state[Sidebar.TARGET] = target
-    st.session_state.setdefault(App.ARCHITECTURES, {})[path] = architecture  # the decoder box shows at once
+    st.session_state.setdefault(Session.ARCHITECTURES, {})[path] = architecture  # the decoder box shows at once

@@ -17,7 +17,8 @@ from attnviz.app.shell import screen
 from attnviz.app.shell import navigation
 from attnviz.app.pages.training import jobs
 from attnviz.app.shell.language import lang
-from attnviz.app.state.keys import Train as K
+from attnviz.app.state import explorer as Explorer
+from attnviz.app.state import training as K
 from attnviz.app.widgets.literal import code, escape
 
 ARCHITECTURE_NAMES = {"default": N_("task default"), "encoder": N_("encoder"), "decoder": N_("decoder"), "encoder-decoder": N_("encoder-decoder")}
@@ -226,9 +227,8 @@ def save_section(job: TrainingJob) -> None:
     """A checkpoint by name (never a path), a question when the name is taken, and where it went."""
     cfg = job.trainer.config
     jobs.suggest_name(job)
-    name = st.text_input(t("Checkpoint name"), key=K.NAME, max_chars=80,
+    name = st.text_input(t("Checkpoint name"), key=K.NAME, persist_state=K.NAME.keep, max_chars=80,
                          help=t("A name, not a path: letters, digits, '-', '_' and '.'. Checkpoints are saved in this server's checkpoint folder, {folder}.", folder=code(jobs.shown(jobs.checkpoint_root()))))
-    jobs.keep_name()
     if st.button(t("Save checkpoint"), key=K.SAVE, disabled=job.active):
         problem = jobs.save(job, name)
         if problem:
@@ -254,7 +254,7 @@ def save_section(job: TrainingJob) -> None:
         st.success(t("Saved as {name} in the checkpoint folder: {folder} (model.safetensors + attnviz_config.json).", name=code(saved_name), folder=code(jobs.shown(saved_folder))))
         if st.button(t("Open it in the explorer"), key=K.OPEN, on_click=jobs.open_in_explorer,
                        args=(saved_folder, cfg.task, cfg.architecture)):
-            navigation.switch_to("explorer")
+            navigation.switch_to(Explorer.PAGE)
 
 
 def main() -> None:

@@ -1,0 +1,38 @@
+"""The explorer's state: its widgets, its link (view=Heatmap&layer=2&head=5…), and the pickers and filters that a
+view hides and keeps (keep="page")."""
+from attnviz.app.state.base import Key, Pickers
+
+PAGE = "explorer"  # its name in attnviz.app.shell.navigation.PAGES
+PREFIX = "ex"
+
+# in the link, in this order
+VIEW = Key("ex_view", "view")
+KIND = Key("ex_kind", "kind")
+LAYER = Key("ex_layer", "layer", int, keep="page")  # hidden by the overviews
+HEAD = Key("ex_head", "head", int, keep="page")
+FOCUS = Key("ex_focus", "focus", int, default=-1, keep="page")  # -1: every query token
+HIDE = Key("ex_hide", "hide", bool, default=False, keep="page")
+RENORM = Key("ex_renorm", "renorm", bool, default=False, keep="page")
+LOG = Key("ex_log", "log", bool, default=False)
+AGGREGATE = Key("ex_agg", "agg")
+STAT = Key("ex_stat", "stat")
+
+PICKERS = Pickers(KIND, LAYER, HEAD)
+WINDOW = Key("ex_window", keep="page")
+IMAGE_FORMAT = Key("ex_img")
+HEADS = Key("ex_heads")
+TEXT_MEAN = Key("ex_text_mean")
+FLOW_NORMALISE = Key("ex_flow_norm")
+PROJECTION = Key("ex_proj")
+# charts (their selection lives in session state) and what a click last did
+HEATMAP_CHART = Key("ex_heatmap")
+HEADVIEW_CHART, HEADVIEW_SEEN = Key("ex_headview_chart"), Key("ex_headview_seen")
+MODEL_CHART, MODEL_SEEN = Key("ex_model_chart"), Key("ex_model_seen")
+AGGREGATE_CHART = Key("ex_aggregate")
+STAT_CHART, STAT_TABLE, STAT_CSV = Key("ex_stat_chart"), Key("ex_stat_table"), Key("ex_stat_csv")
+CLUSTER_CHART = Key("ex_cluster")
+QK_CHART = Key("ex_qk")
+GENERATE_CHART = Key("ex_generate")
+NPZ = Key("ex_npz")
+GEN_N, GEN_GREEDY, GEN_TEMPERATURE = Key("ex_gen_n"), Key("ex_gen_greedy"), Key("ex_gen_temp")
+GEN_TOP_K, GEN_SEED, GEN_STEP = Key("ex_gen_topk"), Key("ex_gen_seed"), Key("ex_gen_step")

@@ -1,0 +1,20 @@
+"""The shared sidebar's state (model, text, device, language, presentation mode): drawn on every page, so nothing
+in it needs keeping across pages. Its link parameters come first in every link, in this order."""
+from attnviz.app.state.base import Key
+from attnviz.i18n import DEFAULT
+
+PREFIX = "sb"
+
+MODEL = Key("sb_model", "model", default="")
+PATH = Key("sb_path", "path", default="")  # in the link only with model=custom (links.publish)
+TEXT = Key("sb_text", "text", default="")
+TARGET = Key("sb_target", "target", default="")  # the decoder's text (encoder-decoders)
+DEVICE = Key("sb_device", "device", default="")
+LANG = Key("sb_lang", "lang", default=DEFAULT)  # "en" | "zh": the language of every string (lang=zh)
+PRESENT = Key("sb_present", "present", bool, default=False)  # presentation mode (present=1)
+
+TRUST = Key("sb_trust")
+TRUST_FOR = Key("sb_trust_for")  # the model the remote-code opt-in was given for
+REFUSED = Key("sb_refused")  # the note for a model the server does not offer, until another is picked
+PRESENT_LEAVE = Key("sb_present_leave")  # the button back from presentation mode (the sidebar is hidden then)
+TEXT_FILE = Key("sb_text_file")  # "Load the text from a file": its upload replaces the text
