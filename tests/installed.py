@@ -7,6 +7,7 @@ folder outside the checkout.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -36,9 +37,14 @@ def environment() -> dict[str, str]:
 
 
 def install(base: Path) -> Installed:
+    # a copy of the checkout, as a user would have one: building leaves build/ and *.egg-info in the tree it builds
+    source = base / "checkout"
+    shutil.copytree(ROOT / "attnviz", source / "attnviz", ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / name, source / name)
     wheels = base / "wheels"
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w",
-                    str(wheels), str(ROOT)], check=True, capture_output=True, text=True)
+                    str(wheels), str(source)], check=True, capture_output=True, text=True)
     wheel = next(wheels.glob("attnviz-*.whl"))
     env_dir = base / "venv"
     venv.EnvBuilder(with_pip=True).create(env_dir)
