@@ -24,7 +24,7 @@ def test_the_installed_command_runs_a_model(installed):
 
 def test_the_wheel_carries_the_app_its_settings_and_the_catalogues(installed):
     names = set(zipfile.ZipFile(installed.wheel).namelist())
-    for needed in ("attnviz/app/shell/main.py", "attnviz/app/streamlit.toml", "attnviz/app/pages/explorer.py",
+    for needed in ("attnviz/app/shell/main.py", "attnviz/app/streamlit.toml", "attnviz/app/pages/explorer/page.py",
                    "attnviz/app/pages/compare/page.py", "attnviz/i18n/locale/zh/LC_MESSAGES/attnviz.mo",
                    "attnviz/notebook/widget.js", "attnviz/models/zh_char/model.safetensors",
                    "attnviz/models/zh_char/MODEL_CARD.md"):

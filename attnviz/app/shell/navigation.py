@@ -30,7 +30,7 @@ class PageEntry:
 PAGES: dict[str, PageEntry] = {
     home.PAGE: PageEntry("home.py", N_("Home"), ":material/home:", ""),
     lesson.PAGE: PageEntry("lesson.py", N_("Guided lesson"), ":material/school:", "lesson"),
-    explorer.PAGE: PageEntry("explorer.py", N_("Explorer"), ":material/grid_view:", "explorer"),
+    explorer.PAGE: PageEntry("explorer/page.py", N_("Explorer"), ":material/grid_view:", "explorer"),
     compare.PAGE: PageEntry("compare/page.py", N_("Compare"), ":material/compare_arrows:", "compare"),
     worked_example.PAGE: PageEntry("worked_example.py", N_("Worked example"), ":material/calculate:", "worked-example"),
     positions.PAGE: PageEntry("positions.py", N_("Positional encodings"), ":material/straighten:", "positions"),

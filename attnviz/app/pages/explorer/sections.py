@@ -1,4 +1,4 @@
-"""The attention explorer: every head and every view of one capture, with focus, filters, export and links."""
+"""The explorer's views, one section each: the controls a view needs, then the figure the view function draws."""
 from functools import partial
 from collections.abc import Callable
 
@@ -7,7 +7,6 @@ import streamlit as st
 from attnviz.analysis.reduce import projection_methods
 from attnviz.core.errors import AttnvizError
 from attnviz.figures import views
-from attnviz.figures.export import npz_bytes
 from attnviz.figures.text_view import text_view
 from attnviz.figures.views import ViewOptions, ViewResult
 from attnviz.models.loading import LoadedModel
@@ -17,87 +16,16 @@ from attnviz.app.shell import screen
 from attnviz.app.shell import messages as errors
 from attnviz.app.widgets import fit
 from attnviz.app.pipeline import load as pipeline
-from attnviz.app.shell import links as urlstate
 from attnviz.app.widgets import pickers as widgets
-from attnviz.app.widgets.figure_out import show as show_figure, take_click
+from attnviz.app.widgets.figure_out import show as show_figure
 from attnviz.app.widgets.fit_frame import fitted
 from attnviz.app.state import explorer as K
 from attnviz.app.widgets.literal import code, escape
 from attnviz.app.state.selection import GenerationSettings
 
-VIEW_NAMES = {"heatmap": N_("Heatmap"), "head_view": N_("Head view"), "model_view": N_("Model view"), "text": N_("Text"), "aggregates": N_("Aggregates"), "statistics": N_("Statistics"), "query_key": N_("Query–key"), "generate": N_("Generate")}
 AGGREGATE_NAMES = {"mean": N_("mean over heads"), "max": N_("max over heads"), "rollout": N_("rollout"), "flow": N_("flow")}
 ARCHITECTURE_ARTICLES = {"encoder": N_("an encoder"), "encoder-decoder": N_("an encoder-decoder")}
-
-# the values stay English: they are kept in the session and in links (view=Heatmap); people read VIEW_KEYS' strings
-VIEWS = ["Heatmap", "Head view", "Model view", "Text", "Aggregates", "Statistics", "Query–key", "Generate"]
-VIEW_KEYS = {"Heatmap": "heatmap", "Head view": "head_view", "Model view": "model_view", "Text": "text",
-             "Aggregates": "aggregates", "Statistics": "statistics", "Query–key": "query_key", "Generate": "generate"}
 AGGREGATES = {"mean over heads": "mean", "max over heads": "max", "rollout": "rollout", "flow": "flow"}
-
-
-def view_label(view: str, tr=None) -> str:
-    """A view's name as a person reads it (tr: a lookup bound to a language, for format_func)."""
-    return (tr or t)(VIEW_NAMES[VIEW_KEYS[view]])
-WINDOW_DEFAULT = 64  # longer inputs open on a window of this many tokens: every label fits
-WINDOW_FROM = 64  # inputs longer than this get a window slider
-
-
-def apply_clicks() -> None:
-    """Clicks on the model view open that head; clicks on a head-view token focus it. Both set widget
-    keys, so they are read before the widgets are drawn."""
-    clicked = take_click(K.MODEL_CHART, K.MODEL_SEEN)
-    if clicked is not None and len(clicked) == 2:
-        st.session_state[K.LAYER], st.session_state[K.HEAD] = int(clicked[0]), int(clicked[1])
-        st.session_state[K.VIEW] = "Heatmap"
-    clicked = take_click(K.HEADVIEW_CHART, K.HEADVIEW_SEEN)
-    if isinstance(clicked, (int, float)):
-        st.session_state[K.FOCUS] = int(clicked)
-
-
-def token_filters(cap: AttentionCapture, kind: str, layer: int, head: int, filters: bool = True,
-                  windowed: bool = True, corner=None) -> ViewOptions:
-    """Focus, special tokens and window: the options every view of this run starts from.
-
-    A view that does not use them (filters, windowed) does not draw them; their values are kept for later.
-    corner: presenting, they fold into a popover there (under the attention kind), not a row of their own.
-    """
-    query_tokens, key_tokens = cap.axes(kind)
-    if not filters:  # their widgets keep their values while hidden (keep="page")
-        return ViewOptions(kind=kind, layer=layer, head=head)
-    # presenting: the filters fold into a button beside the sliders, so the figure comes up on the first screen
-    with corner.popover(t("Focus, special tokens and window"), width="stretch") if corner is not None else st.container():
-        opts = _filters(cap, kind, layer, head, query_tokens, key_tokens, windowed)
-    if not views.kept(cap, opts)[1]:
-        st.warning(t("No tokens are left to show: widen the window or show the special tokens."))
-        st.stop()
-    if opts.hide_special:
-        st.caption(t("Special tokens hidden; rows renormalised to sum to 1 over the remaining keys.") if opts.renormalise else t("Special tokens hidden; rows not renormalised: they sum to what the shown keys received."))
-    return opts
-
-
-def _filters(cap: AttentionCapture, kind: str, layer: int, head: int, query_tokens: list[str], key_tokens: list[str],
-             windowed: bool) -> ViewOptions:
-    f1, f2, f3 = st.columns([3, 2, 2])
-    focus_options = [-1] + list(range(len(query_tokens)))
-    fit.fit_option(K.FOCUS, focus_options, "focus", -1, t("all tokens (positions 0–{last})", last=len(query_tokens) - 1))
-    tr = fixed()
-    focus = f1.selectbox(t("Focus on a query token"), focus_options, key=K.FOCUS, persist_state=K.FOCUS.keep,
-                         format_func=lambda i: tr("all tokens") if i < 0 else
-                         tr("{i} · {token}", i=i, token=query_tokens[i]),
-                         help=t("Every view then shows only what this token attends to. In the head view, click a token."))
-    can_hide = kind != "cross" and any(cap.special)
-    hide = f2.toggle(t("Hide special tokens"), key=K.HIDE, persist_state=K.HIDE.keep, disabled=not can_hide, help=t("[CLS], [SEP], <s>, … often soak up attention and hide the rest."))
-    renorm = f3.toggle(t("Renormalise rows"), key=K.RENORM, persist_state=K.RENORM.keep, disabled=not hide, help=t("After hiding, rescale each row to sum to 1 again."))
-    window = None
-    if windowed and len(key_tokens) > WINDOW_FROM:
-        kept = st.session_state.get(K.WINDOW)  # kept while hidden (keep="page"), perhaps for a longer text
-        if kept is not None and max(kept) > len(key_tokens):
-            del st.session_state[K.WINDOW]
-        window = st.slider(t("Window of positions"), 0, len(key_tokens), (0, min(len(key_tokens), WINDOW_DEFAULT)),
-                           key=K.WINDOW, persist_state=K.WINDOW.keep, help=t("Long inputs are shown a window at a time; overviews (model view, statistics) use all."))
-    return ViewOptions(kind=kind, layer=layer, head=head, focus=focus if focus >= 0 else None, hide_special=hide,
-                       window=tuple(window) if window else None, renormalise=hide and renorm)
 
 
 def show(result: ViewResult, key: str, img_format: str, csv: bool = True, **kwargs) -> None:
@@ -238,49 +166,3 @@ SECTIONS: dict[str, Callable[[LoadedModel, AttentionCapture, ViewOptions, str], 
     "Aggregates": aggregates_section, "Statistics": statistics_section, "Query–key": query_key_section,
     "Generate": generate_section, "Text": text_section,
 }
-
-
-def export_and_link(model: LoadedModel, cap: AttentionCapture, view: str, opts: ViewOptions) -> None:
-    """The whole capture as NPZ, and a link that reopens this view."""
-    st.divider()
-    e1, e2 = st.columns(2)
-    e1.download_button(t("Whole capture as NPZ"), lambda: npz_bytes(cap, model.info), file_name="attnviz-capture.npz",
-                       mime="application/octet-stream", key=K.NPZ, on_click="ignore", help=t("Every stack [layer, head, query_pos, key_pos], tokens, positions and metadata."))
-    s = st.session_state
-    link = urlstate.publish({K.VIEW: view, K.KIND: opts.kind, K.LAYER: opts.layer, K.HEAD: opts.head,
-                             K.FOCUS: opts.focus, K.HIDE: s.get(K.HIDE) or None, K.RENORM: s.get(K.RENORM) or None,
-                             K.LOG: s.get(K.LOG) or None if view == "Heatmap" else None,
-                             K.AGGREGATE: s.get(K.AGGREGATE) if view == "Aggregates" else None,
-                             K.STAT: s.get(K.STAT) if view == "Statistics" else None})
-    with e2:
-        urlstate.show_link(link)
-
-
-def main() -> None:
-    apply_clicks()
-    st.title(t("Explorer"))
-    model, cap = pipeline.require_capture()
-    if screen.for_the_desk():
-        widgets.memory_caption(model, cap)
-    fit.fit_choice(K.VIEW, VIEWS, "view")
-    row = None  # presenting: one row of controls (the view's options read as its buttons), the figure on screen one
-    view = st.radio(t("View"), VIEWS, horizontal=True, key=K.VIEW, format_func=partial(view_label, tr=fixed()),
-                    label_visibility="collapsed" if screen.presenting() else "visible")
-    # Controls are drawn only where they change what is shown; the others keep their values for later.
-    row = screen.controls(3)
-    kind, layer, head = widgets.kind_layer_head(cap, K.PICKERS, show_layer=view not in ("Model view", "Statistics"),
-                                                show_head=view not in ("Head view", "Model view", "Statistics",
-                                                                       "Aggregates", "Generate"), columns=row,
-                                                name_kind=row is None)  # presenting: the figure's title says it
-    opts = token_filters(cap, kind, layer, head, filters=view not in ("Statistics", "Generate"),
-                         windowed=view not in ("Model view", "Statistics", "Generate"),  # overviews use all
-                         corner=row[0] if row else None)
-    img_format = st.sidebar.radio(t("Image format of the figures' camera button"), ["png", "svg"], horizontal=True, key=K.IMAGE_FORMAT)
-    section = SECTIONS[view]
-    if view == "Head view" and row:  # presenting: the head view's own picker fills the row's free column
-        section = partial(section, spare=row[2])
-    section(model, cap, opts, img_format)
-    export_and_link(model, cap, view, opts)
-
-
-main()

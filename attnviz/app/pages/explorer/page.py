@@ -1,0 +1,92 @@
+"""The attention explorer: every head and every view of one capture, with focus, filters, export and links.
+
+This file composes the page; the views are sections.py (one function a view), the token filters filters.py."""
+from functools import partial
+
+import streamlit as st
+
+from attnviz.figures.export import npz_bytes
+from attnviz.figures.views import ViewOptions
+from attnviz.models.loading import LoadedModel
+from attnviz.core.types import AttentionCapture
+from attnviz.i18n import fixed, N_, t
+from attnviz.app.shell import screen
+from attnviz.app.widgets import fit
+from attnviz.app.pipeline import load as pipeline
+from attnviz.app.shell import links as urlstate
+from attnviz.app.widgets import pickers as widgets
+from attnviz.app.widgets.figure_out import take_click
+from attnviz.app.state import explorer as K
+from attnviz.app.pages.explorer.filters import token_filters
+from attnviz.app.pages.explorer.sections import SECTIONS
+
+VIEW_NAMES = {"heatmap": N_("Heatmap"), "head_view": N_("Head view"), "model_view": N_("Model view"), "text": N_("Text"),
+              "aggregates": N_("Aggregates"), "statistics": N_("Statistics"), "query_key": N_("Query–key"),
+              "generate": N_("Generate")}
+# the values stay English: they are kept in the session and in links (view=Heatmap); people read VIEW_NAMES' strings
+VIEWS = ["Heatmap", "Head view", "Model view", "Text", "Aggregates", "Statistics", "Query–key", "Generate"]
+VIEW_KEYS = {"Heatmap": "heatmap", "Head view": "head_view", "Model view": "model_view", "Text": "text",
+             "Aggregates": "aggregates", "Statistics": "statistics", "Query–key": "query_key", "Generate": "generate"}
+
+
+def view_label(view: str, tr=None) -> str:
+    """A view's name as a person reads it (tr: a lookup bound to a language, for format_func)."""
+    return (tr or t)(VIEW_NAMES[VIEW_KEYS[view]])
+
+
+def apply_clicks() -> None:
+    """Clicks on the model view open that head; clicks on a head-view token focus it. Both set widget
+    keys, so they are read before the widgets are drawn."""
+    clicked = take_click(K.MODEL_CHART, K.MODEL_SEEN)
+    if clicked is not None and len(clicked) == 2:
+        st.session_state[K.LAYER], st.session_state[K.HEAD] = int(clicked[0]), int(clicked[1])
+        st.session_state[K.VIEW] = "Heatmap"
+    clicked = take_click(K.HEADVIEW_CHART, K.HEADVIEW_SEEN)
+    if isinstance(clicked, (int, float)):
+        st.session_state[K.FOCUS] = int(clicked)
+
+
+def export_and_link(model: LoadedModel, cap: AttentionCapture, view: str, opts: ViewOptions) -> None:
+    """The whole capture as NPZ, and a link that reopens this view."""
+    st.divider()
+    e1, e2 = st.columns(2)
+    e1.download_button(t("Whole capture as NPZ"), lambda: npz_bytes(cap, model.info), file_name="attnviz-capture.npz",
+                       mime="application/octet-stream", key=K.NPZ, on_click="ignore", help=t("Every stack [layer, head, query_pos, key_pos], tokens, positions and metadata."))
+    s = st.session_state
+    link = urlstate.publish({K.VIEW: view, K.KIND: opts.kind, K.LAYER: opts.layer, K.HEAD: opts.head,
+                             K.FOCUS: opts.focus, K.HIDE: s.get(K.HIDE) or None, K.RENORM: s.get(K.RENORM) or None,
+                             K.LOG: s.get(K.LOG) or None if view == "Heatmap" else None,
+                             K.AGGREGATE: s.get(K.AGGREGATE) if view == "Aggregates" else None,
+                             K.STAT: s.get(K.STAT) if view == "Statistics" else None})
+    with e2:
+        urlstate.show_link(link)
+
+
+def main() -> None:
+    apply_clicks()
+    st.title(t("Explorer"))
+    model, cap = pipeline.require_capture()
+    if screen.for_the_desk():
+        widgets.memory_caption(model, cap)
+    fit.fit_choice(K.VIEW, VIEWS, "view")
+    row = None  # presenting: one row of controls (the view's options read as its buttons), the figure on screen one
+    view = st.radio(t("View"), VIEWS, horizontal=True, key=K.VIEW, format_func=partial(view_label, tr=fixed()),
+                    label_visibility="collapsed" if screen.presenting() else "visible")
+    # Controls are drawn only where they change what is shown; the others keep their values for later.
+    row = screen.controls(3)
+    kind, layer, head = widgets.kind_layer_head(cap, K.PICKERS, show_layer=view not in ("Model view", "Statistics"),
+                                                show_head=view not in ("Head view", "Model view", "Statistics",
+                                                                       "Aggregates", "Generate"), columns=row,
+                                                name_kind=row is None)  # presenting: the figure's title says it
+    opts = token_filters(cap, kind, layer, head, filters=view not in ("Statistics", "Generate"),
+                         windowed=view not in ("Model view", "Statistics", "Generate"),  # overviews use all
+                         corner=row[0] if row else None)
+    img_format = st.sidebar.radio(t("Image format of the figures' camera button"), ["png", "svg"], horizontal=True, key=K.IMAGE_FORMAT)
+    section = SECTIONS[view]
+    if view == "Head view" and row:  # presenting: the head view's own picker fills the row's free column
+        section = partial(section, spare=row[2])
+    section(model, cap, opts, img_format)
+    export_and_link(model, cap, view, opts)
+
+
+main()
