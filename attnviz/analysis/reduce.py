@@ -173,11 +173,12 @@ def flow(stack: Attention, residual: bool = True, scale: float = 1e6, normalise:
     return out
 
 
-def head_statistics(cap: AttentionCapture, kind: str = "self") -> dict[str, np.ndarray]:
+def head_statistics(cap: AttentionCapture, kind: str = "self",
+                    source: AttentionSource | None = None) -> dict[str, np.ndarray]:
     """Per [layer, head]: entropy (nats), mean attended distance, attention to the first token, to special
     tokens, to the token itself and to the previous token (Clark et al. 2019), computed on the device a block
-    of query rows at a time."""
-    src = cap.source(kind)
+    of query rows at a time. `source`: other rows that sum to 1 on the capture's tokens (a measure's shares)."""
+    src = cap.source(kind) if source is None else source
     if ("stats",) in src.memo:
         return dict(src.memo[("stats",)])
     n_layers, n_heads, nq, nk = src.shape

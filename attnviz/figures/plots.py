@@ -98,12 +98,14 @@ def head_heatmap(pattern: np.ndarray, query_tokens: list[str], key_tokens: list[
                  title: str = "", log_color: bool = False,
                  axis_titles: tuple[str, str] | None = None,
                  value_title: str | None = None,
-                 hover_words: tuple[str, str] | None = None) -> go.Figure:
+                 hover_words: tuple[str, str] | None = None, signed: bool = False) -> go.Figure:
     """One head's pattern `[query_pos, key_pos]` with tokens on both axes and the weight on hover.
 
     Readable at any length: rows are 8–30 px (one focused query is a one-row strip), an axis longer
     than MAX_CELLS is pooled in blocks of positions (the title says so), and tick labels are thinned
     so that they never overlap. The payload is the float32 matrix plus one label per cell.
+    `signed`: values of either sign (a measure such as gradient × input) on a red–blue scale centred on 0
+    (no log scale); otherwise from 0 to the largest value, whatever its size (a norm is not at most 1).
     """
     if axis_titles is None:
         axis_titles = (t("query (attending)"), t("key (attended to)"))
@@ -120,9 +122,15 @@ def head_heatmap(pattern: np.ndarray, query_tokens: list[str], key_tokens: list[
     q_word, k_word = hover_words or (axis_titles[0].split()[0], axis_titles[1].split()[0])
     trace = dict(x=kc, y=qc, colorscale="Blues", xgap=0, ygap=0,
                  hovertemplate=f"{q_word} %{{y}}<br>{k_word} %{{x}}<br>{value_title} %{{z:.4f}}<extra></extra>")
-    if log_color:
-        trace.update(z=np.log10(np.clip(weights, 1e-6, None)), zmin=-6, zmax=0, customdata=weights,
-                     colorbar={"title": {"text": t("log₁₀ weight")}},
+    largest = float(np.nanmax(np.abs(weights))) if weights.size and np.isfinite(weights).any() else 0.0
+    if signed:
+        reach = max(largest, 1e-9)
+        trace.update(z=weights, zmin=-reach, zmax=reach, zmid=0.0, colorscale="RdBu",
+                     colorbar={"title": {"text": value_title}})
+    elif log_color:
+        top = float(np.log10(largest)) if largest > 1 else 0.0  # weights end at 1; a norm may go past it
+        trace.update(z=np.log10(np.clip(weights, 10 ** (top - 6), None)), zmin=top - 6, zmax=top, customdata=weights,
+                     colorbar={"title": {"text": t("log₁₀ {value}", value=value_title)}},
                      hovertemplate=f"{q_word} %{{y}}<br>{k_word} %{{x}}<br>{value_title} %{{customdata:.4f}}<extra></extra>")
     else:
         trace.update(z=weights, zmin=0.0, zmax=float(max(np.nanmax(weights) if weights.size else 0, 1e-9)),
