@@ -43,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     words = target_label(target, args.target, args.other)
     print(f"{model.info.name}, {KIND_LABELS[args.kind]}, {len(result.tokens)} tokens: {words} = {result.baseline:.4f} "
-          f"on the clean run; each head set to {args.how}:")
+          f"on the clean run; each head set to {'zero' if args.how == 'zero' else 'its mean'}:")
     for layer, head, value in ranked(result.delta)[:TOP]:
         print(f"  L{layer} h{head}  {value:+.4f}")
     return 0
