@@ -37,3 +37,9 @@ def agreement_badge(rho: float) -> str:
         return t(NO_AGREEMENT)
     words = next(words for bound, words in BADGES if rho >= bound)
     return t(words, rho=f"{rho:.2f}".replace("-", "−"))
+
+
+def rho_at(rho: np.ndarray, layer: int, head: int) -> float:
+    """The agreement of one head ([layer, head] grid) or of its layer (a measure of whole layers: [layer])."""
+    grid = np.asarray(rho, dtype=np.float64)
+    return float(grid[layer] if grid.ndim == 1 else grid[layer, head])

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from attnviz.analysis.causal import DLAResult
+from attnviz.analysis.causal import DLAResult, PatchResult
 from attnviz.analysis.targets import NextToken, Similarity, Target
 from attnviz.figures import words
 from attnviz.figures.head_grid import head_grid
@@ -63,6 +63,19 @@ def patching_grid(restored: np.ndarray, delta: np.ndarray, target_words: str) ->
     reach = max(1.0, float(np.nanmax(np.abs(restored))))
     return head_grid(restored, t("Each head patched from A into B: share of the change in {target} it restores",
                                  target=target_words), t("share restored"), reach=reach)
+
+
+@speaks
+def patch_carriers(result: PatchResult, n: int = 3) -> str:
+    """One sentence naming the heads that carry the difference: "The heads that carry the difference: L1 h2
+    (47%), L2 h2 (38%), L0 h2 (29%)." (by the change itself where A and B give the same target)."""
+    ranked = result.ranked()[:n]
+    if not ranked:
+        return t("No head was patched.")
+    shares = not np.isnan(result.restored).all()
+    heads = ", ".join(t("L{layer} h{head} ({value})", layer=layer, head=head,
+                        value=f"{value:.0%}" if shares else f"{value:+.3f}") for layer, head, value in ranked)
+    return t("The heads that carry the difference: {heads}.", heads=heads)
 
 
 def dla_parts(result: DLAResult) -> pd.DataFrame:

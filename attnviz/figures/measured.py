@@ -15,8 +15,8 @@ from attnviz.core.sources import AttentionSource, DenseSource
 from attnviz.core.types import AttentionCapture
 from attnviz.i18n import N_, t
 
-OTHER_TOKENS = N_("The measure was computed on other tokens than the capture's ({measure} of {n_measure} tokens, "
-                  "the capture {n_capture}): compute it on the same text.")
+OTHER_TOKENS = N_("The {measure} measure was computed on other tokens than the capture's: compute it on the same "
+                  "text (and, for an encoder-decoder, the same decoder text).")
 
 
 @dataclass
@@ -60,13 +60,13 @@ def measured(cap: AttentionCapture, result: MeasureResult) -> MeasuredCapture:
     """`cap` drawn with `result` instead of α (the measure must have been computed on the capture's text, and on
     its decoder text for an encoder-decoder). ValueError when the tokens differ."""
     query, keys = cap.axes(result.kind) if result.kind in cap.kinds else ([], [])
-    if (len(query), len(keys)) != (len(result.tokens), len(result.key_tokens)):
-        raise ValueError(t(OTHER_TOKENS, measure=measure_label(result.method), n_measure=len(result.key_tokens),
-                           n_capture=len(keys)))
+    if (list(query), list(keys)) != (list(result.tokens), list(result.key_tokens)):
+        raise ValueError(t(OTHER_TOKENS, measure=measure_label(result.method)))
     base = cap.base if isinstance(cap, MeasuredCapture) else cap
     copied = {f.name: getattr(base, f.name) for f in fields(AttentionCapture)}
-    copied["sources"] = {result.kind: result.source()}
-    copied["attention"] = {}  # the measure is not attention: exports read the base capture's stacks
+    source = result.source()
+    # what the views read, both ways (exports read the base capture's weights and the measure apart)
+    copied["sources"], copied["attention"] = {result.kind: source}, {result.kind: source.dense()}
     return MeasuredCapture(**copied, measure=result, base=base)
 
 

@@ -252,11 +252,11 @@ def head_view(layer_heads: np.ndarray, query_tokens: list[str], key_tokens: list
 
 
 @speaks
-def model_view(thumbs: np.ndarray, title: str = "", gap: int = 1) -> go.Figure:
+def model_view(thumbs: np.ndarray, title: str = "", gap: int = 1, head_names: list[str] | None = None) -> go.Figure:
     """Every layer × head as a small heatmap in one mosaic; a clickable point sits on each thumbnail.
 
     thumbs: [layer, head, rows, cols] (already pooled on the device). Clicking selects a point whose
-    customdata is [layer, head].
+    customdata is [layer, head]. head_names: the columns' labels (default h0, h1, …).
     """
     layers, heads, r, c = thumbs.shape
     mosaic = np.full((layers * (r + gap), heads * (c + gap)), np.nan, dtype=np.float32)
@@ -277,7 +277,7 @@ def model_view(thumbs: np.ndarray, title: str = "", gap: int = 1) -> go.Figure:
                              "yanchor": "top", "pad": {"t": 6}}, height=max(340, 70 * layers + 100),
                       margin={"l": 40, "r": 10, "t": 70, "b": 10}, clickmode="event+select", dragmode=False,
                       xaxis={"tickvals": [h * (c + gap) + (c - 1) / 2 for h in range(heads)], "tickfont": TICK_FONT,
-                             "ticktext": [f"h{h}" for h in range(heads)], "side": "top", "showgrid": False},
+                             "ticktext": head_names or [f"h{h}" for h in range(heads)], "side": "top", "showgrid": False},
                       yaxis={"tickvals": [l * (r + gap) + (r - 1) / 2 for l in range(layers)], "tickfont": TICK_FONT,
                              "ticktext": [f"L{l}" for l in range(layers)], "autorange": "reversed", "showgrid": False})
     return fig

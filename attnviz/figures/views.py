@@ -198,7 +198,8 @@ def model_view(cap: AttentionCapture, opts: ViewOptions | None = None, **changes
     caption = (t("Every layer × head ({layers} × {heads}), each scaled to its own maximum, pooled on {device} to {rows} × {cols} cells. Click a thumbnail to open that head.", layers=layers, heads=heads, device=cap.device, rows=r,
                       cols=c) if max(n_q, n_k) > o.size else t("Every layer × head ({layers} × {heads}), each scaled to its own maximum. Click a thumbnail to open that head.", layers=layers,
                                                                      heads=heads))
-    fig = plots.model_view(thumbs, title=_named(cap, t("{kind}: all heads", kind=_kind(o))))
+    fig = plots.model_view(thumbs, title=_named(cap, t("{kind}: all heads", kind=_kind(o))),
+                           head_names=None if _per_head(cap) else [t("all heads")])
     return ViewResult(fig, None, caption)
 
 

@@ -7,16 +7,16 @@ import numpy as np
 import pytest
 import torch
 
-from attnviz.analysis.causal import DLAResult
+from attnviz.analysis.causal import DLAResult, PatchResult
 from attnviz.analysis.causal.about import ABOUT as CAUSAL_ABOUT
 from attnviz.analysis.measures import METHODS
 from attnviz.analysis.measures.about import ABOUT, NAMES, UNITS
 from attnviz.analysis.measures.sinks import looks_not_moves, sink_keys, sink_share
 from attnviz.analysis.prompts import Prompt
 from attnviz.analysis.targets import NextToken, Similarity
-from attnviz.figures.agreement import agreement_badge, agreement_chart
-from attnviz.figures.causal import (ablation_grid, dla_chart, dla_parts, dla_sources_chart, patching_grid,
-                                    target_label)
+from attnviz.figures.agreement import agreement_badge, agreement_chart, rho_at
+from attnviz.figures.causal import (ablation_grid, dla_chart, dla_parts, dla_sources_chart, patch_carriers,
+                                    patching_grid, target_label)
 from attnviz.figures.sinks import sink_share_chart, sink_words
 from attnviz.i18n import translate
 
@@ -63,8 +63,10 @@ def test_agreement_badge_is_one_sentence_with_the_value(rho, words):
     assert "ρ = " in agreement_badge(rho, lang="zh") and agreement_badge(rho, lang="zh") != words
 
 
-def test_agreement_badge_without_a_value():
+def test_agreement_badge_without_a_value_and_for_one_head():
     assert agreement_badge(math.nan).startswith("no agreement to measure")
+    grid = np.array([[0.1, 0.9], [0.4, 0.2]])
+    assert rho_at(grid, 0, 1) == 0.9 and rho_at(np.array([0.3, 0.6]), 1, 7) == 0.6
 
 
 def test_ablation_grid_is_signed_centred_and_clickable():
@@ -86,6 +88,15 @@ def test_patching_grid_draws_the_share_restored_or_the_change():
     assert "share of the change" in fig.layout.title.text
     same = patching_grid(np.full((2, 2), np.nan), np.zeros((2, 2)), "x")
     assert np.allclose(np.asarray(same.data[0].z, dtype=float), 0) and "no share" in same.layout.title.text
+
+
+def test_the_heads_that_carry_the_difference_in_one_sentence():
+    delta = np.array([[0.5, -0.1], [0.25, 0.05]])
+    result = PatchResult(["a"], ["b"], "self", NextToken(1), 1.0, 0.5, delta, delta / 0.5)
+    assert patch_carriers(result) == "The heads that carry the difference: L0 h0 (100%), L1 h0 (50%), L1 h1 (10%)."
+    assert patch_carriers(result, lang="zh").startswith("承载这一差别的头：L0 h0（100%）")
+    same = PatchResult(["a"], ["a"], "self", NextToken(1), 1.0, 1.0, delta * 0, np.full((2, 2), np.nan))
+    assert patch_carriers(same, n=1) == "The heads that carry the difference: L0 h0 (+0.000)."
 
 
 def test_target_labels():

@@ -50,9 +50,20 @@ def test_a_measured_capture_keeps_the_capture_and_reads_the_measure(cap, norm):
 
 
 def test_a_measure_on_other_tokens_is_refused(cap):
-    other = MeasureResult("norm", "self", TOKENS[:3], TOKENS[:3], torch.ones(2, 3, 3, 3), True)
-    with pytest.raises(ValueError, match="other tokens"):
-        measured(cap, other)
+    shorter = MeasureResult("norm", "self", TOKENS[:3], TOKENS[:3], torch.ones(2, 3, 3, 3), True)
+    other = ["[CLS]", "x", "b", "[SEP]"]  # as many tokens, another text
+    for result in (shorter, MeasureResult("norm", "self", other, other, torch.ones(2, 3, 4, 4), True)):
+        with pytest.raises(ValueError, match="norm measure was computed on other tokens"):
+            measured(cap, result)
+
+
+def test_views_keep_what_they_computed_from_a_measure(cap):
+    result = _result("norm", True)
+    assert result.source() is result.source()  # one source a result: a page's reruns reuse its overview
+    first = views.model_view(measured(cap, result))
+    assert any(key[0] == "pooled" for key in result.source().memo if isinstance(key, tuple))
+    again = views.model_view(measured(cap, result))
+    assert np.array_equal(np.asarray(first.figure.data[0].z), np.asarray(again.figure.data[0].z), equal_nan=True)
 
 
 def test_heatmap_draws_the_measure_with_its_name_and_unit(norm):
@@ -82,6 +93,7 @@ def test_a_layer_level_measure_is_one_head_a_layer(alti):
     mv = views.model_view(alti)
     assert mv.figure.layout.title.text == "ALTI · self-attention: all heads"
     assert [list(c) for c in mv.figure.data[1].customdata] == [[0, 0], [1, 0]]
+    assert list(mv.figure.layout.xaxis.ticktext) == ["all heads"]
 
 
 def test_a_signed_measure_is_centred_on_zero_and_never_renormalised(grad):

@@ -87,6 +87,8 @@ ABOUT = {
 AGREEMENT_ABOUT = N_(
     "Agreement with the weights: for each query, Spearman's rank correlation between the measure and the "
     "attention weights over the keys that query can see, averaged over the queries of a head (of a layer, against "
-    "the heads' mean weight, for a measure of the whole layer). Near 1, the measure ranks the keys as the weights "
-    "do, and the weights tell the story. Near 0 or below, the head looks at one place and does something else: "
-    "typically a head that looks at [SEP] and moves nothing from it. It compares rankings, not sizes.")
+    "the heads' mean weight, for a measure of the whole layer). Near 1, the measure puts the keys in the same order "
+    "as the weights; near 0 or below, in another order. It compares orders, not sizes: a head that gives [CLS] nine "
+    "tenths of its weight and moves almost nothing from it can still order the other tokens as its weights do, and "
+    "score high. Look at the measure itself, or at the share of it that goes to the special tokens, before trusting "
+    "a high value.")
