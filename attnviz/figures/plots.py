@@ -133,7 +133,7 @@ def head_heatmap(pattern: np.ndarray, query_tokens: list[str], key_tokens: list[
                      colorbar={"title": {"text": t("log₁₀ {value}", value=value_title)}},
                      hovertemplate=f"{q_word} %{{y}}<br>{k_word} %{{x}}<br>{value_title} %{{customdata:.4f}}<extra></extra>")
     else:
-        trace.update(z=weights, zmin=0.0, zmax=float(max(np.nanmax(weights) if weights.size else 0, 1e-9)),
+        trace.update(z=weights, zmin=0.0, zmax=max(largest, 1e-9),
                      colorbar={"title": {"text": value_title}})
     row_px = float(np.clip(PLOT_PX / max(rows, cols), *ROW_PX)) if rows > 1 else float(ROW_PX[1])
     plot_h = rows * row_px

@@ -171,7 +171,7 @@ def head_view(cap: AttentionCapture, opts: ViewOptions | None = None, **changes)
     m = measure_of(cap)
     lines = layer_heads
     if m is not None:  # a measure has no scale of its own: the largest drawn value is a full line
-        sizes = shown(cap.magnitude()) if isinstance(cap, MeasuredCapture) else np.abs(layer_heads)
+        sizes = shown(cap.magnitude())
         picked = sizes[heads][:, shown_rows] if heads else sizes[:0]
         top = float(np.nanmax(picked)) if picked.size and np.isfinite(picked).any() else 0.0
         lines = np.nan_to_num(sizes / top) if top > 0 else np.zeros_like(sizes)
@@ -241,8 +241,10 @@ def rollout(cap: AttentionCapture, opts: ViewOptions | None = None, **changes) -
 
 
 def _clustering(cap: AttentionCapture, kind: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(head similarity [layer·head, layer·head], leaf order, cluster label per head): of the sizes, for a measure."""
+    """(head similarity [layer·head, layer·head], leaf order, cluster label per head): of the sizes, for a measure
+    (a layer it has not computed, value zeroing's, is like no other head)."""
     sim = reduce.head_similarity(cap.magnitude() if isinstance(cap, MeasuredCapture) else cap.source(kind))
+    sim = np.nan_to_num(sim, nan=0.0)
     order, labels = reduce.cluster_order(sim)
     return sim, order, labels
 

@@ -193,3 +193,15 @@ def test_exports_carry_the_measure(cap, norm):
         "glassllm-en-value-zeroing-rollout-model-view.html"
     csv = views.heatmap(norm, layer=1, head=2).csv().splitlines()
     assert [float(v) for v in csv[1].split(",")[1:]] == pytest.approx(norm.measure.values[1, 2, 0].numpy(), abs=1e-5)
+
+
+def test_a_layer_not_computed_is_blank_in_every_view(cap):
+    values = normalise_rows(torch.rand(2, 4, 4, generator=torch.Generator().manual_seed(3)))
+    values[0] = float("nan")  # value zeroing of layer 1 only
+    vz = measured(cap, MeasureResult("value-zeroing", "self", TOKENS, TOKENS, values, False, "m", layers=[1]))
+    assert np.isnan(views.heatmap(vz, layer=0).table.to_numpy()).all()
+    assert np.allclose(views.heatmap(vz, layer=1).table.to_numpy(), values[1].numpy())
+    for name in views.MEASURED:
+        views.build(vz, name, ViewOptions(layer=0))
+    stats = views.statistics(vz, stat="first token").table["first token"].to_numpy()
+    assert np.isnan(stats[0]) and np.isfinite(stats[1])
