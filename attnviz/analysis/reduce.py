@@ -168,12 +168,14 @@ def flow(stack: Attention, residual: bool = True, scale: float = 1e6, normalise:
     return out
 
 
-def head_statistics(cap: AttentionCapture, kind: str = "self") -> dict[str, np.ndarray]:
+def head_statistics(cap: AttentionCapture, kind: str = "self",
+                    source: AttentionSource | None = None) -> dict[str, np.ndarray]:
     """Per [layer, head]: entropy (nats), mean attended distance, attention to the first token, to special
     tokens, to the token itself and to the previous token (Clark et al. 2019), means over the query rows that
     have what is measured; computed on the device in the one pass that also gives the model view
-    (`layer_pass.summarise`), every head of a layer at once, and kept on the capture."""
-    src = cap.source(kind)
+    (`layer_pass.summarise`), every head of a layer at once, and kept on the capture. `source`: other rows that sum
+    to 1 on the capture's tokens (a measure's shares)."""
+    src = cap.source(kind) if source is None else source
     if ("stats",) in src.memo:
         return dict(src.memo[("stats",)])
     done = [v for k, v in src.memo.items() if isinstance(k, tuple) and k[0] == "summary"]

@@ -6,6 +6,7 @@ import json
 import sys
 
 from attnviz.cli.common import MODEL_HELP
+from attnviz.cli.measure import METHODS as MEASURES
 
 
 def add_parser(sub) -> None:
@@ -13,7 +14,9 @@ def add_parser(sub) -> None:
                         description="Capture MODEL on TEXT and write the chosen views. HTML files inline "
                                     "plotly.js and open offline; PNG and SVG need the optional kaleido package "
                                     "(otherwise use the camera button in the app); CSV holds the matrix a view "
-                                    "draws; --npz writes the whole capture.")
+                                    "draws; --npz writes the whole capture. --measure METHOD draws a measure beyond "
+                                    "the weights instead of α (files named METHOD-VIEW.EXT; the NPZ holds it as "
+                                    "measure_METHOD).")
     ex.add_argument("model", metavar="MODEL", help=MODEL_HELP)
     ex.add_argument("text", metavar="TEXT")
     ex.add_argument("--out", required=True, metavar="DIR", help="folder to write into")
@@ -26,6 +29,14 @@ def add_parser(sub) -> None:
     ex.add_argument("--target", default=None, help="decoder text for encoder-decoders")
     ex.add_argument("--npz", action="store_true", help="also write the whole capture as capture.npz")
     ex.add_argument("--device", default="auto")
+    ex.add_argument("--measure", default="weight", metavar="METHOD", choices=MEASURES,
+                    help="what the views draw: " + ", ".join(MEASURES) + " (see `attnviz measure --help`)")
+    ex.add_argument("--measure-target", default=None, metavar="TOKEN",
+                    help="grad-input: the next token whose log-probability is followed")
+    ex.add_argument("--measure-other", default=None, metavar="TOKEN",
+                    help="grad-input, with --measure-target: follow logit(TOKEN) − logit(OTHER)")
+    ex.add_argument("--compare-with", default=None, metavar="SENTENCE",
+                    help="grad-input on a sentence encoder: the similarity of the embedding to SENTENCE's")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -44,6 +55,8 @@ def run(args: argparse.Namespace) -> int:
     layers, heads = cap.shape(args.kind)[:2]
     if not (0 <= args.layer < layers and 0 <= args.head < heads):
         raise AttnvizError(f"layer must be 0–{layers - 1} and head 0–{heads - 1}")
+    if args.measure != "weight":
+        cap = _measured(model, cap, args)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     opts = views.ViewOptions(kind=args.kind, layer=args.layer, head=args.head)
@@ -55,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
         except ValueError as exc:
             raise AttnvizError(str(exc)) from exc
         for fmt in args.formats:
-            path = out / f"{name}.{fmt}"
+            path = out / (f"{name}.{fmt}" if args.measure == "weight" else f"{args.measure}-{name}.{fmt}")
             if fmt == "html":
                 result.figure.write_html(str(path), include_plotlyjs=True, full_html=True)
             elif fmt == "csv":
@@ -74,3 +87,23 @@ def run(args: argparse.Namespace) -> int:
         written.append(str(write_npz(cap, out / "capture.npz", model.info)))
     print(json.dumps({"written": written}))
     return 0
+
+
+def _measured(model, cap, args: argparse.Namespace):
+    """The capture drawn with the measure asked for (computed on the same text and decoder text)."""
+    from attnviz.analysis.measures import METHODS, NEEDS_TARGET, measure
+    from attnviz.analysis.prompts import make_prompt
+    from attnviz.cli.targets import target_of
+    from attnviz.core.errors import AttnvizError
+    from attnviz.figures.measured import measured
+    from attnviz.i18n import Message
+
+    named = argparse.Namespace(target=args.measure_target, other=args.measure_other, compare_with=args.compare_with)
+    target = target_of(named, model)
+    if METHODS[args.measure].needs_target and target is None:
+        raise AttnvizError(Message(NEEDS_TARGET, method=args.measure))
+    result = measure(model, make_prompt(model, args.text, args.target), args.measure, kind=args.kind, target=target)
+    try:
+        return measured(cap, result)
+    except ValueError as exc:
+        raise AttnvizError(str(exc)) from exc

@@ -1,5 +1,5 @@
-"""A capture as files: NPZ with every stack, the tokens and what produced it; file names that say what a file
-holds; image export that reports its progress."""
+"""A capture as files: NPZ with every stack, the tokens and what produced it (and the measures drawn from it); file
+names that say what a file holds; image export that reports its progress."""
 from __future__ import annotations
 
 import io
@@ -13,15 +13,36 @@ from pathlib import Path
 
 import numpy as np
 
+from attnviz.analysis.measures import METHODS, MeasureResult
 from attnviz.core.types import AttentionCapture, ModelInfo
+from attnviz.figures.measured import MeasuredCapture
 
 
-def capture_arrays(cap: AttentionCapture, info: ModelInfo | None = None) -> dict[str, np.ndarray]:
-    """Named arrays: attention_<kind> [layer, head, query_pos, key_pos], tokens, positional_<name>, metadata.
+def measure_arrays(result: MeasureResult) -> tuple[dict[str, np.ndarray], dict]:
+    """(measure_<method>: its values [layer, head, query_pos, key_pos] or [layer, query_pos, key_pos], what it is)."""
+    about = {"kind": result.kind, "per_head": result.per_head, "paper": METHODS[result.method].paper,
+             "dims": ["layer", "head", "query_pos", "key_pos"] if result.per_head else ["layer", "query_pos", "key_pos"],
+             "layers": result.layers, "target": result.target.to_json() if result.target is not None else None,
+             "target_value": result.target_value}
+    return {f"measure_{result.method}": result.values.float().cpu().numpy()}, about
+
+
+def capture_arrays(cap: AttentionCapture, info: ModelInfo | None = None,
+                   measures: list[MeasureResult] | None = None) -> dict[str, np.ndarray]:
+    """Named arrays: attention_<kind> [layer, head, query_pos, key_pos], tokens, positional_<name>, metadata; and
+    measure_<method> for each of `measures` and for the measure a measured capture draws (figures.measured), the
+    metadata's "measures" saying what each one is.
 
     A q/k capture's stacks are computed here, and refused (CaptureTooLarge) past the per-capture budget."""
+    measures = list(measures or [])
+    if isinstance(cap, MeasuredCapture):
+        measures, cap = [cap.measure, *(m for m in measures if m is not cap.measure)], cap.base
     arrays: dict[str, np.ndarray] = {f"attention_{kind}": cap.attention[kind].float().cpu().numpy()
                                      for kind in cap.kinds}
+    described = {}
+    for result in measures:
+        values, described[result.method] = measure_arrays(result)
+        arrays.update(values)
     arrays["tokens"] = np.array(cap.tokens, dtype=str)
     arrays["token_ids"] = np.array(cap.token_ids, dtype=np.int64)
     if cap.target_tokens is not None:
@@ -37,20 +58,24 @@ def capture_arrays(cap: AttentionCapture, info: ModelInfo | None = None) -> dict
         "truncated_from": cap.truncated_from, "notes": cap.notes,
         "model_info": asdict(info) if info else None,
     }
+    if described:
+        meta["measures"] = described
     arrays["metadata"] = np.array(json.dumps(meta))
     return arrays
 
 
-def write_npz(cap: AttentionCapture, path: str | Path, info: ModelInfo | None = None) -> Path:
+def write_npz(cap: AttentionCapture, path: str | Path, info: ModelInfo | None = None,
+              measures: list[MeasureResult] | None = None) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(path, **capture_arrays(cap, info))
+    np.savez_compressed(path, **capture_arrays(cap, info, measures))
     return path
 
 
-def npz_bytes(cap: AttentionCapture, info: ModelInfo | None = None) -> bytes:
+def npz_bytes(cap: AttentionCapture, info: ModelInfo | None = None,
+              measures: list[MeasureResult] | None = None) -> bytes:
     buffer = io.BytesIO()
-    np.savez_compressed(buffer, **capture_arrays(cap, info))
+    np.savez_compressed(buffer, **capture_arrays(cap, info, measures))
     return buffer.getvalue()
 
 
@@ -64,12 +89,14 @@ def _slug(text: str) -> str:
 
 
 def export_name(model: str, view: str, ext: str, layer: int | None = None, head: int | None = None,
-                kind: str | None = None) -> str:
+                kind: str | None = None, measure: str | None = None) -> str:
     """A download's file name: model, view, layer and head (`minilm-heatmap-L3-H9.csv`), so two downloads
     of two heads never overwrite each other. A folder's path names the model by its last part; `kind`
-    (cross, decoder_self) is added where it is not the encoder's self-attention; pooled views have no head."""
+    (cross, decoder_self) is added where it is not the encoder's self-attention; pooled views have no head;
+    a measure other than the weights follows the model (`minilm-norm-heatmap-L3-H9.csv`)."""
     name = _slug(Path(model.rstrip("/\\")).name if ("/" in model or "\\" in model) else model) or "model"
-    parts = [name, _slug(view) or "view"]
+    parts = [name, *([_slug(measure)] if measure and measure != "weight" and _slug(measure) else []),
+             _slug(view) or "view"]
     if kind and kind != "self":
         parts.append(_slug(kind))
     if layer is not None:

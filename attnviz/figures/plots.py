@@ -98,12 +98,14 @@ def head_heatmap(pattern: np.ndarray, query_tokens: list[str], key_tokens: list[
                  title: str = "", log_color: bool = False,
                  axis_titles: tuple[str, str] | None = None,
                  value_title: str | None = None,
-                 hover_words: tuple[str, str] | None = None) -> go.Figure:
+                 hover_words: tuple[str, str] | None = None, signed: bool = False) -> go.Figure:
     """One head's pattern `[query_pos, key_pos]` with tokens on both axes and the weight on hover.
 
     Readable at any length: rows are 8–30 px (one focused query is a one-row strip), an axis longer
     than MAX_CELLS is pooled in blocks of positions (the title says so), and tick labels are thinned
     so that they never overlap. The payload is the float32 matrix plus one label per cell.
+    `signed`: values of either sign (a measure such as gradient × input) on a red–blue scale centred on 0
+    (no log scale); otherwise from 0 to the largest value, whatever its size (a norm is not at most 1).
     """
     if axis_titles is None:
         axis_titles = (t("query (attending)"), t("key (attended to)"))
@@ -120,12 +122,18 @@ def head_heatmap(pattern: np.ndarray, query_tokens: list[str], key_tokens: list[
     q_word, k_word = hover_words or (axis_titles[0].split()[0], axis_titles[1].split()[0])
     trace = dict(x=kc, y=qc, colorscale="Blues", xgap=0, ygap=0,
                  hovertemplate=f"{q_word} %{{y}}<br>{k_word} %{{x}}<br>{value_title} %{{z:.4f}}<extra></extra>")
-    if log_color:
-        trace.update(z=np.log10(np.clip(weights, 1e-6, None)), zmin=-6, zmax=0, customdata=weights,
-                     colorbar={"title": {"text": t("log₁₀ weight")}},
+    largest = float(np.nanmax(np.abs(weights))) if weights.size and np.isfinite(weights).any() else 0.0
+    if signed:
+        reach = max(largest, 1e-9)
+        trace.update(z=weights, zmin=-reach, zmax=reach, zmid=0.0, colorscale="RdBu",
+                     colorbar={"title": {"text": value_title}})
+    elif log_color:
+        top = float(np.log10(largest)) if largest > 1 else 0.0  # weights end at 1; a norm may go past it
+        trace.update(z=np.log10(np.clip(weights, 10 ** (top - 6), None)), zmin=top - 6, zmax=top, customdata=weights,
+                     colorbar={"title": {"text": t("log₁₀ {value}", value=value_title)}},
                      hovertemplate=f"{q_word} %{{y}}<br>{k_word} %{{x}}<br>{value_title} %{{customdata:.4f}}<extra></extra>")
     else:
-        trace.update(z=weights, zmin=0.0, zmax=float(max(np.nanmax(weights) if weights.size else 0, 1e-9)),
+        trace.update(z=weights, zmin=0.0, zmax=max(largest, 1e-9),
                      colorbar={"title": {"text": value_title}})
     row_px = float(np.clip(PLOT_PX / max(rows, cols), *ROW_PX)) if rows > 1 else float(ROW_PX[1])
     plot_h = rows * row_px
@@ -244,11 +252,11 @@ def head_view(layer_heads: np.ndarray, query_tokens: list[str], key_tokens: list
 
 
 @speaks
-def model_view(thumbs: np.ndarray, title: str = "", gap: int = 1) -> go.Figure:
+def model_view(thumbs: np.ndarray, title: str = "", gap: int = 1, head_names: list[str] | None = None) -> go.Figure:
     """Every layer × head as a small heatmap in one mosaic; a clickable point sits on each thumbnail.
 
     thumbs: [layer, head, rows, cols] (already pooled on the device). Clicking selects a point whose
-    customdata is [layer, head].
+    customdata is [layer, head]. head_names: the columns' labels (default h0, h1, …).
     """
     layers, heads, r, c = thumbs.shape
     mosaic = np.full((layers * (r + gap), heads * (c + gap)), np.nan, dtype=np.float32)
@@ -269,7 +277,7 @@ def model_view(thumbs: np.ndarray, title: str = "", gap: int = 1) -> go.Figure:
                              "yanchor": "top", "pad": {"t": 6}}, height=max(340, 70 * layers + 100),
                       margin={"l": 40, "r": 10, "t": 70, "b": 10}, clickmode="event+select", dragmode=False,
                       xaxis={"tickvals": [h * (c + gap) + (c - 1) / 2 for h in range(heads)], "tickfont": TICK_FONT,
-                             "ticktext": [f"h{h}" for h in range(heads)], "side": "top", "showgrid": False},
+                             "ticktext": head_names or [f"h{h}" for h in range(heads)], "side": "top", "showgrid": False},
                       yaxis={"tickvals": [l * (r + gap) + (r - 1) / 2 for l in range(layers)], "tickfont": TICK_FONT,
                              "ticktext": [f"L{l}" for l in range(layers)], "autorange": "reversed", "showgrid": False})
     return fig

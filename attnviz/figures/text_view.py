@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from attnviz.core.types import AttentionCapture
+from attnviz.figures.measured import measure_of
 from attnviz.figures.view_types import ViewOptions, options
 
 SCRIPT = """
@@ -45,10 +46,15 @@ class TextView:
 
 
 def matrix(cap: AttentionCapture, opts: ViewOptions, mean_heads: bool = False) -> np.ndarray:
-    """[query_pos, key_pos]: one head, or the mean over the layer's heads (self-attention: text on both sides)."""
+    """[query_pos, key_pos]: one head, or the mean over the layer's heads (self-attention: text on both sides).
+    A measured capture (figures.measured) gives its measure's sizes: a layer-level measure has one head a layer."""
+    measure = measure_of(cap)
     if not mean_heads:
-        return cap.head(opts.kind, opts.layer, opts.head).astype(np.float64)
-    return cap.layer(opts.kind, opts.layer).mean(axis=0).astype(np.float64)  # [head, q, k] -> [q, k]
+        head = opts.head if measure is None or measure.per_head else 0
+        m = cap.head(opts.kind, opts.layer, head).astype(np.float64)
+    else:
+        m = cap.layer(opts.kind, opts.layer).mean(axis=0).astype(np.float64)  # [head, q, k] -> [q, k]
+    return np.abs(m) if measure is not None else m
 
 
 def text_view(cap: AttentionCapture, opts: ViewOptions | None = None, mean_heads: bool = False,

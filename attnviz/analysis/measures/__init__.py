@@ -30,6 +30,7 @@ class MeasureSpec:
     per_head: bool  # [layer, head, query_pos, key_pos], else [layer, query_pos, key_pos]
     needs_target: bool
     paper: str
+    signed: bool = False  # values of either sign (drawn on a scale centred on 0), else never negative
 
 
 METHODS: dict[str, MeasureSpec] = {spec.name: spec for spec in (
@@ -40,7 +41,7 @@ METHODS: dict[str, MeasureSpec] = {spec.name: spec for spec in (
     MeasureSpec("alti-rollout", False, False, "Ferrando et al., EMNLP 2022"),
     MeasureSpec("value-zeroing", False, False, "Mohebbi et al., EACL 2023"),
     MeasureSpec("value-zeroing-rollout", False, False, "Mohebbi et al., EACL 2023"),
-    MeasureSpec("grad-input", True, True, "Hao et al., AAAI 2021 (one step)"),
+    MeasureSpec("grad-input", True, True, "Hao et al., AAAI 2021 (one step)", signed=True),
 )}
 
 

@@ -1,7 +1,7 @@
 """What a measure returns: a grid on the same tokens as the attention weights, and what it needed."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import torch
 
@@ -25,6 +25,7 @@ class MeasureResult:
     target: Target | None = None
     target_value: float | None = None
     layers: list[int] | None = None  # the layers computed (None: all); the others are NaN
+    _source: AttentionSource | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def n_layers(self) -> int:
@@ -32,9 +33,11 @@ class MeasureResult:
 
     def source(self) -> AttentionSource:
         """The values read as an attention stack, so that every view draws them (a layer-level method as one
-        head per layer)."""
-        stack = self.values if self.per_head else self.values[:, None]  # [layer, head|1, query_pos, key_pos]
-        return DenseSource(stack)
+        head per layer); the same source each time."""
+        if self._source is None:  # one source a result: what views compute from it (overviews, statistics) is kept
+            stack = self.values if self.per_head else self.values[:, None]  # [layer, head|1, query_pos, key_pos]
+            self._source = DenseSource(stack)
+        return self._source
 
     def to_json(self) -> dict:
         """{"tokens", "method", "kind", "values"} (and "key_tokens" for cross-attention, "target" where used):
