@@ -121,6 +121,10 @@ def problems() -> list[str]:
     code, kept = _ids(template()), _ids(_read(TEMPLATE))
     for ctx, msgid in sorted(code - kept, key=str)[:20]:
         out.append(f"not in the template (run extract and update): {ctx or ''} {msgid!r}")
+    for ctx, msgid in sorted(code, key=str):
+        text = msgid if isinstance(msgid, str) else msgid[0]
+        if text and not PLACEHOLDER.sub("", text).strip():
+            out.append(f"a message of placeholders and spaces only says nothing a translator can place: {text!r}")
     for ctx, msgid in sorted(kept - code, key=str)[:20]:
         out.append(f"in the template but no longer in the code (run extract and update): {ctx or ''} {msgid!r}")
     for lang in LANGS:

@@ -3,7 +3,7 @@
 OFFLINE_MODELS: dict[str, str] = {
     "minilm": "all-MiniLM-L6-v2: a trained 6-layer, 12-head BERT encoder with learned positions",
     "glassllm-en": "glassllm (English): a trained 4-layer decoder LM, rotary positions, 4 query heads sharing 2 key/value heads",
-    "zh-char": "zh-char (简体中文): a trained 3-layer, 6-head character-level decoder, rotary positions, "
+    "zh-char": "Chinese characters (简体中文): a trained 3-layer, 6-head character-level decoder, rotary positions, "
                "trained on Debian's Chinese documentation",
     "scratch-encoder": "From scratch: 2-layer encoder, sinusoidal positions, random weights",
     "scratch-decoder": "From scratch: 2-layer causal decoder, rotary positions, random weights",

@@ -10,11 +10,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from attnviz.core.errors import AttnvizError
-from attnviz.i18n import joined, Message, N_
+from attnviz.i18n import Message, N_
 
 NOTE_SHARE = 0.05  # a capture is noted when at least this share of what was read is unknown or vanished
-UNKNOWN_NOTE = N_("{n} of {total} tokens are the unknown token {token}: this model cannot read {chars}.")
-VANISHED_NOTE = N_("Characters the tokeniser dropped, which this model never sees ({n}): {chars}.")
+# each sentence ends with what follows it ({then}): the next sentence, and last which models read the characters
+UNKNOWN_NOTE = N_("{n} of {total} tokens are the unknown token {token}: this model cannot read {chars}. {then}")
+VANISHED_NOTE = N_("Characters the tokeniser dropped, which this model never sees ({n}): {chars}. {then}")
 READERS_NOTE = N_("{models} reads them.")
 NO_READER_NOTE = N_("No bundled model reads all of them.")
 
@@ -109,9 +110,8 @@ class UnknownNote(Message):
     report: UnknownReport
 
     def __new__(cls, found: UnknownReport) -> UnknownNote:
-        # the sentences one after another (in Chinese without a space between them)
-        note = cls._make("{first} {rest}", {"first": (parts := _parts(found))[0],
-                                            "rest": joined("{first} {rest}", parts[1:]) if len(parts) > 1 else ""})
+        last = _parts(found)
+        note = cls._make(last.msgid, last.fmt)
         note.report = found
         return note
 
@@ -124,16 +124,15 @@ def note_text(found: UnknownReport) -> str:
     return str(UnknownNote(found))
 
 
-def _parts(found: UnknownReport) -> list[Message]:
-    """The note's sentences, each a Message."""
+def _parts(found: UnknownReport) -> Message:
+    """The note's sentences as one Message: each sentence holds the next in its {then}."""
     def quoted(chars: str) -> str:
         return "“" + (chars if len(chars) <= 20 else chars[:20] + "…") + "”"
 
-    parts = []
-    if found.n_unknown:
-        parts.append(Message(UNKNOWN_NOTE, n=found.n_unknown, total=found.n_tokens, token=found.unknown_token,
-                                         chars=quoted(found.unknown_chars)))
+    note = Message(READERS_NOTE, models=", ".join(found.readers)) if found.readers else Message(NO_READER_NOTE)
     if found.n_vanished:
-        parts.append(Message(VANISHED_NOTE, n=found.n_vanished, chars=quoted(found.vanished_chars)))
-    parts.append(Message(READERS_NOTE, models=", ".join(found.readers)) if found.readers else Message(NO_READER_NOTE))
-    return parts
+        note = Message(VANISHED_NOTE, n=found.n_vanished, chars=quoted(found.vanished_chars), then=note)
+    if found.n_unknown:
+        note = Message(UNKNOWN_NOTE, n=found.n_unknown, total=found.n_tokens, token=found.unknown_token,
+                       chars=quoted(found.unknown_chars), then=note)
+    return note

@@ -22,7 +22,7 @@ from attnviz.app.state import survey as K
 from attnviz.app.shell.sidebar import CUSTOM
 
 COLUMN_NAMES = {"layer": N_("layer"), "head": N_("head"), "mean": N_("mean"), "std": N_("std"), "texts": N_("texts"), "score": N_("score")}
-STAT_NAMES = {"entropy": N_("entropy"), "mean_distance": N_("mean distance"), "first_token": N_("first token"), "self": N_("self"), "previous_token": N_("previous token"), "special_tokens": N_("special tokens"), "induction": N_("induction"), "to_target": N_("to target")}
+STAT_NAMES = {"entropy": N_("entropy"), "mean_distance": N_("mean distance"), "first_token": N_("first token"), "self": N_("self"), "previous_token": N_("previous token"), "special_tokens": N_("special tokens"), "induction": N_("induction"), "to_target": N_("to target"), "punctuation": N_("punctuation"), "word": N_("a word's other characters")}
 SIDES = {"most": N_("**Most**"), "least": N_("**Least**")}
 JOINT_WORDS = {"query": N_("query"), "key": N_("key"), "position": N_("position"), "text": N_("text"), "axis_1": N_("axis 1"), "axis_2": N_("axis 2"), "none": N_("(none)")}
 COLOUR_NAMES = {"role": N_("query / key"), "pos": N_("position"), "template": N_("template")}

@@ -23,7 +23,7 @@ from attnviz.app.state import session as Session
 from attnviz.app.state import sidebar as Sidebar
 from attnviz.app.state.selection import Selection
 
-MODEL_DESCRIPTIONS = {"minilm": N_("all-MiniLM-L6-v2: a trained 6-layer, 12-head BERT encoder with learned positions"), "glassllm-en": N_("glassllm (English): a trained 4-layer decoder LM, rotary positions, 4 query heads sharing 2 key/value heads"), "scratch-encoder": N_("From scratch: 2-layer encoder, sinusoidal positions, random weights"), "scratch-decoder": N_("From scratch: 2-layer causal decoder, rotary positions, random weights"), "scratch-seq2seq": N_("From scratch: 2+2-layer encoder-decoder with cross-attention, learned positions, random weights")}
+MODEL_DESCRIPTIONS = {"minilm": N_("all-MiniLM-L6-v2: a trained 6-layer, 12-head BERT encoder with learned positions"), "glassllm-en": N_("glassllm (English): a trained 4-layer decoder LM, rotary positions, 4 query heads sharing 2 key/value heads"), "scratch-encoder": N_("From scratch: 2-layer encoder, sinusoidal positions, random weights"), "scratch-decoder": N_("From scratch: 2-layer causal decoder, rotary positions, random weights"), "scratch-seq2seq": N_("From scratch: 2+2-layer encoder-decoder with cross-attention, learned positions, random weights"), "zh-char": N_("Chinese characters (简体中文): a trained 3-layer, 6-head character-level decoder, rotary positions, trained on Debian's Chinese documentation")}
 
 CUSTOM = "custom"
 DEFAULT_TEXT = "The cat sat on the mat because it was tired."
