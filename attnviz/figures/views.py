@@ -47,7 +47,7 @@ FLOW_RAW = N_("Raw max-flow values, as the paper defines them: each input's flow
 HEAD_VIEW_ABOUT = N_("Lines join each query (left) to the keys it attends to (right); thicker and darker is more weight (weights under 0.05 are not drawn). Click a token on the left to see only its attention.")
 MEASURE_NO_ROLLOUT = N_("Rollout and flow combine attention weights layer by layer; for a measure carried across layers pick ALTI, rolled out, or value zeroing, rolled out.")
 MEASURE_LINES = N_("Lines join each query (left) to the keys it draws on (right); thicker and darker is more {measure}, by size, against the largest drawn (under 5% of it is not drawn). Click a token on the left to see only its lines.")
-MEASURE_SHARES = N_("Statistics of {measure}: each row is first divided by its sum (sizes, whatever their sign), so that every column reads the measure's shares as it would read weights.")
+MEASURE_SHARES = N_("Statistics of {measure}: each row is first divided by its sum (sizes, whatever their sign), so that every column reads the measure's shares as it would read weights. {then}")
 STATISTICS_ABOUT = N_("Entropy in nats (low: a peaked head); mean distance in positions; the other columns are the average weight a query gives to that target (Clark et al. 2019).")
 
 
@@ -277,7 +277,7 @@ def statistics(cap: AttentionCapture, opts: ViewOptions | None = None, **changes
     caption = t("Entropy in nats (low: a peaked head); mean distance in positions; the other columns are the average weight a query gives to that target (Clark et al. 2019).")
     m = measure_of(cap)
     if m is not None:
-        caption = t("{first} {then}", first=t(MEASURE_SHARES, measure=measure_label(m.method)), then=caption)
+        caption = t(MEASURE_SHARES, measure=measure_label(m.method), then=caption)
     return ViewResult(plots.layer_head_chart(stats[o.stat], title), table, caption)
 
 
