@@ -7,7 +7,7 @@ import importlib
 import sys
 
 # command -> module under attnviz.cli (the order of `attnviz --help`)
-COMMANDS = {"app": "app", "capture": "capture", "export": "export", "compare": "compare",
+COMMANDS = {"app": "app", "capture": "capture", "export": "export", "compare": "compare", "heads": "heads",
             "worked-example": "worked_example", "train": "train", "survey": "survey", "models": "models",
             "settings": "settings"}
 ALIASES = {"toy": "worked-example"}  # the worked example's command before it had its one name

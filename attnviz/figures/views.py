@@ -82,7 +82,7 @@ def heatmap(cap: AttentionCapture, opts: ViewOptions | None = None, **changes) -
     """One head, tokens on both axes; the table is the matrix drawn."""
     o = options(opts, changes)
     m, q_tok, k_tok = _shown(cap, o, cap.head(o.kind, o.layer, o.head))
-    return ViewResult(plots.head_heatmap(m, q_tok, k_tok, _title(o), o.log_color), matrix_table(m, q_tok, k_tok))
+    return ViewResult(plots.head_heatmap(m, q_tok, k_tok, _title(o), o.log_color, width_px=o.width), matrix_table(m, q_tok, k_tok))
 
 
 def difference(cap: AttentionCapture, other: AttentionCapture, opts: ViewOptions | None = None, **changes) -> ViewResult:
@@ -96,7 +96,7 @@ def _difference(cap: AttentionCapture, other: AttentionCapture, o: ViewOptions) 
     if cap.axes(o.kind) != other.axes(o.kind):
         raise ValueError(t("The two captures have different tokens; a difference needs the same tokens in both."))
     m, q_tok, k_tok = _shown(cap, o, np.abs(other.head(o.kind, o.layer, o.head) - cap.head(o.kind, o.layer, o.head)))
-    return ViewResult(plots.head_heatmap(m, q_tok, k_tok, title=t("|difference|")), matrix_table(m, q_tok, k_tok))
+    return ViewResult(plots.head_heatmap(m, q_tok, k_tok, title=t("|difference|"), width_px=o.width), matrix_table(m, q_tok, k_tok))
 
 
 @_in_options_language
@@ -166,7 +166,7 @@ def aggregate(cap: AttentionCapture, opts: ViewOptions | None = None, **changes)
     else:
         raise ValueError(f"unknown aggregate {o.how!r}; choose mean, max, rollout or flow")
     m, q_tok, k_tok = _shown(cap, o, matrix)
-    return ViewResult(plots.head_heatmap(m, q_tok, k_tok, title=label), matrix_table(m, q_tok, k_tok),
+    return ViewResult(plots.head_heatmap(m, q_tok, k_tok, title=label, width_px=o.width), matrix_table(m, q_tok, k_tok),
                       caption)
 
 
