@@ -103,8 +103,8 @@ def census_figure(census: Census, title: str | None = None, width_px: float = FI
              for h, a in enumerate(row)] for l, row in enumerate(census.assigned)]
     xs, ys = [f"h{h}" for h in range(heads)], [f"L{l}" for l in range(layers)]
     cell_px = (width_px - 60) / max(heads, 1)
-    widest = max((len(s) for row in text for s in row), default=0)
-    size = next((f for f in CELL_FONT_PX if widest * 0.6 * f + 4 <= cell_px), None)
+    widest = max((text_px(s, 1) for row in text for s in row), default=0)  # in font sizes
+    size = next((f for f in CELL_FONT_PX if widest * f + 4 <= cell_px), None)
     fig = go.Figure(go.Heatmap(z=z, x=xs, y=ys, zmin=-0.5, zmax=len(colours) - 0.5, colorscale=_discrete(colours),
                                showscale=False, hoverinfo="skip", xgap=1, ygap=1,
                                **({"text": text, "texttemplate": "%{text}", "textfont": {"size": size, "color": "#1a1a1a"}}
@@ -117,7 +117,7 @@ def census_figure(census: Census, title: str | None = None, width_px: float = FI
                     hovertemplate="%{hovertext}<extra></extra>")
     for name, colour in [(n, TYPE_COLOURS[n]) for n in names] + [(None, NONE_COLOUR)]:
         label = (t("{type} ≥ {threshold}", type=type_label(name), threshold=f"{census.thresholds[name]:g}") if name
-                 else t("none"))
+                 else t("no type"))
         fig.add_scatter(x=[None], y=[None], mode="markers", name=label, hoverinfo="skip",
                         marker={"size": 12, "symbol": "square", "color": colour, "line": {"width": 1, "color": "#999"}})
     if title is None:
@@ -148,8 +148,8 @@ def census_caption(census: Census) -> str:
              "from the threshold to 1); grey: no score past its threshold. The legend states each threshold; hover "
              "a head for all its scores, click it to open its card.")
     if census.spread and census.texts > 1:
-        text += " " + t("Over {n} texts: each score is the median over the texts (induction: over the probes), with "
-                        "its interquartile range (IQR) and count on hover.", n=census.texts)
+        text = t("{sentence} {more}", sentence=text, more=t("Over {n} texts: each score is the median over the texts (induction: over the probes), with "
+                        "its interquartile range (IQR) and count on hover.", n=census.texts))
     return text
 
 

@@ -24,7 +24,7 @@ def identical_note(changes: Changes) -> str | None:
 @speaks
 def changes_caption(changes: Changes) -> str:
     """What the distance is and how heads are paired, in the active language."""
-    return t("Distance: {measure}.", measure=t(MEASURE)) + " " + t(PAIRINGS[changes.pairing])
+    return t("Distance: {measure}. {pairing}", measure=t(MEASURE), pairing=t(PAIRINGS[changes.pairing]))
 
 
 def head(layer: int, head: int) -> str:

@@ -9,7 +9,7 @@ from attnviz.figures.plots import (
     TICK_FONT,
     TITLE_FONT,
     head_heatmap,
-    TURNED_PX,
+    LINE_PX,
     label_step,
     ordinal,
     plain_format,
@@ -88,7 +88,7 @@ def distance_matrix(dist: np.ndarray, shape_a: tuple[int, int], shape_b: tuple[i
     top = TITLE_BAND_PX + LEGEND_BAND_PX + 20 + labels_h  # title, legend, axis title, labels
     plot_h = max(380 - top, min(MATRIX_MAX_PX - top, MATRIX_ROW_PX * len(rows)))
     plot_w = plot_width(width_px, row_text, t("JS distance"))
-    x_step, y_step = label_step(len(cols), plot_w, TURNED_PX), label_step(len(rows), plot_h)
+    x_step, y_step = label_step(len(cols), plot_w, LINE_PX), label_step(len(rows), plot_h, LINE_PX)
     height = int(top + plot_h + 10)
     fig.update_layout(title={"text": safe_label(title), "font": TITLE_FONT, "x": 0, "xanchor": "left", "xref": "container",
                              "y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 8, "l": 10}},

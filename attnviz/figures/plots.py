@@ -20,7 +20,7 @@ EDGE_PX = 20  # a heatmap's left and right margins together
 Y_TITLE_PX = 24  # a y title turned on its side, with its standoff
 BAR_PADS_PX = 24  # an upright colour bar's pads around the wider of its title and its bar with tick labels
 LABEL_PX = 16  # room one horizontal line of tick text needs (13 px font)
-TURNED_PX = 17  # room a tick label turned upright needs across its axis (its box is 17 px at 13 px, measured)
+LINE_PX = 17  # room a line of tick text takes across it, upright or turned (its box: 17 px at 13 px, measured)
 CHAR_PX = 7.5  # width of one character of tick text (Source Sans at 13 px averages 6: an upper bound)
 TICK_FONT = {"size": 13, "color": "#1a1a1a"}  # larger and darker than plotly's default: readable on a projector
 TITLE_FONT = {"size": 15, "color": "#1a1a1a"}
@@ -71,7 +71,7 @@ def x_labels(categories: list[str], texts: list[str], plot_px: float) -> tuple[l
     fits its column, else turned upright (−90°) and thinned to every step-th so that none overlap."""
     n = max(len(categories), 1)
     upright = text_width(texts) + 6 <= plot_px / n
-    step = 1 if upright else label_step(n, plot_px, TURNED_PX)
+    step = 1 if upright else label_step(n, plot_px, LINE_PX)
     vals, shown = _ticks(categories, texts, step)
     return vals, shown, step, upright
 
@@ -178,7 +178,7 @@ def head_heatmap(pattern: np.ndarray, query_tokens: list[str], key_tokens: list[
          "title": {"text": trace["colorbar"]["title"]["text"], "side": "top"}} if strip else
         {"len": 1, "y": 1, "yanchor": "top"}))
     fig = go.Figure(go.Heatmap(**trace))
-    y_step = label_step(rows, plot_h)
+    y_step = label_step(rows, plot_h, LINE_PX)
     qv, qtext = _ticks(qc, qt, y_step)
     plot_w = plot_width(FIGURE_PX if width_px is None else width_px, qtext, trace["colorbar"]["title"]["text"],
                         bar=not strip)
