@@ -37,16 +37,19 @@ def _number(value: float) -> str:
     return f"{value:.3f}"
 
 
-def score_text(census: Census, name: str, layer: int, head: int) -> str:
+def score_text(census: Census, name: str, layer: int, head: int, count: bool = True) -> str:
     """One type's score of one head as a person reads it: the value (over a survey: the median, its interquartile
-    range and count), a fixed-offset head's offset, or "not measured"."""
+    range and count, the count left out where count=False and it is the census's number of texts), a fixed-offset
+    head's offset, or "not measured"."""
     value = float(census.scores[name][layer, head])
     if math.isnan(value):
         return t("not measured")
     text = _number(value)
-    if name in census.spread and census.counts.get(name) is not None and census.counts[name][layer, head] > 1:
-        text = t("{value} (IQR {spread}, n = {n})", value=text, spread=_number(float(census.spread[name][layer, head])),
-                 n=int(census.counts[name][layer, head]))
+    n = int(census.counts[name][layer, head]) if name in census.counts else 0
+    if name in census.spread and n > 1:
+        spread = _number(float(census.spread[name][layer, head]))
+        text = (t("{value} (IQR {spread}, n = {n})", value=text, spread=spread, n=n) if count or n != census.texts
+                else t("{value} (IQR {spread})", value=text, spread=spread))
     if name == "offset":
         text = t("{value} at offset {offset}", value=text, offset=f"{int(census.offsets[layer, head]):+d}")
     return text
@@ -66,10 +69,9 @@ def _hover(census: Census, layer: int, head: int) -> str:
     lines = [t("layer {layer} · head {head}: {type}", layer=layer, head=head, type=head_name(census, layer, head))]
     for name in measured(census):
         value = float(census.scores[name][layer, head])
-        line = t("{type}: {score} · threshold {threshold}", type=type_label(name),
-                 score=score_text(census, name, layer, head), threshold=f"{census.thresholds[name]:g}")
+        # the legend states the thresholds; a score past its threshold is bold (a short hover: a cell's payload)
+        line = t("{type}: {score}", type=type_label(name), score=score_text(census, name, layer, head, count=False))
         lines.append(f"<b>{line}</b>" if value >= census.thresholds[name] else line)
-    lines.append(t("click to open its card"))
     return "<br>".join(lines)
 
 

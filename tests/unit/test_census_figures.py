@@ -53,17 +53,20 @@ def test_the_census_figure_colours_each_cell_by_its_type_and_hovers_every_score(
     assert np.asarray(heat.text).tolist() == [["prev", "sink", ""], ["ind", "off+2", "broad"]]
     first = cells.hovertext[0]
     assert first.startswith("layer 0 · head 0: previous-token")
-    assert "<b>previous-token: 0.900 · threshold 0.4</b>" in first  # past its threshold: bold
-    assert "duplicate-token: not measured · threshold 0.2" in first
-    assert "fixed offset: 0.600 at offset +2 · threshold 0.4" in cells.hovertext[4]
+    assert "<b>previous-token: 0.900</b>" in first  # past its threshold: bold
+    assert "<br>local: 0.050<br>" in first and "duplicate-token: not measured" in first
+    assert "<b>fixed offset: 0.600 at offset +2</b>" in cells.hovertext[4]
     assert [d.name for d in legend] == [f"{cf.type_label(n)} ≥ {census.thresholds[n]:g}" for n in names] + ["no type"]
     assert fig.layout.title.text == "Head types of planted"
 
 
 def test_a_survey_census_hovers_spread_and_count_and_says_medians():
     census = planted(spread=True, texts=12)
+    census.counts["induction"][:] = 8  # induction over 8 probes: its count differs from the texts'
     fig = cf.census_figure(census)
-    assert "previous-token: 0.900 (IQR 0.010, n = 12) · threshold 0.4" in fig.data[1].hovertext[0]
+    hover = fig.data[1].hovertext[0]
+    assert "previous-token: 0.900 (IQR 0.010)</b>" in hover and "induction: 0.050 (IQR 0.010, n = 8)" in hover
+    assert cf.head_card(census, 0, 0).data[0].hovertext[2] == "previous-token: 0.900 (IQR 0.010, n = 12) · threshold 0.4"
     assert fig.layout.title.text == "Head types of planted over 12 texts (medians)"
     assert "Over 12 texts" in cf.census_caption(census) and "Over" not in cf.census_caption(planted())
 
