@@ -66,7 +66,14 @@ def survey_census(survey: Survey | str | Path, thresholds: Mapping[str, float] |
         notes.append(Message(MISSING_TYPES, types=", ".join(missing)))
     offsets = np.zeros(shape, dtype=np.int64)
     if TYPE_COLUMNS[OFFSET_AT] in have:  # the offset most texts have at their best, per head
-        frame = s.sql(f"SELECT layer, head, mode({TYPE_COLUMNS[OFFSET_AT]}) AS at FROM stats GROUP BY layer, head")
+        # ties as the offset score breaks them (nearest 0, then the negative one): DuckDB's mode() picks any of
+        # equally common values, and two queries could disagree
+        column = TYPE_COLUMNS[OFFSET_AT]
+        frame = s.sql(f"""
+            SELECT layer, head, best AS at FROM (
+              SELECT layer, head, {column} AS best, count(*) AS n FROM stats WHERE {column} IS NOT NULL
+              GROUP BY layer, head, {column})
+            QUALIFY row_number() OVER (PARTITION BY layer, head ORDER BY n DESC, abs(best), best) = 1""")
         offsets = np.nan_to_num(_grid(frame, "at", shape, 0)).astype(np.int64)
     texts = int(s.sql("SELECT count(*) AS n FROM texts")["n"].iloc[0])
     return build(scores, offsets, thresholds, retrieval, spread=spread, counts=counts, texts=texts,
