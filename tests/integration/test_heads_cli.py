@@ -12,7 +12,9 @@ from attnviz.analysis.headtypes.census import census
 from attnviz.capture.api import capture
 from attnviz.cli import main
 from attnviz.models.loading import load_model
-from attnviz.survey.census import survey_census
+from attnviz.figures.census import head_card, head_texts
+from attnviz.survey.census import survey_census, texts_for_type
+from attnviz.survey.query import Survey
 from attnviz.survey.corpus import open_corpus
 from attnviz.survey.run import run_survey
 
@@ -92,6 +94,16 @@ def test_a_survey_folders_robust_census(survey, capsys):
     assert main(["heads", "--survey", str(survey)]) == 0
     text = capsys.readouterr().out
     assert text.startswith(f"{want.model} over 6 texts of {survey} (medians): 2 layers × 4 heads")
+
+
+def test_a_head_cards_texts_come_from_the_survey(survey):
+    with Survey(survey) as s:
+        c = survey_census(s)
+        most, least = texts_for_type(s, 1, 2, "broad", n=2)
+    shown = head_texts(most, lang="zh")
+    assert list(shown.columns) == ["text_id", "文本", "得分"] and len(shown) == 2
+    assert shown["得分"].tolist() == sorted(shown["得分"], reverse=True) and shown["得分"].min() >= least["value"].max()
+    assert "(IQR" in head_card(c, 1, 2).data[0].hovertext[-1]  # broad, over the survey's texts
 
 
 def test_compare_json_has_what_changed(minilm, capsys):
