@@ -9,11 +9,12 @@ import numpy as np
 from attnviz.analysis.compare import KIND, Comparison
 from attnviz.analysis.reduce import max_difference
 from attnviz.core.types import AttentionCapture
+from attnviz.i18n import N_
 
-MEASURE = ("mean Jensen-Shannon divergence (base 2) between A's and B's attention rows on the aligned tokens, "
-           "over the query tokens both attend from: 0 when a head attends the same, 1 when it attends to "
-           "entirely different tokens")
-IDENTICAL = "A and B are identical: the same tokens and the same attention in every head, so nothing changed."
+MEASURE = N_("mean Jensen-Shannon divergence (base 2) between A's and B's attention rows on the aligned tokens, "
+             "over the query tokens both attend from: 0 when a head attends the same, 1 when it attends to "
+             "entirely different tokens")
+IDENTICAL = N_("A and B are identical: the same tokens and the same attention in every head, so nothing changed.")
 IDENTICAL_TOLERANCE = 1e-6  # float32 rounding of the same computation run twice (a batched and a single pass)
 
 

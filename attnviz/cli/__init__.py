@@ -7,9 +7,10 @@ import importlib
 import sys
 
 # command -> module under attnviz.cli (the order of `attnviz --help`)
-COMMANDS = {"app": "app", "capture": "capture", "export": "export", "compare": "compare", "measure": "measure",
-            "ablate": "ablate", "patch": "patch", "dla": "dla", "worked-example": "worked_example", "train": "train",
-            "survey": "survey", "models": "models", "settings": "settings"}
+COMMANDS = {"app": "app", "capture": "capture", "export": "export", "compare": "compare", "heads": "heads",
+            "measure": "measure", "ablate": "ablate", "patch": "patch", "dla": "dla",
+            "worked-example": "worked_example", "train": "train", "survey": "survey", "models": "models",
+            "settings": "settings"}
 ALIASES = {"toy": "worked-example"}  # the worked example's command before it had its one name
 
 

@@ -7,6 +7,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from attnviz.figures.axis_titles import y_title
+from attnviz.figures.titles import text_px
 from attnviz.i18n import N_, active, speaks, t
 
 ROLES = {"query": N_("query"), "key": N_("key")}  # the query–key view's two kinds of point
@@ -14,9 +15,13 @@ ROLES = {"query": N_("query"), "key": N_("key")}  # the query–key view's two k
 MAX_CELLS = 128  # a longer axis is pooled to at most this many cells: beyond it a cell is under ~5 px
 PLOT_PX = 560  # the height a square grid is drawn at (fits under the controls at 1280×720)
 ROW_PX = (4, 30)  # smallest and largest row height: one focused query is a 30 px strip, not a square
-WIDTH_PX = 680  # the narrowest plot width the labels are thinned for (1280 px, sidebar open)
+FIGURE_PX = 820  # a figure's width in the main column at 1280 px with the sidebar open (Chromium, measured)
+EDGE_PX = 20  # a heatmap's left and right margins together
+Y_TITLE_PX = 24  # a y title turned on its side, with its standoff
+BAR_PADS_PX = 24  # an upright colour bar's pads around the wider of its title and its bar with tick labels
 LABEL_PX = 16  # room one horizontal line of tick text needs (13 px font)
-CHAR_PX = 7.5  # width of one character of tick text
+LINE_PX = 17  # room a line of tick text takes across it, upright or turned (its box: 17 px at 13 px, measured)
+CHAR_PX = 7.5  # width of one character of tick text (Source Sans at 13 px averages 6: an upper bound)
 TICK_FONT = {"size": 13, "color": "#1a1a1a"}  # larger and darker than plotly's default: readable on a projector
 TITLE_FONT = {"size": 15, "color": "#1a1a1a"}
 MAX_LABEL_CHARS = 14
@@ -40,6 +45,41 @@ def position_labels(tokens: list[str]) -> list[str]:
 def label_step(n: int, room_px: float, label_px: float = LABEL_PX) -> int:
     """Label every step-th of n items so that labels of label_px never overlap in room_px."""
     return max(1, int(np.ceil(n * label_px / max(room_px, 1.0))))
+
+
+def text_width(labels: list[str]) -> float:
+    """The estimated width of the widest tick label in px ("&lt;unk&gt;" shows as 5 characters)."""
+    return max((len(html.unescape(label)) for label in labels), default=1) * CHAR_PX
+
+
+def colour_bar_px(title: str | None, figure_px: float, tick_chars: int = 5) -> float:
+    """The room an upright colour bar takes right of a plot: its gap (2% of the plot), the wider of its title and
+    its bar with tick labels, and its pads (measured in Chromium: 66 px for "weight", 96 for "JS distance")."""
+    return 0.02 * figure_px + max(text_px(title or "", 13), 12 + 5 + tick_chars * CHAR_PX) + BAR_PADS_PX
+
+
+def plot_width(figure_px: float, y_labels: list[str], bar_title: str | None = None, bar: bool = True,
+               y_title: bool = True) -> float:
+    """The width a heatmap's plot area gets at least in a figure figure_px wide: the figure less its margins, its y
+    tick labels and title and (when upright beside it) its colour bar, each estimated from above."""
+    side = colour_bar_px(bar_title, figure_px) if bar else 0.0
+    return max(figure_px - EDGE_PX - text_width(y_labels) - 8 - (Y_TITLE_PX if y_title else 0) - side, 40.0)
+
+
+def x_labels(categories: list[str], texts: list[str], plot_px: float) -> tuple[list[str], list[str], int, bool]:
+    """(tickvals, ticktext, step, upright) for a category x axis plot_px wide: side by side where every label
+    fits its column, else turned upright (−90°) and thinned to every step-th so that none overlap."""
+    n = max(len(categories), 1)
+    upright = text_width(texts) + 6 <= plot_px / n
+    step = 1 if upright else label_step(n, plot_px, LINE_PX)
+    vals, shown = _ticks(categories, texts, step)
+    return vals, shown, step, upright
+
+
+def plain_format(limit: float) -> str:
+    """A d3 tick format for numbers up to `limit` in plain decimals (0.028, not 28m; 0.000001, not 1µ)."""
+    digits = int(np.ceil(-np.log10(limit))) + 1 if 0 < limit < 1 else 1
+    return f".{min(max(digits, 1), 9)}~f"
 
 
 def _ticks(categories: list[str], texts: list[str], step: int) -> tuple[list[str], list[str]]:
@@ -98,12 +138,14 @@ def head_heatmap(pattern: np.ndarray, query_tokens: list[str], key_tokens: list[
                  title: str = "", log_color: bool = False,
                  axis_titles: tuple[str, str] | None = None,
                  value_title: str | None = None,
-                 hover_words: tuple[str, str] | None = None, signed: bool = False) -> go.Figure:
+                 hover_words: tuple[str, str] | None = None, signed: bool = False,
+                 width_px: float | None = None) -> go.Figure:
     """One head's pattern `[query_pos, key_pos]` with tokens on both axes and the weight on hover.
 
     Readable at any length: rows are 8–30 px (one focused query is a one-row strip), an axis longer
     than MAX_CELLS is pooled in blocks of positions (the title says so), and tick labels are thinned
-    so that they never overlap. The payload is the float32 matrix plus one label per cell.
+    so that they never overlap in a figure width_px wide (default FIGURE_PX, the explorer's at 1280 px; a
+    compare pane is narrower: compare_plots.PANE_PX). The payload is the float32 matrix plus one label per cell.
     `signed`: values of either sign (a measure such as gradient × input) on a red–blue scale centred on 0
     (no log scale); otherwise from 0 to the largest value, whatever its size (a norm is not at most 1).
     """
@@ -133,8 +175,9 @@ def head_heatmap(pattern: np.ndarray, query_tokens: list[str], key_tokens: list[
                      colorbar={"title": {"text": t("log₁₀ {value}", value=value_title)}},
                      hovertemplate=f"{q_word} %{{y}}<br>{k_word} %{{x}}<br>{value_title} %{{customdata:.4f}}<extra></extra>")
     else:
-        trace.update(z=weights, zmin=0.0, zmax=max(largest, 1e-9),
-                     colorbar={"title": {"text": value_title}})
+        zmax = max(largest, 1e-9)
+        trace.update(z=weights, zmin=0.0, zmax=zmax, colorbar={"title": {"text": value_title},
+                                                                "tickformat": plain_format(zmax)})
     row_px = float(np.clip(PLOT_PX / max(rows, cols), *ROW_PX)) if rows > 1 else float(ROW_PX[1])
     plot_h = rows * row_px
     # a focused query, or any plot too short for an upright colour bar's labels: a horizontal bar under it
@@ -144,16 +187,14 @@ def head_heatmap(pattern: np.ndarray, query_tokens: list[str], key_tokens: list[
          "title": {"text": trace["colorbar"]["title"]["text"], "side": "top"}} if strip else
         {"len": 1, "y": 1, "yanchor": "top"}))
     fig = go.Figure(go.Heatmap(**trace))
-    y_step = label_step(rows, plot_h)
-    col_px = WIDTH_PX / cols
-    widest = max((len(html.unescape(label)) for label in kt), default=1) * CHAR_PX  # "&lt;unk&gt;" shows as 5 characters
-    upright = widest + 6 <= col_px  # labels fit side by side: no rotation
-    x_step = 1 if upright else label_step(cols, WIDTH_PX)
-    nth = ordinal if active() == "en" else str  # "every 3rd" in English, a plain number elsewhere
-    label_h = LABEL_PX if upright else widest + 8
-    top = 36 + 22 + label_h  # title, axis title, tick labels: stacked, never on top of each other
-    kv, ktext = _ticks(kc, kt, x_step)
+    y_step = label_step(rows, plot_h, LINE_PX)
     qv, qtext = _ticks(qc, qt, y_step)
+    plot_w = plot_width(FIGURE_PX if width_px is None else width_px, qtext, trace["colorbar"]["title"]["text"],
+                        bar=not strip)
+    kv, ktext, x_step, upright = x_labels(kc, kt, plot_w)
+    nth = ordinal if active() == "en" else str  # "every 3rd" in English, a plain number elsewhere
+    label_h = LABEL_PX if upright else text_width(kt) + 8
+    top = 36 + 22 + label_h  # title, axis title, tick labels: stacked, never on top of each other
     fig.update_layout(
         title={"text": safe_label(title), "font": TITLE_FONT, "x": 0, "xanchor": "left", "xref": "paper",
                "y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 8}},

@@ -15,13 +15,14 @@ JOINT_LABELS = {"query": "query", "key": "key", "position": "position", "text": 
 
 
 def ranking_figure(table: pd.DataFrame, label: str, top: int = 20, title: str | None = None) -> go.Figure:
-    """Bars of the top heads' means over the corpus, with their standard deviation as error bars."""
+    """Bars of the top heads' means over the corpus, with their standard deviation as error bars. Clicking a bar
+    selects a point whose customdata is [layer, head] (a page fills its head boxes with it)."""
     rows = table.dropna(subset=["mean"]).head(top)
     names = [f"L{int(l)} H{int(h)}" for l, h in zip(rows["layer"], rows["head"])]
     fig = go.Figure(go.Bar(x=names, y=rows["mean"], error_y={"type": "data", "array": rows["std"].fillna(0)},
                            customdata=list(zip(rows["layer"].astype(int), rows["head"].astype(int))),
                            hovertemplate="%{x}: %{y:.4f} ± %{error_y.array:.4f}<extra></extra>"))
-    fig.update_layout(height=320, margin={"l": 10, "r": 10, "t": 30, "b": 10},
+    fig.update_layout(height=320, margin={"l": 10, "r": 10, "t": 30, "b": 10}, clickmode="event+select",
                       title={"text": title or f"{label}: mean over the corpus (± one standard deviation)"})
     return y_title(fig, label)
 

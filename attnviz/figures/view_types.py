@@ -30,6 +30,7 @@ class ViewOptions:
     stat: str = "entropy"  # statistics: which statistic is charted
     method: str = "PCA"  # query–key: PCA | t-SNE | UMAP
     size: int = 32  # model view: each head pooled to at most size × size cells
+    width: float | None = None  # px: the figure width heatmaps lay their tick labels out for (None: the explorer's)
     lang: str | None = None  # the language of titles, axes, hover, table headers and captions (None: the active one)
 
     def with_(self, **changes) -> ViewOptions:

@@ -126,7 +126,7 @@ def heatmap(cap: AttentionCapture, opts: ViewOptions | None = None, **changes) -
     m, q_tok, k_tok = _shown(cap, o, cap.head(o.kind, o.layer, _head(cap, o)))
     signed = _signed(cap)
     fig = plots.head_heatmap(m, q_tok, k_tok, _title(o, cap), o.log_color and not signed, value_title=_unit(cap),
-                             signed=signed)
+                             signed=signed, width_px=o.width)
     return ViewResult(fig, matrix_table(m, q_tok, k_tok))
 
 
@@ -142,8 +142,8 @@ def _difference(cap: AttentionCapture, other: AttentionCapture, o: ViewOptions) 
         raise ValueError(t("The two captures have different tokens; a difference needs the same tokens in both."))
     head = _head(cap, o)
     m, q_tok, k_tok = _shown(cap, o, np.abs(other.head(o.kind, o.layer, head) - cap.head(o.kind, o.layer, head)))
-    return ViewResult(plots.head_heatmap(m, q_tok, k_tok, title=_named(cap, t("|difference|")), value_title=_unit(cap)),
-                      matrix_table(m, q_tok, k_tok))
+    return ViewResult(plots.head_heatmap(m, q_tok, k_tok, title=_named(cap, t("|difference|")), value_title=_unit(cap),
+                                         width_px=o.width), matrix_table(m, q_tok, k_tok))
 
 
 @_in_options_language
@@ -231,7 +231,8 @@ def aggregate(cap: AttentionCapture, opts: ViewOptions | None = None, **changes)
     else:
         raise ValueError(f"unknown aggregate {o.how!r}; choose mean, max, rollout or flow")
     m, q_tok, k_tok = _shown(cap, o, matrix)
-    fig = plots.head_heatmap(m, q_tok, k_tok, title=_named(cap, label), value_title=_unit(cap), signed=_signed(cap))
+    fig = plots.head_heatmap(m, q_tok, k_tok, title=_named(cap, label), value_title=_unit(cap), signed=_signed(cap),
+                             width_px=o.width)
     return ViewResult(fig, matrix_table(m, q_tok, k_tok), caption)
 
 

@@ -121,7 +121,7 @@ def problems() -> list[str]:
     code, kept = _ids(template()), _ids(_read(TEMPLATE))
     for ctx, msgid in sorted(code - kept, key=str)[:20]:
         out.append(f"not in the template (run extract and update): {ctx or ''} {msgid!r}")
-    for ctx, msgid in sorted(code, key=str):
+    for _ctx, msgid in sorted(code, key=str):
         text = msgid if isinstance(msgid, str) else msgid[0]
         if text and not PLACEHOLDER.sub("", text).strip():
             out.append(f"a message of placeholders and spaces only says nothing a translator can place: {text!r}")

@@ -10,6 +10,7 @@ import numpy as np
 from attnviz.analysis.headtypes.census import Census, build
 from attnviz.analysis.headtypes.definitions import TEXT_TYPES
 from attnviz.analysis.headtypes.measure import OFFSET_AT
+from attnviz.i18n import Message, N_
 from attnviz.survey.query import Survey
 from attnviz.survey.rows import TYPE_COLUMNS
 
@@ -17,10 +18,10 @@ from attnviz.survey.rows import TYPE_COLUMNS
 # induction probes are not texts, so induction reads the survey's own score on the texts' repeated tokens
 TEXT_COLUMN = {**{name: TYPE_COLUMNS[name] for name in TEXT_TYPES}, "induction": "induction"}
 
-INDUCTION_FROM_TEXTS = ("This survey was written before induction probes were stored with it, so its induction "
-                        "score is measured on the texts' own repeated tokens instead of repeated random tokens.")
-MISSING_TYPES = ("This survey was written before head-type scores were stored with it, so these types are not "
-                 "measured: {types}. Run the survey again into a new folder to have them.")
+INDUCTION_FROM_TEXTS = N_("This survey was written before induction probes were stored with it, so its induction "
+                          "score is measured on the texts' own repeated tokens instead of repeated random tokens.")
+MISSING_TYPES = N_("This survey was written before head-type scores were stored with it, so these types are not "
+                   "measured: {types}. Run the survey again into a new folder to have them.")
 
 
 def _grid(frame, column: str, shape: tuple[int, int], fill: float = np.nan) -> np.ndarray:
@@ -51,7 +52,7 @@ def survey_census(survey: Survey | str | Path, thresholds: Mapping[str, float] |
         scores["induction"], spread["induction"], counts["induction"] = _summary(s, "probes", "induction", shape)
     else:
         scores["induction"], spread["induction"], counts["induction"] = _summary(s, "stats", "induction", shape)
-        notes.append(INDUCTION_FROM_TEXTS)
+        notes.append(Message(INDUCTION_FROM_TEXTS))
     missing = []
     for name in TEXT_TYPES:
         column = TYPE_COLUMNS[name]
@@ -62,10 +63,17 @@ def survey_census(survey: Survey | str | Path, thresholds: Mapping[str, float] |
                 np.zeros(shape, np.int64)
             missing.append(name)
     if missing:
-        notes.append(MISSING_TYPES.format(types=", ".join(missing)))
+        notes.append(Message(MISSING_TYPES, types=", ".join(missing)))
     offsets = np.zeros(shape, dtype=np.int64)
     if TYPE_COLUMNS[OFFSET_AT] in have:  # the offset most texts have at their best, per head
-        frame = s.sql(f"SELECT layer, head, mode({TYPE_COLUMNS[OFFSET_AT]}) AS at FROM stats GROUP BY layer, head")
+        # ties as the offset score breaks them (nearest 0, then the negative one): DuckDB's mode() picks any of
+        # equally common values, and two queries could disagree
+        column = TYPE_COLUMNS[OFFSET_AT]
+        frame = s.sql(f"""
+            SELECT layer, head, best AS at FROM (
+              SELECT layer, head, {column} AS best, count(*) AS n FROM stats WHERE {column} IS NOT NULL
+              GROUP BY layer, head, {column})
+            QUALIFY row_number() OVER (PARTITION BY layer, head ORDER BY n DESC, abs(best), best) = 1""")
         offsets = np.nan_to_num(_grid(frame, "at", shape, 0)).astype(np.int64)
     texts = int(s.sql("SELECT count(*) AS n FROM texts")["n"].iloc[0])
     return build(scores, offsets, thresholds, retrieval, spread=spread, counts=counts, texts=texts,

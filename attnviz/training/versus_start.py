@@ -55,9 +55,10 @@ class VersusStart:
     types: list[TypeRow]
 
 
-def _census(model: LoadedModel, cap: AttentionCapture, thresholds: Mapping[str, float] | None) -> Census:
-    """Induction on the sample itself where it repeats a run (a toy model knows only its task's tokens, so random
-    ones tell nothing); else on random probes of the model's vocabulary."""
+def sample_census(model: LoadedModel, cap: AttentionCapture, thresholds: Mapping[str, float] | None = None) -> Census:
+    """A task checkpoint's census on a capture of its sample: induction on the sample itself where it repeats a
+    run (a toy model knows only its task's tokens, so random ones tell nothing); else on random probes of the
+    model's vocabulary. (A page's census of a checkpoint, as versus_start makes it.)"""
     repeats = find_repeat(cap.token_ids or cap.tokens) is not None
     return census(model, cap.text, thresholds, induction="text" if repeats else "probes", cap=cap)
 
@@ -71,7 +72,7 @@ def versus_start(folder: str | Path, device: str = "cpu",
     cap_a = capture(trained, text, target=target or None)
     cap_b = capture(start, text, target=target or None)
     result = compare(cap_a, cap_b)
-    census_a, census_b = _census(trained, cap_a, thresholds), _census(start, cap_b, thresholds)
+    census_a, census_b = sample_census(trained, cap_a, thresholds), sample_census(start, cap_b, thresholds)
     return VersusStart(text, target, cap_a, cap_b, result, head_changes(result, cap_a, cap_b), census_a, census_b,
                        side_by_side(census_a, census_b))
 

@@ -124,7 +124,7 @@ def test_assign_takes_the_type_furthest_past_its_threshold():
     # head 0: previous (0.9−0.4)/0.6 = 0.83 beats local (0.8−0.7)/0.3 = 0.33; head 1: local 0.67 beats 0.08
     assert got == ["previous_token", "local", "first_token", None]
     assert assign(scores, thresholds_with({"first_token": 0.8}))[0][2] is None
-    with pytest.raises(ValueError, match="unknown head type"):
+    with pytest.raises(ValueError, match="no head type called"):
         thresholds_with({"nope": 0.5})
     with pytest.raises(ValueError, match="below 1"):
         thresholds_with({"local": 1.0})

@@ -7,7 +7,7 @@ the threshold to a perfect 1: (score − threshold) / (1 − threshold). A head 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -20,11 +20,15 @@ from attnviz.analysis.headtypes.probe import (
     repeat_scores,
 )
 from attnviz.core.types import AttentionCapture
+from attnviz.i18n import Message, N_
 from attnviz.models.loading import LoadedModel
 
-INDUCTION_ON_TEXT = ("The induction score is measured on this text's own repeated run rather than on repeated "
-                     "random tokens.")
-INDUCTION_NOT_MEASURED = "The induction score is not measured: this text repeats no run of two or more tokens."
+# notes for a person (Message: English on the command line, the page's language where a page says them)
+INDUCTION_ON_TEXT = N_("The induction score is measured on this text's own repeated run rather than on repeated "
+                       "random tokens.")
+INDUCTION_NOT_MEASURED = N_("The induction score is not measured: this text repeats no run of two or more tokens.")
+UNKNOWN_TYPE = N_("There is no head type called {name!r}; the types are: {known}.")
+BAD_THRESHOLD = N_("The threshold of {name} must be at least 0 and below 1, not {value}.")
 
 
 def thresholds_with(overrides: Mapping[str, float] | None = None) -> dict[str, float]:
@@ -32,9 +36,9 @@ def thresholds_with(overrides: Mapping[str, float] | None = None) -> dict[str, f
     out = dict(THRESHOLDS)
     for name, value in (overrides or {}).items():
         if name not in HEAD_TYPES:
-            raise ValueError(f"unknown head type {name!r}; the types are: {', '.join(HEAD_TYPES)}")
+            raise ValueError(Message(UNKNOWN_TYPE, name=name, known=", ".join(HEAD_TYPES)))
         if not 0 <= float(value) < 1:
-            raise ValueError(f"the threshold of {name} must be at least 0 and below 1, not {value}")
+            raise ValueError(Message(BAD_THRESHOLD, name=name, value=value))
         out[name] = float(value)
     return out
 
@@ -70,7 +74,7 @@ class Census:
     counts: dict[str, np.ndarray] = field(default_factory=dict)  # type -> [layer, head]
     texts: int = 1
     model: str = ""
-    notes: list[str] = field(default_factory=list)  # plain-English notes for a person (module constants)
+    notes: list[str] = field(default_factory=list)  # notes for a person: Messages (say() them on a page)
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -84,6 +88,12 @@ class Census:
         """The types that appear, in ORDER."""
         seen = {t for row in self.assigned for t in row if t}
         return [n for n in ORDER if n in seen]
+
+    def with_thresholds(self, overrides: Mapping[str, float]) -> Census:
+        """The same scores with some thresholds changed and every head's type assigned again: nothing is
+        measured again (a page's threshold sliders). ValueError as thresholds_with."""
+        limits = thresholds_with({**self.thresholds, **overrides})
+        return replace(self, thresholds=limits, assigned=assign(self.scores, limits))
 
     def to_json(self) -> dict:
         """scores[type][layer][head] (null: not measured), assigned[layer][head], the thresholds, the offsets."""
@@ -153,7 +163,7 @@ def census(model: LoadedModel, text: str, thresholds: Mapping[str, float] | None
     notes = []
     if induction == "text":
         runs = repeat_scores(cap)
-        notes.append(INDUCTION_ON_TEXT if runs is not None else INDUCTION_NOT_MEASURED)
+        notes.append(Message(INDUCTION_ON_TEXT) if runs is not None else Message(INDUCTION_NOT_MEASURED))
     else:
         runs = induction_scores(model, probes, probe_length, seed, probe_tokens)
     result = census_of_capture(cap, runs, retrieval, thresholds, causal=model.info.causal)
