@@ -72,7 +72,8 @@ def test_what_is_kept_while_the_widget_is_not_drawn():
     assert {explorer.LAYER.keep, explorer.HEAD.keep, explorer.FOCUS.keep, explorer.WINDOW.keep} == {"page"}
     kept = {key for module in MODULES for key in keys_of(module) if key.keep}
     assert kept == {*compare.PANES, training.NAME, explorer.LAYER, explorer.HEAD, explorer.FOCUS, explorer.HIDE,
-                    explorer.RENORM, explorer.WINDOW}
+                    explorer.RENORM, explorer.WINDOW, explorer.MEASURE, explorer.ABLATE_HOW,
+                    *vars(explorer.TARGET).values(), *vars(compare.PATCH_TARGET).values()}
 
 
 @pytest.mark.parametrize("module", MODULES, ids=lambda m: m.__name__.rsplit(".", 1)[1])

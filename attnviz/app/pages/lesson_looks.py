@@ -17,9 +17,10 @@ from attnviz.figures import views
 from attnviz.figures.measured import measured
 from attnviz.figures.sinks import sink_share_chart, sink_words
 from attnviz.figures.titles import fit_title
-from attnviz.i18n import t
+from attnviz.i18n import N_, fixed, t
 
 MODELS = ["minilm", "glassllm-en"]
+SHOWN = {"head": N_("this head: weights beside norms"), "layers": N_("every layer: the shares")}
 
 
 def step(slot: Callable, figure_px: int) -> None:
@@ -28,6 +29,9 @@ def step(slot: Callable, figure_px: int) -> None:
     c1, c2 = st.columns([1, 2])
     spec = c1.radio(t("Model"), MODELS, key=K.LOOKS_MODEL, horizontal=True)
     text = c2.text_input(t("Text"), t("The cat sat on the mat. The cat sat on the mat."), key=K.LOOKS_TEXT)
+    # one screen of a projector at a time: the head, or the layers
+    shown = st.radio(t("Show"), list(SHOWN), key=K.LOOKS_SHOW, horizontal=True,
+                     format_func=lambda s, tr=fixed(): tr(SHOWN[s]))
     if not text.strip():
         st.warning(t("The text is empty: type a sentence to see its attention."))
         return
@@ -41,13 +45,15 @@ def step(slot: Callable, figure_px: int) -> None:
         weight = computed.measured_values(model, prompt, "weight")
         norm = computed.measured_values(model, prompt, "norm")
     found = looks_not_moves(weight.values, norm.values, cap.special)
-    left, right = slot().columns(2)
-    for where, drawn, name in ((left, cap, "looks_weight"), (right, measured(cap, norm), "looks_norm")):
-        fig = views.heatmap(drawn, layer=found.layer, head=found.head).figure
-        where.plotly_chart(fit_title(screen.figure(fig, height=380), figure_px // 2), key=K.chart(name))
     tokens = sink_words(cap.tokens, cap.special)
-    shares = sink_share_chart(sink_share(weight.values, found.keys), sink_share(norm.values, found.keys), tokens)
-    slot().plotly_chart(fit_title(screen.figure(shares, height=340), figure_px), key=K.chart("looks_shares"))
+    if shown == "head":
+        left, right = slot().columns(2)
+        for where, drawn, name in ((left, cap, "looks_weight"), (right, measured(cap, norm), "looks_norm")):
+            fig = views.heatmap(drawn, layer=found.layer, head=found.head, width=figure_px // 2).figure
+            where.plotly_chart(fit_title(screen.figure(fig, height=400), figure_px // 2), key=K.chart(name))
+    else:
+        shares = sink_share_chart(sink_share(weight.values, found.keys), sink_share(norm.values, found.keys), tokens)
+        slot().plotly_chart(fit_title(screen.figure(shares, height=420), figure_px), key=K.chart("looks_shares"))
     st.caption(t("Layer {layer}, head {head} gives {weight} of its attention weight to {tokens}, but only {norm} of "
                  "what it moves comes from them.", layer=found.layer, head=found.head,
                  weight=f"{found.weight_share:.0%}", tokens=escape(tokens), norm=f"{found.norm_share:.0%}"))

@@ -13,7 +13,7 @@ import streamlit as st
 from attnviz.analysis.prompts import token_id
 from attnviz.analysis.targets import NextToken, Target
 from attnviz.app.pipeline import measures as computed
-from attnviz.app.shell import messages as errors
+from attnviz.app.widgets.literal import said
 from attnviz.app.state.base import TargetKeys
 from attnviz.core.errors import AttnvizError
 from attnviz.figures.causal import target_label
@@ -73,8 +73,8 @@ def chosen(model: LoadedModel, prompt: Prompt, K: TargetKeys, sentence: str = DE
         other_text = model.codec.display([second])[0] if second is not None else None
         target = NextToken(first, second)
         return Chosen(target, target_label(target, token, other_text), token, other_text)
-    except AttnvizError as exc:
-        return errors.say(exc)
+    except AttnvizError as exc:  # a token typed that the tokenizer does not make, an empty sentence
+        return said(exc)
 
 
 def link_values(K: TargetKeys) -> dict:

@@ -9,11 +9,10 @@ import streamlit as st
 from attnviz.analysis.availability import why_not
 from attnviz.analysis.causal.about import ABOUT, NAMES
 from attnviz.app.pipeline import measures as computed
-from attnviz.app.shell import messages as errors
 from attnviz.app.state import compare as K
 from attnviz.app.widgets import target
 from attnviz.app.widgets.figure_out import show, take_click
-from attnviz.app.widgets.literal import code, escape
+from attnviz.app.widgets.literal import code, escape, said
 from attnviz.core.errors import AttnvizError
 from attnviz.figures.causal import patch_carriers, patching_grid
 from attnviz.figures.head_grid import head_grid_table
@@ -59,12 +58,12 @@ def section(specs: list, loaded: list, img_format: str) -> None:
     why = why_not(model, "patching", KIND, target.kind_of(model)) or \
         computed.too_long("patching", t(NAMES["patching"]), n_tokens)
     if why is not None:
-        st.info(escape(errors.note(why)))
+        st.info(said(why))
         return
     target.inputs(model, K.PATCH_TARGET, sentence=SENTENCE)
     chosen = target.chosen(model, prompts[0], K.PATCH_TARGET, sentence=SENTENCE)
     if isinstance(chosen, str):
-        st.warning(escape(chosen))
+        st.warning(chosen)
         return
     key = computed.patching_key(model, *prompts, chosen.target, KIND)
     if not computed.has(key):
@@ -76,13 +75,13 @@ def section(specs: list, loaded: list, img_format: str) -> None:
         with st.spinner(t("Patching every head from A into B, one run each…")):
             result = computed.patching(model, *prompts, chosen.target, KIND)
     except AttnvizError as exc:
-        st.warning(escape(errors.say(exc)))
+        st.warning(said(exc))
         return
     st.caption(t("{target}: {a} on A, {b} on B.", target=escape(chosen.words), a=f"{result.value_a:.4f}",
                  b=f"{result.value_b:.4f}"))
     shares = not pd.isna(result.restored).all()
     show(patching_grid(result.restored, result.delta, chosen.words), K.PATCHING_CHART,
          lambda: head_grid_table(result.restored if shares else result.delta).to_csv(float_format="%.6g"), img_format, on_select="rerun", selection_mode="points")
-    st.markdown(escape(patch_carriers(result)))
+    st.markdown(patch_carriers(result))  # heads and shares: nothing typed
     st.dataframe(_ranked_table(result).round(4), hide_index=True, key=K.PATCH_TABLE)
     st.caption(t("Click a head in the grid to open it in both panes."))

@@ -12,11 +12,10 @@ from attnviz.analysis.targets import NextToken
 from attnviz.app.widgets import target
 from attnviz.app.pipeline import load as pipeline
 from attnviz.app.pipeline import measures as computed
-from attnviz.app.shell import messages as errors
 from attnviz.app.state import explorer as K
 from attnviz.app.widgets.figure_out import show as show_figure
 from attnviz.app.widgets.figure_out import take_click
-from attnviz.app.widgets.literal import escape
+from attnviz.app.widgets.literal import escape, said
 from attnviz.core.errors import AttnvizError
 from attnviz.core.types import AttentionCapture
 from attnviz.figures.causal import ablation_grid, dla_chart, dla_parts, dla_sources_chart, logit_label
@@ -48,13 +47,13 @@ def section(model: LoadedModel, cap: AttentionCapture, opts: ViewOptions, img_fo
     prompt = computed.prompt_of(model, cap, pipeline.selection().target)
     mismatch = computed.decoder_matches(model, cap, prompt, "decoder_self" if prompt.decoder_ids else "self")
     if mismatch is not None:
-        st.info(errors.note(mismatch))
+        st.info(said(mismatch))
         return
     if not target_drawn:
         target.inputs(model, K.TARGET)
     chosen = target.chosen(model, prompt, K.TARGET)
     if isinstance(chosen, str):
-        st.warning(escape(chosen))
+        st.warning(chosen)
         return
     ablation(model, prompt, chosen, opts, img_format)
     attribution(model, prompt, chosen, img_format)
@@ -67,7 +66,7 @@ def ablation(model: LoadedModel, prompt, chosen: target.Chosen, opts: ViewOption
     why = why_not(model, "ablation", opts.kind, target.kind_of(model)) or \
         computed.too_long("ablation", t(NAMES["ablation"]), n_tokens)
     if why is not None:
-        st.info(escape(errors.note(why)))
+        st.info(said(why))
         return
     tr = fixed()
     how = st.radio(t("Each head set to"), list(HOW), key=K.ABLATE_HOW, persist_state=K.ABLATE_HOW.keep,
@@ -83,7 +82,7 @@ def ablation(model: LoadedModel, prompt, chosen: target.Chosen, opts: ViewOption
         with st.spinner(t("Ablating every head, one run each…")):
             result = computed.ablation(model, prompt, chosen.target, opts.kind, how)
     except AttnvizError as exc:
-        st.warning(escape(errors.say(exc)))
+        st.warning(said(exc))
         return
     show_figure(ablation_grid(result.delta, chosen.words, how), K.ABLATION_CHART, lambda: head_grid_table(result.delta).to_csv(float_format="%.6g"),
                 img_format, on_select="rerun", selection_mode="points")
@@ -106,13 +105,13 @@ def attribution(model: LoadedModel, prompt, chosen: target.Chosen, img_format: s
     if why is None and not isinstance(chosen.target, NextToken):
         why = t("Direct logit attribution splits a next token's logit, and this model's target is a similarity.")
     if why is not None:
-        st.info(escape(errors.note(why)))
+        st.info(said(why))
         return
     try:
         with st.spinner(t("Splitting the logit into its parts…")):
             result = computed.dla(model, prompt, chosen.target)
-    except AttnvizError as exc:
-        st.info(escape(errors.say(exc)))
+    except AttnvizError as exc:  # a model whose stream does not add up, found while running it
+        st.info(said(exc))
         return
     words = logit_label(chosen.token, chosen.other)
     show_figure(dla_chart(result, words), K.DLA_CHART, lambda: dla_parts(result).to_csv(index=False),

@@ -20,14 +20,14 @@ from attnviz.analysis.measures.sinks import sink_keys, sink_shares
 from attnviz.app.widgets import target
 from attnviz.app.pipeline import load as pipeline
 from attnviz.app.pipeline import measures as computed
-from attnviz.app.shell import messages as errors
 from attnviz.app.state import explorer as K
 from attnviz.app.widgets.figure_out import show as show_figure
 from attnviz.app.widgets.figure_out import take_click
 from attnviz.app.widgets.fit import fit_choice
-from attnviz.app.widgets.literal import escape
+from attnviz.app.widgets.literal import escape, said
 from attnviz.core.types import AttentionCapture
 from attnviz.figures import views
+from attnviz.figures.export import export_name
 from attnviz.figures.agreement import agreement_badge, agreement_chart, rho_at
 from attnviz.figures.measured import measure_label, measured
 from attnviz.figures.sinks import sink_words
@@ -73,6 +73,16 @@ def about(method: str) -> None:
         st.caption(t(ABOUT[method]))
 
 
+def download_stem(model: str, view: str, opts: ViewOptions, method: str, per_head: bool = True) -> str | None:
+    """What a view's downloads are called when they hold a measure (all-minilm-l6-v2-norm-heatmap-L3-H9); None for
+    the weights, whose files keep their charts' names. view: its key (heatmap, head_view, aggregates, …)."""
+    if method == "weight":
+        return None
+    layer = opts.layer if view in ("heatmap", "head_view", "aggregates") else None
+    head = opts.head if view == "heatmap" and per_head else None
+    return export_name(model, view, "csv", layer, head, opts.kind, method).removesuffix(".csv")
+
+
 def apply_clicks() -> None:
     """A click on the agreement chart opens that head (or that layer) in the heatmap."""
     clicked = take_click(K.AGREEMENT_CHART, K.AGREEMENT_SEEN)
@@ -101,7 +111,7 @@ def shown(model: LoadedModel, cap: AttentionCapture, view: str, view_words: str,
     n_tokens = max(len(prompt.ids), len(prompt.decoder_ids or ())) if prompt else 0
     why = why or computed.too_long(method, words, n_tokens)
     if why is not None:
-        return _instead(cap, errors.note(why))
+        return _instead(cap, said(why))
     chosen = None
     if spec.needs_target:
         target.inputs(model, K.TARGET)
@@ -131,7 +141,8 @@ def shown(model: LoadedModel, cap: AttentionCapture, view: str, view_words: str,
 
 
 def _instead(cap: AttentionCapture, why: str, target_drawn: bool = False) -> Shown:
-    st.info(escape(t("{why} The views show the attention weights instead.", why=why)))
+    """why: a sentence ready for markdown (what it quotes already escaped)."""
+    st.info(t("{why} The views show the attention weights instead.", why=why))
     return Shown(cap, target_drawn=target_drawn)
 
 

@@ -50,16 +50,6 @@ def apply_clicks() -> None:
     causal.apply_clicks()
 
 
-def download_stem(model: LoadedModel, view: str, opts: ViewOptions, method: str, per_head: bool = True) -> str | None:
-    """What the view's downloads are called when they hold a measure (minilm-norm-heatmap-L3-H9); None: the
-    weights, named after their chart as before."""
-    if method == "weight":
-        return None
-    layer = opts.layer if view in ("Heatmap", "Head view", "Aggregates") else None
-    head = opts.head if view == "Heatmap" and per_head else None
-    return export_name(model.info.name, VIEW_KEYS[view], "csv", layer, head, opts.kind, method).removesuffix(".csv")
-
-
 def export_and_link(model: LoadedModel, cap: AttentionCapture, view: str, opts: ViewOptions,
                     method: str = "weight") -> None:
     """The whole capture as NPZ (with the measure drawn, if any), and a link that reopens this view."""
@@ -110,7 +100,7 @@ def main() -> None:
     if shown.cap is not None:
         measures.badge(shown, view, opts)
         per_head = shown.result is None or shown.result.per_head
-        with named(download_stem(model, view, opts, shown.method, per_head)):
+        with named(measures.download_stem(model.info.name, VIEW_KEYS[view], opts, shown.method, per_head)):
             section(model, shown.cap, opts, img_format)
     measures.agreement_section(shown, cap, opts, img_format)
     causal.section(model, cap, opts, img_format, target_drawn=shown.target_drawn)
