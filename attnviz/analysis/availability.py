@@ -12,7 +12,7 @@ from attnviz.core.errors import MeasureUnavailable
 from attnviz.core.types import KIND_LABELS
 from attnviz.models.loading import LoadedModel
 from attnviz.models.sites import find_sites
-from attnviz.i18n import Message
+from attnviz.i18n import Message, is_message
 
 CAUSAL = ("ablation", "dla", "patching")
 TARGETS = ("next-token", "similarity")
@@ -46,8 +46,8 @@ def why_not(model: LoadedModel, method: str, kind: str = "self", target: str | N
             if method in _NEEDS_W_O:
                 for site in chosen:
                     site.w_o()
-    except MeasureUnavailable as exc:
-        return str(exc)
+    except MeasureUnavailable as exc:  # its Message, said later in the page's language (str() would fix English)
+        return exc.args[0] if is_message(exc) else str(exc)
     if method.startswith("alti"):
         if kind == "cross":
             return Message(NOT_FOR_CROSS)

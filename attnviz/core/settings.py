@@ -17,7 +17,8 @@ from attnviz.i18n import Message
 CUSTOM_MODEL_MODES = ("any", "roots", "off")
 ERROR_DETAIL_LEVELS = ("full", "stacktrace", "type", "none")  # Streamlit's client.showErrorDetails values
 LIMITS = ("max_tokens", "max_train_steps", "max_jobs", "max_jobs_per_session", "capture_cache_mb", "capture_max_mb",
-          "eager_stack_mb", "max_train_params", "max_train_batch", "max_train_mb", "max_train_minutes")
+          "eager_stack_mb", "max_train_params", "max_train_batch", "max_train_mb", "max_train_minutes",
+          "max_measure_tokens")
 
 
 class SettingsError(ValueError):
@@ -32,6 +33,7 @@ class Settings:
     remote_code: bool = True  # offer the per-load "Allow remote code" opt-in (never on a shared server)
     checkpoint_dir: Path = Path("checkpoints")  # the one directory checkpoints are written to
     max_tokens: int = 0  # tokens per capture (0: the model's own limit only)
+    max_measure_tokens: int = 0  # tokens of a text the costly measures run on (value zeroing, ablation, patching)
     max_train_steps: int = 100_000  # training steps per job
     max_train_params: int = 0  # parameters of a trained model (0: no limit)
     max_train_batch: int = 0  # examples per training step (0: no limit)
@@ -48,7 +50,8 @@ class Settings:
     extra: dict = field(default_factory=dict)
 
 
-SHARED_PRESET = dict(shared=True, custom_models="off", remote_code=False, max_tokens=512, max_train_steps=2000,
+SHARED_PRESET = dict(shared=True, custom_models="off", remote_code=False, max_tokens=512, max_measure_tokens=128,
+                     max_train_steps=2000,
                      max_train_params=1_000_000, max_train_batch=256, max_train_mb=1024, max_train_minutes=30,
                      max_jobs=2, max_jobs_per_session=1, capture_cache_mb=1024, capture_max_mb=256,
                      eager_stack_mb=64, private_paths=True,
@@ -65,6 +68,9 @@ VARIABLES: dict[str, tuple[str, str]] = {
     "checkpoint_dir": ("ATTNVIZ_CHECKPOINT_DIR", "the one folder the training lab writes checkpoints into"),
     "survey_dir": ("ATTNVIZ_SURVEY_DIR", "the folder whose surveys the survey page lists (shared: the only ones)"),
     "max_tokens": ("ATTNVIZ_MAX_TOKENS", "tokens per capture; longer texts are cut, and the page says so (0: no limit)"),
+    "max_measure_tokens": ("ATTNVIZ_MAX_MEASURE_TOKENS", "tokens of a text that the pages run the costly measures "
+                           "on (value zeroing: a run per token; head ablation and patching: a run per head); "
+                           "longer texts are refused with a message (0: no limit)"),
     "max_train_steps": ("ATTNVIZ_MAX_TRAIN_STEPS", "training steps per job"),
     "max_train_params": ("ATTNVIZ_MAX_TRAIN_PARAMS", "parameters of a model the training lab trains (0: no limit)"),
     "max_train_batch": ("ATTNVIZ_MAX_TRAIN_BATCH", "examples per training step (0: no limit)"),

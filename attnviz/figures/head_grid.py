@@ -3,6 +3,7 @@ is [layer, head] (head −1 on a grid of whole layers), as the model view's thum
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 
 from attnviz.figures.plots import TICK_FONT, TITLE_FONT, safe_label
@@ -44,3 +45,11 @@ def head_grid(values: np.ndarray, title: str, value_title: str, reach: float | N
                       yaxis={"autorange": "reversed", "tickfont": TICK_FONT, "showgrid": False},
                       plot_bgcolor="#f4f4f4")
     return fig
+
+
+def head_grid_table(values: np.ndarray) -> pd.DataFrame:
+    """The grid as a table: rows L0, L1, …, columns h0, h1, … (one column "all heads" for whole layers)."""
+    grid = np.asarray(values, dtype=np.float64)
+    grid = grid[:, None] if grid.ndim == 1 else grid
+    columns = [t("all heads")] if np.asarray(values).ndim == 1 else [f"h{h}" for h in range(grid.shape[1])]
+    return pd.DataFrame(grid, index=[f"L{layer}" for layer in range(grid.shape[0])], columns=columns)

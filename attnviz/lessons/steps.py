@@ -1,7 +1,8 @@
 """The guided lesson's story, in order: each step's name, its title and its text (said in the page's language)."""
 from attnviz.i18n import N_
 
-STEPS = ("order", "by_hand", "scaling", "heads", "sinusoidal", "rotary", "real_heads", "words", "training")
+STEPS = ("order", "by_hand", "scaling", "heads", "sinusoidal", "rotary", "real_heads", "looks_not_moves", "words",
+         "training")
 STEP_TITLES = {
     "order": N_("Why word order matters"),
     "by_hand": N_("One attention weight by hand"),
@@ -12,7 +13,6 @@ STEP_TITLES = {
     "real_heads": N_("Real heads in trained models"),
     "words": N_("The sentence itself"),
     "training": N_("Train a small model and watch a head form"),
-    # issue 26: joins STEPS after "real_heads" with its page section (weights and norm of one head side by side)
     "looks_not_moves": N_("Where a head looks is not what it does"),
 }
 STEP_TEXTS = {

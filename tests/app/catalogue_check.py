@@ -99,11 +99,14 @@ def drawn(at: AppTest) -> list[str]:
     return [s for s in out if s.strip()]
 
 
+BADGE = re.compile(r"^:\w+-badge\[(?::material/\w+: )?(.*)\]$", re.S)  # st.badge's markup around its words
+
+
 def shown(at: AppTest) -> list[str]:
     """Every label, option, help and prose string of the page as rendered."""
     out: list[str] = []
     for kind in TEXT_TYPES:
-        out += [el.value for el in at.get(kind)]
+        out += [BADGE.sub(r"\1", el.value) for el in at.get(kind)]
     for kind in WIDGET_TYPES:
         for el in at.get(kind):
             out.append(getattr(el, "label", ""))

@@ -36,7 +36,7 @@ def test_chinese_panes_titles_and_headers(minilm):
     assert titles[2] == "B 第 5 层第 3 个头 − A 第 5 层第 3 个头"
     assert titles[3] == "A 的头（行）× B 的头（列）"
     assert [h.value for h in at.subheader] == ["对齐词元上的差值 B − A", "B 的哪个头在做 A 的某个头所做的事？",
-                                               "A 和 B 的注意力头统计"]
+                                               "A 和 B 的注意力头统计", "哪些头承载了 A 与 B 之间的差别？"]
     assert list(at.dataframe[0].value.columns[:5]) == ["头编号", "窗格", "层", "头", "相对深度"]
 
 

@@ -16,7 +16,8 @@ MODULES = state.modules()
 LINK = [("model", str), ("path", str), ("text", str), ("target", str), ("device", str), ("lang", str),
         ("present", bool),
         ("view", str), ("kind", str), ("layer", int), ("head", int), ("focus", int), ("hide", bool), ("renorm", bool),
-        ("log", bool), ("agg", str), ("stat", str),
+        ("log", bool), ("agg", str), ("stat", str), ("measure", str), ("mtarget", str), ("mversus", str),
+        ("msentence", str),
         ("a_model", str), ("a_path", str), ("a_text", str), ("a_pos", str),
         ("b_model", str), ("b_path", str), ("b_text", str), ("b_pos", str),
         ("cview", str), ("la", int), ("ha", int), ("lb", int), ("hb", int), ("lock", bool),
@@ -71,7 +72,8 @@ def test_what_is_kept_while_the_widget_is_not_drawn():
     assert {explorer.LAYER.keep, explorer.HEAD.keep, explorer.FOCUS.keep, explorer.WINDOW.keep} == {"page"}
     kept = {key for module in MODULES for key in keys_of(module) if key.keep}
     assert kept == {*compare.PANES, training.NAME, explorer.LAYER, explorer.HEAD, explorer.FOCUS, explorer.HIDE,
-                    explorer.RENORM, explorer.WINDOW}
+                    explorer.RENORM, explorer.WINDOW, explorer.MEASURE, explorer.ABLATE_HOW,
+                    *vars(explorer.TARGET).values(), *vars(compare.PATCH_TARGET).values()}
 
 
 @pytest.mark.parametrize("module", MODULES, ids=lambda m: m.__name__.rsplit(".", 1)[1])

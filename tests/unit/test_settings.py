@@ -18,6 +18,8 @@ def test_shared_preset_switches_every_setting():
     assert s.private_paths and s.error_details == "none"
     assert (s.max_tokens, s.max_train_steps, s.max_jobs, s.max_jobs_per_session, s.capture_cache_mb) == \
         (512, 2000, 2, 1, 1024)
+    assert s.max_measure_tokens == 128 and from_environment({}).max_measure_tokens == 0
+    assert from_environment({"ATTNVIZ_SHARED": "1", "ATTNVIZ_MAX_MEASURE_TOKENS": "64"}).max_measure_tokens == 64
 
 
 def test_explicit_variable_wins_over_the_preset():

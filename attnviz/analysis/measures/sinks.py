@@ -43,3 +43,13 @@ def looks_not_moves(weights: torch.Tensor, norms: torch.Tensor, special: list[bo
     gap = np.nan_to_num(w - n, nan=-np.inf)
     layer, head = np.unravel_index(int(np.argmax(gap)), gap.shape)
     return LooksNotMoves(int(layer), int(head), float(w[layer, head]), float(n[layer, head]), keys)
+
+
+def sink_shares(weights: torch.Tensor, values: torch.Tensor, keys: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """(the weights' share, the measure's share) on `keys`: [layer, head] each for a per-head measure; [layer] each
+    for a measure of whole layers ([layer, query_pos, key_pos]), set against the heads' mean weight. The measure's
+    values must never be negative (a signed measure has no shares)."""
+    if values.dim() == 3:
+        mean = weights.float().mean(dim=1, keepdim=True)  # [layer, 1, query_pos, key_pos]
+        return sink_share(mean, keys)[:, 0], sink_share(values[:, None], keys)[:, 0]
+    return sink_share(weights, keys), sink_share(values, keys)

@@ -20,6 +20,7 @@ from attnviz.training.trainer import TrainConfig
 from attnviz.training.worker import TrainingJob
 from attnviz.app.shell import screen
 from attnviz.app.pages.training.jobs import board_job
+from attnviz.app.pages import lesson_looks
 from attnviz.app.shell import messages as errors
 from attnviz.app.pipeline import load as pipeline
 from attnviz.core.types import AttentionCapture
@@ -259,7 +260,8 @@ def watch(job: TrainingJob) -> None:
 
 
 SECTIONS = {"order": order, "by_hand": by_hand, "scaling": scaling, "heads": heads, "sinusoidal": sinusoidal,
-            "rotary": rotary, "real_heads": real_heads, "words": words, "training": training}
+            "rotary": rotary, "real_heads": real_heads, "words": words, "training": training,
+            "looks_not_moves": lambda: lesson_looks.step(slot, FIGURE_PX)}
 
 
 def main() -> None:

@@ -58,6 +58,12 @@ class SharedCache:
                 self._evict(keep=key)
         return value
 
+    def peek(self, key: Hashable):
+        """The value for key if it is there (None otherwise), without making it."""
+        with self._lock:
+            found = self._entries.get(key)
+            return None if found is None else found[0]
+
     def drop(self, which: Callable[[Hashable], bool]) -> None:
         """Forget every entry whose key matches (a model folder that changed on disk)."""
         with self._lock:

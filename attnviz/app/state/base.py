@@ -52,6 +52,16 @@ class Pickers:
     head: Key
 
 
+@dataclass(frozen=True)
+class TargetKeys:
+    """The inputs of a measure's or a causal tool's target on one page (attnviz.app.widgets.target): a next token,
+    a token set against it, a second sentence."""
+
+    token: Key
+    other: Key
+    sentence: Key
+
+
 def csv(chart: str) -> Key:
     """The download button of a chart's table (attnviz.app.widgets.figure_out)."""
     return Key(f"{chart}_csv")
@@ -68,6 +78,7 @@ def keys_of(module: ModuleType) -> list[Key]:
     found: list[Key] = []
     for value in vars(module).values():
         items = (value.kind, value.layer, value.head) if isinstance(value, Pickers) else \
+            (value.token, value.other, value.sentence) if isinstance(value, TargetKeys) else \
             value if isinstance(value, tuple) else (value,)
         found += [item for item in items if isinstance(item, Key) and item not in found]
     return found

@@ -1,6 +1,6 @@
 """The compare page's state: two panes (cmp_a_*, cmp_b_*) kept while other pages are shown, the pickers, the charts
 and what a click last did; the link carries both panes (a_model, b_text, …), the view (cview) and the heads."""
-from attnviz.app.state.base import Key
+from attnviz.app.state.base import Key, TargetKeys
 
 PAGE = "compare"  # its name in attnviz.app.shell.navigation.PAGES
 PREFIX = "cmp"
@@ -28,6 +28,11 @@ DIFFERENCE_CHART = Key("cmp_difference")
 DISTANCE_CHART, DISTANCE_SEEN = Key("cmp_dist_chart"), Key("cmp_dist_seen")
 STAT_PICK, STAT_CHART, STAT_TABLE = Key("cmp_chart_stat"), Key("cmp_stat_chart"), Key("cmp_stat_table")
 REPORT = Key("cmp_report")
+# activation patching (the same model in both panes): its target, its button, its grid and what a click last did
+PATCH_TARGET = TargetKeys(Key("cmp_patch_token", keep="session"), Key("cmp_patch_other", keep="session"),
+                          Key("cmp_patch_sentence", keep="session"))
+PATCH_RUN, PATCH_TABLE = Key("cmp_patch_run"), Key("cmp_patch_table")
+PATCHING_CHART, PATCHING_SEEN = Key("cmp_patching"), Key("cmp_patching_seen")
 
 
 def figure(side: str, view: str) -> Key:

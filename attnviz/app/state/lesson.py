@@ -14,6 +14,7 @@ HEADS, HEAD, HEADS_SEED = Key("lesson_heads"), Key("lesson_head"), Key("lesson_h
 SIN_D, SIN_LENGTH = Key("lesson_sin_d"), Key("lesson_sin_len")
 ROPE_D, ROPE_SEED = Key("lesson_rope_d"), Key("lesson_rope_seed")
 REAL_MODEL, REAL_PATTERN, REAL_TEXT = Key("lesson_real_model"), Key("lesson_real_pattern"), Key("lesson_real_text")
+LOOKS_MODEL, LOOKS_TEXT, LOOKS_SHOW = Key("lesson_looks_model"), Key("lesson_looks_text"), Key("lesson_looks_show")
 WORDS_TEXT, WORDS_HEAD, WORDS_LAYER = Key("lesson_words_text"), Key("lesson_words_head"), Key("lesson_words_layer")
 TRAIN_STEPS, TRAIN_RUN = Key("lesson_train_steps"), Key("lesson_train_run")
 TRAINER, TRAIN_AT = Key("lesson_trainer"), Key("lesson_train_at")

@@ -1,13 +1,34 @@
 """A figure drawn with its downloads, as on the explorer: PNG/SVG from the camera button, CSV, standalone HTML."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 import streamlit as st
 
 from attnviz.app.shell import screen
 from attnviz.app.state import base
 from attnviz.i18n import t
+
+
+_STEM: ContextVar[str | None] = ContextVar("attnviz_download_stem", default=None)
+
+
+@contextmanager
+def named(stem: str | None) -> Iterator[None]:
+    """Downloads drawn inside are named `stem` (.csv, .html, the camera's image), not after their chart: a
+    measure's file says which measure it holds (minilm-norm-heatmap-L3-H9.csv). None: as usual."""
+    token = _STEM.set(stem)
+    try:
+        yield
+    finally:
+        _STEM.reset(token)
+
+
+def file_name(usual: str, ext: str) -> str:
+    """A download's file name: `usual` (without its extension), or the stem `named` gives."""
+    return f"{_STEM.get() or usual}.{ext}"
 
 
 def show(fig, key: str, csv: Callable[[], str] | None = None, img_format: str = "png", **kwargs) -> None:
@@ -17,16 +38,17 @@ def show(fig, key: str, csv: Callable[[], str] | None = None, img_format: str = 
     to compress and a standalone HTML carries 4.8 MB of plotly.js; no rerun should pay for that.
     on_click="ignore": a click that reran the page would give every button a new file id, and a second
     button clicked before the browser had the new ids asked for a file that no longer existed."""
-    config = {"displaylogo": False, "toImageButtonOptions": {"format": img_format, "filename": f"attnviz-{key}",
+    stem = _STEM.get() or f"attnviz-{key}"
+    config = {"displaylogo": False, "toImageButtonOptions": {"format": img_format, "filename": stem,
                                                             "scale": 2}}
     st.plotly_chart(screen.figure(fig), key=key, config=config, **kwargs)
     # a row sized to the buttons' labels: fixed columns cut them off in a half-width compare pane
     row = st.container(horizontal=True)
     if csv is not None:
-        row.download_button(t("Matrix as CSV"), csv, file_name=f"attnviz-{key}.csv", mime="text/csv", key=base.csv(key),
+        row.download_button(t("Matrix as CSV"), csv, file_name=f"{stem}.csv", mime="text/csv", key=base.csv(key),
                            on_click="ignore")
     row.download_button(t("Figure as HTML"), lambda: fig.to_html(include_plotlyjs=True, full_html=True),
-                       file_name=f"attnviz-{key}.html", mime="text/html", key=base.html(key), on_click="ignore")
+                       file_name=f"{stem}.html", mime="text/html", key=base.html(key), on_click="ignore")
 
 
 def take_click(chart_key: str, seen_key: str):

@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 import string
 
+from attnviz.i18n import Message, say
+
 # Every ASCII punctuation character may be backslash-escaped in CommonMark, and then stands for
 # itself: that disarms emphasis, links, images, raw HTML, code spans, math ($) and Streamlit's
 # :colour[...] directives alike.
@@ -28,3 +30,30 @@ def code(value: object) -> str:
     fence = "`" * (longest + 1)
     pad = " " if text.startswith("`") or text.endswith("`") or not text.strip() else ""
     return f"{fence}{pad}{text}{pad}{fence}"
+
+
+class _Literal(str):
+    """A message's fill shown as its characters, written plainly ({x}) or as its repr ({x!r})."""
+
+    def __new__(cls, value: str) -> _Literal:
+        self = super().__new__(cls, escape(value))
+        self.raw = value
+        return self
+
+    def __repr__(self) -> str:
+        return escape(repr(self.raw))
+
+
+def _filled(message: Message) -> Message:
+    """The message with its fills (names, what a visitor typed) escaped, and the fills' own messages likewise."""
+    fmt = {k: _filled(v) if isinstance(v, Message) else _Literal(v) if isinstance(v, str) else v
+           for k, v in message.fmt.items()}
+    return Message._make(message.msgid, fmt, message.context, message.plural_form)
+
+
+def said(message: object) -> str:
+    """A package message (a Message, or an error raised with one) in the page's language with only its fills
+    escaped, so that its own words stay the catalogue's; any other text escaped whole."""
+    if isinstance(message, BaseException):
+        message = message.args[0] if len(message.args) == 1 else str(message)
+    return say(_filled(message)) if isinstance(message, Message) else escape(message)

@@ -14,7 +14,7 @@ from attnviz.figures.export import npz_bytes
 from attnviz.app.shell import screen
 from attnviz.app.pages.compare import setups as compare_setups
 from attnviz.app.shell import messages as errors
-from attnviz.app.pages.compare import pane
+from attnviz.app.pages.compare import pane, patching
 from attnviz.app.pipeline import load as pipeline
 from attnviz.app.shell import links as urlstate
 from attnviz.app.pages.compare.cache import cached_comparison
@@ -304,6 +304,7 @@ def publish(specs: list, view: str, picks: tuple) -> None:
 
 def main() -> None:
     take_distance_click()
+    patching.take_patch_click()
     st.title(t("Compare side by side"))
     sel = pipeline.selection()
     pane.start(st.session_state.get(Sidebar.MODEL) or sel.spec, st.session_state.get(Sidebar.PATH) or "", sel.text)
@@ -329,6 +330,7 @@ def main() -> None:
             difference(result, picks, img_format)
             distances(result, img_format)
             statistics(caps)
+        patching.section(specs, loaded, img_format)
     else:
         failed = [p.name for p, item in zip(specs, loaded) if not item]
         st.info(t("The comparison (difference, head distances, statistics) needs both panes; pane {side} did not load (its message is above). The other pane works on its own.", side=failed[0]) if len(failed) == 1 else t("The comparison (difference, head distances, statistics) needs both panes; neither loaded (their messages are above).", side=failed[0]))

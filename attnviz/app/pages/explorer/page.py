@@ -5,7 +5,7 @@ from functools import partial
 
 import streamlit as st
 
-from attnviz.figures.export import npz_bytes
+from attnviz.figures.export import export_name, npz_bytes
 from attnviz.figures.views import ViewOptions
 from attnviz.models.loading import LoadedModel
 from attnviz.core.types import AttentionCapture
@@ -15,10 +15,12 @@ from attnviz.app.widgets import fit
 from attnviz.app.pipeline import load as pipeline
 from attnviz.app.shell import links as urlstate
 from attnviz.app.widgets import pickers as widgets
-from attnviz.app.widgets.figure_out import take_click
+from attnviz.app.widgets.figure_out import named, take_click
 from attnviz.app.state import explorer as K
 from attnviz.app.pages.explorer.filters import token_filters
 from attnviz.app.pages.explorer.sections import SECTIONS
+from attnviz.app.pages.explorer import causal, measures
+from attnviz.app.widgets import target
 
 VIEW_NAMES = {"heatmap": N_("Heatmap"), "head_view": N_("Head view"), "model_view": N_("Model view"), "text": N_("Text"),
               "aggregates": N_("Aggregates"), "statistics": N_("Statistics"), "query_key": N_("Query–key"),
@@ -44,20 +46,26 @@ def apply_clicks() -> None:
     clicked = take_click(K.HEADVIEW_CHART, K.HEADVIEW_SEEN)
     if isinstance(clicked, (int, float)):
         st.session_state[K.FOCUS] = int(clicked)
+    measures.apply_clicks()
+    causal.apply_clicks()
 
 
-def export_and_link(model: LoadedModel, cap: AttentionCapture, view: str, opts: ViewOptions) -> None:
-    """The whole capture as NPZ, and a link that reopens this view."""
+def export_and_link(model: LoadedModel, cap: AttentionCapture, view: str, opts: ViewOptions,
+                    method: str = "weight") -> None:
+    """The whole capture as NPZ (with the measure drawn, if any), and a link that reopens this view."""
     st.divider()
     e1, e2 = st.columns(2)
-    e1.download_button(t("Whole capture as NPZ"), lambda: npz_bytes(cap, model.info), file_name="attnviz-capture.npz",
+    npz_name = "attnviz-capture.npz" if method == "weight" else export_name(model.info.name, "capture", "npz",
+                                                                             measure=method)
+    e1.download_button(t("Whole capture as NPZ"), lambda: npz_bytes(cap, model.info), file_name=npz_name,
                        mime="application/octet-stream", key=K.NPZ, on_click="ignore", help=t("Every stack [layer, head, query_pos, key_pos], tokens, positions and metadata."))
     s = st.session_state
     link = urlstate.publish({K.VIEW: view, K.KIND: opts.kind, K.LAYER: opts.layer, K.HEAD: opts.head,
                              K.FOCUS: opts.focus, K.HIDE: s.get(K.HIDE) or None, K.RENORM: s.get(K.RENORM) or None,
                              K.LOG: s.get(K.LOG) or None if view == "Heatmap" else None,
                              K.AGGREGATE: s.get(K.AGGREGATE) if view == "Aggregates" else None,
-                             K.STAT: s.get(K.STAT) if view == "Statistics" else None})
+                             K.STAT: s.get(K.STAT) if view == "Statistics" else None, K.MEASURE: method,
+                             **target.link_values(K.TARGET)})
     with e2:
         urlstate.show_link(link)
 
@@ -70,8 +78,11 @@ def main() -> None:
         widgets.memory_caption(model, cap)
     fit.fit_choice(K.VIEW, VIEWS, "view")
     row = None  # presenting: one row of controls (the view's options read as its buttons), the figure on screen one
-    view = st.radio(t("View"), VIEWS, horizontal=True, key=K.VIEW, format_func=partial(view_label, tr=fixed()),
-                    label_visibility="collapsed" if screen.presenting() else "visible")
+    beside = st.columns([5, 1], vertical_alignment="bottom")  # the view, and beside it what the views draw
+    view = beside[0].radio(t("View"), VIEWS, horizontal=True, key=K.VIEW, format_func=partial(view_label, tr=fixed()),
+                           label_visibility="collapsed" if screen.presenting() else "visible")
+    method = measures.picker(beside[1])
+    measures.about(method)
     # Controls are drawn only where they change what is shown; the others keep their values for later.
     row = screen.controls(3)
     kind, layer, head = widgets.kind_layer_head(cap, K.PICKERS, show_layer=view not in ("Model view", "Statistics"),
@@ -85,8 +96,15 @@ def main() -> None:
     section = SECTIONS[view]
     if view == "Head view" and row:  # presenting: the head view's own picker fills the row's free column
         section = partial(section, spare=row[2])
-    section(model, cap, opts, img_format)
-    export_and_link(model, cap, view, opts)
+    shown = measures.shown(model, cap, view, view_label(view), opts)
+    if shown.cap is not None:
+        measures.badge(shown, view, opts)
+        per_head = shown.result is None or shown.result.per_head
+        with named(measures.download_stem(model.info.name, VIEW_KEYS[view], opts, shown.method, per_head)):
+            section(model, shown.cap, opts, img_format)
+    measures.agreement_section(shown, cap, opts, img_format)
+    causal.section(model, cap, opts, img_format, target_drawn=shown.target_drawn)
+    export_and_link(model, shown.cap or cap, view, opts, shown.method)
 
 
 main()
