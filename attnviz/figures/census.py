@@ -136,9 +136,10 @@ def census_figure(census: Census, title: str | None = None, width_px: float = FI
         legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1 - 34 / (top + layers * row_px + 12),
                 "yanchor": "top", "yref": "container", "font": {"size": 12, "color": "#1a1a1a"}},
         clickmode="event+select", dragmode=False, plot_bgcolor="white",
+        # ranges fixed to the cells: the clickable markers would otherwise pad the axes, shrinking the cells
         xaxis={"side": "top", "type": "category", "tickvals": xs[::step], "tickfont": TICK_FONT, "showgrid": False,
-               "fixedrange": True},
-        yaxis={"type": "category", "autorange": "reversed", "tickfont": TICK_FONT, "showgrid": False,
+               "fixedrange": True, "range": [-0.5, heads - 0.5]},
+        yaxis={"type": "category", "range": [layers - 0.5, -0.5], "tickfont": TICK_FONT, "showgrid": False,
                "fixedrange": True})
     return fig
 
