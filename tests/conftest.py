@@ -51,3 +51,15 @@ def installed(tmp_path_factory):
     from installed import install
 
     return install(tmp_path_factory.mktemp("installed"))
+
+
+@pytest.fixture(scope="session")
+def induction_checkpoint(tmp_path_factory) -> Path:
+    """The training lab's induction task trained 200 steps (a few seconds on a CPU): its layer-1 heads are
+    induction heads on the task's sample, which its untrained start lacks (tests/integration/test_headtypes_training)."""
+    from attnviz.training.trainer import TrainConfig, Trainer
+
+    trainer = Trainer(TrainConfig(task="induction", steps=200, seed=0, device="cpu", snapshot_every=200,
+                                  eval_every=200))
+    trainer.run()
+    return Path(trainer.save(tmp_path_factory.mktemp("checkpoints") / "induction"))

@@ -136,9 +136,10 @@ def census_figure(census: Census, title: str | None = None, width_px: float = FI
         legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1 - 34 / (top + layers * row_px + 12),
                 "yanchor": "top", "yref": "container", "font": {"size": 12, "color": "#1a1a1a"}},
         clickmode="event+select", dragmode=False, plot_bgcolor="white",
+        # ranges fixed to the cells: the clickable markers would otherwise pad the axes, shrinking the cells
         xaxis={"side": "top", "type": "category", "tickvals": xs[::step], "tickfont": TICK_FONT, "showgrid": False,
-               "fixedrange": True},
-        yaxis={"type": "category", "autorange": "reversed", "tickfont": TICK_FONT, "showgrid": False,
+               "fixedrange": True, "range": [-0.5, heads - 0.5]},
+        yaxis={"type": "category", "range": [layers - 0.5, -0.5], "tickfont": TICK_FONT, "showgrid": False,
                "fixedrange": True})
     return fig
 
@@ -146,12 +147,15 @@ def census_figure(census: Census, title: str | None = None, width_px: float = FI
 @speaks
 def census_caption(census: Census) -> str:
     """What the census figure shows and how a type is given, in one paragraph for under it."""
-    more = (t("Over {n} texts: each score is the median over the texts (induction: over the probes), with its "
-              "interquartile range (IQR) and count on hover.", n=census.texts) if census.spread and census.texts > 1
-            else "")
+    if not (census.spread and census.texts > 1):  # one text: no spread to speak of (and no empty placeholder)
+        return t("Each head is coloured by the type whose score is furthest past its threshold (as a share of the "
+                 "way from the threshold to 1); grey: no score past its threshold. The legend states each threshold; "
+                 "hover a head for all its scores, click it to open its card.")
+    more = t("Over {n} texts: each score is the median over the texts (induction: over the probes), with its "
+             "interquartile range (IQR) and count on hover.", n=census.texts)
     return t("Each head is coloured by the type whose score is furthest past its threshold (as a share of the way "
              "from the threshold to 1); grey: no score past its threshold. The legend states each threshold; hover "
-             "a head for all its scores, click it to open its card. {more}", more=more).strip()
+             "a head for all its scores, click it to open its card. {more}", more=more)
 
 
 @speaks

@@ -8,7 +8,8 @@ from attnviz.app.state import compare, sidebar
 
 HE, SHE = "The doctor said he was late.", "The doctor said she was late."
 DATA = ("attnviz", "minilm", "glassllm-en", "auto", "cpu", "cuda", "mps", "Language · 语言", "English", "简体中文",
-        "png", "svg", HE, SHE, "/path/to/model")
+        "png", "svg", HE, SHE, "/path/to/model",
+        "A: all-MiniLM-L6-v2", "B: all-MiniLM-L6-v2")  # the census strips' legend: a side and a model's name
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -33,11 +34,13 @@ def test_chinese_panes_titles_and_headers(minilm):
     assert at.toggle(key=compare.LOCK).label == "B 跟随 A"
     titles = [f["layout"]["title"]["text"] for f in figures(at)]
     assert titles[:2] == ["自注意力 · 第 5 层 · 第 3 个头"] * 2
-    assert titles[2] == "B 第 5 层第 3 个头 − A 第 5 层第 3 个头"
-    assert titles[3] == "A 的头（行）× B 的头（列）"
-    assert [h.value for h in at.subheader] == ["对齐词元上的差值 B − A", "B 的哪个头在做 A 的某个头所做的事？",
-                                               "A 和 B 的注意力头统计", "哪些头承载了 A 与 B 之间的差别？"]
-    assert list(at.dataframe[0].value.columns[:5]) == ["头编号", "窗格", "层", "头", "相对深度"]
+    assert titles[2:] == ["变化最大的 10 个头", "B 第 5 层第 3 个头 − A 第 5 层第 3 个头", "A 的头（行）× B 的头（列）",
+                          "A 与 B 的头类型（按相对深度）"]
+    assert [h.value for h in at.subheader] == ["变化了什么", "对齐词元上的差值 B − A", "B 的哪个头在做 A 的某个头所做的事？",
+                                               "A 和 B 的头类型", "A 和 B 的注意力头统计",
+                                               "哪些头承载了 A 与 B 之间的差别？"]
+    assert list(at.dataframe[0].value.columns) == ["名次", "A 的头", "B 的头", "距离", "单元格最大变化"]
+    assert list(at.dataframe[-1].value.columns[:5]) == ["头编号", "窗格", "层", "头", "相对深度"]
 
 
 def test_a_pane_that_fails_says_so_in_chinese():

@@ -9,7 +9,8 @@ from attnviz.app.state import explorer, sidebar
 # what the page may show that is data, not prose: model ids, devices, file formats, projection names
 DATA = ("attnviz", "minilm", "glassllm-en", "auto", "cpu", "cuda", "mps", "Language · 语言", "English", "简体中文",
         "png", "svg", "PCA", "t-SNE", "UMAP")
-MAIN_VIEWS = ["Heatmap", "Head view", "Model view", "Text", "Aggregates", "Statistics", "Query–key", "Generate"]
+MAIN_VIEWS = ["Heatmap", "Head view", "Model view", "Text", "Aggregates", "Statistics", "Query–key", "Generate",
+              "Head types"]
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -21,8 +22,7 @@ def test_every_view_speaks_the_chosen_language(lang, view):
     radio = at.radio(key=explorer.VIEW)
     assert radio.label == translate(lang, "View")
     assert radio.options == [translate(lang, v) for v in
-                             ("Heatmap", "Head view", "Model view", "Text", "Aggregates", "Statistics", "Query–key",
-                              "Generate")]
+                             MAIN_VIEWS]
     assert not at.error, [e.value for e in at.error]
     assert not_in_catalogue(at, DATA) == []
 

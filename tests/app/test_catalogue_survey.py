@@ -42,7 +42,7 @@ def test_an_open_survey_speaks_one_language(folders, lang):
     templates = tuple(Survey(folders / "builtin").templates())
     assert [s.value for s in at.subheader] == [translate(lang, k) for k in (
         "Heads ranked", "Find heads that…", "Texts where one head does it most and least",
-        "Queries and keys of one head, over many tokens")]
+        "Head types over the survey", "Queries and keys of one head, over many tokens")]
     assert not_in_catalogue(at, DATA + templates) == []
     ranking, joint = figures(at)[0], figures(at)[-1]
     stat = translate(lang, "entropy")  # the first statistic

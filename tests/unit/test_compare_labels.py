@@ -115,6 +115,9 @@ def test_distance_matrix_labels_title_and_legend_keep_apart(screen, shape):
     labels_top = layout.margin.t - max(_chars(t) for t in layout.xaxis.ticktext) - 4
     assert labels_top >= legend_top + compare_plots.LEGEND_BAND_PX + 16  # the axis title's line between
     assert layout.xaxis.tickangle == -90 and layout.title.yref == "container"
+    # the cells fill the plot (the clickable markers once padded the axes by 5 cells, and the labels planned for
+    # the plot's width overlapped in Chromium at 1280 px in Chinese)
+    assert list(layout.xaxis.range) == [-0.5, n - 0.5] and list(layout.yaxis.range) == [n - 0.5, -0.5]
 
 
 def test_the_estimated_plot_width_is_never_wider_than_chromium_draws_it():

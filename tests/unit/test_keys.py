@@ -18,8 +18,8 @@ LINK = [("model", str), ("path", str), ("text", str), ("target", str), ("device"
         ("view", str), ("kind", str), ("layer", int), ("head", int), ("focus", int), ("hide", bool), ("renorm", bool),
         ("log", bool), ("agg", str), ("stat", str), ("measure", str), ("mtarget", str), ("mversus", str),
         ("msentence", str),
-        ("a_model", str), ("a_path", str), ("a_text", str), ("a_pos", str),
-        ("b_model", str), ("b_path", str), ("b_text", str), ("b_pos", str),
+        ("a_model", str), ("a_path", str), ("a_text", str), ("a_pos", str), ("a_target", str),
+        ("b_model", str), ("b_path", str), ("b_text", str), ("b_pos", str), ("b_target", str),
         ("cview", str), ("la", int), ("ha", int), ("lb", int), ("hb", int), ("lock", bool),
         ("step", int)]
 

@@ -20,6 +20,7 @@ from attnviz.app.state import explorer as Explorer
 from attnviz.app.state import sidebar as Sidebar
 from attnviz.app.state import survey as K
 from attnviz.app.shell.sidebar import CUSTOM
+from attnviz.app.pages import survey_heads
 
 COLUMN_NAMES = {"layer": N_("layer"), "head": N_("head"), "mean": N_("mean"), "std": N_("std"), "texts": N_("texts"), "score": N_("score")}
 STAT_NAMES = {"entropy": N_("entropy"), "mean_distance": N_("mean distance"), "first_token": N_("first token"), "self": N_("self"), "previous_token": N_("previous token"), "special_tokens": N_("special tokens"), "induction": N_("induction"), "to_target": N_("to target"), "punctuation": N_("punctuation"), "word": N_("a word's other characters")}
@@ -48,6 +49,8 @@ def _open_in_explorer(spec: str, text: str, layer: int, head: int) -> None:
 
 if st.session_state.pop(GOTO, False):
     navigation.switch_to(Explorer.PAGE)
+survey_heads.take_rank_click()  # clicks set the head boxes before they are drawn
+survey_heads.take_census_click()
 
 
 @st.cache_resource(max_entries=4)
@@ -100,7 +103,8 @@ def _ranking(s: Survey) -> None:
     table = s.ranking(stat, None if template == "all" else template, descending=not low)
     name = t(STAT_NAMES[stat])
     fig = ranking_figure(table, name, title=t("{stat}: mean over the corpus (± one standard deviation)", stat=name))
-    st.plotly_chart(screen.chart(fig), key=K.RANK_CHART)
+    st.plotly_chart(screen.chart(fig), key=K.RANK_CHART, on_select="rerun", selection_mode="points")
+    st.caption(t("Click a bar to list that head's texts under “Texts where one head does it most and least”."))
     st.dataframe(_table(table), hide_index=True, height=240)
 
 
@@ -128,8 +132,8 @@ def _texts(s: Survey) -> None:
     layer = c1.number_input(t("Layer"), 0, m["n_layers"] - 1, key=K.LAYER)
     head = c2.number_input(t("Head"), 0, m["n_heads"] - 1, key=K.HEAD)
     tr = fixed()
-    stat = c3.selectbox(t("Statistic"), list(LABELS), format_func=lambda x: tr(STAT_NAMES[x]), key=K.TEXTS_STAT,
-                        index=list(LABELS).index("previous_token"))
+    st.session_state.setdefault(K.TEXTS_STAT, "previous_token")  # a ranked bar's click sets it (no index= beside)
+    stat = c3.selectbox(t("Statistic"), list(LABELS), format_func=lambda x: tr(STAT_NAMES[x]), key=K.TEXTS_STAT)
     most, least = s.texts_for_head(int(layer), int(head), stat)
     if most.empty:
         st.info(t("No text of this survey has a value of {stat}.", stat=t(STAT_NAMES[stat])))
@@ -180,4 +184,5 @@ if folder is not None:
     _ranking(survey)
     _find(survey)
     _texts(survey)
+    survey_heads.census_section(survey, _open_in_explorer)
     _joint(survey)

@@ -104,8 +104,8 @@ def cached_untrained(folder: str, device: str) -> LoadedModel:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def cached_untrained_capture(folder: str, device: str, text: str, positions: str) -> AttentionCapture:
-    return capture(cached_untrained(folder, device), text, positions=positions)
+def cached_untrained_capture(folder: str, device: str, text: str, positions: str, target: str = "") -> AttentionCapture:
+    return capture(cached_untrained(folder, device), text, target or None, positions=positions)
 
 
 def cached_model(choice: ModelChoice) -> LoadedModel:

@@ -123,7 +123,7 @@ def capture_with(model: LoadedModel, request: Request) -> AttentionCapture:
     if model.info.architecture != "encoder-decoder":
         ok = replace(ok, target="")  # a decoder text left in the sidebar means nothing to other models
     if ok.untrained:
-        return cached_untrained_capture(ok.spec, ok.device, ok.text, ok.positions)
+        return cached_untrained_capture(ok.spec, ok.device, ok.text, ok.positions, ok.target)
     return cached_capture(Selection(ok.spec, ok.device, ok.trust_remote_code, ok.text, ok.target), ok.positions,
                           ok.seed)
 

@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from attnviz.app.shell import present
+from attnviz.figures.compare_plots import PANE_PX
 from attnviz.app.widgets.literal import escape
 
 TICKS = 18  # px: tick labels and axis titles read from the back of a room at 1280×720
@@ -26,6 +27,12 @@ def presenting() -> bool:
 def stacked(n: int, spec: list[int] | None = None, **columns) -> list:
     """n places for figures side by side at a desk; presenting, one a screen, one under the other."""
     return [st.container() for _ in range(n)] if presenting() else st.columns(spec or n, **columns)
+
+
+def pane_px() -> float | None:
+    """The width a compare pane's heatmaps lay their labels out for: a pane's beside the other at a desk
+    (stacked()); None presenting, where a pane is the full column's width."""
+    return None if presenting() else PANE_PX
 
 
 def per_row(at_desk: int, presented: int = 2) -> int:

@@ -5,13 +5,13 @@ from attnviz.app.state.base import Key, TargetKeys
 PAGE = "compare"  # its name in attnviz.app.shell.navigation.PAGES
 PREFIX = "cmp"
 
-FIELDS = ("model", "path", "text", "pos")  # each pane's inputs
+FIELDS = ("model", "path", "text", "pos", "target")  # each pane's inputs (target: an encoder-decoder's decoder text)
+DEFAULTS = {"pos": "normal", "target": ""}  # what a link leaves out
 
 
 def pane(side: str, field: str) -> Key:
     """A pane's input (cmp_a_model, cmp_b_text, …), in the link as a_model, b_text, …; kept on other pages."""
-    return Key(f"cmp_{side}_{field}", f"{side}_{field}", default="normal" if field == "pos" else None,
-               keep="session")
+    return Key(f"cmp_{side}_{field}", f"{side}_{field}", default=DEFAULTS.get(field), keep="session")
 
 
 # in the link, in this order
@@ -33,6 +33,11 @@ PATCH_TARGET = TargetKeys(Key("cmp_patch_token", keep="session"), Key("cmp_patch
                           Key("cmp_patch_sentence", keep="session"))
 PATCH_RUN, PATCH_TABLE = Key("cmp_patch_run"), Key("cmp_patch_table")
 PATCHING_CHART, PATCHING_SEEN = Key("cmp_patching"), Key("cmp_patching_seen")
+# what changed: the ranked heads (a bar or a row opens A's and B's side by side), the heads the table lists
+CHANGES_CHART, CHANGES_SEEN = Key("cmp_changes_chart"), Key("cmp_changes_seen")
+CHANGES_TABLE, CHANGES_ROWS, CHANGES_PICKED = Key("cmp_changes_table"), Key("cmp_changes_rows"), Key("cmp_changes_picked")
+# the two censuses side by side (a head's point opens it in its pane)
+STRIPS_CHART, STRIPS_SEEN = Key("cmp_strips_chart"), Key("cmp_strips_seen")
 
 
 def figure(side: str, view: str) -> Key:

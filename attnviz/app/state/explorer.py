@@ -48,3 +48,11 @@ DLA_CHART, DLA_SEEN, DLA_HEAD = Key("ex_dla"), Key("ex_dla_seen"), Key("ex_dla_h
 DLA_SOURCES_CHART = Key("ex_dla_sources")
 GEN_N, GEN_GREEDY, GEN_TEMPERATURE = Key("ex_gen_n"), Key("ex_gen_greedy"), Key("ex_gen_temp")
 GEN_TOP_K, GEN_SEED, GEN_STEP = Key("ex_gen_topk"), Key("ex_gen_seed"), Key("ex_gen_step")
+# head types: the census (a click opens a head's card), the card, and its button to that head's heatmap
+CENSUS_CHART, CENSUS_SEEN = Key("ex_census_chart"), Key("ex_census_seen")
+CARD_CHART, CARD_TABLE, CARD_OPEN = Key("ex_card_chart"), Key("ex_card_table"), Key("ex_card_open")
+
+
+def threshold(type_name: str) -> Key:
+    """A head type's threshold slider (ex_threshold_induction, …), kept while other views are shown."""
+    return Key(f"ex_threshold_{type_name}", keep="page")

@@ -18,6 +18,8 @@ from attnviz.app.pages.compare import pane, patching
 from attnviz.app.pipeline import load as pipeline
 from attnviz.app.shell import links as urlstate
 from attnviz.app.pages.compare.cache import cached_comparison
+from attnviz.app.pages.compare.changes import take_changes_click, what_changed
+from attnviz.app.pages.compare.censuses import censuses, take_strips_click
 from attnviz.app.widgets.figure_out import show, take_click
 from attnviz.app.shell.language import lang
 from attnviz.i18n import fixed, N_, say, t
@@ -27,7 +29,7 @@ from attnviz.app.widgets.literal import escape
 from attnviz.app.shell.sidebar import CUSTOM
 
 SETUP_NAMES = {"two_models": N_("Two models, same text"), "two_texts": N_("Same model, two texts"), "checkpoint": N_("Checkpoint vs its untrained start"), "positions": N_("Positions intact vs shuffled")}
-SETUP_NOTES = {"two_models": N_("B runs {model} on A's text."), "two_texts": N_("Same model; the texts differ in one word (he / she)."), "no_checkpoint": N_("No checkpoint found: train a model in the Training lab (or enter a checkpoint folder as A's model), then press this again."), "checkpoint": N_("A: the checkpoint; B: the same model before its first training step (its untrained start)."), "positions": N_("Same model and text; B's positional encoding is shuffled over positions (seed 0).")}
+SETUP_NOTES = {"two_models": N_("B runs {model} on A's text."), "two_texts": N_("Same model; the texts differ in one word (he / she)."), "no_checkpoint": N_("No checkpoint found: train a model in the Training lab (or enter a checkpoint folder as A's model), then press this again."), "checkpoint": N_("A: the checkpoint; B: the same model before its first training step (its untrained start); both read the task's own sample input, as the Training lab's \"Open it in the explorer\" does."), "positions": N_("Same model and text; B's positional encoding is shuffled over positions (seed 0).")}
 VIEW_NAMES = {"heatmap": N_("Heatmap"), "head_view": N_("Head view"), "model_view": N_("Model view"), "text": N_("Text"), "aggregates": N_("Aggregates"), "statistics": N_("Statistics"), "query_key": N_("Query–key"), "generate": N_("Generate")}
 AGGREGATE_NAMES = {"mean": N_("mean over heads"), "max": N_("max over heads"), "rollout": N_("rollout"), "flow": N_("flow")}
 
@@ -69,6 +71,7 @@ def present_controls(sel) -> tuple[list, list, tuple, str, dict]:
             specs.append(pane.inputs(side))
     with cols[2].popover(t("Quick set-ups"), width="stretch"):
         setups()
+        picker_note()
     # loaded outside the popovers: a pane's failure is said on the page, not inside a closed popover
     loaded = [pane.load(p, sel.device, sel.trust_remote_code) for p in specs]
     with cols[3].popover(t("Layer, head and view"), width="stretch"):
@@ -146,7 +149,7 @@ def _pane_view(cap, view: str, layer: int, head: int, options: dict):
     """What the explorer's own view function draws for one pane, and the matrix behind it (or None): the view's
     table holds it, so nothing is computed twice."""
     q, k = cap.axes("self")
-    o = views.ViewOptions()
+    o = views.ViewOptions(width=screen.pane_px())  # labels laid out for a pane's width: none overlap
     if view == "Heatmap":
         drawn = views.heatmap(cap, o, layer=layer, head=head, log_color=options["log"])
     elif view == "Aggregates":
@@ -267,7 +270,7 @@ def statistics(caps: list) -> None:
                  on_select="rerun", selection_mode="multi-row")
 
 
-def exports(specs: list, loaded: list, result) -> None:
+def exports(specs: list, loaded: list, result, changes=None, made=None) -> None:
     st.divider()
     cols = st.columns(3)
     for side, col, item in zip("ab", cols, loaded):
@@ -281,7 +284,8 @@ def exports(specs: list, loaded: list, result) -> None:
         cols[2].download_button(t("Comparison report (HTML, offline)"),
                                 # the language is read now: the callable runs at download time, outside this run
                                 lambda lg=lang(): report_html(result, ma.info.name, mb.info.name, ca.text, cb.text,
-                                                              ca.tokens, cb.tokens, lang=lg), file_name="attnviz-compare.html", mime="text/html",
+                                                              ca.tokens, cb.tokens, changes=changes, censuses=made,
+                                                              lang=lg), file_name="attnviz-compare.html", mime="text/html",
                                 key=K.REPORT)
 
 
@@ -290,7 +294,8 @@ def publish(specs: list, view: str, picks: tuple) -> None:
     for p in specs:
         params.update({K.pane(p.side, "model"): p.choice, K.pane(p.side, "text"): p.text,
                        K.pane(p.side, "path"): p.path if p.choice in (CUSTOM, pane.UNTRAINED) else None,
-                       K.pane(p.side, "pos"): p.positions if p.positions != "normal" else None})
+                       K.pane(p.side, "pos"): p.positions if p.positions != "normal" else None,
+                       K.pane(p.side, "target"): p.target or None})
     la, ha, lb, hb = picks
     lock = bool(st.session_state.get(K.LOCK, True))
     params.update({K.VIEW: view, K.LAYER_A: la, K.HEAD_A: ha, K.LAYER_B: None if lock else lb,
@@ -302,16 +307,25 @@ def publish(specs: list, view: str, picks: tuple) -> None:
                        carry=t("whoever opens the link pastes them into the boxes Text A and Text B"))
 
 
+def picker_note() -> None:
+    """Which model picker applies here: the panes' (the sidebar's filled pane A once)."""
+    st.caption(t("On this page each pane's own model and text apply, not the sidebar's: the sidebar's model and text filled pane A when this page first opened, and its device runs both panes."))
+
+
 def main() -> None:
     take_distance_click()
     patching.take_patch_click()
+    take_changes_click()
+    take_strips_click()
     st.title(t("Compare side by side"))
     sel = pipeline.selection()
-    pane.start(st.session_state.get(Sidebar.MODEL) or sel.spec, st.session_state.get(Sidebar.PATH) or "", sel.text)
+    pane.start(st.session_state.get(Sidebar.MODEL) or sel.spec, st.session_state.get(Sidebar.PATH) or "", sel.text,
+               sel.target)
     if screen.presenting():
         specs, loaded, picks, view, options = present_controls(sel)
     else:
         st.caption(t("Two panes, each with its own model, text and positions; B starts as a copy of A, so changing one thing shows its effect. Tokens are aligned by the characters they cover, so two different tokenisers can be compared."))
+        picker_note()
         setups()
         specs, loaded = panes(sel)
         st.divider()
@@ -320,21 +334,24 @@ def main() -> None:
     caps = [item[1] if item else None for item in loaded]
     img_format = st.sidebar.radio(t("Image format of the figures' camera button"), ["png", "svg"], horizontal=True, key=K.IMAGE_FORMAT)
     pane_views(loaded, picks, view, options, img_format)
-    result = None
+    result = changes = made = None
     if all(caps):
         try:
             result = cached_comparison(*(p.request(sel.device, sel.trust_remote_code) for p in specs))
         except (AttnvizError, ValueError) as exc:
             st.warning(escape(t("The two panes cannot be compared: {detail}", detail=errors.say(exc))))
         if result is not None:
-            difference(result, picks, img_format)
+            changes = what_changed(result, caps, img_format)
+            if not changes.identical:  # identical: the note above says so, instead of a blank map
+                difference(result, picks, img_format)
             distances(result, img_format)
+            made = censuses(specs, loaded, sel.device, sel.trust_remote_code, img_format)
             statistics(caps)
         patching.section(specs, loaded, img_format)
     else:
         failed = [p.name for p, item in zip(specs, loaded) if not item]
         st.info(t("The comparison (difference, head distances, statistics) needs both panes; pane {side} did not load (its message is above). The other pane works on its own.", side=failed[0]) if len(failed) == 1 else t("The comparison (difference, head distances, statistics) needs both panes; neither loaded (their messages are above).", side=failed[0]))
-    exports(specs, loaded, result)
+    exports(specs, loaded, result, changes, made)
     publish(specs, view, picks)
 
 

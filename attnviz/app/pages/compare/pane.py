@@ -15,7 +15,7 @@ from attnviz.app.pipeline import load as pipeline
 from attnviz.i18n import fixed, N_, t, tc
 from attnviz.app.state import compare as Compare
 from attnviz.app.widgets.literal import code, escape
-from attnviz.app.shell.sidebar import CUSTOM, MODEL_LABELS, model_label
+from attnviz.app.shell.sidebar import CUSTOM, MODEL_LABELS, is_encoder_decoder, learn_architecture, model_label
 
 POSITION_NAMES = {"normal": N_("intact"), "shuffled": N_("shuffled"), "removed": N_("removed")}
 
@@ -33,6 +33,7 @@ class Pane:
     path: str
     text: str
     positions: str
+    target: str = ""  # the decoder's text (encoder-decoders)
 
     @property
     def name(self) -> str:
@@ -48,13 +49,14 @@ class Pane:
 
     def request(self, device: str, trust: bool) -> pipeline.Request:
         """What the pipeline loads and runs for this pane."""
-        return pipeline.Request(self.spec, device, trust, self.text, positions=self.positions, untrained=self.untrained,
-                            label=self.spec)
+        return pipeline.Request(self.spec, device, trust, self.text, self.target, positions=self.positions,
+                                untrained=self.untrained, label=self.spec)
 
 
-def start(sidebar_model: str, sidebar_path: str, sidebar_text: str) -> None:
+def start(sidebar_model: str, sidebar_path: str, sidebar_text: str, sidebar_target: str = "") -> None:
     """Fill what the link and the last visit did not: A from the sidebar, then B as a copy of A."""
-    defaults = {"model": sidebar_model, "path": sidebar_path, "text": sidebar_text, "pos": "normal"}
+    defaults = {"model": sidebar_model, "path": sidebar_path, "text": sidebar_text, "pos": "normal",
+                "target": sidebar_target}
     for side in "ab":
         for name in FIELDS:
             k = key(side, name)
@@ -91,7 +93,12 @@ def inputs(side: str) -> Pane:
                              key=keys["path"], persist_state=keys["path"].keep, placeholder=t("/path/to/model"))
     text = st.text_area(t("Text {side}", side=side.upper()), key=keys["text"], persist_state=keys["text"].keep,
                         height=68)
-    return Pane(side, choice, path or "", text or "", positions)
+    spec = (path or "").strip() if choice in (CUSTOM, UNTRAINED) else choice
+    target = ""
+    if is_encoder_decoder(spec) or st.session_state.get(keys["target"]):
+        target = st.text_input(t("Decoder text"), key=keys["target"], persist_state=keys["target"].keep,
+                               help=t("What the decoder reads. Leave it empty and the model writes its own."))
+    return Pane(side, choice, path or "", text or "", positions, target or "")
 
 
 def summary(side: str, width: int = 18) -> str:
@@ -120,4 +127,6 @@ def load(pane: Pane, device: str, trust: bool) -> tuple[LoadedModel, AttentionCa
         return None
     for note in pipeline.notes(*found):
         st.caption(t("Pane {side}: {note}", side=pane.name, note=note))
+    if learn_architecture(pane.spec, found[0].info.architecture):
+        st.rerun()  # an encoder-decoder's pane grows its decoder-text box
     return found

@@ -5,9 +5,11 @@ from pathlib import Path
 
 import streamlit as st
 
+from attnviz.core.errors import AttnvizError
 from attnviz.core.settings import current
 from attnviz.models import access
 from attnviz.models.scratch import CONFIG_FILE
+from attnviz.training.versus_start import checkpoint_sample
 from attnviz.app.state import compare as Compare
 from attnviz.app.pages.compare.pane import UNTRAINED, copy_a_to_b, key
 from attnviz.app.shell.sidebar import CUSTOM
@@ -46,15 +48,27 @@ def _latest_checkpoint() -> str | None:
     return access.display_name(latest, current()) or latest  # with private paths, named by its root
 
 
+def _sample(path: str) -> tuple[str, str] | None:
+    """(text, decoder text) of the checkpoint's task sample, as "Open it in the explorer" feeds it; None for a
+    folder that is no task checkpoint (or one this server does not offer: loading it will say so)."""
+    try:
+        return checkpoint_sample(access.resolve(path, current()))
+    except AttnvizError:
+        return None
+
+
 def checkpoint_vs_start() -> None:
-    """A: a trained checkpoint; B: the same model with the weights it started from."""
+    """A: a trained checkpoint; B: the same model with the weights it started from; both on the task's sample."""
     path = (st.session_state.get(key("a", "path")) or "").strip()
     if not (st.session_state.get(key("a", "model")) == CUSTOM and path and (Path(path).expanduser() / CONFIG_FILE).is_file()):
         path = _latest_checkpoint() or ""
     if not path:
         st.session_state[NOTE] = ("no_checkpoint", {})
         return
+    sample = _sample(path)
     _set("a", model=CUSTOM, path=path, pos="normal")
+    if sample is not None:  # a text the toy model was trained on, not "The cat sat on the mat"
+        _set("a", text=sample[0], target=sample[1])
     copy_a_to_b()
     _set("b", model=UNTRAINED)
     # the folder's name is not echoed: a note is markdown, and names are data

@@ -21,14 +21,17 @@ from attnviz.app.pages.explorer.filters import token_filters
 from attnviz.app.pages.explorer.sections import SECTIONS
 from attnviz.app.pages.explorer import causal, measures
 from attnviz.app.widgets import target
+from attnviz.app.pages.explorer.head_types import take_census_click
 
 VIEW_NAMES = {"heatmap": N_("Heatmap"), "head_view": N_("Head view"), "model_view": N_("Model view"), "text": N_("Text"),
               "aggregates": N_("Aggregates"), "statistics": N_("Statistics"), "query_key": N_("Query–key"),
-              "generate": N_("Generate")}
+              "generate": N_("Generate"), "head_types": N_("Head types")}
 # the values stay English: they are kept in the session and in links (view=Heatmap); people read VIEW_NAMES' strings
-VIEWS = ["Heatmap", "Head view", "Model view", "Text", "Aggregates", "Statistics", "Query–key", "Generate"]
+VIEWS = ["Heatmap", "Head view", "Model view", "Text", "Aggregates", "Statistics", "Query–key", "Generate",
+         "Head types"]
 VIEW_KEYS = {"Heatmap": "heatmap", "Head view": "head_view", "Model view": "model_view", "Text": "text",
-             "Aggregates": "aggregates", "Statistics": "statistics", "Query–key": "query_key", "Generate": "generate"}
+             "Aggregates": "aggregates", "Statistics": "statistics", "Query–key": "query_key", "Generate": "generate",
+             "Head types": "head_types"}
 
 
 def view_label(view: str, tr=None) -> str:
@@ -48,6 +51,7 @@ def apply_clicks() -> None:
         st.session_state[K.FOCUS] = int(clicked)
     measures.apply_clicks()
     causal.apply_clicks()
+    take_census_click()
 
 
 def export_and_link(model: LoadedModel, cap: AttentionCapture, view: str, opts: ViewOptions,
@@ -89,8 +93,8 @@ def main() -> None:
                                                 show_head=view not in ("Head view", "Model view", "Statistics",
                                                                        "Aggregates", "Generate"), columns=row,
                                                 name_kind=row is None)  # presenting: the figure's title says it
-    opts = token_filters(cap, kind, layer, head, filters=view not in ("Statistics", "Generate"),
-                         windowed=view not in ("Model view", "Statistics", "Generate"),  # overviews use all
+    opts = token_filters(cap, kind, layer, head, filters=view not in ("Statistics", "Generate", "Head types"),
+                         windowed=view not in ("Model view", "Statistics", "Generate", "Head types"),  # all tokens
                          corner=row[0] if row else None)
     img_format = st.sidebar.radio(t("Image format of the figures' camera button"), ["png", "svg"], horizontal=True, key=K.IMAGE_FORMAT)
     section = SECTIONS[view]

@@ -22,6 +22,7 @@ from attnviz.app.widgets.fit_frame import fitted
 from attnviz.app.state import explorer as K
 from attnviz.app.widgets.literal import code, escape
 from attnviz.app.state.selection import GenerationSettings
+from attnviz.app.pages.explorer.head_types import head_types_section
 
 AGGREGATE_NAMES = {"mean": N_("mean over heads"), "max": N_("max over heads"), "rollout": N_("rollout"), "flow": N_("flow")}
 ARCHITECTURE_ARTICLES = {"encoder": N_("an encoder"), "encoder-decoder": N_("an encoder-decoder")}
@@ -165,4 +166,5 @@ SECTIONS: dict[str, Callable[[LoadedModel, AttentionCapture, ViewOptions, str], 
     "Heatmap": heatmap_section, "Head view": head_view_section, "Model view": model_view_section,
     "Aggregates": aggregates_section, "Statistics": statistics_section, "Query–key": query_key_section,
     "Generate": generate_section, "Text": text_section,
+    "Head types": head_types_section,
 }
