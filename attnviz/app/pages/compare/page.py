@@ -6,6 +6,7 @@ import numpy as np
 import streamlit as st
 
 from attnviz.analysis import reduce
+from attnviz.analysis.align import read_part
 from attnviz.analysis.compare import relative_index
 from attnviz.core.errors import AttnvizError
 from attnviz.figures import compare_charts, compare_plots, plots, views
@@ -14,7 +15,7 @@ from attnviz.figures.export import npz_bytes
 from attnviz.app.shell import screen
 from attnviz.app.pages.compare import setups as compare_setups
 from attnviz.app.shell import messages as errors
-from attnviz.app.pages.compare import pane
+from attnviz.app.pages.compare import names, pane
 from attnviz.app.pipeline import load as pipeline
 from attnviz.app.shell import links as urlstate
 from attnviz.app.pages.compare.cache import cached_comparison
@@ -107,7 +108,8 @@ def pickers(caps: list) -> tuple[int, int, int, int]:
     """Layer and head of A and of B: locked together (by relative depth) unless B is unlocked."""
     (la_n, ha_n), (lb_n, hb_n) = [tuple(c.shape("self")[:2]) if c else (1, 1) for c in caps]
     c0, c1, c2, c3, c4 = st.columns([3, 3, 3, 3, 3], vertical_alignment="center")
-    lock = c0.toggle(t("Lock B to A"), value=True, key=K.LOCK, disabled=not all(caps), help=t("Locked: B's layer and head follow A's, matched by relative depth. Unlock to pick B's apart."))
+    st.session_state.setdefault(K.LOCK, True)  # not value=True: a link sets this key (lock=0), and both would warn
+    lock = c0.toggle(t("Lock B to A"), key=K.LOCK, disabled=not all(caps), help=t("Locked: B's layer and head follow A's, matched by relative depth. Unlock to pick B's apart."))
     lock = lock and all(caps)  # with one pane failed, the other keeps its own pickers
     la = _slider(t("Layer ({side})", side="A"), la_n, K.LAYER_A, c1)
     ha = _slider(t("Head ({side})", side="A"), ha_n, K.HEAD_A, c2)
@@ -182,8 +184,9 @@ def _zrange(fig) -> tuple[float, float]:
     return float(np.nanmin(z)), float(np.nanmax(z))
 
 
-def pane_views(loaded: list, picks: tuple, view: str, options: dict, img_format: str) -> None:
-    """Each pane's view side by side; heatmaps on one colour scale, stated above them."""
+def pane_views(loaded: list, picks: tuple, view: str, options: dict, img_format: str, models: list[str]) -> None:
+    """Each pane's view side by side; heatmaps on one colour scale, stated above them. models: each pane's model as
+    its downloads name it."""
     la, ha, lb, hb = picks
     built = [_pane_view(item[1], view, layer, head, options) if item else (None, None, [], [])
              for item, (layer, head) in zip(loaded, ((la, ha), (lb, hb)))]
@@ -213,10 +216,13 @@ def pane_views(loaded: list, picks: tuple, view: str, options: dict, img_format:
                 continue
             if screen.presenting():
                 st.markdown(t("#### Pane {side}", side=side.upper()))
-            show(_figure(drawn), K.figure(side, view), _csv(drawn, matrix, q, k), img_format=img_format)
+            layer, head = picks[:2] if side == "a" else picks[2:]
+            show(_figure(drawn), K.figure(side, view), _csv(drawn, matrix, q, k), img_format=img_format,
+                 name=names.pane_stem(models["ab".index(side)], side, view, layer, head,
+                                      AGGREGATES.get(options.get("how"))))
 
 
-def difference(result, picks: tuple, img_format: str) -> None:
+def difference(result, picks: tuple, img_format: str, models: tuple[str, str]) -> None:
     la, ha, lb, hb = picks
     st.subheader(t("Difference B − A on the aligned tokens"))
     al = result.alignment
@@ -226,11 +232,12 @@ def difference(result, picks: tuple, img_format: str) -> None:
         return
     diff = result.diff(la, ha, lb, hb)
     fig = compare_plots.difference_heatmap(diff, result.labels, t("B layer {lb} head {hb} − A layer {la} head {ha}", la=la, ha=ha, lb=lb, hb=hb))
-    show(fig, K.DIFFERENCE_CHART, lambda: plots.to_csv(diff, result.labels, result.labels), img_format=img_format)
+    show(fig, K.DIFFERENCE_CHART, lambda: plots.to_csv(diff, result.labels, result.labels), img_format=img_format,
+         name=names.difference_stem(*models, picks))
     st.caption(t("Red: B gives more weight; blue: A does; white: the same. The colour scale is centred on zero."))
 
 
-def distances(result, img_format: str) -> None:
+def distances(result, img_format: str, models: tuple[str, str]) -> None:
     if not result.alignment.comparable:
         return
     st.subheader(t("Which head of B does what a head of A does?"))
@@ -240,6 +247,7 @@ def distances(result, img_format: str) -> None:
     rows = [f"A L{i // result.shape_a[1]} h{i % result.shape_a[1]}" for i in range(result.distances.shape[0])]
     cols = [f"B L{j // result.shape_b[1]} h{j % result.shape_b[1]}" for j in range(result.distances.shape[1])]
     show(fig, K.DISTANCE_CHART, lambda: plots.to_csv(result.distances, rows, cols), img_format=img_format,
+         name=names.distances_stem(*models),
          on_select="rerun", selection_mode="points")
 
 
@@ -267,21 +275,24 @@ def statistics(caps: list) -> None:
                  on_select="rerun", selection_mode="multi-row")
 
 
-def exports(specs: list, loaded: list, result) -> None:
+def exports(specs: list, loaded: list, result, models: list[str]) -> None:
     st.divider()
     cols = st.columns(3)
     for side, col, item in zip("ab", cols, loaded):
         if item:
             model, cap = item
             col.download_button(t("Capture {side} as NPZ", side=side.upper()), lambda m=model, c=cap: npz_bytes(c, m.info),
-                                file_name=f"attnviz-capture-{side}.npz", mime="application/octet-stream",
+                                file_name=names.capture_name(models["ab".index(side)], side), mime="application/octet-stream",
                                 key=K.npz(side))
     if result is not None and all(loaded):
         (ma, ca), (mb, cb) = loaded
         cols[2].download_button(t("Comparison report (HTML, offline)"),
                                 # the language is read now: the callable runs at download time, outside this run
-                                lambda lg=lang(): report_html(result, ma.info.name, mb.info.name, ca.text, cb.text,
-                                                              ca.tokens, cb.tokens, lang=lg), file_name="attnviz-compare.html", mime="text/html",
+                                # the texts as far as the models read them: a pasted book is not copied in
+                                lambda lg=lang(): report_html(result, ma.info.name, mb.info.name,
+                                                              read_part(ca.text, ca.spans), read_part(cb.text, cb.spans),
+                                                              ca.tokens, cb.tokens, lang=lg),
+                                file_name=names.report_name(*models), mime="text/html",
                                 key=K.REPORT)
 
 
@@ -318,7 +329,8 @@ def main() -> None:
         view, options = view_controls()
     caps = [item[1] if item else None for item in loaded]
     img_format = st.sidebar.radio(t("Image format of the figures' camera button"), ["png", "svg"], horizontal=True, key=K.IMAGE_FORMAT)
-    pane_views(loaded, picks, view, options, img_format)
+    models = [p.spec for p in specs]  # as the visitor named them (minilm, a folder's name), for file names
+    pane_views(loaded, picks, view, options, img_format, models)
     result = None
     if all(caps):
         try:
@@ -326,13 +338,13 @@ def main() -> None:
         except (AttnvizError, ValueError) as exc:
             st.warning(escape(t("The two panes cannot be compared: {detail}", detail=errors.say(exc))))
         if result is not None:
-            difference(result, picks, img_format)
-            distances(result, img_format)
+            difference(result, picks, img_format, tuple(models))
+            distances(result, img_format, tuple(models))
             statistics(caps)
     else:
         failed = [p.name for p, item in zip(specs, loaded) if not item]
         st.info(t("The comparison (difference, head distances, statistics) needs both panes; pane {side} did not load (its message is above). The other pane works on its own.", side=failed[0]) if len(failed) == 1 else t("The comparison (difference, head distances, statistics) needs both panes; neither loaded (their messages are above).", side=failed[0]))
-    exports(specs, loaded, result)
+    exports(specs, loaded, result, models)
     publish(specs, view, picks)
 
 

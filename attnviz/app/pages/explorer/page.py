@@ -5,7 +5,7 @@ from functools import partial
 
 import streamlit as st
 
-from attnviz.figures.export import npz_bytes
+from attnviz.figures.export import export_name, export_stem, npz_bytes
 from attnviz.figures.views import ViewOptions
 from attnviz.models.loading import LoadedModel
 from attnviz.core.types import AttentionCapture
@@ -15,10 +15,10 @@ from attnviz.app.widgets import fit
 from attnviz.app.pipeline import load as pipeline
 from attnviz.app.shell import links as urlstate
 from attnviz.app.widgets import pickers as widgets
-from attnviz.app.widgets.figure_out import take_click
+from attnviz.app.widgets.figure_out import ImageFormat, take_click
 from attnviz.app.state import explorer as K
 from attnviz.app.pages.explorer.filters import token_filters
-from attnviz.app.pages.explorer.sections import SECTIONS
+from attnviz.app.pages.explorer.sections import AGGREGATES, SECTIONS
 
 VIEW_NAMES = {"heatmap": N_("Heatmap"), "head_view": N_("Head view"), "model_view": N_("Model view"), "text": N_("Text"),
               "aggregates": N_("Aggregates"), "statistics": N_("Statistics"), "query_key": N_("Query–key"),
@@ -27,6 +27,9 @@ VIEW_NAMES = {"heatmap": N_("Heatmap"), "head_view": N_("Head view"), "model_vie
 VIEWS = ["Heatmap", "Head view", "Model view", "Text", "Aggregates", "Statistics", "Query–key", "Generate"]
 VIEW_KEYS = {"Heatmap": "heatmap", "Head view": "head_view", "Model view": "model_view", "Text": "text",
              "Aggregates": "aggregates", "Statistics": "statistics", "Query–key": "query_key", "Generate": "generate"}
+
+WHOLE_MODEL = ("Model view", "Statistics")  # views of every layer: no layer in their files' names
+ONE_HEAD = ("Heatmap", "Query–key", "Text")  # views of one head: its number in their files' names
 
 
 def view_label(view: str, tr=None) -> str:
@@ -46,11 +49,21 @@ def apply_clicks() -> None:
         st.session_state[K.FOCUS] = int(clicked)
 
 
+def files_stem(model: LoadedModel, view: str, opts: ViewOptions) -> str:
+    """What the view's downloads are called: the model as the sidebar names it, the view, and the layer and head it
+    draws (minilm-heatmap-L3-H9), so two downloads never overwrite each other."""
+    name = VIEW_KEYS[view]
+    if view == "Aggregates":  # mean, max, rollout and flow of one layer are four different files
+        name = AGGREGATES.get(st.session_state.get(K.AGGREGATE), name)
+    return export_stem(pipeline.selection().label or model.info.name, name, None if view in WHOLE_MODEL else opts.layer,
+                       opts.head if view in ONE_HEAD else None, opts.kind)
+
+
 def export_and_link(model: LoadedModel, cap: AttentionCapture, view: str, opts: ViewOptions) -> None:
     """The whole capture as NPZ, and a link that reopens this view."""
     st.divider()
     e1, e2 = st.columns(2)
-    e1.download_button(t("Whole capture as NPZ"), lambda: npz_bytes(cap, model.info), file_name="attnviz-capture.npz",
+    e1.download_button(t("Whole capture as NPZ"), lambda: npz_bytes(cap, model.info), file_name=export_name(pipeline.selection().label or model.info.name, "capture", "npz"),
                        mime="application/octet-stream", key=K.NPZ, on_click="ignore", help=t("Every stack [layer, head, query_pos, key_pos], tokens, positions and metadata."))
     s = st.session_state
     link = urlstate.publish({K.VIEW: view, K.KIND: opts.kind, K.LAYER: opts.layer, K.HEAD: opts.head,
@@ -82,6 +95,7 @@ def main() -> None:
                          windowed=view not in ("Model view", "Statistics", "Generate"),  # overviews use all
                          corner=row[0] if row else None)
     img_format = st.sidebar.radio(t("Image format of the figures' camera button"), ["png", "svg"], horizontal=True, key=K.IMAGE_FORMAT)
+    img_format = ImageFormat(img_format, files_stem(model, view, opts))
     section = SECTIONS[view]
     if view == "Head view" and row:  # presenting: the head view's own picker fills the row's free column
         section = partial(section, spare=row[2])
