@@ -1,5 +1,6 @@
 """Compare side by side: two panes (model, text, positions) on one colour scale, B − A on the aligned tokens,
 and every head of A measured against every head of B."""
+import logging
 from functools import partial
 
 import numpy as np
@@ -26,6 +27,8 @@ from attnviz.app.state import compare as K
 from attnviz.app.state import sidebar as Sidebar
 from attnviz.app.widgets.literal import escape
 from attnviz.app.shell.sidebar import CUSTOM
+
+log = logging.getLogger("attnviz.app")
 
 SETUP_NAMES = {"two_models": N_("Two models, same text"), "two_texts": N_("Same model, two texts"), "checkpoint": N_("Checkpoint vs its untrained start"), "positions": N_("Positions intact vs shuffled")}
 SETUP_NOTES = {"two_models": N_("B runs {model} on A's text."), "two_texts": N_("Same model; the texts differ in one word (he / she)."), "no_checkpoint": N_("No checkpoint found: train a model in the Training lab (or enter a checkpoint folder as A's model), then press this again."), "checkpoint": N_("A: the checkpoint; B: the same model before its first training step (its untrained start)."), "positions": N_("Same model and text; B's positional encoding is shuffled over positions (seed 0).")}
@@ -335,7 +338,8 @@ def main() -> None:
     if all(caps):
         try:
             result = cached_comparison(*(p.request(sel.device, sel.trust_remote_code) for p in specs))
-        except (AttnvizError, ValueError) as exc:
+        except (AttnvizError, ValueError) as exc:  # a refusal, said on the page: a note in the log, no traceback
+            log.info("compare refused: %s", exc)
             st.warning(escape(t("The two panes cannot be compared: {detail}", detail=errors.say(exc))))
         if result is not None:
             difference(result, picks, img_format, tuple(models))
