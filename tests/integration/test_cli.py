@@ -120,3 +120,12 @@ def test_export_bad_layer_is_a_message(capsys, tmp_path):
     assert main(["export", "scratch-encoder", "abc", "--out", str(out), "--layer", "9"]) == 2
     assert "layer must be 0–1" in capsys.readouterr().err
     assert not out.exists() or not any(out.iterdir())  # nothing written for a refused export
+
+
+def test_a_near_miss_of_a_bundled_name_is_answered_before_any_hub_talk(capsys, monkeypatch, tmp_path):
+    from attnviz.models import hub
+
+    monkeypatch.setattr(hub, "reachable", lambda *_a, **_k: pytest.fail("the hub was asked about a typo"))
+    assert main(["capture", "minlm", "The cat sat.", "--out", str(tmp_path / "c.npz"), "--device", "cpu"]) == 2
+    err = capsys.readouterr().err
+    assert "`minlm` is not a model attnviz knows. Did you mean `minilm`?" in err and "download" not in err
