@@ -94,6 +94,12 @@ def export_name(model: str, view: str, ext: str, layer: int | None = None, head:
     of two heads never overwrite each other. A folder's path names the model by its last part; `kind`
     (cross, decoder_self) is added where it is not the encoder's self-attention; pooled views have no head;
     a measure other than the weights follows the model (`minilm-norm-heatmap-L3-H9.csv`)."""
+    return export_stem(model, view, layer, head, kind, measure) + "." + ext.lstrip(".").lower()
+
+
+def export_stem(model: str, view: str, layer: int | None = None, head: int | None = None, kind: str | None = None,
+                measure: str | None = None) -> str:
+    """export_name without its extension: what a figure's camera button names its image, the page adding .png."""
     name = _slug(Path(model.rstrip("/\\")).name if ("/" in model or "\\" in model) else model) or "model"
     parts = [name, *([_slug(measure)] if measure and measure != "weight" and _slug(measure) else []),
              _slug(view) or "view"]
@@ -103,7 +109,7 @@ def export_name(model: str, view: str, ext: str, layer: int | None = None, head:
         parts.append(f"L{layer}")
     if head is not None:
         parts.append(f"H{head}")
-    return "-".join(parts) + "." + ext.lstrip(".").lower()
+    return "-".join(parts)
 
 
 @dataclass(frozen=True)

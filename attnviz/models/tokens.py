@@ -100,24 +100,27 @@ class HFCodec:
     def __init__(self, tokenizer) -> None:
         self.tokenizer = tokenizer
 
+    # verbose=False: a text longer than the model reads is tokenised whole and cut by capture, which says so on the
+    # page; transformers' own "Token indices sequence length is longer than…" warning would only fill the server's log
+
     def encode(self, text: str) -> list[int]:
-        return list(self.tokenizer(text, add_special_tokens=True)["input_ids"])
+        return list(self.tokenizer(text, add_special_tokens=True, verbose=False)["input_ids"])
 
     def encode_with_offsets(self, text: str) -> tuple[list[int], list[Span]]:
         """The ids of encode() and each token's character span (fast tokenizers know them; others are searched)."""
+        if getattr(self.tokenizer, "is_fast", False):
+            found = self.tokenizer(text, add_special_tokens=True, return_offsets_mapping=True, verbose=False)
+            # a token read from the text never has an empty span; added ones ([CLS], </s>) have (0, 0)
+            return list(found["input_ids"]), [None if a == b else (int(a), int(b)) for a, b in found["offset_mapping"]]
         ids = self.encode(text)
         special = self.special_ids()
-        if getattr(self.tokenizer, "is_fast", False):
-            found = self.tokenizer(text, add_special_tokens=True, return_offsets_mapping=True)["offset_mapping"]
-            # a token read from the text never has an empty span; added ones ([CLS], </s>) have (0, 0)
-            return ids, [None if a == b else (int(a), int(b)) for a, b in found]
         return ids, search_spans(text, self.display(ids), [i in special for i in ids])
 
     def unknown_id(self) -> int | None:
         return self.tokenizer.unk_token_id  # None for byte-level tokenizers: they read every character
 
     def encode_target(self, text: str) -> list[int]:
-        return list(self.tokenizer(text_target=text, add_special_tokens=True)["input_ids"])
+        return list(self.tokenizer(text_target=text, add_special_tokens=True, verbose=False)["input_ids"])
 
     def display(self, ids: list[int]) -> list[str]:
         raw = [str(t) for t in self.tokenizer.convert_ids_to_tokens(ids)]

@@ -4,6 +4,7 @@ In CI (CI=true) a missing browser fails the run instead of skipping.
 """
 import contextlib
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -22,11 +23,30 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+# What the server may log at WARNING or above, or as a traceback, during the browser suite: (pattern, why). Empty:
+# every warning is a problem an operator would have to read past (issue 30: "cmp_lock"/"sb_text" set through the
+# Session State API with a default, DuckDB's "nanobind: leaked" lines).
+LOG_ALLOWED: tuple[tuple[str, str], ...] = ()
+# a line that an operator must read: a level of WARNING or worse (the app's messageFormat names it), a traceback,
+# a Python warning printed by the warnings module, an extension's leak report at exit
+LOG_PROBLEM = re.compile(r" (WARNING|ERROR|CRITICAL) |Traceback \(most recent call last\)|^\S.*:\d+: \w*Warning: |"
+                         r"nanobind: leaked")
+
+
+def log_problems(text: str, allowed: tuple[tuple[str, str], ...] = LOG_ALLOWED) -> list[str]:
+    """The lines of a server's log that an operator would have to read past: warnings, errors, tracebacks (not
+    the allowed ones)."""
+    return [line for line in text.splitlines() if LOG_PROBLEM.search(line)
+            and not any(re.search(pattern, line) for pattern, _why in allowed)]
+
+
 @contextlib.contextmanager
-def streamlit_server(log_name: str = "streamlit.log", root: Path = ROOT):
+def streamlit_server(log_name: str = "streamlit.log", root: Path = ROOT, check_log: bool = True):
     """`streamlit run app.py` on a free port, offline; yields its URL once /_stcore/health answers.
 
-    Nothing is opened in a browser: the first page request is the caller's.
+    Nothing is opened in a browser: the first page request is the caller's. With check_log, once the server has
+    stopped, its log (stdout and stderr, as an operator reads them) must hold no warning, error or traceback that
+    LOG_ALLOWED does not list: the failure names the lines and the log's file.
     """
     port = _free_port()
     ARTIFACTS.mkdir(exist_ok=True)
@@ -44,6 +64,10 @@ def streamlit_server(log_name: str = "streamlit.log", root: Path = ROOT):
         proc.terminate()
         proc.wait(timeout=20)
         log.close()
+    if check_log:
+        problems = log_problems((ARTIFACTS / log_name).read_text(errors="replace"))
+        assert not problems, f"the server logged what an operator must read past (artifacts/{log_name}):\n" + \
+            "\n".join(problems[:40])
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,6 @@
 """The command line: help for every command, capture to .npz, the worked example as JSON."""
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -86,12 +87,14 @@ def test_export_writes_views_offline(tmp_path, capsys):
     assert main(args) == 0
     written = json.loads(capsys.readouterr().out)["written"]
     names = {Path(p).name for p in written}
-    assert {"heatmap.html", "heatmap.csv", "rollout.csv", "model_view.html", "statistics.html", "capture.npz"} <= names
-    html = (out / "heatmap.html").read_text()
+    # named by model, view, layer and head: two exports of two heads never overwrite each other
+    assert {"minilm-heatmap-L1-H3.html", "minilm-heatmap-L1-H3.csv", "minilm-rollout-L5.csv", "minilm-model_view.html",
+            "minilm-statistics.html", "minilm-capture.npz"} <= names
+    html = (out / "minilm-heatmap-L1-H3.html").read_text()
     # plotly.js is inlined (about 4.8 MB) and no script is fetched from the network: the file opens offline
     assert "<script src=\"http" not in html and "<script src='http" not in html
     assert len(html) > 3_000_000 and "Plotly.newPlot" in html
-    rows = (out / "heatmap.csv").read_text().splitlines()
+    rows = (out / "minilm-heatmap-L1-H3.csv").read_text().splitlines()
     assert rows[0].startswith("query \\ key,0:[CLS]") and len(rows) == 7  # header + 6 tokens
     from attnviz import capture, load_model
     cap = capture(load_model("minilm", device="cpu"), "The cat sat.")
@@ -105,8 +108,11 @@ def test_export_png_and_svg_with_chromium(tmp_path, capsys):
     out = tmp_path / "img"
     assert main(["export", "scratch-encoder", "abc", "--out", str(out), "--views", "heatmap",
                  "--formats", "png", "svg"]) == 0
-    assert (out / "heatmap.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert (out / "heatmap.svg").read_text()[:4] == "<svg"
+    assert (out / "scratch-encoder-heatmap-L0-H0.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (out / "scratch-encoder-heatmap-L0-H0.svg").read_text()[:4] == "<svg"
+    err = capsys.readouterr().err  # it says what it is doing while the renderer starts (it took 37 s silently)
+    assert "image 1/2: writing scratch-encoder-heatmap-L0-H0.png…" in err
+    assert re.search(r"image 2/2: scratch-encoder-heatmap-L0-H0\.svg done after [\d.]+ s", err)
 
 
 def test_export_bad_layer_is_a_message(capsys, tmp_path):
@@ -114,3 +120,12 @@ def test_export_bad_layer_is_a_message(capsys, tmp_path):
     assert main(["export", "scratch-encoder", "abc", "--out", str(out), "--layer", "9"]) == 2
     assert "layer must be 0–1" in capsys.readouterr().err
     assert not out.exists() or not any(out.iterdir())  # nothing written for a refused export
+
+
+def test_a_near_miss_of_a_bundled_name_is_answered_before_any_hub_talk(capsys, monkeypatch, tmp_path):
+    from attnviz.models import hub
+
+    monkeypatch.setattr(hub, "reachable", lambda *_a, **_k: pytest.fail("the hub was asked about a typo"))
+    assert main(["capture", "minlm", "The cat sat.", "--out", str(tmp_path / "c.npz"), "--device", "cpu"]) == 2
+    err = capsys.readouterr().err
+    assert "`minlm` is not a model attnviz knows. Did you mean `minilm`?" in err and "download" not in err

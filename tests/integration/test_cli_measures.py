@@ -183,13 +183,14 @@ def test_export_draws_and_saves_the_measure(tmp_path, capsys, models):
     assert main(["export", "scratch-decoder", TEXT, "--out", str(out), "--measure", "norm", "--views", "heatmap",
                  "model_view", "--formats", "csv", "html", "--layer", "1", "--head", "2", "--npz"]) == 0
     names = {p.split("/")[-1] for p in json.loads(capsys.readouterr().out)["written"]}
-    assert {"norm-heatmap.csv", "norm-heatmap.html", "norm-model_view.html", "capture.npz"} <= names
+    assert {"scratch-decoder-norm-heatmap-L1-H2.csv", "scratch-decoder-norm-heatmap-L1-H2.html",
+            "scratch-decoder-norm-model_view.html", "scratch-decoder-capture.npz"} <= names
     model = models("scratch-decoder")
     norm = measure(model, make_prompt(model, TEXT), "norm").values.numpy()
-    rows = (out / "norm-heatmap.csv").read_text().splitlines()
+    rows = (out / "scratch-decoder-norm-heatmap-L1-H2.csv").read_text().splitlines()
     assert np.allclose([float(v) for v in rows[3].split(",")[1:]], norm[1, 2, 2], atol=1e-5)
-    assert json.dumps("norm · self-attention · layer 1 · head 2")[1:-1] in (out / "norm-heatmap.html").read_text()
-    data = np.load(out / "capture.npz")
+    assert json.dumps("norm · self-attention · layer 1 · head 2")[1:-1] in (out / "scratch-decoder-norm-heatmap-L1-H2.html").read_text()
+    data = np.load(out / "scratch-decoder-capture.npz")
     assert np.allclose(data["measure_norm"], norm) and data["attention_self"].shape == (2, 4, 11, 11)
     assert json.loads(str(data["metadata"]))["measures"]["norm"]["paper"] == "Kobayashi et al., EMNLP 2020"
     err = refused(capsys, "export", "scratch-decoder", TEXT, "--out", str(tmp_path / "x"), "--measure", "grad-input")

@@ -18,6 +18,7 @@ from attnviz.i18n import fixed, Message, N_, t
 from attnviz.app.shell import messages as errors
 from attnviz.app.shell import present
 from attnviz.app.shell.language import language_switch
+from attnviz.app.shell.upload import text_file_box
 from attnviz.app.widgets.fit import fit_choice
 from attnviz.app.state import session as Session
 from attnviz.app.state import sidebar as Sidebar
@@ -65,7 +66,7 @@ def _labels(s: Settings, folders: dict[str, Path]) -> dict[str, str]:
     return labels
 
 
-def _folder_label(value: str, folders: dict[str, Path]) -> str | None:
+def folder_label(value: str, folders: dict[str, Path]) -> str | None:
     """The listed folder a link or a button names (by its label or its absolute path), else None."""
     if value in folders:
         return value
@@ -81,7 +82,10 @@ def _keep_allowed(s: Settings, labels: dict[str, str], folders: dict[str, Path])
     model = st.session_state.get(Sidebar.MODEL)
     refused = model is not None and model not in labels
     if not refused and model == CUSTOM and s.custom_models != "any":
-        label = _folder_label(str(st.session_state.get(Sidebar.PATH) or ""), folders)
+        path = str(st.session_state.get(Sidebar.PATH) or "")
+        # no folder chosen yet (the option was just picked): the list opens on its first folder; only a folder
+        # that is named and not listed is refused
+        label = folder_label(path, folders) if path else next(iter(folders), None)
         refused = label is None
         if label:
             st.session_state[Sidebar.PATH] = label
@@ -110,13 +114,6 @@ def _remote_code(spec: str, s: Settings) -> bool:
     return st.checkbox(t("Allow remote code for this model"), key=Sidebar.TRUST, help=t("Some models ship their own Python code. It runs on this machine: turn this on only for sources you trust. It turns itself off when you pick another model."))
 
 
-def _load_text_file() -> None:
-    """The uploaded file becomes the text (a callback: it runs before the text box is drawn)."""
-    upload = st.session_state.get(Sidebar.TEXT_FILE)
-    if upload is not None:
-        st.session_state[Sidebar.TEXT] = upload.getvalue().decode("utf-8", errors="replace")
-
-
 def render() -> Selection:
     """Draw the sidebar (only what the operator's settings allow) and return what it holds."""
     s = settings.current()
@@ -128,9 +125,12 @@ def render() -> Selection:
     present.toggle()
     sb.header(t("Model and text"))
     options = list(labels)
+    # defaults go in through the state, not value=/index=: a link or another page sets these keys, and a widget
+    # given both logs a warning on every such run
+    st.session_state.setdefault(Sidebar.MODEL, DEFAULT_MODEL)
+    st.session_state.setdefault(Sidebar.TEXT, DEFAULT_TEXT)
     choice = sb.selectbox(t("Model"), options, format_func=partial(model_label, labels=labels, tr=fixed()),
-                          key=Sidebar.MODEL,
-                          index=options.index(DEFAULT_MODEL), on_change=_forget_refusal)
+                          key=Sidebar.MODEL, on_change=_forget_refusal)
     if Sidebar.REFUSED in st.session_state:
         sb.warning(errors.note(st.session_state[Sidebar.REFUSED]))
     if choice == CUSTOM and s.custom_models == "any":
@@ -143,10 +143,9 @@ def render() -> Selection:
     else:
         spec = label = choice
         sb.caption(describe(choice))
-    text = sb.text_area(t("Text"), value=DEFAULT_TEXT, key=Sidebar.TEXT, height=100)
+    text = sb.text_area(t("Text"), key=Sidebar.TEXT, height=100)
     with sb.expander(t("Load the text from a file")):
-        st.file_uploader(t("A text file (UTF-8)"), type=["txt", "md", "csv", "json"], key=Sidebar.TEXT_FILE,
-                         on_change=_load_text_file, help=t("For texts too long for a link: the text replaces what the box above holds."))
+        text_file_box()
     target = ""
     if is_encoder_decoder(spec):
         target = sb.text_input(t("Decoder text"), key=Sidebar.TARGET, help=t("What the decoder reads. Leave it empty and the model writes its own."))

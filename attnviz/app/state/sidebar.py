@@ -17,4 +17,11 @@ TRUST = Key("sb_trust")
 TRUST_FOR = Key("sb_trust_for")  # the model the remote-code opt-in was given for
 REFUSED = Key("sb_refused")  # the note for a model the server does not offer, until another is picked
 PRESENT_LEAVE = Key("sb_present_leave")  # the button back from presentation mode (the sidebar is hidden then)
-TEXT_FILE = Key("sb_text_file")  # "Load the text from a file": its upload replaces the text
+TEXT_FILE_ROUND = Key("sb_text_file_round")  # which uploader is drawn: a new one (a new key) after each file read
+TEXT_FILE_NOTE = Key("sb_text_file_note")  # what reading the last file said: (level, Message), shown until the next
+
+
+def text_file(round_: int) -> Key:
+    """"Load the text from a file": the uploader of this round. Its file replaces the text; then the next round's
+    uploader (another key) is drawn, so Streamlit forgets the file and frees its bytes."""
+    return Key(f"sb_text_file_{round_}")

@@ -15,10 +15,23 @@ from attnviz.i18n import t
 _STEM: ContextVar[str | None] = ContextVar("attnviz_download_stem", default=None)
 
 
+class ImageFormat(str):
+    """The camera button's image format ("png" or "svg"), carrying the name a page gives the files of the view it
+    draws (export_stem: minilm-heatmap-L3-H9): sections pass it on as the format they were given, and show() names
+    the image, the CSV and the HTML by it."""
+
+    stem: str | None
+
+    def __new__(cls, fmt: str, stem: str | None = None) -> ImageFormat:
+        self = super().__new__(cls, fmt)
+        self.stem = stem
+        return self
+
+
 @contextmanager
 def named(stem: str | None) -> Iterator[None]:
-    """Downloads drawn inside are named `stem` (.csv, .html, the camera's image), not after their chart: a
-    measure's file says which measure it holds (minilm-norm-heatmap-L3-H9.csv). None: as usual."""
+    """Downloads drawn inside are named `stem` (.csv, .html, the camera's image) instead of the view's usual name:
+    a measure's file says which measure it holds (minilm-norm-heatmap-L3-H9.csv). None: as usual."""
     token = _STEM.set(stem)
     try:
         yield
@@ -26,20 +39,25 @@ def named(stem: str | None) -> Iterator[None]:
         _STEM.reset(token)
 
 
-def file_name(usual: str, ext: str) -> str:
-    """A download's file name: `usual` (without its extension), or the stem `named` gives."""
-    return f"{_STEM.get() or usual}.{ext}"
+def file_name(img_format: str, ext: str, default: str) -> str:
+    """A download's file name: the stem `named` gives, else the view's name that img_format carries (an
+    ImageFormat), else `default`."""
+    return f"{_STEM.get() or getattr(img_format, 'stem', None) or default}.{ext}"
 
 
-def show(fig, key: str, csv: Callable[[], str] | None = None, img_format: str = "png", **kwargs) -> None:
+def show(fig, key: str, csv: Callable[[], str] | None = None, img_format: str = "png", name: str | None = None,
+         **kwargs) -> None:
     """Draw a plotly figure (larger in presentation mode); under it, the table behind it as CSV (when there is one) and the figure as offline HTML.
+
+    name: the files' name without its extension, saying what they hold (attnviz.figures.export.export_name:
+    minilm-heatmap-L3-H9), so two downloads never overwrite each other; default attnviz-<key>.
 
     Files are built only when their button is clicked (callables): a 512-token capture's NPZ takes seconds
     to compress and a standalone HTML carries 4.8 MB of plotly.js; no rerun should pay for that.
     on_click="ignore": a click that reran the page would give every button a new file id, and a second
     button clicked before the browser had the new ids asked for a file that no longer existed."""
-    stem = _STEM.get() or f"attnviz-{key}"
-    config = {"displaylogo": False, "toImageButtonOptions": {"format": img_format, "filename": stem,
+    stem = name or _STEM.get() or getattr(img_format, "stem", None) or f"attnviz-{key}"
+    config = {"displaylogo": False, "toImageButtonOptions": {"format": str(img_format), "filename": stem,
                                                             "scale": 2}}
     st.plotly_chart(screen.figure(fig), key=key, config=config, **kwargs)
     # a row sized to the buttons' labels: fixed columns cut them off in a half-width compare pane

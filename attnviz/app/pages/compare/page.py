@@ -1,11 +1,13 @@
 """Compare side by side: two panes (model, text, positions) on one colour scale, B − A on the aligned tokens,
 and every head of A measured against every head of B."""
+import logging
 from functools import partial
 
 import numpy as np
 import streamlit as st
 
 from attnviz.analysis import reduce
+from attnviz.analysis.align import read_part
 from attnviz.analysis.compare import relative_index
 from attnviz.core.errors import AttnvizError
 from attnviz.figures import compare_charts, compare_plots, plots, views
@@ -14,7 +16,7 @@ from attnviz.figures.export import npz_bytes
 from attnviz.app.shell import screen
 from attnviz.app.pages.compare import setups as compare_setups
 from attnviz.app.shell import messages as errors
-from attnviz.app.pages.compare import pane, patching
+from attnviz.app.pages.compare import names, pane, patching
 from attnviz.app.pipeline import load as pipeline
 from attnviz.app.shell import links as urlstate
 from attnviz.app.pages.compare.cache import cached_comparison
@@ -27,6 +29,8 @@ from attnviz.app.state import compare as K
 from attnviz.app.state import sidebar as Sidebar
 from attnviz.app.widgets.literal import escape
 from attnviz.app.shell.sidebar import CUSTOM
+
+log = logging.getLogger("attnviz.app")
 
 SETUP_NAMES = {"two_models": N_("Two models, same text"), "two_texts": N_("Same model, two texts"), "checkpoint": N_("Checkpoint vs its untrained start"), "positions": N_("Positions intact vs shuffled")}
 SETUP_NOTES = {"two_models": N_("B runs {model} on A's text."), "two_texts": N_("Same model; the texts differ in one word (he / she)."), "no_checkpoint": N_("No checkpoint found: train a model in the Training lab (or enter a checkpoint folder as A's model), then press this again."), "checkpoint": N_("A: the checkpoint; B: the same model before its first training step (its untrained start); both read the task's own sample input, as the Training lab's \"Open it in the explorer\" does."), "positions": N_("Same model and text; B's positional encoding is shuffled over positions (seed 0).")}
@@ -110,7 +114,8 @@ def pickers(caps: list) -> tuple[int, int, int, int]:
     """Layer and head of A and of B: locked together (by relative depth) unless B is unlocked."""
     (la_n, ha_n), (lb_n, hb_n) = [tuple(c.shape("self")[:2]) if c else (1, 1) for c in caps]
     c0, c1, c2, c3, c4 = st.columns([3, 3, 3, 3, 3], vertical_alignment="center")
-    lock = c0.toggle(t("Lock B to A"), value=True, key=K.LOCK, disabled=not all(caps), help=t("Locked: B's layer and head follow A's, matched by relative depth. Unlock to pick B's apart."))
+    st.session_state.setdefault(K.LOCK, True)  # not value=True: a link sets this key (lock=0), and both would warn
+    lock = c0.toggle(t("Lock B to A"), key=K.LOCK, disabled=not all(caps), help=t("Locked: B's layer and head follow A's, matched by relative depth. Unlock to pick B's apart."))
     lock = lock and all(caps)  # with one pane failed, the other keeps its own pickers
     la = _slider(t("Layer ({side})", side="A"), la_n, K.LAYER_A, c1)
     ha = _slider(t("Head ({side})", side="A"), ha_n, K.HEAD_A, c2)
@@ -185,8 +190,9 @@ def _zrange(fig) -> tuple[float, float]:
     return float(np.nanmin(z)), float(np.nanmax(z))
 
 
-def pane_views(loaded: list, picks: tuple, view: str, options: dict, img_format: str) -> None:
-    """Each pane's view side by side; heatmaps on one colour scale, stated above them."""
+def pane_views(loaded: list, picks: tuple, view: str, options: dict, img_format: str, models: list[str]) -> None:
+    """Each pane's view side by side; heatmaps on one colour scale, stated above them. models: each pane's model as
+    its downloads name it."""
     la, ha, lb, hb = picks
     built = [_pane_view(item[1], view, layer, head, options) if item else (None, None, [], [])
              for item, (layer, head) in zip(loaded, ((la, ha), (lb, hb)))]
@@ -216,10 +222,13 @@ def pane_views(loaded: list, picks: tuple, view: str, options: dict, img_format:
                 continue
             if screen.presenting():
                 st.markdown(t("#### Pane {side}", side=side.upper()))
-            show(_figure(drawn), K.figure(side, view), _csv(drawn, matrix, q, k), img_format=img_format)
+            layer, head = picks[:2] if side == "a" else picks[2:]
+            show(_figure(drawn), K.figure(side, view), _csv(drawn, matrix, q, k), img_format=img_format,
+                 name=names.pane_stem(models["ab".index(side)], side, view, layer, head,
+                                      AGGREGATES.get(options.get("how"))))
 
 
-def difference(result, picks: tuple, img_format: str) -> None:
+def difference(result, picks: tuple, img_format: str, models: tuple[str, str]) -> None:
     la, ha, lb, hb = picks
     st.subheader(t("Difference B − A on the aligned tokens"))
     al = result.alignment
@@ -229,11 +238,12 @@ def difference(result, picks: tuple, img_format: str) -> None:
         return
     diff = result.diff(la, ha, lb, hb)
     fig = compare_plots.difference_heatmap(diff, result.labels, t("B layer {lb} head {hb} − A layer {la} head {ha}", la=la, ha=ha, lb=lb, hb=hb))
-    show(fig, K.DIFFERENCE_CHART, lambda: plots.to_csv(diff, result.labels, result.labels), img_format=img_format)
+    show(fig, K.DIFFERENCE_CHART, lambda: plots.to_csv(diff, result.labels, result.labels), img_format=img_format,
+         name=names.difference_stem(*models, picks))
     st.caption(t("Red: B gives more weight; blue: A does; white: the same. The colour scale is centred on zero."))
 
 
-def distances(result, img_format: str) -> None:
+def distances(result, img_format: str, models: tuple[str, str]) -> None:
     if not result.alignment.comparable:
         return
     st.subheader(t("Which head of B does what a head of A does?"))
@@ -243,6 +253,7 @@ def distances(result, img_format: str) -> None:
     rows = [f"A L{i // result.shape_a[1]} h{i % result.shape_a[1]}" for i in range(result.distances.shape[0])]
     cols = [f"B L{j // result.shape_b[1]} h{j % result.shape_b[1]}" for j in range(result.distances.shape[1])]
     show(fig, K.DISTANCE_CHART, lambda: plots.to_csv(result.distances, rows, cols), img_format=img_format,
+         name=names.distances_stem(*models),
          on_select="rerun", selection_mode="points")
 
 
@@ -270,22 +281,25 @@ def statistics(caps: list) -> None:
                  on_select="rerun", selection_mode="multi-row")
 
 
-def exports(specs: list, loaded: list, result, changes=None, made=None) -> None:
+def exports(specs: list, loaded: list, result, models: list[str], changes=None, made=None) -> None:
     st.divider()
     cols = st.columns(3)
     for side, col, item in zip("ab", cols, loaded):
         if item:
             model, cap = item
             col.download_button(t("Capture {side} as NPZ", side=side.upper()), lambda m=model, c=cap: npz_bytes(c, m.info),
-                                file_name=f"attnviz-capture-{side}.npz", mime="application/octet-stream",
+                                file_name=names.capture_name(models["ab".index(side)], side), mime="application/octet-stream",
                                 key=K.npz(side))
     if result is not None and all(loaded):
         (ma, ca), (mb, cb) = loaded
         cols[2].download_button(t("Comparison report (HTML, offline)"),
                                 # the language is read now: the callable runs at download time, outside this run
-                                lambda lg=lang(): report_html(result, ma.info.name, mb.info.name, ca.text, cb.text,
+                                # the texts as far as the models read them: a pasted book is not copied in
+                                lambda lg=lang(): report_html(result, ma.info.name, mb.info.name,
+                                                              read_part(ca.text, ca.spans), read_part(cb.text, cb.spans),
                                                               ca.tokens, cb.tokens, changes=changes, censuses=made,
-                                                              lang=lg), file_name="attnviz-compare.html", mime="text/html",
+                                                              lang=lg),
+                                file_name=names.report_name(*models), mime="text/html",
                                 key=K.REPORT)
 
 
@@ -333,25 +347,27 @@ def main() -> None:
         view, options = view_controls()
     caps = [item[1] if item else None for item in loaded]
     img_format = st.sidebar.radio(t("Image format of the figures' camera button"), ["png", "svg"], horizontal=True, key=K.IMAGE_FORMAT)
-    pane_views(loaded, picks, view, options, img_format)
+    models = [p.spec for p in specs]  # as the visitor named them (minilm, a folder's name), for file names
+    pane_views(loaded, picks, view, options, img_format, models)
     result = changes = made = None
     if all(caps):
         try:
             result = cached_comparison(*(p.request(sel.device, sel.trust_remote_code) for p in specs))
-        except (AttnvizError, ValueError) as exc:
+        except (AttnvizError, ValueError) as exc:  # a refusal, said on the page: a note in the log, no traceback
+            log.info("compare refused: %s", exc)
             st.warning(escape(t("The two panes cannot be compared: {detail}", detail=errors.say(exc))))
         if result is not None:
             changes = what_changed(result, caps, img_format)
             if not changes.identical:  # identical: the note above says so, instead of a blank map
-                difference(result, picks, img_format)
-            distances(result, img_format)
+                difference(result, picks, img_format, tuple(models))
+            distances(result, img_format, tuple(models))
             made = censuses(specs, loaded, sel.device, sel.trust_remote_code, img_format)
             statistics(caps)
         patching.section(specs, loaded, img_format)
     else:
         failed = [p.name for p, item in zip(specs, loaded) if not item]
         st.info(t("The comparison (difference, head distances, statistics) needs both panes; pane {side} did not load (its message is above). The other pane works on its own.", side=failed[0]) if len(failed) == 1 else t("The comparison (difference, head distances, statistics) needs both panes; neither loaded (their messages are above).", side=failed[0]))
-    exports(specs, loaded, result, changes, made)
+    exports(specs, loaded, result, models, changes, made)
     publish(specs, view, picks)
 
 

@@ -15,7 +15,7 @@ from attnviz.app.pipeline import load as pipeline
 from attnviz.i18n import fixed, N_, t, tc
 from attnviz.app.state import compare as Compare
 from attnviz.app.widgets.literal import code, escape
-from attnviz.app.shell.sidebar import CUSTOM, MODEL_LABELS, is_encoder_decoder, learn_architecture, model_label
+from attnviz.app.shell.sidebar import CUSTOM, MODEL_LABELS, folder_label, is_encoder_decoder, learn_architecture, model_label
 
 POSITION_NAMES = {"normal": N_("intact"), "shuffled": N_("shuffled"), "removed": N_("removed")}
 
@@ -75,20 +75,48 @@ def copy_a_to_b() -> None:
         st.session_state[key("b", name)] = st.session_state.get(key("a", name))
 
 
+def _options(s: settings.Settings, folders: dict, current: str | None) -> list[str]:
+    """The models a pane offers on this server: a typed folder only where the operator allows any folder; with a
+    list of folders (checkpoints, model roots), those; a folder choice a link or the sidebar made stays listed, so
+    the pane can say it is refused (access.resolve) instead of changing by itself."""
+    if s.custom_models == "any":
+        return list(PANE_LABELS)
+    bundled = [m for m in PANE_LABELS if m not in (CUSTOM, UNTRAINED)]
+    return bundled + [m for m in (CUSTOM, UNTRAINED) if folders or m == current]
+
+
+def _listed_folder(path_key: str, folders: dict, label: str) -> str:
+    """A folder of the server's list (the path shown as its label; none chosen yet: the first), or the path a link
+    gave that the list does not hold: then no box at all, and loading says it is refused."""
+    typed = str(st.session_state.get(path_key) or "")
+    found = folder_label(typed, folders) if typed else next(iter(folders), None)
+    if found is None:
+        return typed
+    st.session_state[path_key] = found
+    return st.selectbox(label, list(folders), key=path_key, persist_state=path_key.keep)
+
+
 def inputs(side: str) -> Pane:
     """The pane's model, folder, text and positions pickers, drawn where the caller is."""
-    options = list(PANE_LABELS)
+    s = settings.current()
+    folders = access.model_folders(s)
     keys = {name: key(side, name) for name in FIELDS}
+    options = _options(s, folders, st.session_state.get(keys["model"]))
+    listed = s.custom_models != "any"
     tr = fixed()
     c1, c2 = st.columns([3, 2])
     choice = c1.selectbox(t("Model {side}", side=side.upper()), options, key=keys["model"],
                           persist_state=keys["model"].keep,
                           format_func=lambda m: tr("The untrained start of a checkpoint folder…") if m == UNTRAINED else
+                          tr("A model folder on this server…") if m == CUSTOM and listed else
                           model_label(m, MODEL_LABELS, tr))
     positions = c2.selectbox(tc("encoding", "Positions"), list(POSITIONS), key=keys["pos"],
                              persist_state=keys["pos"].keep, format_func=lambda p: tr(POSITION_NAMES[p]), help=t("shuffled: the positional encoding permuted over positions (seed 0); removed: taken out."))
     path = ""
-    if choice in (CUSTOM, UNTRAINED):
+    if choice in (CUSTOM, UNTRAINED) and listed:  # a shared server: its list, never a box to type a path into
+        path = _listed_folder(keys["path"], folders, t("Folder of the checkpoint") if choice == UNTRAINED else
+                              t("Model folder"))
+    elif choice in (CUSTOM, UNTRAINED):
         path = st.text_input((t("Folder of the checkpoint") if choice == UNTRAINED else t("Folder or hub id")),
                              key=keys["path"], persist_state=keys["path"].keep, placeholder=t("/path/to/model"))
     text = st.text_area(t("Text {side}", side=side.upper()), key=keys["text"], persist_state=keys["text"].keep,

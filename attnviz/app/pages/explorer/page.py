@@ -5,7 +5,7 @@ from functools import partial
 
 import streamlit as st
 
-from attnviz.figures.export import export_name, npz_bytes
+from attnviz.figures.export import export_name, export_stem, npz_bytes
 from attnviz.figures.views import ViewOptions
 from attnviz.models.loading import LoadedModel
 from attnviz.core.types import AttentionCapture
@@ -15,10 +15,10 @@ from attnviz.app.widgets import fit
 from attnviz.app.pipeline import load as pipeline
 from attnviz.app.shell import links as urlstate
 from attnviz.app.widgets import pickers as widgets
-from attnviz.app.widgets.figure_out import named, take_click
+from attnviz.app.widgets.figure_out import ImageFormat, named, take_click
 from attnviz.app.state import explorer as K
 from attnviz.app.pages.explorer.filters import token_filters
-from attnviz.app.pages.explorer.sections import SECTIONS
+from attnviz.app.pages.explorer.sections import AGGREGATES, SECTIONS
 from attnviz.app.pages.explorer import causal, measures
 from attnviz.app.widgets import target
 from attnviz.app.pages.explorer.head_types import take_census_click
@@ -32,6 +32,9 @@ VIEWS = ["Heatmap", "Head view", "Model view", "Text", "Aggregates", "Statistics
 VIEW_KEYS = {"Heatmap": "heatmap", "Head view": "head_view", "Model view": "model_view", "Text": "text",
              "Aggregates": "aggregates", "Statistics": "statistics", "Query–key": "query_key", "Generate": "generate",
              "Head types": "head_types"}
+
+WHOLE_MODEL = ("Model view", "Statistics")  # views of every layer: no layer in their files' names
+ONE_HEAD = ("Heatmap", "Query–key", "Text")  # views of one head: its number in their files' names
 
 
 def view_label(view: str, tr=None) -> str:
@@ -54,13 +57,27 @@ def apply_clicks() -> None:
     take_census_click()
 
 
+def model_name(model: LoadedModel) -> str:
+    """The model as the sidebar names it (minilm, a folder's name): what the downloads' names start with."""
+    return pipeline.selection().label or model.info.name
+
+
+def files_stem(model: LoadedModel, view: str, opts: ViewOptions) -> str:
+    """What the view's downloads are called: the model as the sidebar names it, the view, and the layer and head it
+    draws (minilm-heatmap-L3-H9), so two downloads never overwrite each other."""
+    name = VIEW_KEYS[view]
+    if view == "Aggregates":  # mean, max, rollout and flow of one layer are four different files
+        name = AGGREGATES.get(st.session_state.get(K.AGGREGATE), name)
+    return export_stem(model_name(model), name, None if view in WHOLE_MODEL else opts.layer,
+                       opts.head if view in ONE_HEAD else None, opts.kind)
+
+
 def export_and_link(model: LoadedModel, cap: AttentionCapture, view: str, opts: ViewOptions,
                     method: str = "weight") -> None:
     """The whole capture as NPZ (with the measure drawn, if any), and a link that reopens this view."""
     st.divider()
     e1, e2 = st.columns(2)
-    npz_name = "attnviz-capture.npz" if method == "weight" else export_name(model.info.name, "capture", "npz",
-                                                                             measure=method)
+    npz_name = export_name(model_name(model), "capture", "npz", measure=method)
     e1.download_button(t("Whole capture as NPZ"), lambda: npz_bytes(cap, model.info), file_name=npz_name,
                        mime="application/octet-stream", key=K.NPZ, on_click="ignore", help=t("Every stack [layer, head, query_pos, key_pos], tokens, positions and metadata."))
     s = st.session_state
@@ -97,6 +114,7 @@ def main() -> None:
                          windowed=view not in ("Model view", "Statistics", "Generate", "Head types"),  # all tokens
                          corner=row[0] if row else None)
     img_format = st.sidebar.radio(t("Image format of the figures' camera button"), ["png", "svg"], horizontal=True, key=K.IMAGE_FORMAT)
+    img_format = ImageFormat(img_format, files_stem(model, view, opts))
     section = SECTIONS[view]
     if view == "Head view" and row:  # presenting: the head view's own picker fills the row's free column
         section = partial(section, spare=row[2])
@@ -104,7 +122,7 @@ def main() -> None:
     if shown.cap is not None:
         measures.badge(shown, view, opts)
         per_head = shown.result is None or shown.result.per_head
-        with named(measures.download_stem(model.info.name, VIEW_KEYS[view], opts, shown.method, per_head)):
+        with named(measures.download_stem(model_name(model), VIEW_KEYS[view], opts, shown.method, per_head)):
             section(model, shown.cap, opts, img_format)
     measures.agreement_section(shown, cap, opts, img_format)
     causal.section(model, cap, opts, img_format, target_drawn=shown.target_drawn)

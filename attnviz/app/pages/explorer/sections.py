@@ -108,7 +108,7 @@ def statistics_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOpti
     st.plotly_chart(screen.figure(result.figure), key=K.STAT_CHART)
     st.markdown(t("**Every head** (click a column to sort)"))
     st.dataframe(result.table.round(4), hide_index=True, width="stretch", key=K.STAT_TABLE)
-    st.download_button(t("Statistics as CSV"), result.csv, file_name=file_name("attnviz-head-statistics", "csv"), mime="text/csv",
+    st.download_button(t("Statistics as CSV"), result.csv, file_name=file_name(img_format, "csv", "attnviz-head-statistics"), mime="text/csv",
                        key=K.STAT_CSV, on_click="ignore")
     clustered = views.clusters(cap, opts)
     st.markdown(t("**Heads clustered by the similarity of their patterns** ({about})", about=clustered.caption))

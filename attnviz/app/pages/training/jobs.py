@@ -1,6 +1,7 @@
 """The training lab's session state: one job per browser session on the server's job board, and its checkpoints."""
 from __future__ import annotations
 
+import secrets
 import threading
 import time
 from pathlib import Path
@@ -41,7 +42,8 @@ def board() -> JobBoard:
         if _board is None:
             s = settings.current()
             _board = JobBoard(s.max_jobs, s.max_jobs_per_session)
-            _board.watch(_session_alive, IDLE_SECONDS)
+            # a closed tab's job stops within seconds (connected), not after Streamlit's grace period (alive)
+            _board.watch(_session_alive, IDLE_SECONDS, connected=_session_connected)
         return _board
 
 
@@ -58,6 +60,19 @@ def _session_alive(session: str) -> bool:
         _inactive_since.pop(session, None)
         return True
     return time.monotonic() - _inactive_since.setdefault(session, time.monotonic()) < ENDED_GRACE_SECONDS
+
+
+def _session_connected(session: str) -> bool:
+    """Whether a session's page is open now (its WebSocket connected); a closed tab is not, at once."""
+    if not session or not Runtime.exists():
+        return True
+    return Runtime.instance().is_active_session(session)
+
+
+def owner_token() -> str:
+    """This browser session's secret: the checkpoints it saves record a hash of it, and only it may replace them
+    on a shared server (checkpoints.may_replace). It never leaves the server."""
+    return st.session_state.setdefault(Train.OWNER, secrets.token_hex(16))
 
 
 def current_job() -> TrainingJob | None:
@@ -128,26 +143,31 @@ def suggest_name(job: TrainingJob) -> None:
 
 
 def save(job: TrainingJob, name: str, replace: bool = False) -> str | None:
-    """Save the job's model as `name`; a message for the page when it could not (or must ask first)."""
+    """Save the job's model as `name` (in its plain form, checkpoints.normalise_name), owned by this session; a
+    message for the page when it could not (a lookalike of a saved name, another session's checkpoint) or must ask
+    first (this session's own, or anyone's on a personal server)."""
     root = checkpoint_root()
     suggested = name == st.session_state.get(SUGGESTED_KEY)
     problem = checkpoints.name_problem(name)
     if problem:
         return say(problem)
+    plain = checkpoints.normalise_name(name)
     try:
         with job.lock:
-            folder = checkpoints.save(job.trainer, root, name, replace=replace, rename=suggested)
+            folder = checkpoints.save(job.trainer, root, name, replace=replace, rename=suggested,
+                                      owner=owner_token())
     except FileExistsError:
-        if not checkpoints.is_checkpoint(root / name):
-            return t("Something that is not an attnviz checkpoint is already called `{name}` in the checkpoint folder, and it is never overwritten: choose another name.", name=name)
-        st.session_state[ASK_KEY] = name
+        if not checkpoints.is_checkpoint(root / plain):
+            return t("Something that is not an attnviz checkpoint is already called `{name}` in the checkpoint folder, and it is never overwritten: choose another name.", name=plain)
+        st.session_state[ASK_KEY] = plain
         return None
     except AttnvizError as exc:
         return say(exc)
     except OSError as exc:
         return access.scrub(t("Could not write the checkpoint: {why}.", why=exc.strerror or exc), settings.current())
     st.session_state.pop(ASK_KEY, None)
-    st.session_state[SAVED_KEY] = (folder.name, str(folder))
+    # what was typed, when the name it was saved under is its plain form (fullwidth letters, a trailing dot)
+    st.session_state[SAVED_KEY] = (folder.name, str(folder), name if plain != name and folder.name == plain else None)
     return None
 
 

@@ -9,13 +9,14 @@ from attnviz.core import settings
 from attnviz.core.device import available_devices
 from attnviz.figures.training import CURVE_LABELS, accuracy_chart, loss_chart, snapshot_head
 from attnviz.figures import words
-from attnviz.i18n import fixed, N_, say, t, tc, tn
+from attnviz.i18n import fixed, Message, N_, say, t, tc, tn
+from attnviz.training import lookalike
 from attnviz.training.tasks import TASK_NAMES, TASKS
 from attnviz.training.trainer import TrainConfig, Trainer, induction_scores
 from attnviz.training.worker import TrainingJob
 from attnviz.app.shell import screen
 from attnviz.app.shell import navigation
-from attnviz.app.pages.training import jobs
+from attnviz.app.pages.training import costs, jobs
 from attnviz.app.shell.language import lang
 from attnviz.app.state import explorer as Explorer
 from attnviz.app.state import training as K
@@ -43,12 +44,15 @@ def config_words(cfg: TrainConfig) -> dict[str, str]:
 
 
 def settings_form() -> None:
-    """The task and the model to train; a valid submission starts a job, a bad one gets its messages."""
+    """The task and the model to train, what a job with them costs on this machine (beside the button), and the
+    button: a valid job within the operator's caps starts, one past an hour asks first, a bad one gets messages.
+    Not an st.form: the estimate follows each change before the click."""
     limits = settings.current()
-    with st.form(K.FORM):
+    with st.container(border=True, key=K.FORM):
         c1, c2, c3 = st.columns(3)
         language, tr = lang(), fixed()  # format_func may be called after this run: bind its language now
-        task_name = c1.selectbox(t("Task"), list(TASKS), key=K.TASK, index=list(TASKS).index("reverse"),
+        st.session_state.setdefault(K.TASK, "reverse")
+        task_name = c1.selectbox(t("Task"), list(TASKS), key=K.TASK,
                                  format_func=lambda n: tr("{name} — {about}", name=task_label(n, language),
                                                             about=say(TASKS[n].about, language)))
         arch = c2.selectbox(t("Architecture"), ["task default", "encoder", "decoder", "encoder-decoder"],
@@ -70,18 +74,54 @@ def settings_form() -> None:
         seed = c12.number_input(t("Seed"), 0, 100_000, 0, key=K.SEED)
         device = st.selectbox(t("Device"), available_devices(), key=K.DEVICE, help=t("auto picks CUDA, then Apple MPS, then the CPU."),
                               format_func=lambda d: tr("auto") if d == "auto" else d)
-        submitted = st.form_submit_button(t("Start training"), type="primary")
-    if not submitted:
-        return
-    config = TrainConfig(task=task_name, architecture=None if arch == "task default" else arch, positional=positional,
-                         n_layers=int(layers), n_heads=int(heads), d_model=int(d_model), length=int(length) or None,
-                         steps=int(steps) or None, batch_size=int(batch_size), lr=float(lr),
-                         snapshot_every=int(every), seed=int(seed), device=device)
-    problems = config.problems() or [p for p in [jobs.steps_problem(config)] if p]
-    for p in problems:
-        st.error(escape(say(p)))
-    if not problems:
+        config = TrainConfig(task=task_name, architecture=None if arch == "task default" else arch,
+                             positional=positional, n_layers=int(layers), n_heads=int(heads), d_model=int(d_model),
+                             length=int(length) or None, steps=int(steps) or None, batch_size=int(batch_size),
+                             lr=float(lr), snapshot_every=int(every), seed=int(seed), device=device)
+        problems = config.problems() or [p for p in [jobs.steps_problem(config)] if p]
+        b1, b2 = st.columns([1, 4], vertical_alignment="center")
+        submitted = b1.button(t("Start training"), type="primary", key=K.START)
+        est, capped = None, []
+        if not problems:  # a config that cannot train has no cost to measure
+            est = costs.estimate(config)
+            b2.caption(costs.line(est))
+            capped = costs.caps(config, est)
+            for problem in capped:
+                st.error(escape(say(problem)))
+    if submitted:
+        for p in problems:
+            st.error(escape(say(p)))
+        if not problems and not capped:
+            if est is not None and est.needs_confirmation:
+                st.session_state[K.CONFIRM] = config  # asked below, until answered or the settings change
+            else:
+                st.session_state.pop(K.CONFIRM, None)
+                jobs.start_job(config)
+    confirm(config, est)
+
+
+def _start_asked() -> None:
+    config = st.session_state.pop(K.CONFIRM, None)
+    if config is not None:
         jobs.start_job(config)
+
+
+def _cancel_asked() -> None:
+    st.session_state.pop(K.CONFIRM, None)
+
+
+def confirm(config: TrainConfig, est) -> None:
+    """A job estimated past an hour waits for a second click (cost.CONFIRM); changing the settings drops the question."""
+    asked = st.session_state.get(K.CONFIRM)
+    if asked is None:
+        return
+    if asked != config or est is None:
+        st.session_state.pop(K.CONFIRM, None)
+        return
+    st.warning(costs.question(est))
+    a1, a2 = st.columns([1, 4])
+    a1.button(t("Start anyway"), key=K.CONFIRM_START, on_click=_start_asked)
+    a2.button(t("Cancel"), key=K.CONFIRM_CANCEL, on_click=_cancel_asked)
 
 
 def controls(job: TrainingJob) -> None:
@@ -250,7 +290,9 @@ def save_section(job: TrainingJob) -> None:
                     st.rerun()
     saved = st.session_state.get(K.SAVED)
     if saved:
-        saved_name, saved_folder = saved
+        saved_name, saved_folder, typed = saved
+        if typed:
+            st.info(escape(say(Message(lookalike.RENAMED, name=saved_name, typed=typed))))
         st.success(t("Saved as {name} in the checkpoint folder: {folder} (model.safetensors + attnviz_config.json).", name=code(saved_name), folder=code(jobs.shown(saved_folder))))
         if st.button(t("Open it in the explorer"), key=K.OPEN, on_click=jobs.open_in_explorer,
                        args=(saved_folder, cfg.task, cfg.architecture)):
