@@ -58,7 +58,7 @@ def census_strips(rows: list[TypeRow], layers_a: int, layers_b: int, name_a: str
                 if (h.layer, h.head) in only:
                     text += "<br>" + (t("only in A") if side == "a" else t("only in B"))
                 hover.append(text)
-        fig.add_scatter(x=xs, y=ys, mode="markers", name=safe_label(f"{side.upper()}: {name}"), customdata=data,
+        fig.add_scatter(x=xs, y=ys, mode="markers", name=t("{side}: {model}", side=side.upper(), model=safe_label(name)), customdata=data,
                         hovertext=hover, hovertemplate="%{hovertext}<extra></extra>",
                         marker={"symbol": style["symbol"], "color": style["colour"], "opacity": 0.85,
                                 "size": [15 if a else 10 for a in alone],

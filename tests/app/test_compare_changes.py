@@ -19,12 +19,16 @@ from attnviz.figures import changes as ch
 from attnviz.figures import views
 from attnviz.figures.census_compare import census_strips, strips_table
 from attnviz.figures.compare_plots import PANE_PX
+from attnviz.app.pages.compare.patching import SENTENCE as PATCH_SENTENCE
+from attnviz.app.widgets.literal import escape
 from attnviz.app.state import compare as K
 from attnviz.app.state import sidebar
 
 HE, SHE = "The doctor said he would be late.", "The doctor said she would be late."
 DATA = ("attnviz", "minilm", "auto", "cpu", "png", "svg", "Language · 语言", "English", "简体中文", "A", "B",
-        "all-MiniLM-L6-v2", "A: all-MiniLM-L6-v2", "B: all-MiniLM-L6-v2", HE, SHE)
+        "all-MiniLM-L6-v2", "A: all-MiniLM-L6-v2", "B: all-MiniLM-L6-v2", HE, SHE,
+        # a patching of these texts already computed on this server is shown at once (another test may have run it)
+        PATCH_SENTENCE, escape(PATCH_SENTENCE))
 
 
 def _titles(at) -> list[str]:
