@@ -4,22 +4,13 @@ In CI (CI=true) a missing browser fails the run instead of skipping.
 """
 import contextlib
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from pw import ARTIFACTS, CHROMIUM_ARGS, ROOT, wait_healthy
-
-CHROMIUM = os.environ.get("ATTNVIZ_CHROMIUM", "/usr/bin/chromium")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from pw import ARTIFACTS, ROOT, free_port, wait_healthy
 
 
 @contextlib.contextmanager
@@ -28,7 +19,7 @@ def streamlit_server(log_name: str = "streamlit.log", root: Path = ROOT):
 
     Nothing is opened in a browser: the first page request is the caller's.
     """
-    port = _free_port()
+    port = free_port()
     ARTIFACTS.mkdir(exist_ok=True)
     log = open(ARTIFACTS / log_name, "w")
     proc = subprocess.Popen(
@@ -62,20 +53,6 @@ def cold_server():
     """A fresh server that no browser has opened yet: for first-request and first-session tests."""
     with streamlit_server("streamlit-cold.log") as url:
         yield url
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"Chromium is missing at {CHROMIUM}: CI must install Debian's chromium")
-        pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install -y chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture()
