@@ -63,3 +63,24 @@ def induction_checkpoint(tmp_path_factory) -> Path:
                                   eval_every=200))
     trainer.run()
     return Path(trainer.save(tmp_path_factory.mktemp("checkpoints") / "induction"))
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the whole worker, shared by tests/browser and tests/notebook.
+
+    One Playwright per process: a second `sync_playwright()` while the first runs fails ("Sync API inside
+    the asyncio loop"). Skipped locally without Chromium, a failure in CI (CI=true).
+    """
+    from pw import CHROMIUM, CHROMIUM_ARGS
+
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"Chromium is missing at {CHROMIUM}: CI must install Debian's chromium")
+        pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install -y chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

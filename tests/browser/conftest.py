@@ -5,22 +5,13 @@ In CI (CI=true) a missing browser fails the run instead of skipping.
 import contextlib
 import os
 import re
-import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from pw import ARTIFACTS, CHROMIUM_ARGS, ROOT, wait_healthy
-
-CHROMIUM = os.environ.get("ATTNVIZ_CHROMIUM", "/usr/bin/chromium")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from pw import ARTIFACTS, ROOT, free_port, wait_healthy
 
 
 # What the server may log at WARNING or above, or as a traceback, during the browser suite: (pattern, why). Empty:
@@ -48,7 +39,7 @@ def streamlit_server(log_name: str = "streamlit.log", root: Path = ROOT, check_l
     stopped, its log (stdout and stderr, as an operator reads them) must hold no warning, error or traceback that
     LOG_ALLOWED does not list: the failure names the lines and the log's file.
     """
-    port = _free_port()
+    port = free_port()
     ARTIFACTS.mkdir(exist_ok=True)
     log = open(ARTIFACTS / log_name, "w")
     proc = subprocess.Popen(
@@ -86,20 +77,6 @@ def cold_server():
     """A fresh server that no browser has opened yet: for first-request and first-session tests."""
     with streamlit_server("streamlit-cold.log") as url:
         yield url
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"Chromium is missing at {CHROMIUM}: CI must install Debian's chromium")
-        pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install -y chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture()

@@ -1,13 +1,24 @@
 """Reading the app in a browser: wait for a heatmap, read its data, move a slider."""
 from __future__ import annotations
 
+import os
+import socket
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts"
+CHROMIUM = os.environ.get("ATTNVIZ_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
 
 PLOT = ".js-plotly-plot"
 
@@ -25,6 +36,66 @@ def wait_healthy(url: str, where: str, tries: int = 120) -> None:
     raise RuntimeError(f"streamlit did not start; see {where}")
 
 
+# a page is settled when no script run is going on and every plotly figure has drawn and finished its transition
+SETTLED = """() => {
+    const running = document.querySelector('[data-testid="stStatusWidget"]');
+    if (running && running.offsetParent !== null) return false;
+    const moving = document.getAnimations().some(a => a.playState === 'running'
+        && a.effect && a.effect.getTiming().iterations !== Infinity);  // fades and slides, not spinners
+    const frames = [...document.querySelectorAll('[data-testid="stIFrame"]')].every(f => f.offsetHeight > 0);
+    return !moving && frames
+        && [...document.querySelectorAll('.js-plotly-plot')].every(gd => gd._fullLayout && !gd._transitioning);
+}"""
+# a drawn figure's title, tick labels and rows against what the test expects (any of them may be left out)
+FIGURE_MATCHES = """([i, want]) => {
+    const gd = document.querySelectorAll('.js-plotly-plot')[i];
+    if (!gd || !gd._fullData || !gd._fullData.length || !gd.layout) return false;
+    const title = ((gd.layout.title && gd.layout.title.text) || '').replace(/<[^>]*>/g, '');
+    const same = (a, b) => JSON.stringify(Array.from(a || [])) === JSON.stringify(b);
+    if (want.title_ends !== null && !title.endsWith(want.title_ends)) return false;
+    if (want.title_starts !== null && !title.startsWith(want.title_starts)) return false;
+    if (want.title_has !== null && !title.includes(want.title_has)) return false;
+    if (want.x !== null && !same(gd.layout.xaxis.ticktext, want.x)) return false;
+    if (want.y_has !== null && !Array.from(gd.layout.yaxis.ticktext || []).includes(want.y_has)) return false;
+    if (want.rows !== null && (gd._fullData[0].z || []).length !== want.rows) return false;
+    return true;
+}"""
+
+
+def settled(page, timeout_s: float = 60) -> None:
+    """Wait (Playwright's own waiting, in the page) until the app is idle and its figures are drawn: what a
+    screenshot or a measurement needs, instead of a fixed sleep."""
+    page.wait_for_function(SETTLED, timeout=timeout_s * 1000)
+
+
+def expect_figure(page, index: int = 0, *, title_ends: str | None = None, title_starts: str | None = None,
+                  title_has: str | None = None, x: list[str] | None = None, y_has: str | None = None,
+                  rows: int | None = None, timeout_s: float = 60) -> dict:
+    """Wait until the index-th figure matches (checked in the page by Playwright) and return what it draws."""
+    want = {"title_ends": title_ends, "title_starts": title_starts, "title_has": title_has, "x": x, "y_has": y_has,
+            "rows": rows}
+    page.wait_for_function(FIGURE_MATCHES, arg=[index, want], timeout=timeout_s * 1000)
+    return figure(page, index)
+
+
+TITLES_MATCH = """([ends, has]) => {
+    const t = Array.from(document.querySelectorAll('.js-plotly-plot'),
+        gd => ((gd.layout && gd.layout.title && gd.layout.title.text) || '').replace(/<[^>]*>/g, ''));
+    return ends.every((e, i) => i < t.length && t[i].endsWith(e)) && (has === null || t.includes(has));
+}"""
+
+
+def expect_titles(page, *, ends: list[str] = (), has: str | None = None, timeout_s: float = 180) -> list[str]:
+    """Wait until the page's figures' titles end as listed, in order (and one of them reads has); return them."""
+    page.wait_for_function(TITLES_MATCH, arg=[list(ends), has], timeout=timeout_s * 1000)
+    return titles(page)
+
+
+def titles(page) -> list[str]:
+    return page.evaluate("""() => Array.from(document.querySelectorAll('.js-plotly-plot'),
+        gd => ((gd.layout && gd.layout.title && gd.layout.title.text) || '').replace(/<[^>]*>/g, ''))""")
+
+
 def wait_heatmap(page, timeout_s: float = 120) -> None:
     page.wait_for_selector(f"{PLOT} .heatmaplayer", timeout=timeout_s * 1000)
 
@@ -37,21 +108,6 @@ def figure(page, index: int = 0) -> dict:
         const title = (gd.layout.title.text || '').replace(/<[^>]*>/g, '');  // streamlit's theme bolds it
         return {title: title, x: gd.layout.xaxis.ticktext, y: gd.layout.yaxis.ticktext, z: z};
     }""", index)
-
-
-def wait_for(page, predicate, timeout_s: float = 60):
-    """Poll figure(page) until predicate holds; return it."""
-    deadline = time.time() + timeout_s
-    last = None
-    while time.time() < deadline:
-        try:
-            last = figure(page)
-            if predicate(last):
-                return last
-        except Exception:  # the plot is being redrawn
-            pass
-        time.sleep(0.3)
-    raise AssertionError(f"figure never matched; last seen: {last and last['title']}")
 
 
 def nudge_slider(page, label: str, steps: int) -> None:

@@ -1,9 +1,7 @@
 """The compare page in Chromium: a compare link opened as the very first request of a cold server shows both
 panes; a click on the head-distance matrix opens those two heads side by side."""
-import time
-
 from apphelpers import link_query
-from pw import ARTIFACTS
+from pw import ARTIFACTS, expect_titles, settled, titles
 
 from attnviz.app.state import compare
 
@@ -17,32 +15,12 @@ def _panes(model_a: str, model_b: str, text_a: str, text_b: str) -> dict:
             compare.pane("a", "text"): text_a, compare.pane("b", "text"): text_b}
 
 
-def _titles(page) -> list[str]:
-    return page.evaluate("""() => Array.from(document.querySelectorAll('.js-plotly-plot'),
-        gd => ((gd.layout && gd.layout.title && gd.layout.title.text) || '').replace(/<[^>]*>/g, ''))""")
-
-
-def _wait_titles(page, predicate, timeout_s: float = 180) -> list[str]:
-    deadline, last = time.time() + timeout_s, []
-    while time.time() < deadline:
-        try:
-            last = _titles(page)
-            if predicate(last):
-                return last
-        except Exception:  # a plot is being redrawn
-            pass
-        time.sleep(0.5)
-    raise AssertionError(f"titles never matched; last seen: {last}")
-
-
 def test_a_compare_link_as_the_first_request_shows_both_panes(cold_server, browser):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     query = link_query(_panes("minilm", "scratch-encoder", TEXT_A, TEXT_A))
     page.goto(f"{cold_server}/compare?{query}")
-    _wait_titles(page, lambda t: len(t) >= 2 and t[0].endswith("layer 0 · head 0")
-                          and t[1].endswith("layer 0 · head 0"))
-    assert "B layer 0 head 0 − A layer 0 head 0" in _wait_titles(page, lambda t: len(t) >= 4)
+    expect_titles(page, ends=["layer 0 · head 0", "layer 0 · head 0"], has="B layer 0 head 0 − A layer 0 head 0")
     for name in ("Pane A", "Pane B"):
         assert page.get_by_text(name, exact=True).count() == 1
     page.screenshot(path=str(ARTIFACTS / "compare-cold-link.png"))
@@ -65,16 +43,15 @@ def test_a_click_on_the_distance_matrix_opens_both_heads(server, page):
     page.set_viewport_size({"width": 1400, "height": 1000})
     query = link_query(_panes("minilm", "minilm", TEXT_A, TEXT_B))
     page.goto(f"{server}/compare?{query}")
-    _wait_titles(page, lambda t: "A heads (rows) × B heads (columns)" in t)
-    index = _titles(page).index("A heads (rows) × B heads (columns)")
+    expect_titles(page, has="A heads (rows) × B heads (columns)")
+    index = titles(page).index("A heads (rows) × B heads (columns)")
     page.locator(".js-plotly-plot").nth(index).scroll_into_view_if_needed()
-    page.wait_for_timeout(1000)
+    settled(page)
     row, col = 2 * 12 + 5, 4 * 12 + 7  # A layer 2 head 5 against B layer 4 head 7
     spot = _cell_centre(page, index, row * 72 + col)
     page.mouse.click(spot["x"], spot["y"])
-    titles = _wait_titles(page, lambda t: len(t) >= 2 and t[0].endswith("layer 2 · head 5")
-                          and t[1].endswith("layer 4 · head 7"), timeout_s=60)
-    assert "B layer 4 head 7 − A layer 2 head 5" in titles
+    expect_titles(page, ends=["layer 2 · head 5", "layer 4 · head 7"], has="B layer 4 head 7 − A layer 2 head 5",
+                  timeout_s=60)
     page.locator(".js-plotly-plot").first.scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "compare-clicked-heads.png"))
 
@@ -83,10 +60,11 @@ def test_a_box_on_the_statistics_chart_lists_those_heads(server, page):
     page.set_viewport_size({"width": 1400, "height": 1000})
     query = link_query(_panes("minilm", "minilm", TEXT_A, TEXT_A))
     page.goto(f"{server}/compare?{query}")
-    _wait_titles(page, lambda t: "A heads (rows) × B heads (columns)" in t)
+    expect_titles(page, has="A heads (rows) × B heads (columns)")
     chart = page.locator('[data-testid="stVegaLiteChart"]').first
     chart.scroll_into_view_if_needed()
-    page.wait_for_timeout(2000)
+    chart.locator("svg.marks").first.wait_for()
+    settled(page)
     box = chart.locator("svg.marks").first.bounding_box()
     x0, y0 = box["x"] + box["width"] * 0.1, box["y"] + box["height"] * 0.45  # inside the plot, below the legend
     page.mouse.move(x0, y0)

@@ -1,9 +1,9 @@
 """Download buttons clicked one after the other each deliver their file."""
 import io
-import time
 import zipfile
 
 from apphelpers import link_query
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from pw import ARTIFACTS, wait_heatmap
 
 from attnviz.app.state import explorer, sidebar
@@ -23,10 +23,12 @@ def _collect(page, labels: list[str], pause_ms: int) -> dict[str, bytes]:
     try:
         for label in labels:
             page.get_by_role("button", name=label).click()
-            page.wait_for_timeout(pause_ms)
-        deadline = time.time() + 90
-        while len(got) < len(labels) and time.time() < deadline:
-            page.wait_for_timeout(300)
+            page.wait_for_timeout(pause_ms)  # a person's tempo between clicks, part of what is tested
+        while len(got) < len(labels):
+            try:  # the listener above keeps each file; this only waits for the next one to arrive
+                page.wait_for_event("download", timeout=90_000)
+            except PlaywrightTimeout:
+                break
     finally:
         page.remove_listener("download", keep)
     return got

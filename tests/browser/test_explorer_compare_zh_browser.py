@@ -4,7 +4,7 @@ import pytest
 from apphelpers import link_query
 from attnviz.app.state import compare, explorer, sidebar
 from attnviz.i18n import translate
-from pw import ARTIFACTS, PLOT
+from pw import ARTIFACTS, PLOT, settled
 
 EXPLORER_VIEWS = {"Heatmap": "heatmap", "Head view": "head_view", "Model view": "model_view",
                   "Statistics": "statistics", "Text": "text", "Aggregates": "aggregates", "Query–key": "query_key"}
@@ -12,7 +12,7 @@ EXPLORER_VIEWS = {"Heatmap": "heatmap", "Head view": "head_view", "Model view": 
 
 def _settle(page, figure: str = f"{PLOT} .main-svg") -> None:
     page.wait_for_selector(figure, timeout=120000)
-    page.wait_for_timeout(1000)  # let the figure finish its transition before the screenshot
+    settled(page)  # let the figure finish its transition before the screenshot
 
 
 @pytest.mark.parametrize("present", [False, True])
@@ -42,7 +42,7 @@ def test_compare_in_chinese(server, projector, present):
     projector.get_by_role("heading", name=translate("zh", "Compare side by side")).wait_for(timeout=120000)
     _settle(projector)
     projector.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 2", timeout=120000)
-    projector.wait_for_timeout(1000)
+    settled(projector)
     assert projector.locator('[data-testid="stMain"]').get_by_text("窗格 A", exact=True).first.is_visible()
     suffix = "_presented" if present else ""
     projector.screenshot(path=str(ARTIFACTS / f"compare_zh{suffix}.png"))
@@ -50,10 +50,10 @@ def test_compare_in_chinese(server, projector, present):
     if present:  # one pane a screen: the two panes one under the other, each as wide as the page
         assert boxes[1]["y"] > boxes[0]["y"] + boxes[0]["height"] - 1 and boxes[0]["width"] > 1000, boxes
         projector.locator(PLOT).nth(1).scroll_into_view_if_needed()
-        projector.wait_for_timeout(500)
+        settled(projector)
         projector.screenshot(path=str(ARTIFACTS / f"compare_zh{suffix}_b.png"))
     else:
         assert abs(boxes[0]["y"] - boxes[1]["y"]) < 2  # side by side
     projector.get_by_role("heading", name="对齐词元上的差值 B − A").scroll_into_view_if_needed()
-    projector.wait_for_timeout(800)
+    settled(projector)
     projector.screenshot(path=str(ARTIFACTS / f"compare_zh{suffix}_difference.png"))

@@ -6,7 +6,7 @@ server is its first session: both must work as well as on a warm server.
 import pytest
 
 from apphelpers import link_query
-from pw import ARTIFACTS, figure, wait_for, wait_heatmap
+from pw import ARTIFACTS, expect_figure, figure, wait_heatmap
 
 from attnviz.app.state import explorer, sidebar
 
@@ -44,7 +44,7 @@ def test_any_address_works_as_the_first_request(cold_server, browser, address):
         if address.startswith("/explorer") or address == "/":
             wait_heatmap(page)
         if address == SHARED:  # the link's own state, not the defaults
-            fig = wait_for(page, lambda f: f["title"].endswith("layer 1 · head 2"))
+            fig = expect_figure(page, title_ends="layer 1 · head 2")
             assert fig["x"] == ["[CLS]", "dogs", "bark", "loudly", ".", "[SEP]"]
             assert page.locator('[data-testid="stSidebar"] textarea').input_value() == "Dogs bark loudly."
         assert page.locator('[data-testid="stException"]').count() == 0
@@ -64,7 +64,7 @@ def test_first_edit_of_the_first_session_sticks(cold_server, browser):
         box = page.locator('[data-testid="stSidebar"] textarea')
         box.fill("Dogs bark loudly.")
         box.press("Control+Enter")
-        fig = wait_for(page, lambda f: f["x"] == ["[CLS]", "dogs", "bark", "loudly", ".", "[SEP]"])
+        fig = expect_figure(page, x=["[CLS]", "dogs", "bark", "loudly", ".", "[SEP]"])
         page.wait_for_timeout(1500)  # a lost edit shows as the default text coming back after a rerun
         assert box.input_value() == "Dogs bark loudly."
         assert figure(page)["x"] == fig["x"]

@@ -1,8 +1,7 @@
 """The home page in Chromium: it renders, a change of head redraws the heatmap, tokens show as typed."""
 import numpy as np
 
-from pw import ARTIFACTS
-from pw import figure, nudge_slider, wait_for, wait_heatmap
+from pw import ARTIFACTS, expect_figure, figure, nudge_slider, wait_heatmap
 
 
 def test_home_renders_and_head_change_redraws(server, page):
@@ -14,7 +13,7 @@ def test_home_renders_and_head_change_redraws(server, page):
     z0 = np.array(first["z"])
     assert np.allclose(z0.sum(1), 1, atol=1e-3)
     nudge_slider(page, "Head", 2)
-    second = wait_for(page, lambda f: f["title"].endswith("head 2"))
+    second = expect_figure(page, title_ends="head 2")
     assert not np.allclose(np.array(second["z"]), z0)
     page.screenshot(path=str(ARTIFACTS / "home.png"), full_page=True)
 
@@ -25,9 +24,9 @@ def test_sidebar_text_is_captured_and_kept(server, page):
     box = page.locator('[data-testid="stSidebar"] textarea')
     box.fill("Dogs bark loudly.")
     box.press("Control+Enter")
-    fig = wait_for(page, lambda f: f["x"] == ["[CLS]", "dogs", "bark", "loudly", ".", "[SEP]"])
+    fig = expect_figure(page, x=["[CLS]", "dogs", "bark", "loudly", ".", "[SEP]"])
     nudge_slider(page, "Layer", 1)
-    wait_for(page, lambda f: "layer 1" in f["title"])
+    expect_figure(page, title_has="layer 1")
     assert box.input_value() == "Dogs bark loudly."
     assert np.array(fig["z"]).shape == (6, 6)
 
@@ -38,7 +37,7 @@ def test_markup_in_tokens_is_shown_as_text(server, page):
     page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
     page.get_by_role("option", name="scratch-seq2seq", exact=False).click()
     page.get_by_text("cross-attention", exact=True).click()
-    fig = wait_for(page, lambda f: f["title"].startswith("cross-attention") and "&lt;bos&gt;" in (f["y"] or []))
+    fig = expect_figure(page, title_starts="cross-attention", y_has="&lt;bos&gt;")
     assert fig["x"][:3] == ["T", "h", "e"]
     labels = page.locator(".js-plotly-plot .ytick text").all_text_contents()
     assert "<bos>" in labels  # drawn as the literal token, not swallowed as markup

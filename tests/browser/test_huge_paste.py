@@ -1,7 +1,7 @@
 """A 5 M-character paste is cut before tokenising: the page says how much was cut, at once (#18)."""
 import time
 
-from pw import ARTIFACTS, wait_for, wait_heatmap
+from pw import ARTIFACTS, expect_figure, wait_heatmap
 
 N_CHARS = 5_000_000
 
@@ -24,5 +24,5 @@ def test_a_five_million_character_paste_is_cut_and_said(server, page):
     assert f"The text is {N_CHARS:,} characters" in shown and "reads at most 512 tokens" in shown
     assert "characters cut" in shown
     # the model still reads its full 512 tokens: drawn pooled, 4 × 4 positions a cell, 128 rows
-    wait_for(page, lambda f: len(f["z"]) == 128 and "pooled: 4 × 4" in f["title"])
+    expect_figure(page, rows=128, title_has="pooled: 4 × 4")
     page.screenshot(path=str(ARTIFACTS / "huge-paste.png"))

@@ -1,13 +1,13 @@
 """`attnviz app` from an installed wheel, started in a folder outside the checkout, serves the home page."""
 import subprocess
 
-from conftest import _free_port
+from pw import free_port
 from installed import environment
 from pw import ARTIFACTS, figure, wait_healthy, wait_heatmap
 
 
 def test_attnviz_app_from_an_installed_wheel_serves_the_heatmap(installed, browser):
-    port = _free_port()
+    port = free_port()
     ARTIFACTS.mkdir(exist_ok=True)
     with open(ARTIFACTS / "installed-app.log", "w") as log:
         proc = subprocess.Popen([str(installed.attnviz), "app", "--server.port", str(port),

@@ -4,7 +4,7 @@ import pytest
 from attnviz.i18n import translate
 from attnviz.lessons.steps import STEP_TITLES, STEPS
 from apphelpers import link_query
-from pw import ARTIFACTS
+from pw import ARTIFACTS, settled
 
 from attnviz.app.state import lesson, sidebar
 
@@ -14,7 +14,7 @@ def _wait_step(page, lang: str, step: int) -> None:
     page.get_by_role("heading", name=title).wait_for(timeout=120000)
     figure = "iframe[srcdoc*='attnviz-word']" if STEPS[step] == "words" else ".js-plotly-plot .main-svg"
     page.wait_for_selector(figure, timeout=120000)
-    page.wait_for_timeout(800)  # let the figure finish its transition before the screenshot
+    settled(page)  # let the figure finish its transition before the screenshot
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -46,7 +46,7 @@ def test_home_in_chinese_and_presented(server, projector):
     projector.screenshot(path=str(ARTIFACTS / "home_zh.png"))
     projector.get_by_text(translate("zh", "Presentation mode")).click()
     projector.get_by_role("button", name=translate("zh", "Leave presentation mode")).wait_for(timeout=60000)
-    projector.wait_for_timeout(1500)
+    settled(projector)
     assert not projector.locator('[data-testid="stSidebar"]').is_visible()
     projector.screenshot(path=str(ARTIFACTS / "home_zh_presented.png"))
     projector.get_by_role("button", name=translate("zh", "Leave presentation mode")).click()

@@ -34,7 +34,7 @@ def _nothing_from_input(page, seen: list[str]) -> None:
         .map(e => e.getAttribute('src') || e.getAttribute('href') || e.getAttribute('xlink:href') || '')
         .filter(s => s.includes('{HOST}'))""")
     assert hostile_nodes == []
-    page.wait_for_timeout(500)
+    page.wait_for_load_state("networkidle")  # any late request would have gone out by now
     assert seen == []
     assert page.locator('[data-testid="stException"]').count() == 0
 

@@ -2,7 +2,9 @@
 file loads back through the sidebar (#19.4)."""
 from urllib.parse import parse_qs, urlparse
 
-from pw import ARTIFACTS, wait_for, wait_heatmap
+from playwright.sync_api import expect
+
+from pw import ARTIFACTS, expect_figure, wait_heatmap
 
 
 def test_a_long_text_travels_as_a_file_beside_its_link(server, page, tmp_path):
@@ -32,9 +34,5 @@ def test_a_long_text_travels_as_a_file_beside_its_link(server, page, tmp_path):
         has_text="Load the text from a file").click()
     other.locator('[data-testid="stSidebar"] input[type="file"]').set_input_files(str(saved))
     area = other.locator('[data-testid="stSidebar"] textarea')
-    for _ in range(120):
-        if area.input_value() == words:
-            break
-        other.wait_for_timeout(500)
-    assert area.input_value() == words
-    wait_for(other, lambda f: len(f["z"]) == 64)  # the explorer's 64-token window over the 512 tokens read
+    expect(area).to_have_value(words, timeout=60_000)
+    expect_figure(other, rows=64)  # the explorer's 64-token window over the 512 tokens read

@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from conftest import _free_port
+from pw import free_port
 from pw import ROOT, wait_healthy, wait_heatmap
 
 GUARD = ROOT / "tests" / "netguard"
@@ -15,7 +15,7 @@ GUARD = ROOT / "tests" / "netguard"
 
 def _start(cwd: Path, script: Path, log: Path, out: Path) -> tuple[subprocess.Popen, str]:
     """A server started as a person starts it: no --server.address, no offline variables."""
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "TRANSFORMERS_", "STREAMLIT_"))}
     env.update(PYTHONPATH=str(GUARD), ATTNVIZ_NETGUARD_LOG=str(log))
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port)],

@@ -1,7 +1,7 @@
 """The package's own messages in Chromium on a Chinese page: a folder that is not there, and the model facts."""
 from attnviz.i18n import translate
 from apphelpers import link_query
-from pw import ARTIFACTS
+from pw import ARTIFACTS, settled
 
 from attnviz.app.state import sidebar
 
@@ -21,7 +21,7 @@ def test_a_missing_folder_and_the_model_facts_in_chinese(server, projector):
     facts.first.wait_for(timeout=120000)
     text = facts.first.inner_text()
     projector.wait_for_selector(".js-plotly-plot .main-svg", timeout=120000)
-    projector.wait_for_timeout(1000)
+    settled(projector)
     assert "· Hugging Face ·" in projector.locator('[data-testid="stMain"]').inner_text()
     assert translate("zh", "encoder") in text and translate("zh", "learned", context="model facts") in text
     projector.screenshot(path=str(ARTIFACTS / "home_zh_facts.png"))

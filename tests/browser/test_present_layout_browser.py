@@ -5,7 +5,7 @@ import pytest
 from apphelpers import link_query
 from attnviz.app.state import compare, explorer, lesson, sidebar
 from attnviz.i18n import translate
-from pw import ARTIFACTS, PLOT
+from pw import ARTIFACTS, PLOT, settled
 
 SCREEN_H = 720
 # name -> (address, the link's values, the page's heading)
@@ -22,7 +22,7 @@ def _open(page, server: str, address: str, values: dict, lang: str, heading: str
     page.goto(f"{server}/{address}?" + link_query({**values, sidebar.PRESENT: True, sidebar.LANG: lang}))
     page.get_by_role("heading", name=translate(lang, heading)).wait_for(timeout=120000)
     page.wait_for_selector(f"{PLOT} .main-svg", timeout=120000)
-    page.wait_for_timeout(1000)  # let the figures finish their transitions before measuring
+    settled(page)  # let the figures finish their transitions before measuring
 
 
 def _overlaps(page, lang: str) -> list[str]:
@@ -67,7 +67,7 @@ def _open_text_view(page, server: str, lang: str) -> None:
     page.goto(f"{server}/explorer?" + link_query({explorer.VIEW: "Text", sidebar.PRESENT: True, sidebar.LANG: lang}))
     page.get_by_role("heading", name=translate(lang, "Explorer")).wait_for(timeout=120000)
     page.frame_locator('[data-testid="stIFrame"]').locator(".attnviz-word").first.wait_for(timeout=120000)
-    page.wait_for_timeout(1000)  # the frame takes its content's height once drawn
+    settled(page)  # the frame takes its content's height once drawn
 
 
 def test_short_chinese_y_titles_stand_upright(server, projector):
@@ -75,7 +75,7 @@ def test_short_chinese_y_titles_stand_upright(server, projector):
     projector.goto(f"{server}/positions?" + link_query({sidebar.LANG: "zh", sidebar.PRESENT: True}))
     projector.get_by_role("heading", name=translate("zh", "Positional encodings")).wait_for(timeout=120000)
     projector.wait_for_selector(f"{PLOT} .annotation-text", timeout=120000)
-    projector.wait_for_timeout(1000)
+    settled(projector)
     table = projector.locator(PLOT).first
     note = table.locator(".annotation-text", has_text="位置")
     assert note.count() == 1 and "rotate" not in (note.get_attribute("transform") or "")
@@ -89,5 +89,5 @@ def test_short_chinese_y_titles_stand_upright(server, projector):
           "zh", "Compare side by side")
     chart = projector.locator('[data-testid="stVegaLiteChart"]').first
     chart.scroll_into_view_if_needed()
-    projector.wait_for_timeout(1000)
+    settled(projector)
     chart.screenshot(path=str(ARTIFACTS / "upright_y_title_altair_zh.png"))

@@ -18,7 +18,7 @@ def test_every_request_of_a_page_stays_on_the_machine(server, browser, name):
     page.locator('[data-testid="stSidebar"]').wait_for(timeout=120000)
     if name in ("home", "explorer", "compare", "positions", "worked_example", "lesson"):
         page.locator(f"{PLOT} .main-svg").first.wait_for(timeout=180000)
-    page.wait_for_timeout(1500)  # late requests: the favicon, icon fonts, lazily loaded chunks
+    page.wait_for_load_state("networkidle")  # late requests: the favicon, icon fonts, lazily loaded chunks
     page.close()
     away = [url for url in seen if not url.startswith(LOCAL)]
     assert away == [], away

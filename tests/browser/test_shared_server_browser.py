@@ -7,10 +7,10 @@ import threading
 import pytest
 
 from apphelpers import link_query
-from pw import ARTIFACTS, wait_for, wait_heatmap
+from pw import ARTIFACTS, expect_figure, wait_heatmap
 
 from attnviz.core.settings import from_environment
-from attnviz.app.shell.sidebar import refused_note
+from attnviz.app.shell.sidebar import CUSTOM, MODEL_LABELS, refused_note
 from attnviz.app.state import sidebar
 from benchmarks.load_sessions import rss_mb, run_sessions, start_server
 
@@ -37,7 +37,8 @@ def test_no_remote_code_option_and_no_folder_box(shared_server, page):
     assert "remote code" not in sidebar.lower() and "Device" in sidebar
     page.locator(f'{SIDEBAR} [data-testid="stSelectbox"]').first.click()
     options = page.get_by_role("option").all_inner_texts()
-    assert len(options) == 5 and not any("Your own" in o or "folder" in o for o in options)
+    bundled = [name for name in MODEL_LABELS if name != CUSTOM]  # every bundled model, no folder box
+    assert [o.split(" — ")[0] for o in options] == bundled and not any("Your own" in o or "folder" in o for o in options)
     page.keyboard.press("Escape")
     page.screenshot(path=str(ARTIFACTS / "shared-sidebar.png"), full_page=True)
 
@@ -46,7 +47,7 @@ def test_no_remote_code_option_and_no_folder_box(shared_server, page):
 def test_a_link_to_a_server_path_is_refused_alike(shared_server, page, path):
     _, url = shared_server
     page.goto(f"{url}/?" + link_query({sidebar.MODEL: "custom", sidebar.PATH: path, sidebar.TEXT: "Dogs bark."}))
-    fig = wait_for(page, lambda f: f["x"] == ["[CLS]", "dogs", "bark", ".", "[SEP]"], timeout_s=240)
+    fig = expect_figure(page, x=["[CLS]", "dogs", "bark", ".", "[SEP]"], timeout_s=240)
     assert fig["title"].endswith("head 0")  # the bundled default, with the link's own text
     warning = page.locator(f'{SIDEBAR} [data-testid="stAlert"]').inner_text()
     assert warning.strip() == refused_note(from_environment({"ATTNVIZ_SHARED": "1"}))

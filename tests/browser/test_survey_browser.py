@@ -1,5 +1,5 @@
 """The survey page in Chromium: open a survey, click a text of a head, land in the explorer on that head."""
-from pw import ARTIFACTS, figure, wait_heatmap
+from pw import ARTIFACTS, figure, settled, wait_heatmap
 
 from attnviz.models.loading import load_model
 from attnviz.survey.corpus import open_corpus
@@ -22,7 +22,7 @@ def test_clicking_a_text_opens_the_explorer_on_that_head(server, page, tmp_path)
         field = page.locator('[data-testid="stNumberInput"] input').nth(index)
         field.fill(value)
         field.press("Enter")
-        page.wait_for_timeout(1500)
+        settled(page)
     page.wait_for_selector(f"text=#{most['text_id'][0]} ·", timeout=120000)
     page.wait_for_selector(".js-plotly-plot >> nth=1", timeout=120000)  # the joint view, drawn last
     page.screenshot(path=str(ARTIFACTS / "survey.png"), full_page=True)

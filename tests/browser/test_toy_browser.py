@@ -1,14 +1,14 @@
 """The worked example in Chromium: a typed cell recomputes the page; text is flagged and kept."""
-import time
+from playwright.sync_api import expect
+from pw import ARTIFACTS, edit_grid_cell
 
-from pw import ARTIFACTS
-from pw import edit_grid_cell
+
+# the worked cell's first line, q₀·k₀ = …, the first formula with a dot product in it
+FORMULA = "[...document.querySelectorAll('.katex-display')].map(e => e.innerText).find(t => t.includes('⋅')) || ''"
 
 
 def _cell_formula(page) -> str:
-    """The worked cell's first line, q₀·k₀ = …, the first formula with a dot product in it."""
-    return page.evaluate("() => [...document.querySelectorAll('.katex-display')]"
-                         ".map(e => e.innerText).find(t => t.includes('⋅')) || ''")
+    return page.evaluate(f"() => {FORMULA}")
 
 
 def test_editing_a_cell_recomputes_and_bad_text_is_flagged(server, page):
@@ -22,15 +22,8 @@ def test_editing_a_cell_recomputes_and_bad_text_is_flagged(server, page):
     page.screenshot(path=str(ARTIFACTS / "toy-bad-cell.png"))
     before = _cell_formula(page)
     edit_grid_cell(page, 0, 0, 0, "0.9")
-    for _ in range(60):
-        if page.locator("text=is not a number").count() == 0:
-            break
-        time.sleep(0.5)
-    assert page.locator("text=is not a number").count() == 0
-    for _ in range(60):
-        if _cell_formula(page) != before:
-            break
-        time.sleep(0.5)
+    expect(page.locator("text=is not a number")).to_have_count(0, timeout=30_000)
+    page.wait_for_function(f"(before) => ({FORMULA}) !== before", arg=before, timeout=30_000)
     # q0·k0 with X+PE row 0 = [0.9, 0.2, 0.5]: 0.81 + 0.04 + 0.25 = 1.1 (it was 0.54)
     formula = _cell_formula(page)
     assert "0.9" in formula and "1.1" in formula and "0.54" in before

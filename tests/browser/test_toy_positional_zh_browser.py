@@ -5,7 +5,7 @@ import pytest
 from attnviz.lessons.worked_example import SEED_NOTES
 from attnviz.i18n import translate
 from apphelpers import link_query
-from pw import ARTIFACTS
+from pw import ARTIFACTS, settled
 
 from attnviz.app.state import sidebar
 
@@ -15,14 +15,14 @@ POSITIONAL_TABS = ("sinusoidal", "learned", "rotary", "used", "effect")
 def _ready(page, heading: str) -> None:
     page.get_by_role("heading", name=heading).first.wait_for(timeout=120000)
     page.wait_for_selector(".js-plotly-plot .main-svg", timeout=120000)
-    page.wait_for_timeout(1500)  # let the figures finish drawing before the screenshot
+    settled(page)  # let the figures finish drawing before the screenshot
 
 
 def _shoot_sections(page, name: str, headings: list[str]) -> None:
     """One screenshot a section: scrolled so that its heading is at the top of the 720-pixel screen."""
     for i, heading in enumerate(headings):
         page.get_by_role("heading", name=heading).first.evaluate("e => e.scrollIntoView({block: 'start'})")
-        page.wait_for_timeout(700)
+        settled(page)
         page.screenshot(path=str(ARTIFACTS / f"{name}_{i}.png"))
 
 
@@ -64,10 +64,10 @@ def test_positional_encodings(server, projector, lang, present):
     for tab in ("learned", "used", "effect", "rotary") if present else ():  # every tab once, presented
         projector.get_by_role("tab", name=translate(lang, tabs[tab])).click()
         projector.get_by_text(markers[tab]).first.wait_for(timeout=120000)
-        projector.wait_for_timeout(1500)
+        settled(projector)
         projector.evaluate("() => window.scrollTo(0, 0)")
         projector.get_by_role("tab", name=translate(lang, tabs[tab])).evaluate(
             "e => e.scrollIntoView({block: 'start'})")
-        projector.wait_for_timeout(700)
+        settled(projector)
         projector.screenshot(path=str(ARTIFACTS / f"{name}_tab_{tab}.png"))
         _no_error(projector)

@@ -1,8 +1,8 @@
 """The training lab in Chromium: training runs on (in its worker process) while the person visits another page;
 its checkpoint saves under a default name and opens in the explorer."""
 import re
-import time
 
+from playwright.sync_api import expect
 from pw import ARTIFACTS
 
 
@@ -15,20 +15,18 @@ def test_training_continues_across_pages(server, page):
     page.set_viewport_size({"width": 1400, "height": 2200})
     page.goto(server + "/training")
     page.get_by_role("button", name="Start training").click()
-    page.wait_for_selector('[data-testid="stProgress"]', timeout=60000)
-    time.sleep(2)
+    progress = page.locator('[data-testid="stProgress"]')
+    expect(progress).to_contain_text(re.compile(r"step [1-9]\d* of"), timeout=120_000)
     before = _step(page)
     page.get_by_role("link", name="Home").click()
     page.wait_for_selector(".js-plotly-plot .heatmaplayer", timeout=60000)
-    time.sleep(3)
+    page.wait_for_timeout(3000)  # time away from the lab, while the worker trains on
     page.get_by_role("link", name="Training lab").click()
     page.wait_for_selector('[data-testid="stProgress"]', timeout=60000)
     after = _step(page)
     assert after > before  # it kept training while we were away
-    deadline = time.time() + 600  # the worker runs at a low priority: on a busy machine it waits its turn
-    while "finished" not in page.locator('[data-testid="stProgress"]').inner_text() and time.time() < deadline:
-        time.sleep(1)
-    assert "finished: step 800 of 800" in page.locator('[data-testid="stProgress"]').inner_text()
+    # the worker runs at a low priority: on a busy machine it waits its turn
+    expect(progress).to_contain_text("finished: step 800 of 800", timeout=600_000)
     page.wait_for_selector("text=Model answers", timeout=30000)
     assert "62951413" in page.locator("text=Model answers").inner_text()  # 31415926 reversed
     assert page.locator(".js-plotly-plot").count() >= 6  # loss, accuracy, and one heatmap per head

@@ -6,7 +6,7 @@ from attnviz.models.loading import load_model
 from attnviz.survey.corpus import open_corpus
 from attnviz.survey.run import run_survey
 from apphelpers import link_query
-from pw import ARTIFACTS
+from pw import ARTIFACTS, settled
 
 from attnviz.app.state import sidebar
 
@@ -22,12 +22,12 @@ def _check_presenting(page, present: bool) -> None:
 
 def _screens(page, name: str) -> None:
     """The page as a whole, then each figure scrolled into view: what a projector shows, one screen at a time."""
-    page.wait_for_timeout(1000)  # let the figures finish drawing
+    settled(page)  # let the figures finish drawing
     page.screenshot(path=str(ARTIFACTS / f"{name}_full.png"), full_page=True)
     plots = page.locator(".js-plotly-plot")
     for i in range(min(plots.count(), 6)):
         plots.nth(i).scroll_into_view_if_needed()
-        page.wait_for_timeout(300)
+        settled(page)
         page.screenshot(path=str(ARTIFACTS / f"{name}_{i}.png"))
 
 
@@ -45,7 +45,7 @@ def test_training_lab_in_chinese(server, projector, present):
         "(w) => (document.querySelector('[data-testid=\"stProgress\"]') || {}).innerText?.startsWith(w)",
         arg=finished, timeout=300000)
     projector.get_by_text(translate("zh", "Model answers {answer}", answer="")).first.wait_for(timeout=60000)
-    projector.wait_for_timeout(2000)  # the run that follows the job's end redraws the page
+    settled(projector)  # the run that follows the job's end redraws the page
     assert projector.locator(".js-plotly-plot").count() >= 6  # loss, accuracy, four heads
     _screens(projector, f"training_zh{'_presented' if present else ''}")
 
@@ -68,5 +68,5 @@ def test_survey_in_chinese(server, projector, tmp_path, present):
     for key, heading in (("find", "Find heads that…"), ("texts_title", "Texts where one head does it most and least")):
         # the sections without a figure: tables and texts
         projector.get_by_role("heading", name=translate("zh", heading)).scroll_into_view_if_needed()
-        projector.wait_for_timeout(300)
+        settled(projector)
         projector.screenshot(path=str(ARTIFACTS / f"survey_zh{'_presented' if present else ''}_{key}.png"))

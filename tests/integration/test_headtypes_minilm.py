@@ -15,7 +15,6 @@ from attnviz.analysis.headtypes.census import (
     census_of_capture,
 )
 from attnviz.capture.api import capture
-from attnviz.models.loading import load_model
 from attnviz.survey.census import INDUCTION_FROM_TEXTS, survey_census, texts_for_type
 from attnviz.survey.corpus import open_corpus
 from attnviz.survey.query import Survey
@@ -23,11 +22,6 @@ from attnviz.survey.rows import SURVEY_PROBES, TYPE_COLUMNS
 from attnviz.survey.run import run_survey
 
 N_TEXTS = 10
-
-
-@pytest.fixture(scope="module")
-def minilm():
-    return load_model("minilm", device="cpu")
 
 
 @pytest.fixture(scope="module")

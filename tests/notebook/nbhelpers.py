@@ -1,7 +1,6 @@
 """Helpers for the notebook widget's tests: random attention, a stand-in for the kernel's comm, Chromium's settings."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -10,10 +9,6 @@ import torch
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts"
-CHROMIUM = os.environ.get("ATTNVIZ_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
 
 def softmax_stack(layers: int, heads: int, n: int, seed: int = 0, causal: bool = False) -> torch.Tensor:
     """[layer, head, query_pos, key_pos] of random rows that sum to one (zeros above the diagonal if causal)."""
