@@ -99,14 +99,28 @@ def _timed(fn, repeat: int) -> float:
     return (time.perf_counter() - start) / repeat
 
 
+def peak_rss() -> int:
+    """This process's peak resident bytes. On Linux, VmHWM of /proc/self/status: getrusage's ru_maxrss keeps the
+    high-water mark of the process that started this one (the kernel carries it across exec), so a calibration
+    started by a server holding 1.5 GB of models reported 1.5 GB for a tiny job."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024  # kB
+    except OSError:
+        pass
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * (1 if sys.platform == "darwin" else 1024)
+
+
 def measure(cfg: TrainConfig, batches: tuple[int, ...] = CALIBRATION_BATCHES,
             steps: int = CALIBRATION_STEPS) -> Calibration:
     """Train a few steps at each batch size in this process and time them (the worker-like process runs this).
 
     One trainer serves every batch size; the held-out evaluation (HELDOUT examples) is timed on two small slices
     of its examples and extrapolated, as the steps are."""
-    import resource
-
     from attnviz.training.trainer import Trainer
 
     trainer = Trainer(replace(cfg, batch_size=batches[0], steps=10**9, snapshot_every=10**9, eval_every=10**9,
@@ -117,7 +131,7 @@ def measure(cfg: TrainConfig, batches: tuple[int, ...] = CALIBRATION_BATCHES,
         trainer.config = replace(trainer.config, batch_size=b)
         trainer.step()  # warm up: the allocator's first requests at this size
         step_times.append(_timed(trainer.step, steps))
-        peaks.append(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)  # Linux: KiB
+        peaks.append(peak_rss())
         trainer.heldout = tuple(None if t is None else t[:b] for t in heldout)
         eval_times.append(_timed(trainer.evaluate, 1))
         trainer.heldout = heldout

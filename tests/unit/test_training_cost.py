@@ -98,3 +98,20 @@ def test_a_real_calibration_in_a_worker_process():
     est = estimate(replace(cfg, steps=200, batch_size=32), cal)
     assert est.seconds >= 200 * cal.step_s[0] and est.memory_bytes >= cal.memory[0]
     assert HELDOUT == len(Trainer(replace(cfg, steps=1)).heldout[0])
+
+
+def test_peak_memory_is_the_processes_own_not_its_parents():
+    """A process started by a big one (a server holding models) reports its own peak: getrusage's ru_maxrss kept the
+    parent's high-water mark across exec, and a tiny job was estimated at the server's 1.5 GB."""
+    import subprocess
+    import sys
+
+    import numpy as np
+
+    ballast = np.ones(600_000_000 // 8)  # 600 MB resident in this process
+    ballast[::512] = 2.0
+    child = subprocess.run([sys.executable, "-c", "from attnviz.training.cost import peak_rss; print(peak_rss())"],
+                           capture_output=True, text=True, check=True)
+    assert int(child.stdout) < 400 * 2**20, int(child.stdout) / 2**20  # a python with torch: about 300 MB
+    assert cost.peak_rss() > 600 * 2**20  # and this process's own peak holds the ballast
+    del ballast
