@@ -78,22 +78,26 @@ def expect_figure(page, index: int = 0, *, title_ends: str | None = None, title_
     return figure(page, index)
 
 
-TITLES_MATCH = """([ends, has]) => {
+TITLES_MATCH = """([ends, has, starts, least]) => {
     const t = Array.from(document.querySelectorAll('.js-plotly-plot'),
-        gd => ((gd.layout && gd.layout.title && gd.layout.title.text) || '').replace(/<[^>]*>/g, ''));
-    return ends.every((e, i) => i < t.length && t[i].endsWith(e)) && (has === null || t.includes(has));
+        gd => ((gd.layout && gd.layout.title && gd.layout.title.text) || '').replace(/<[^>]*>/g, '').replace(/\\s+/g, ' '));
+    return t.length >= least && ends.every((e, i) => i < t.length && t[i].endsWith(e))
+        && (has === null || t.includes(has)) && (starts === null || t.some(s => s.startsWith(starts)));
 }"""
 
 
-def expect_titles(page, *, ends: list[str] = (), has: str | None = None, timeout_s: float = 180) -> list[str]:
-    """Wait until the page's figures' titles end as listed, in order (and one of them reads has); return them."""
-    page.wait_for_function(TITLES_MATCH, arg=[list(ends), has], timeout=timeout_s * 1000)
+def expect_titles(page, *, ends: list[str] = (), has: str | None = None, starts: str | None = None,
+                  at_least: int = 0, timeout_s: float = 180) -> list[str]:
+    """Wait until the page's figures' titles end as listed, in order, one of them reads `has`, one starts with
+    `starts` and there are at least `at_least` figures (each test optional); return the titles."""
+    page.wait_for_function(TITLES_MATCH, arg=[list(ends), has, starts, at_least], timeout=timeout_s * 1000)
     return titles(page)
 
 
 def titles(page) -> list[str]:
+    """The page's figures' titles, markup taken out and white space as one space."""
     return page.evaluate("""() => Array.from(document.querySelectorAll('.js-plotly-plot'),
-        gd => ((gd.layout && gd.layout.title && gd.layout.title.text) || '').replace(/<[^>]*>/g, ''))""")
+        gd => ((gd.layout && gd.layout.title && gd.layout.title.text) || '').replace(/<[^>]*>/g, '').replace(/\\s+/g, ' '))""")
 
 
 def wait_heatmap(page, timeout_s: float = 120) -> None:

@@ -3,14 +3,13 @@
 say so instead of a blank map, and a bar of "what changed" opens both heads."""
 from __future__ import annotations
 
-import time
 from itertools import combinations
 
 import pytest
 from playwright.sync_api import expect
 
 from apphelpers import link_query
-from pw import ARTIFACTS
+from pw import ARTIFACTS, expect_titles, settled
 
 from attnviz.app.pages.compare.setups import PROBE
 from attnviz.app.state import compare, sidebar
@@ -34,17 +33,10 @@ def overlapping(boxes: list) -> list:
             if a[0] < b[2] - 0.5 and b[0] < a[2] - 0.5 and a[1] < b[3] - 0.5 and b[1] < a[3] - 0.5]
 
 
-def _read_when(page, ready, timeout_s: float = 240) -> list[dict]:
-    deadline, figs = time.time() + timeout_s, []
-    while time.time() < deadline:
-        try:
-            figs = page.evaluate(READ)
-            if ready(figs):
-                return figs
-        except Exception:  # a plot is being redrawn
-            pass
-        time.sleep(1)
-    raise AssertionError(f"the page never got there; titles: {[f['title'] for f in figs]}")
+def read_figures(page) -> list[dict]:
+    """What READ finds, once the app is idle and its figures are drawn."""
+    settled(page)
+    return page.evaluate(READ)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -55,9 +47,8 @@ def test_no_two_tick_labels_overlap_and_the_matrix_keeps_its_title_and_legend_cl
     query = link_query({sidebar.LANG: lang, compare.pane("a", "model"): "minilm", compare.pane("b", "model"): "minilm",
                         compare.pane("a", "text"): PROBE[0], compare.pane("b", "text"): PROBE[1]})
     page.goto(f"{server}/compare?{query}")
-    _read_when(page, lambda figs: any(f["title"] == DISTANCE[lang] and f["x"] for f in figs))
-    page.wait_for_timeout(2000)  # the last plots settle (fonts, widths)
-    figs = page.evaluate(READ)
+    expect_titles(page, has=DISTANCE[lang], timeout_s=240)
+    figs = read_figures(page)  # the last plots settled (fonts, widths)
     heatmaps = [f for f in figs if f["heatmap"]]
     assert len(heatmaps) >= 4, [f["title"] for f in figs]  # both panes, B − A and the distance matrix
     for f in heatmaps:
@@ -81,7 +72,8 @@ def test_identical_panes_say_so_instead_of_a_blank_map(server, page):
                                                   compare.pane("a", "text"): PROBE[0]}))  # B starts as a copy
     note = page.get_by_text("A and B are identical: the same tokens and the same attention in every head")
     expect(note).to_be_visible(timeout=180000)
-    figs = _read_when(page, lambda figs: any(f["title"] == DISTANCE["en"] for f in figs))
+    expect_titles(page, has=DISTANCE["en"], timeout_s=240)
+    figs = read_figures(page)
     assert not [f["title"] for f in figs if f["title"].startswith(("B layer", "The 10 heads"))]
     note.scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "compare-identical.png"))
@@ -91,14 +83,14 @@ def test_a_bar_of_what_changed_opens_both_heads(server, page):
     page.goto(f"{server}/compare?" + link_query({compare.pane("a", "model"): "minilm", compare.pane("b", "model"): "minilm",
                                                   compare.pane("a", "text"): PROBE[0],
                                                   compare.pane("b", "text"): PROBE[1]}))
-    figs = _read_when(page, lambda figs: any(f["title"] == "The 10 heads that changed most" for f in figs))
+    expect_titles(page, has="The 10 heads that changed most", timeout_s=240)
+    figs = read_figures(page)
     index = [f["title"] for f in figs].index("The 10 heads that changed most")
     chart = page.locator(".js-plotly-plot").nth(index)
     chart.scroll_into_view_if_needed()
-    page.wait_for_timeout(1000)
+    settled(page)
     bar = chart.locator(".bars path").first  # the most changed head: A L4 h9 → B L4 h9
     bar.click()
-    _read_when(page, lambda figs: len(figs) >= 2 and figs[0]["title"].endswith("layer 4 · head 9")
-               and figs[1]["title"].endswith("layer 4 · head 9"), timeout_s=90)
+    expect_titles(page, ends=["layer 4 · head 9", "layer 4 · head 9"], timeout_s=90)
     page.locator(".js-plotly-plot").first.scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "compare-changes-clicked.png"))

@@ -5,7 +5,7 @@ from attnviz.app.state import compare, explorer, sidebar
 from attnviz.app.shell.navigation import PAGES
 from apphelpers import link_query
 from conftest import LOG_ALLOWED, log_problems
-from pw import ARTIFACTS, PLOT
+from pw import ARTIFACTS, PLOT, settled
 
 OLD_WARNING = ('2026-12-05 23:23:57.006 WARNING streamlit.elements.lib.policies: The widget with key "sb_text" was '
                'created with a default value but also had its value set via the Session State API.')
@@ -38,9 +38,9 @@ def test_links_that_set_the_widgets_log_no_warning(server, page):
     for link in links:
         page.goto(server + link)
         page.locator(f"{PLOT} .main-svg").first.wait_for(timeout=180000)
-        page.wait_for_timeout(1000)
+        settled(page)
     page.goto(f"{server}/{PAGES['training'].url_path}")
     page.get_by_role("button", name="Start training").wait_for(timeout=120000)
-    page.wait_for_timeout(1000)
+    settled(page)
     problems = log_problems((ARTIFACTS / "streamlit.log").read_text(errors="replace"))
     assert problems == [], problems
