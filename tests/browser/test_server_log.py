@@ -4,11 +4,11 @@ LOG_ALLOWED does not list)."""
 from attnviz.app.state import compare, explorer, sidebar
 from attnviz.app.shell.navigation import PAGES
 from apphelpers import link_query
-from conftest import LOG_ALLOWED, log_problems
+from serverlog import LOG_ALLOWED, log_problems
 from pw import ARTIFACTS, PLOT, settled
 
-OLD_WARNING = ('2026-12-05 23:23:57.006 WARNING streamlit.elements.lib.policies: The widget with key "sb_text" was '
-               'created with a default value but also had its value set via the Session State API.')
+OLD_WARNING = ('2026-12-05 23:23:57.006 WARNING streamlit.elements.lib.policies: The widget with key '
+               f'"{sidebar.TEXT}" was created with a default value but also had its value set via the Session State API.')
 
 
 def test_the_check_finds_what_an_operator_would_have_to_read_past():

@@ -74,8 +74,7 @@ def present_controls(sel) -> tuple[list, list, tuple, str, dict]:
                 st.button(t("Copy A → B"), on_click=pane.copy_a_to_b, key=K.COPY, help=t("B becomes a copy of A: change one thing to see its effect."))
             specs.append(pane.inputs(side))
     with cols[2].popover(t("Quick set-ups"), width="stretch"):
-        setups()
-        picker_note()
+        setups()  # no word of the sidebar here: presenting hides it
     # loaded outside the popovers: a pane's failure is said on the page, not inside a closed popover
     loaded = [pane.load(p, sel.device, sel.trust_remote_code) for p in specs]
     with cols[3].popover(t("Layer, head and view"), width="stretch"):
