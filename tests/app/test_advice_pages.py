@@ -87,3 +87,23 @@ def test_compares_downloads_name_each_pane_and_both_models(personal, downloads, 
             "minilm-vs-glassllm-en-compare-report.html", "minilm-pane-a-capture.npz",
             "glassllm-en-pane-b-capture.npz"} <= names, names
     assert _camera_names(at)[:2] == ["minilm-pane-a-heatmap-L5-H3", "glassllm-en-pane-b-heatmap-L3-H1"]
+
+
+def test_figures_beside_the_view_are_named_by_what_they_hold(personal, downloads, glass):
+    """The ablation grid and the attribution charts under the heatmap never take the heatmap's own file names."""
+    at = open_page(explorer, {sidebar.MODEL: "glassllm-en", sidebar.TEXT: HE, explorer.LAYER: 3, explorer.HEAD: 1})
+    assert_clean(at)
+    assert {"glassllm-en-heatmap-L3-H1.csv", "glassllm-en-dla.csv"} <= set(downloads), downloads
+    downloads.clear()
+    next(b for b in at.button if b.label == "Ablate every head").click().run()
+    assert_clean(at)
+    assert "glassllm-en-ablation-zero.csv" in downloads, downloads
+    assert len(downloads) == len(set(downloads)), downloads  # no two buttons of one page name the same file
+
+
+def test_what_changed_and_both_censuses_name_both_models(personal, downloads, minilm):
+    at = open_page(compare, panes({"model": "minilm", "text": HE}, {"model": "minilm", "text": SHE}))
+    assert_clean(at)
+    assert "minilm-vs-minilm-what-changed.csv" in downloads, downloads
+    assert "minilm-vs-minilm-head-types" in _camera_names(at)
+    assert len(downloads) == len(set(downloads)), downloads

@@ -7,9 +7,12 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from pw import ARTIFACTS, wait_heatmap
 
 from attnviz.app.state import explorer, sidebar
+from attnviz.figures.export import export_name
 
-CSV, HTML = f"attnviz-{explorer.HEATMAP_CHART}.csv", f"attnviz-{explorer.HEATMAP_CHART}.html"  # named by the chart
-BUTTONS = {"Matrix as CSV": CSV, "Figure as HTML": HTML, "Whole capture as NPZ": "attnviz-capture.npz"}
+# named by the model, the view, the layer and the head drawn
+CSV, HTML, NPZ = (export_name("minilm", "heatmap", "csv", 0, 0), export_name("minilm", "heatmap", "html", 0, 0),
+                  export_name("minilm", "capture", "npz"))
+BUTTONS = {"Matrix as CSV": CSV, "Figure as HTML": HTML, "Whole capture as NPZ": NPZ}
 
 
 def _collect(page, labels: list[str], pause_ms: int) -> dict[str, bytes]:
@@ -43,5 +46,5 @@ def test_downloads_clicked_back_to_back_all_arrive(server, page):
     csv = got[CSV].decode()
     assert csv.splitlines()[0].split(",")[1:] == ["0:[CLS]", "1:dogs", "2:bark", "3:loudly", "4:.", "5:[SEP]"]
     assert b"plotly" in got[HTML][:200_000]
-    assert "tokens.npy" in zipfile.ZipFile(io.BytesIO(got["attnviz-capture.npz"])).namelist()
+    assert "tokens.npy" in zipfile.ZipFile(io.BytesIO(got[NPZ])).namelist()
     (ARTIFACTS / "downloads-ok.txt").write_text("\n".join(sorted(got)))

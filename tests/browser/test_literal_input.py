@@ -66,6 +66,6 @@ def test_markup_typed_as_text_stays_text(server, page):
     _nothing_from_input(page, seen)
     # four heads in four short rows: the colour bar lies under them, its tick labels apart
     page.wait_for_selector(".js-plotly-plot .heatmaplayer", timeout=60000)
-    bar = page.locator(".js-plotly-plot").last.evaluate("gd => gd._fullData[0].colorbar.orientation")
+    bar = page.locator(".js-plotly-plot").first.evaluate("gd => gd._fullData[0].colorbar.orientation")  # the view, above the causal section
     assert bar == "h"
     page.screenshot(path=str(ARTIFACTS / "literal-text.png"), full_page=True)

@@ -28,6 +28,16 @@ class ImageFormat(str):
         return self
 
 
+def part_of(img_format: str, what: str, layer: int | None = None, head: int | None = None) -> str | None:
+    """The files' name of a figure drawn beside a view (an ablation grid, an agreement chart): the stem the page
+    gave (the model's name) followed by what it holds (minilm-ablation-zero, minilm-dla-sources-L3-H1); None
+    without a stem, the chart's key naming it."""
+    stem = getattr(img_format, "stem", None)
+    if not stem:
+        return None
+    return "-".join([stem, what, *([f"L{layer}"] if layer is not None else []), *([f"H{head}"] if head is not None else [])])
+
+
 @contextmanager
 def named(stem: str | None) -> Iterator[None]:
     """Downloads drawn inside are named `stem` (.csv, .html, the camera's image) instead of the view's usual name:

@@ -18,22 +18,22 @@ def pane_stem(model: str, side: str, view: str, layer: int, head: int, how: str 
                        head if view in ONE_HEAD else None)
 
 
-def _pair(model_a: str, model_b: str, what: str) -> str:
+def pair(model_a: str, model_b: str, what: str) -> str:
     return f"{export_stem(model_a, 'vs')}-{export_stem(model_b, what)}"
 
 
 def difference_stem(model_a: str, model_b: str, picks: tuple[int, int, int, int]) -> str:
     """B − A of one head of each: both heads in the name."""
     la, ha, lb, hb = picks
-    return f"{_pair(model_a, model_b, 'difference')}-A-L{la}-H{ha}-B-L{lb}-H{hb}"
+    return f"{pair(model_a, model_b, 'difference')}-A-L{la}-H{ha}-B-L{lb}-H{hb}"
 
 
 def distances_stem(model_a: str, model_b: str) -> str:
-    return _pair(model_a, model_b, "head-distances")
+    return pair(model_a, model_b, "head-distances")
 
 
 def report_name(model_a: str, model_b: str) -> str:
-    return _pair(model_a, model_b, "compare-report") + ".html"
+    return pair(model_a, model_b, "compare-report") + ".html"
 
 
 def capture_name(model: str, side: str) -> str:

@@ -22,7 +22,7 @@ from attnviz.app.shell import links as urlstate
 from attnviz.app.pages.compare.cache import cached_comparison
 from attnviz.app.pages.compare.changes import take_changes_click, what_changed
 from attnviz.app.pages.compare.censuses import censuses, take_strips_click
-from attnviz.app.widgets.figure_out import show, take_click
+from attnviz.app.widgets.figure_out import ImageFormat, show, take_click
 from attnviz.app.shell.language import lang
 from attnviz.i18n import fixed, N_, say, t
 from attnviz.app.state import compare as K
@@ -356,13 +356,14 @@ def main() -> None:
             log.info("compare refused: %s", exc)
             st.warning(escape(t("The two panes cannot be compared: {detail}", detail=errors.say(exc))))
         if result is not None:
-            changes = what_changed(result, caps, img_format)
+            changes = what_changed(result, caps, ImageFormat(img_format, names.pair(*models, "what-changed")))
             if not changes.identical:  # identical: the note above says so, instead of a blank map
                 difference(result, picks, img_format, tuple(models))
             distances(result, img_format, tuple(models))
-            made = censuses(specs, loaded, sel.device, sel.trust_remote_code, img_format)
+            made = censuses(specs, loaded, sel.device, sel.trust_remote_code,
+                            ImageFormat(img_format, names.pair(*models, "head-types")))
             statistics(caps)
-        patching.section(specs, loaded, img_format)
+        patching.section(specs, loaded, ImageFormat(img_format, names.pair(*models, "patching")))
     else:
         failed = [p.name for p, item in zip(specs, loaded) if not item]
         st.info(t("The comparison (difference, head distances, statistics) needs both panes; pane {side} did not load (its message is above). The other pane works on its own.", side=failed[0]) if len(failed) == 1 else t("The comparison (difference, head distances, statistics) needs both panes; neither loaded (their messages are above).", side=failed[0]))

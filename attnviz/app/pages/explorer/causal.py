@@ -14,7 +14,7 @@ from attnviz.app.pipeline import load as pipeline
 from attnviz.app.pipeline import measures as computed
 from attnviz.app.state import explorer as K
 from attnviz.app.widgets.figure_out import show as show_figure
-from attnviz.app.widgets.figure_out import take_click
+from attnviz.app.widgets.figure_out import part_of, take_click
 from attnviz.app.widgets.literal import escape, said
 from attnviz.core.errors import AttnvizError
 from attnviz.core.types import AttentionCapture
@@ -85,7 +85,7 @@ def ablation(model: LoadedModel, prompt, chosen: target.Chosen, opts: ViewOption
         st.warning(said(exc))
         return
     show_figure(ablation_grid(result.delta, chosen.words, how), K.ABLATION_CHART, lambda: head_grid_table(result.delta).to_csv(float_format="%.6g"),
-                img_format, on_select="rerun", selection_mode="points")
+                img_format, name=part_of(img_format, f"ablation-{how}"), on_select="rerun", selection_mode="points")
     st.caption(t("On the clean run {target} = {value}. Each cell: the target with that head ablated, minus the "
                  "clean value. Click a head to open it in the heatmap.", target=escape(chosen.words),
                  value=f"{result.baseline:.4f}"))
@@ -115,7 +115,7 @@ def attribution(model: LoadedModel, prompt, chosen: target.Chosen, img_format: s
         return
     words = logit_label(chosen.token, chosen.other)
     show_figure(dla_chart(result, words), K.DLA_CHART, lambda: dla_parts(result).to_csv(index=False),
-                img_format, on_select="rerun", selection_mode="points")
+                img_format, name=part_of(img_format, "dla"), on_select="rerun", selection_mode="points")
     opened = st.session_state.get(K.DLA_HEAD)
     if opened:
         layer, head, kind = opened
@@ -126,6 +126,6 @@ def attribution(model: LoadedModel, prompt, chosen: target.Chosen, img_format: s
                                     kind if len(result.heads) > 1 else None)
             show_figure(fig, K.DLA_SOURCES_CHART, lambda: pd.DataFrame(
                 {"key": [f"{j}:{tok}" for j, tok in enumerate(keys)], "part": shares[layer, head]}).to_csv(index=False),
-                img_format)
+                img_format, name=part_of(img_format, "dla-sources", layer, head))
             return
     st.caption(t("Click a head's bar to split its part by the source token it came from."))

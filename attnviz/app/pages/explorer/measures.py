@@ -22,7 +22,7 @@ from attnviz.app.pipeline import load as pipeline
 from attnviz.app.pipeline import measures as computed
 from attnviz.app.state import explorer as K
 from attnviz.app.widgets.figure_out import show as show_figure
-from attnviz.app.widgets.figure_out import take_click
+from attnviz.app.widgets.figure_out import part_of, take_click
 from attnviz.app.widgets.fit import fit_choice
 from attnviz.app.widgets.literal import escape, said
 from attnviz.core.types import AttentionCapture
@@ -168,7 +168,8 @@ def agreement_section(shown: Shown, cap: AttentionCapture, opts: ViewOptions, im
         return
     words = measure_label(shown.method)
     st.subheader(t("Does the {measure} measure agree with the weights?", measure=words))
-    show_figure(agreement_chart(shown.rho, shown.method), K.AGREEMENT_CHART, None, img_format, on_select="rerun",
+    show_figure(agreement_chart(shown.rho, shown.method), K.AGREEMENT_CHART, None, img_format,
+                name=part_of(img_format, f"{shown.method}-agreement"), on_select="rerun",
                 selection_mode="points")
     st.caption(t(AGREEMENT_ABOUT))
     if METHODS[shown.method].signed:

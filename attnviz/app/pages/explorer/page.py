@@ -124,8 +124,9 @@ def main() -> None:
         per_head = shown.result is None or shown.result.per_head
         with named(measures.download_stem(model_name(model), VIEW_KEYS[view], opts, shown.method, per_head)):
             section(model, shown.cap, opts, img_format)
-    measures.agreement_section(shown, cap, opts, img_format)
-    causal.section(model, cap, opts, img_format, target_drawn=shown.target_drawn)
+    beside = ImageFormat(img_format, model_name(model))  # the figures under the view: named by what they hold
+    measures.agreement_section(shown, cap, opts, beside)
+    causal.section(model, cap, opts, beside, target_drawn=shown.target_drawn)
     export_and_link(model, shown.cap or cap, view, opts, shown.method)
 
 
