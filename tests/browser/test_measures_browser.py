@@ -10,6 +10,14 @@ from attnviz.app.state import compare, explorer, sidebar
 from attnviz.i18n import translate
 
 A, B = "The doctor said he would be late.", "The doctor said she would be late."
+# one text a language: the server shows an ablation or a patching it already holds without a click, so the second
+# language's test must ask for one of its own
+TEXTS = {"en": (A, B), "zh": ("The nurse said he would be late.", "The nurse said she would be late.")}
+
+
+def opening(lang: str, message: str, blank: str) -> str:
+    """A message's words before its placeholder `blank`, in the page's language (where the data starts)."""
+    return translate(lang, message, **{blank: "\x00"}).split("\x00")[0]
 
 
 def _cell_centre(page, index: int, layer: int, head: int, heads: int) -> dict:
@@ -27,11 +35,11 @@ def test_the_measure_picker_redraws_the_heatmap(server, projector, lang):
     heading = translate(lang, "{kind} · layer {layer} · head {head}", kind=translate(lang, "self-attention"),
                         layer=2, head=4)
     expect_titles(projector, ends=[heading])
-    projector.locator(f".st-key-{explorer.MEASURE} [data-baseweb='select']").click()
+    projector.locator(f".st-key-{explorer.MEASURE}").get_by_role("combobox").click()
     projector.get_by_role("option", name=translate(lang, "norm"), exact=True).click()
     norm = translate(lang, "{measure} · {title}", measure=translate(lang, "norm"), title=heading)
     expect_titles(projector, ends=[norm])
-    badge = translate(lang, "agrees with the weights: ρ = {rho}", rho="")[:6]
+    badge = opening(lang, "agrees with the weights: ρ = {rho}", "rho")
     projector.get_by_text(badge).first.wait_for(timeout=30000)
     link = projector.locator('[data-testid="stCode"]').last.inner_text()
     assert f"{explorer.MEASURE.param}=norm" in link
@@ -45,12 +53,13 @@ def test_the_measure_picker_redraws_the_heatmap(server, projector, lang):
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_the_ablation_grid_opens_a_head(server, projector, lang):
-    projector.goto(f"{server}/explorer?" + link_query({sidebar.LANG: lang, sidebar.MODEL: "glassllm-en"}))
+    projector.goto(f"{server}/explorer?" + link_query({sidebar.LANG: lang, sidebar.MODEL: "glassllm-en",
+                                                       sidebar.TEXT: TEXTS[lang][0]}))
     expect_titles(projector, at_least=2)  # the heatmap and direct logit attribution
     button = projector.get_by_role("button", name=translate(lang, "Ablate every head"))
     button.scroll_into_view_if_needed()
     button.click()
-    starts = translate(lang, "Each head set to zero: change in {target}", target="")[:8]
+    starts = opening(lang, "Each head set to zero: change in {target}", "target")
     titles = expect_titles(projector, starts=starts)
     index = next(i for i, s in enumerate(titles) if s.startswith(starts))
     grid = projector.locator(PLOT).nth(index)
@@ -67,19 +76,18 @@ def test_the_ablation_grid_opens_a_head(server, projector, lang):
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_compare_patching_grid(server, projector, lang):
     query = link_query({sidebar.LANG: lang, compare.pane("a", "model"): "glassllm-en",
-                        compare.pane("b", "model"): "glassllm-en", compare.pane("a", "text"): A,
-                        compare.pane("b", "text"): B})
+                        compare.pane("b", "model"): "glassllm-en", compare.pane("a", "text"): TEXTS[lang][0],
+                        compare.pane("b", "text"): TEXTS[lang][1]})
     projector.goto(f"{server}/compare?{query}")
     expect_titles(projector, at_least=4)
     button = projector.get_by_role("button", name=translate(lang, "Patch every head from A into B"))
     button.scroll_into_view_if_needed()
     button.click()
-    starts = translate(lang, "Each head patched from A into B: share of the change in {target} it restores",
-                       target="")[:8]
+    starts = opening(lang, "Each head patched from A into B: share of the change in {target} it restores", "target")
     titles = expect_titles(projector, starts=starts)
     grid = projector.locator(PLOT).nth(next(i for i, s in enumerate(titles) if s.startswith(starts)))
     grid.scroll_into_view_if_needed()
-    carriers = translate(lang, "The heads that carry the difference: {heads}.", heads="")[:10]
+    carriers = opening(lang, "The heads that carry the difference: {heads}.", "heads")
     projector.get_by_text(carriers).first.wait_for(timeout=30000)
     settled(projector)
     projector.screenshot(path=str(ARTIFACTS / f"measures_{lang}_patching.png"))
