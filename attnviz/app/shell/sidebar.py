@@ -16,7 +16,7 @@ from attnviz.models import access
 from attnviz.models.registry import DEFAULT_MODEL, OFFLINE_MODELS
 from attnviz.i18n import fixed, Message, N_, t
 from attnviz.app.shell import messages as errors
-from attnviz.app.shell import present
+from attnviz.app.shell import model_default, present
 from attnviz.app.shell.language import language_switch
 from attnviz.app.widgets.fit import fit_choice
 from attnviz.app.state import session as Session
@@ -91,6 +91,11 @@ def _keep_allowed(s: Settings, labels: dict[str, str], folders: dict[str, Path])
         st.session_state[Sidebar.REFUSED] = refused_note(s)
 
 
+def picked_note() -> str:
+    """Why the sidebar shows zh-char though nobody picked it (said where the model picker is)."""
+    return t("zh-char was picked for you: the page is in 简体中文 and the text is Chinese. Pick another model to keep it instead.")
+
+
 def refused_note(s: Settings) -> Message:
     """The sidebar's note when a link (or another page) named a model this server does not offer."""
     return Message("{refusal} Showing {model} instead.", refusal=access.refusal(s), model=DEFAULT_MODEL)
@@ -98,6 +103,18 @@ def refused_note(s: Settings) -> Message:
 
 def _forget_refusal() -> None:
     st.session_state.pop(Sidebar.REFUSED, None)
+
+
+def picked() -> None:
+    """The visitor picked a model (the sidebar's picker, or presentation mode's bar): kept from now on."""
+    _forget_refusal()
+    model_default.chosen()
+
+
+def offered() -> dict[str, str]:
+    """The models this server offers (name -> label), as the model picker lists them."""
+    s = settings.current()
+    return _labels(s, access.model_folders(s))
 
 
 def _remote_code(spec: str, s: Settings) -> bool:
@@ -124,13 +141,16 @@ def render() -> Selection:
     labels = _labels(s, folders)
     _keep_allowed(s, labels, folders)
     sb = st.sidebar
-    language_switch()
+    lang = language_switch()
     present.toggle()
     sb.header(t("Model and text"))
     options = list(labels)
+    model_default.apply(lang, str(st.session_state.get(Sidebar.TEXT, DEFAULT_TEXT) or ""), options)
     choice = sb.selectbox(t("Model"), options, format_func=partial(model_label, labels=labels, tr=fixed()),
                           key=Sidebar.MODEL,
-                          index=options.index(DEFAULT_MODEL), on_change=_forget_refusal)
+                          index=options.index(DEFAULT_MODEL), on_change=picked)
+    if model_default.picked_for_chinese():
+        sb.caption(picked_note())
     if Sidebar.REFUSED in st.session_state:
         sb.warning(errors.note(st.session_state[Sidebar.REFUSED]))
     if choice == CUSTOM and s.custom_models == "any":
@@ -143,7 +163,8 @@ def render() -> Selection:
     else:
         spec = label = choice
         sb.caption(describe(choice))
-    text = sb.text_area(t("Text"), value=DEFAULT_TEXT, key=Sidebar.TEXT, height=100)
+    st.session_state.setdefault(Sidebar.TEXT, DEFAULT_TEXT)  # set once here: the bar and uploads write it too
+    text = sb.text_area(t("Text"), key=Sidebar.TEXT, height=100)
     with sb.expander(t("Load the text from a file")):
         st.file_uploader(t("A text file (UTF-8)"), type=["txt", "md", "csv", "json"], key=Sidebar.TEXT_FILE,
                          on_change=_load_text_file, help=t("For texts too long for a link: the text replaces what the box above holds."))

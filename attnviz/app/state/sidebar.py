@@ -18,3 +18,7 @@ TRUST_FOR = Key("sb_trust_for")  # the model the remote-code opt-in was given fo
 REFUSED = Key("sb_refused")  # the note for a model the server does not offer, until another is picked
 PRESENT_LEAVE = Key("sb_present_leave")  # the button back from presentation mode (the sidebar is hidden then)
 TEXT_FILE = Key("sb_text_file")  # "Load the text from a file": its upload replaces the text
+# presentation mode's bar (attnviz/app/shell/teacher_bar.py): its own widgets, which write to the sidebar's keys
+BAR_MODEL, BAR_PATH, BAR_TEXT, BAR_LANG = Key("sb_bar_model"), Key("sb_bar_path"), Key("sb_bar_text"), Key("sb_bar_lang")
+MODEL_AUTO = Key("sb_model_auto")  # the model the sidebar picked itself (zh-char for Chinese on a Chinese page)
+MODEL_CHOSEN = Key("sb_model_chosen")  # True once the visitor, a link or a page chose the model: never picked again

@@ -203,8 +203,8 @@ def pane_views(loaded: list, picks: tuple, view: str, options: dict, img_format:
             st.caption(t("One colour scale for both panes: {low} to {high}.", low=f"{min(values):.3f}", high=f"{max(values):.3f}"))
     elif view == "Model view":
         st.caption(t("Each thumbnail is scaled to its own maximum (as on the explorer): compare shapes here, weights in the heatmap."))
-    # presenting: the panes one under the other, each the width of the screen (side by side they are too small)
-    cols = screen.stacked(2, gap="large")
+    # side by side on a projector too: a class compares the two at a glance, both on the first screen
+    cols = screen.side_by_side(2)
     for side, col, (drawn, matrix, q, k) in zip("ab", cols, built):
         with col:
             if drawn is None:
@@ -212,8 +212,9 @@ def pane_views(loaded: list, picks: tuple, view: str, options: dict, img_format:
                     st.info(t("Pane {side}: this capture kept no query and key vectors.", side=side.upper()))
                 continue
             if screen.presenting():
-                st.markdown(t("#### Pane {side}", side=side.upper()))
-            show(_figure(drawn), K.figure(side, view), _csv(drawn, matrix, q, k), img_format=img_format)
+                st.markdown(t("**Pane {side}**", side=side.upper()))
+            show(_figure(drawn), K.figure(side, view), _csv(drawn, matrix, q, k), img_format=img_format,
+                 presented=screen.pane_height())
 
 
 def difference(result, picks: tuple, img_format: str) -> None:
