@@ -93,7 +93,7 @@ def _keep_allowed(s: Settings, labels: dict[str, str], folders: dict[str, Path])
 
 def picked_note() -> str:
     """Why the sidebar shows zh-char though nobody picked it (said where the model picker is)."""
-    return t("zh-char was picked for you: the page is in 简体中文 and the text is Chinese. Pick another model to keep it instead.")
+    return t("zh-char was chosen for you because the page is in 简体中文 and the text is Chinese. A model you pick above stays picked.")
 
 
 def refused_note(s: Settings) -> Message:
