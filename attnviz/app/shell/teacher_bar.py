@@ -103,4 +103,4 @@ def draw(current: str | None) -> None:
     with cols[-2]:
         language_switch()
     cols[-1].button(t("Leave presentation mode"), key=Sidebar.PRESENT_LEAVE, on_click=present.leave,
-                    icon=":material/close_fullscreen:", width="stretch", help=t("Back to the page with its sidebar."))
+                    icon=":material/close_fullscreen:", width="stretch", help=t("The page as at a desk again, its model and text on the left."))
