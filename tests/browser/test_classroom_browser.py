@@ -79,4 +79,7 @@ def test_chinese_text_on_the_explorer(server, projector, lang):
     expect(projector.locator(f"{PLOT} .heatmaplayer")).to_be_visible(timeout=120000)
     warning = projector.locator('[data-testid="stAlert"]').filter(has_text="猫坐在垫")
     expect(warning).to_have_count(0 if lang == "zh" else 1)
+    expect(projector.locator(f".st-key-{sidebar.MODEL}")).to_be_visible()
+    expect(projector.locator('[data-testid="stSkeleton"]')).to_have_count(0)  # the page has finished drawing
+    expect(projector.locator(f".st-key-{sidebar.MODEL}")).to_contain_text("zh-char" if lang == "zh" else "minilm")
     projector.screenshot(path=str(ARTIFACTS / f"classroom_explorer_chinese_text_{lang}.png"))
