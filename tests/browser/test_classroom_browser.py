@@ -11,7 +11,7 @@ from attnviz.app.shell.navigation import PAGES
 from attnviz.app.state import compare, explorer, home, lesson, positions, sidebar, worked_example
 from attnviz.i18n import translate
 from attnviz.lessons.steps import STEPS
-from pw import ARTIFACTS, PLOT
+from pw import ARTIFACTS, PLOT, edit_grid_cell
 
 SCREEN = {"width": 1280, "height": 720}
 ZH_TEXT = "猫坐在垫子上，因为它累了。注意力机制是Transformer的核心。"
@@ -86,3 +86,18 @@ def test_chinese_text_on_the_explorer(server, projector, lang):
     picker = projector.locator(f".st-key-{sidebar.MODEL}").get_by_role("combobox")
     expect(picker).to_have_value(re.compile("^zh-char" if lang == "zh" else "^minilm"))
     projector.screenshot(path=str(ARTIFACTS / f"classroom_explorer_chinese_text_{lang}.png"))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_bad_cell_is_said_as_a_teacher_reads_it(server, projector, lang):
+    projector.goto(f"{server}/worked-example?" + link_query({sidebar.LANG: lang}))
+    expect(projector.get_by_text(translate(lang, "One cell, worked out"))).to_be_visible(timeout=120000)
+    projector.locator('[data-testid="stDataFrame"]').first.scroll_into_view_if_needed()
+    edit_grid_cell(projector, 0, 0, 0, "abc")  # X, token "Transformer", d0
+    where = translate(lang, "In {label}, row “{row}”, column {col}", label="X", row="Transformer", col="d0")
+    said = translate(lang, "{where}: {message}. The results below use the last valid {label}.", where=where,
+                     message=translate(lang, "{raw} is not a number", raw="'abc'"), label="X")
+    alert = projector.locator('[data-testid="stAlert"]').filter(has_text="'abc'")
+    expect(alert.locator("p")).to_have_text(said, timeout=30000)  # the words, not the icon
+    alert.scroll_into_view_if_needed()
+    projector.screenshot(path=str(ARTIFACTS / f"classroom_bad_cell_{lang}.png"))
