@@ -7,7 +7,7 @@ from catalogue_check import not_in_catalogue
 
 from attnviz.i18n import translate
 from attnviz.lessons.steps import STEPS
-from attnviz.app.state import explorer, lesson, sidebar
+from attnviz.app.state import compare, explorer, lesson, sidebar
 
 ZH_TEXT = "猫坐在垫子上，因为它累了。注意力机制是Transformer的核心。"
 UNREAD = "猫坐在垫因为它累了注意机制是核"  # the characters MiniLM's vocabulary lacks, in order
@@ -22,6 +22,13 @@ def test_a_chinese_page_reads_chinese_text_with_zh_char():
     assert not at.main.warning and not at.error  # zh-char reads every character
     assert figures(at), "the explorer draws the capture"
     assert not_in_catalogue(at, (ZH_TEXT, "zh-char", "Transformer")) == []
+
+
+def test_compare_starts_from_the_chinese_pages_model():
+    at = open_page(compare, {sidebar.LANG: "zh", sidebar.TEXT: ZH_TEXT})
+    assert_clean(at)
+    assert [at.session_state[compare.pane(side, "model")] for side in "ab"] == ["zh-char", "zh-char"]
+    assert not at.main.warning and not at.error and len(figures(at)) >= 2
 
 
 @pytest.mark.parametrize("lang, text", [("en", ZH_TEXT), ("zh", "The cat sat on the mat because it was tired.")])
