@@ -7,7 +7,7 @@ from catalogue_check import not_in_catalogue
 
 from attnviz.i18n import translate
 from attnviz.lessons.steps import STEPS
-from attnviz.app.state import compare, explorer, lesson, sidebar
+from attnviz.app.state import compare, explorer, lesson, positions, sidebar
 
 ZH_TEXT = "猫坐在垫子上，因为它累了。注意力机制是Transformer的核心。"
 UNREAD = "猫坐在垫因为它累了注意机制是核"  # the characters MiniLM's vocabulary lacks, in order
@@ -148,3 +148,14 @@ def test_the_words_step_reads_chinese_with_zh_char(lang):
                "zh": translate("zh", "zh-char reads one character at a time and looks only at the characters before it; "
                                      "darker is more weight. Hover a character to see where it looks.")}[lang]
     assert at.main.caption[-1].value == caption
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_positional_page_says_what_minilm_cannot_read(lang):
+    at = open_page(positions, {sidebar.LANG: lang, sidebar.TEXT: ZH_TEXT, sidebar.MODEL: "minilm"})
+    assert_clean(at)
+    warnings = messages(at, "warning")
+    # the two tabs that show the tokens ("what the model used", "effect on attention") say it, each once
+    assert len(warnings) == 2 and len(set(warnings)) == 1, warnings
+    assert f"“{UNREAD}”" in warnings[0] and "zh-char" in warnings[0]
+    assert ("unknown token" in warnings[0]) == (lang == "en")

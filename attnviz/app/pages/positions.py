@@ -209,6 +209,8 @@ def used_tab() -> None:
         found.show()
         return
     model, cap = found
+    for note in pipeline.notes(model, cap):  # never a silent [UNK]: which characters the model cannot read
+        st.warning(note)
     used_values(model, cap)
     bias_by_distance(model)
 
@@ -271,6 +273,8 @@ def effect_tab() -> None:
     if isinstance(found, Unavailable):
         found.show()
     else:
+        for note in pipeline.notes(*found):  # this tab's heatmaps show the tokens too
+            st.warning(note)
         effect_in_the_model(*found, mode, fx_seed)
     effect_in_the_worked_example()
 
