@@ -101,3 +101,18 @@ def test_a_bad_cell_is_said_as_a_teacher_reads_it(server, projector, lang):
     expect(alert.locator("p")).to_have_text(said, timeout=30000)  # the words, not the icon
     alert.scroll_into_view_if_needed()
     projector.screenshot(path=str(ARTIFACTS / f"classroom_bad_cell_{lang}.png"))
+
+
+def test_a_teacher_types_chinese_in_the_bar_and_zh_char_reads_it(server, projector):
+    projector.goto(f"{server}/explorer?" + link_query({sidebar.PRESENT: True, sidebar.LANG: "zh"}))
+    expect(projector.locator(f"{PLOT} .heatmaplayer")).to_be_visible(timeout=120000)
+    projector.get_by_role("button").filter(has_text="The cat sat on the ma").click()
+    box = projector.locator(f".st-key-{sidebar.BAR_TEXT} textarea")  # the bar's box (the hidden sidebar has its own)
+    box.fill(ZH_TEXT)
+    box.press("Control+Enter")
+    model = projector.locator(f".st-key-{sidebar.BAR_MODEL}").get_by_role("combobox")
+    expect(model).to_have_value("zh-char", timeout=120000)  # nobody chose a model: the Chinese page reads Chinese
+    expect(projector.locator(f"{PLOT} .xtick text").filter(has_text="猫").first).to_be_visible(timeout=120000)
+    expect(projector.locator('[data-testid="stAlert"]')).to_have_count(0)
+    projector.keyboard.press("Escape")
+    projector.screenshot(path=str(ARTIFACTS / "classroom_bar_typed_chinese_zh.png"))
