@@ -28,7 +28,7 @@ from attnviz.app.widgets.fit_frame import fitted
 from attnviz.app.shell.language import keep_in_link
 from attnviz.i18n import fixed, N_, t, tc
 from attnviz.app.state import lesson as K
-from attnviz.app.widgets.literal import escape
+from attnviz.app.widgets.literal import escape, message as literal_message
 
 ORDERS = {"original": N_("original"), "reversed": N_("reversed"), "shuffled": N_("shuffled")}
 METRICS = {"max": N_("Largest weight in a row"), "entropy": N_("Entropy of a row (nats)")}
@@ -274,7 +274,7 @@ def watch(job: TrainingJob) -> None:
     key = "running" if job.active else "idle"
     st.caption(t(TRAINING_PROGRESS[key], step=job.trainer.step_count, mass=f"{mass[head]:.2f}"))
     if job.error:
-        st.error(escape(errors.note(job.error)))  # the worker's exception text may hold anything
+        st.error(literal_message(errors.note(job.error)))  # the worker's exception text may hold anything
 
 
 SECTIONS = {"order": order, "by_hand": by_hand, "scaling": scaling, "heads": heads, "sinusoidal": sinusoidal,

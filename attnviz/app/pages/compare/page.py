@@ -23,7 +23,7 @@ from attnviz.app.shell.language import lang
 from attnviz.i18n import fixed, N_, say, t
 from attnviz.app.state import compare as K
 from attnviz.app.state import sidebar as Sidebar
-from attnviz.app.widgets.literal import escape
+from attnviz.app.widgets.literal import message as literal_message
 from attnviz.app.shell.sidebar import CUSTOM
 
 SETUP_NAMES = {"two_models": N_("Two models, same text"), "two_texts": N_("Same model, two texts"), "checkpoint": N_("Checkpoint vs its untrained start"), "positions": N_("Positions intact vs shuffled")}
@@ -325,7 +325,7 @@ def main() -> None:
         try:
             result = cached_comparison(*(p.request(sel.device, sel.trust_remote_code) for p in specs))
         except (AttnvizError, ValueError) as exc:
-            st.warning(escape(t("The two panes cannot be compared: {detail}", detail=errors.say(exc))))
+            st.warning(literal_message(t("The two panes cannot be compared: {detail}", detail=errors.say(exc))))
         if result is not None:
             difference(result, picks, img_format)
             distances(result, img_format)

@@ -19,7 +19,7 @@ from attnviz.app.pages.training import jobs
 from attnviz.app.shell.language import lang
 from attnviz.app.state import explorer as Explorer
 from attnviz.app.state import training as K
-from attnviz.app.widgets.literal import code, escape
+from attnviz.app.widgets.literal import code, message as literal_message
 
 ARCHITECTURE_NAMES = {"default": N_("task default"), "encoder": N_("encoder"), "decoder": N_("decoder"), "encoder-decoder": N_("encoder-decoder")}
 POSITIONAL_NAMES = {"sinusoidal": N_("sinusoidal"), "learned": N_("learned"), "rotary": N_("rotary"), "none": N_("none")}
@@ -79,7 +79,7 @@ def settings_form() -> None:
                          snapshot_every=int(every), seed=int(seed), device=device)
     problems = config.problems() or [p for p in [jobs.steps_problem(config)] if p]
     for p in problems:
-        st.error(escape(say(p)))
+        st.error(literal_message(say(p)))
     if not problems:
         jobs.start_job(config)
 
@@ -107,7 +107,7 @@ def controls(job: TrainingJob) -> None:
 def job_state(job: TrainingJob) -> None:
     """Where the job stands: waiting in the queue (and how far back), or why it stopped."""
     if job.error:
-        st.error(escape(say(job.error)))  # the worker's exception text may hold anything
+        st.error(literal_message(say(job.error)))  # the worker's exception text may hold anything
     if job.note:
         st.info(say(job.note))
     if job.waiting:
@@ -232,7 +232,7 @@ def save_section(job: TrainingJob) -> None:
     if st.button(t("Save checkpoint"), key=K.SAVE, disabled=job.active):
         problem = jobs.save(job, name)
         if problem:
-            st.error(escape(problem))
+            st.error(literal_message(problem))
         elif not st.session_state.get(K.ASK):
             st.rerun()  # the box shows the next free default name at once
     asked = st.session_state.get(K.ASK)
@@ -245,7 +245,7 @@ def save_section(job: TrainingJob) -> None:
             if column.button(label, key=key):
                 problem = jobs.save(job, *args)
                 if problem:
-                    st.error(escape(problem))
+                    st.error(literal_message(problem))
                 else:
                     st.rerun()
     saved = st.session_state.get(K.SAVED)
