@@ -1,6 +1,6 @@
 """A teacher never leaves presentation mode (1280×720, English and 简体中文): on every page the page switcher, and on
 pages that read the sidebar's text the model picker and the text box, are on the first screen; compare's two
-heatmaps lie side by side on it; ?step=3 opens step 3; a Chinese page reads Chinese with zh-char."""
+heatmaps lie side by side on it; a lesson link opens the step it names; a Chinese page reads Chinese with zh-char."""
 import re
 
 import pytest
