@@ -92,7 +92,7 @@ def draw(current: str | None) -> None:
     if not present.active():
         return
     reads = bool(current) and navigation.PAGES[current].reads_sidebar
-    cols = st.columns([7, 5, 8, 6, 6] if reads else [7, 12, 6, 6], vertical_alignment="center", gap="small")
+    cols = st.columns([6, 4, 7, 6, 7] if reads else [6, 12, 6, 7], vertical_alignment="center", gap="small")
     with cols[0]:
         pages(current)
     if reads:
