@@ -26,11 +26,18 @@ def test_a_chinese_page_reads_chinese_text_with_zh_char():
     assert not_in_catalogue(at, (ZH_TEXT, *DATA)) == []
 
 
-def test_compare_starts_from_the_chinese_pages_model():
-    at = open_page(compare, {sidebar.LANG: "zh", sidebar.TEXT: ZH_TEXT})
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_compare_starts_from_the_pages_model_and_says_what_a_pane_cannot_read(lang):
+    at = open_page(compare, {sidebar.LANG: lang, sidebar.TEXT: ZH_TEXT})
     assert_clean(at)
-    assert [at.session_state[compare.pane(side, "model")] for side in "ab"] == ["zh-char", "zh-char"]
+    model = {"en": "minilm", "zh": "zh-char"}[lang]
+    assert [at.session_state[compare.pane(side, "model")] for side in "ab"] == [model, model]
     assert not at.main.warning and not at.error and len(figures(at)) >= 2
+    unread = [c for c in messages(at, "caption") if f"“{UNREAD}”" in c]
+    if lang == "en":  # each pane says it, by its name
+        assert [c.split(":")[0] for c in unread] == ["Pane A", "Pane B"] and "zh-char reads them." in unread[0]
+    else:
+        assert unread == []
 
 
 @pytest.mark.parametrize("lang, text", [("en", ZH_TEXT), ("zh", "The cat sat on the mat because it was tired.")])
