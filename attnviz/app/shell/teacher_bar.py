@@ -13,6 +13,8 @@ from attnviz.app.shell import language, navigation, present
 from attnviz.app.shell import sidebar as shared
 from attnviz.app.state import sidebar as Sidebar
 from attnviz.app.state.base import Key
+from attnviz.app.widgets.literal import escape
+from attnviz.core import settings
 from attnviz.i18n import LANGUAGES, fixed, t
 
 MIRRORS: dict[Key, Key] = {Sidebar.BAR_MODEL: Sidebar.MODEL, Sidebar.BAR_PATH: Sidebar.PATH,
@@ -69,13 +71,11 @@ def model_and_text() -> None:
 def text_box() -> None:
     """The sidebar's text: a button with the text's start; one click opens the box (and a folder's, for one's own
     model)."""
-    from attnviz.app.widgets.literal import escape
-
     _read(Sidebar.BAR_TEXT, shared.DEFAULT_TEXT)
     text = str(st.session_state[Sidebar.BAR_TEXT] or "")
     with st.popover(escape(short(text)) or t("Text"), icon=":material/edit_note:", width="stretch",
                     help=t("The text every page reads; Ctrl+Enter applies it.")):
-        if st.session_state.get(Sidebar.MODEL) == shared.CUSTOM and shared.settings.current().custom_models == "any":
+        if st.session_state.get(Sidebar.MODEL) == shared.CUSTOM and settings.current().custom_models == "any":
             _read(Sidebar.BAR_PATH, "")
             st.text_input(t("Folder or hub id"), key=Sidebar.BAR_PATH, on_change=_write, args=(Sidebar.BAR_PATH,))
         st.text_area(t("Text"), key=Sidebar.BAR_TEXT, height=140, on_change=_write, args=(Sidebar.BAR_TEXT,))
