@@ -5,13 +5,20 @@ import argparse
 import json
 
 
+# the examples by what they are (the package's names for them, which the page's links also use, on the right)
+EXAMPLES = {"transformer-is-powerful": "seed-001", "qkv-given": "seed-000", "custom": "custom"}
+OLD_NAMES = ("seed-001", "seed-000")  # still taken, as older scripts wrote them
+
+
 def add_parser(sub) -> None:
     toy = sub.add_parser("worked-example", aliases=["toy"], help="the worked example: every intermediate of attention by hand",
                          description="Compute the worked example and print every intermediate by name "
                                      "(X, PE, X_plus_PE, W_Q, W_K, W_V, Q, K, V, scores, scaled_scores, mask, "
                                      "masked_scores, weights, output; concat, W_O, final with several heads).")
-    toy.add_argument("--preset", default="seed-001", choices=["seed-000", "seed-001", "custom"],
-                     help="seed-001: 'Transformer is powerful'; seed-000: Q, K, V given; custom: random X")
+    toy.add_argument("--example", "--preset", dest="preset", default="transformer-is-powerful",
+                     choices=[*EXAMPLES, *OLD_NAMES], metavar="{" + ",".join(EXAMPLES) + "}",
+                     help="transformer-is-powerful: three words with embeddings and positions; qkv-given: two "
+                          "tokens with Q, K and V given; custom: a random X")
     toy.add_argument("--weights", default="identity", choices=["identity", "random"], help="W_Q, W_K, W_V (and W_O)")
     toy.add_argument("--seed", type=int, default=0, help="seed of the random weights (and custom X)")
     toy.add_argument("--heads", type=int, default=1, help="number of heads (must divide d_model)")
@@ -29,8 +36,9 @@ def run(args: argparse.Namespace) -> int:
     from attnviz.lessons import worked_example
     from attnviz.core.errors import AttnvizError
 
+    name = EXAMPLES.get(args.preset, args.preset)
     try:
-        spec = worked_example.preset(args.preset, weights=args.weights, seed=args.seed, n_heads=args.heads,
+        spec = worked_example.preset(name, weights=args.weights, seed=args.seed, n_heads=args.heads,
                           n_tokens=args.tokens, d_model=args.d_model)
         spec.mask, spec.n_padding, spec.scale = args.mask, args.padding, not args.no_scale
         result = worked_example.run_toy(spec)
@@ -44,6 +52,6 @@ def run(args: argparse.Namespace) -> int:
     with np.printoptions(precision=6, suppress=True, linewidth=120):
         for name, value in result.steps.items():
             print(f"\n{name}:\n{value}")
-    for note in worked_example.seed_notes(args.preset):
-        print(f"\nseed note: {note}")
+    for note in worked_example.seed_notes(name):
+        print(f"\nnote on the example: {note}")
     return 0

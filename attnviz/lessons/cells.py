@@ -23,21 +23,21 @@ class CellProblem:
 def parse_cell(text) -> tuple[float | None, str | None]:
     """(value, None) for a finite number, else (None, what is wrong with it, in the active language)."""
     if text is None or (isinstance(text, float) and math.isnan(text)):
-        return None, t("is empty")
+        return None, t("the cell is empty")
     raw = str(text).strip()
     if raw == "":
-        return None, t("is empty")
+        return None, t("the cell is empty")
     normal = raw.replace("−", "-")  # a typographic minus, as pasted from documents
     if normal.count(",") == 1 and "." not in normal:  # a decimal comma
         normal = normal.replace(",", ".")
     try:
         value = float(normal)
     except ValueError:
-        return None, t("is not a number ({raw})", raw=repr(raw))
+        return None, t("{raw} is not a number", raw=repr(raw))
     if math.isnan(value):
-        return None, t("is NaN: type a number")
+        return None, t("{raw} is not a number you can compute with: type a number", raw=repr(raw))
     if math.isinf(value):
-        return None, t("is infinite: type a finite number")
+        return None, t("{raw} is infinite: type a finite number", raw=repr(raw))
     return value, None
 
 
@@ -49,7 +49,7 @@ def parse_grid(rows: list[list], shape: tuple[int, int] | None = None) -> tuple[
     problems: list[CellProblem] = []
     if shape is not None and (len(rows), len(rows[0]) if rows else 0) != shape:
         got = (len(rows), len(rows[0]) if rows else 0)
-        return None, [CellProblem(-1, -1, "", t("has shape {got_rows}×{got_cols}, needs {rows}×{cols}", got_rows=got[0], got_cols=got[1],
+        return None, [CellProblem(-1, -1, "", t("it has {got_rows}×{got_cols} cells and needs {rows}×{cols}", got_rows=got[0], got_cols=got[1],
                                                      rows=shape[0], cols=shape[1]))]
     out = np.zeros((len(rows), len(rows[0]) if rows else 0))
     for i, row in enumerate(rows):

@@ -51,17 +51,22 @@ SEED_NOTES = {
 }
 PROBLEMS = {
     "tokens": N_("Use 1 to {most} tokens (got {n})."),
-    "qkv_rows": N_("Q needs one row per token ({n}); K and V need the same number of rows (got Q {q}, K {k}, V {v})."),
+    "qkv_rows": N_("Q needs one row per token ({n}); K and V need the same number of rows (Q is {q}, K is {k}, V is {v})."),
     "qk_width": N_("Q and K need the same width d_k to be multiplied (got {q} and {k})."),
     "x_rows": N_("X needs one row per token ({n} rows, got {got})."),
     "dims": N_("Use 1 to {most} dimensions (got {d})."),
-    "pe_shape": N_("PE must have the shape of X {x} (got {pe})."),
-    "w_shape": N_("{name} must be {d}×{d} (got {shape})."),
+    "pe_shape": N_("PE must be {x}, the size of X (it is {pe})."),
+    "w_shape": N_("{name} must be {d}×{d} (it is {shape})."),
     "heads": N_("{heads} heads do not divide d_model = {d}: pick a head count that divides it."),
     "padding": N_("Padding must leave at least one real token (padding {pad} of {n})."),
 }
 
 
+
+
+def size(shape: tuple) -> str:
+    """A matrix's size as people write it: (2, 3) -> 2×3 (rows × columns)."""
+    return "×".join(str(n) for n in shape)
 
 
 @speaks
@@ -128,7 +133,7 @@ class ToySpec:
         if self.given_qkv:
             shapes = {name: getattr(self, name).shape for name in ("Q", "K", "V")}
             if shapes["Q"][0] != n or shapes["K"][0] != shapes["V"][0]:
-                say("qkv_rows", n=n, q=shapes["Q"], k=shapes["K"], v=shapes["V"])
+                say("qkv_rows", n=n, q=size(shapes["Q"]), k=size(shapes["K"]), v=size(shapes["V"]))
             if shapes["Q"][1] != shapes["K"][1]:
                 say("qk_width", q=shapes["Q"][1], k=shapes["K"][1])
         else:
@@ -138,14 +143,14 @@ class ToySpec:
             if not 1 <= d <= MAX_DIM:
                 say("dims", most=MAX_DIM, d=d)
             if self.PE is not None and self.PE.shape != self.X.shape:
-                say("pe_shape", x=self.X.shape, pe=self.PE.shape)
+                say("pe_shape", x=size(self.X.shape), pe=size(self.PE.shape))
             for name in ("W_Q", "W_K", "W_V"):
                 if getattr(self, name).shape != (d, d):
-                    say("w_shape", name=name, d=d, shape=getattr(self, name).shape)
+                    say("w_shape", name=name, d=d, shape=size(getattr(self, name).shape))
             if d % self.n_heads:
                 say("heads", heads=self.n_heads, d=d)
             if self.n_heads > 1 and self.W_O is not None and self.W_O.shape != (d, d):
-                say("w_shape", name="W_O", d=d, shape=self.W_O.shape)
+                say("w_shape", name="W_O", d=d, shape=size(self.W_O.shape))
         if self.mask == "padding" and not 0 <= self.n_padding < n:
             say("padding", pad=self.n_padding, n=n)
         return problems

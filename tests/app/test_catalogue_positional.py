@@ -6,8 +6,10 @@ from apphelpers import assert_clean, figures, open_page
 from catalogue_check import not_in_catalogue
 
 from attnviz.app.state import positions, sidebar
+from attnviz.models.registry import OFFLINE_MODELS
 
-SHARED = ("English", "简体中文", "auto", "cpu", "cuda", "mps")  # the sidebar's language and device names
+# the language and device names, and the bundled models by name (presentation mode's bar lists them)
+SHARED = ("English", "简体中文", "auto", "cpu", "cuda", "mps", *OFFLINE_MODELS)
 # Streamlit draws every tab in one run, so each model shows all five tabs at once.
 MODELS = {
     "minilm (learned)": {},

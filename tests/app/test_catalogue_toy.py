@@ -8,9 +8,11 @@ from catalogue_check import not_in_catalogue
 
 from attnviz.i18n import translate
 from attnviz.app.state import worked_example, sidebar
+from attnviz.models.registry import OFFLINE_MODELS
 
 # The sidebar's language names and device names are the same in every language (not this page's strings).
-SHARED = ("English", "简体中文", "auto", "cpu", "cuda", "mps")
+# the language and device names, and the bundled models by name (presentation mode's bar lists them)
+SHARED = ("English", "简体中文", "auto", "cpu", "cuda", "mps", *OFFLINE_MODELS)
 # Every setting of the page a visitor can reach: presets, sizes, masks, heads, scaling off, each mistake.
 MODES = {
     "seed-001": {},

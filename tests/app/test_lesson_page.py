@@ -9,7 +9,7 @@ from attnviz.lessons.worked_example import SEED_001_TOKENS
 from attnviz.app.state import home, lesson, sidebar
 
 # what a page may show that is data, not prose: the worked example's words, model ids, devices, math symbols
-DATA = (*SEED_001_TOKENS, "attnviz", "minilm", "glassllm-en", "auto", "cpu", "cuda", "mps", "Language · 语言", "English",
+DATA = (*SEED_001_TOKENS, "attnviz", "minilm", "glassllm-en", "zh-char", "auto", "cpu", "cuda", "mps", "Language · 语言", "English",
         "简体中文", "t0", "t1", "t2", "t3", "t4", "t5")
 
 
@@ -30,12 +30,12 @@ def test_every_step_in_both_languages(lang):
         if i < len(STEPS) - 1:
             at.button(key=lesson.NEXT).click().run()
     assert at.button(key=lesson.NEXT).disabled
-    assert at.query_params[lesson.STEP.param] == str(len(STEPS) - 1)
+    assert at.query_params[lesson.STEP.param] == str(len(STEPS))  # the number shown
     assert (at.query_params.get(sidebar.LANG.param) == "zh") == (lang == "zh")
 
 
 def test_the_step_comes_from_the_link_and_steps_are_live():
-    at = open_page(lesson, {lesson.STEP: 1})  # as restored from ?step=1
+    at = open_page(lesson, {lesson.STEP: 2})  # as restored from ?step=2: "Step 2 of 9"
     assert at.main.header[0].value == "One attention weight by hand"
     before = at.main.markdown[-1].value
     at.selectbox(key=lesson.KEY).set_value(2).run()
@@ -54,7 +54,7 @@ def test_word_order_without_positions_keeps_the_weight():
 
 
 def test_real_heads_finds_a_previous_token_head_in_minilm():
-    at = open_page(lesson, {lesson.STEP: STEPS.index("real_heads"), lesson.REAL_PATTERN: "previous"})
+    at = open_page(lesson, {lesson.STEP: STEPS.index("real_heads") + 1, lesson.REAL_PATTERN: "previous"})
     assert_clean(at)
     caption = at.main.caption[-1].value
     score = float(caption.split(" gives ")[1].split(" ")[0])

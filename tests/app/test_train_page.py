@@ -137,6 +137,7 @@ def test_a_taken_name_gets_a_question(checkpoint_dir):
     _click(at, "Save checkpoint")
     assert not at.warning  # no offer to replace what is not a checkpoint
     assert any("not an attnviz checkpoint" in e for e in messages(at, "error"))
+    assert any("already called `theirs` in" in e.value for e in at.error), [e.value for e in at.error]  # a code span
     assert sorted(p.name for p in (checkpoint_dir / "theirs").iterdir()) == ["notes.txt"]
 
 

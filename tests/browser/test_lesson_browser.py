@@ -20,7 +20,7 @@ def _wait_step(page, lang: str, step: int) -> None:
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_every_step_presented_at_1280x720(server, projector, lang):
     for step in range(len(STEPS)):
-        projector.goto(f"{server}/lesson?" + link_query({lesson.STEP: step, sidebar.PRESENT: True, sidebar.LANG: lang}))
+        projector.goto(f"{server}/lesson?" + link_query({lesson.STEP: step + 1, sidebar.PRESENT: True, sidebar.LANG: lang}))
         _wait_step(projector, lang, step)
         assert not projector.locator('[data-testid="stSidebar"]').is_visible()
         assert projector.get_by_role("button", name=translate(lang, "Leave presentation mode")).is_visible()
@@ -28,7 +28,7 @@ def test_every_step_presented_at_1280x720(server, projector, lang):
 
 
 def test_arrow_keys_step_through(server, projector):
-    projector.goto(f"{server}/lesson?{link_query({lesson.STEP: 2})}")
+    projector.goto(f"{server}/lesson?{link_query({lesson.STEP: 3})}")  # "Step 3 of 9"
     _wait_step(projector, "en", 2)
     projector.get_by_role("heading", name=translate("en", "Scaling by √d_k and the softmax")).click()
     projector.keyboard.press("ArrowRight")

@@ -11,7 +11,7 @@ SCREEN_H = 720
 # name -> (address, the link's values, the page's heading)
 PAGES = {"explorer": ("explorer", {explorer.VIEW: "Heatmap"}, "Explorer"),
          "explorer_head_view": ("explorer", {explorer.VIEW: "Head view"}, "Explorer"),
-         "lesson": ("lesson", {lesson.STEP: 1}, "One attention weight by hand"),
+         "lesson": ("lesson", {lesson.STEP: 2}, "One attention weight by hand"),
          "compare": ("compare", {compare.pane("a", "model"): "minilm", compare.pane("b", "model"): "glassllm-en"},
                      "Compare side by side"),
          "home": ("", {sidebar.MODEL: "minilm"}, "attnviz")}  # the home page's title is the app's name, in every language

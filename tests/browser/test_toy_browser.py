@@ -17,8 +17,8 @@ def test_editing_a_cell_recomputes_and_bad_text_is_flagged(server, page):
     page.wait_for_selector("text=One cell, worked out", timeout=120000)
     alerts = page.locator('[data-testid="stAlert"]')
     edit_grid_cell(page, 0, 0, 0, "abc")  # X, token "Transformer", d0
-    page.wait_for_selector("text=is not a number ('abc')", timeout=30000)
-    assert "X row Transformer, column d0" in alerts.first.inner_text()
+    page.wait_for_selector("text='abc' is not a number", timeout=30000)
+    assert "In X, row “Transformer”, column d0: 'abc' is not a number." in alerts.first.inner_text()
     page.screenshot(path=str(ARTIFACTS / "toy-bad-cell.png"))
     before = _cell_formula(page)
     edit_grid_cell(page, 0, 0, 0, "0.9")

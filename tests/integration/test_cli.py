@@ -65,7 +65,7 @@ def test_capture_bad_model_is_a_message_not_a_traceback(tmp_path):
 
 
 def test_toy_json_has_every_intermediate_with_seed_numbers(capsys):
-    assert main(["toy", "--preset", "seed-000", "--json"]) == 0
+    assert main(["toy", "--example", "qkv-given", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["weights"][1] == [0.5, 0.5]
     assert data["weights"][0][0] == pytest.approx(0.37044, abs=1e-5)
@@ -73,6 +73,15 @@ def test_toy_json_has_every_intermediate_with_seed_numbers(capsys):
     assert main(["toy", "--preset", "seed-001", "--weights", "random", "--seed", "3", "--heads", "3", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert len(data["heads"]) == 3 and "final" in data and data["d_k"] == 1
+
+
+def test_toy_examples_are_named_for_what_they_are(capsys):
+    assert main(["toy"]) == 0  # the default: "Transformer is powerful"
+    assert "tokens: Transformer, is, powerful" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["toy", "--help"])
+    shown = capsys.readouterr().out
+    assert "transformer-is-powerful" in shown and "qkv-given" in shown and "seed-00" not in shown
 
 
 def test_toy_bad_settings_get_a_message(capsys):

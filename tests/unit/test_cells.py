@@ -12,12 +12,12 @@ def test_numbers_parse():
 
 
 def test_bad_cells_say_why():
-    assert parse_cell("abc")[1] == "is not a number ('abc')"
-    assert parse_cell("nan")[1].startswith("is NaN")
-    assert parse_cell("inf")[1].startswith("is infinite")
-    assert parse_cell("-Infinity")[1].startswith("is infinite")
-    assert parse_cell("")[1] == "is empty" and parse_cell(None)[1] == "is empty"
-    assert parse_cell(float("nan"))[1] == "is empty"
+    assert parse_cell("abc")[1] == "'abc' is not a number"
+    assert parse_cell("nan")[1].startswith("'nan' is not a number you can compute with")
+    assert parse_cell("inf")[1].startswith("'inf' is infinite")
+    assert parse_cell("-Infinity")[1].startswith("'-Infinity' is infinite")
+    assert parse_cell("")[1] == "the cell is empty" and parse_cell(None)[1] == "the cell is empty"
+    assert parse_cell(float("nan"))[1] == "the cell is empty"
 
 
 def test_grid_reports_every_bad_cell_and_shape():
@@ -25,7 +25,7 @@ def test_grid_reports_every_bad_cell_and_shape():
     assert values is None
     assert [(p.row, p.col) for p in problems] == [(0, 1), (1, 0)]
     values, problems = parse_grid([["1", "2"]], shape=(2, 2))
-    assert values is None and "needs 2×2" in problems[0].message
+    assert values is None and problems[0].message == "it has 1×2 cells and needs 2×2"
     values, problems = parse_grid([["1", "2"], ["3", "4.5"]], shape=(2, 2))
     assert problems == [] and np.array_equal(values, [[1, 2], [3, 4.5]])
 

@@ -29,11 +29,11 @@ def test_seed_notes_say_the_same_numbers_in_both_languages():
 def test_checks_and_cells_in_chinese():
     spec = preset("seed-001")
     spec.W_Q = np.eye(2)
-    assert spec.check(lang="zh") == ["W_Q 须是 3×3 的矩阵（现在是 (2, 2)）。"]
-    assert spec.check() == ["W_Q must be 3×3 (got (2, 2))."]
-    assert parse_cell("abc", lang="zh") == (None, "不是数字（'abc'）")
-    assert parse_cell("", lang="zh")[1] == "为空"
-    assert parse_grid([["1", "2"]], (2, 2), lang="zh")[1][0].message == "的形状为 1×2，需要 2×2"
+    assert spec.check(lang="zh") == ["W_Q 须是 3×3 的矩阵（现在是 2×2）。"]
+    assert spec.check() == ["W_Q must be 3×3 (it is 2×2)."]
+    assert parse_cell("abc", lang="zh") == (None, "'abc' 不是数字")
+    assert parse_cell("", lang="zh")[1] == "这一格是空的"
+    assert parse_grid([["1", "2"]], (2, 2), lang="zh")[1][0].message == "它有 1×2 格，需要 2×2 格"
     note = mistake_effect(preset("seed-001", weights="random"), "scale_d_model", lang="zh")["note"]
     assert note.startswith("只有一个头时 d_k = d_model")
 

@@ -6,9 +6,9 @@ from attnviz.training.zh.extract import (
     fortune_paragraphs,
     groff_paragraphs,
     html_paragraphs,
-    is_chinese,
     join_lines,
 )
+from attnviz.models.languages import is_chinese
 from attnviz.training.zh.vocab import alphabet, extended, gb2312_hanzi, seed_characters
 
 

@@ -18,22 +18,25 @@ from attnviz.lessons import worked_example
 from attnviz.lessons.steps import STEP_TEXTS, STEP_TITLES, STEPS
 from attnviz.training.trainer import TrainConfig
 from attnviz.training.worker import TrainingJob
-from attnviz.app.shell import screen
+from attnviz.app.shell import language, model_default, screen
 from attnviz.app.pages.training.jobs import board_job
 from attnviz.app.pages import lesson_looks
 from attnviz.app.shell import messages as errors
 from attnviz.app.pipeline import load as pipeline
 from attnviz.core.types import AttentionCapture
+from attnviz.app.widgets.fit import fit_int
 from attnviz.app.widgets.fit_frame import fitted
 from attnviz.app.shell.language import keep_in_link
 from attnviz.i18n import fixed, N_, t, tc
 from attnviz.app.state import lesson as K
-from attnviz.app.widgets.literal import escape
+from attnviz.app.widgets.literal import escape, message as literal_message
 
 ORDERS = {"original": N_("original"), "reversed": N_("reversed"), "shuffled": N_("shuffled")}
 METRICS = {"max": N_("Largest weight in a row"), "entropy": N_("Entropy of a row (nats)")}
 PATTERNS = {"previous": N_("previous token"), "first": N_("first token"), "induction": N_("induction")}
 TRAINING_PROGRESS = {"running": N_("Training… step {step}; attention on the anti-diagonal: {mass}."), "idle": N_("Step {step}; attention on the anti-diagonal: {mass}. Press Train to go on.")}
+WORDS_CAPTION = {"minilm": N_("MiniLM; darker is more weight. Hover a word to see where it looks."),
+                 "zh-char": N_("zh-char reads one character at a time and looks only at the characters before it; darker is more weight. Hover a character to see where it looks.")}
 FOUND = {"previous": N_("Layer {layer}, head {head} gives {score} of its weight to the previous token on average."), "first": N_("Layer {layer}, head {head} gives {score} of its weight to the first token on average."), "induction": N_("Layer {layer}, head {head}: from a repeated word, {score} of the weight goes to the word that followed its first occurrence.")}
 
 # Arrow keys click the page's own buttons (found by their Streamlit key class): no library, no network.
@@ -53,14 +56,16 @@ if (!doc.attnvizArrows) {
 
 
 def current() -> int:
-    step = st.session_state.get(K.STEP, 0)
-    step = step if isinstance(step, int) and 0 <= step < len(STEPS) else 0
-    st.session_state[K.STEP] = step
-    return step
+    """The index (from 0) of the step shown; the session and the link hold its number as shown (from 1). A number
+    past the lesson's steps (a link's) is brought in range, and said."""
+    fit_int(K.STEP, 1, len(STEPS), "step")
+    step = st.session_state.get(K.STEP, 1)
+    st.session_state[K.STEP] = step = step if isinstance(step, int) else 1
+    return step - 1
 
 
 def _go(delta: int) -> None:
-    st.session_state[K.STEP] = min(max(current() + delta, 0), len(STEPS) - 1)
+    st.session_state[K.STEP] = min(max(current() + delta, 0), len(STEPS) - 1) + 1
 
 
 # In presentation mode the step's figure goes to the right of its text (one screen at 1280×720).
@@ -184,15 +189,28 @@ def _real_capture(spec: str, text: str) -> AttentionCapture | None:
     if isinstance(found, pipeline.Unavailable):
         st.error(escape(t("Could not run {model}: {why}", model=spec, why=found.message)))
         return None
+    for note in pipeline.notes(*found):  # never a silent [UNK]: which characters the model cannot read
+        st.warning(note)
     return found[1]
+
+
+def example() -> str:
+    """The real-model steps' text: a sentence said twice, in the page's language (Chinese on a 简体中文 page)."""
+    return t("The cat sat on the mat. The cat sat on the mat.")
+
+
+def example_model() -> str:
+    """The model the real-model steps start with: zh-char where the page and its example are Chinese."""
+    return model_default.suggested(language.lang(), example())
 
 
 def real_heads() -> None:
     c1, c2 = st.columns(2)
-    spec = c1.radio(t("Model"), ["minilm", "glassllm-en"], key=K.REAL_MODEL, horizontal=True)
+    models = ["minilm", "glassllm-en", model_default.CHINESE_MODEL]
+    spec = c1.radio(t("Model"), models, index=models.index(example_model()), key=K.REAL_MODEL, horizontal=True)
     pattern = c2.radio(t("Pattern"), ["previous", "first", "induction"],
                        format_func=lambda p, tr=fixed(): tr(PATTERNS[p]), key=K.REAL_PATTERN, horizontal=True)
-    text = st.text_input(t("Text"), t("The cat sat on the mat. The cat sat on the mat."), key=K.REAL_TEXT)
+    text = st.text_input(t("Text"), example(), key=K.REAL_TEXT)
     if not text.strip():
         st.warning(t("The text is empty: type a sentence to see its attention."))
         return
@@ -206,11 +224,12 @@ def real_heads() -> None:
 
 def words() -> None:
     c1, c2 = st.columns(2)
-    text = c1.text_input(t("Text"), t("The cat sat on the mat. The cat sat on the mat."), key=K.WORDS_TEXT)
+    text = c1.text_input(t("Text"), example(), key=K.WORDS_TEXT)
     if not text.strip():
         st.warning(t("The text is empty: type a sentence to see its attention."))
         return
-    cap = _real_capture("minilm", text)
+    spec = model_default.suggested(language.lang(), text)  # zh-char reads a Chinese text on a 简体中文 page
+    cap = _real_capture(spec, text)
     if cap is None:
         return
     n_layers, n_heads = cap.attention["self"].shape[:2]
@@ -221,7 +240,7 @@ def words() -> None:
     view = text_view(cap, layer=layer, head=0 if head == "mean" else int(head), mean_heads=head == "mean",
                      font_px=screen.text_px())
     slot().iframe(fitted(view.html), height="content")  # the frame takes the sentence's height
-    st.caption(t("MiniLM; darker is more weight. Hover a word to see where it looks."))
+    st.caption(t(WORDS_CAPTION.get(spec, WORDS_CAPTION["minilm"])))
 
 
 def training() -> None:
@@ -256,7 +275,7 @@ def watch(job: TrainingJob) -> None:
     key = "running" if job.active else "idle"
     st.caption(t(TRAINING_PROGRESS[key], step=job.trainer.step_count, mass=f"{mass[head]:.2f}"))
     if job.error:
-        st.error(escape(errors.note(job.error)))  # the worker's exception text may hold anything
+        st.error(literal_message(errors.note(job.error)))  # the worker's exception text may hold anything
 
 
 SECTIONS = {"order": order, "by_hand": by_hand, "scaling": scaling, "heads": heads, "sinusoidal": sinusoidal,
@@ -275,7 +294,7 @@ def main() -> None:
         heading(name, step)
         SECTIONS[name]()
         navigation(step)
-    keep_in_link(K.STEP, step)
+    keep_in_link(K.STEP, step + 1)
 
 
 main()

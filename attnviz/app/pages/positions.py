@@ -20,7 +20,7 @@ from attnviz.app.shell import messages as errors
 from attnviz.app.pipeline import load as pipeline
 from attnviz.app.widgets import pickers as widgets
 from attnviz.app.state import positions as K
-from attnviz.app.widgets.literal import code, escape
+from attnviz.app.widgets.literal import code, message as literal_message
 from attnviz.app.pipeline.load import Unavailable
 
 SCHEMES = {"sinusoidal": N_("sinusoidal"), "learned": N_("learned"), "rotary": N_("rotary"), "alibi": N_("ALiBi"),
@@ -209,6 +209,8 @@ def used_tab() -> None:
         found.show()
         return
     model, cap = found
+    for note in pipeline.notes(model, cap):  # never a silent [UNK]: which characters the model cannot read
+        st.warning(note)
     used_values(model, cap)
     bias_by_distance(model)
 
@@ -271,6 +273,8 @@ def effect_tab() -> None:
     if isinstance(found, Unavailable):
         found.show()
     else:
+        for note in pipeline.notes(*found):  # this tab's heatmaps show the tokens too
+            st.warning(note)
         effect_in_the_model(*found, mode, fx_seed)
     effect_in_the_worked_example()
 
@@ -280,7 +284,7 @@ def effect_in_the_model(model: LoadedModel, cap, mode: str, seed: int) -> None:
     try:
         other = pipeline.capture_for(model, mode, seed)
     except AttnvizError as exc:
-        st.warning(escape(errors.say(exc)))
+        st.warning(literal_message(errors.say(exc)))
         return
     kind, layer, head = widgets.kind_layer_head(cap, K.EFFECT_PICKERS)
     opts = views.ViewOptions(kind=kind, layer=layer, head=head)  # axes and hover in the chosen language

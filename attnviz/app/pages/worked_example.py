@@ -17,7 +17,7 @@ from attnviz.app.widgets import pickers as widgets
 from attnviz.figures import words
 from attnviz.i18n import fixed, N_, t, tc, tp
 from attnviz.app.state import worked_example as K
-from attnviz.app.widgets.literal import code, escape
+from attnviz.app.widgets.literal import code, message as literal_message
 from attnviz.app.widgets.matrix_editor import matrix_editor
 
 PRESET_NAMES = {"seed-001": N_("“Transformer is powerful” (3 words)"), "seed-000": N_("Q, K, V given (2 tokens)"), "custom": N_("Your own")}
@@ -298,7 +298,7 @@ def real_model_cell() -> None:
     kind, layer, head = widgets.kind_layer_head(cap, K.REAL_PICKERS)
     reason = why_not_explained(cap, model.info, kind)
     if reason:
-        st.info(escape(errors.note(reason)))  # it names the model (a folder, perhaps)
+        st.info(literal_message(errors.note(reason)))  # it names the model (a folder, perhaps)
         return
     q_tokens, k_tokens = cap.axes(kind)
     r1, r2 = st.columns(2)

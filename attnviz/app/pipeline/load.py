@@ -17,7 +17,7 @@ from attnviz.app.shell import messages
 from attnviz.app.shell.sidebar import learn_architecture
 from attnviz.app.state import session as Session
 from attnviz.app.state.selection import ModelChoice, Selection
-from attnviz.app.widgets.literal import escape
+from attnviz.app.widgets.literal import message as literal_message
 from attnviz.core import settings
 from attnviz.core.errors import AttnvizError, RemoteCodeRefused
 from attnviz.core.types import AttentionCapture
@@ -40,8 +40,8 @@ class Unavailable:
         object.__setattr__(self, "message", access.scrub(self.message, settings.current()))
 
     def show(self) -> None:
-        # Shown literally: the message may quote a path, a link's model or a model's own error.
-        getattr(st, self.level)(escape(self.message), **({"icon": ":material/warning:"} if self.level == "error" else {}))
+        # Shown literally (a path, a link's model or a model's own error), the package's backticked paths as code
+        getattr(st, self.level)(literal_message(self.message), **({"icon": ":material/warning:"} if self.level == "error" else {}))
 
 
 @dataclass(frozen=True)
@@ -131,7 +131,7 @@ def capture_with(model: LoadedModel, request: Request) -> AttentionCapture:
 def notes(model: LoadedModel, cap: AttentionCapture) -> list[str]:
     """What the page says about this model and capture (truncation, fallbacks), in its language and as plain
     text (they quote names and paths; on a shared server no absolute path)."""
-    return [escape(access.scrub(messages.note(note), settings.current())) for note in [*model.notes, *cap.notes]]
+    return [literal_message(access.scrub(messages.note(note), settings.current())) for note in [*model.notes, *cap.notes]]
 
 
 # ---- the sidebar's selection: what most pages show ----

@@ -6,7 +6,7 @@ from pathlib import Path
 import streamlit as st
 
 from attnviz.app.pipeline import load
-from attnviz.app.shell import language, layout, links, logs, navigation, present, sidebar
+from attnviz.app.shell import language, layout, links, logs, navigation, present, sidebar, teacher_bar
 from attnviz.core import settings
 
 
@@ -28,6 +28,8 @@ def run() -> None:
     links.restore()
     language.activate()  # every message of this run in the session's language (a link may have set it)
     load.remember(sidebar.render())
+    page = navigation.router()
     present.apply()
+    teacher_bar.draw(navigation.name_of(page))  # presenting: pages, model, text, language and the way back
     links.show_notes()
-    navigation.run()
+    page.run()

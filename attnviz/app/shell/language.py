@@ -6,6 +6,7 @@ import streamlit as st
 from attnviz import i18n
 from attnviz.app.state import sidebar as Sidebar
 from attnviz.app.state.base import Key
+from attnviz.app.widgets.fit import fit_option
 from attnviz.i18n import DEFAULT, LANGUAGES
 
 
@@ -22,8 +23,7 @@ def activate() -> None:
 
 def language_switch() -> str:
     """The sidebar's English / 简体中文 switch; the choice is kept in the link (lang=zh)."""
-    if st.session_state.get(Sidebar.LANG) not in LANGUAGES:
-        st.session_state[Sidebar.LANG] = DEFAULT
+    fit_option(Sidebar.LANG, list(LANGUAGES), "language", DEFAULT, LANGUAGES[DEFAULT])  # a link's lang=fr: said
     # the label names both languages, so a person who reads only one of them finds the switch
     st.sidebar.radio("Language · 语言", list(LANGUAGES), format_func=LANGUAGES.get, key=Sidebar.LANG, horizontal=True,
                      on_change=activate)

@@ -14,12 +14,14 @@ PAGES_DIR = Path(__file__).resolve().parents[1] / "pages"
 
 @dataclass(frozen=True)
 class PageEntry:
-    """One page: its file under attnviz/app/pages, its title (a msgid), its icon and its address."""
+    """One page: its file under attnviz/app/pages, its title (a msgid), its icon, its address, and whether it
+    shows the sidebar's model and text (presentation mode's bar then offers them)."""
 
     file: str
     title: str
     icon: str
     url_path: str  # "" for the home page
+    reads_sidebar: bool = False
 
     @property
     def path(self) -> Path:
@@ -28,12 +30,14 @@ class PageEntry:
 
 # by the name each page's state module gives it (its PAGE), in the order the navigation lists them
 PAGES: dict[str, PageEntry] = {
-    home.PAGE: PageEntry("home.py", N_("Home"), ":material/home:", ""),
-    lesson.PAGE: PageEntry("lesson.py", N_("Guided lesson"), ":material/school:", "lesson"),
-    explorer.PAGE: PageEntry("explorer/page.py", N_("Explorer"), ":material/grid_view:", "explorer"),
-    compare.PAGE: PageEntry("compare/page.py", N_("Compare"), ":material/compare_arrows:", "compare"),
-    worked_example.PAGE: PageEntry("worked_example.py", N_("Worked example"), ":material/calculate:", "worked-example"),
-    positions.PAGE: PageEntry("positions.py", N_("Positional encodings"), ":material/straighten:", "positions"),
+    home.PAGE: PageEntry("home.py", N_("Home"), ":material/home:", "", reads_sidebar=True),
+    lesson.PAGE: PageEntry("lesson.py", N_("Guided lesson"), ":material/school:", "lesson"),  # its own texts
+    explorer.PAGE: PageEntry("explorer/page.py", N_("Explorer"), ":material/grid_view:", "explorer", reads_sidebar=True),
+    compare.PAGE: PageEntry("compare/page.py", N_("Compare"), ":material/compare_arrows:", "compare"),  # its panes'
+    worked_example.PAGE: PageEntry("worked_example.py", N_("Worked example"), ":material/calculate:", "worked-example",
+                                   reads_sidebar=True),  # its real model's cell
+    positions.PAGE: PageEntry("positions.py", N_("Positional encodings"), ":material/straighten:", "positions",
+                              reads_sidebar=True),
     training.PAGE: PageEntry("training/page.py", N_("Training lab"), ":material/model_training:", "training"),
     survey.PAGE: PageEntry("survey.py", N_("Survey"), ":material/query_stats:", "survey"),
 }
@@ -51,6 +55,16 @@ def switch_to(name: str) -> None:
     st.switch_page(page(name))
 
 
+def router() -> st.Page:
+    """The page this run's address names (st.navigation: call its run() to draw it)."""
+    return st.navigation([page(name) for name in PAGES])
+
+
+def name_of(current: st.Page) -> str | None:
+    """The name (a state module's PAGE) of the page st.navigation picked, by its address."""
+    return next((name for name, entry in PAGES.items() if entry.url_path == current.url_path), None)
+
+
 def run() -> None:
     """Route this run to the page its address names."""
-    st.navigation([page(name) for name in PAGES]).run()
+    router().run()

@@ -22,7 +22,7 @@ header[data-testid="stHeader"] { display: none !important; }
 .block-container, [data-testid="stMainBlockContainer"] { padding-top: 0.25rem !important; max-width: 100% !important; }
 /* number tables (st.table) grow with the page's type; Streamlit sets them smaller than the text */
 [data-testid="stTable"] table { font-size: 1rem !important; }
-/* the way back: a small button on a line of its own above the page, in its flow, so it never lies over content */
+/* the way back: a small button at the end of the teacher bar, in the page's flow, so it never lies over content */
 .st-key-$leave button { min-height: 0; padding: 0.1rem 0.6rem; font-size: 0.75rem; }
 .st-key-$leave button p { font-size: 0.75rem; }
 </style>
@@ -43,16 +43,16 @@ def toggle() -> bool:
     return active()
 
 
-def _leave() -> None:
+def leave() -> None:
+    """The way back (a button's callback): the sidebar and the desk's layout again."""
     st.session_state[Sidebar.PRESENT] = False
 
 
 def apply() -> None:
-    """In presentation mode: the CSS, and a visible button back to the normal page (the sidebar is hidden)."""
-    if not active():
-        return
-    st.html(CSS)
-    st.button(t("Leave presentation mode"), key=Sidebar.PRESENT_LEAVE, on_click=_leave, icon="⬅️")
+    """In presentation mode: the CSS that hides the sidebar and enlarges type (the teacher bar, drawn by the frame,
+    holds the way back)."""
+    if active():
+        st.html(CSS)
 
 
 def figure(fig: go.Figure, height: int | None = None) -> go.Figure:

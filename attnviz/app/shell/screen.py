@@ -16,6 +16,7 @@ from attnviz.app.shell import present
 from attnviz.figures.compare_plots import PANE_PX
 from attnviz.app.widgets.literal import escape
 
+PANE_HEIGHT = 440  # px: presenting, a compare pane's figure, so that both panes lie within the first 720-px screen
 TICKS = 18  # px: tick labels and axis titles read from the back of a room at 1280×720
 TITLE_ROOM = 70  # px above the plot for the enlarged title
 
@@ -33,6 +34,18 @@ def pane_px() -> float | None:
     """The width a compare pane's heatmaps lay their labels out for: a pane's beside the other at a desk
     (stacked()); None presenting, where a pane is the full column's width."""
     return None if presenting() else PANE_PX
+
+
+def side_by_side(n: int = 2) -> list:
+    """n places for figures read against each other (compare's panes): side by side at a desk and on a projector
+    alike, closer together on a projector."""
+    return st.columns(n, gap="small" if presenting() else "large")
+
+
+def pane_height() -> int | None:
+    """The height of a figure in one of side_by_side's places: presenting, low enough that the row of them fits
+    the first screen at 1280×720; at a desk None (the figure's own)."""
+    return PANE_HEIGHT if presenting() else None
 
 
 def per_row(at_desk: int, presented: int = 2) -> int:
@@ -69,9 +82,13 @@ def lesson_columns() -> tuple:
     return st.container(), None
 
 
-def figure(fig: go.Figure, height: int | None = None) -> go.Figure:
-    """A figure with the room's type sizes when presenting (present.figure); `height` at a desk."""
-    return present.figure(fig, height)
+def figure(fig: go.Figure, height: int | None = None, presented: int | None = None) -> go.Figure:
+    """A figure with the room's type sizes when presenting (present.figure); `height` at a desk, `presented` (if
+    given) on a projector."""
+    present.figure(fig, height)
+    if presented and presenting():
+        fig.update_layout(height=presented)
+    return fig
 
 
 def chart(fig: go.Figure, height: int | None = None, legend: str | None = None) -> go.Figure:

@@ -16,7 +16,7 @@ from attnviz.models import access
 from attnviz.models.registry import DEFAULT_MODEL, OFFLINE_MODELS
 from attnviz.i18n import fixed, Message, N_, t
 from attnviz.app.shell import messages as errors
-from attnviz.app.shell import present
+from attnviz.app.shell import model_default, present
 from attnviz.app.shell.language import language_switch
 from attnviz.app.shell.upload import text_file_box
 from attnviz.app.widgets.fit import fit_choice
@@ -95,6 +95,11 @@ def _keep_allowed(s: Settings, labels: dict[str, str], folders: dict[str, Path])
         st.session_state[Sidebar.REFUSED] = refused_note(s)
 
 
+def picked_note() -> str:
+    """Why the sidebar shows zh-char though nobody picked it (said where the model picker is)."""
+    return t("zh-char was chosen for you because the page is in 简体中文 and the text is Chinese. A model you pick above stays picked.")
+
+
 def refused_note(s: Settings) -> Message:
     """The sidebar's note when a link (or another page) named a model this server does not offer."""
     return Message("{refusal} Showing {model} instead.", refusal=access.refusal(s), model=DEFAULT_MODEL)
@@ -102,6 +107,18 @@ def refused_note(s: Settings) -> Message:
 
 def _forget_refusal() -> None:
     st.session_state.pop(Sidebar.REFUSED, None)
+
+
+def picked() -> None:
+    """The visitor picked a model (the sidebar's picker, or presentation mode's bar): kept from now on."""
+    _forget_refusal()
+    model_default.chosen()
+
+
+def offered() -> dict[str, str]:
+    """The models this server offers (name -> label), as the model picker lists them."""
+    s = settings.current()
+    return _labels(s, access.model_folders(s))
 
 
 def _remote_code(spec: str, s: Settings) -> bool:
@@ -121,16 +138,19 @@ def render() -> Selection:
     labels = _labels(s, folders)
     _keep_allowed(s, labels, folders)
     sb = st.sidebar
-    language_switch()
+    lang = language_switch()
     present.toggle()
     sb.header(t("Model and text"))
     options = list(labels)
     # defaults go in through the state, not value=/index=: a link or another page sets these keys, and a widget
     # given both logs a warning on every such run
-    st.session_state.setdefault(Sidebar.MODEL, DEFAULT_MODEL)
     st.session_state.setdefault(Sidebar.TEXT, DEFAULT_TEXT)
+    model_default.apply(lang, str(st.session_state.get(Sidebar.TEXT) or ""), options)  # zh-char for Chinese, or the default
+    st.session_state.setdefault(Sidebar.MODEL, DEFAULT_MODEL)
     choice = sb.selectbox(t("Model"), options, format_func=partial(model_label, labels=labels, tr=fixed()),
-                          key=Sidebar.MODEL, on_change=_forget_refusal)
+                          key=Sidebar.MODEL, on_change=picked)
+    if model_default.picked_for_chinese():
+        sb.caption(picked_note())
     if Sidebar.REFUSED in st.session_state:
         sb.warning(errors.note(st.session_state[Sidebar.REFUSED]))
     if choice == CUSTOM and s.custom_models == "any":

@@ -5,7 +5,7 @@ from attnviz.app.state.base import Key
 PAGE = "lesson"  # its name in attnviz.app.shell.navigation.PAGES
 PREFIX = "lesson"
 
-STEP = Key("lesson_step", "step", int, default=0)
+STEP = Key("lesson_step", "step", int, default=1)  # the number shown: "Step 3 of 9" is step=3
 BACK, NEXT = Key("lesson_back"), Key("lesson_next")
 ORDER, ORDER_PE = Key("lesson_order"), Key("lesson_order_pe")
 QUERY, KEY = Key("lesson_query"), Key("lesson_key")

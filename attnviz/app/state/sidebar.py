@@ -25,3 +25,7 @@ def text_file(round_: int) -> Key:
     """"Load the text from a file": the uploader of this round. Its file replaces the text; then the next round's
     uploader (another key) is drawn, so Streamlit forgets the file and frees its bytes."""
     return Key(f"sb_text_file_{round_}")
+# presentation mode's bar (attnviz/app/shell/teacher_bar.py): its own widgets, which write to the sidebar's keys
+BAR_MODEL, BAR_PATH, BAR_TEXT, BAR_LANG = Key("sb_bar_model"), Key("sb_bar_path"), Key("sb_bar_text"), Key("sb_bar_lang")
+MODEL_AUTO = Key("sb_model_auto")  # the model the sidebar picked itself (zh-char for Chinese on a Chinese page)
+MODEL_CHOSEN = Key("sb_model_chosen")  # True once the visitor, a link or a page chose the model: never picked again

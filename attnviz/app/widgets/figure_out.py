@@ -56,6 +56,7 @@ def file_name(img_format: str, ext: str, default: str) -> str:
 
 
 def show(fig, key: str, csv: Callable[[], str] | None = None, img_format: str = "png", name: str | None = None,
+         presented: int | None = None,
          **kwargs) -> None:
     """Draw a plotly figure (larger in presentation mode); under it, the table behind it as CSV (when there is one) and the figure as offline HTML.
 
@@ -64,12 +65,13 @@ def show(fig, key: str, csv: Callable[[], str] | None = None, img_format: str = 
 
     Files are built only when their button is clicked (callables): a 512-token capture's NPZ takes seconds
     to compress and a standalone HTML carries 4.8 MB of plotly.js; no rerun should pay for that.
+    presented: the figure's height in presentation mode, where a layout needs it lower than the mode's own.
     on_click="ignore": a click that reran the page would give every button a new file id, and a second
     button clicked before the browser had the new ids asked for a file that no longer existed."""
     stem = name or _STEM.get() or getattr(img_format, "stem", None) or f"attnviz-{key}"
     config = {"displaylogo": False, "toImageButtonOptions": {"format": str(img_format), "filename": stem,
                                                             "scale": 2}}
-    st.plotly_chart(screen.figure(fig), key=key, config=config, **kwargs)
+    st.plotly_chart(screen.figure(fig, presented=presented), key=key, config=config, **kwargs)
     # a row sized to the buttons' labels: fixed columns cut them off in a half-width compare pane
     row = st.container(horizontal=True)
     if csv is not None:

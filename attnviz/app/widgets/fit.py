@@ -9,7 +9,7 @@ from attnviz.app.widgets.literal import code
 # what a value is called in a note about it
 NAMES = {"layer": N_("layer"), "head": N_("head"), "view": N_("view"), "focus": N_("focus"),
          "aggregate": N_("aggregate"), "statistic": N_("statistic"), "attention kind": N_("attention kind"),
-         "device": N_("device"), "measure": N_("measure")}
+         "device": N_("device"), "measure": N_("measure"), "step": N_("step"), "language": N_("language")}
 
 
 def say(message: str) -> None:

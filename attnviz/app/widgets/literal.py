@@ -1,7 +1,9 @@
 """What a visitor typed, shown as the characters they typed: never as markdown, links, images or HTML.
 
 Streamlit renders every message, caption and title as markdown. `escape` makes a string plain text
-inside any of them; `code` shows a value (a path, a token) in a code span whatever it contains.
+inside any of them; `code` shows a value (a path, a token) in a code span whatever it contains; `message` shows
+the package's words (which mark a path or a command with backticks, as `this`) plain, their backticked spans as
+code spans rather than as literal backticks.
 """
 from __future__ import annotations
 
@@ -21,6 +23,22 @@ def escape(text: object) -> str:
     lines = _PUNCT.sub(r"\\\1", str(text)).split("\n")
     # A line that starts with spaces would open a code block; a hard break keeps each line.
     return "  \n".join(line.replace(" ", "\u00a0", len(line) - len(line.lstrip(" "))) for line in lines)
+
+
+_BACKTICKED = re.compile(r"`([^`\n]+)`")
+
+
+def message(text: object) -> str:
+    """A message of the package (a path, a folder or a command in backticks) as markdown: every character as it is,
+    except that each backticked span is a code span (the backticks are not shown)."""
+    spans: list[str] = []
+
+    def hold(match: re.Match) -> str:  # a code span waits outside the escaping under a mark escape leaves alone
+        spans.append(code(match.group(1)))
+        return f"\0{len(spans) - 1}\0"
+
+    marked = escape(_BACKTICKED.sub(hold, str(text).replace("\0", "")))
+    return re.sub("\0(\\d+)\0", lambda m: spans[int(m.group(1))], marked)
 
 
 def code(value: object) -> str:

@@ -37,9 +37,10 @@ def matrix_editor(label: str, key: str, default: np.ndarray, row_labels: list[st
     if problems:
         for p in problems:
             # only what the visitor typed (labels, the cell) is escaped: the sentence around it is the catalogue's
-            where = (t("{label} row {row}, column {col}", label=label, row=escape(row_labels[p.row]), col=escape(col_labels[p.col]))
-                     if p.row >= 0 else label)
-            st.error(t("{where} {message}. The results below use the last valid {label}.", where=where, message=escape(p.message), label=label), icon=":material/edit:")
+            # said as a teacher reads it aloud: In X, row “is”, column d1: 'abc' is not a number.
+            where = (t("In {label}, row “{row}”, column {col}", label=label, row=escape(row_labels[p.row]),
+                       col=escape(col_labels[p.col])) if p.row >= 0 else t("In {label}", label=label))
+            st.error(t("{where}: {message}. The results below use the last valid {label}.", where=where, message=escape(p.message), label=label), icon=":material/edit:")
         return current, False
     if not np.array_equal(values, current):
         st.session_state[store] = values

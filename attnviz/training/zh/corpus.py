@@ -5,7 +5,8 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from attnviz.training.zh.extract import READERS, is_chinese
+from attnviz.models.languages import is_chinese
+from attnviz.training.zh.extract import PROSE_IDEOGRAPHS, READERS
 from attnviz.training.zh.sources import SOURCES, Source, files
 
 HELDOUT_ONE_IN = 20  # one document in 20 is held out
@@ -26,7 +27,7 @@ def units(tree: Path, source: Source) -> list[tuple[str, list[str]]]:
     """(document key, its Chinese paragraphs): a file for pages and manuals, an entry for fortune files."""
     out = []
     for path in files(tree, source):
-        paragraphs = [p for p in READERS[source.kind](path) if is_chinese(p)]
+        paragraphs = [p for p in READERS[source.kind](path) if is_chinese(p, min_ideographs=PROSE_IDEOGRAPHS)]
         key = f"{source.package}/{path.relative_to(tree)}"
         if source.kind == "fortune":
             out += [(f"{key}#{p}", [p]) for p in paragraphs]

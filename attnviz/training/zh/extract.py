@@ -6,21 +6,14 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+from attnviz.models.languages import is_cjk
+
 BLOCKS = {"p", "li", "dd", "dt", "td", "th", "h1", "h2", "h3", "h4", "h5", "title", "caption", "div", "br", "tr"}
 SKIPPED = {"pre", "script", "style"}  # shell sessions and listings: not prose
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 INLINE_MACROS = (".B ", ".I ", ".BR ", ".IR ", ".RB ", ".BI ", ".IB ", ".RI ", ".IR ", ".SM ", ".SB ")  # text in a font
+PROSE_IDEOGRAPHS = 6  # a paragraph worth learning from has at least this many ideographs
 GROFF_ESCAPES = re.compile(r"\\f(\[[^\]]*\]|\(..|.)|\\\(..|\\[*n]\(?..|\\[&,/|^%:]|\\s[-+]?\d+")
-
-
-def is_cjk(ch: str) -> bool:
-    """A CJK ideograph (the unified block and extension A) or CJK / full-width punctuation."""
-    o = ord(ch)
-    return 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0x3000 <= o <= 0x303F or 0xFF00 <= o <= 0xFFEF
-
-
-def ideographs(text: str) -> int:
-    return sum(1 for ch in text if 0x4E00 <= ord(ch) <= 0x9FFF or 0x3400 <= ord(ch) <= 0x4DBF)
 
 
 def join_lines(lines: list[str]) -> str:
@@ -33,13 +26,6 @@ def join_lines(lines: list[str]) -> str:
             out += " "
         out += line
     return re.sub(r"\s+", " ", out.replace("\u00a0", " ")).strip()
-
-
-def is_chinese(paragraph: str, min_ideographs: int = 6, min_share: float = 0.3) -> bool:
-    """Prose worth learning from: enough ideographs, and ideographs a fair share of the visible characters."""
-    visible = sum(1 for ch in paragraph if not ch.isspace())
-    n = ideographs(paragraph)
-    return n >= min_ideographs and n >= min_share * max(visible, 1)
 
 
 class _Paragraphs(HTMLParser):

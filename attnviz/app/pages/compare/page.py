@@ -27,7 +27,7 @@ from attnviz.app.shell.language import lang
 from attnviz.i18n import fixed, N_, say, t
 from attnviz.app.state import compare as K
 from attnviz.app.state import sidebar as Sidebar
-from attnviz.app.widgets.literal import escape
+from attnviz.app.widgets.literal import message as literal_message
 from attnviz.app.shell.sidebar import CUSTOM
 
 log = logging.getLogger("attnviz.app")
@@ -211,8 +211,8 @@ def pane_views(loaded: list, picks: tuple, view: str, options: dict, img_format:
             st.caption(t("One colour scale for both panes: {low} to {high}.", low=f"{min(values):.3f}", high=f"{max(values):.3f}"))
     elif view == "Model view":
         st.caption(t("Each thumbnail is scaled to its own maximum (as on the explorer): compare shapes here, weights in the heatmap."))
-    # presenting: the panes one under the other, each the width of the screen (side by side they are too small)
-    cols = screen.stacked(2, gap="large")
+    # side by side on a projector too: a class compares the two at a glance, both on the first screen
+    cols = screen.side_by_side(2)
     for side, col, (drawn, matrix, q, k) in zip("ab", cols, built):
         with col:
             if drawn is None:
@@ -220,11 +220,11 @@ def pane_views(loaded: list, picks: tuple, view: str, options: dict, img_format:
                     st.info(t("Pane {side}: this capture kept no query and key vectors.", side=side.upper()))
                 continue
             if screen.presenting():
-                st.markdown(t("#### Pane {side}", side=side.upper()))
+                st.markdown(t("**Pane {side}**", side=side.upper()))
             layer, head = picks[:2] if side == "a" else picks[2:]
             show(_figure(drawn), K.figure(side, view), _csv(drawn, matrix, q, k), img_format=img_format,
                  name=names.pane_stem(models["ab".index(side)], side, view, layer, head,
-                                      AGGREGATES.get(options.get("how"))))
+                                      AGGREGATES.get(options.get("how"))), presented=screen.pane_height())
 
 
 def difference(result, picks: tuple, img_format: str, models: tuple[str, str]) -> None:
@@ -354,7 +354,7 @@ def main() -> None:
             result = cached_comparison(*(p.request(sel.device, sel.trust_remote_code) for p in specs))
         except (AttnvizError, ValueError) as exc:  # a refusal, said on the page: a note in the log, no traceback
             log.info("compare refused: %s", exc)
-            st.warning(escape(t("The two panes cannot be compared: {detail}", detail=errors.say(exc))))
+            st.warning(literal_message(t("The two panes cannot be compared: {detail}", detail=errors.say(exc))))
         if result is not None:
             changes = what_changed(result, caps, ImageFormat(img_format, names.pair(*models, "what-changed")))
             if not changes.identical:  # identical: the note above says so, instead of a blank map

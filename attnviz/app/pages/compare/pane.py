@@ -14,7 +14,7 @@ from attnviz.models.loading import LoadedModel
 from attnviz.app.pipeline import load as pipeline
 from attnviz.i18n import fixed, N_, t, tc
 from attnviz.app.state import compare as Compare
-from attnviz.app.widgets.literal import code, escape
+from attnviz.app.widgets.literal import code, escape, message as literal_message
 from attnviz.app.shell.sidebar import CUSTOM, MODEL_LABELS, folder_label, is_encoder_decoder, learn_architecture, model_label
 
 POSITION_NAMES = {"normal": N_("intact"), "shuffled": N_("shuffled"), "removed": N_("removed")}
@@ -151,7 +151,7 @@ def load(pane: Pane, device: str, trust: bool) -> tuple[LoadedModel, AttentionCa
     with st.spinner(t("Pane {side}: loading {spec}…", side=pane.name, spec=code(access.scrub(pane.spec, settings.current())))):
         found = pipeline.captured(pane.request(device, trust))
     if isinstance(found, pipeline.Unavailable):
-        st.error(escape(t("Pane {side} failed: {detail}", side=pane.name, detail=found.message)), icon="⚠️")
+        st.error(literal_message(t("Pane {side} failed: {detail}", side=pane.name, detail=found.message)), icon="⚠️")
         return None
     for note in pipeline.notes(*found):
         st.caption(t("Pane {side}: {note}", side=pane.name, note=note))

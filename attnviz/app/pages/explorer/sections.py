@@ -20,7 +20,7 @@ from attnviz.app.widgets import pickers as widgets
 from attnviz.app.widgets.figure_out import file_name, show as show_figure
 from attnviz.app.widgets.fit_frame import fitted
 from attnviz.app.state import explorer as K
-from attnviz.app.widgets.literal import code, escape
+from attnviz.app.widgets.literal import code, escape, message as literal_message
 from attnviz.app.state.selection import GenerationSettings
 from attnviz.app.pages.explorer.head_types import head_types_section
 
@@ -148,7 +148,7 @@ def generate_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOption
     try:
         ids, n_prompt, gen = cached_generation(pipeline.selection(), settings)
     except AttnvizError as exc:
-        st.warning(escape(errors.say(exc)))
+        st.warning(literal_message(errors.say(exc)))
         st.stop()
     if len(ids) == n_prompt:
         st.warning(t("The prompt already fills the model's positions: nothing was generated."))

@@ -20,7 +20,7 @@ from attnviz.app.pages.training import costs, jobs
 from attnviz.app.shell.language import lang
 from attnviz.app.state import explorer as Explorer
 from attnviz.app.state import training as K
-from attnviz.app.widgets.literal import code, escape
+from attnviz.app.widgets.literal import code, message as literal_message
 
 ARCHITECTURE_NAMES = {"default": N_("task default"), "encoder": N_("encoder"), "decoder": N_("decoder"), "encoder-decoder": N_("encoder-decoder")}
 POSITIONAL_NAMES = {"sinusoidal": N_("sinusoidal"), "learned": N_("learned"), "rotary": N_("rotary"), "none": N_("none")}
@@ -87,10 +87,10 @@ def settings_form() -> None:
             b2.caption(costs.line(est))
             capped = costs.caps(config, est)
             for problem in capped:
-                st.error(escape(say(problem)))
+                st.error(literal_message(say(problem)))
     if submitted:
         for p in problems:
-            st.error(escape(say(p)))
+            st.error(literal_message(say(p)))
         if not problems and not capped:
             if est is not None and est.needs_confirmation:
                 st.session_state[K.CONFIRM] = config  # asked below, until answered or the settings change
@@ -147,7 +147,7 @@ def controls(job: TrainingJob) -> None:
 def job_state(job: TrainingJob) -> None:
     """Where the job stands: waiting in the queue (and how far back), or why it stopped."""
     if job.error:
-        st.error(escape(say(job.error)))  # the worker's exception text may hold anything
+        st.error(literal_message(say(job.error)))  # the worker's exception text may hold anything
     if job.note:
         st.info(say(job.note))
     if job.waiting:
@@ -272,7 +272,7 @@ def save_section(job: TrainingJob) -> None:
     if st.button(t("Save checkpoint"), key=K.SAVE, disabled=job.active):
         problem = jobs.save(job, name)
         if problem:
-            st.error(escape(problem))
+            st.error(literal_message(problem))
         elif not st.session_state.get(K.ASK):
             st.rerun()  # the box shows the next free default name at once
     asked = st.session_state.get(K.ASK)
@@ -285,14 +285,14 @@ def save_section(job: TrainingJob) -> None:
             if column.button(label, key=key):
                 problem = jobs.save(job, *args)
                 if problem:
-                    st.error(escape(problem))
+                    st.error(literal_message(problem))
                 else:
                     st.rerun()
     saved = st.session_state.get(K.SAVED)
     if saved:
         saved_name, saved_folder, typed = saved
         if typed:
-            st.info(escape(say(Message(lookalike.RENAMED, name=saved_name, typed=typed))))
+            st.info(literal_message(say(Message(lookalike.RENAMED, name=saved_name, typed=typed))))
         st.success(t("Saved as {name} in the checkpoint folder: {folder} (model.safetensors + attnviz_config.json).", name=code(saved_name), folder=code(jobs.shown(saved_folder))))
         if st.button(t("Open it in the explorer"), key=K.OPEN, on_click=jobs.open_in_explorer,
                        args=(saved_folder, cfg.task, cfg.architecture)):
