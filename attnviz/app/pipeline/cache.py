@@ -13,6 +13,8 @@ from collections.abc import Callable, Hashable
 import streamlit as st
 
 from attnviz.capture.api import capture
+from attnviz.capture.window import capture_window
+from attnviz.models.window import window_note
 from attnviz.core import settings
 from attnviz.core.types import AttentionCapture
 from attnviz.models import access
@@ -114,13 +116,22 @@ def _fresh(spec: str) -> str:
     return fp
 
 
-def cached_capture(sel: Selection, positions: str = "normal", seed: int = 0) -> AttentionCapture:
+def cached_capture(sel: Selection, positions: str = "normal", seed: int = 0, window=None) -> AttentionCapture:
     """The capture of the selection's text (and decoder text: empty unless the model is an encoder-decoder),
-    the same object for every session that asks."""
+    the same object for every session that asks. `window` (pipeline.window.WindowChoice): the part of a long text
+    the model reads, said in a note on the capture."""
     fp = _fresh(sel.spec)
-    key = ("capture", sel.model, fp, sel.text, sel.target or None, positions, seed)
-    return shared_captures().get(key, lambda: capture(_load(sel.model, fp), sel.text, sel.target or None,
-                                                      positions=positions, seed=seed))
+    key = ("capture", sel.model, fp, sel.text, sel.target or None, positions, seed, window)
+    if window is None:
+        return shared_captures().get(key, lambda: capture(_load(sel.model, fp), sel.text, sel.target or None,
+                                                          positions=positions, seed=seed))
+
+    def make() -> AttentionCapture:
+        cap, chosen = capture_window(_load(sel.model, fp), sel.text, start=window.start, centre=window.centre,
+                                     positions=positions, seed=seed)
+        cap.notes.insert(0, window_note(chosen))
+        return cap
+    return shared_captures().get(key, make)
 
 
 def cached_generation(sel: Selection, settings: GenerationSettings) -> tuple[list[int], int, AttentionCapture]:

@@ -18,3 +18,10 @@ TRUST_FOR = Key("sb_trust_for")  # the model the remote-code opt-in was given fo
 REFUSED = Key("sb_refused")  # the note for a model the server does not offer, until another is picked
 PRESENT_LEAVE = Key("sb_present_leave")  # the button back from presentation mode (the sidebar is hidden then)
 TEXT_FILE = Key("sb_text_file")  # "Load the text from a file": its upload replaces the text
+# the window of a text longer than the model reads (pipeline/window.py): in the link as win=<first token> or
+# centre=s<sentence>; the widgets' own keys hold the picker
+WINDOW_START = Key("sb_win", "win", int, default=0)
+CENTRE = Key("sb_centre", "centre", default="")
+WINDOW_BY = Key("sb_win_by", keep="session")  # "start" or "centre"
+FIRST_TOKEN = Key("sb_win_first", keep="session")  # the slider
+SENTENCE = Key("sb_win_sentence", keep="session")  # the sentence to centre on

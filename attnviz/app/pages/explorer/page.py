@@ -18,15 +18,17 @@ from attnviz.app.widgets import pickers as widgets
 from attnviz.app.widgets.figure_out import take_click
 from attnviz.app.state import explorer as K
 from attnviz.app.pages.explorer.filters import token_filters
-from attnviz.app.pages.explorer.sections import SECTIONS
+from attnviz.app.pages.explorer.sections import LONG_SECTIONS, SECTIONS
+from attnviz.app.pages.explorer import zoom
 
 VIEW_NAMES = {"heatmap": N_("Heatmap"), "head_view": N_("Head view"), "model_view": N_("Model view"), "text": N_("Text"),
               "aggregates": N_("Aggregates"), "statistics": N_("Statistics"), "query_key": N_("Query–key"),
-              "generate": N_("Generate")}
+              "generate": N_("Generate"), "sentences": N_("Sentences")}
 # the values stay English: they are kept in the session and in links (view=Heatmap); people read VIEW_NAMES' strings
-VIEWS = ["Heatmap", "Head view", "Model view", "Text", "Aggregates", "Statistics", "Query–key", "Generate"]
+VIEWS = ["Heatmap", "Head view", "Model view", "Text", "Sentences", "Aggregates", "Statistics", "Query–key", "Generate"]
 VIEW_KEYS = {"Heatmap": "heatmap", "Head view": "head_view", "Model view": "model_view", "Text": "text",
-             "Aggregates": "aggregates", "Statistics": "statistics", "Query–key": "query_key", "Generate": "generate"}
+             "Aggregates": "aggregates", "Statistics": "statistics", "Query–key": "query_key", "Generate": "generate",
+             "Sentences": "sentences"}
 
 
 def view_label(view: str, tr=None) -> str:
@@ -57,7 +59,12 @@ def export_and_link(model: LoadedModel, cap: AttentionCapture, view: str, opts: 
                              K.FOCUS: opts.focus, K.HIDE: s.get(K.HIDE) or None, K.RENORM: s.get(K.RENORM) or None,
                              K.LOG: s.get(K.LOG) or None if view == "Heatmap" else None,
                              K.AGGREGATE: s.get(K.AGGREGATE) if view == "Aggregates" else None,
-                             K.STAT: s.get(K.STAT) if view == "Statistics" else None})
+                             K.STAT: s.get(K.STAT) if view == "Statistics" else None,
+                             **(zoom.link_values(cap, opts.kind) if view == "Heatmap" and zoom.is_long(cap, opts.kind) else {}),
+                             K.ASIDE: s.get(K.ASIDE) or None if view in ("Heatmap", "Text", "Sentences") else None,
+                             K.UNIT: s.get(K.UNIT) if view == "Sentences" else None,
+                             K.SENTENCE: s.get(K.SENTENCE) if view == "Sentences" else None,
+                             K.TOKEN: s.get(K.TOKEN) if view == "Text" and zoom.is_long(cap, opts.kind) else None})
     with e2:
         urlstate.show_link(link)
 
@@ -78,11 +85,12 @@ def main() -> None:
                                                 show_head=view not in ("Head view", "Model view", "Statistics",
                                                                        "Aggregates", "Generate"), columns=row,
                                                 name_kind=row is None)  # presenting: the figure's title says it
-    opts = token_filters(cap, kind, layer, head, filters=view not in ("Statistics", "Generate"),
+    long = view in LONG_SECTIONS and zoom.is_long(cap, kind)  # drawn from queries and keys, a region or a row at a time
+    opts = token_filters(cap, kind, layer, head, filters=view not in ("Statistics", "Generate", "Sentences") and not long,
                          windowed=view not in ("Model view", "Statistics", "Generate"),  # overviews use all
                          corner=row[0] if row else None)
     img_format = st.sidebar.radio(t("Image format of the figures' camera button"), ["png", "svg"], horizontal=True, key=K.IMAGE_FORMAT)
-    section = SECTIONS[view]
+    section = LONG_SECTIONS[view] if long else SECTIONS[view]
     if view == "Head view" and row:  # presenting: the head view's own picker fills the row's free column
         section = partial(section, spare=row[2])
     section(model, cap, opts, img_format)
