@@ -63,13 +63,15 @@ def unit_map(values: np.ndarray, labels: list[str], title: str = "", marked: set
 
 
 @speaks
-def unit_row(row: np.ndarray, labels: list[str], chosen: int, marked: set[int] | None = None) -> go.Figure:
-    """The units one unit reads most, as horizontal bars (the strongest on top)."""
+def unit_row(row: np.ndarray, labels: list[str], chosen: int, marked: set[int] | None = None,
+             level: str = "sentence") -> go.Figure:
+    """The units one unit reads most, as horizontal bars (the strongest on top); level: "sentence" or "paragraph"."""
     order = [int(i) for i in np.argsort(-row, kind="stable")[:ROW_BARS] if row[i] > 0]
     names = [f"{'▼ ' if marked and i in marked else ''}{safe_label(labels[i])}" for i in order]
     fig = go.Figure(go.Bar(x=[float(row[i]) for i in order], y=names, orientation="h", marker={"color": "#1f77b4"},
                            hovertemplate="%{y}: %{x:.1%}<extra></extra>"))
-    title = t("Which units does “{unit}” read?", unit=labels[chosen])
+    title = (t("Which sentences does “{unit}” read?", unit=labels[chosen]) if level == "sentence" else
+             t("Which paragraphs does “{unit}” read?", unit=labels[chosen]))
     fig.update_layout(title={"text": safe_label(title), "font": TITLE_FONT, "x": 0, "xanchor": "left"},
                       height=max(200, 26 * len(order) + 90), margin={"l": 10, "r": 10, "t": 50, "b": 10},
                       xaxis={"tickformat": ".0%", "tickfont": TICK_FONT, "title": {"text": t("share of its attention")}},

@@ -52,7 +52,9 @@ export default function (component) {
         const span = e.target.closest("[data-k]");
         if (span) setTriggerValue("token", Number(span.dataset.k));
       });
-      parentElement.replaceChildren(root);
+      const old = parentElement.querySelector(".attnviz-doc");
+      if (old) old.remove();
+      parentElement.appendChild(root);  // beside the component's own <style>, which must stay
     }
     docs[data.doc] = root;
     if (root.__pending) { root.__pending(); root.__pending = null; }

@@ -25,6 +25,9 @@ MAX_UNITS = 512  # past this many sentences the map is drawn by paragraphs (a ce
 KEPT_MAPS = 8  # unit maps kept per capture (each at most 512 × 512 float32: 1 MB)
 LEVELS = ("sentence", "paragraph")
 LEVEL_NAMES = {"sentence": N_("sentences"), "paragraph": N_("paragraphs")}
+MAP_TITLES = {"sentence": N_("Sentence map · {who}"), "paragraph": N_("Paragraph map · {who}")}
+ROW_QUESTIONS = {"sentence": N_("Which sentences does this sentence read?"),
+                 "paragraph": N_("Which paragraphs does this paragraph read?")}
 SHADES = ("token", "sentence")
 SHADE_NAMES = {"token": N_("the token's attention"), "sentence": N_("its sentence's attention (mean of its tokens)")}
 
@@ -93,15 +96,15 @@ def sentences_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOptio
         st.session_state[K.SENTENCE] = default
     who = t("mean of layer {layer}'s heads", layer=opts.layer) if mean else \
         t("layer {layer} · head {head}", layer=opts.layer, head=opts.head)
-    title = t("Which {units} each of the {units} reads · {who}", units=tr(LEVEL_NAMES[level]), who=who)
-    row = st.selectbox(t("Which units does this one read?"), list(range(n_units)), key=K.SENTENCE,
+    title = t(MAP_TITLES[level], who=who)
+    row = st.selectbox(t(ROW_QUESTIONS[level]), list(range(n_units)), key=K.SENTENCE,
                        persist_state=K.SENTENCE.keep, format_func=lambda i: labels[i])
     left, right = screen.stacked(2, [3, 2])
     with left:
         show_figure(unit_map(values, labels, title, marked, row), K.UNIT_CHART, None, img_format, on_select="rerun",
                     selection_mode="points")
     with right:
-        st.plotly_chart(screen.figure(unit_row(values[row], labels, row, marked)), key=K.UNIT_ROW_CHART)
+        st.plotly_chart(screen.figure(unit_row(values[row], labels, row, marked, level)), key=K.UNIT_ROW_CHART)
     a, b = spans[row]
     st.caption(escape(t("“{unit}”", unit=cap.text[a:b][:400])))
     st.caption(t("Each row is one unit's tokens, their weights summed over each unit of keys and renormalised to "

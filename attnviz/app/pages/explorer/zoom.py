@@ -15,13 +15,13 @@ from attnviz.app.widgets.figure_out import show as show_figure
 from attnviz.core.types import AttentionCapture
 from attnviz.figures.views import ViewOptions
 from attnviz.figures.zoomed import minimap, zoomed_heatmap
-from attnviz.i18n import fixed, t
+from attnviz.i18n import N_, fixed, t
 from attnviz.models.loading import LoadedModel
 
 ZOOM_FROM = 512  # key positions past which the heatmap view is an overview that zooms (below: a cell per token)
 MINI = 96  # the minimap's cells a side
 POOLS = ("max", "mean")
-POOL_NAMES = {"max": "max (keeps a sharp line visible)", "mean": "mean"}
+POOL_NAMES = {"max": N_("max"), "mean": N_("mean")}
 _REGION = re.compile(r"^\s*(\d+)\s*-\s*(\d+)\s*,\s*(\d+)\s*-\s*(\d+)\s*$")
 
 
@@ -122,7 +122,7 @@ def zoom_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOptions, i
     s = st.session_state
     q0, q1, k0, k1 = int(s[K.Q0]), int(s[K.Q1]), int(s[K.K0]), int(s[K.K1])
     if q1 < q0 or k1 < k0:
-        st.warning(t("A region's last position comes after its first: showing the whole head."))
+        st.warning(t("A region's last position lies before its first: showing the whole head."))
         q0, q1, k0, k1 = 0, n_q - 1, 0, n_k - 1
     rows, cols = (q0, q1 + 1), (k0, k1 + 1)
     aside = sink_views.aside_switch(cap, opts.kind)
