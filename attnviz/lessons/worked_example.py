@@ -12,7 +12,7 @@ import numpy as np
 
 from attnviz.core.positional import sinusoidal
 from attnviz.lessons.cells import step_number
-from attnviz.i18n import N_, speaks, t
+from attnviz.i18n import Message, N_, speaks, t
 
 MASKS = ("none", "causal", "padding")
 # preset -> the article it comes from
@@ -306,7 +306,7 @@ def preset(name: str, weights: str = "identity", seed: int = 0, n_heads: int = 1
         tokens, X, PE = list(SEED_001_TOKENS), SEED_001_X.copy(), SEED_001_PE.copy()
     elif name == "custom":
         if not (1 <= n_tokens <= MAX_TOKENS and 1 <= d_model <= MAX_DIM):
-            raise ValueError(f"Use 1 to {MAX_TOKENS} tokens and 1 to {MAX_DIM} dimensions.")
+            raise ValueError(Message("Use 1 to {most} tokens and 1 to {dims} dimensions.", most=MAX_TOKENS, dims=MAX_DIM))
         tokens = [f"t{i}" for i in range(n_tokens)]
         X = np.round(np.random.default_rng(seed + 1000).uniform(-1, 1, (n_tokens, d_model)), 2)
         PE = np.round(sinusoidal(n_tokens, d_model).astype(np.float64), 4)

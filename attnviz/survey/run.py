@@ -117,7 +117,7 @@ def prepare(model: LoadedModel, corpus: Corpus, out: str | Path, batch_size: int
     previous = _check_existing(folder, wanted)
     first = list(itertools.islice(corpus.items(), CALIBRATION_TEXTS))
     if not first:
-        raise BadCorpus(f"The corpus `{corpus.source}` has no texts (every line or row is empty).")
+        raise BadCorpus(Message("The corpus `{source}` has no texts (every line or row is empty).", source=corpus.source))
     for table in TABLES:
         (folder / table).mkdir(parents=True, exist_ok=True)
     if previous is None:

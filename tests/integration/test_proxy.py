@@ -18,6 +18,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "deploy"))
 import proxy  # noqa: E402
 
+if not Path(proxy.NGINX).is_file() and os.environ.get("CI"):
+    pytest.fail("nginx is missing: CI must install Debian's nginx (see .ci/run)", pytrace=False)
 pytestmark = pytest.mark.skipif(not Path(proxy.NGINX).is_file(), reason="nginx is not installed (apt-get install nginx)")
 
 
