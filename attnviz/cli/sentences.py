@@ -33,7 +33,7 @@ def add_parser(sub) -> None:
 def run(args: argparse.Namespace) -> int:
     import numpy as np
 
-    from attnviz.analysis.documents import unit_attention, unit_ranges, units_of
+    from attnviz.analysis.documents import unit_attention, unit_ranges, units_read
     from attnviz.analysis.sinks import sinks
     from attnviz.cli.long_text import capture_text, check_head, read_text
     from attnviz.core.errors import AttnvizError
@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
     cap, _ = capture_text(model, text, args)
     check_head(cap, "self", args.layer, args.head)
     try:
-        units, spans = units_of(cap, args.level)
+        units, spans = units_read(cap, args.level)
     except ValueError as exc:
         raise AttnvizError(str(exc)) from exc
     src = cap.source("self")

@@ -7,7 +7,7 @@ from collections import OrderedDict
 import numpy as np
 import streamlit as st
 
-from attnviz.analysis.documents import in_context, shading, top_keys, unit_attention, unit_ranges, units_of
+from attnviz.analysis.documents import in_context, shading, top_keys, unit_attention, unit_ranges, units_read
 from attnviz.app.pages.explorer import sinks as sink_views
 from attnviz.app.shell import messages, screen
 from attnviz.app.state import explorer as K
@@ -35,7 +35,7 @@ SHADE_NAMES = {"token": N_("the token's attention"), "sentence": N_("its sentenc
 def _units(cap: AttentionCapture, level: str) -> tuple[np.ndarray, list[tuple[int, int]]] | None:
     """The units of the capture's tokens, or None (with a message) for a capture without the text's characters."""
     try:
-        return units_of(cap, level)
+        return units_read(cap, level)
     except ValueError as exc:
         st.info(escape(messages.say(exc)))
         return None
@@ -79,7 +79,7 @@ def sentences_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOptio
         st.info(t("{n} sentences are more than a map shows ({most}): drawn by paragraphs.", n=len(spans),
                   most=MAX_UNITS))
         level = "paragraph"
-        units, spans = units_of(cap, level)
+        units, spans = units_read(cap, level)
     n_units = len(spans)
     if n_units == 0:
         st.info(t("The text has no sentences to map."))
@@ -156,7 +156,7 @@ def document_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOption
     aside = sink_views.aside_switch(cap, opts.kind)
     rows = (q, q + 1)
     if by == "sentence" and cap.spans and cap.text:
-        units, _ = units_of(cap, "sentence")
+        units, _ = units_read(cap, "sentence")
         if units[q] >= 0:
             ranges = unit_ranges(units, int(units.max()) + 1)
             rows = tuple(int(v) for v in ranges[units[q]])
