@@ -1,6 +1,6 @@
 """The heatmap of a long input: the head's overview pooled to the screen, any region redrawn from the queries and keys
 at full resolution or pooled (drawn as a box on the figure, or typed as four positions), a minimap that says where
-the region lies, and the region and pooling in the link (region=q0-q1,k0-k1&pool=max)."""
+the region lies, and the region and pooling in the link (state.explorer.REGION and POOL)."""
 from __future__ import annotations
 
 import re
