@@ -40,10 +40,20 @@ def _numbers(text: str, kind: type):
         return None
 
 
-def _default_lengths(limit: int, n_new: int) -> str:
-    """Three lengths that fit the model with room for the answer: a quarter, a half and nearly all of it."""
-    room = max(16, limit - n_new - 2)
-    return ", ".join(str(n) for n in sorted({max(16, room // 4), max(16, room // 2), room}))
+def _least(model: LoadedModel, needle: str, question: str) -> int:
+    """The shortest prompt worth a case: the needle, the question, the model's special tokens and a little haystack."""
+    def count(text: str) -> int:
+        return sum(1 for span in model.codec.encode_with_offsets(text)[1] if span is not None)
+
+    added = sum(1 for span in model.codec.encode_with_offsets("a")[1] if span is None)
+    return count(needle) + count(question) + added + 2 + 8
+
+
+def _default_lengths(limit: int, n_new: int, least: int = 16) -> str:
+    """Three lengths that fit the model with room for the answer: from the shortest worth a case to nearly all of
+    it."""
+    room = max(least, limit - n_new - 2)
+    return ", ".join(str(n) for n in sorted({least, (least + room) // 2, room}))
 
 
 def _inputs(model: LoadedModel, limit: int):
@@ -66,7 +76,7 @@ def _inputs(model: LoadedModel, limit: int):
     answer = c3.text_input(t("Expected answer"), key=K.ANSWER)
     s.setdefault(K.MAX_NEW, min(MAX_NEW, 16))
     s.setdefault(K.DEPTHS, DEFAULT_DEPTHS)
-    s.setdefault(K.LENGTHS, _default_lengths(limit, int(s[K.MAX_NEW])))
+    s.setdefault(K.LENGTHS, _default_lengths(limit, int(s[K.MAX_NEW]), _least(model, s[K.NEEDLE], s[K.QUESTION])))
     d1, d2, d3 = st.columns([3, 3, 2])
     depths_text = d1.text_input(t("Depths (0: the start of the haystack, 1: its end)"), key=K.DEPTHS)
     lengths_text = d2.text_input(t("Lengths (prompt tokens, at most {limit})", limit=f"{limit:,}"), key=K.LENGTHS)
@@ -79,7 +89,7 @@ def _inputs(model: LoadedModel, limit: int):
         problems.append(t("Depths are numbers from 0 to 1, such as {example}.", example=DEFAULT_DEPTHS))
     if not lengths or any(n < 1 for n in lengths):
         problems.append(t("Lengths are whole numbers of tokens, such as {example}.",
-                          example=_default_lengths(limit, n_new)))
+                          example=_default_lengths(limit, n_new, _least(model, needle, question))))
     elif max(lengths) + n_new > limit:
         problems.append(t("A length of {length} tokens and {new} new ones pass the {limit} tokens this model reads "
                           "here: choose lengths up to {most}.", length=max(lengths), new=n_new, limit=limit,
