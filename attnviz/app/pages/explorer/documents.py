@@ -106,7 +106,7 @@ def sentences_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOptio
     with right:
         st.plotly_chart(screen.figure(unit_row(values[row], labels, row, marked, level)), key=K.UNIT_ROW_CHART)
     a, b = spans[row]
-    st.caption(escape(t("“{unit}”", unit=cap.text[a:b][:400])))
+    st.caption(t("“{unit}”", unit=escape(cap.text[a:b][:400])))
     st.caption(t("Each row is one unit's tokens, their weights summed over each unit of keys and renormalised to "
                  "one: how that unit divides its attention among the units. ▼ marks a unit that holds a sink. "
                  "Click a row to read it."))
@@ -173,10 +173,10 @@ def document_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOption
     document.shade(cap, K.DOC_SHADE, values, rows, int(positions[0]) if len(positions) else q, marks)
     who = t("the mean of layer {layer}'s heads", layer=opts.layer) if mean else \
         t("head {head} of layer {layer}", head=opts.head, layer=opts.layer)
-    what = t("token {q} “{token}”", q=q, token=key_tokens[q]) if rows == (q, q + 1) else \
+    what = t("token {q} “{token}”", q=q, token=escape(key_tokens[q])) if rows == (q, q + 1) else \
         t("tokens {a}–{b} (the sentence of token {q})", a=rows[0], b=rows[1] - 1, q=q)
-    st.caption(escape(t("{n} tokens, each shaded by how much {what} attends to it ({who}); outlined: the query, "
-                        "dotted: the sinks. The text scrolls to the strongest key. Click a token to choose it.",
-                        n=f"{n:,}", what=what, who=who)))
+    st.caption(t("{n} tokens, each shaded by how much {what} attends to it ({who}); outlined: the query, "
+                 "dotted: the sinks. The text scrolls to the strongest key. Click a token to choose it.",
+                 n=f"{n:,}", what=what, who=who))
     st.markdown(t("**The {k} keys it weighs most**", k=len(positions)))
     screen.table(st, top_keys_table(in_context(key_tokens, positions, weights)), hide_index=True)

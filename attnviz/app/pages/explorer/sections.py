@@ -120,7 +120,7 @@ def statistics_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOpti
     st.markdown(t("**Heads clustered by the similarity of their patterns** ({about})", about=clustered.caption))
     st.plotly_chart(screen.figure(clustered.figure), key=K.CLUSTER_CHART)
     st.caption(result.caption)
-    st.caption(escape(sink_caption))
+    st.caption(sink_caption)
 
 
 def query_key_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOptions, img_format: str) -> None:

@@ -45,15 +45,15 @@ def aside_switch(cap: AttentionCapture, kind: str, container=None) -> tuple[int,
     src = cap.source(kind)
     one_pass(src)
     found = sinks(src)
-    st.caption(escape(t("Set aside: the sinks {sinks}, the keys that receive most weight over every head. Each row "
-                        "is renormalised over the other keys; a row whose whole weight was on the sinks stays empty.",
-                        sinks=names(cap, kind, found.overall))))
+    st.caption(t("Set aside: the sinks {sinks}, the keys that receive most weight over every head. Each row "
+                 "is renormalised over the other keys; a row whose whole weight was on the sinks stays empty.",
+                 sinks=escape(names(cap, kind, found.overall))))
     return tuple(int(p) for p in found.overall)
 
 
 def columns(cap: AttentionCapture, kind: str, table: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     """The statistics' table with each head's sink scores (α₁ on the first token, the keys that receive most and
-    their share), and the caption's sentence with Gu et al.'s sink rate."""
+    their share), and the caption's sentence with Gu et al.'s sink rate (markdown: its tokens escaped)."""
     src = cap.source(kind)
     one_pass(src)
     found = sinks(src)
@@ -65,7 +65,7 @@ def columns(cap: AttentionCapture, kind: str, table: pd.DataFrame) -> tuple[pd.D
     out[t("their share")] = found.top_share.reshape(-1)
     caption = t("Sinks (Gu et al. 2024): {rate} of the heads put more than ε = {epsilon} of their weight on the "
                 "first token on average (α₁ > ε); over every head, the keys that receive most are {sinks}.",
-                rate=f"{found.rate:.0%}", epsilon=GU_EPSILON, sinks=names(cap, kind, found.overall))
+                rate=f"{found.rate:.0%}", epsilon=GU_EPSILON, sinks=escape(names(cap, kind, found.overall)))
     return out, caption
 
 
