@@ -128,7 +128,7 @@ def minimap(z: Zoomed, rows: tuple[int, int], cols: tuple[int, int], sinks: list
                       line={"color": SINK_COLOUR, "width": 1, "dash": "dot"})
     fig.update_layout(title={"text": safe_label(t("where the region lies")), "font": {"size": 13}, "x": 0,
                              "xanchor": "left", "y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 4}},
-                      height=MINIMAP_PX + 50, width=MINIMAP_PX + 40, margin={"l": 30, "r": 10, "t": 40, "b": 10},
+                      height=MINIMAP_PX + 50, margin={"l": 30, "r": 10, "t": 40, "b": 10},  # as wide as its column
                       dragmode=False, showlegend=False,
                       xaxis={"range": [0, n_k], "showgrid": False, "zeroline": False, "side": "top",
                              "tickfont": {"size": 10}, "nticks": 3},

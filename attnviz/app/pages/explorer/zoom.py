@@ -135,12 +135,13 @@ def zoom_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOptions, i
         z = region(src, opts.layer, opts.head, rows, cols, size, how, aside)
     title = t("{kind} · layer {layer} · head {head}", kind=_kind(opts.kind), layer=opts.layer, head=opts.head)
     fig = zoomed_heatmap(z, query_tokens, key_tokens, title, sinks=marks)
-    main, side = st.columns([5, 1]) if screen.for_the_desk() else (st.container(), None)
+    main, side = st.columns([3, 1]) if screen.for_the_desk() else (st.container(), None)
     with main:
         show_figure(fig, K.ZOOM_CHART, None, img_format, on_select="rerun", selection_mode="box")
     with side or st.container():
         mini = overview(src, opts.layer, opts.head, MINI, "max", aside)
-        st.plotly_chart(minimap(mini, rows, cols, marks), key=K.MINIMAP, config={"displayModeBar": False})
+        st.plotly_chart(minimap(mini, rows, cols, marks), key=K.MINIMAP, config={"displayModeBar": False},
+                        width="stretch")
     wq, wk = z.cell
     st.caption(t("Queries {q0}–{q1} × keys {k0}–{k1} of {n} positions, {cells}. Drag a box on the figure to zoom "
                  "into it (as deep as single tokens), or type the positions; the red triangles mark the sinks.",
