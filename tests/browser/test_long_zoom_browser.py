@@ -16,7 +16,7 @@ TEXT = long_text(40)  # about 830 tokens on the tiny 2,048-position GPT-2
 # every figure drawn and none being redrawn, and the app not running: what a drag or a screenshot needs
 SETTLED = """() => {
     const plots = document.querySelectorAll('.js-plotly-plot');
-    if (!plots.length || document.querySelector('[data-testid="stStatusWidget"] button')) return false;
+    if (document.querySelector('[data-testid="stStatusWidget"] button')) return false;
     return Array.from(plots).every(gd => gd._fullLayout && gd._fullData && gd._fullData.length);
 }"""
 
@@ -126,3 +126,68 @@ def test_the_zoom_in_chinese(server, page, folder):
     expect(page.get_by_text("每个词元一格", exact=False)).to_be_visible()
     page.locator(".js-plotly-plot").first.scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "long-zoom-region-zh.png"))
+
+
+def test_the_document_follows_a_clicked_token(server, page, folder):
+    """The whole-document text view (a component of its own, no iframe): a click on a token makes it the query, its
+    shading and the caption follow."""
+    page.set_viewport_size({"width": 1280, "height": 720})
+    query = link_query({sidebar.MODEL: "custom", sidebar.PATH: str(folder), sidebar.TEXT: TEXT,
+                        explorer.VIEW: "Text", explorer.HEAD: 1})
+    page.goto(f"{server}/explorer?{query}")
+    tokens = page.locator(".attnviz-doc [data-k]")
+    expect(tokens.first).to_be_attached(timeout=180_000)
+    n = tokens.count()
+    assert n > 512
+    expect(page.locator(".attnviz-doc .chosen")).to_have_attribute("data-k", str(n - 1))  # the last token at first
+    expect(page.get_by_text(f"{n:,} tokens, each shaded by how much token {n - 1} ")).to_be_visible()
+    target = tokens.nth(200)
+    target.scroll_into_view_if_needed()
+    target.click()
+    expect(page.locator(".attnviz-doc .chosen")).to_have_attribute("data-k", "200", timeout=60_000)
+    expect(page.get_by_text(f"{n:,} tokens, each shaded by how much token 200 ")).to_be_visible()
+    shades = page.evaluate("() => Array.from(document.querySelectorAll('.attnviz-doc [data-k]'),"
+                           " s => s.style.background)")
+    assert all(s == "rgba(31, 119, 180, 0)" for s in shades[201:])  # causal: nothing after the query is read
+    _settle(page)
+    page.locator(".attnviz-doc").scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "long-document-en.png"))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_screens_of_the_sentence_map_and_the_needle(server, page, folder, lang, tmp_path):
+    from needle_model import ANSWER, HAYSTACK, NEEDLE, QUESTION, planted
+
+    from attnviz.app.state import needle
+
+    page.set_viewport_size({"width": 1280, "height": 720})
+    query = link_query({sidebar.MODEL: "custom", sidebar.PATH: str(folder), sidebar.TEXT: TEXT, sidebar.LANG: lang,
+                        explorer.VIEW: "Sentences", explorer.SENTENCE: 12})
+    page.goto(f"{server}/explorer?{query}")
+    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .heatmaplayer').length >= 1",
+                           timeout=180_000)
+    _settle(page)
+    title = figure(page)["title"]
+    assert title == ("Sentence map · layer 0 · head 0" if lang == "en" else "句子图 · 第 0 层 · 第 0 个头")
+    page.locator(".js-plotly-plot").first.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / f"long-sentences-{lang}.png"))
+
+    model = planted(tmp_path / "planted")
+    query = link_query({sidebar.MODEL: "custom", sidebar.PATH: str(model), sidebar.LANG: lang,
+                        needle.SOURCE: "own", needle.NEEDLE: NEEDLE, needle.QUESTION: QUESTION, needle.ANSWER: ANSWER,
+                        needle.DEPTHS: "0, 0.5, 1", needle.LENGTHS: "40, 90", needle.MAX_NEW: 4})
+    page.goto(f"{server}/needle?{query}")
+    area = page.locator('[data-testid="stMain"] [data-testid="stTextArea"] textarea').first
+    expect(area).to_be_visible(timeout=180_000)
+    area.fill(HAYSTACK)
+    area.press("Control+Enter")
+    run = page.get_by_role("button", name="Run the test" if lang == "en" else "运行测试")
+    expect(run).to_be_enabled(timeout=60_000)
+    run.click()
+    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .heatmaplayer').length >= 2",
+                           timeout=120_000)
+    _settle(page)
+    grid = figure(page)
+    assert grid["z"] == [[1.0, 1.0]] * 3
+    page.locator(".js-plotly-plot").first.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / f"long-needle-{lang}.png"))
