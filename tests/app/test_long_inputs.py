@@ -13,7 +13,7 @@ from catalogue_check import not_in_catalogue
 from long_docs import build_long, long_text
 
 from attnviz import capture, load_model
-from attnviz.analysis.documents import unit_attention, units_read
+from attnviz.analysis.documents import top_keys, unit_attention, units_read
 from attnviz.analysis.sinks import sinks
 from attnviz.analysis.zoom import SCREEN, overview, region
 from attnviz.app.pages.explorer.sinks import names
@@ -181,6 +181,27 @@ def test_the_sentence_map_in_chinese(folder, cap):
     assert at.radio(key=explorer.VIEW).value == "Sentences"
     labels = tuple(at.selectbox(key=explorer.SENTENCE).options)
     assert not_in_catalogue(at, _data(*cap.tokens, *labels, *(f"“{cap.text[a:b]}”" for a, b in sentences(cap.text)))) == []
+
+
+def test_the_whole_document_and_its_top_keys(folder, cap):
+    src = cap.source("self")
+    at = _open(folder, {explorer.VIEW: "Text", explorer.TOKEN: 300, explorer.LAYER: 1, explorer.HEAD: 3})
+    positions, weights = top_keys(src, 1, 3, 300, 10)
+    table = at.dataframe[0].value if at.dataframe else at.table[0].value
+    assert list(table["rank"]) == list(range(1, 11)) and list(table.iloc[:, 1]) == [int(p) for p in positions]
+    assert np.allclose(table.iloc[:, 2].to_numpy(dtype=float), np.round(weights, 4), atol=1e-4)
+    assert all(p <= 300 for p in positions)  # causal: nothing after the query
+    said = [c for c in messages(at.main, "caption") if "tokens, each shaded by" in c]
+    assert said and said[0].startswith(f"{len(cap.tokens):,} tokens, each shaded by how much token 300 ")
+    assert at.query_params[explorer.TOKEN.param] == "300"
+    at.number_input(key=explorer.TOP_K).set_value(3).run()
+    table = at.dataframe[0].value if at.dataframe else at.table[0].value
+    assert len(table) == 3
+
+    at = _open(folder, {explorer.VIEW: "Text", explorer.TOKEN: 300}, lang="zh")
+    table = at.dataframe[0].value if at.dataframe else at.table[0].value
+    assert list(table.columns)[0] == "名次"
+    assert not_in_catalogue(at, _data(*cap.tokens, *table.iloc[:, 3])) == []
 
 
 def test_the_window_of_a_text_longer_than_the_model_reads(tmp_path_factory):

@@ -191,3 +191,25 @@ def test_screens_of_the_sentence_map_and_the_needle(server, page, folder, lang, 
     assert grid["z"] == [[1.0, 1.0]] * 3
     page.locator(".js-plotly-plot").first.scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / f"long-needle-{lang}.png"))
+
+
+def test_a_link_opens_on_its_window_of_a_long_text(server, page, tmp_path):
+    """centre=s20 in a link: the sidebar's picker opens centred on sentence 20 and the page says which tokens it
+    read, as capture_window chose them."""
+    from attnviz import load_model
+    from attnviz.capture.window import capture_window
+    from attnviz.core.sentences import sentences
+
+    short = build_long(tmp_path / "gpt2-256", positions=256)
+    _, window = capture_window(load_model(str(short), device="cpu"), TEXT, centre=sentences(TEXT)[20])
+    total = window.tokens_before + window.n_tokens + window.tokens_after
+    page.set_viewport_size({"width": 1280, "height": 720})
+    query = link_query({sidebar.MODEL: "custom", sidebar.PATH: str(short), sidebar.TEXT: TEXT,
+                        sidebar.CENTRE: "s20", explorer.VIEW: "Heatmap"})
+    page.goto(f"{server}/explorer?{query}")
+    note = (f"Tokens {window.start_token}–{window.start_token + window.n_tokens - 1} of {total:,}: "
+            f"{window.tokens_before} cut before, {window.tokens_after} after.")
+    expect(page.get_by_text(note)).to_be_visible(timeout=180_000)
+    expect(page.locator('[data-testid="stSidebar"]').get_by_text("Window of the text")).to_be_visible()
+    _settle(page)
+    page.screenshot(path=str(ARTIFACTS / "long-window-en.png"))
