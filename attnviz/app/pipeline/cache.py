@@ -12,8 +12,9 @@ from collections.abc import Callable, Hashable
 
 import streamlit as st
 
-from attnviz.capture.api import capture
+from attnviz.capture.api import capture, token_limit
 from attnviz.capture.window import capture_window
+from attnviz.i18n import Message, N_
 from attnviz.models.window import window_note
 from attnviz.core import settings
 from attnviz.core.types import AttentionCapture
@@ -116,6 +117,9 @@ def _fresh(spec: str) -> str:
     return fp
 
 
+SERVER_WINDOW = N_("This server reads at most {limit} tokens per capture.")
+
+
 def cached_capture(sel: Selection, positions: str = "normal", seed: int = 0, window=None) -> AttentionCapture:
     """The capture of the selection's text (and decoder text: empty unless the model is an encoder-decoder),
     the same object for every session that asks. `window` (pipeline.window.WindowChoice): the part of a long text
@@ -127,9 +131,13 @@ def cached_capture(sel: Selection, positions: str = "normal", seed: int = 0, win
                                                           positions=positions, seed=seed))
 
     def make() -> AttentionCapture:
-        cap, chosen = capture_window(_load(sel.model, fp), sel.text, start=window.start, centre=window.centre,
+        model = _load(sel.model, fp)
+        cap, chosen = capture_window(model, sel.text, start=window.start, centre=window.centre,
                                      positions=positions, seed=seed)
+        limit, by_server = token_limit(model.info.max_positions)
         cap.notes.insert(0, window_note(chosen))
+        if by_server:  # the operator's setting, not the model, is what keeps the window short: say so
+            cap.notes.insert(1, Message(SERVER_WINDOW, limit=f"{limit:,}"))
         return cap
     return shared_captures().get(key, make)
 
