@@ -33,6 +33,9 @@ def unit_labels(text: str, spans: list[tuple[int, int]]) -> list[str]:
     return out
 
 
+X_TICKS = 8  # numbers at most on the sentence map's key axis
+
+
 @speaks
 def unit_map(values: np.ndarray, labels: list[str], title: str = "", marked: set[int] | None = None,
              chosen: int | None = None) -> go.Figure:
@@ -49,13 +52,15 @@ def unit_map(values: np.ndarray, labels: list[str], title: str = "", marked: set
                                          "tickformat": plain_format(zmax)}))
     step = label_step(n, PLOT_PX, LINE_PX)
     ticks = list(range(0, n, step))
+    xticks = list(range(0, n, max(step, -(-n // X_TICKS))))  # the key axis is narrower: a few numbers, upright
     if chosen is not None and 0 <= chosen < n:
         fig.add_shape(type="rect", x0=-0.5, x1=n - 0.5, y0=chosen - 0.5, y1=chosen + 0.5, xref="x", yref="y",
                       line={"color": "#d62728", "width": 2})
     fig.update_layout(title={"text": safe_label(title), "font": TITLE_FONT, "x": 0, "xanchor": "left"},
                       height=PLOT_PX + 120, margin={"l": 10, "r": 10, "t": 60, "b": 10}, clickmode="event+select",
                       xaxis={"title": {"text": t("key units (read)"), "font": {"size": 13}}, "side": "top",
-                             "tickvals": ticks, "ticktext": [str(i) for i in ticks], "tickfont": TICK_FONT,
+                             "tickvals": xticks, "ticktext": [str(i) for i in xticks], "tickfont": TICK_FONT,
+                             "tickangle": 0,
                              "showgrid": False},
                       yaxis={"tickvals": ticks, "ticktext": [shown[i] for i in ticks], "tickfont": TICK_FONT,
                              "autorange": "reversed", "showgrid": False, "automargin": True})
@@ -72,7 +77,7 @@ def unit_row(row: np.ndarray, labels: list[str], chosen: int, marked: set[int] |
                            hovertemplate="%{y}: %{x:.1%}<extra></extra>"))
     title = (t("Which sentences does “{unit}” read?", unit=labels[chosen]) if level == "sentence" else
              t("Which paragraphs does “{unit}” read?", unit=labels[chosen]))
-    fig.update_layout(title={"text": safe_label(title), "font": TITLE_FONT, "x": 0, "xanchor": "left"},
+    fig.update_layout(title={"text": safe_label(title), "font": {**TITLE_FONT, "size": 13}, "x": 0, "xanchor": "left"},
                       height=max(200, 26 * len(order) + 90), margin={"l": 10, "r": 10, "t": 50, "b": 10},
                       xaxis={"tickformat": ".0%", "tickfont": TICK_FONT, "title": {"text": t("share of its attention")}},
                       yaxis={"autorange": "reversed", "tickfont": TICK_FONT, "automargin": True})
