@@ -229,3 +229,16 @@ def test_the_window_of_a_text_longer_than_the_model_reads(tmp_path_factory):
     assert any(w.startswith(f"读取的是 {total:,} 个词元中的第 {chosen.start_token}–") for w in said), said
     assert at.query_params[sidebar.CENTRE.param] == "s20"
     assert not_in_catalogue(at, _data(*centred.tokens, TEXT)) == []
+
+
+@pytest.mark.parametrize("view", ["Heatmap", "Text", "Sentences"])
+def test_the_long_views_in_presentation_mode(folder, cap, view):
+    at = _open(folder, {sidebar.PRESENT: True, explorer.VIEW: view})
+    if view == "Heatmap":  # the minimap goes under the overview on a projector; the overview is the library's
+        z, _, _ = _cells(at)
+        assert np.allclose(z, overview(cap.source("self"), 0, 0, SCREEN, "max").values, atol=1e-6)
+        assert figures(at)[1]["layout"]["title"]["text"] == "where the region lies"
+    elif view == "Sentences":
+        assert figures(at)[0]["layout"]["title"]["text"] == "Sentence map · layer 0 · head 0"
+    else:
+        assert any("tokens, each shaded by" in c for c in messages(at.main, "caption"))
