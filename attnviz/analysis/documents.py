@@ -52,6 +52,13 @@ def units_of(cap: AttentionCapture, level: str = "sentence") -> tuple[np.ndarray
     return token_units(cap.text, cap.spans, spans), spans
 
 
+def units_read(cap: AttentionCapture, level: str = "sentence") -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """`units_of` up to the last unit that holds one of the capture's tokens: a text cut to the model's positions
+    keeps its later sentences in `cap.text`, but the capture has no rows for them."""
+    units, spans = units_of(cap, level)
+    return units, spans[:int(units.max(initial=-1)) + 1]
+
+
 def unit_attention(src: AttentionSource, layer: int, units: np.ndarray, n_units: int | None = None,
                    heads: list[int] | None = None, key_units: np.ndarray | None = None,
                    aside: tuple[int, ...] | list[int] = ()) -> np.ndarray:

@@ -11,6 +11,7 @@ gets it at once.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -46,8 +47,9 @@ class Summary:
     n_keys: int
 
 
-def summarise(src: AttentionSource, size: int = THUMB) -> Summary:
-    """Thumbnails pooled to at most size × size cells, the statistics' sums and the weight each key receives."""
+def summarise(src: AttentionSource, size: int = THUMB, progress: Callable[[float], None] | None = None) -> Summary:
+    """Thumbnails pooled to at most size × size cells, the statistics' sums and the weight each key receives.
+    `progress(share done)` is called after each layer (a page shows a progress bar: the pass takes seconds)."""
     key = ("summary", size)
     if key in src.memo:
         return src.memo[key]
@@ -71,6 +73,8 @@ def summarise(src: AttentionSource, size: int = THUMB) -> Summary:
             e, z, ent = _block(src, layer, start, stop)
             sel = np.nonzero((bins[:, 0] < stop) & (bins[:, 1] > start))[0]
             acc.add(layer, start, stop, e, z, ent, rpool[sel, start:stop], torch.from_numpy(sel).to(dev), cpool)
+        if progress is not None:
+            progress((layer + 1) / n_layers)
     summary = acc.result(size)
     src.memo[key] = summary
     return summary

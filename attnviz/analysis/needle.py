@@ -191,6 +191,12 @@ def grid(model: LoadedModel, haystack: str, needle: str, question: str, expected
     accumulate only successful retrievals)."""
     runs = [[run_case(model, build_case(model.codec, haystack, needle, question, d, n), expected, n_new, stop,
                       max_tokens) for n in lengths] for d in depths]
+    return collect(depths, lengths, runs)
+
+
+def collect(depths: list[float], lengths: list[int], runs: list[list[NeedleRun]]) -> NeedleGrid:
+    """The grid of runs made one by one (`runs[depth][length]`, a page that times each case): right, recall and the
+    retrieval scores averaged over the cases answered right."""
     flat = [r for row in runs for r in row]
     right = np.array([[r.right for r in row] for row in runs])
     good = [r.retrieval.score for r in flat if r.right]

@@ -7,7 +7,8 @@ import importlib
 import sys
 
 # command -> module under attnviz.cli (the order of `attnviz --help`)
-COMMANDS = {"app": "app", "capture": "capture", "export": "export", "compare": "compare", "heads": "heads",
+COMMANDS = {"app": "app", "capture": "capture", "export": "export", "zoom": "zoom", "sentences": "sentences",
+            "sinks": "sinks", "needle": "needle", "compare": "compare", "heads": "heads",
             "measure": "measure", "ablate": "ablate", "patch": "patch", "dla": "dla",
             "worked-example": "worked_example", "train": "train", "survey": "survey", "models": "models",
             "settings": "settings"}

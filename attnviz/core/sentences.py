@@ -22,6 +22,7 @@ _END = re.compile(rf"(?:[.!?…]+[{re.escape(_CLOSE)}]*(?=\s|$)|[{_WIDE_END}]+[{
                   rf"|(?<=[\u3400-\u9fff])[!?]+[{re.escape(_CLOSE)}]*)")
 _BLANK_LINE = re.compile(r"\n[^\S\n]*\n\s*")
 _LINE = re.compile(r"\n\s*")
+LOOK_BACK = 64  # characters before a full stop read for an abbreviation (a longer word is none)
 ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "prof", "st", "sr", "jr", "vs", "etc", "e.g", "i.e", "cf", "fig", "no",
                  "vol", "al", "approx", "inc", "ltd", "co"}
 
@@ -87,7 +88,9 @@ def _strip(text: str, a: int, b: int) -> Span:
 
 def _abbreviation(text: str, lo: int, dot: int) -> bool:
     """The word before the full stop at `dot` is a known abbreviation or a single capital (an initial)."""
-    word = re.search(r"([A-Za-z][A-Za-z.]*)$", text[lo:dot])
+    # the last few characters only: an abbreviation is short, and a paragraph of a million characters must not be
+    # searched again from its start at every full stop
+    word = re.search(r"([A-Za-z][A-Za-z.]*)$", text[max(lo, dot - LOOK_BACK):dot])
     if word is None:
         return False
     w = word.group(1)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from attnviz.models.textbound import char_budget
 from attnviz.models.tokens import Codec
+from attnviz.i18n import Message, N_
 
 FIT_TRIES = 8  # a window's text retokenised may come out a token longer at its edges: shrink and retry
 
@@ -64,3 +65,20 @@ def choose_window(codec: Codec, text: str, limit: int, start: int | None = None,
         size -= 1
     whole = upto == len(text)
     return Window(text[a:b], a, b, begin, size, begin, n - begin - size if whole else None, a, len(text) - b)
+
+
+WINDOW_NOTE = N_("Tokens {first}–{last} of {total}: {before} cut before, {after} after.")
+WINDOW_NOTE_OPEN = N_("Tokens {first}–{last} of the text: {before} cut before, the rest of the text ({chars} characters) "
+                      "after.")
+
+
+def window_note(window: Window) -> Message:
+    """What every view of a window says: which of the text's tokens the model read, and what was cut on each side
+    (positions count the text's own tokens from 0; added special tokens are not counted)."""
+    first, last = window.start_token, window.start_token + window.n_tokens - 1
+    if window.tokens_after is None:
+        return Message(WINDOW_NOTE_OPEN, first=f"{first:,}", last=f"{last:,}", before=f"{window.tokens_before:,}",
+                       chars=f"{window.chars_after:,}")
+    total = window.tokens_before + window.n_tokens + window.tokens_after
+    return Message(WINDOW_NOTE, first=f"{first:,}", last=f"{last:,}", total=f"{total:,}",
+                   before=f"{window.tokens_before:,}", after=f"{window.tokens_after:,}")

@@ -3,14 +3,20 @@ import pytest
 from apphelpers import assert_clean, figures, messages, open_page
 from catalogue_check import not_in_catalogue
 
+from attnviz.app.widgets.literal import escape
 from attnviz.i18n import translate
 from attnviz.app.state import explorer, sidebar
 
 # what the page may show that is data, not prose: model ids, devices, file formats, projection names
 DATA = ("attnviz", "minilm", "glassllm-en", "auto", "cpu", "cuda", "mps", "Language · 语言", "English", "简体中文",
         "png", "svg", "PCA", "t-SNE", "UMAP")
-MAIN_VIEWS = ["Heatmap", "Head view", "Model view", "Text", "Aggregates", "Statistics", "Query–key", "Generate",
-              "Head types"]
+def _rows(at) -> list[str]:
+    """The sentence map's rows as its picker names them (the text's own words)."""
+    return [o for box in at.selectbox if box.key == explorer.SENTENCE for o in box.options]
+
+
+MAIN_VIEWS = ["Heatmap", "Head view", "Model view", "Text", "Sentences", "Aggregates", "Statistics", "Query–key",
+              "Generate", "Head types"]
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -24,7 +30,8 @@ def test_every_view_speaks_the_chosen_language(lang, view):
     assert radio.options == [translate(lang, v) for v in
                              MAIN_VIEWS]
     assert not at.error, [e.value for e in at.error]
-    assert not_in_catalogue(at, DATA) == []
+    text = at.session_state[sidebar.TEXT]  # the sentence map quotes the text's sentences
+    assert not_in_catalogue(at, DATA + (text, escape(text), *_rows(at))) == []
 
 
 def test_chinese_labels_and_figure_titles():
@@ -48,7 +55,8 @@ def test_chinese_statistics_table_and_options():
     assert "平均距离" in at.selectbox(key=explorer.STAT).options
     assert figures(at)[0]["layout"]["title"]["text"] == "每个头的平均距离"
     table = at.dataframe[0].value
-    assert list(table.columns[:3]) == ["层", "头", "熵"] and table.columns[-1] == "聚类"
+    assert list(table.columns[:3]) == ["层", "头", "熵"] and "聚类" in table.columns
+    assert list(table.columns[-3:]) == ["α₁（第一个词元）", "得到权重最多的键", "它们的占比"]  # the sinks
 
 
 def test_a_link_value_out_of_range_is_said_in_chinese():
@@ -61,7 +69,8 @@ def test_a_long_text_is_cut_and_said_in_chinese():
     at = open_page(explorer, {sidebar.LANG: "zh", sidebar.TEXT: "word " * 600})
     assert_clean(at)
     warnings = [w.value for w in at.warning]
-    assert any("这段文本有 602 个词元；这个模型最多接受 512 个，所以只显示前 512 个。" in w for w in warnings), warnings
+    # longer than the model reads: the sidebar's window picker chooses the part read, and the page says which
+    assert "读取的是 600 个词元中的第 0–509 个：前面截去 0 个，后面截去 90 个。" in warnings, warnings
 
 
 def test_a_missing_folder_is_said_in_chinese(tmp_path):

@@ -163,8 +163,9 @@ def test_token_limit_cuts_the_text_and_says_so(operator):
     app = open_app({sidebar.MODEL: "scratch-encoder", sidebar.TEXT: "abcdefghijklmnop"})
     assert_clean(app)
     assert heatmap_z(app).shape == (8, 8)
-    assert "The text is 16 tokens; this server takes at most 8 per capture, so only the first 8 are shown." \
-        in messages(app, "warning")
+    # the window of the text read (its start, until the sidebar's picker moves it), and why it is so short
+    assert messages(app, "warning")[:2] == ["Tokens 0–7 of 16: 0 cut before, 8 after.",
+                                            "This server reads at most 8 tokens per capture."]
 
 
 def test_private_paths_keep_server_paths_out_of_messages(operator, tmp_path):

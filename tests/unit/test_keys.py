@@ -6,7 +6,7 @@ import pytest
 
 from attnviz.app import state
 from attnviz.app.shell.navigation import PAGES
-from attnviz.app.state import compare, explorer, sidebar, survey, training, worked_example
+from attnviz.app.state import compare, explorer, needle, sidebar, survey, training, worked_example
 from attnviz.app.state.base import Key, Pickers, keys_of, linked
 
 MODULES = state.modules()
@@ -14,14 +14,17 @@ MODULES = state.modules()
 # Every link parameter, in the order a link writes them, and how its text is read. Shared links carry these names:
 # this table changes only with a way for the old links to keep working.
 LINK = [("model", str), ("path", str), ("text", str), ("target", str), ("device", str), ("lang", str),
-        ("present", bool),
+        ("present", bool), ("win", int), ("centre", str),
         ("view", str), ("kind", str), ("layer", int), ("head", int), ("focus", int), ("hide", bool), ("renorm", bool),
         ("log", bool), ("agg", str), ("stat", str), ("measure", str), ("mtarget", str), ("mversus", str),
-        ("msentence", str),
+        ("msentence", str), ("pool", str), ("region", str), ("aside", bool), ("unit", str), ("sentence", int),
+        ("token", int),
         ("a_model", str), ("a_path", str), ("a_text", str), ("a_pos", str), ("a_target", str),
         ("b_model", str), ("b_path", str), ("b_text", str), ("b_pos", str), ("b_target", str),
         ("cview", str), ("la", int), ("ha", int), ("lb", int), ("hb", int), ("lock", bool),
-        ("step", int)]
+        ("step", int),
+        ("hay", str), ("needle", str), ("question", str), ("answer", str), ("depths", str), ("lengths", str),
+        ("max_new", int)]
 
 
 def _functions(module):
@@ -73,7 +76,10 @@ def test_what_is_kept_while_the_widget_is_not_drawn():
     kept = {key for module in MODULES for key in keys_of(module) if key.keep}
     assert kept == {*compare.PANES, training.NAME, explorer.LAYER, explorer.HEAD, explorer.FOCUS, explorer.HIDE,
                     explorer.RENORM, explorer.WINDOW, explorer.MEASURE, explorer.ABLATE_HOW,
-                    *vars(explorer.TARGET).values(), *vars(compare.PATCH_TARGET).values()}
+                    *vars(explorer.TARGET).values(), *vars(compare.PATCH_TARGET).values(),
+                    # long inputs: the zoomed region, the sinks switch, the sentence and token read, the window's picker
+                    explorer.Q0, explorer.Q1, explorer.K0, explorer.K1, explorer.ASIDE, explorer.SENTENCE,
+                    explorer.TOKEN, sidebar.WINDOW_BY, sidebar.FIRST_TOKEN, sidebar.SENTENCE, needle.HAYSTACK}
 
 
 @pytest.mark.parametrize("module", MODULES, ids=lambda m: m.__name__.rsplit(".", 1)[1])

@@ -12,7 +12,10 @@ from collections.abc import Callable, Hashable
 
 import streamlit as st
 
-from attnviz.capture.api import capture
+from attnviz.capture.api import capture, token_limit
+from attnviz.capture.window import capture_window
+from attnviz.i18n import Message, N_
+from attnviz.models.window import window_note
 from attnviz.core import settings
 from attnviz.core.types import AttentionCapture
 from attnviz.models import access
@@ -120,13 +123,29 @@ def _fresh(spec: str) -> str:
     return fp
 
 
-def cached_capture(sel: Selection, positions: str = "normal", seed: int = 0) -> AttentionCapture:
+SERVER_WINDOW = N_("This server reads at most {limit} tokens per capture.")
+
+
+def cached_capture(sel: Selection, positions: str = "normal", seed: int = 0, window=None) -> AttentionCapture:
     """The capture of the selection's text (and decoder text: empty unless the model is an encoder-decoder),
-    the same object for every session that asks."""
+    the same object for every session that asks. `window` (pipeline.window.WindowChoice): the part of a long text
+    the model reads, said in a note on the capture."""
     fp = _fresh(sel.spec)
-    key = ("capture", sel.model, fp, sel.text, sel.target or None, positions, seed)
-    return shared_captures().get(key, lambda: capture(_load(sel.model, fp), sel.text, sel.target or None,
-                                                      positions=positions, seed=seed))
+    key = ("capture", sel.model, fp, sel.text, sel.target or None, positions, seed, window)
+    if window is None:
+        return shared_captures().get(key, lambda: capture(_load(sel.model, fp), sel.text, sel.target or None,
+                                                          positions=positions, seed=seed))
+
+    def make() -> AttentionCapture:
+        model = _load(sel.model, fp)
+        cap, chosen = capture_window(model, sel.text, start=window.start, centre=window.centre,
+                                     positions=positions, seed=seed)
+        limit, by_server = token_limit(model.info.max_positions)
+        cap.notes.insert(0, window_note(chosen))
+        if by_server:  # the operator's setting, not the model, is what keeps the window short: say so
+            cap.notes.insert(1, Message(SERVER_WINDOW, limit=f"{limit:,}"))
+        return cap
+    return shared_captures().get(key, make)
 
 
 def cached_generation(sel: Selection, settings: GenerationSettings) -> tuple[list[int], int, AttentionCapture]:

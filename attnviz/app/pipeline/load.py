@@ -12,6 +12,8 @@ from dataclasses import dataclass, replace
 
 import streamlit as st
 
+from attnviz.app.pipeline import window
+from attnviz.app.pipeline.window import WindowChoice
 from attnviz.app.pipeline.cache import cached_capture, cached_model, cached_untrained, cached_untrained_capture
 from attnviz.app.shell import messages
 from attnviz.app.shell.sidebar import learn_architecture
@@ -57,6 +59,7 @@ class Request:
     seed: int = 0
     untrained: bool = False
     label: str = ""  # how the page names the model (a server folder: relative to its root)
+    window: WindowChoice | None = None  # a text longer than the model reads: the part it reads (pipeline.window)
 
     @property
     def name(self) -> str:
@@ -125,7 +128,7 @@ def capture_with(model: LoadedModel, request: Request) -> AttentionCapture:
     if ok.untrained:
         return cached_untrained_capture(ok.spec, ok.device, ok.text, ok.positions, ok.target)
     return cached_capture(Selection(ok.spec, ok.device, ok.trust_remote_code, ok.text, ok.target), ok.positions,
-                          ok.seed)
+                          ok.seed, ok.window)
 
 
 def notes(model: LoadedModel, cap: AttentionCapture) -> list[str]:
@@ -173,7 +176,8 @@ def require_model() -> LoadedModel:
 
 def capture_for(model: LoadedModel, positions: str = "normal", seed: int = 0) -> AttentionCapture:
     """The capture of the sidebar's text by `model` (cached); raises AttnvizError with a message for people."""
-    return capture_with(model, sidebar_request(positions, seed))
+    request = sidebar_request(positions, seed)
+    return capture_with(model, replace(request, window=window.chosen(model, request.text)))
 
 
 def try_capture(positions: str = "normal", seed: int = 0) -> tuple[LoadedModel, AttentionCapture] | Unavailable:
@@ -181,7 +185,8 @@ def try_capture(positions: str = "normal", seed: int = 0) -> tuple[LoadedModel, 
     found = try_model()
     if isinstance(found, Unavailable):
         return found
-    return captured(sidebar_request(positions, seed))
+    request = sidebar_request(positions, seed)
+    return captured(replace(request, window=window.picker(found, request.text)))
 
 
 def require_capture(positions: str = "normal", seed: int = 0, show_notes: bool = True) -> tuple[LoadedModel, AttentionCapture]:

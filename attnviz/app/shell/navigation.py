@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from attnviz.app.state import compare, explorer, home, lesson, positions, survey, training, worked_example
+from attnviz.app.state import compare, explorer, home, lesson, needle, positions, survey, training, worked_example
 from attnviz.i18n import N_, t
 
 PAGES_DIR = Path(__file__).resolve().parents[1] / "pages"
@@ -40,6 +40,7 @@ PAGES: dict[str, PageEntry] = {
                               reads_sidebar=True),
     training.PAGE: PageEntry("training/page.py", N_("Training lab"), ":material/model_training:", "training"),
     survey.PAGE: PageEntry("survey.py", N_("Survey"), ":material/query_stats:", "survey"),
+    needle.PAGE: PageEntry("needle.py", N_("Needle in a haystack"), ":material/search:", "needle"),
 }
 
 

@@ -11,7 +11,7 @@ from types import ModuleType
 
 # the order of the link: the sidebar's parameters first, then the pages'
 NAMES = ("session", "sidebar", "home", "explorer", "compare", "worked_example", "positions", "training", "survey",
-         "lesson")
+         "lesson", "needle")
 
 
 def modules() -> list[ModuleType]:

@@ -56,3 +56,23 @@ CARD_CHART, CARD_TABLE, CARD_OPEN = Key("ex_card_chart"), Key("ex_card_table"), 
 def threshold(type_name: str) -> Key:
     """A head type's threshold slider (ex_threshold_induction, …), kept while other views are shown."""
     return Key(f"ex_threshold_{type_name}", keep="page")
+
+
+# long inputs (issue 28): the zoomed head, documents, sinks
+POOL = Key("ex_pool", "pool", default="max")  # zoom: "max" or "mean" over each cell's weights
+REGION = Key("ex_region", "region")  # zoom: "q0-q1,k0-k1", first and last positions (both shown), from the link
+ASIDE = Key("ex_aside", "aside", bool, default=False, keep="page")  # set the sinks aside, rows renormalised
+UNIT = Key("ex_unit", "unit", default="sentence")  # the sentence map's units: "sentence" or "paragraph"
+SENTENCE = Key("ex_sentence", "sentence", int, keep="page")  # the sentence map's row ("which sentences does it read")
+TOKEN = Key("ex_token", "token", int, keep="page")  # the document's chosen query token
+Q0, Q1 = Key("ex_q0", keep="page"), Key("ex_q1", keep="page")  # the zoomed region's first and last query
+K0, K1 = Key("ex_k0", keep="page"), Key("ex_k1", keep="page")  # … and key positions
+ZOOM_CHART, ZOOM_SEEN, ZOOM_RESET = Key("ex_zoom"), Key("ex_zoom_seen"), Key("ex_zoom_reset")
+ZOOM_FOR = Key("ex_zoom_for")  # the (queries, keys) the region was chosen on: the whole head stays whole on another text
+MINIMAP = Key("ex_minimap")
+UNIT_MEAN = Key("ex_unit_mean")  # the sentence map: the mean of the layer's heads
+UNIT_CHART, UNIT_SEEN, UNIT_ROW_CHART = Key("ex_unit_map"), Key("ex_unit_seen"), Key("ex_unit_row")
+SHADE_BY = Key("ex_shade_by")  # the document: shaded by the token's row or by its sentence's rows
+TOP_K = Key("ex_top_k")
+DOCUMENT, DOC_SHADE = Key("ex_document"), Key("ex_doc_shade")  # the document's text, and its shading
+TOP_TABLE = Key("ex_top_table")

@@ -29,3 +29,10 @@ def text_file(round_: int) -> Key:
 BAR_MODEL, BAR_PATH, BAR_TEXT, BAR_LANG = Key("sb_bar_model"), Key("sb_bar_path"), Key("sb_bar_text"), Key("sb_bar_lang")
 MODEL_AUTO = Key("sb_model_auto")  # the model the sidebar picked itself (zh-char for Chinese on a Chinese page)
 MODEL_CHOSEN = Key("sb_model_chosen")  # True once the visitor, a link or a page chose the model: never picked again
+# the window of a text longer than the model reads (pipeline/window.py): in the link as win=<first token> or
+# centre=s<sentence>; the widgets' own keys hold the picker
+WINDOW_START = Key("sb_win", "win", int, default=0)
+CENTRE = Key("sb_centre", "centre", default="")
+WINDOW_BY = Key("sb_win_by", keep="session")  # "start" or "centre"
+FIRST_TOKEN = Key("sb_win_first", keep="session")  # the slider
+SENTENCE = Key("sb_win_sentence", keep="session")  # the sentence to centre on

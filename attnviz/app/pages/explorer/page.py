@@ -18,20 +18,20 @@ from attnviz.app.widgets import pickers as widgets
 from attnviz.app.widgets.figure_out import ImageFormat, named, take_click
 from attnviz.app.state import explorer as K
 from attnviz.app.pages.explorer.filters import token_filters
-from attnviz.app.pages.explorer.sections import AGGREGATES, SECTIONS
-from attnviz.app.pages.explorer import causal, measures
+from attnviz.app.pages.explorer.sections import AGGREGATES, LONG_SECTIONS, SECTIONS
+from attnviz.app.pages.explorer import causal, measures, zoom
 from attnviz.app.widgets import target
 from attnviz.app.pages.explorer.head_types import take_census_click
 
 VIEW_NAMES = {"heatmap": N_("Heatmap"), "head_view": N_("Head view"), "model_view": N_("Model view"), "text": N_("Text"),
               "aggregates": N_("Aggregates"), "statistics": N_("Statistics"), "query_key": N_("Query–key"),
-              "generate": N_("Generate"), "head_types": N_("Head types")}
+              "generate": N_("Generate"), "sentences": N_("Sentences"), "head_types": N_("Head types")}
 # the values stay English: they are kept in the session and in links (view=Heatmap); people read VIEW_NAMES' strings
-VIEWS = ["Heatmap", "Head view", "Model view", "Text", "Aggregates", "Statistics", "Query–key", "Generate",
+VIEWS = ["Heatmap", "Head view", "Model view", "Text", "Sentences", "Aggregates", "Statistics", "Query–key", "Generate",
          "Head types"]
 VIEW_KEYS = {"Heatmap": "heatmap", "Head view": "head_view", "Model view": "model_view", "Text": "text",
              "Aggregates": "aggregates", "Statistics": "statistics", "Query–key": "query_key", "Generate": "generate",
-             "Head types": "head_types"}
+             "Sentences": "sentences", "Head types": "head_types"}
 
 WHOLE_MODEL = ("Model view", "Statistics")  # views of every layer: no layer in their files' names
 ONE_HEAD = ("Heatmap", "Query–key", "Text")  # views of one head: its number in their files' names
@@ -86,7 +86,12 @@ def export_and_link(model: LoadedModel, cap: AttentionCapture, view: str, opts: 
                              K.LOG: s.get(K.LOG) or None if view == "Heatmap" else None,
                              K.AGGREGATE: s.get(K.AGGREGATE) if view == "Aggregates" else None,
                              K.STAT: s.get(K.STAT) if view == "Statistics" else None, K.MEASURE: method,
-                             **target.link_values(K.TARGET)})
+                             **target.link_values(K.TARGET),
+                             **(zoom.link_values(cap, opts.kind) if view == "Heatmap" and zoom.is_long(cap, opts.kind) else {}),
+                             K.ASIDE: s.get(K.ASIDE) or None if view in ("Heatmap", "Text", "Sentences") else None,
+                             K.UNIT: s.get(K.UNIT) if view == "Sentences" else None,
+                             K.SENTENCE: s.get(K.SENTENCE) if view == "Sentences" else None,
+                             K.TOKEN: s.get(K.TOKEN) if view == "Text" and zoom.is_long(cap, opts.kind) else None})
     with e2:
         urlstate.show_link(link)
 
@@ -110,12 +115,14 @@ def main() -> None:
                                                 show_head=view not in ("Head view", "Model view", "Statistics",
                                                                        "Aggregates", "Generate"), columns=row,
                                                 name_kind=row is None)  # presenting: the figure's title says it
-    opts = token_filters(cap, kind, layer, head, filters=view not in ("Statistics", "Generate", "Head types"),
-                         windowed=view not in ("Model view", "Statistics", "Generate", "Head types"),  # all tokens
+    long = view in LONG_SECTIONS and zoom.is_long(cap, kind)  # drawn from queries and keys, a region or a row at a time
+    opts = token_filters(cap, kind, layer, head,
+                         filters=view not in ("Statistics", "Generate", "Sentences", "Head types") and not long,
+                         windowed=view not in ("Model view", "Statistics", "Generate", "Head types"),  # overviews use all
                          corner=row[0] if row else None)
     img_format = st.sidebar.radio(t("Image format of the figures' camera button"), ["png", "svg"], horizontal=True, key=K.IMAGE_FORMAT)
     img_format = ImageFormat(img_format, files_stem(model, view, opts))
-    section = SECTIONS[view]
+    section = LONG_SECTIONS[view] if long else SECTIONS[view]
     if view == "Head view" and row:  # presenting: the head view's own picker fills the row's free column
         section = partial(section, spare=row[2])
     shown = measures.shown(model, cap, view, view_label(view), opts)

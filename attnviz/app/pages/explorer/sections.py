@@ -23,6 +23,10 @@ from attnviz.app.state import explorer as K
 from attnviz.app.widgets.literal import code, escape, message as literal_message
 from attnviz.app.state.selection import GenerationSettings
 from attnviz.app.pages.explorer.head_types import head_types_section
+from attnviz.app.pages.explorer import sinks as sink_views
+from attnviz.app.pages.explorer.documents import document_section, sentences_section
+from attnviz.app.pages.explorer.one_pass import one_pass
+from attnviz.app.pages.explorer.zoom import zoom_section
 
 AGGREGATE_NAMES = {"mean": N_("mean over heads"), "max": N_("max over heads"), "rollout": N_("rollout"), "flow": N_("flow")}
 ARCHITECTURE_ARTICLES = {"encoder": N_("an encoder"), "encoder-decoder": N_("an encoder-decoder")}
@@ -76,6 +80,7 @@ def text_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOptions, i
 
 
 def model_view_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOptions, img_format: str) -> None:
+    one_pass(cap.source(opts.kind))  # long inputs: every head's rows once, with a progress bar, kept for the text
     result = views.model_view(cap, opts)
     st.caption(result.caption)
     show(result, K.MODEL_CHART, img_format, on_select="rerun", selection_mode="points")
@@ -104,16 +109,19 @@ def statistics_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOpti
     fit.fit_choice(K.STAT, names, "statistic")
     stat = st.selectbox(t("Statistic"), names, key=K.STAT,
                         format_func=partial(views.stat_label, lang=opts.lang))
+    one_pass(cap.source(opts.kind))
     result = views.statistics(cap, opts, stat=stat)
     st.plotly_chart(screen.figure(result.figure), key=K.STAT_CHART)
     st.markdown(t("**Every head** (click a column to sort)"))
-    st.dataframe(result.table.round(4), hide_index=True, width="stretch", key=K.STAT_TABLE)
+    table, sink_caption = sink_views.columns(cap, opts.kind, result.table)
+    st.dataframe(table.round(4), hide_index=True, width="stretch", key=K.STAT_TABLE)
     st.download_button(t("Statistics as CSV"), result.csv, file_name=file_name(img_format, "csv", "attnviz-head-statistics"), mime="text/csv",
                        key=K.STAT_CSV, on_click="ignore")
     clustered = views.clusters(cap, opts)
     st.markdown(t("**Heads clustered by the similarity of their patterns** ({about})", about=clustered.caption))
     st.plotly_chart(screen.figure(clustered.figure), key=K.CLUSTER_CHART)
     st.caption(result.caption)
+    st.caption(sink_caption)
 
 
 def query_key_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOptions, img_format: str) -> None:
@@ -165,6 +173,8 @@ def generate_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOption
 SECTIONS: dict[str, Callable[[LoadedModel, AttentionCapture, ViewOptions, str], None]] = {
     "Heatmap": heatmap_section, "Head view": head_view_section, "Model view": model_view_section,
     "Aggregates": aggregates_section, "Statistics": statistics_section, "Query–key": query_key_section,
-    "Generate": generate_section, "Text": text_section,
+    "Generate": generate_section, "Text": text_section, "Sentences": sentences_section,
     "Head types": head_types_section,
 }
+# a long input's views: drawn from the queries and keys a region or a row at a time, never the whole pattern
+LONG_SECTIONS = {"Heatmap": zoom_section, "Text": document_section}

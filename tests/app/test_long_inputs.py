@@ -1,0 +1,244 @@
+"""The explorer on a long input (issue 28), in English and 简体中文: the heatmap's overview and any region equal the
+library's (analysis.zoom), the sentence map equals analysis.documents, the sinks set aside equal analysis.sinks, the
+window of a text longer than the model reads is the one capture.window chooses and is said on the page.
+
+A tiny GPT-2 with 2,048 positions (tests/long_docs.py) reads about 800 tokens: past the 512 keys where the heatmap
+becomes an overview that zooms, and quick to capture."""
+from pathlib import Path
+
+import numpy as np
+import pytest
+from apphelpers import assert_clean, decode, figures, messages, open_page
+from catalogue_check import not_in_catalogue
+from long_docs import build_long, long_text
+
+from attnviz import capture, load_model
+from attnviz.analysis.documents import top_keys, unit_attention, units_read
+from attnviz.analysis.sinks import sinks
+from attnviz.analysis.zoom import SCREEN, overview, region
+from attnviz.app.pages.explorer.sinks import names
+from attnviz.app.state import explorer, sidebar
+from attnviz.app.widgets.literal import escape
+from attnviz.capture.window import capture_window
+from attnviz.core.sentences import sentences
+
+TEXT = long_text(40)  # about 830 tokens
+DATA = ("attnviz", "custom", "auto", "cpu", "cuda", "mps", "Language · 语言", "English", "简体中文", "png", "svg",
+        "max", "mean")
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory) -> Path:
+    return build_long(tmp_path_factory.mktemp("long") / "gpt2-2048")
+
+
+@pytest.fixture(scope="module")
+def cap(folder):
+    return capture(load_model(str(folder), device="cpu"), TEXT)
+
+
+def _data(*strings: str) -> tuple[str, ...]:
+    """What the page may show as data: the strings, as typed and as escaped for markdown."""
+    return DATA + strings + tuple(escape(s) for s in strings)
+
+
+def _open(folder: Path, state: dict, lang: str = "en", text: str = TEXT):
+    at = open_page(explorer, {sidebar.MODEL: "custom", sidebar.PATH: str(folder), sidebar.TEXT: text,
+                              sidebar.LANG: lang, **state})
+    assert_clean(at)
+    assert not at.error, [e.value for e in at.error]
+    return at
+
+
+def _cells(at, index: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(z, x edges, y edges) of a drawn heatmap."""
+    trace = figures(at)[index]["data"][0]
+    return decode(trace["z"]).astype(np.float64), decode(trace["x"]), decode(trace["y"])
+
+
+def test_the_overview_and_a_region_are_the_librarys(folder, cap):
+    n = len(cap.tokens)
+    assert n > 512
+    src = cap.source("self")
+    at = _open(folder, {explorer.LAYER: 1, explorer.HEAD: 2})
+    z, x, y = _cells(at)
+    whole = overview(src, 1, 2, SCREEN, "max")
+    assert np.allclose(z, whole.values, atol=1e-6) and np.array_equal(x, whole.col_edges)
+    assert np.array_equal(y, whole.row_edges) and x[-1] == n
+    title = figures(at)[0]["layout"]["title"]["text"]
+    assert title.startswith("self-attention · layer 1 · head 2 · max of ")
+    mini = decode(figures(at)[1]["data"][0]["z"])
+    assert mini.shape[0] <= 96 and figures(at)[1]["layout"]["title"]["text"] == "where the region lies"
+    rect = figures(at)[1]["layout"]["shapes"][0]
+    assert (rect["x0"], rect["x1"], rect["y0"], rect["y1"]) == (0, n, 0, n)
+
+    # type a region of 64 × 48 positions: one cell per token, its tokens on the axes
+    for key, value in ((explorer.Q0, 300), (explorer.Q1, 363), (explorer.K0, 250), (explorer.K1, 297)):
+        at.number_input(key=key).set_value(value)
+    at.run()
+    assert_clean(at)
+    z, x, y = _cells(at)
+    part = region(src, 1, 2, (300, 364), (250, 298), (None, None), "max")
+    assert z.shape == (64, 48) and np.allclose(z, part.values, atol=1e-6)
+    assert list(x) == list(range(250, 299)) and list(y) == list(range(300, 365))
+    ticks = figures(at)[0]["layout"]["xaxis"]["ticktext"]
+    assert ticks[0] == f"250 · {cap.tokens[250].strip() or cap.tokens[250]}" or ticks[0].startswith("250 · ")
+    assert figures(at)[0]["layout"]["title"]["text"] == "self-attention · layer 1 · head 2"  # not pooled
+    rect = figures(at)[1]["layout"]["shapes"][0]
+    assert (rect["x0"], rect["x1"], rect["y0"], rect["y1"]) == (250, 298, 300, 364)
+    assert "Queries 300–363 × keys 250–297" in at.main.caption[-1].value
+    assert "one cell per token" in at.main.caption[-1].value
+    assert at.query_params[explorer.REGION.param] == "300-363,250-297"
+
+    # a wider region is pooled; mean pooling averages each cell
+    at.number_input(key=explorer.K0).set_value(0).run()
+    at.number_input(key=explorer.Q0).set_value(0).run()
+    at.radio(key=explorer.POOL).set_value("mean").run()
+    z, _, _ = _cells(at)
+    part = region(src, 1, 2, (0, 364), (0, 298), (None, None), "mean")
+    assert np.allclose(z, part.values, atol=1e-6)
+    assert at.query_params[explorer.POOL.param] == "mean"
+
+    at.button(key=explorer.ZOOM_RESET).click().run()
+    z, _, _ = _cells(at)
+    assert np.allclose(z, overview(src, 1, 2, SCREEN, "mean").values, atol=1e-6)
+    assert explorer.REGION.param not in at.query_params
+
+
+def test_a_region_from_the_link_in_chinese(folder, cap):
+    at = _open(folder, {explorer.REGION: "10-40,0-30", explorer.HEAD: 1}, lang="zh")
+    z, _, _ = _cells(at)
+    assert np.allclose(z, region(cap.source("self"), 0, 1, (10, 41), (0, 31), (None, None), "max").values, atol=1e-6)
+    assert figures(at)[0]["layout"]["title"]["text"] == "自注意力 · 第 0 层 · 第 1 个头"
+    assert figures(at)[1]["layout"]["title"]["text"] == "区域所在位置"
+    assert "显示查询 10–40 × 键 0–30" in at.main.caption[-1].value
+    assert at.radio(key=explorer.POOL).label == "每个格子显示"
+    assert not_in_catalogue(at, _data(*cap.tokens)) == []
+
+
+def test_a_malformed_region_in_the_link_shows_the_whole_head(folder, cap):
+    for lang, words in (("en", "is not first-last,first-last inside the text"), ("zh", "不是")):
+        at = _open(folder, {explorer.REGION: "40-10,x"}, lang=lang)
+        assert any(words in w for w in messages(at, "warning")), messages(at, "warning")
+        z, _, _ = _cells(at)
+        assert np.allclose(z, overview(cap.source("self"), 0, 0, SCREEN, "max").values, atol=1e-6)
+
+
+def test_the_sinks_set_aside_and_in_the_statistics(folder, cap):
+    src = cap.source("self")
+    found = sinks(src)
+    at = _open(folder, {explorer.ASIDE: True, explorer.HEAD: 3})
+    z, _, _ = _cells(at)
+    aside = tuple(int(p) for p in found.overall)
+    assert np.allclose(z, overview(src, 0, 3, SCREEN, "max", aside).values, atol=1e-6)
+    said = [c for c in messages(at.main, "caption") if c.startswith("Set aside: the sinks ")]
+    assert said and all(f"{p} “" in said[0] for p in aside)
+    assert at.query_params[explorer.ASIDE.param] == "1"
+
+    at = _open(folder, {explorer.VIEW: "Statistics"})
+    table = at.dataframe[0].value
+    assert np.allclose(table["α₁ (first token)"].to_numpy(), found.first_token.reshape(-1), atol=1e-4)
+    assert list(table["keys receiving most"])[0] == ", ".join(str(int(p)) for p in found.positions[0, 0])
+    assert any(c.startswith("Sinks (Gu et al. 2024): ") for c in messages(at.main, "caption"))
+
+    at = _open(folder, {explorer.VIEW: "Statistics"}, lang="zh")
+    assert "α₁（第一个词元）" in at.dataframe[0].value.columns
+    assert not_in_catalogue(at, _data(*cap.tokens, names(cap, "self", found.overall))) == []
+
+
+def test_the_sentence_map_is_the_librarys(folder, cap):
+    src = cap.source("self")
+    units, spans = units_read(cap, "sentence")
+    expect = unit_attention(src, 1, units, len(spans), heads=[0])[0]
+    at = _open(folder, {explorer.VIEW: "Sentences", explorer.LAYER: 1})
+    z, _, _ = _cells(at)
+    assert z.shape == (len(spans), len(spans)) == (40, 40)
+    assert np.allclose(z, expect, atol=1e-5) and np.allclose(z.sum(1), 1.0, atol=1e-5)
+    assert np.allclose(np.triu(z, 1), 0.0)  # causal: a sentence reads none after it
+    assert figures(at)[0]["layout"]["title"]["text"] == "Sentence map · layer 1 · head 0"
+    bars = decode(figures(at)[1]["data"][0]["x"]).astype(np.float64)  # the strongest first
+    strongest = np.sort(expect[-1][expect[-1] > 0])[::-1][:len(bars)]
+    assert np.allclose(bars, strongest, atol=1e-5)  # the last sentence's row by default
+
+    at.selectbox(key=explorer.SENTENCE).set_value(7).run()
+    a, b = spans[7]
+    assert any(c == f"“{cap.text[a:b]}”" for c in messages(at.main, "caption"))
+    assert at.query_params[explorer.SENTENCE.param] == "7"
+    at.toggle(key=explorer.UNIT_MEAN).set_value(True).run()
+    z, _, _ = _cells(at)
+    assert np.allclose(z, unit_attention(src, 1, units, len(spans)).mean(0), atol=1e-5)
+    assert figures(at)[0]["layout"]["title"]["text"] == "Sentence map · mean of layer 1's heads"
+    at.radio(key=explorer.UNIT).set_value("paragraph").run()
+    z, _, _ = _cells(at)
+    punits, pspans = units_read(cap, "paragraph")
+    assert z.shape == (10, 10)
+    assert np.allclose(z, unit_attention(src, 1, punits, len(pspans)).mean(0), atol=1e-5)
+
+
+def test_the_sentence_map_in_chinese(folder, cap):
+    at = _open(folder, {explorer.VIEW: "Sentences"}, lang="zh")
+    assert figures(at)[0]["layout"]["title"]["text"] == "句子图 · 第 0 层 · 第 0 个头"
+    assert at.radio(key=explorer.VIEW).value == "Sentences"
+    labels = tuple(at.selectbox(key=explorer.SENTENCE).options)
+    assert not_in_catalogue(at, _data(*cap.tokens, *labels, *(f"“{cap.text[a:b]}”" for a, b in sentences(cap.text)))) == []
+
+
+def test_the_whole_document_and_its_top_keys(folder, cap):
+    src = cap.source("self")
+    at = _open(folder, {explorer.VIEW: "Text", explorer.TOKEN: 300, explorer.LAYER: 1, explorer.HEAD: 3})
+    positions, weights = top_keys(src, 1, 3, 300, 10)
+    table = at.dataframe[0].value if at.dataframe else at.table[0].value
+    assert list(table["rank"]) == list(range(1, 11)) and list(table.iloc[:, 1]) == [int(p) for p in positions]
+    assert np.allclose(table.iloc[:, 2].to_numpy(dtype=float), np.round(weights, 4), atol=1e-4)
+    assert all(p <= 300 for p in positions)  # causal: nothing after the query
+    said = [c for c in messages(at.main, "caption") if "tokens, each shaded by" in c]
+    assert said and said[0].startswith(f"{len(cap.tokens):,} tokens, each shaded by how much token 300 ")
+    assert at.query_params[explorer.TOKEN.param] == "300"
+    at.number_input(key=explorer.TOP_K).set_value(3).run()
+    table = at.dataframe[0].value if at.dataframe else at.table[0].value
+    assert len(table) == 3
+
+    at = _open(folder, {explorer.VIEW: "Text", explorer.TOKEN: 300}, lang="zh")
+    table = at.dataframe[0].value if at.dataframe else at.table[0].value
+    assert list(table.columns)[0] == "名次"
+    assert not_in_catalogue(at, _data(*cap.tokens, *table.iloc[:, 3])) == []
+
+
+def test_the_window_of_a_text_longer_than_the_model_reads(tmp_path_factory):
+    folder = build_long(tmp_path_factory.mktemp("short") / "gpt2-256", positions=256)
+    model = load_model(str(folder), device="cpu")
+    expect, window = capture_window(model, TEXT, start=300)
+    at = _open(folder, {sidebar.WINDOW_START: 300, explorer.VIEW: "Model view"})
+    total = window.tokens_before + window.n_tokens + window.tokens_after
+    note = f"Tokens 300–{300 + window.n_tokens - 1} of {total:,}: 300 cut before, {window.tokens_after} after."
+    assert note in messages(at, "warning"), messages(at, "warning")
+    assert at.query_params[sidebar.WINDOW_START.param] == "300"
+
+    at = _open(folder, {sidebar.WINDOW_START: 300, explorer.VIEW: "Heatmap", explorer.LAYER: 1, explorer.HEAD: 1})
+    z = decode(figures(at)[0]["data"][0]["z"]).astype(np.float64)
+    assert np.allclose(z, expect.source("self").head(1, 1).cpu().numpy()[:64, :64], atol=1e-6)  # its first 64
+
+    spans = sentences(TEXT)
+    centred, chosen = capture_window(model, TEXT, centre=spans[20])
+    # the picker set to "centred on a sentence", sentence 20 (AppTest loses the sidebar's widgets after its first
+    # run: the choice is set before it; the browser test opens the link centre=s20 itself)
+    at = _open(folder, {sidebar.WINDOW_BY: "centre", sidebar.SENTENCE: 20, explorer.VIEW: "Heatmap"}, lang="zh")
+    z = decode(figures(at)[0]["data"][0]["z"]).astype(np.float64)
+    assert np.allclose(z, centred.source("self").head(0, 0).cpu().numpy()[:64, :64], atol=1e-6)
+    said = messages(at, "warning")
+    assert any(w.startswith(f"读取的是 {total:,} 个词元中的第 {chosen.start_token}–") for w in said), said
+    assert at.query_params[sidebar.CENTRE.param] == "s20"
+    assert not_in_catalogue(at, _data(*centred.tokens, TEXT)) == []
+
+
+@pytest.mark.parametrize("view", ["Heatmap", "Text", "Sentences"])
+def test_the_long_views_in_presentation_mode(folder, cap, view):
+    at = _open(folder, {sidebar.PRESENT: True, explorer.VIEW: view})
+    if view == "Heatmap":  # the minimap goes under the overview on a projector; the overview is the library's
+        z, _, _ = _cells(at)
+        assert np.allclose(z, overview(cap.source("self"), 0, 0, SCREEN, "max").values, atol=1e-6)
+        assert figures(at)[1]["layout"]["title"]["text"] == "where the region lies"
+    elif view == "Sentences":
+        assert figures(at)[0]["layout"]["title"]["text"] == "Sentence map · layer 0 · head 0"
+    else:
+        assert any("tokens, each shaded by" in c for c in messages(at.main, "caption"))
