@@ -56,6 +56,13 @@ def _cells(at, index: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return decode(trace["z"]).astype(np.float64), decode(trace["x"]), decode(trace["y"])
 
 
+def _caption(at, words: str) -> str:
+    """The one caption under the view that holds `words` (the causal section's captions follow it)."""
+    found = [c.value for c in at.main.caption if words in c.value]
+    assert len(found) == 1, [c.value for c in at.main.caption]
+    return found[0]
+
+
 def test_the_overview_and_a_region_are_the_librarys(folder, cap):
     n = len(cap.tokens)
     assert n > 512
@@ -86,8 +93,8 @@ def test_the_overview_and_a_region_are_the_librarys(folder, cap):
     assert figures(at)[0]["layout"]["title"]["text"] == "self-attention · layer 1 · head 2"  # not pooled
     rect = figures(at)[1]["layout"]["shapes"][0]
     assert (rect["x0"], rect["x1"], rect["y0"], rect["y1"]) == (250, 298, 300, 364)
-    assert "Queries 300–363 × keys 250–297" in at.main.caption[-1].value
-    assert "one cell per token" in at.main.caption[-1].value
+    zoomed = _caption(at, "Queries 300–363 × keys 250–297")  # the zoomed heatmap's own caption
+    assert "one cell per token" in zoomed
     assert at.query_params[explorer.REGION.param] == "300-363,250-297"
 
     # a wider region is pooled; mean pooling averages each cell
@@ -111,7 +118,7 @@ def test_a_region_from_the_link_in_chinese(folder, cap):
     assert np.allclose(z, region(cap.source("self"), 0, 1, (10, 41), (0, 31), (None, None), "max").values, atol=1e-6)
     assert figures(at)[0]["layout"]["title"]["text"] == "自注意力 · 第 0 层 · 第 1 个头"
     assert figures(at)[1]["layout"]["title"]["text"] == "区域所在位置"
-    assert "显示查询 10–40 × 键 0–30" in at.main.caption[-1].value
+    assert _caption(at, "显示查询 10–40 × 键 0–30")
     assert at.radio(key=explorer.POOL).label == "每个格子显示"
     assert not_in_catalogue(at, _data(*cap.tokens)) == []
 
