@@ -16,6 +16,7 @@ from attnviz.i18n import Message
 
 CUSTOM_MODEL_MODES = ("any", "roots", "off")
 ERROR_DETAIL_LEVELS = ("full", "stacktrace", "type", "none")  # Streamlit's client.showErrorDetails values
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")  # Python logging's level names
 LIMITS = ("max_tokens", "max_train_steps", "max_jobs", "max_jobs_per_session", "capture_cache_mb", "capture_max_mb",
           "eager_stack_mb", "max_train_params", "max_train_batch", "max_train_mb", "max_train_minutes",
           "max_measure_tokens")
@@ -47,6 +48,7 @@ class Settings:
     private_paths: bool = False  # messages show paths relative to the allowed roots, never other server paths
     error_details: str = "full"  # Streamlit's client.showErrorDetails: what an unexpected error shows
     survey_dir: Path = Path("surveys")  # where the survey page lists surveys (shared server: the only place)
+    log_level: str = "INFO"  # the level of attnviz's own lines in the server's log
     extra: dict = field(default_factory=dict)
 
 
@@ -57,7 +59,8 @@ SHARED_PRESET = dict(shared=True, custom_models="off", remote_code=False, max_to
                      eager_stack_mb=64, private_paths=True,
                      error_details="none")
 
-# Every setting, its variable and what it means: the README's table and `python -m attnviz settings`.
+# Every setting, its variable and what it means: the operator's guide's table (docs/operators.md) and
+# `attnviz settings`.
 VARIABLES: dict[str, tuple[str, str]] = {
     "shared": ("ATTNVIZ_SHARED", "1: the shared-server preset (every default below switches to its shared value)"),
     "custom_models": ("ATTNVIZ_CUSTOM_MODELS", "any: a folder anywhere or a hub id; roots: only folders under "
@@ -89,6 +92,8 @@ VARIABLES: dict[str, tuple[str, str]] = {
                       "hide every other server path"),
     "error_details": ("ATTNVIZ_ERROR_DETAILS", "what an unexpected error shows in the page: full, stacktrace, "
                       "type or none (Streamlit's client.showErrorDetails)"),
+    "log_level": ("ATTNVIZ_LOG_LEVEL", "the level of attnviz's own lines in the server's log: DEBUG, INFO, WARNING, "
+                  "ERROR or CRITICAL"),
 }
 
 
@@ -162,6 +167,12 @@ def from_environment(env: dict[str, str] | None = None, base: Path | None = None
             raise SettingsError(Message("ATTNVIZ_ERROR_DETAILS={level}: use one of {choices}.", level=repr(level),
                                       choices=", ".join(ERROR_DETAIL_LEVELS)))
         values["error_details"] = level
+    if "ATTNVIZ_LOG_LEVEL" in env:
+        level = env["ATTNVIZ_LOG_LEVEL"].strip().upper()
+        if level not in LOG_LEVELS:
+            raise SettingsError(Message("ATTNVIZ_LOG_LEVEL={level}: use one of {choices}.", level=repr(level),
+                                        choices=", ".join(LOG_LEVELS)))
+        values["log_level"] = level
     return Settings(**values)
 
 

@@ -83,3 +83,14 @@ def test_the_settings_command_prints_what_the_app_would_use(monkeypatch, capsys)
     monkeypatch.setenv("ATTNVIZ_MAX_TOKENS", "lots")
     assert main(["settings"]) == 2
     assert "ATTNVIZ_MAX_TOKENS='lots' is not a whole number." in capsys.readouterr().err
+
+
+def test_the_log_level_is_a_setting_and_a_bad_one_names_the_variable():
+    from attnviz.core.settings import SettingsError, describe, from_environment
+
+    assert from_environment({}).log_level == "INFO"
+    assert from_environment({"ATTNVIZ_LOG_LEVEL": " debug "}).log_level == "DEBUG"
+    assert ("ATTNVIZ_LOG_LEVEL", "WARNING") in [row[:2] for row in describe(from_environment({"ATTNVIZ_LOG_LEVEL": "warning"}))]
+    with pytest.raises(SettingsError) as bad:
+        from_environment({"ATTNVIZ_LOG_LEVEL": "verbose"})
+    assert str(bad.value) == "ATTNVIZ_LOG_LEVEL='VERBOSE': use one of DEBUG, INFO, WARNING, ERROR, CRITICAL."

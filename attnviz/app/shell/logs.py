@@ -2,10 +2,19 @@
 from __future__ import annotations
 
 import logging
-import os
 import sys
 
+from attnviz.core import settings
+
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def _level() -> str:
+    """ATTNVIZ_LOG_LEVEL as the operator settings read it; INFO while a bad setting is being said on the page."""
+    try:
+        return settings.current().log_level
+    except settings.SettingsError:
+        return "INFO"
 
 
 def configure() -> logging.Logger:
@@ -18,5 +27,5 @@ def configure() -> logging.Logger:
         handler.attnviz = True
         logger.addHandler(handler)
         logger.propagate = False  # once: not again through the root logger
-        logger.setLevel(os.environ.get("ATTNVIZ_LOG_LEVEL", "INFO").upper())
+        logger.setLevel(_level())
     return logger
