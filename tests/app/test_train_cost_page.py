@@ -93,3 +93,25 @@ def test_start_anyway_starts_the_job_asked_about(operator, monkeypatch):
     deadline = time.time() + 60
     while job.active and time.time() < deadline:
         time.sleep(0.2)
+
+
+def test_resuming_is_held_to_the_same_caps_as_starting(operator, monkeypatch):
+    """A job started small cannot be resumed past the server's minutes: the steps asked for are estimated as a job
+    of their own, the reason is said and Resume waits (it once checked only the steps)."""
+    operator(max_train_minutes=5)
+    quick = cost.Calibration(step_s=(0.5, 0.0), snapshot_s=0.0, eval_s=0.0, memory=(300e6, 0.0))
+    monkeypatch.setattr(costs, "CALIBRATIONS", cost.CalibrationCache(lambda _cfg: quick))  # 0.5 s a step
+    at = open_page(training, {training.D_MODEL: 32, training.STEPS: 5})
+    _click(at, "Start training")
+    job = at.session_state[training.JOB]
+    deadline = time.time() + 120
+    while job.active and time.time() < deadline:
+        time.sleep(0.2)
+    at.run()
+    resumed = [c.value for c in at.caption if c.value.startswith("About ")][-1]  # beside Resume, under the form's
+    assert resumed.startswith("About 2 min and 286 MB on this machine's CPU for 200 steps")  # 100 s: within the cap
+    assert not messages(at, "error") and not next(b for b in at.button if b.label == "Resume").disabled
+    at.number_input(key=training.MORE).set_value(1000).run()  # 500 s: past the 5 minutes allowed
+    assert [e for e in messages(at, "error") if e.startswith("This job would take about 8 minutes")
+            and "it allows 5 minutes a job" in e], messages(at, "error")
+    assert next(b for b in at.button if b.label == "Resume").disabled

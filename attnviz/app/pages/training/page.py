@@ -1,7 +1,9 @@
 """Training lab: train a small Transformer on a toy task and watch its attention form, step by step."""
 import time
+from dataclasses import replace
 
 import numpy as np
+
 import streamlit as st
 
 from attnviz.analysis.patterns import anti_diagonal_mass
@@ -139,7 +141,14 @@ def controls(job: TrainingJob) -> None:
         return
     more = b3.number_input(t("More steps"), 1, room, min(200, room), step=100, key=K.MORE,
                            help=t("A job trains at most {limit:,} steps on this server.", limit=limit))
-    if b1.button(t("Resume"), key=K.RESUME, help=t("Train for the number of steps beside it.")):
+    # the steps resumed cost what a new job of as many steps would: the same caps hold (memory, minutes)
+    extra = replace(job.trainer.config, steps=int(more))
+    est = costs.estimate(extra)
+    capped = costs.caps(extra, est)
+    b4.caption(costs.line(est))
+    for problem in capped:
+        st.error(literal_message(say(problem)))
+    if b1.button(t("Resume"), key=K.RESUME, help=t("Train for the number of steps beside it."), disabled=bool(capped)):
         job.start(extra_steps=int(more))
         st.rerun()
 
