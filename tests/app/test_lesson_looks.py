@@ -18,7 +18,7 @@ def said(at) -> str:
 
 
 def test_the_step_shows_the_head_that_looks_but_does_not_move(minilm):
-    at = open_page(lesson, {lesson.STEP: STEPS.index("looks_not_moves")})
+    at = open_page(lesson, {lesson.STEP: STEPS.index("looks_not_moves") + 1})
     assert_clean(at)
     prompt = make_prompt(minilm, TEXT)
     weight, norm = measure(minilm, prompt, "weight"), measure(minilm, prompt, "norm")
@@ -38,6 +38,6 @@ def test_the_step_shows_the_head_that_looks_but_does_not_move(minilm):
 
 
 def test_a_decoder_rests_on_its_first_token():
-    at = open_page(lesson, {lesson.STEP: STEPS.index("looks_not_moves"), lesson.LOOKS_MODEL: "glassllm-en"})
+    at = open_page(lesson, {lesson.STEP: STEPS.index("looks_not_moves") + 1, lesson.LOOKS_MODEL: "glassllm-en"})
     assert_clean(at)
     assert "the first token" in said(at)

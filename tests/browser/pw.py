@@ -124,6 +124,8 @@ def nudge_slider(page, label: str, steps: int) -> None:
 def edit_grid_cell(page, grid_index: int, row: int, col: int, text: str) -> None:
     """Type into a cell of the n-th st.data_editor (glide grid: row and col count from the first data cell)."""
     grid = page.locator('[data-testid="stDataFrame"]').nth(grid_index)
+    grid.scroll_into_view_if_needed()
+    settled(page)  # the page laid out: a grid still moving would take the double-click in another grid's cell
     box = grid.bounding_box()
     n_cols = 4  # the X editor: index column + d0, d1, d2
     col_w = box["width"] / n_cols

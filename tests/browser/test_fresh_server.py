@@ -8,9 +8,10 @@ import pytest
 from apphelpers import link_query
 from pw import ARTIFACTS, expect_figure, figure, wait_heatmap
 
+from attnviz.app.shell.navigation import PAGES
 from attnviz.app.state import explorer, sidebar
 
-NAV = ["Home", "Guided lesson", "Explorer", "Compare", "Worked example", "Positional encodings", "Training lab", "Survey"]
+NAV = [entry.title for entry in PAGES.values()]  # every page, in the navigation's order
 SHARED = "/explorer?" + link_query({sidebar.MODEL: "minilm", sidebar.TEXT: "Dogs bark loudly.", explorer.VIEW: "Heatmap",
                                     explorer.LAYER: 1, explorer.HEAD: 2})
 # address -> the page's title, as a person reads it
@@ -24,6 +25,7 @@ FIRST_REQUESTS = {
     "/training": "Training lab",
     "/survey": "Survey",
     "/lesson": "Why word order matters",
+    "/needle": "Needle in a haystack",
 }
 
 

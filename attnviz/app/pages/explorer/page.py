@@ -110,7 +110,7 @@ def main() -> None:
     method = measures.picker(beside[1])
     measures.about(method)
     # Controls are drawn only where they change what is shown; the others keep their values for later.
-    row = screen.controls(3)
+    row = screen.controls([4, 4, 4, 3])  # presenting: the focus popover, layer, head and the view's own switch
     kind, layer, head = widgets.kind_layer_head(cap, K.PICKERS, show_layer=view not in ("Model view", "Statistics"),
                                                 show_head=view not in ("Head view", "Model view", "Statistics",
                                                                        "Aggregates", "Generate"), columns=row,
@@ -125,6 +125,8 @@ def main() -> None:
     section = LONG_SECTIONS[view] if long else SECTIONS[view]
     if view == "Head view" and row:  # presenting: the head view's own picker fills the row's free column
         section = partial(section, spare=row[2])
+    elif section is SECTIONS["Heatmap"] and row:  # presenting: the log scale's switch in the row, not a row of its own
+        section = partial(section, spare=row[3])
     shown = measures.shown(model, cap, view, view_label(view), opts)
     if shown.cap is not None:
         measures.badge(shown, view, opts)

@@ -39,8 +39,10 @@ def show(result: ViewResult, key: str, img_format: str, csv: bool = True, **kwar
     show_figure(result.figure, key, result.csv if csv and result.table is not None else None, img_format, **kwargs)
 
 
-def heatmap_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOptions, img_format: str) -> None:
-    log_color = st.toggle(t("Log colour scale"), key=K.LOG, help=t("Shows small weights that a linear scale hides."))
+def heatmap_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOptions, img_format: str,
+                    spare=None) -> None:
+    """One head's weights (spare: where the log scale's switch goes, presenting; default its own row)."""
+    log_color = (spare or st).toggle(t("Log colour scale"), key=K.LOG, help=t("Shows small weights that a linear scale hides."))
     note = widgets.kv_sharing(model.info, opts.head)
     if note:
         st.info(note)
