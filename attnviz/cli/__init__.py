@@ -39,9 +39,10 @@ def main(argv: list[str] | None = None) -> int:
         return app.start(argv[1:])
     args = build_parser().parse_args(argv)
     from attnviz.core.errors import AttnvizError
+    from attnviz.i18n.spans import for_terminal
 
     try:
         return _module(args.command).run(args)
     except AttnvizError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {for_terminal(exc)}", file=sys.stderr)  # paths in quotes, not in markdown's backticks
         return 2

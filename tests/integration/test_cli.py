@@ -137,4 +137,4 @@ def test_a_near_miss_of_a_bundled_name_is_answered_before_any_hub_talk(capsys, m
     monkeypatch.setattr(hub, "reachable", lambda *_a, **_k: pytest.fail("the hub was asked about a typo"))
     assert main(["capture", "minlm", "The cat sat.", "--out", str(tmp_path / "c.npz"), "--device", "cpu"]) == 2
     err = capsys.readouterr().err
-    assert "`minlm` is not a model attnviz knows. Did you mean `minilm`?" in err and "download" not in err
+    assert "'minlm' is not a model attnviz knows. Did you mean 'minilm'?" in err and "download" not in err

@@ -17,3 +17,11 @@ def test_markdown_outside_the_spans_is_disarmed():
 
 def test_lines_keep_their_breaks_and_spaces_stay_spaces():
     assert message("called `a` in it\n  `b`") == "called `a` in it  \n\u00a0\u00a0`b`"
+
+
+def test_a_terminal_prints_code_spans_in_quotes():
+    from attnviz.i18n.spans import for_terminal
+
+    assert for_terminal("There is no folder at `/no/such folder`. Run `hf download x`.") == \
+        "There is no folder at '/no/such folder'. Run 'hf download x'."
+    assert for_terminal("no spans here") == "no spans here"

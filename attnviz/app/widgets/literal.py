@@ -11,6 +11,7 @@ import re
 import string
 
 from attnviz.i18n import Message, say
+from attnviz.i18n.spans import BACKTICKED
 
 # Every ASCII punctuation character may be backslash-escaped in CommonMark, and then stands for
 # itself: that disarms emphasis, links, images, raw HTML, code spans, math ($) and Streamlit's
@@ -25,7 +26,6 @@ def escape(text: object) -> str:
     return "  \n".join(line.replace(" ", "\u00a0", len(line) - len(line.lstrip(" "))) for line in lines)
 
 
-_BACKTICKED = re.compile(r"`([^`\n]+)`")
 
 
 def message(text: object) -> str:
@@ -37,7 +37,7 @@ def message(text: object) -> str:
         spans.append(code(match.group(1)))
         return f"\0{len(spans) - 1}\0"
 
-    marked = escape(_BACKTICKED.sub(hold, str(text).replace("\0", "")))
+    marked = escape(BACKTICKED.sub(hold, str(text).replace("\0", "")))
     return re.sub("\0(\\d+)\0", lambda m: spans[int(m.group(1))], marked)
 
 
