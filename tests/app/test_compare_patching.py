@@ -1,6 +1,8 @@
 """AppTest of compare's activation patching: with one model in both panes (the he/she set-up) the grid holds
 patch_heads' shares, the heads that carry the difference are named and ranked, a click opens the head in both panes;
 with two models the page says why there is no patching, in both languages."""
+import re
+
 import numpy as np
 import pytest
 from apphelpers import assert_clean, decode, figures, messages, open_page, panes
@@ -78,3 +80,17 @@ def test_two_models_get_a_message_instead(lang):
                for m in messages(at, "info"))
     assert compare.PATCH_RUN not in [b.key for b in at.button]
     assert not_in_catalogue(at, DATA) == []
+
+
+def test_a_difference_too_small_to_share_out_is_said(glass):
+    """When one head alone moves the target by more than 1.5 times A and B's difference, the shares (over 100%)
+    cannot say which heads carry it: the page says so, with the difference; a clear difference gets no such note."""
+    he, she = "The doctor said he would be late.", "The doctor said she would be late."
+    at = patched(open_page(compare, panes({"model": "glassllm-en", "text": he}, {"model": "glassllm-en", "text": she})))
+    assert_clean(at)
+    restored = decode(grid(at)["data"][0]["z"]).astype(np.float64)
+    said = next(c.value for c in at.main.caption if " on A, " in c.value)  # "log p(…): −0.5842 on A, −0.5995 on B."
+    a, b = (float(x) for x in re.findall(r"(-?\d+\.\d{4}) on [AB]", said.replace("−", "-")))
+    notes = [m for m in messages(at, "info") if m.startswith("A and B differ by only")]
+    assert bool(notes) == (np.nanmax(np.abs(restored)) > 1.5), (said, np.nanmax(np.abs(restored)))
+    assert not notes or f"A and B differ by only {abs(a - b):.3f} in the target" in notes[0]

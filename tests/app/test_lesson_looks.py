@@ -10,7 +10,7 @@ from attnviz.app.state import lesson
 from attnviz.capture.api import capture
 from attnviz.lessons.steps import STEPS
 
-TEXT = "The cat sat on the mat. The cat sat on the mat."
+from attnviz.app.pages.lesson_looks import TEXT  # English in both languages: MiniLM and glassllm read it
 
 
 def said(at) -> str:

@@ -20,6 +20,9 @@ from attnviz.figures.titles import fit_title
 from attnviz.i18n import N_, fixed, t
 
 MODELS = ["minilm", "glassllm-en"]
+# both models read English (in a 简体中文 lesson too: zh-char has no [CLS] or [SEP] to look at); one short sentence,
+# so that its tokens stay legible in a figure half the lesson's column wide
+TEXT = "The cat sat on the mat."
 SHOWN = {"head": N_("this head: weights beside norms"), "layers": N_("every layer: the shares")}
 
 
@@ -28,7 +31,7 @@ def step(slot: Callable, figure_px: int) -> None:
     shares per layer; figure_px: that column's width."""
     c1, c2 = st.columns([1, 2])
     spec = c1.radio(t("Model"), MODELS, key=K.LOOKS_MODEL, horizontal=True)
-    text = c2.text_input(t("Text"), t("The cat sat on the mat. The cat sat on the mat."), key=K.LOOKS_TEXT)
+    text = c2.text_input(t("Text"), TEXT, key=K.LOOKS_TEXT)
     # one screen of a projector at a time: the head, or the layers
     shown = st.radio(t("Show"), list(SHOWN), key=K.LOOKS_SHOW, horizontal=True,
                      format_func=lambda s, tr=fixed(): tr(SHOWN[s]))
@@ -47,7 +50,7 @@ def step(slot: Callable, figure_px: int) -> None:
     found = looks_not_moves(weight.values, norm.values, cap.special)
     tokens = sink_words(cap.tokens, cap.special)
     if shown == "head":
-        left, right = slot().columns(2)
+        left, right = slot().columns(2, gap="small")
         for where, drawn, name in ((left, cap, "looks_weight"), (right, measured(cap, norm), "looks_norm")):
             fig = views.heatmap(drawn, layer=found.layer, head=found.head, width=figure_px // 2).figure
             where.plotly_chart(fit_title(screen.figure(fig, height=400), figure_px // 2), key=K.chart(name))

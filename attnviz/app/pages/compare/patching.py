@@ -3,6 +3,7 @@ replaced by its output on A at the aligned positions, one head at a time, and th
 from B to A that it restores; the heads that carry the difference, ranked. A head of the grid opens in both panes."""
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -23,6 +24,10 @@ SENTENCE = "The doctor is a woman."  # MiniLM's target at first: data, as the te
 TOP = 10  # heads the ranking lists
 
 
+# a head that alone "restores" more than 1.5 times the difference: the difference is too small to share out
+OVERSHOOT = 1.5
+
+
 def take_patch_click() -> None:
     """A head of the patching grid opens in both panes' heatmaps (read before the pickers are drawn)."""
     clicked = take_click(K.PATCHING_CHART, K.PATCHING_SEEN)
@@ -33,6 +38,11 @@ def take_patch_click() -> None:
 
 def _ranked_table(result) -> pd.DataFrame:
     shares = not pd.isna(result.restored).all()
+    if shares and np.nanmax(np.abs(result.restored)) > OVERSHOOT:
+        st.info(t("A and B differ by only {gap} in the target, and one head alone moves it by up to {largest}: shares "
+                  "of so small a difference (over 100% here) say little about which heads carry it. Pick texts or a "
+                  "target that A and B differ on more.", gap=f"{abs(result.value_a - result.value_b):.3f}",
+                  largest=f"{np.nanmax(np.abs(result.delta)):.3f}"))
     column = t("share restored") if shares else t("change")
     return pd.DataFrame([(layer, head, value) for layer, head, value in result.ranked()[:TOP]],
                         columns=[t("layer"), t("head"), column])
@@ -80,6 +90,11 @@ def section(specs: list, loaded: list, img_format: str) -> None:
     st.caption(t("{target}: {a} on A, {b} on B.", target=escape(chosen.words), a=f"{result.value_a:.4f}",
                  b=f"{result.value_b:.4f}"))
     shares = not pd.isna(result.restored).all()
+    if shares and np.nanmax(np.abs(result.restored)) > OVERSHOOT:
+        st.info(t("A and B differ by only {gap} in the target, and one head alone moves it by up to {largest}: shares "
+                  "of so small a difference (over 100% here) say little about which heads carry it. Pick texts or a "
+                  "target that A and B differ on more.", gap=f"{abs(result.value_a - result.value_b):.3f}",
+                  largest=f"{np.nanmax(np.abs(result.delta)):.3f}"))
     show(patching_grid(result.restored, result.delta, chosen.words), K.PATCHING_CHART,
          lambda: head_grid_table(result.restored if shares else result.delta).to_csv(float_format="%.6g"), img_format, on_select="rerun", selection_mode="points")
     st.markdown(patch_carriers(result))  # heads and shares: nothing typed
