@@ -16,7 +16,6 @@ NOTE_SHARE = 0.05  # a capture is noted when at least this share of what was rea
 # each sentence ends with what follows it ({then}): the next sentence, and last which models read the characters
 UNKNOWN_NOTE = N_("{n} of {total} tokens are the unknown token {token}: this model cannot read {chars}. {then}")
 VANISHED_NOTE = N_("Characters the tokeniser dropped, which this model never sees ({n}): {chars}. {then}")
-READERS_NOTE = N_("{models} reads them.")
 NO_READER_NOTE = N_("No bundled model reads all of them.")
 
 
@@ -129,7 +128,8 @@ def _parts(found: UnknownReport) -> Message:
     def quoted(chars: str) -> str:
         return "“" + (chars if len(chars) <= 20 else chars[:20] + "…") + "”"
 
-    note = Message(READERS_NOTE, models=", ".join(found.readers)) if found.readers else Message(NO_READER_NOTE)
+    note = (Message.plural("{models} reads them.", "{models} read them.", len(found.readers),
+                           models=", ".join(found.readers)) if found.readers else Message(NO_READER_NOTE))
     if found.n_vanished:
         note = Message(VANISHED_NOTE, n=found.n_vanished, chars=quoted(found.vanished_chars), then=note)
     if found.n_unknown:

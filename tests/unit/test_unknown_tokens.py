@@ -85,6 +85,9 @@ def test_the_note_says_how_many_which_and_who_reads_them():
                            vanished_chars="")
     assert note_text(nobody) == ("3 of 3 tokens are the unknown token <unk>: this model cannot read “" + "x" * 20
                                  + "…”. No bundled model reads all of them.")
+    two = UnknownReport(n_tokens=2, n_unknown=1, unknown_token="[UNK]", unknown_chars="é", n_vanished=0,
+                        vanished_chars="", readers=("zh-char", "glassllm-en"))
+    assert note_text(two).endswith("zh-char, glassllm-en read them.")  # one verb a number
 
 
 def test_the_note_keeps_its_report_through_pickling():
