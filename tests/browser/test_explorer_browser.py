@@ -80,7 +80,10 @@ def test_camera_button_downloads_svg_when_chosen(server, page):
     page.goto(server + "/explorer")
     page.wait_for_selector(".js-plotly-plot .heatmaplayer", timeout=120000)
     page.locator('[data-testid="stSidebar"] label').filter(has_text="svg").click()
-    settled(page)  # the run the choice starts has drawn the figure again, with the new button
+    # the run the choice starts has drawn the figure again, its camera button set to SVG
+    page.wait_for_function("""() => { const gd = document.querySelector('.js-plotly-plot');
+        return gd && gd._context && gd._context.toImageButtonOptions.format === 'svg'; }""", timeout=60000)
+    settled(page)
     page.locator(".js-plotly-plot").first.hover()
     with page.expect_download(timeout=60000) as info:
         page.locator('.js-plotly-plot .modebar-btn[data-title^="Download plot"]').first.click()

@@ -3,6 +3,7 @@ heatmap with the measure and puts it in the link; the ablation grid appears on i
 that head; compare's patching grid appears on its button with the heads that carry the difference. Screenshots in
 artifacts/ (measures_*.png)."""
 import pytest
+from playwright.sync_api import expect
 from apphelpers import link_query
 from pw import ARTIFACTS, PLOT, expect_titles, settled
 
@@ -41,8 +42,7 @@ def test_the_measure_picker_redraws_the_heatmap(server, projector, lang):
     expect_titles(projector, ends=[norm])
     badge = opening(lang, "agrees with the weights: ρ = {rho}", "rho")
     projector.get_by_text(badge).first.wait_for(timeout=30000)
-    link = projector.locator('[data-testid="stCode"]').last.inner_text()
-    assert f"{explorer.MEASURE.param}=norm" in link
+    expect(projector.locator('[data-testid="stCode"]').last).to_contain_text(f"{explorer.MEASURE.param}=norm")
     projector.screenshot(path=str(ARTIFACTS / f"measures_{lang}_picker.png"))
     # the agreement chart under the view, every head's badge at once
     projector.get_by_role("heading", name=translate(lang, "Does the {measure} measure agree with the weights?",

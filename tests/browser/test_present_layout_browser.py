@@ -57,8 +57,16 @@ def test_the_way_back_covers_nothing_and_the_explorer_figure_is_on_the_first_scr
             projector.screenshot(path=str(ARTIFACTS / f"present_compare_pane_a_{lang}.png"))
     # the text view's frame is as tall as its sentence: its caption follows right under it
     _open_text_view(projector, server, lang)
+    said = translate(lang, "Head {head} of layer {layer}: each token shaded by how much the outlined token attends to it. Hover a token to choose it.", head=0, layer=0)
+    caption = projector.get_by_text(said)
+    caption.wait_for()
+    # the frame takes its sentence's height a moment after it is drawn: wait for the caption to follow it up
+    projector.wait_for_function("""(text) => {
+        const frame = document.querySelector('[data-testid="stIFrame"]').getBoundingClientRect();
+        const cap = [...document.querySelectorAll('[data-testid="stCaptionContainer"]')].find(c => c.textContent.includes(text));
+        return cap && cap.getBoundingClientRect().top - frame.bottom < 40; }""", arg=said, timeout=30000)
     frame = projector.locator('[data-testid="stIFrame"]').first.bounding_box()
-    caption = projector.get_by_text(translate(lang, "Head {head} of layer {layer}: each token shaded by how much the outlined token attends to it. Hover a token to choose it.", head=0, layer=0)).bounding_box()
+    caption = caption.bounding_box()
     assert 60 < frame["height"] < 140 and 0 <= caption["y"] - (frame["y"] + frame["height"]) < 40, (frame, caption)
     projector.screenshot(path=str(ARTIFACTS / f"present_text_view_{lang}.png"))
 
