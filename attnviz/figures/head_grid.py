@@ -39,8 +39,10 @@ def head_grid(values: np.ndarray, title: str, value_title: str, reach: float | N
                     customdata=[[layer, -1 if whole_layers else h] for layer, h in cells], text=shown,
                     hovertemplate=f"{safe_label(value_title)} %{{text}}<br>{where}<extra></extra>",
                     showlegend=False)
-    fig.update_layout(title={"text": safe_label(title), "font": TITLE_FONT}, height=max(260, 34 * layers + 110),
-                      margin={"l": 10, "r": 10, "t": 60, "b": 10}, clickmode="event+select", dragmode=False,
+    # the title on its own line at the top, the head labels under it (a title in the margin sat on h0, h1, …)
+    fig.update_layout(title={"text": safe_label(title), "font": TITLE_FONT, "y": 1, "yref": "container",
+                             "yanchor": "top", "pad": {"t": 10}}, height=max(280, 34 * layers + 134),
+                      margin={"l": 10, "r": 10, "t": 84, "b": 10}, clickmode="event+select", dragmode=False,
                       xaxis={"side": "top", "tickfont": TICK_FONT, "showgrid": False},
                       yaxis={"autorange": "reversed", "tickfont": TICK_FONT, "showgrid": False},
                       plot_bgcolor="#f4f4f4")
