@@ -1,5 +1,6 @@
 """The explorer and the compare page in Chromium at 1280×720: in Chinese, and presented (present=1) for a projector."""
 import pytest
+from playwright.sync_api import expect
 
 from apphelpers import link_query
 from attnviz.app.state import compare, explorer, sidebar
@@ -25,8 +26,9 @@ def test_explorer_in_chinese(server, projector, present):
         _settle(projector, "iframe[srcdoc*='attnviz-word']" if view == "Text" else f"{PLOT} .main-svg")
         main = projector.locator('[data-testid="stMain"]')
         # the view's name, said by the views' picker (the presentation bar's closed text popover holds a 文本 too)
-        assert main.locator(f'.st-key-{explorer.VIEW}').get_by_text(translate("zh", view), exact=True).is_visible()
-        assert projector.locator('[data-testid="stSidebar"]').is_visible() != present
+        expect(main.locator(f'.st-key-{explorer.VIEW}').get_by_text(translate("zh", view), exact=True)).to_be_visible()
+        sidebar_shown = expect(projector.locator('[data-testid="stSidebar"]'))
+        sidebar_shown.to_be_hidden() if present else sidebar_shown.to_be_visible()
         if present and view != "Text":
             # the figure is drawn large: its title's text is at least 20 px
             size = projector.evaluate("() => parseFloat(document.querySelector('.js-plotly-plot .gtitle')"
@@ -44,7 +46,7 @@ def test_compare_in_chinese(server, projector, present):
     _settle(projector)
     projector.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 2", timeout=120000)
     settled(projector)
-    assert projector.locator('[data-testid="stMain"]').get_by_text("窗格 A", exact=True).first.is_visible()
+    expect(projector.locator('[data-testid="stMain"]').get_by_text("窗格 A", exact=True).first).to_be_visible()
     suffix = "_presented" if present else ""
     projector.screenshot(path=str(ARTIFACTS / f"compare_zh{suffix}.png"))
     boxes = [projector.locator(PLOT).nth(i).bounding_box() for i in range(2)]

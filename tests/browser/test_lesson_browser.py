@@ -1,5 +1,6 @@
 """The lesson in Chromium at 1280×720 in presentation mode: every step, both languages, and the arrow keys."""
 import pytest
+from playwright.sync_api import expect
 
 from attnviz.i18n import translate
 from attnviz.lessons.steps import STEP_TITLES, STEPS
@@ -22,8 +23,8 @@ def test_every_step_presented_at_1280x720(server, projector, lang):
     for step in range(len(STEPS)):
         projector.goto(f"{server}/lesson?" + link_query({lesson.STEP: step + 1, sidebar.PRESENT: True, sidebar.LANG: lang}))
         _wait_step(projector, lang, step)
-        assert not projector.locator('[data-testid="stSidebar"]').is_visible()
-        assert projector.get_by_role("button", name=translate(lang, "Leave presentation mode")).is_visible()
+        expect(projector.locator('[data-testid="stSidebar"]')).to_be_hidden()
+        expect(projector.get_by_role("button", name=translate(lang, "Leave presentation mode"))).to_be_visible()
         projector.screenshot(path=str(ARTIFACTS / f"lesson_{lang}_{step}_{STEPS[step]}.png"))
 
 
@@ -42,7 +43,7 @@ def test_home_in_chinese_and_presented(server, projector):
     projector.goto(f"{server}/?{link_query({sidebar.LANG: 'zh'})}")
     projector.get_by_text(translate("zh", "See what attention does inside a Transformer. Pick a model and type a text in the sidebar.")).wait_for(timeout=120000)
     projector.wait_for_selector(".js-plotly-plot .heatmaplayer", timeout=120000)
-    assert projector.get_by_text(translate("zh", "Model and text")).is_visible()
+    expect(projector.get_by_text(translate("zh", "Model and text"))).to_be_visible()
     projector.screenshot(path=str(ARTIFACTS / "home_zh.png"))
     projector.get_by_text(translate("zh", "Presentation mode")).click()
     projector.get_by_role("button", name=translate("zh", "Leave presentation mode")).wait_for(timeout=60000)

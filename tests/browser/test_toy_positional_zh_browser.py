@@ -1,6 +1,7 @@
 """The worked example and the positional encodings at 1280×720: in 简体中文, and in presentation mode in both
 languages. Screenshots go to artifacts/ to be looked at (Chinese glyphs, nothing cut off)."""
 import pytest
+from playwright.sync_api import expect
 
 from attnviz.lessons.worked_example import SEED_NOTES
 from attnviz.i18n import translate
@@ -36,7 +37,8 @@ def test_worked_example(server, projector, lang, present):
     projector.goto(f"{server}/worked-example?" + link_query({sidebar.LANG: lang, sidebar.PRESENT: present or None}))
     _ready(projector, translate(lang, "Worked example: attention by hand"))
     _no_error(projector)
-    assert projector.locator('[data-testid="stSidebar"]').is_visible() != present
+    sidebar_shown = expect(projector.locator('[data-testid="stSidebar"]'))
+    sidebar_shown.to_be_hidden() if present else sidebar_shown.to_be_visible()
     name = f"toy_{lang}" + ("_presented" if present else "")
     projector.screenshot(path=str(ARTIFACTS / f"{name}.png"))
     headers = ["Step by step", "One cell, worked out", "Why divide by √d_k?", "Common mistakes", "What the article gets wrong"]

@@ -1,5 +1,6 @@
 """The training lab and the survey in Chromium at 1280×720, in 简体中文, on a page and presented: screenshots to look at."""
 import pytest
+from playwright.sync_api import expect
 
 from attnviz.i18n import translate
 from attnviz.models.loading import load_model
@@ -63,7 +64,7 @@ def test_survey_in_chinese(server, projector, tmp_path, present):
     box.press("Enter")
     projector.get_by_role("heading", name=translate("zh", "Queries and keys of one head, over many tokens")).wait_for(timeout=180000)
     projector.wait_for_selector(".js-plotly-plot >> nth=1", timeout=120000)
-    assert projector.get_by_text(translate("zh", "attend to the previous token")).first.is_visible()
+    expect(projector.get_by_text(translate("zh", "attend to the previous token")).first).to_be_visible()
     _screens(projector, f"survey_zh{'_presented' if present else ''}")
     for key, heading in (("find", "Find heads that…"), ("texts_title", "Texts where one head does it most and least")):
         # the sections without a figure: tables and texts
