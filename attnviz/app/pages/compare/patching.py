@@ -38,11 +38,6 @@ def take_patch_click() -> None:
 
 def _ranked_table(result) -> pd.DataFrame:
     shares = not pd.isna(result.restored).all()
-    if shares and np.nanmax(np.abs(result.restored)) > OVERSHOOT:
-        st.info(t("A and B differ by only {gap} in the target, and one head alone moves it by up to {largest}: shares "
-                  "of so small a difference (over 100% here) say little about which heads carry it. Pick texts or a "
-                  "target that A and B differ on more.", gap=f"{abs(result.value_a - result.value_b):.3f}",
-                  largest=f"{np.nanmax(np.abs(result.delta)):.3f}"))
     column = t("share restored") if shares else t("change")
     return pd.DataFrame([(layer, head, value) for layer, head, value in result.ranked()[:TOP]],
                         columns=[t("layer"), t("head"), column])
