@@ -88,6 +88,20 @@ def capture_text(model, text: str, args: argparse.Namespace, **options):
     return cap, window
 
 
+def load_and_capture(args: argparse.Namespace, kind: str | None = None):
+    """(model, capture) of the commands that read a long text: args.model on the text args name (capture_text's
+    window); with `kind`, a message where the capture has no such attention."""
+    from attnviz.core.errors import AttnvizError
+    from attnviz.models.loading import load_model
+
+    text = read_text(args)
+    model = load_model(args.model, device=args.device)
+    cap, _ = capture_text(model, text, args)
+    if kind is not None and kind not in cap.kinds:
+        raise AttnvizError(f"this capture has no {kind} attention; it has {', '.join(cap.kinds)}")
+    return model, cap
+
+
 def check_head(cap, kind: str, layer: int, head: int | None) -> None:
     """A message for a layer or head the capture does not have."""
     from attnviz.core.errors import AttnvizError

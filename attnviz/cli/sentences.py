@@ -6,7 +6,7 @@ import argparse
 import json
 
 from attnviz.cli.common import MODEL_HELP
-from attnviz.cli.long_text import add_text_args, add_window_args
+from attnviz.cli.long_text import add_text_args, add_window_args, load_and_capture
 
 
 def add_parser(sub) -> None:
@@ -35,14 +35,11 @@ def run(args: argparse.Namespace) -> int:
 
     from attnviz.analysis.documents import unit_attention, unit_ranges, units_read
     from attnviz.analysis.sinks import sinks
-    from attnviz.cli.long_text import capture_text, check_head, read_text
+    from attnviz.cli.long_text import check_head
     from attnviz.core.errors import AttnvizError
     from attnviz.figures.documents import unit_labels
-    from attnviz.models.loading import load_model
 
-    text = read_text(args)
-    model = load_model(args.model, device=args.device)
-    cap, _ = capture_text(model, text, args)
+    model, cap = load_and_capture(args)
     check_head(cap, "self", args.layer, args.head)
     try:
         units, spans = units_read(cap, args.level)

@@ -6,7 +6,7 @@ import argparse
 import json
 
 from attnviz.cli.common import MODEL_HELP
-from attnviz.cli.long_text import add_text_args, add_window_args
+from attnviz.cli.long_text import add_text_args, add_window_args, load_and_capture
 from attnviz.cli.targets import KINDS
 
 
@@ -31,15 +31,8 @@ def run(args: argparse.Namespace) -> int:
     import numpy as np
 
     from attnviz.analysis.sinks import sinks
-    from attnviz.cli.long_text import capture_text, read_text
-    from attnviz.core.errors import AttnvizError
-    from attnviz.models.loading import load_model
 
-    text = read_text(args)
-    model = load_model(args.model, device=args.device)
-    cap, _ = capture_text(model, text, args)
-    if args.kind not in cap.kinds:
-        raise AttnvizError(f"this capture has no {args.kind} attention; it has {', '.join(cap.kinds)}")
+    model, cap = load_and_capture(args, args.kind)
     found = sinks(cap.source(args.kind), k=max(1, args.k), epsilon=args.epsilon)
     keys = cap.axes(args.kind)[1]
     if args.json:

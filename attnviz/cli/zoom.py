@@ -8,7 +8,7 @@ import json
 import sys
 
 from attnviz.cli.common import MODEL_HELP
-from attnviz.cli.long_text import add_text_args, add_window_args
+from attnviz.cli.long_text import add_text_args, add_window_args, load_and_capture
 from attnviz.cli.targets import KINDS
 
 
@@ -44,16 +44,11 @@ def run(args: argparse.Namespace) -> int:
 
     from attnviz.analysis.sinks import sinks
     from attnviz.analysis.zoom import region
-    from attnviz.cli.long_text import capture_text, check_head, first_last, read_text
+    from attnviz.cli.long_text import check_head, first_last
     from attnviz.core.errors import AttnvizError
     from attnviz.figures.zoomed import cell_label
-    from attnviz.models.loading import load_model
 
-    text = read_text(args)
-    model = load_model(args.model, device=args.device)
-    cap, _ = capture_text(model, text, args)
-    if args.kind not in cap.kinds:
-        raise AttnvizError(f"this capture has no {args.kind} attention; it has {', '.join(cap.kinds)}")
+    model, cap = load_and_capture(args, args.kind)
     check_head(cap, args.kind, args.layer, args.head)
     src = cap.source(args.kind)
     q_tokens, k_tokens = cap.axes(args.kind)
