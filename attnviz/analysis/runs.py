@@ -13,7 +13,7 @@ from attnviz.core.types import KIND_LABELS
 from attnviz.models.forward import Output, Prompt, forward
 from attnviz.models.loading import LoadedModel
 from attnviz.models.sites import Site, Sites, find_sites
-from attnviz.models.taps import Tap, tapped
+from attnviz.models.taps import SiteRecord, Tap, tapped
 from attnviz.i18n import Message, N_
 
 NO_KIND = N_("{name} has no {kind}.")
@@ -46,6 +46,14 @@ def run(model: LoadedModel, prompt: Prompt, tap: Tap, batch: int = 1, grad: bool
             stack.enter_context(_graph_from_embeddings(model))
         stack.enter_context(tapped(model, sites, tap))
         return forward(model, prompt, batch)
+
+
+def recorded(model: LoadedModel, prompt: Prompt, kind: str) -> list[tuple[Site, SiteRecord]]:
+    """One run of the model with a tap on: each attention site of `kind`, with what the tap recorded there."""
+    _, sites = sites_of(model, kind)
+    tap = Tap()
+    run(model, prompt, tap)
+    return [(site, tap.records[(kind, site.layer)]) for site in sites]
 
 
 def _input_embeddings(model: LoadedModel) -> list[nn.Module]:

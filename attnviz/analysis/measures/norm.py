@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import torch
 
-from attnviz.analysis.runs import run, sites_of
+from attnviz.analysis.runs import recorded
 from attnviz.core.sources import CHUNK_BYTES
 from attnviz.models.forward import Prompt
 from attnviz.models.loading import LoadedModel
 from attnviz.models.sites import Site
-from attnviz.models.taps import SiteRecord, Tap
+from attnviz.models.taps import SiteRecord
 
 
 def transformed_values(site: Site, record: SiteRecord) -> torch.Tensor:
@@ -31,12 +31,8 @@ def row_step(n_keys: int, d_model: int) -> int:
 
 def norm_values(model: LoadedModel, prompt: Prompt, kind: str = "self") -> torch.Tensor:
     """‖α^h_ij·f_h(x_j)‖ = α^h_ij·‖f_h(x_j)‖: [layer, head, query_pos, key_pos]. The caller holds the lock."""
-    _, sites = sites_of(model, kind)
-    tap = Tap()
-    run(model, prompt, tap)
     out = []
-    for site in sites:
-        record = tap.records[(kind, site.layer)]
+    for site, record in recorded(model, prompt, kind):
         lengths = transformed_values(site, record).norm(dim=-1)  # [head, key_pos]
         out.append(record.alpha[0].float() * lengths[:, None, :])
     return torch.stack(out)
@@ -44,12 +40,8 @@ def norm_values(model: LoadedModel, prompt: Prompt, kind: str = "self") -> torch
 
 def norm_layer_values(model: LoadedModel, prompt: Prompt, kind: str = "self") -> torch.Tensor:
     """‖Σ_h α^h_ij·f_h(x_j)‖: [layer, query_pos, key_pos]. The caller holds the lock."""
-    _, sites = sites_of(model, kind)
-    tap = Tap()
-    run(model, prompt, tap)
     out = []
-    for site in sites:
-        record = tap.records[(kind, site.layer)]
+    for site, record in recorded(model, prompt, kind):
         f = transformed_values(site, record)  # [head, key_pos, d_model]
         alpha = record.alpha[0].float()  # [head, query_pos, key_pos]
         n_q, n_k = alpha.shape[1:]
