@@ -60,13 +60,16 @@ def test_the_way_back_covers_nothing_and_the_explorer_figure_is_on_the_first_scr
     said = translate(lang, "Head {head} of layer {layer}: each token shaded by how much the outlined token attends to it. Hover a token to choose it.", head=0, layer=0)
     caption = projector.get_by_text(said)
     caption.wait_for()
-    # the frame takes its sentence's height a moment after it is drawn: wait for the caption to follow it up
-    projector.wait_for_function("""(text) => {
+    # the frame takes its sentence's height a moment after it is drawn, and a rerun may lay the page out again:
+    # frame and caption are read together, in one moment the page shows, once the caption follows the frame up
+    placed = projector.wait_for_function("""(text) => {
         const frame = document.querySelector('[data-testid="stIFrame"]').getBoundingClientRect();
         const cap = [...document.querySelectorAll('[data-testid="stCaptionContainer"]')].find(c => c.textContent.includes(text));
-        return cap && cap.getBoundingClientRect().top - frame.bottom < 40; }""", arg=said, timeout=30000)
-    frame = projector.locator('[data-testid="stIFrame"]').first.bounding_box()
-    caption = caption.bounding_box()
+        if (!cap) return false;
+        const c = cap.getBoundingClientRect();
+        return c.top - frame.bottom < 40 && {frame: {y: frame.top, height: frame.height}, caption: {y: c.top}}; }""",
+                                         arg=said, timeout=30000).json_value()
+    frame, caption = placed["frame"], placed["caption"]
     assert 60 < frame["height"] < 140 and 0 <= caption["y"] - (frame["y"] + frame["height"]) < 40, (frame, caption)
     projector.screenshot(path=str(ARTIFACTS / f"present_text_view_{lang}.png"))
 
