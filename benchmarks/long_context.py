@@ -11,6 +11,8 @@ after it. On the capture, each view is timed from cold (the capture's memo clear
 - region: a 512 × 512 region at full resolution around the middle of the diagonal (zoom.region);
 - model view: every layer × head pooled to 32 × 32 (zoom.model_view, the one pass of layer_pass.summarise);
 - statistics: reduce.head_statistics from cold (the same pass), then again once the model view has run;
+- first look: the pass over one query row in every `stride` (layer_sample.estimate), what the page draws first
+  on a long input, then the model view and the statistics reading it, and how far they are from the exact pass;
 - sentence map: one head pooled to "sentences" of 32 tokens (documents.unit_attention).
 Payload: the bytes each view's numbers take (float32), and a bare plotly heatmap's JSON for the 2-D ones.
 Targets at 8,192 tokens (issue 28): capture ≤ 1.5× the plain forward's time and peak memory, overview < 1 s,
@@ -62,13 +64,29 @@ def _heatmap_json(values) -> int:
     return len(go.Figure(go.Heatmap(z=values)).to_json())
 
 
+def _first_error(first_thumbs, thumbs, first_stats, stats, first_sinks, exact_sinks) -> dict:
+    """How far the first look is from the exact pass: the model view as drawn (each thumbnail scaled to its own
+    maximum), each statistic (largest difference, and the exact values' spread over the heads), the sinks."""
+    import numpy as np
+
+    def drawn(t):
+        return t / np.maximum(t.max(axis=(-1, -2), keepdims=True), 1e-9)
+
+    gap = np.abs(drawn(first_thumbs) - drawn(thumbs))
+    return {"view_max": float(gap.max()), "view_mean": float(gap.mean()),
+            "stats": {name: [float(np.abs(first_stats[name] - stats[name]).max()), float(np.ptp(stats[name]))]
+                      for name in stats},
+            "sinks": [len({int(p) for p in first_sinks} & {int(p) for p in exact_sinks}), len(exact_sinks),
+                      int(first_sinks[0]) == int(exact_sinks[0])]}
+
+
 def one(what: str, n: int, repeats: int, threads: int = 0) -> dict:
     """One measurement in this process (plain forward or q/k capture with its views)."""
     import numpy as np
     import torch
 
     from attnviz import capture
-    from attnviz.analysis import documents, reduce, zoom
+    from attnviz.analysis import documents, layer_sample, reduce, sinks, zoom
 
     torch.manual_seed(0)
     if threads:
@@ -103,11 +121,19 @@ def one(what: str, n: int, repeats: int, threads: int = 0) -> dict:
     rows, cols = (mid, min(n, mid + 512)), (max(0, mid - 256), min(n, max(0, mid - 256) + 512))
     out["region_s"], reg = _clock(lambda: zoom.region(src, LAYER, HEAD, rows, cols, None, "max"), max(3, repeats),
                                   name="region")
+    # the page's first look: the pass over a sample of rows (layer_sample), then the views reading it
+    out["first_look_s"], first = _clock(lambda: layer_sample.estimate(src, 32), repeats, clear, "first look")
+    out["stride"], out["sampled_rows"] = first.stride, first.n_rows
+    out["first_view_s"], first_thumbs = _clock(lambda: zoom.model_view(src, 32, "mean"), 3)
+    out["first_stats_s"], first_stats = _clock(lambda: reduce.head_statistics(cap), 3)
+    first_sinks = sinks.sinks(src).overall
+    # the exact pass, as the button on the page (or any caller with no first look) runs it
     out["model_view_s"], thumbs = _clock(lambda: zoom.model_view(src, 32, "mean"), repeats, clear, "model view")
     out["stats_s"], stats = _clock(lambda: reduce.head_statistics(cap), repeats, clear, "statistics")
     clear()
     zoom.model_view(src, 32, "mean")
     out["stats_after_view_s"], _ = _clock(lambda: reduce.head_statistics(cap), 3)
+    out["first_error"] = _first_error(first_thumbs, thumbs, first_stats, stats, first_sinks, sinks.sinks(src).overall)
     units = np.arange(n) // SENTENCE
     out["sentence_map_s"], smap = _clock(lambda: documents.unit_attention(src, LAYER, units, heads=[HEAD]), repeats,
                                         name="sentence map")
@@ -168,6 +194,19 @@ def main() -> None:
             print(f"| {q['tokens']:,} | {q['overview_s'] * 1e3:,.0f} | {q['region_s'] * 1e3:,.0f} | "
                   f"{q['model_view_s']:.1f} | {q['stats_s']:.1f} | {q['stats_after_view_s'] * 1e3:.2f} | "
                   f"{q['sentence_map_s'] * 1e3:,.0f} | {q['shading_s'] * 1e3:.1f} |")
+    print("\n| tokens | first look: rows read | first look s (CPU s) | then the model view ms | then the statistics ms | "
+          "model view as drawn: largest / mean difference | statistics: largest difference (spread over heads) | "
+          "sinks found (of the exact 4), the first the same |")
+    print("|---|---|---|---|---|---|---|---|")
+    for got in rows:
+        q = got.get("qk")
+        if q:
+            e = q["first_error"]
+            said = "; ".join(f"{name} {d:.3g} ({spread:.3g})" for name, (d, spread) in e["stats"].items())
+            print(f"| {q['tokens']:,} | {q['sampled_rows']:,} (1 in {q['stride']}) | {q['first_look_s']:.2f} "
+                  f"({q['cpu']['first look']:.2f}) | {q['first_view_s'] * 1e3:.2f} | {q['first_stats_s'] * 1e3:.2f} | "
+                  f"{e['view_max']:.3f} / {e['view_mean']:.4f} | {said} | {e['sinks'][0]} of {e['sinks'][1]}, first "
+                  f"{'=' if e['sinks'][2] else '≠'} |")
     print("\n| tokens | CPU s (all threads): plain forward | q/k capture | overview | region | model view | "
           "statistics | sentence map |")
     print("|---|---|---|---|---|---|---|---|")

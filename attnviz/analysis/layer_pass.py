@@ -34,7 +34,10 @@ FLOOR = -80.0
 
 @dataclass(frozen=True)
 class Summary:
-    """What one pass over a source's rows gives; sums are over query rows (divide by `n_rows` for means)."""
+    """What one pass over a source's rows gives; sums are over query rows (divide by `n_rows` for means).
+
+    An estimate (layer_sample) reads some rows only and weighs each by the rows it stands for: its sums then
+    estimate these same sums over every row, and `n_read` < `n_rows` says how many rows it read."""
 
     size: int
     thumbs: np.ndarray  # [layer, head, q_cells, k_cells]: mean weight per cell, reduce.pooled's bins
@@ -43,8 +46,17 @@ class Summary:
     self_token: np.ndarray  # [layer, head]: Σ over rows r < key count of p[r, r]
     previous: np.ndarray  # [layer, head]: Σ over rows 1 ≤ r < min(query count, key count) of p[r, r − 1]
     received: np.ndarray  # [layer, head, key_pos]: Σ over rows of p[·, key]: the weight each key receives
-    n_rows: int
+    n_rows: int  # the query rows the sums are over
     n_keys: int
+    n_self: int  # the rows with a key at their own position (the self sums' rows)
+    n_previous: int  # and with one at the position before (the previous-token sums' rows)
+    n_read: int  # the rows the pass read: n_rows for the exact pass, fewer for an estimate
+    dense: int = 0  # an estimate's first rows, every one read (a causal model's first rows are cheap)
+    stride: int = 1  # and after them one row read in each stretch of `stride`
+
+    @property
+    def estimated(self) -> bool:
+        return self.n_read < self.n_rows
 
 
 def summarise(src: AttentionSource, size: int = THUMB, progress: Callable[[float], None] | None = None) -> Summary:
@@ -78,6 +90,15 @@ def summarise(src: AttentionSource, size: int = THUMB, progress: Callable[[float
     summary = acc.result(size)
     src.memo[key] = summary
     return summary
+
+
+def current(src: AttentionSource, size: int = THUMB) -> Summary:
+    """The pass the views read: the exact one where it has run, else an estimate where a page made one
+    (layer_sample.estimate: a long input's first look), else the exact pass, run now."""
+    for key in (("summary", size), ("estimate", size)):
+        if key in src.memo:
+            return src.memo[key]
+    return summarise(src, size)
 
 
 def _block(src: AttentionSource, layer: int, start: int, stop: int):
@@ -162,13 +183,14 @@ class _Accumulator:
 
     def result(self, size: int) -> Summary:
         def host(t):
-            return _frozen(t.cpu().numpy())
+            return frozen(t.cpu().numpy())
+        both = min(self.n_q, self.n_k)
         return Summary(size=size, thumbs=host(self.thumbs), entropy=host(self.entropy), distance=host(self.distance),
                        self_token=host(self.self_token), previous=host(self.previous), received=host(self.received),
-                       n_rows=self.n_q, n_keys=self.n_k)
+                       n_rows=self.n_q, n_keys=self.n_k, n_self=both, n_previous=max(0, both - 1), n_read=self.n_q)
 
 
-def _frozen(value: np.ndarray) -> np.ndarray:
+def frozen(value: np.ndarray) -> np.ndarray:
     value.setflags(write=False)
     return value
 
@@ -176,13 +198,13 @@ def _frozen(value: np.ndarray) -> np.ndarray:
 def statistics(summary: Summary, special: list[bool] | None = None, cross: bool = False) -> dict[str, np.ndarray]:
     """reduce.head_statistics' per-[layer, head] means from a pass: entropy, mean distance, first token, self,
     previous token (not for cross-attention), special tokens (where `special` marks some)."""
-    n_q, n_k = summary.n_rows, summary.n_keys
+    n_q = summary.n_rows
     stats = {"entropy": summary.entropy / n_q, "mean distance": summary.distance / n_q,
              "first token": summary.received[..., 0] / n_q}
     if not cross:
-        stats["self"] = summary.self_token / max(1, min(n_q, n_k))
-        stats["previous token"] = summary.previous / max(1, min(n_q, n_k) - 1)
+        stats["self"] = summary.self_token / max(1, summary.n_self)
+        stats["previous token"] = summary.previous / max(1, summary.n_previous)
     if special is not None and any(special):
-        mask = np.asarray(special[:n_k], dtype=np.float32)
+        mask = np.asarray(special[:summary.n_keys], dtype=np.float32)
         stats["special tokens"] = summary.received[..., : len(mask)] @ mask / n_q
-    return {name: _frozen(np.ascontiguousarray(value, dtype=np.float32)) for name, value in stats.items()}
+    return {name: frozen(np.ascontiguousarray(value, dtype=np.float32)) for name, value in stats.items()}

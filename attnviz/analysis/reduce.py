@@ -35,13 +35,13 @@ def pooled(stack: Attention, size: int = 32, rows: tuple[int, int] | None = None
     """
     src = as_source(stack)
     n_layers, n_heads, n_q, n_k = src.shape
+    if isinstance(src, QKSource) and rows is None:  # the whole overview: the one pass that also gives the statistics
+        return layer_pass.current(src, size).thumbs  # (or its first look from a sample of rows, on a long input)
     r0, r1 = rows if rows is not None else (0, n_q)
     key = ("pooled", size, r0, r1)
     if key in src.memo:  # a capture is read-only: its overview is computed once
         return src.memo[key]
     q_size, k_size = min(r1 - r0, size), min(n_k, size)
-    if isinstance(src, QKSource) and rows is None:  # the whole overview: the one pass that also gives the statistics
-        return _remember(src, key, layer_pass.summarise(src, size).thumbs)
     if isinstance(src, DenseSource):
         block = src.stack[:, :, r0:r1].float().reshape(-1, 1, r1 - r0, n_k)
         out = torch.nn.functional.adaptive_avg_pool2d(block, (q_size, k_size)).reshape(n_layers, n_heads, q_size, k_size)
@@ -174,16 +174,15 @@ def head_statistics(cap: AttentionCapture, kind: str = "self",
     tokens, to the token itself and to the previous token (Clark et al. 2019), means over the query rows that
     have what is measured; computed on the device in the one pass that also gives the model view
     (`layer_pass.summarise`), every head of a layer at once, and kept on the capture. `source`: other rows that sum
-    to 1 on the capture's tokens (a measure's shares)."""
+    to 1 on the capture's tokens (a measure's shares). On a long input whose page made a first look from a sample of
+    rows (`layer_pass.current`), the means over those rows until the exact pass has run."""
     src = cap.source(kind) if source is None else source
-    if ("stats",) in src.memo:
-        return dict(src.memo[("stats",)])
-    done = [v for k, v in src.memo.items() if isinstance(k, tuple) and k[0] == "summary"]
-    summary = done[0] if done else layer_pass.summarise(src)
-    special = cap.special if kind == "self" and cap.special else None
-    stats = layer_pass.statistics(summary, special, cross=kind == "cross")
-    src.memo[("stats",)] = stats
-    return dict(stats)
+    summary = layer_pass.current(src)
+    key = ("stats", summary.stride)
+    if key not in src.memo:
+        special = cap.special if kind == "self" and cap.special else None
+        src.memo[key] = layer_pass.statistics(summary, special, cross=kind == "cross")
+    return dict(src.memo[key])
 
 
 def max_difference(a: Attention, b: Attention) -> float:

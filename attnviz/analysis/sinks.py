@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from attnviz.analysis.layer_pass import summarise
+from attnviz.analysis.layer_pass import current
 from attnviz.core.sources import AttentionSource
 
 GU_EPSILON = 0.3  # Gu et al. 2024: a head "has a sink" on the first token when its mean weight there passes 0.3
@@ -29,8 +29,9 @@ class Sinks:
 
 
 def received(src: AttentionSource) -> np.ndarray:
-    """[layer, head, key_pos]: the mean weight each key receives over the query rows (from the one pass)."""
-    summary = summarise(src)
+    """[layer, head, key_pos]: the mean weight each key receives over the query rows (from the one pass, or its
+    first look on a long input: the rows it read)."""
+    summary = current(src)
     return summary.received / summary.n_rows
 
 

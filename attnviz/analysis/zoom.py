@@ -15,7 +15,7 @@ import numpy as np
 import torch
 
 from attnviz.analysis.bins import adaptive_bin, equal_edges
-from attnviz.analysis.layer_pass import THUMB, summarise
+from attnviz.analysis.layer_pass import THUMB, current
 from attnviz.analysis.sinks import set_aside
 from attnviz.core.sources import AttentionSource, QKSource
 
@@ -132,13 +132,13 @@ def overview(src: AttentionSource, layer: int, head: int, size: int = SCREEN, ho
 def model_view(src: AttentionSource, size: int = THUMB, how: str = "mean") -> np.ndarray:
     """Every layer × head pooled to at most size × size cells (reduce.pooled's bins), `[layer, head, q, k]`.
 
-    "mean" comes from the one pass that also gives the statistics (`layer_pass.summarise`); "max" is one more
+    "mean" comes from the one pass that also gives the statistics (`layer_pass.current`); "max" is one more
     pass over each layer's row blocks, every head at once. Both are kept on the source.
     """
     if how not in HOW:
         raise ValueError(f"how must be one of {HOW}, got {how!r}")
     if how == "mean":
-        return summarise(src, size).thumbs
+        return current(src, size).thumbs
     key = ("model view max", size)
     if key not in src.memo:
         src.memo[key] = _max_thumbs(src, size)

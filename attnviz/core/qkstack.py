@@ -51,16 +51,34 @@ class QKStack:
             index = torch.tensor(list(heads), device=self.q.device)
             q = self.q[layer, :, start:stop].index_select(0, index).float()
             k = self.k[layer, :, :keys].index_select(0, torch.div(index, n_heads // n_kv, rounding_mode="floor")).float()
+        s = self._product(q, k).reshape(-1, stop - start, k.shape[-2])  # [head, rows, key_pos]
+        return self._masked(s, layer, slice(start, stop), torch.arange(start, stop, device=s.device), heads)
+
+    def scores_at(self, layer: int, rows: torch.Tensor, keys: int | None = None) -> torch.Tensor:
+        """`scores` of every head for the query positions `rows` (a 1-D, ascending index tensor, any spacing):
+        `[head, len(rows), key_pos (:keys)]`, float32 (for a pass over a sample of a long input's rows)."""
+        n_heads, n_kv = self.q.shape[1], self.k.shape[1]
+        rows = rows.to(self.q.device)
+        q = self.q[layer].index_select(1, rows).float().reshape(n_kv, (n_heads // n_kv) * len(rows), -1)
+        k = self.k[layer, :, :keys].float()
+        return self._masked(self._product(q, k).reshape(n_heads, len(rows), -1), layer, rows, rows, None)
+
+    def _product(self, q: torch.Tensor, k: torch.Tensor) -> torch.Tensor:
+        """q·kᵀ·scaling, soft-capped where the model caps it."""
         if self.softcap:
-            s = torch.matmul(q, k.transpose(-1, -2)).mul_(self.scaling / self.softcap).tanh_().mul_(self.softcap)
-        else:  # scaling the queries first: rows·d_head multiplications instead of rows·key_pos
-            s = torch.matmul(q * self.scaling, k.transpose(-1, -2))
-        s = s.reshape(-1, stop - start, s.shape[-1])  # [head, rows, key_pos]
+            return torch.matmul(q, k.transpose(-1, -2)).mul_(self.scaling / self.softcap).tanh_().mul_(self.softcap)
+        return torch.matmul(q * self.scaling, k.transpose(-1, -2))  # scaling the queries: rows·d, not rows·keys
+
+    def _masked(self, s: torch.Tensor, layer: int, pick, positions: torch.Tensor,
+                heads: list[int] | None) -> torch.Tensor:
+        """Scores `s` [head, rows, key_pos] with the position bias, the mask and the causal mask added: `pick` takes
+        the rows from the per-layer biases (a slice or an index tensor), `positions` are their query positions
+        (ascending)."""
         added = False
         for extra in (self._at(self.position_bias, layer), self._at(self.bias, layer)):
             if extra is None:
                 continue
-            block = extra[:, start:stop, : s.shape[-1]]
+            block = extra[:, pick, : s.shape[-1]]
             if block.shape[0] > 1 and heads is not None:
                 block = block[heads[0]:heads[0] + 1] if len(heads) == 1 else block[list(heads)]
             if block.dtype == torch.bool:
@@ -68,11 +86,11 @@ class QKStack:
             else:
                 s.add_(block.float())
                 added = True
-        if layer < len(self.causal) and self.causal[layer] and s.shape[-1] > start + 1:
-            # keys before `start` are visible to every row here: mask only the columns from `start` on
-            rows = torch.arange(start, stop, device=s.device)[:, None]
-            cols = torch.arange(start, s.shape[-1], device=s.device)[None, :]
-            s[..., start:].masked_fill_(cols > rows, MASKED)
+        first = int(positions[0]) if len(positions) else 0
+        if layer < len(self.causal) and self.causal[layer] and s.shape[-1] > first + 1:
+            # keys before the first row are visible to every row here: mask only the columns from it on
+            cols = torch.arange(first, s.shape[-1], device=s.device)[None, :]
+            s[..., first:].masked_fill_(cols > positions[:, None], MASKED)
         # a bias plus a float mask can run past the float range: clamp back to "masked", never -inf
         return s.clamp_min_(MASKED) if added else s
 

@@ -4,6 +4,7 @@ window of a text longer than the model reads is the one capture.window chooses a
 
 A tiny GPT-2 with 2,048 positions (tests/long_docs.py) reads about 800 tokens: past the 512 keys where the heatmap
 becomes an overview that zooms, and quick to capture."""
+import re
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +14,7 @@ from catalogue_check import not_in_catalogue
 from long_docs import build_long, long_text
 
 from attnviz import capture, load_model
+from attnviz.analysis import layer_pass, layer_sample
 from attnviz.analysis.documents import top_keys, unit_attention, units_read
 from attnviz.analysis.sinks import sinks
 from attnviz.analysis.zoom import SCREEN, overview, region
@@ -20,7 +22,9 @@ from attnviz.app.pages.explorer.sinks import names
 from attnviz.app.state import explorer, sidebar
 from attnviz.app.widgets.literal import escape
 from attnviz.capture.window import capture_window
+from attnviz.core import settings
 from attnviz.core.sentences import sentences
+from attnviz.core.sources import QKSource
 
 TEXT = long_text(40)  # about 830 tokens
 DATA = ("attnviz", "custom", "auto", "cpu", "cuda", "mps", "Language · 语言", "English", "简体中文", "png", "svg",
@@ -249,3 +253,96 @@ def test_the_long_views_in_presentation_mode(folder, cap, view):
         assert figures(at)[0]["layout"]["title"]["text"] == "Sentence map · layer 0 · head 0"
     else:
         assert any("tokens, each shaded by" in c for c in messages(at.main, "caption"))
+
+
+@pytest.fixture(scope="module")
+def qk_src(folder):
+    """The page's capture in queries-and-keys mode (what it captures past the stored stack's budget)."""
+    return capture(load_model(str(folder), device="cpu"), TEXT, mode="qk").source("self")
+
+
+@pytest.fixture
+def sampled(monkeypatch):
+    """Queries and keys captured, and the exact pass's budget made small: this input's model view and statistics
+    start from a first look at one query row in every 13 (2 layers × 4 heads × 830²/2 scores; a 32-cell bin of 25
+    rows holds whole stretches of 13)."""
+    from attnviz.app.pipeline.cache import shared_captures
+
+    monkeypatch.setattr(settings, "current", lambda: settings.Settings(eager_stack_mb=0))
+    monkeypatch.setattr(layer_sample, "EXACT_SCORES", 1e5)
+    monkeypatch.setattr(layer_sample, "SAMPLE_SCORES", 2e5)
+    shared_captures().drop(lambda key: True)  # the other tests' stored stack of this text, or an earlier exact pass
+    yield
+    shared_captures().drop(lambda key: True)
+
+
+def _mosaic(thumbs: np.ndarray) -> np.ndarray:
+    """The model view's mosaic cells of each thumbnail, scaled to its own maximum: [layer, head, q, k]."""
+    return thumbs / np.maximum(thumbs.max(axis=(-1, -2), keepdims=True), 1e-9)
+
+
+def _thumbs(at, shape) -> np.ndarray:
+    layers, heads, r, c = shape
+    z = decode(figures(at)[0]["data"][0]["z"])
+    return np.stack([np.stack([z[l * (r + 1):l * (r + 1) + r, h * (c + 1):h * (c + 1) + c] for h in range(heads)])
+                     for l in range(layers)])
+
+
+def _first_only(src, first):
+    """A source holding only the first look `first` (as the page's does before the exact pass)."""
+    fresh = QKSource(src.qk)
+    fresh.memo[("estimate", 32)] = first
+    return fresh
+
+
+def test_a_first_look_then_the_exact_pass(folder, cap, qk_src, sampled):
+    """A long input's model view comes first from one query row in every 13, said with the rows it read; the button
+    runs the exact pass and the page draws the exact thumbnails, and the statistics are then exact too."""
+    src = qk_src
+    n = len(cap.tokens)
+    assert layer_sample.stride(src) == 13
+    first = layer_sample.estimate(QKSource(src.qk), 32, 13)  # the library's, on a source of its own
+    at = _open(folder, {explorer.VIEW: "Model view"})
+    said = _caption(at, "Estimated from ")
+    assert first.dense > 0 and first.n_rows == n
+    assert said == (f"Estimated from {first.n_read} of the {n} query rows: every one of the first {first.dense}, then "
+                    "one drawn at random in every 13, counting for its stretch. Each figure is a mean over those rows.")
+    assert re.fullmatch(r"Compute exactly \(about \d+ s\)", at.button(key=explorer.EXACT_PASS).label)
+    assert np.allclose(_thumbs(at, first.thumbs.shape), _mosaic(first.thumbs), atol=1e-5)
+
+    at.radio(key=explorer.VIEW).set_value("Heatmap").run()  # the sinks set aside come from the same first look
+    at.toggle(key=explorer.ASIDE).set_value(True).run()
+    found = sinks(_first_only(src, first)).overall  # the library's sinks from the first look
+    said = [c for c in messages(at.main, "caption") if c.startswith("Set aside: the sinks ")]
+    assert said and said[0].startswith(f"Set aside: the sinks {names(cap, 'self', found)}, ")
+    assert (f"The sinks were found from {first.n_read} of the {n} query rows, the model view's first look."
+            in messages(at.main, "caption"))
+    at.toggle(key=explorer.ASIDE).set_value(False).run()
+    at.radio(key=explorer.VIEW).set_value("Model view").run()
+
+    at.button(key=explorer.EXACT_PASS).click().run()
+    assert_clean(at)
+    assert not [c.value for c in at.main.caption if "Estimated from" in c.value]
+    exact = layer_pass.summarise(QKSource(src.qk), 32)
+    assert np.allclose(_thumbs(at, exact.thumbs.shape), _mosaic(exact.thumbs), atol=1e-5)
+    assert not np.allclose(_mosaic(exact.thumbs), _mosaic(first.thumbs), atol=1e-3)  # the page did change
+
+    at.radio(key=explorer.VIEW).set_value("Statistics").run()
+    assert not [c.value for c in at.main.caption if "Estimated from" in c.value]
+    table = at.dataframe[0].value
+    entropy = layer_pass.statistics(exact)["entropy"].reshape(-1)
+    assert np.allclose(table["entropy"].to_numpy(), entropy, atol=1e-4)
+
+
+def test_the_statistics_first_look_in_chinese(folder, cap, qk_src, sampled):
+    src = qk_src
+    first = layer_sample.estimate(QKSource(src.qk), 32, 13)
+    at = _open(folder, {explorer.VIEW: "Statistics"}, lang="zh")
+    stats = layer_pass.statistics(first)
+    table = at.dataframe[0].value
+    assert np.allclose(table[table.columns[2]].to_numpy(), stats["entropy"].reshape(-1), atol=1e-4), (table.columns, table.iloc[:, 2].to_numpy(), stats["entropy"])
+    said = [c.value for c in at.main.caption if f"{first.n_read}" in c.value and "13" in c.value]
+    assert said == [f"根据 {first.n_rows} 个查询行中的 {first.n_read} 行估计：前 {first.dense} 行全部读取，之后每 13 行随机抽取"
+                    "一行，代表这一段。每个数值都是这些行上的平均值。"]
+    assert re.fullmatch(r"精确计算（约 \d+ 秒）", at.button(key=explorer.EXACT_PASS).label)
+    assert not_in_catalogue(at, _data(*cap.tokens)) == []

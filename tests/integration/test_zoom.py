@@ -8,7 +8,8 @@ import pytest
 import torch
 
 from attnviz import capture, load_model
-from attnviz.analysis import layer_pass, zoom
+from attnviz.analysis import layer_pass, layer_sample, zoom
+from attnviz.analysis.bins import adaptive_bin
 from attnviz.analysis.reduce import head_statistics, pooled
 from attnviz.core.sources import DenseSource, QKSource
 from attnviz.models.recording import recording, stack_records
@@ -172,3 +173,107 @@ def head_statistics_of(src):
     cap = AttentionCapture(tokens=[str(i) for i in range(N)], attention={}, positional=None, model="m",
                            device="cpu", dtype="float32", mode="qk", sources={"self": src})
     return head_statistics(cap)
+
+
+SUMS = ("thumbs", "entropy", "distance", "self_token", "previous", "received")
+
+
+@pytest.fixture(scope="module")
+def causal_only(glass):
+    """A decoder whose only mask is causal (the pass skips the keys after each row): glassllm, q/k and eager."""
+    text = "The cat sat on the mat. The dog ran to the park, and the cat watched it from the window."
+    qk, eager = capture(glass, text, mode="qk"), capture(glass, text, mode="eager")
+    assert qk.source("self").qk.only_causal(0)
+    return qk.source("self"), eager.attention["self"]
+
+
+@pytest.mark.parametrize("case", ["mistral", "padded_bert", "causal_only"])
+def test_an_estimate_reading_every_row_is_the_exact_pass(case, request):
+    src, _ = request.getfixturevalue(case)
+    exact, every = layer_pass.summarise(QKSource(src.qk), 6), layer_sample.estimate(QKSource(src.qk), 6, step=1)
+    for name in SUMS:
+        assert np.allclose(getattr(every, name), getattr(exact, name), atol=1e-4), name
+    for name in ("n_rows", "n_keys", "n_self", "n_previous", "n_read"):
+        assert getattr(every, name) == getattr(exact, name), name
+    assert not every.estimated and not exact.estimated
+
+
+@pytest.mark.parametrize("case", ["mistral", "causal_only"])
+def test_an_estimate_is_the_weighted_mean_over_the_rows_it_read(case, request, monkeypatch):
+    """The first rows read densely (a budget that buys 6 of them), then one row in every 3 standing for its stretch
+    (blocks of 2 rows read at once): each sum equals the same weighted sum over those rows of the full eager
+    pattern, each statistic the weighted mean, each thumbnail cell the weighted mean over its bin's rows read."""
+    src, stack = request.getfixturevalue(case)
+    layers, heads, n = stack.shape[0], stack.shape[1], stack.shape[-1]
+    fresh = QKSource(src.qk)
+    monkeypatch.setattr(layer_sample, "PASS_ROWS", 2)
+    monkeypatch.setattr(layer_sample, "SAMPLE_SCORES", 1.0)
+    monkeypatch.setattr(layer_sample, "DENSE_SHARE", layer_sample.scores(fresh, 6) + 0.5)  # 6 rows fit, 9 do not
+    rows = layer_sample.plan(fresh, 3)
+    assert rows.dense == 6 and list(rows.positions[:6]) == list(range(6)) and list(rows.weights[:6]) == [1] * 6
+    assert list(rows.positions[6:] // 3) == list(range(2, -(-n // 3))) and rows.weights.sum() == n
+    est = layer_sample.estimate(fresh, 6, step=3)
+    at, w = rows.positions, rows.weights.astype(np.float64)
+    assert est.estimated and est.n_read == len(at) == 6 + -(-(n - 6) // 3) and est.n_rows == n
+    assert (est.dense, est.stride) == (6, 3)
+    a = stack.double().numpy()[:, :, at]  # [layer, head, rows read, key]
+    q, k = at[:, None], np.arange(n)[None, :]
+    assert np.allclose(est.entropy, -(a * np.log(np.clip(a, 1e-30, None))).sum(-1) @ w, atol=1e-4)
+    assert np.allclose(est.distance, (a * np.abs(q - k)).sum(-1) @ w, atol=1e-2)
+    assert np.allclose(est.received, np.einsum("lhrk,r->lhk", a, w), atol=1e-5)
+    own = np.arange(len(at))
+    assert np.allclose(est.self_token, a[..., own, at] @ w, atol=1e-5)
+    later = at >= 1
+    assert np.allclose(est.previous, a[..., own[later], at[later] - 1] @ w[later], atol=1e-5)
+    assert (est.n_self, est.n_previous) == (n, n - 1)
+    cells = [adaptive_bin(i, n, 6) for i in range(6)]
+    want = np.zeros((layers, heads, 6, 6))
+    for i, (lo, hi) in enumerate(cells):
+        mine = (at >= lo) & (at < hi)
+        assert mine.any()
+        for j, (c0, c1) in enumerate(cells):
+            want[..., i, j] = a[:, :, mine, c0:c1].mean(-1) @ w[mine] / w[mine].sum()
+    assert np.allclose(est.thumbs, want, atol=1e-6)
+    stats = layer_pass.statistics(est)
+    assert np.allclose(stats["first token"], a[..., 0] @ w / n, atol=1e-6)
+    assert np.allclose(stats["previous token"], a[..., own[later], at[later] - 1] @ w[later] / (n - 1), atol=1e-6)
+    assert np.allclose(stats["mean distance"], (a * np.abs(q - k)).sum(-1) @ w / n, atol=1e-4)
+
+
+def test_the_rows_read_are_one_in_each_stretch_and_the_same_each_time(mistral, monkeypatch):
+    src, _ = mistral
+    fresh = QKSource(src.qk)
+    monkeypatch.setattr(layer_sample, "DENSE_SHARE", 0.0)  # no dense start
+    rows = layer_sample.plan(fresh, 7)
+    assert rows.dense == 0 and len(rows.positions) == 8 and list(rows.positions // 7) == list(range(8))
+    assert list(rows.weights) == [7] * 7 + [1] and rows.positions[-1] == N - 1  # the last stretch: row 49 alone
+    assert np.array_equal(rows.positions, layer_sample.plan(fresh, 7).positions)
+    assert not np.array_equal(rows.positions, layer_sample.plan(fresh, 7, seed=1).positions)
+    every = layer_sample.plan(fresh, 1)
+    assert list(every.positions) == list(range(N)) and set(every.weights) == {1}
+
+
+def test_a_causal_models_dense_start_costs_what_its_rows_cost(causal_only, mistral):
+    """The scores of the first r rows: r(r + 1)/2 a head in a layer whose only mask is causal, r × keys otherwise."""
+    (causal, eager), (window, stack) = causal_only, mistral
+    layers, heads = eager.shape[:2]
+    assert layer_sample.scores(causal, 10) == layers * heads * 55
+    assert layer_sample.scores(window, 10) == stack.shape[0] * stack.shape[1] * 10 * N
+
+
+def test_the_views_read_an_estimate_only_past_the_exact_passs_budget(mistral, monkeypatch):
+    src, stack = mistral
+    fresh = QKSource(src.qk)
+    layers, heads = stack.shape[:2]
+    assert layer_sample.scores(fresh) == layers * heads * N * N  # a sliding-window mask: every key computed
+    assert layer_sample.stride(fresh) == 1 and layer_sample.stride(DenseSource(stack)) == 1
+    monkeypatch.setattr(layer_sample, "EXACT_SCORES", 1000)
+    monkeypatch.setattr(layer_sample, "SAMPLE_SCORES", 2000)
+    assert layer_sample.stride(fresh, 32) == 1  # 50 rows in 32 bins: a bin of one or two rows holds no stretch
+    needed = -(-layers * heads * N * N // 2000)
+    assert needed > 4 and layer_sample.stride(fresh, 6) == 4  # capped: a bin of 8 rows holds a whole stretch of 4
+    assert layer_sample.stride(DenseSource(stack), 6) == 1  # stored weights: nothing to compute
+    est = layer_sample.estimate(fresh, 6)
+    assert est.stride == 4 and layer_pass.current(fresh, 6) is est
+    exact = layer_pass.summarise(fresh, 6)
+    assert layer_pass.current(fresh, 6) is exact and layer_sample.estimate(fresh, 6) is est  # kept, not the view's

@@ -1,30 +1,56 @@
 """The one pass over every head's rows that gives the model view, the statistics and the sinks (analysis.layer_pass):
-computed once per capture, with a progress bar, and never twice at once — a second session that asks for the same
-capture's pass waits for the first and reads its result."""
+computed once per capture, and never twice at once — a second session that asks for the same capture's pass waits
+for the first and reads its result.
+
+Where the exact pass would keep a view waiting (a long input on a CPU: every score of every head, about 30 s at
+8,192 tokens on a 2-core laptop), the page first draws an estimate from a sample of the query rows
+(analysis.layer_sample, a second or two) and says so, with a button that runs the exact pass."""
 from __future__ import annotations
 
 import threading
+import time
 
 import streamlit as st
 
-from attnviz.analysis.layer_pass import THUMB, summarise
+from attnviz.analysis import layer_sample
+from attnviz.analysis.layer_pass import THUMB, Summary, current, summarise
+from attnviz.app.state import explorer as K
 from attnviz.core.sources import AttentionSource
 from attnviz.i18n import t
 
 QUICK = 1024  # key positions up to which the pass takes about a second on a laptop: no progress bar
+# what a score costs in the exact pass against one in the estimate's (benchmarks/RESULTS.md: the estimate's rows
+# also pay a distance sum per key and a gathered product), to say how long the exact pass will take here
+EXACT_PER_SAMPLED_SCORE = 0.75
 
 
 def done(src: AttentionSource) -> bool:
-    """Whether this capture's pass has run (every later view reads it at once)."""
-    return ("summary", THUMB) in src.memo
+    """Whether this capture's pass, exact or estimated, has run (every later view reads it at once)."""
+    return ("summary", THUMB) in src.memo or ("estimate", THUMB) in src.memo
 
 
 def one_pass(src: AttentionSource) -> None:
-    """Run the pass unless it has run, showing its progress layer by layer (it takes 20–40 s at 8,192 tokens on a
-    2-core CPU: every score of every head, once)."""
+    """Run the pass unless it has run: on a long input on a CPU the estimate from a sample of rows (a spinner),
+    else the exact pass, with its progress layer by layer on a long input."""
     if done(src):
         return
     lock = src.memo.setdefault(("pass lock",), threading.Lock())  # dict.setdefault is atomic: one lock a capture
+    step = layer_sample.stride(src, THUMB)
+    if step > 1:
+        with st.spinner(t("A first look at every head, from one query row in every {stride}…", stride=step)), lock:
+            if not done(src):
+                began = time.perf_counter()
+                layer_sample.estimate(src, THUMB, step)
+                src.memo[("estimate seconds", THUMB)] = time.perf_counter() - began
+        return
+    exact_pass(src)
+
+
+def exact_pass(src: AttentionSource) -> None:
+    """The exact pass, with a progress bar on a long input (it takes 20–40 s at 8,192 tokens on a 2-core CPU)."""
+    if ("summary", THUMB) in src.memo:
+        return
+    lock = src.memo.setdefault(("pass lock",), threading.Lock())
     n_layers, n_heads, n_q, n_k = src.shape
     if n_k <= QUICK:
         with lock:
@@ -34,6 +60,44 @@ def one_pass(src: AttentionSource) -> None:
               "(kept for this text):", n=f"{n_k:,}", heads=n_layers * n_heads)
     bar = st.progress(0.0, text=words)
     with lock:  # another session computing the same capture's pass: wait for it rather than compute it twice
-        if not done(src):
+        if ("summary", THUMB) not in src.memo:
             summarise(src, THUMB, progress=lambda share: bar.progress(share, text=words))
     bar.empty()
+
+
+def first_look(src: AttentionSource) -> None:
+    """Where the views read an estimate: what it was made from, and the button that runs the exact pass (the page
+    is then drawn again from it), with how long that takes here."""
+    summary = current(src, THUMB) if done(src) else None
+    if summary is None or not summary.estimated:
+        return
+    seconds = exact_seconds(src, summary)
+    label = (t("Compute exactly") if seconds is None else
+             t("Compute exactly (about {seconds} s)", seconds=f"{max(1, round(seconds)):,}"))
+    if st.button(label, key=K.EXACT_PASS,
+                 help=t("Reads every query row of every head: the exact means, thumbnails and sinks.")):
+        exact_pass(src)
+        st.rerun()
+    st.caption(read(summary))
+
+
+def exact_seconds(src: AttentionSource, summary: Summary) -> float | None:
+    """How long the exact pass would take here: the estimate's time per score it read, times every score, each
+    cheaper in the exact pass (None where this process did not time the estimate)."""
+    took = src.memo.get(("estimate seconds", THUMB))
+    if took is None:
+        return None
+    read_scores = layer_sample.scores_of(src, layer_sample.plan(src, summary.stride))
+    return took / read_scores * layer_sample.scores(src) * EXACT_PER_SAMPLED_SCORE
+
+
+def read(summary: Summary) -> str:
+    """Which rows an estimate read, and what its figures are, in words."""
+    if summary.dense:
+        return t("Estimated from {rows} of the {n} query rows: every one of the first {dense}, then one drawn at "
+                 "random in every {stride}, counting for its stretch. Each figure is a mean over those rows.",
+                 rows=f"{summary.n_read:,}", n=f"{summary.n_rows:,}", dense=f"{summary.dense:,}",
+                 stride=summary.stride)
+    return t("Estimated from {rows} of the {n} query rows: one drawn at random in every {stride}, counting for its "
+             "stretch. Each figure is a mean over those rows.", rows=f"{summary.n_read:,}", n=f"{summary.n_rows:,}",
+             stride=summary.stride)

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from attnviz.analysis.layer_pass import current
 from attnviz.analysis.sinks import GU_EPSILON, Sinks, sinks
 from attnviz.app.pages.explorer.one_pass import QUICK, done, one_pass
 from attnviz.app.state import explorer as K
@@ -45,9 +46,14 @@ def aside_switch(cap: AttentionCapture, kind: str, container=None) -> tuple[int,
     src = cap.source(kind)
     one_pass(src)
     found = sinks(src)
-    st.caption(t("Set aside: the sinks {sinks}, the keys that receive most weight over every head. Each row "
-                 "is renormalised over the other keys; a row whose whole weight was on the sinks stays empty.",
-                 sinks=escape(names(cap, kind, found.overall))))
+    said = t("Set aside: the sinks {sinks}, the keys that receive most weight over every head. Each row "
+             "is renormalised over the other keys; a row whose whole weight was on the sinks stays empty.",
+             sinks=escape(names(cap, kind, found.overall)))
+    st.caption(said)
+    summary = current(src)
+    if summary.estimated:
+        st.caption(t("The sinks were found from {rows} of the {n} query rows, the model view's first look.",
+                     rows=f"{summary.n_read:,}", n=f"{summary.n_rows:,}"))
     return tuple(int(p) for p in found.overall)
 
 
