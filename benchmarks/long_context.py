@@ -123,7 +123,7 @@ def one(what: str, n: int, repeats: int, threads: int = 0) -> dict:
                                   name="region")
     # the page's first look: the pass over a sample of rows (layer_sample), then the views reading it
     out["first_look_s"], first = _clock(lambda: layer_sample.estimate(src, 32), repeats, clear, "first look")
-    out["stride"], out["sampled_rows"] = first.stride, first.n_rows
+    out["stride"], out["sampled_rows"], out["dense"] = first.stride, first.n_read, first.dense
     out["first_view_s"], first_thumbs = _clock(lambda: zoom.model_view(src, 32, "mean"), 3)
     out["first_stats_s"], first_stats = _clock(lambda: reduce.head_statistics(cap), 3)
     first_sinks = sinks.sinks(src).overall
@@ -203,7 +203,7 @@ def main() -> None:
         if q:
             e = q["first_error"]
             said = "; ".join(f"{name} {d:.3g} ({spread:.3g})" for name, (d, spread) in e["stats"].items())
-            print(f"| {q['tokens']:,} | {q['sampled_rows']:,} (1 in {q['stride']}) | {q['first_look_s']:.2f} "
+            print(f"| {q['tokens']:,} | {q['sampled_rows']:,} (the first {q['dense']:,}, then 1 in {q['stride']}) | {q['first_look_s']:.2f} "
                   f"({q['cpu']['first look']:.2f}) | {q['first_view_s'] * 1e3:.2f} | {q['first_stats_s'] * 1e3:.2f} | "
                   f"{e['view_max']:.3f} / {e['view_mean']:.4f} | {said} | {e['sinks'][0]} of {e['sinks'][1]}, first "
                   f"{'=' if e['sinks'][2] else '≠'} |")

@@ -22,12 +22,12 @@ from attnviz.analysis.bins import adaptive_bin, pool_matrix
 from attnviz.analysis.layer_pass import FLOOR, PASS_BYTES, PASS_ROWS, THUMB, Summary, frozen
 from attnviz.core.sources import AttentionSource, QKSource
 
-# The exact pass costs about 7 ns a score on one core of the project's 2-core CPU, a sampled row's score about 10
+# The exact pass costs about 7 ns a score on one core of the project's 2-core CPU, a first look's score about 10
 # (its own gathered product, and a distance per key) (benchmarks/RESULTS.md, issue 28). Up to EXACT_SCORES (about
 # 2 s on two cores) the views compute the exact pass; past that a first look reads about SAMPLE_SCORES of them
-# (about 1.5 s): at 8,192 tokens of a GPT-2-small-sized model the first 680 rows, then one in 17 (benchmarks/
-# first_look_error.py: about 16 rows read to a thumbnail's row of cells keep a drawn thumbnail within about 0.2 of
-# its scale on trained heads).
+# (about 1.6 s): at 8,192 tokens of a GPT-2-small-sized model every one of the first 629 rows, then one in 17,
+# 1,074 rows in all (benchmarks/first_look_error.py: about 16 rows read to a thumbnail's row of cells keep a drawn
+# thumbnail within about 0.2 of its scale on trained heads).
 EXACT_SCORES = 5e8
 SAMPLE_SCORES = 3e8
 DENSE_SHARE = 0.1  # of SAMPLE_SCORES, spent on reading every one of the first rows

@@ -18,6 +18,15 @@ NO_EMBEDDING = (N_("{name} is not a sentence encoder, so it has no pooled embedd
                 "probability of a next token instead."))
 
 
+def predicted_token(model: LoadedModel, prompt: Prompt) -> int:
+    """The id of the token the model finds most likely after the prompt (at the decoder's last position), from one
+    run on the fast kernel: no attention weights are formed (GBs at thousands of tokens)."""
+    from attnviz.models.recording import fast
+
+    with model.lock, torch.no_grad(), fast():
+        return int(forward(model, prompt).logits[0, -1].argmax())
+
+
 @dataclass(frozen=True)
 class NextToken:
     """log p(token) at `position` (default the last) of the decoder side; with `other_id`, the logit difference

@@ -19,7 +19,8 @@ ZEdit = Callable[[torch.Tensor], torch.Tensor]  # z [batch, query_pos, head, d_h
 
 @dataclass
 class SiteRecord:
-    alpha: torch.Tensor  # [batch, head, query_pos, key_pos]; in the autograd graph when the tap asks for it
+    alpha: torch.Tensor  # [batch, head, query_pos, key_pos] (one query row where the tap kept one: Tap.row); in the
+    # autograd graph when the tap asks for it
     value: torch.Tensor  # [batch, kv_head, key_pos, d_head], after any scaling
     z: torch.Tensor  # [batch, query_pos, head, d_head]: each head's mix of values, after any edit
     residual: torch.Tensor | None = None  # [batch, query_pos, d_model]: the residual stream the site adds to
@@ -31,6 +32,7 @@ class Tap:
 
     record: bool = True
     grad: bool = False  # keep α in the graph so that a target's gradient reaches it
+    row: int | None = None  # keep only this query row of α and z (the rest let go: GBs at thousands of tokens)
     residual: bool = False  # also keep the residual stream each site adds to
     value_scale: dict[SiteKey, torch.Tensor] = field(default_factory=dict)  # [batch, key_pos] multipliers
     z_edit: dict[SiteKey, ZEdit] = field(default_factory=dict)
@@ -62,8 +64,12 @@ class Tap:
 
     def keep(self, key: SiteKey, alpha: torch.Tensor, value: torch.Tensor, z: torch.Tensor) -> None:
         if self.record:
-            self.records[key] = SiteRecord(alpha if self.grad else alpha.detach(), value.detach(), z.detach(),
-                                           self._residuals.get(key))
+            alpha = alpha if self.grad else alpha.detach()
+            z = z.detach()
+            if self.row is not None:  # copies of the one row: the layer's whole α is freed after the call
+                alpha = alpha[:, :, self.row:self.row + 1].clone()
+                z = z[:, self.row:self.row + 1].clone()
+            self.records[key] = SiteRecord(alpha, value.detach(), z, self._residuals.get(key))
 
 
 def _residual_hooks(sites: Sites, tap: Tap) -> list:

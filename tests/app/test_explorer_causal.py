@@ -96,3 +96,23 @@ def test_the_server_limit_refuses_the_ablation_grid(monkeypatch):
     assert_clean(at)
     assert any("up to 8 tokens" in m for m in messages(at, "info"))
     assert explorer.ABLATE_RUN not in [b.key for b in at.button]
+
+
+def test_on_a_long_text_direct_logit_attribution_waits_for_its_button(glass, monkeypatch):
+    """Past DLA_AUTO_TOKENS (here 5) the attribution, one eager run forming every head's weights, runs on a button
+    that says so; then the bars are the package's."""
+    from attnviz.app.pages.explorer import causal
+    from attnviz.app.pipeline.measures import shared_results
+
+    monkeypatch.setattr(causal, "DLA_AUTO_TOKENS", 5)
+    shared_results().drop(lambda key: True)
+    at = open_page(explorer, {sidebar.MODEL: "glassllm-en", explorer.TARGET_TOKEN: " the"})
+    assert_clean(at)
+    prompt = make_prompt(glass, DEFAULT_TEXT)
+    assert not [f for f in figures(at) if f["layout"].get("title", {}).get("text", "").startswith("Direct logit")]
+    assert (f"One run of the model on {len(prompt.ids)} tokens that forms every head's weights, a layer at a time "
+            "(on a long text: seconds to minutes, and memory).") in messages(at.main, "caption")
+    at.button(key=explorer.DLA_RUN).click().run()
+    assert_clean(at)
+    result = direct_logit_attribution(glass, prompt, NextToken(token_id(glass, " the")))
+    assert np.isclose(decode(titled(at, "Direct logit attribution")["data"][0]["x"]).sum(), result.logit, atol=1e-3)

@@ -346,3 +346,27 @@ def test_the_statistics_first_look_in_chinese(folder, cap, qk_src, sampled):
                     "一行，代表这一段。每个数值都是这些行上的平均值。"]
     assert re.fullmatch(r"精确计算（约 \d+ 秒）", at.button(key=explorer.EXACT_PASS).label)
     assert not_in_catalogue(at, _data(*cap.tokens)) == []
+
+
+def test_compares_panes_start_from_a_first_look_each(folder, qk_src, sampled):
+    """Two panes on the long input (B a shorter text): each pane's model view says which rows its first look read,
+    the statistics below say it per pane, and B's button makes B exact alone."""
+    from apphelpers import panes
+
+    from attnviz.app.state import compare
+
+    text_b = long_text(36)
+    at = open_page(compare, {**panes({"model": "custom", "path": str(folder), "text": TEXT},
+                                     {"model": "custom", "path": str(folder), "text": text_b}),
+                             compare.VIEW: "Model view"})
+    assert_clean(at)
+    first_a = layer_sample.estimate(QKSource(qk_src.qk), 32, 13)
+    said = [c for c in messages(at.main, "caption") if c.startswith("Estimated from ")]
+    assert len(said) == 2 and said[0].startswith(f"Estimated from {first_a.n_read} of the {first_a.n_rows} query rows")
+    assert f"Pane A: {said[0]}" in messages(at.main, "caption") and f"Pane B: {said[1]}" in messages(at.main, "caption")
+    at.button(key=compare.exact_pass("b")).click().run()
+    assert_clean(at)
+    said = [c for c in messages(at.main, "caption") if "Estimated from " in c]
+    assert len(said) == 2 and all(f"of the {first_a.n_rows} query rows" in c for c in said)  # A's twice, B's gone
+    with pytest.raises(KeyError):
+        at.button(key=compare.exact_pass("b"))

@@ -230,3 +230,41 @@ def test_a_subset_of_heads_or_layers_is_computed_alone(tiny):
     layer = measure(model, prompt, "value-zeroing", layers=[1])
     assert torch.allclose(layer.values[1], full.values[1]) and torch.isnan(layer.values[0]).all()
     assert layer.layers == [1] and full.layers is None
+
+
+@pytest.mark.parametrize("family", ["llama", "scratch-decoder"])
+def test_a_tap_keeping_one_row_keeps_that_row_of_every_heads_weights_and_output(family, tiny):
+    """Direct logit attribution reads one row: its tap keeps that row alone (at 8,192 tokens every layer's α is
+    GBs), equal to the same row of a tap that keeps them all."""
+    from attnviz.analysis.runs import run
+    from attnviz.models.taps import Tap
+
+    model = tiny(family)
+    prompt = prompt_of(model)
+    whole, one = Tap(), Tap(row=3)
+    with model.lock:
+        run(model, prompt, whole)
+        run(model, prompt, one)
+    assert whole.records.keys() == one.records.keys()
+    for key, full in whole.records.items():
+        kept = one.records[key]
+        assert kept.alpha.shape[2] == 1 and kept.z.shape[1] == 1
+        assert torch.equal(kept.alpha[:, :, 0], full.alpha[:, :, 3]) and torch.equal(kept.z[:, 0], full.z[:, 3])
+
+
+def test_the_predicted_token_runs_the_fast_kernel_and_forms_no_weights(glass, monkeypatch):
+    """The explorer asks for the predicted next token on every visit: on the fast kernel (SDPA), never eager
+    attention, which formed 12 × 8,192² weights a layer on a long text; the same token as eager's logits give."""
+    import attnviz.models.recording as recording
+    from attnviz.analysis.targets import predicted_token
+    from attnviz.models.forward import forward
+
+    prompt = make_prompt(glass, "The cat sat on the mat and the dog ran to the")
+    with torch.no_grad():
+        eager = int(forward(glass, prompt).logits[0, -1].argmax())
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("eager attention ran")
+
+    monkeypatch.setattr(recording, "eager_attention", refuse)
+    assert predicted_token(glass, prompt) == eager

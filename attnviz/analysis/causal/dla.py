@@ -130,15 +130,15 @@ def direct_logit_attribution(model: LoadedModel, prompt: Prompt, target: NextTok
         seen: dict[str, torch.Tensor] = {}
         handles = [norm.register_forward_hook(lambda m, a, o: seen.update(norm_in=a[0], norm_out=o)),
                    unembed.register_forward_pre_hook(lambda m, a: seen.update(unembed_in=a[0]))]
-        tap = Tap()
+        n = len(prompt.side(kinds[0]))
+        p = target.position % n
+        tap = Tap(row=p)  # the target's row of each head: its weights and output, not every row's
         try:
             with block_calls(blocks) as calls:
                 out = run(model, prompt, tap)
         finally:
             for handle in handles:
                 handle.remove()
-        n = len(prompt.side(kinds[0]))
-        p = target.position % n
         stream_in = [_input(c[0])[0, p].float() for c in calls]  # [d_model] each
         stream_out = [c[0].output[0, p].float() for c in calls]
         final = seen["norm_in"][0, p].float()
@@ -169,8 +169,8 @@ def direct_logit_attribution(model: LoadedModel, prompt: Prompt, target: NextTok
             for site in sites.of(kind):
                 record = tap.records[(kind, site.layer)]
                 f = transformed_values(site, record)  # [head, key_pos, d_model]
-                alpha = record.alpha[0, :, p].float()  # [head, key_pos]
-                outputs = site.head_outputs(record.z[0, p].float())  # [head, d_model]
+                alpha = record.alpha[0, :, 0].float()  # [head, key_pos]: the row kept, the target's
+                outputs = site.head_outputs(record.z[0, 0].float())  # [head, d_model]
                 b_o = site.b_o()
                 b_o = torch.zeros_like(final) if b_o is None else b_o.float()
                 layer_heads.append(project(outputs))

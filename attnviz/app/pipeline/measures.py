@@ -17,12 +17,12 @@ import torch
 from attnviz.analysis.causal import ablate_heads, direct_logit_attribution, patch_heads
 from attnviz.analysis.measures import agreement, measure
 from attnviz.analysis.prompts import make_prompt
-from attnviz.analysis.targets import NextToken, Similarity, Target
+from attnviz.analysis.targets import NextToken, Similarity, Target, predicted_token
 from attnviz.app.pipeline.cache import SharedCache
 from attnviz.core import settings
 from attnviz.core.types import AttentionCapture
 from attnviz.i18n import Message, N_
-from attnviz.models.forward import Prompt, forward
+from attnviz.models.forward import Prompt
 from attnviz.models.loading import LoadedModel
 
 # the measures and tools whose cost grows with the tokens times the tokens (or the heads): bounded by the operator
@@ -139,9 +139,12 @@ def ablation(model: LoadedModel, prompt: Prompt, target: Target, kind: str, how:
                    lambda: ablate_heads(model, prompt, target, kind, how))
 
 
+def dla_key(model: LoadedModel, prompt: Prompt, target: NextToken) -> tuple:
+    return ("dla", _model_key(model), _prompt_key(prompt), target_key(target))
+
+
 def dla(model: LoadedModel, prompt: Prompt, target: NextToken):
-    return _cached(("dla", _model_key(model), _prompt_key(prompt), target_key(target)),
-                   lambda: direct_logit_attribution(model, prompt, target))
+    return _cached(dla_key(model, prompt, target), lambda: direct_logit_attribution(model, prompt, target))
 
 
 def patching_key(model: LoadedModel, prompt_a: Prompt, prompt_b: Prompt, target: Target, kind: str) -> tuple:
@@ -155,10 +158,7 @@ def patching(model: LoadedModel, prompt_a: Prompt, prompt_b: Prompt, target: Tar
 
 def predicted(model: LoadedModel, prompt: Prompt) -> int:
     """The id of the token the model finds most likely after the prompt (at the decoder's last position)."""
-    def make() -> int:
-        with model.lock, torch.no_grad():
-            return int(forward(model, prompt).logits[0, -1].argmax())
-    return _cached(("predicted", _model_key(model), _prompt_key(prompt)), make)
+    return _cached(("predicted", _model_key(model), _prompt_key(prompt)), lambda: predicted_token(model, prompt))
 
 
 def similarity_to(model: LoadedModel, sentence: str) -> Similarity:

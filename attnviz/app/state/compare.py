@@ -47,3 +47,8 @@ def figure(side: str, view: str) -> Key:
 
 def npz(side: str) -> Key:
     return Key(f"cmp_{side}_npz")
+
+
+def exact_pass(side: str) -> Key:
+    """A pane's button that makes a long input's first look (its model view and statistics) exact."""
+    return Key(f"cmp_exact_pass_{side}")

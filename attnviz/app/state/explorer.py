@@ -47,6 +47,7 @@ ABLATE_HOW, ABLATE_RUN = Key("ex_ablate_how", keep="page"), Key("ex_ablate_run")
 ABLATION_CHART, ABLATION_SEEN = Key("ex_ablation"), Key("ex_ablation_seen")
 DLA_CHART, DLA_SEEN, DLA_HEAD = Key("ex_dla"), Key("ex_dla_seen"), Key("ex_dla_head")
 DLA_SOURCES_CHART = Key("ex_dla_sources")
+DLA_RUN = Key("ex_dla_run")  # direct logit attribution on a long text, which runs on this button
 GEN_N, GEN_GREEDY, GEN_TEMPERATURE = Key("ex_gen_n"), Key("ex_gen_greedy"), Key("ex_gen_temp")
 GEN_TOP_K, GEN_SEED, GEN_STEP = Key("ex_gen_topk"), Key("ex_gen_seed"), Key("ex_gen_step")
 # head types: the census (a click opens a head's card), the card, and its button to that head's heatmap

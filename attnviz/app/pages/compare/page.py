@@ -7,6 +7,7 @@ import numpy as np
 import streamlit as st
 
 from attnviz.analysis import reduce
+from attnviz.analysis.layer_pass import current
 from attnviz.analysis.align import read_part
 from attnviz.analysis.compare import relative_index
 from attnviz.core.errors import AttnvizError
@@ -18,6 +19,7 @@ from attnviz.app.pages.compare import setups as compare_setups
 from attnviz.app.shell import messages as errors
 from attnviz.app.pages.compare import names, pane, patching
 from attnviz.app.pipeline import load as pipeline
+from attnviz.app.pipeline.one_pass import first_look, one_pass, read
 from attnviz.app.shell import links as urlstate
 from attnviz.app.pages.compare.cache import cached_comparison
 from attnviz.app.pages.compare.changes import take_changes_click, what_changed
@@ -222,6 +224,8 @@ def pane_views(loaded: list, picks: tuple, view: str, options: dict, img_format:
             if screen.presenting():
                 st.markdown(t("**Pane {side}**", side=side.upper()))
             layer, head = picks[:2] if side == "a" else picks[2:]
+            if view in ("Model view", "Statistics"):  # a long input's first look: said, with its exact pass
+                first_look(loaded["ab".index(side)][1].source("self"), K.exact_pass(side))
             show(_figure(drawn), K.figure(side, view), _csv(drawn, matrix, q, k), img_format=img_format,
                  name=names.pane_stem(models["ab".index(side)], side, view, layer, head,
                                       AGGREGATES.get(options.get("how"))), presented=screen.pane_height())
@@ -258,6 +262,10 @@ def distances(result, img_format: str, models: tuple[str, str]) -> None:
 
 def statistics(caps: list) -> None:
     st.subheader(t("Head statistics of A and B"))
+    for side, cap in zip("AB", caps):
+        summary = current(cap.source("self"))
+        if summary.estimated:  # a long input: its first look, made exact by the button above its pane's model view
+            st.caption(t("Pane {side}: {how}", side=side, how=read(summary)))
     frame = compare_charts.statistics_frame(reduce.head_statistics(caps[0]), reduce.head_statistics(caps[1]))
     names = [c for c in frame.columns if c not in ("head id", "side", "layer", "head", "relative depth")]
     stat = st.selectbox(t("Statistic"), names, key=K.STAT_PICK, format_func=partial(views.stat_label))
@@ -347,6 +355,9 @@ def main() -> None:
     caps = [item[1] if item else None for item in loaded]
     img_format = st.sidebar.radio(t("Image format of the figures' camera button"), ["png", "svg"], horizontal=True, key=K.IMAGE_FORMAT)
     models = [p.spec for p in specs]  # as the visitor named them (minilm, a folder's name), for file names
+    for cap in caps:  # every head at once (model view, statistics): a long input's first look, or the exact pass
+        if cap is not None:
+            one_pass(cap.source("self"))
     pane_views(loaded, picks, view, options, img_format, models)
     result = changes = made = None
     if all(caps):

@@ -27,6 +27,11 @@ from attnviz.models.loading import LoadedModel
 HOW = {"zero": N_("zero"), "mean": N_("its mean over positions")}
 
 
+# direct logit attribution runs by itself up to this many tokens (one eager run: 12 heads × 2,048² weights are 200 MB a
+# layer); past it, on a button
+DLA_AUTO_TOKENS = 2048
+
+
 def apply_clicks() -> None:
     """A head of the ablation grid opens in the heatmap; a head's bar of the attribution opens its source tokens.
     Read before the widgets are drawn (they set widget keys)."""
@@ -107,6 +112,12 @@ def attribution(model: LoadedModel, prompt, chosen: target.Chosen, img_format: s
     if why is not None:
         st.info(said(why))
         return
+    n_tokens = max(len(prompt.ids), len(prompt.decoder_ids or ()))
+    if n_tokens > DLA_AUTO_TOKENS and not computed.has(computed.dla_key(model, prompt, chosen.target)):
+        st.caption(t("One run of the model on {tokens} tokens that forms every head's weights, a layer at a time "
+                     "(on a long text: seconds to minutes, and memory).", tokens=f"{n_tokens:,}"))
+        if not st.button(t("Split the logit"), key=K.DLA_RUN, type="primary"):
+            return
     try:
         with st.spinner(t("Splitting the logit into its parts…")):
             result = computed.dla(model, prompt, chosen.target)

@@ -25,7 +25,7 @@ from attnviz.app.state.selection import GenerationSettings
 from attnviz.app.pages.explorer.head_types import head_types_section
 from attnviz.app.pages.explorer import sinks as sink_views
 from attnviz.app.pages.explorer.documents import document_section, sentences_section
-from attnviz.app.pages.explorer.one_pass import first_look, one_pass
+from attnviz.app.pipeline.one_pass import first_look, one_pass
 from attnviz.app.pages.explorer.zoom import zoom_section
 
 AGGREGATE_NAMES = {"mean": N_("mean over heads"), "max": N_("max over heads"), "rollout": N_("rollout"), "flow": N_("flow")}

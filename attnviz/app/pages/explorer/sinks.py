@@ -8,7 +8,7 @@ import streamlit as st
 
 from attnviz.analysis.layer_pass import current
 from attnviz.analysis.sinks import GU_EPSILON, Sinks, sinks
-from attnviz.app.pages.explorer.one_pass import QUICK, done, one_pass
+from attnviz.app.pipeline.one_pass import QUICK, done, one_pass
 from attnviz.app.state import explorer as K
 from attnviz.app.widgets.literal import escape
 from attnviz.core.types import AttentionCapture

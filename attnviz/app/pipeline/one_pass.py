@@ -15,13 +15,14 @@ import streamlit as st
 from attnviz.analysis import layer_sample
 from attnviz.analysis.layer_pass import THUMB, Summary, current, summarise
 from attnviz.app.state import explorer as K
+from attnviz.app.state.base import Key
 from attnviz.core.sources import AttentionSource
 from attnviz.i18n import t
 
 QUICK = 1024  # key positions up to which the pass takes about a second on a laptop: no progress bar
 # what a score costs in the exact pass against one in the estimate's (benchmarks/RESULTS.md: the estimate's rows
 # also pay a distance sum per key and a gathered product), to say how long the exact pass will take here
-EXACT_PER_SAMPLED_SCORE = 0.75
+EXACT_PER_SAMPLED_SCORE = 0.7  # 8,192 tokens: 6.9 ns against 10.5 ns a score
 
 
 def done(src: AttentionSource) -> bool:
@@ -65,16 +66,16 @@ def exact_pass(src: AttentionSource) -> None:
     bar.empty()
 
 
-def first_look(src: AttentionSource) -> None:
-    """Where the views read an estimate: what it was made from, and the button that runs the exact pass (the page
-    is then drawn again from it), with how long that takes here."""
+def first_look(src: AttentionSource, key: Key = K.EXACT_PASS) -> None:
+    """Where the views read an estimate: what it was made from, and the button (`key`) that runs the exact pass (the
+    page is then drawn again from it), with how long that takes here."""
     summary = current(src, THUMB) if done(src) else None
     if summary is None or not summary.estimated:
         return
     seconds = exact_seconds(src, summary)
     label = (t("Compute exactly") if seconds is None else
              t("Compute exactly (about {seconds} s)", seconds=f"{max(1, round(seconds)):,}"))
-    if st.button(label, key=K.EXACT_PASS,
+    if st.button(label, key=key,
                  help=t("Reads every query row of every head: the exact means, thumbnails and sinks.")):
         exact_pass(src)
         st.rerun()
