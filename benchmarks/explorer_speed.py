@@ -18,6 +18,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import socket
 import statistics
 import subprocess
@@ -210,7 +211,7 @@ def browser_side(n: int, link: dict | None = None) -> list[tuple[str, int, float
             thumb = page.locator('input[type="range"][aria-label="Head"]')
             for h in range(1, 4):
                 measure(f"head change → head {h}", lambda: (thumb.focus(), thumb.press("ArrowRight")),
-                        lambda h=h: title().endswith(f"head {h}</b></b>") or title().endswith(f"head {h}"))
+                        lambda h=h: re.search(rf"head {h}\b", title()) is not None)  # "… head 1 · max of …" too
             layer = page.locator('input[type="range"][aria-label="Layer"]')
             measure("layer change → layer 1", lambda: (layer.focus(), layer.press("ArrowRight")),
                     lambda: "layer 1" in title())
