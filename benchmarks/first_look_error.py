@@ -8,8 +8,8 @@ A random model's heads are nearly uniform, so its estimate is close by construct
 an encoder: every key of every row) reads 512 tokens of English prose, and each stride's sample is compared with the
 exact pass of the same capture. The model view is compared as the page draws it (each thumbnail scaled to its own
 maximum); a statistic by its largest difference over the heads, beside the spread of its exact values over the
-heads (a difference small against the spread keeps the heads' order). At 8,192 tokens the page's stride is 33 and
-each thumbnail row holds about 8 sampled rows (benchmarks/long_context.py measures that case on a random model); at
+heads (a difference small against the spread keeps the heads' order). At 8,192 tokens the page's stride is 17 and
+each thumbnail row holds about 15 sampled rows (benchmarks/long_context.py measures that case on a random model); at
 512 tokens a stride of 8 leaves 2 sampled rows per thumbnail row: this is the harder case for the view.
 """
 from __future__ import annotations

@@ -19,7 +19,7 @@ import numpy as np
 import torch
 
 from attnviz.analysis.bins import adaptive_bin, pool_matrix
-from attnviz.analysis.layer_pass import FLOOR, PASS_BYTES, PASS_ROWS, THUMB, Summary, frozen
+from attnviz.analysis.layer_pass import FLOOR, PASS_BYTES, PASS_ROWS, THUMB, Summary, frozen, summarise
 from attnviz.core.sources import AttentionSource, QKSource
 
 # The exact pass costs about 7 ns a score on one core of the project's 2-core CPU, a first look's score about 10
@@ -94,8 +94,14 @@ def plan(src: AttentionSource, step: int, seed: int = SEED) -> Rows:
 
 def estimate(src: AttentionSource, size: int = THUMB, step: int | None = None) -> Summary:
     """The pass over the rows `plan` picks (default stride: `stride`), kept on the source as the views' first look
-    until the exact pass has run (layer_pass.current reads the exact one first)."""
-    step = stride(src, size) if step is None else step
+    until the exact pass has run (layer_pass.current reads the exact one first). A stored stack has nothing to
+    compute: its exact pass is returned. `step` is capped so that every thumbnail bin holds a whole stretch (1: every
+    row, the exact figures by this pass's own code)."""
+    if not isinstance(src, QKSource):
+        return summarise(src, size)
+    n_q = src.shape[2]
+    widest = max(1, (n_q // min(n_q, size) + 1) // 2)
+    step = stride(src, size) if step is None else max(1, min(int(step), widest))
     key = ("estimate", size)
     kept = src.memo.get(key)
     if kept is not None and kept.stride == step:

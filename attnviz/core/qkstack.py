@@ -52,16 +52,17 @@ class QKStack:
             q = self.q[layer, :, start:stop].index_select(0, index).float()
             k = self.k[layer, :, :keys].index_select(0, torch.div(index, n_heads // n_kv, rounding_mode="floor")).float()
         s = self._product(q, k).reshape(-1, stop - start, k.shape[-2])  # [head, rows, key_pos]
-        return self._masked(s, layer, slice(start, stop), torch.arange(start, stop, device=s.device), heads)
+        return self._masked(s, layer, slice(start, stop), (start, stop), heads)
 
     def scores_at(self, layer: int, rows: torch.Tensor, keys: int | None = None) -> torch.Tensor:
         """`scores` of every head for the query positions `rows` (a 1-D, ascending index tensor, any spacing):
         `[head, len(rows), key_pos (:keys)]`, float32 (for a pass over a sample of a long input's rows)."""
         n_heads, n_kv = self.q.shape[1], self.k.shape[1]
+        first = int(rows[0]) if len(rows) else 0  # read once, before the rows go to the stack's device
         rows = rows.to(self.q.device)
         q = self.q[layer].index_select(1, rows).float().reshape(n_kv, (n_heads // n_kv) * len(rows), -1)
         k = self.k[layer, :, :keys].float()
-        return self._masked(self._product(q, k).reshape(n_heads, len(rows), -1), layer, rows, rows, None)
+        return self._masked(self._product(q, k).reshape(n_heads, len(rows), -1), layer, rows, (first, rows), None)
 
     def _product(self, q: torch.Tensor, k: torch.Tensor) -> torch.Tensor:
         """q·kᵀ·scaling, soft-capped where the model caps it."""
@@ -69,11 +70,10 @@ class QKStack:
             return torch.matmul(q, k.transpose(-1, -2)).mul_(self.scaling / self.softcap).tanh_().mul_(self.softcap)
         return torch.matmul(q * self.scaling, k.transpose(-1, -2))  # scaling the queries: rows·d, not rows·keys
 
-    def _masked(self, s: torch.Tensor, layer: int, pick, positions: torch.Tensor,
-                heads: list[int] | None) -> torch.Tensor:
+    def _masked(self, s: torch.Tensor, layer: int, pick, rows: tuple, heads: list[int] | None) -> torch.Tensor:
         """Scores `s` [head, rows, key_pos] with the position bias, the mask and the causal mask added: `pick` takes
-        the rows from the per-layer biases (a slice or an index tensor), `positions` are their query positions
-        (ascending)."""
+        the rows from the per-layer biases (a slice or an index tensor); `rows` says their query positions, ascending:
+        (start, stop) for a block, or (first, positions) with the positions a tensor on the stack's device."""
         added = False
         for extra in (self._at(self.position_bias, layer), self._at(self.bias, layer)):
             if extra is None:
@@ -86,9 +86,10 @@ class QKStack:
             else:
                 s.add_(block.float())
                 added = True
-        first = int(positions[0]) if len(positions) else 0
+        first, second = rows
         if layer < len(self.causal) and self.causal[layer] and s.shape[-1] > first + 1:
             # keys before the first row are visible to every row here: mask only the columns from it on
+            positions = torch.arange(first, second, device=s.device) if isinstance(second, int) else second
             cols = torch.arange(first, s.shape[-1], device=s.device)[None, :]
             s[..., first:].masked_fill_(cols > positions[:, None], MASKED)
         # a bias plus a float mask can run past the float range: clamp back to "masked", never -inf

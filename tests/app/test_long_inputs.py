@@ -309,6 +309,7 @@ def test_a_first_look_then_the_exact_pass(folder, cap, qk_src, sampled):
                     "one drawn at random in every 13, counting for its stretch. Each figure is a mean over those rows.")
     assert re.fullmatch(r"Compute exactly \(about \d+ s\)", at.button(key=explorer.EXACT_PASS).label)
     assert np.allclose(_thumbs(at, first.thumbs.shape), _mosaic(first.thumbs), atol=1e-5)
+    assert figures(at)[0]["layout"]["title"]["text"].endswith(" · first look")
 
     at.radio(key=explorer.VIEW).set_value("Heatmap").run()  # the sinks set aside come from the same first look
     at.toggle(key=explorer.ASIDE).set_value(True).run()
@@ -325,6 +326,7 @@ def test_a_first_look_then_the_exact_pass(folder, cap, qk_src, sampled):
     assert not [c.value for c in at.main.caption if "Estimated from" in c.value]
     exact = layer_pass.summarise(QKSource(src.qk), 32)
     assert np.allclose(_thumbs(at, exact.thumbs.shape), _mosaic(exact.thumbs), atol=1e-5)
+    assert "first look" not in figures(at)[0]["layout"]["title"]["text"]
     assert not np.allclose(_mosaic(exact.thumbs), _mosaic(first.thumbs), atol=1e-3)  # the page did change
 
     at.radio(key=explorer.VIEW).set_value("Statistics").run()
@@ -370,3 +372,11 @@ def test_compares_panes_start_from_a_first_look_each(folder, qk_src, sampled):
     assert len(said) == 2 and all(f"of the {first_a.n_rows} query rows" in c for c in said)  # A's twice, B's gone
     with pytest.raises(KeyError):
         at.button(key=compare.exact_pass("b"))
+    # on another view the statistics below hold A's button, said as A's
+    at.radio(key=compare.VIEW).set_value("Heatmap").run()
+    assert_clean(at)
+    assert re.fullmatch(r"Compute exactly \(about \d+ s\)", at.button(key=compare.exact_pass("a")).label)
+    said = [c for c in messages(at.main, "caption") if "Estimated from " in c]
+    assert len(said) == 1 and said[0].startswith(f"Pane A: Estimated from {first_a.n_read} of the {first_a.n_rows}")
+    at.button(key=compare.exact_pass("a")).click().run()
+    assert not [c for c in messages(at.main, "caption") if "Estimated from " in c]

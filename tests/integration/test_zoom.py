@@ -277,3 +277,32 @@ def test_the_views_read_an_estimate_only_past_the_exact_passs_budget(mistral, mo
     assert est.stride == 4 and layer_pass.current(fresh, 6) is est
     exact = layer_pass.summarise(fresh, 6)
     assert layer_pass.current(fresh, 6) is exact and layer_sample.estimate(fresh, 6) is est  # kept, not the view's
+
+
+@pytest.mark.parametrize("kind", ["gemma2", "t5", "mistral"])
+def test_scores_at_any_rows_equal_the_same_rows_of_the_blocks_scores(kind, tmp_path):
+    """scores_at (a first look's rows) against scores' rows: Gemma 2's soft cap and sliding layers, T5's per-head
+    position bias in its encoder, decoder and cross-attention, Mistral's window and grouped-query heads."""
+    from builders import build
+
+    model = load_model(str(build(kind, tmp_path / kind)), device="cpu")
+    cap = capture(model, "the cat sat on the mat because it was tired and the dog ran", mode="qk",
+                  target="le chat est sur le tapis" if kind == "t5" else None)
+    generator = np.random.default_rng(3)
+    for name, stack in cap.qk.items():
+        n_q, n_k = stack.q.shape[2], stack.k.shape[2]
+        for rows in (np.array([0]), np.array([n_q - 1]), np.sort(generator.choice(n_q, min(5, n_q), replace=False))):
+            for layer in range(stack.q.shape[0]):
+                for keys in (n_k, min(n_k, int(rows[-1]) + 1)):
+                    want = stack.scores(layer, keys=keys)[:, rows]
+                    got = stack.scores_at(layer, torch.as_tensor(rows), keys=keys)
+                    assert torch.allclose(got, want, atol=1e-5), (kind, name, rows, layer, keys)
+
+
+def test_an_estimate_of_a_stored_stack_is_its_exact_pass_and_a_step_is_capped(mistral):
+    src, stack = mistral
+    dense = DenseSource(stack)
+    assert layer_sample.estimate(dense, 6).estimated is False
+    fresh = QKSource(src.qk)
+    capped = layer_sample.estimate(fresh, 6, step=40)  # 50 rows in 6 bins of 8–9: a stretch of at most 4
+    assert capped.stride == 4 and (capped.thumbs.sum(-1) > 0).all()

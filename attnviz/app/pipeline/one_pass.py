@@ -16,13 +16,14 @@ from attnviz.analysis import layer_sample
 from attnviz.analysis.layer_pass import THUMB, Summary, current, summarise
 from attnviz.app.state import explorer as K
 from attnviz.app.state.base import Key
+from attnviz.app.widgets.figure_out import ImageFormat
 from attnviz.core.sources import AttentionSource
 from attnviz.i18n import t
 
 QUICK = 1024  # key positions up to which the pass takes about a second on a laptop: no progress bar
 # what a score costs in the exact pass against one in the estimate's (benchmarks/RESULTS.md: the estimate's rows
 # also pay a distance sum per key and a gathered product), to say how long the exact pass will take here
-EXACT_PER_SAMPLED_SCORE = 0.7  # 8,192 tokens: 6.9 ns against 10.5 ns a score
+EXACT_PER_SAMPLED_SCORE = 0.7  # 8,192 tokens: 6.9 ns against 10.5 ns a score, 17.8 s said, 17.5 s taken
 
 
 def done(src: AttentionSource) -> bool:
@@ -66,12 +67,27 @@ def exact_pass(src: AttentionSource) -> None:
     bar.empty()
 
 
-def first_look(src: AttentionSource, key: Key = K.EXACT_PASS) -> None:
-    """Where the views read an estimate: what it was made from, and the button (`key`) that runs the exact pass (the
-    page is then drawn again from it), with how long that takes here."""
-    summary = current(src, THUMB) if done(src) else None
-    if summary is None or not summary.estimated:
+def estimated(src: AttentionSource) -> bool:
+    """Whether the views of this capture read a first look (not yet the exact pass)."""
+    return done(src) and current(src, THUMB).estimated
+
+
+def labelled(fig, src: AttentionSource, img_format: str) -> str:
+    """A first look's figure and files say so (" · first look" after the title, "-first-look" after the files' stem);
+    returns the image format to draw the figure with."""
+    if not estimated(src):
+        return img_format
+    fig.update_layout(title_text=t("{title} · first look", title=fig.layout.title.text or ""))
+    stem = getattr(img_format, "stem", None)
+    return ImageFormat(str(img_format), f"{stem}-first-look" if stem else None)
+
+
+def first_look(src: AttentionSource, key: Key = K.EXACT_PASS, side: str | None = None) -> None:
+    """Where the views read an estimate: what it was made from (for compare's pane `side`), and the button (`key`)
+    that runs the exact pass (the page is then drawn again from it), with how long that takes here."""
+    if not estimated(src):
         return
+    summary = current(src, THUMB)
     seconds = exact_seconds(src, summary)
     label = (t("Compute exactly") if seconds is None else
              t("Compute exactly (about {seconds} s)", seconds=f"{max(1, round(seconds)):,}"))
@@ -79,7 +95,7 @@ def first_look(src: AttentionSource, key: Key = K.EXACT_PASS) -> None:
                  help=t("Reads every query row of every head: the exact means, thumbnails and sinks.")):
         exact_pass(src)
         st.rerun()
-    st.caption(read(summary))
+    st.caption(read(summary) if side is None else t("Pane {side}: {how}", side=side, how=read(summary)))
 
 
 def exact_seconds(src: AttentionSource, summary: Summary) -> float | None:

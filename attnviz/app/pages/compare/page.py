@@ -19,7 +19,7 @@ from attnviz.app.pages.compare import setups as compare_setups
 from attnviz.app.shell import messages as errors
 from attnviz.app.pages.compare import names, pane, patching
 from attnviz.app.pipeline import load as pipeline
-from attnviz.app.pipeline.one_pass import first_look, one_pass, read
+from attnviz.app.pipeline.one_pass import estimated, first_look, labelled, one_pass, read
 from attnviz.app.shell import links as urlstate
 from attnviz.app.pages.compare.cache import cached_comparison
 from attnviz.app.pages.compare.changes import take_changes_click, what_changed
@@ -224,11 +224,15 @@ def pane_views(loaded: list, picks: tuple, view: str, options: dict, img_format:
             if screen.presenting():
                 st.markdown(t("**Pane {side}**", side=side.upper()))
             layer, head = picks[:2] if side == "a" else picks[2:]
+            stem = names.pane_stem(models["ab".index(side)], side, view, layer, head, AGGREGATES.get(options.get("how")))
             if view in ("Model view", "Statistics"):  # a long input's first look: said, with its exact pass
-                first_look(loaded["ab".index(side)][1].source("self"), K.exact_pass(side))
+                src = loaded["ab".index(side)][1].source("self")
+                first_look(src, K.exact_pass(side))
+                if estimated(src):
+                    labelled(_figure(drawn), src, img_format)
+                    stem = f"{stem}-first-look"
             show(_figure(drawn), K.figure(side, view), _csv(drawn, matrix, q, k), img_format=img_format,
-                 name=names.pane_stem(models["ab".index(side)], side, view, layer, head,
-                                      AGGREGATES.get(options.get("how"))), presented=screen.pane_height())
+                 name=stem, presented=screen.pane_height())
 
 
 def difference(result, picks: tuple, img_format: str, models: tuple[str, str]) -> None:
@@ -260,12 +264,15 @@ def distances(result, img_format: str, models: tuple[str, str]) -> None:
          on_select="rerun", selection_mode="points")
 
 
-def statistics(caps: list) -> None:
+def statistics(caps: list, view: str) -> None:
     st.subheader(t("Head statistics of A and B"))
-    for side, cap in zip("AB", caps):
-        summary = current(cap.source("self"))
-        if summary.estimated:  # a long input: its first look, made exact by the button above its pane's model view
-            st.caption(t("Pane {side}: {how}", side=side, how=read(summary)))
+    for side, cap in zip("ab", caps):
+        src = cap.source("self")
+        if view in ("Model view", "Statistics"):  # the pane's button, above its figure, makes it exact
+            if estimated(src):
+                st.caption(t("Pane {side}: {how}", side=side.upper(), how=read(current(src))))
+        else:
+            first_look(src, K.exact_pass(side), side=side.upper())
     frame = compare_charts.statistics_frame(reduce.head_statistics(caps[0]), reduce.head_statistics(caps[1]))
     names = [c for c in frame.columns if c not in ("head id", "side", "layer", "head", "relative depth")]
     stat = st.selectbox(t("Statistic"), names, key=K.STAT_PICK, format_func=partial(views.stat_label))
@@ -355,9 +362,10 @@ def main() -> None:
     caps = [item[1] if item else None for item in loaded]
     img_format = st.sidebar.radio(t("Image format of the figures' camera button"), ["png", "svg"], horizontal=True, key=K.IMAGE_FORMAT)
     models = [p.spec for p in specs]  # as the visitor named them (minilm, a folder's name), for file names
-    for cap in caps:  # every head at once (model view, statistics): a long input's first look, or the exact pass
-        if cap is not None:
-            one_pass(cap.source("self"))
+    if view in ("Model view", "Statistics") or all(caps):  # every head at once: a long input's first look, or exact
+        for cap in caps:
+            if cap is not None:
+                one_pass(cap.source("self"))
     pane_views(loaded, picks, view, options, img_format, models)
     result = changes = made = None
     if all(caps):
@@ -373,7 +381,7 @@ def main() -> None:
             distances(result, img_format, tuple(models))
             made = censuses(specs, loaded, sel.device, sel.trust_remote_code,
                             ImageFormat(img_format, names.pair(*models, "head-types")))
-            statistics(caps)
+            statistics(caps, view)
         patching.section(specs, loaded, ImageFormat(img_format, names.pair(*models, "patching")))
     else:
         failed = [p.name for p, item in zip(specs, loaded) if not item]

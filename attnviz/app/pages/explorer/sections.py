@@ -25,7 +25,7 @@ from attnviz.app.state.selection import GenerationSettings
 from attnviz.app.pages.explorer.head_types import head_types_section
 from attnviz.app.pages.explorer import sinks as sink_views
 from attnviz.app.pages.explorer.documents import document_section, sentences_section
-from attnviz.app.pipeline.one_pass import first_look, one_pass
+from attnviz.app.pipeline.one_pass import first_look, labelled, one_pass
 from attnviz.app.pages.explorer.zoom import zoom_section
 
 AGGREGATE_NAMES = {"mean": N_("mean over heads"), "max": N_("max over heads"), "rollout": N_("rollout"), "flow": N_("flow")}
@@ -82,9 +82,14 @@ def text_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOptions, i
 
 
 def model_view_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOptions, img_format: str) -> None:
-    one_pass(cap.source(opts.kind))  # long inputs: every head's rows once (or a sample of them first), kept
-    first_look(cap.source(opts.kind))
-    result = views.model_view(cap, opts)
+    src = cap.source(opts.kind)
+    if opts.focus is not None:  # one query row, pooled exactly
+        result = views.model_view(cap, opts)
+    else:
+        one_pass(src)  # long inputs: every head's rows once (or a sample of them first), kept
+        first_look(src)
+        result = views.model_view(cap, opts)
+        img_format = labelled(result.figure, src, img_format)
     st.caption(result.caption)
     show(result, K.MODEL_CHART, img_format, on_select="rerun", selection_mode="points")
 
@@ -112,9 +117,11 @@ def statistics_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOpti
     fit.fit_choice(K.STAT, names, "statistic")
     stat = st.selectbox(t("Statistic"), names, key=K.STAT,
                         format_func=partial(views.stat_label, lang=opts.lang))
-    one_pass(cap.source(opts.kind))
-    first_look(cap.source(opts.kind))
+    src = cap.source(opts.kind)
+    one_pass(src)
+    first_look(src)
     result = views.statistics(cap, opts, stat=stat)
+    img_format = labelled(result.figure, src, img_format)
     st.plotly_chart(screen.figure(result.figure), key=K.STAT_CHART)
     st.markdown(t("**Every head** (click a column to sort)"))
     table, sink_caption = sink_views.columns(cap, opts.kind, result.table)

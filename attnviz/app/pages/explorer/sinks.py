@@ -6,9 +6,10 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from attnviz.analysis.layer_pass import current
+from attnviz.analysis import layer_sample
+from attnviz.analysis.layer_pass import THUMB, current
 from attnviz.analysis.sinks import GU_EPSILON, Sinks, sinks
-from attnviz.app.pipeline.one_pass import QUICK, done, one_pass
+from attnviz.app.pipeline.one_pass import QUICK, exact_pass, one_pass
 from attnviz.app.state import explorer as K
 from attnviz.app.widgets.literal import escape
 from attnviz.core.types import AttentionCapture
@@ -16,11 +17,13 @@ from attnviz.i18n import t
 
 
 def known(cap: AttentionCapture, kind: str) -> Sinks | None:
-    """The sinks where they cost nothing more: the pass has run, or the input is short enough to run it now."""
+    """The sinks the views mark without being asked, where they cost nothing more: the exact pass has run, or the
+    input is short enough to run it now (a first look's sinks are marked only where the sinks are set aside,
+    which says so)."""
     src = cap.source(kind)
-    if not done(src) and src.shape[3] > QUICK:
+    if ("summary", THUMB) not in src.memo and (src.shape[3] > QUICK or layer_sample.stride(src, THUMB) > 1):
         return None
-    one_pass(src)
+    exact_pass(src)
     return sinks(src)
 
 
