@@ -24,6 +24,29 @@ SINK_COLOUR = "#d62728"
 REGION_COLOUR = "#d62728"
 
 
+# A few cells far above the rest (a causal head's first rows: row 0 puts its whole weight on token 0) would take the
+# whole colour scale and leave every other cell white: past OUTLIER × the CAP_QUANTILE of the cells with weight, the
+# scale stops at that quantile and those few cells are drawn darkest, said on the colour bar ("≥ 0.031").
+CAP_QUANTILE = 0.99
+OUTLIER = 2.0
+CAP_CELLS = 100  # cells with weight needed before a quantile means anything
+
+
+def colour_cap(values: np.ndarray) -> float | None:
+    """Where the colour scale of these cells stops when a few cells lie far above the rest (None: at their max)."""
+    weighted = values[values > 0]
+    if weighted.size < CAP_CELLS:
+        return None
+    cap = float(np.quantile(weighted, CAP_QUANTILE))
+    return cap if cap > 0 and float(weighted.max()) > OUTLIER * cap else None
+
+
+def _capped_bar(zmax: float) -> dict:
+    """A colour bar whose top tick says that darker cells hold this much or more."""
+    ticks = [0.0, zmax / 2, zmax]
+    return {"tickvals": ticks, "ticktext": ["0", f"{zmax / 2:.3g}", f"≥ {zmax:.3g}"]}
+
+
 def cell_label(lo: int, hi: int) -> str:
     """A pooled cell's positions: "16–31" (a cell of one position: "16")."""
     return str(lo) if hi - lo <= 1 else f"{lo}–{hi - 1}"
@@ -58,7 +81,8 @@ def zoomed_heatmap(z: Zoomed, query_tokens: list[str], key_tokens: list[str], ti
     if pooled:
         title = t("{title} · {how} of {q} × {k} positions a cell", title=title, how=how, q=wq, k=wk)
     top = float(values.max()) if values.size else 0.0
-    zmax = max(top, 1e-9)
+    cap = colour_cap(values)
+    zmax = max(top if cap is None else cap, 1e-9)
     q_word, k_word = t("query"), t("key")
     value = t("weight") if not pooled else t("{how} weight", how=how)
     hover = (f"{q_word} %{{y:.0f}}<br>{k_word} %{{x:.0f}}<br>{value} %{{z:.4f}}<extra></extra>" if not pooled else
@@ -66,7 +90,8 @@ def zoomed_heatmap(z: Zoomed, query_tokens: list[str], key_tokens: list[str], ti
     fig = go.Figure(go.Heatmap(z=values, x=z.col_edges.astype(np.float64), y=z.row_edges.astype(np.float64),
                                colorscale="Blues", zmin=0.0, zmax=zmax, hovertemplate=hover,
                                colorbar={"title": {"text": value}, "tickformat": plain_format(zmax), "thickness": 12,
-                                         "tickfont": TICK_FONT, "len": 1, "y": 1, "yanchor": "top"}))
+                                         "tickfont": TICK_FONT, "len": 1, "y": 1, "yanchor": "top",
+                                         **({} if cap is None else _capped_bar(zmax))}))
     n_rows, n_cols = values.shape
     plot_h = PLOT_PX if n_rows > 8 else max(120, 30 * n_rows)
     yv, yt, ystep = _ticks(z.row_edges, query_tokens, plot_h, LINE_PX)
@@ -118,8 +143,10 @@ def _mark_sinks(fig: go.Figure, z: Zoomed, tokens: list[str], sinks) -> None:
 def minimap(z: Zoomed, rows: tuple[int, int], cols: tuple[int, int], sinks: list[int] | tuple[int, ...] = ()) -> go.Figure:
     """The whole head, small, with the region shown beside it drawn as a rectangle."""
     values = np.ascontiguousarray(z.values, dtype=np.float32)
+    cap = colour_cap(values)
     fig = go.Figure(go.Heatmap(z=values, x=z.col_edges.astype(np.float64), y=z.row_edges.astype(np.float64),
-                               colorscale="Blues", showscale=False, hoverinfo="skip"))
+                               colorscale="Blues", showscale=False, hoverinfo="skip", zmin=0.0,
+                               zmax=max(float(values.max()) if cap is None and values.size else (cap or 0.0), 1e-9)))
     fig.add_shape(type="rect", x0=cols[0], x1=cols[1], y0=rows[0], y1=rows[1], xref="x", yref="y",
                   line={"color": REGION_COLOUR, "width": 2})
     n_q, n_k = int(z.row_edges[-1]), int(z.col_edges[-1])

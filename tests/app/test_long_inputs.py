@@ -22,6 +22,7 @@ from attnviz.app.pages.explorer.sinks import names
 from attnviz.app.state import explorer, sidebar
 from attnviz.app.widgets.literal import escape
 from attnviz.capture.window import capture_window
+from attnviz.figures.zoomed import colour_cap
 from attnviz.core import settings
 from attnviz.core.sentences import sentences
 from attnviz.core.sources import QKSource
@@ -78,6 +79,13 @@ def test_the_overview_and_a_region_are_the_librarys(folder, cap):
     assert np.array_equal(y, whole.row_edges) and x[-1] == n
     title = figures(at)[0]["layout"]["title"]["text"]
     assert title.startswith("self-attention · layer 1 · head 2 · max of ")
+    # a causal head's first rows far above the rest: the colours stop at the 99th percentile, and the page says so
+    stop = colour_cap(whole.values)
+    above = int((whole.values > stop).sum())
+    assert stop is not None and figures(at)[0]["data"][0]["zmax"] == pytest.approx(stop)
+    assert (f"The colours stop at {stop:.3g}, the 99th percentile of the cells with weight: {above:,} cells above it "
+            f"(up to {float(whole.values.max()):.3g}) are drawn darkest. Hover a cell for its value."
+            in messages(at.main, "caption"))
     mini = decode(figures(at)[1]["data"][0]["z"])
     assert mini.shape[0] <= 96 and figures(at)[1]["layout"]["title"]["text"] == "where the region lies"
     rect = figures(at)[1]["layout"]["shapes"][0]

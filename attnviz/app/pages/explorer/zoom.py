@@ -14,8 +14,8 @@ from attnviz.app.state import explorer as K
 from attnviz.app.widgets.figure_out import show as show_figure
 from attnviz.core.types import AttentionCapture
 from attnviz.figures.views import ViewOptions
-from attnviz.figures.zoomed import minimap, zoomed_heatmap
-from attnviz.i18n import N_, fixed, t
+from attnviz.figures.zoomed import colour_cap, minimap, zoomed_heatmap
+from attnviz.i18n import N_, fixed, t, tn
 from attnviz.models.loading import LoadedModel
 
 ZOOM_FROM = 512  # key positions past which the heatmap view is an overview that zooms (below: a cell per token)
@@ -148,6 +148,14 @@ def zoom_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOptions, i
                  q0=q0, q1=q1, k0=k0, k1=k1, n=f"{n_k:,}",
                  cells=t("one cell per token") if (wq, wk) == (1, 1) else
                  t("each cell {q} × {k} positions", q=wq, k=wk)))
+    cap = colour_cap(z.values)
+    if cap is not None:
+        above = int((z.values > cap).sum())
+        st.caption(tn("The colours stop at {cap}, the 99th percentile of the cells with weight: {n} cell above it (up "
+                      "to {top}) is drawn darkest. Hover a cell for its value.",
+                      "The colours stop at {cap}, the 99th percentile of the cells with weight: {n} cells above it (up "
+                      "to {top}) are drawn darkest. Hover a cell for its value.", above,
+                      cap=f"{cap:.3g}", n=f"{above:,}", top=f"{float(z.values.max()):.3g}"))
 
 
 def _kind(kind: str) -> str:
