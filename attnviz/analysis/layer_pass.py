@@ -32,6 +32,16 @@ THUMB = 32  # the model view's cells a side (ViewOptions.size)
 FLOOR = -80.0
 
 
+def exact_key(size: int) -> tuple:
+    """Where a source keeps its exact pass (src.memo)."""
+    return ("summary", size)
+
+
+def estimate_key(size: int) -> tuple:
+    """Where a source keeps a first look (layer_sample.estimate)."""
+    return ("estimate", size)
+
+
 @dataclass(frozen=True)
 class Summary:
     """What one pass over a source's rows gives; sums are over query rows (divide by `n_rows` for means).
@@ -62,7 +72,7 @@ class Summary:
 def summarise(src: AttentionSource, size: int = THUMB, progress: Callable[[float], None] | None = None) -> Summary:
     """Thumbnails pooled to at most size × size cells, the statistics' sums and the weight each key receives.
     `progress(share done)` is called after each layer (a page shows a progress bar: the pass takes seconds)."""
-    key = ("summary", size)
+    key = exact_key(size)
     if key in src.memo:
         return src.memo[key]
     n_layers, n_heads, n_q, n_k = src.shape
@@ -71,7 +81,7 @@ def summarise(src: AttentionSource, size: int = THUMB, progress: Callable[[float
     rpool = pool_matrix(n_q, q_size, dev)  # [q_cells, query_pos]
     cpool = pool_matrix(n_k, k_size, dev).T.contiguous()  # [key_pos, k_cells]
     bins = np.array([adaptive_bin(i, n_q, q_size) for i in range(q_size)])  # [q_cells, 2]: (lo, hi)
-    acc = _Accumulator(n_layers, n_heads, q_size, k_size, n_q, n_k, dev)
+    acc = Sums(n_layers, n_heads, q_size, k_size, n_q, n_k, dev)
     row_bytes = max(1, n_heads * n_k * 4 * 2)
     if not isinstance(src, QKSource):  # stored weights: nothing to compute, few large blocks
         step = max(1, DENSE_BYTES // row_bytes)
@@ -92,13 +102,20 @@ def summarise(src: AttentionSource, size: int = THUMB, progress: Callable[[float
     return summary
 
 
+def kept(src: AttentionSource, size: int = THUMB, exact: bool = False) -> Summary | None:
+    """The pass kept on this source, computing nothing: the exact one, else (unless `exact`) a page's first look
+    (layer_sample.estimate); None where neither has run."""
+    for key in (exact_key(size),) if exact else (exact_key(size), estimate_key(size)):
+        if key in src.memo:
+            return src.memo[key]
+    return None
+
+
 def current(src: AttentionSource, size: int = THUMB) -> Summary:
     """The pass the views read: the exact one where it has run, else an estimate where a page made one
     (layer_sample.estimate: a long input's first look), else the exact pass, run now."""
-    for key in (("summary", size), ("estimate", size)):
-        if key in src.memo:
-            return src.memo[key]
-    return summarise(src, size)
+    found = kept(src, size)
+    return summarise(src, size) if found is None else found
 
 
 def _block(src: AttentionSource, layer: int, start: int, stop: int):
@@ -132,8 +149,8 @@ def _above_diagonal(rows: int, keys: int, device: torch.device) -> torch.Tensor:
     return torch.ones(rows, keys, dtype=torch.bool, device=device).triu_(1)
 
 
-class _Accumulator:
-    """Running sums of one pass (on the source's device)."""
+class Sums:
+    """Running sums of one pass (on the source's device); layer_sample.WeightedSums adds sampled rows to the same sums."""
 
     def __init__(self, n_layers: int, n_heads: int, q_size: int, k_size: int, n_q: int, n_k: int, dev: torch.device):
         def zeros(*shape):
@@ -181,13 +198,16 @@ class _Accumulator:
             self.previous[layer] += ((prev / z[:, first - start:last - start]).sum(-1) if z is not None
                                      else prev.sum(-1))
 
-    def result(self, size: int) -> Summary:
+    def result(self, size: int, **counts) -> Summary:
+        """The sums as a Summary; `counts` (n_rows, n_self, n_previous, n_read, dense, stride) where not every row
+        was read once (an estimate)."""
         def host(t):
             return frozen(t.cpu().numpy())
         both = min(self.n_q, self.n_k)
+        every = dict(n_rows=self.n_q, n_self=both, n_previous=max(0, both - 1), n_read=self.n_q)
         return Summary(size=size, thumbs=host(self.thumbs), entropy=host(self.entropy), distance=host(self.distance),
                        self_token=host(self.self_token), previous=host(self.previous), received=host(self.received),
-                       n_rows=self.n_q, n_keys=self.n_k, n_self=both, n_previous=max(0, both - 1), n_read=self.n_q)
+                       n_keys=self.n_k, **{**every, **counts})
 
 
 def frozen(value: np.ndarray) -> np.ndarray:

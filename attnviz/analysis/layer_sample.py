@@ -19,7 +19,8 @@ import numpy as np
 import torch
 
 from attnviz.analysis.bins import adaptive_bin, pool_matrix
-from attnviz.analysis.layer_pass import FLOOR, PASS_BYTES, PASS_ROWS, THUMB, Summary, frozen, summarise
+from attnviz.analysis.layer_pass import (FLOOR, PASS_BYTES, PASS_ROWS, THUMB, Summary, Sums, estimate_key,
+                                         summarise)
 from attnviz.core.sources import AttentionSource, QKSource
 
 # The exact pass costs about 7 ns a score on one core of the project's 2-core CPU, a first look's score about 10
@@ -71,9 +72,13 @@ def stride(src: AttentionSource, size: int = THUMB) -> int:
     needed = scores(src)
     if needed <= EXACT_SCORES:
         return 1
-    n_q = src.shape[2]
-    widest = max(1, (n_q // min(n_q, size) + 1) // 2)  # a bin of ≥ 2s − 1 rows holds a whole stretch of s
-    return max(1, min(widest, math.ceil(needed / SAMPLE_SCORES)))
+    return max(1, min(_widest(src.shape[2], size), math.ceil(needed / SAMPLE_SCORES)))
+
+
+def _widest(n_q: int, size: int) -> int:
+    """The longest stretch every thumbnail bin of n_q rows in `size` cells holds whole (a bin of ≥ 2s − 1 rows
+    holds a whole stretch of s)."""
+    return max(1, (n_q // min(n_q, size) + 1) // 2)
 
 
 def plan(src: AttentionSource, step: int, seed: int = SEED) -> Rows:
@@ -99,10 +104,8 @@ def estimate(src: AttentionSource, size: int = THUMB, step: int | None = None) -
     row, the exact figures by this pass's own code)."""
     if not isinstance(src, QKSource):
         return summarise(src, size)
-    n_q = src.shape[2]
-    widest = max(1, (n_q // min(n_q, size) + 1) // 2)
-    step = stride(src, size) if step is None else max(1, min(int(step), widest))
-    key = ("estimate", size)
+    step = stride(src, size) if step is None else max(1, min(int(step), _widest(src.shape[2], size)))
+    key = estimate_key(size)
     kept = src.memo.get(key)
     if kept is not None and kept.stride == step:
         return kept
@@ -122,38 +125,25 @@ def _pass(src: QKSource, size: int, rows: Rows) -> Summary:
     rpool = torch.as_tensor(inside * rows.weights[None], dtype=torch.float32, device=dev)
     rpool /= rpool.sum(1, keepdim=True)  # a bin's weighted mean over the rows read in it
     cpool = pool_matrix(n_k, k_size, dev).T.contiguous()  # [key_pos, k_cells]
-    sums = _Sums(n_layers, n_heads, q_size, k_size, n_k, n_q, dev)
+    sums = WeightedSums(n_layers, n_heads, q_size, k_size, n_q, n_k, dev)
     block = max(1, min(PASS_ROWS, PASS_BYTES // max(1, n_heads * n_k * 8)))
     for layer in range(n_layers):
         for first in range(0, len(at), block):
             part = slice(first, first + block)
-            sums.add(src.qk, layer, at[part], weight[part], rpool[:, part], cpool)
+            sums.add_rows(src.qk, layer, at[part], weight[part], rpool[:, part], cpool)
     both = min(n_q, n_k)
     pos, w = rows.positions, rows.weights
-
-    def host(t):
-        return frozen(t.cpu().numpy())
-    return Summary(size=size, thumbs=host(sums.thumbs), entropy=host(sums.entropy), distance=host(sums.distance),
-                   self_token=host(sums.self_token), previous=host(sums.previous), received=host(sums.received),
-                   n_rows=int(w.sum()), n_keys=n_k, n_self=int(w[pos < both].sum()),
-                   n_previous=int(w[(pos >= 1) & (pos < both)].sum()), n_read=len(pos), dense=rows.dense,
-                   stride=rows.stride)
+    return sums.result(size, n_rows=int(w.sum()), n_self=int(w[pos < both].sum()),
+                       n_previous=int(w[(pos >= 1) & (pos < both)].sum()), n_read=len(pos), dense=rows.dense,
+                       stride=rows.stride)
 
 
-class _Sums:
-    """Running weighted sums over the rows read (on the source's device)."""
+class WeightedSums(Sums):
+    """The exact pass's running sums, added to from rows read here and there, each weighted by the rows it stands
+    for."""
 
-    def __init__(self, n_layers: int, n_heads: int, q_size: int, k_size: int, n_k: int, n_q: int, dev: torch.device):
-        def zeros(*shape):
-            return torch.zeros(*shape, device=dev)
-        self.thumbs = zeros(n_layers, n_heads, q_size, k_size)
-        self.entropy, self.distance = zeros(n_layers, n_heads), zeros(n_layers, n_heads)
-        self.self_token, self.previous = zeros(n_layers, n_heads), zeros(n_layers, n_heads)
-        self.received = zeros(n_layers, n_heads, n_k)
-        self.n_k, self.n_q, self.dev = n_k, n_q, dev
-
-    def add(self, qk, layer: int, rows: torch.Tensor, weight: torch.Tensor, rpool: torch.Tensor,
-            cpool: torch.Tensor) -> None:
+    def add_rows(self, qk, layer: int, rows: torch.Tensor, weight: torch.Tensor, rpool: torch.Tensor,
+                 cpool: torch.Tensor) -> None:
         """Rows `rows` of `layer`, each standing for `weight` rows: scores, weights, and every sum they add to."""
         causal = qk.only_causal(layer)
         keys = min(self.n_k, int(rows[-1]) + 1) if causal else self.n_k

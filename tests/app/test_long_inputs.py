@@ -15,6 +15,7 @@ from long_docs import build_long, long_text
 
 from attnviz import capture, load_model
 from attnviz.analysis import layer_pass, layer_sample
+from attnviz.analysis.layer_pass import estimate_key
 from attnviz.analysis.documents import top_keys, unit_attention, units_read
 from attnviz.analysis.sinks import sinks
 from attnviz.analysis.zoom import SCREEN, overview, region
@@ -299,7 +300,7 @@ def _thumbs(at, shape) -> np.ndarray:
 def _first_only(src, first):
     """A source holding only the first look `first` (as the page's does before the exact pass)."""
     fresh = QKSource(src.qk)
-    fresh.memo[("estimate", 32)] = first
+    fresh.memo[estimate_key(32)] = first
     return fresh
 
 

@@ -13,7 +13,7 @@ import time
 import streamlit as st
 
 from attnviz.analysis import layer_sample
-from attnviz.analysis.layer_pass import THUMB, Summary, current, summarise
+from attnviz.analysis.layer_pass import THUMB, Summary, current, kept, summarise
 from attnviz.app.state import explorer as K
 from attnviz.app.state.base import Key
 from attnviz.app.widgets.figure_out import ImageFormat
@@ -28,7 +28,12 @@ EXACT_PER_SAMPLED_SCORE = 0.7  # 8,192 tokens: 6.9 ns against 10.5 ns a score, 1
 
 def done(src: AttentionSource) -> bool:
     """Whether this capture's pass, exact or estimated, has run (every later view reads it at once)."""
-    return ("summary", THUMB) in src.memo or ("estimate", THUMB) in src.memo
+    return kept(src, THUMB) is not None
+
+
+def _lock(src: AttentionSource) -> threading.Lock:
+    """The capture's one lock around its pass (dict.setdefault is atomic: one lock a capture)."""
+    return src.memo.setdefault(("pass lock",), threading.Lock())
 
 
 def one_pass(src: AttentionSource) -> None:
@@ -36,10 +41,9 @@ def one_pass(src: AttentionSource) -> None:
     else the exact pass, with its progress layer by layer on a long input."""
     if done(src):
         return
-    lock = src.memo.setdefault(("pass lock",), threading.Lock())  # dict.setdefault is atomic: one lock a capture
     step = layer_sample.stride(src, THUMB)
     if step > 1:
-        with st.spinner(t("A first look at every head, from one query row in every {stride}…", stride=step)), lock:
+        with st.spinner(t("A first look at every head, from one query row in every {stride}…", stride=step)), _lock(src):
             if not done(src):
                 began = time.perf_counter()
                 layer_sample.estimate(src, THUMB, step)
@@ -50,9 +54,9 @@ def one_pass(src: AttentionSource) -> None:
 
 def exact_pass(src: AttentionSource) -> None:
     """The exact pass, with a progress bar on a long input (17.5 s at 8,192 tokens on a 2-core CPU)."""
-    if ("summary", THUMB) in src.memo:
+    if kept(src, THUMB, exact=True) is not None:
         return
-    lock = src.memo.setdefault(("pass lock",), threading.Lock())
+    lock = _lock(src)
     n_layers, n_heads, n_q, n_k = src.shape
     if n_k <= QUICK:
         with lock:
@@ -62,7 +66,7 @@ def exact_pass(src: AttentionSource) -> None:
               "(kept for this text):", n=f"{n_k:,}", heads=n_layers * n_heads)
     bar = st.progress(0.0, text=words)
     with lock:  # another session computing the same capture's pass: wait for it rather than compute it twice
-        if ("summary", THUMB) not in src.memo:
+        if kept(src, THUMB, exact=True) is None:
             summarise(src, THUMB, progress=lambda share: bar.progress(share, text=words))
     bar.empty()
 

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from attnviz.analysis import layer_sample
-from attnviz.analysis.layer_pass import THUMB, current
+from attnviz.analysis.layer_pass import THUMB, current, kept
 from attnviz.analysis.sinks import GU_EPSILON, Sinks, sinks
 from attnviz.app.pipeline.one_pass import QUICK, exact_pass, one_pass
 from attnviz.app.state import explorer as K
@@ -21,7 +21,7 @@ def known(cap: AttentionCapture, kind: str) -> Sinks | None:
     input is short enough to run it now (a first look's sinks are marked only where the sinks are set aside,
     which says so)."""
     src = cap.source(kind)
-    if ("summary", THUMB) not in src.memo and (src.shape[3] > QUICK or layer_sample.stride(src, THUMB) > 1):
+    if kept(src, THUMB, exact=True) is None and (src.shape[3] > QUICK or layer_sample.stride(src, THUMB) > 1):
         return None
     exact_pass(src)
     return sinks(src)
