@@ -38,8 +38,11 @@ def wait_healthy(url: str, where: str, tries: int = 120) -> None:
 
 # a page is settled when no script run is going on and every plotly figure has drawn and finished its transition
 SETTLED = """() => {
-    const running = document.querySelector('[data-testid="stStatusWidget"]');
-    if (running && running.offsetParent !== null) return false;
+    // the script's state as Streamlit's own end-to-end tests read it: the status widget says "Running" only in the
+    // header, which presentation mode hides, and only after a while
+    const app = document.querySelector('[data-testid="stApp"]');
+    if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+    if (document.querySelector('[data-testid="stSkeleton"]')) return false;  // a figure still loading its code
     const moving = document.getAnimations().some(a => a.playState === 'running'
         && a.effect && a.effect.getTiming().iterations !== Infinity);  // fades and slides, not spinners
     const frames = [...document.querySelectorAll('[data-testid="stIFrame"]')].every(f => f.offsetHeight > 0);

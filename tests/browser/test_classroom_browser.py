@@ -11,7 +11,7 @@ from attnviz.app.shell.navigation import PAGES
 from attnviz.app.state import compare, explorer, home, lesson, positions, sidebar, worked_example
 from attnviz.i18n import translate
 from attnviz.lessons.steps import STEPS
-from pw import ARTIFACTS, PLOT, edit_grid_cell
+from pw import ARTIFACTS, PLOT, edit_grid_cell, settled
 
 SCREEN = {"width": 1280, "height": 720}
 ZH_TEXT = "猫坐在垫子上，因为它累了。注意力机制是Transformer的核心。"
@@ -54,9 +54,12 @@ def test_compare_presented_side_by_side_on_the_first_screen(server, projector, l
     values = {compare.pane("a", "model"): "minilm", compare.pane("b", "model"): "glassllm-en",
               sidebar.PRESENT: True, sidebar.LANG: lang}
     projector.goto(f"{server}/compare?" + link_query(values))
-    expect(projector.locator(f"{PLOT} .heatmaplayer").nth(1)).to_be_visible(timeout=120000)  # the panes' (then a difference)
-    projector.wait_for_function("() => [...document.querySelectorAll('.js-plotly-plot')].every(p => p._fullLayout)")
-    a, b = (projector.locator(PLOT).nth(i).bounding_box() for i in (0, 1))
+    # the panes' figures sit in the page's columns; the comparison's own figures (full width, below) may be drawn
+    # before them, so the panes are found by where they are, not by their order among the page's figures
+    panes = projector.locator(f'[data-testid="stColumn"] {PLOT}')
+    expect(panes.locator(".heatmaplayer")).to_have_count(2, timeout=120000)
+    settled(projector)
+    a, b = (panes.nth(i).bounding_box() for i in (0, 1))
     projector.screenshot(path=str(ARTIFACTS / f"classroom_compare_{lang}.png"))
     assert a["x"] + a["width"] <= b["x"] + 1 and abs(a["y"] - b["y"]) < 40, (a, b)  # side by side
     for box in (a, b):

@@ -44,6 +44,7 @@ def test_a_click_on_the_distance_matrix_opens_both_heads(server, page):
     query = link_query(_panes("minilm", "minilm", TEXT_A, TEXT_B))
     page.goto(f"{server}/compare?{query}")
     expect_titles(page, has="A heads (rows) × B heads (columns)")
+    settled(page)  # the panes' figures may be drawn after the comparison's, before them among the page's figures
     index = titles(page).index("A heads (rows) × B heads (columns)")
     page.locator(".js-plotly-plot").nth(index).scroll_into_view_if_needed()
     settled(page)

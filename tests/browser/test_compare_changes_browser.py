@@ -85,6 +85,7 @@ def test_a_bar_of_what_changed_opens_both_heads(server, page):
                                                   compare.pane("a", "text"): PROBE[0],
                                                   compare.pane("b", "text"): PROBE[1]}))
     expect_titles(page, has="The 10 heads that changed most", at_least=6, timeout_s=240)
+    settled(page)  # the panes' figures may be drawn after the comparison's, before them among the page's figures
     figs = read_figures(page)
     index = [f["title"] for f in figs].index("The 10 heads that changed most")
     chart = page.locator(".js-plotly-plot").nth(index)

@@ -60,8 +60,9 @@ def test_the_ablation_grid_opens_a_head(server, projector, lang):
     button.scroll_into_view_if_needed()
     button.click()
     starts = opening(lang, "Each head set to zero: change in {target}", "target")
-    titles = expect_titles(projector, starts=starts)
-    index = next(i for i, s in enumerate(titles) if s.startswith(starts))
+    expect_titles(projector, starts=starts)
+    settled(projector)  # every figure drawn: one drawn late may come before the grid among the page's figures
+    index = next(i for i, s in enumerate(expect_titles(projector, starts=starts)) if s.startswith(starts))
     grid = projector.locator(PLOT).nth(index)
     grid.scroll_into_view_if_needed()
     settled(projector)
@@ -84,6 +85,8 @@ def test_compare_patching_grid(server, projector, lang):
     button.scroll_into_view_if_needed()
     button.click()
     starts = opening(lang, "Each head patched from A into B: share of the change in {target} it restores", "target")
+    expect_titles(projector, starts=starts)
+    settled(projector)  # every figure drawn: one drawn late may come before the grid among the page's figures
     titles = expect_titles(projector, starts=starts)
     grid = projector.locator(PLOT).nth(next(i for i, s in enumerate(titles) if s.startswith(starts)))
     grid.scroll_into_view_if_needed()

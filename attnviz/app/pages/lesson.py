@@ -39,20 +39,51 @@ WORDS_CAPTION = {"minilm": N_("MiniLM; darker is more weight. Hover a word to se
                  "zh-char": N_("zh-char reads one character at a time and looks only at the characters before it; darker is more weight. Hover a character to see where it looks.")}
 FOUND = {"previous": N_("Layer {layer}, head {head} gives {score} of its weight to the previous token on average."), "first": N_("Layer {layer}, head {head} gives {score} of its weight to the first token on average."), "induction": N_("Layer {layer}, head {head}: from a repeated word, {score} of the weight goes to the word that followed its first occurrence.")}
 
-# Arrow keys click the page's own buttons (found by their Streamlit key class): no library, no network.
+# Arrow keys click the page's own buttons (found by their Streamlit key class): no library, no network. A press
+# made while the last one's run is still going is kept, not lost: Streamlit folds two clicks of one button that
+# reach it together into one, so each click waits until the page shows the step it asked for (the navigation's
+# container names the step shown in its class), then the next is made.
 ARROWS = Template("""<script>
-const doc = window.parent.document;
-if (!doc.attnvizArrows) {
-  doc.attnvizArrows = true;
-  doc.addEventListener("keydown", (e) => {
-    const tag = (e.target.tagName || "").toLowerCase();
-    if (["input", "textarea", "select"].includes(tag) || e.target.isContentEditable) return;
-    const key = e.key === "ArrowRight" ? $next : e.key === "ArrowLeft" ? $back : null;
-    const button = key && doc.querySelector(".st-key-" + key + " button");
-    if (button && !button.disabled) { button.click(); e.preventDefault(); }
-  });
-}
-</script>""").substitute(next=json.dumps(K.NEXT), back=json.dumps(K.BACK))
+const doc = window.parent.document, view = doc.defaultView;
+const shown = () => {
+  const found = doc.querySelector('[class*="st-key-' + $marker + '"]');
+  const match = found && found.className.match(new RegExp("st-key-" + $marker + "([0-9]+)"));
+  return match ? Number(match[1]) : null;
+};
+const state = doc.attnvizLesson || (doc.attnvizLesson = {target: null, busy: false});
+const drive = () => {
+  const now = shown();
+  if (state.busy || now === null || state.target === null || now === state.target) {
+    if (!state.busy) state.target = null;
+    return;
+  }
+  const button = doc.querySelector(".st-key-" + (state.target > now ? $next : $back) + " button");
+  if (!button || button.disabled) { state.target = null; return; }
+  state.busy = true;
+  button.click();
+  const asked = Date.now();
+  const wait = () => {
+    if (shown() !== now || Date.now() - asked > 30000) { state.busy = false; drive(); }
+    else view.setTimeout(wait, 50);
+  };
+  view.setTimeout(wait, 50);
+};
+if (doc.attnvizArrows) doc.removeEventListener("keydown", doc.attnvizArrows);
+doc.attnvizArrows = (e) => {
+  const tag = (e.target.tagName || "").toLowerCase();
+  if (["input", "textarea", "select"].includes(tag) || e.target.isContentEditable) return;
+  if (e.target.closest && e.target.closest('[role="slider"], [role="tab"], [role="radiogroup"], [role="listbox"]')) return;
+  const delta = e.key === "ArrowRight" ? 1 : e.key === "ArrowLeft" ? -1 : 0;
+  const now = shown();
+  if (!delta || now === null) return;  // another page, or another key
+  const from = state.target === null ? now : state.target;
+  state.target = Math.min(Math.max(from + delta, 1), $total);
+  e.preventDefault();
+  drive();
+};
+doc.addEventListener("keydown", doc.attnvizArrows);
+</script>""").substitute(next=json.dumps(K.NEXT), back=json.dumps(K.BACK), marker=json.dumps(K.SHOWN),
+                        total=len(STEPS))
 
 
 def current() -> int:
@@ -91,7 +122,7 @@ def heading(name: str, step: int) -> None:
 
 
 def navigation(step: int) -> None:
-    back, forward = st.columns(2)
+    back, forward = st.container(key=f"{K.SHOWN}{step + 1}").columns(2)  # the arrow keys read the step shown here
     back.button(t("Back"), key=K.BACK, on_click=_go, args=(-1,), disabled=step == 0, icon="⬅️",
                 use_container_width=True)
     forward.button(t("Next"), key=K.NEXT, on_click=_go, args=(1,), disabled=step == len(STEPS) - 1,

@@ -7,6 +7,7 @@ PREFIX = "lesson"
 
 STEP = Key("lesson_step", "step", int, default=1)  # the number shown: "Step 3 of 9" is step=3
 BACK, NEXT = Key("lesson_back"), Key("lesson_next")
+SHOWN = "lesson_shown_"  # the navigation's container, its class ending in the step shown: "lesson_shown_3"
 ORDER, ORDER_PE = Key("lesson_order"), Key("lesson_order_pe")
 QUERY, KEY = Key("lesson_query"), Key("lesson_key")
 D_K, METRIC = Key("lesson_d_k"), Key("lesson_metric")

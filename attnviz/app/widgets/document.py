@@ -33,6 +33,8 @@ JS = """
 export default function (component) {
   const { data, parentElement, setTriggerValue } = component;
   const docs = (window.__attnvizDocs = window.__attnvizDocs || {});
+  // a shading that arrives before its document's text (the two mounts draw in either order) waits for it here
+  const waiting = (window.__attnvizWaiting = window.__attnvizWaiting || {});
   if (data.role === "text") {
     let root = parentElement.querySelector(".attnviz-doc");
     if (!root || root.dataset.doc !== data.doc) {
@@ -57,7 +59,8 @@ export default function (component) {
       parentElement.appendChild(root);  // beside the component's own <style>, which must stay
     }
     docs[data.doc] = root;
-    if (root.__pending) { root.__pending(); root.__pending = null; }
+    const pending = waiting[data.doc];
+    if (pending) { delete waiting[data.doc]; pending(); }
     return;
   }
   const apply = () => {
@@ -82,11 +85,8 @@ export default function (component) {
     if (target) root.scrollTop = Math.max(0, target.offsetTop - root.clientHeight / 2);
     return true;
   };
-  if (!apply()) {
-    const root = docs[data.doc];
-    if (root) root.__pending = apply;
-    else requestAnimationFrame(() => { if (!apply()) { const r = docs[data.doc]; if (r) r.__pending = apply; } });
-  }
+  if (apply()) delete waiting[data.doc];
+  else waiting[data.doc] = apply;  // the latest shading only: the text's mount applies it once drawn
 }
 """
 
