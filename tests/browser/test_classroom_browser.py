@@ -39,7 +39,7 @@ def test_the_teacher_bar_is_on_every_page(server, projector, lang):
         projector.goto(f"{server}/{address}?" + link_query({sidebar.PRESENT: True, sidebar.LANG: lang}))
         expect(projector.locator(f"{PLOT} .main-svg").first).to_be_visible(timeout=120000)
         _bar(projector, lang, module)
-        assert not projector.locator('[data-testid="stSidebar"]').is_visible()
+        expect(projector.locator('[data-testid="stSidebar"]')).to_be_hidden()
         projector.screenshot(path=str(ARTIFACTS / f"classroom_bar_{module.PAGE}_{lang}.png"))
     # the page switcher (named after the page shown, the lesson) lists every page: one click, and the explorer
     # opens, still presenting

@@ -52,7 +52,7 @@ def test_home_in_chinese_and_presented(server, projector):
     projector.get_by_text(translate("zh", "Presentation mode")).click()
     projector.get_by_role("button", name=translate("zh", "Leave presentation mode")).wait_for(timeout=60000)
     settled(projector)
-    assert not projector.locator('[data-testid="stSidebar"]').is_visible()
+    expect(projector.locator('[data-testid="stSidebar"]')).to_be_hidden()
     projector.screenshot(path=str(ARTIFACTS / "home_zh_presented.png"))
     projector.get_by_role("button", name=translate("zh", "Leave presentation mode")).click()
     projector.locator('[data-testid="stSidebar"]').wait_for(state="visible", timeout=60000)

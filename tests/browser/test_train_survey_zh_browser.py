@@ -16,7 +16,7 @@ def _check_presenting(page, present: bool) -> None:
     """Presented: no sidebar, and the way back in Chinese; otherwise the sidebar (in Chinese)."""
     if present:
         page.get_by_role("button", name=translate("zh", "Leave presentation mode")).wait_for(timeout=60000)
-        assert not page.locator('[data-testid="stSidebar"]').is_visible()
+        expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden()
     else:
         page.get_by_text(translate("zh", "Model and text")).wait_for(timeout=60000)
 
