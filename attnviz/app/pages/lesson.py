@@ -50,7 +50,9 @@ const shown = () => {
   const match = found && found.className.match(new RegExp("st-key-" + $marker + "([0-9]+)"));
   return match ? Number(match[1]) : null;
 };
-const state = doc.attnvizLesson || (doc.attnvizLesson = {target: null, busy: false});
+// the frame is kept while the lesson is shown; one drawn anew (the page left and opened again) starts afresh: the
+// last frame's timers stopped with it, and a click it was waiting on must not hold the keys for ever
+const state = doc.attnvizLesson = {target: null, busy: false};
 const drive = () => {
   const now = shown();
   if (state.busy || now === null || state.target === null || now === state.target) {
