@@ -67,7 +67,10 @@ FIGURE_MATCHES = """([i, want]) => {
 
 def settled(page, timeout_s: float = 60) -> None:
     """Wait (Playwright's own waiting, in the page) until the app is idle and its figures are drawn: what a
-    screenshot or a measurement needs, instead of a fixed sleep."""
+    screenshot or a measurement needs, instead of a fixed sleep.
+
+    Right after a click or a key the run it starts may not have begun (the page still says "notRunning"): wait first
+    for something that run draws, then settle."""
     page.wait_for_function(SETTLED, timeout=timeout_s * 1000)
 
 

@@ -73,6 +73,7 @@ def test_a_step_link_opens_that_step_and_the_chinese_lesson_reads_chinese(server
     real = STEPS.index("real_heads") + 1
     projector.goto(f"{server}/lesson?" + link_query({lesson.STEP: real, sidebar.LANG: lang, sidebar.PRESENT: True}))
     expect(projector.locator(f"{PLOT} .heatmaplayer")).to_be_visible(timeout=120000)
+    settled(projector)  # a count of none, read once the run has drawn all it draws
     expect(projector.locator('[data-testid="stAlert"]')).to_have_count(0)  # no [UNK]: the page's model reads its text
     projector.screenshot(path=str(ARTIFACTS / f"classroom_real_heads_{lang}.png"))
 
@@ -82,6 +83,7 @@ def test_chinese_text_on_the_explorer(server, projector, lang):
     """zh-char on a 简体中文 page; on an English page MiniLM, and a note of the characters it cannot read."""
     projector.goto(f"{server}/explorer?" + link_query({sidebar.TEXT: ZH_TEXT, sidebar.LANG: lang}))
     expect(projector.locator(f"{PLOT} .heatmaplayer")).to_be_visible(timeout=120000)
+    settled(projector)  # a count of none, read once the run has drawn all it draws
     warning = projector.locator('[data-testid="stAlert"]').filter(has_text="猫坐在垫")
     expect(warning).to_have_count(0 if lang == "zh" else 1)
     expect(projector.locator(f".st-key-{sidebar.MODEL}")).to_be_visible()
@@ -116,6 +118,7 @@ def test_a_teacher_types_chinese_in_the_bar_and_zh_char_reads_it(server, project
     model = projector.locator(f".st-key-{sidebar.BAR_MODEL}").get_by_role("combobox")
     expect(model).to_have_value("zh-char", timeout=120000)  # nobody chose a model: the Chinese page reads Chinese
     expect(projector.locator(f"{PLOT} .xtick text").filter(has_text="猫").first).to_be_visible(timeout=120000)
+    settled(projector)  # a count of none, read once the run has drawn all it draws
     expect(projector.locator('[data-testid="stAlert"]')).to_have_count(0)
     projector.keyboard.press("Escape")
     projector.screenshot(path=str(ARTIFACTS / "classroom_bar_typed_chinese_zh.png"))

@@ -1,6 +1,7 @@
 """The compare page in Chromium: a compare link opened as the very first request of a cold server shows both
 panes; a click on the head-distance matrix opens those two heads side by side."""
 from apphelpers import link_query
+from playwright.sync_api import expect
 from pw import ARTIFACTS, expect_titles, settled, titles
 
 from attnviz.app.state import compare
@@ -22,7 +23,7 @@ def test_a_compare_link_as_the_first_request_shows_both_panes(cold_server, brows
     page.goto(f"{cold_server}/compare?{query}")
     expect_titles(page, ends=["layer 0 · head 0", "layer 0 · head 0"], has="B layer 0 head 0 − A layer 0 head 0")
     for name in ("Pane A", "Pane B"):
-        assert page.get_by_text(name, exact=True).count() == 1
+        expect(page.get_by_text(name, exact=True)).to_have_count(1)
     page.screenshot(path=str(ARTIFACTS / "compare-cold-link.png"))
     context.close()
 

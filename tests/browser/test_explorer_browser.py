@@ -23,6 +23,7 @@ def test_model_view_click_opens_the_head(server, page):
     page.goto(f"{server}/explorer?{link_query({explorer.VIEW: 'Model view'})}")
     page.wait_for_selector(".js-plotly-plot", timeout=120000)
     expect_figure(page, title_has="all heads")
+    settled(page)  # the page laid out: what the run draws after the figure could still move it under the click
     page.screenshot(path=str(ARTIFACTS / "explorer-model-view.png"))
     spot = _thumbnail_centre(page, 3, 5)
     page.mouse.click(spot["x"], spot["y"])
@@ -68,6 +69,7 @@ def test_head_view_starts_with_three_heads_drawn(server, page):
     page.set_viewport_size({"width": 1400, "height": 1400})
     page.goto(f"{server}/explorer?{link_query({explorer.VIEW: 'Head view'})}")
     page.wait_for_selector(".js-plotly-plot .scatterlayer", timeout=120000)
+    settled(page)  # the figure as the finished run leaves it, not a moment of its drawing
     # legend entries and token markers are traces too: count only the heads that drew at least one line
     heads_with_lines = page.evaluate("""() => new Set(document.querySelector('.js-plotly-plot').data
         .filter(t => t.hoverinfo === 'skip' && t.mode === 'lines' && t.x.some(v => v !== null))

@@ -31,6 +31,8 @@ def test_every_step_presented_at_1280x720(server, projector, lang):
 def test_arrow_keys_step_through(server, projector):
     projector.goto(f"{server}/lesson?{link_query({lesson.STEP: 3})}")  # "Step 3 of 9"
     _wait_step(projector, "en", 2)
+    # the keys' handler comes from a frame's script, which runs once the frame has loaded (settled() sees only its size)
+    projector.wait_for_function("() => !!document.attnvizArrows", timeout=60000)
     projector.get_by_role("heading", name=translate("en", "Scaling by √d_k and the softmax")).click()
     projector.keyboard.press("ArrowRight")
     _wait_step(projector, "en", 3)

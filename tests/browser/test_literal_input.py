@@ -5,7 +5,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from apphelpers import link_query
-from pw import ARTIFACTS
+from pw import ARTIFACTS, settled
 
 from attnviz.app.state import explorer, sidebar
 
@@ -30,6 +30,7 @@ def _watch(page) -> list[str]:
 
 
 def _nothing_from_input(page, seen: list[str]) -> None:
+    settled(page, timeout_s=120)  # the whole page, with what the run draws after the message the test waited for
     hostile_nodes = page.evaluate(f"""() => Array.from(document.querySelectorAll('img, a, image, iframe'))
         .map(e => e.getAttribute('src') || e.getAttribute('href') || e.getAttribute('xlink:href') || '')
         .filter(s => s.includes('{HOST}'))""")
@@ -66,6 +67,7 @@ def test_markup_typed_as_text_stays_text(server, page):
     _nothing_from_input(page, seen)
     # four heads in four short rows: the colour bar lies under them, its tick labels apart
     page.wait_for_selector(".js-plotly-plot .heatmaplayer", timeout=60000)
+    settled(page)  # every figure drawn: the first one read below, not only the one that had drawn first
     bar = page.locator(".js-plotly-plot").first.evaluate("gd => gd._fullData[0].colorbar.orientation")  # the view, above the causal section
     assert bar == "h"
     page.screenshot(path=str(ARTIFACTS / "literal-text.png"), full_page=True)

@@ -7,18 +7,15 @@ import pytest
 from apphelpers import link_query
 from long_docs import build_long, long_text
 from playwright.sync_api import expect
-from pw import ARTIFACTS, figure
+from pw import ARTIFACTS, figure, settled
 
 from attnviz.app.state import explorer, sidebar
 
 TEXT = long_text(40)  # about 830 tokens on the tiny 2,048-position GPT-2
 
-# every figure drawn and none being redrawn, and the app not running: what a drag or a screenshot needs
-SETTLED = """() => {
-    const plots = document.querySelectorAll('.js-plotly-plot');
-    if (document.querySelector('[data-testid="stStatusWidget"] button')) return false;
-    return Array.from(plots).every(gd => gd._fullLayout && gd._fullData && gd._fullData.length);
-}"""
+# every figure drawn with its data (besides pw.settled's: the app not running, no figure loading, moving or redrawn)
+DRAWN = """() => Array.from(document.querySelectorAll('.js-plotly-plot'))
+    .every(gd => gd._fullLayout && gd._fullData && gd._fullData.length)"""
 
 # the main heatmap's title (bold markup stripped), its x tick labels and the minimap's rectangle
 STATE = """() => {
@@ -42,7 +39,10 @@ def folder(tmp_path_factory):
 
 
 def _settle(page) -> None:
-    page.wait_for_function(SETTLED, timeout=120_000)
+    """What a drag, a reading or a screenshot needs. (The status widget it once read is never shown, so the minimap's
+    rectangle and the link, drawn after the main heatmap, could be read before the run had redrawn them.)"""
+    settled(page, timeout_s=120)
+    page.wait_for_function(DRAWN, timeout=120_000)
 
 
 def _wait_title(page, pooled: str) -> None:

@@ -29,6 +29,10 @@ def _start(cwd: Path, script: Path, log: Path, out: Path) -> tuple[subprocess.Po
     return proc, url
 
 
+def _read(log: Path) -> str:
+    return log.read_text() if log.exists() else ""
+
+
 def _stop(proc: subprocess.Popen) -> None:
     proc.terminate()
     proc.wait(timeout=20)
@@ -41,10 +45,13 @@ def test_guard_sees_streamlit_unconfigured(tmp_path):
     log = tmp_path / "net.log"
     proc, _ = _start(tmp_path, script, log, tmp_path / "out.txt")
     try:
-        time.sleep(1.0)  # the URL banner is printed right after the health check answers
+        # the URL banner (and its lookups) comes after the health check answers: wait for both, not a fixed second
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not all(s in _read(log) for s in ("checkip.amazonaws.com", "8.8.8.8")):
+            time.sleep(0.1)
     finally:
         _stop(proc)
-    seen = log.read_text() if log.exists() else ""
+    seen = _read(log)
     assert "checkip.amazonaws.com" in seen and "8.8.8.8" in seen
 
 

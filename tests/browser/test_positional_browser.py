@@ -1,5 +1,6 @@
 """The positional-encodings page in Chromium: every tab draws; rotary uses the model's own vectors."""
-from pw import ARTIFACTS
+from playwright.sync_api import expect
+from pw import ARTIFACTS, settled
 
 
 def test_every_tab_draws(server, page):
@@ -14,7 +15,9 @@ def test_every_tab_draws(server, page):
         page.get_by_role("tab", name=tab).click()
         page.wait_for_selector(f"text={marker}", timeout=60000)
         panel = page.locator('[role="tabpanel"]:visible')
-        assert panel.locator(".js-plotly-plot").count() >= 1
+        # the marker is the tab's text: its figures may be drawn a moment after it shows
+        expect(panel.locator(".js-plotly-plot").first).to_be_attached()
+        settled(page)
         if tab == "What the model used":  # one extreme cell no longer sets the colours: clipped, and the bar says so
             bar = panel.locator(".js-plotly-plot").first.evaluate(
                 "gd => ({zmax: gd._fullData[0].zmax, "

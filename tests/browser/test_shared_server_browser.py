@@ -36,6 +36,7 @@ def test_no_remote_code_option_and_no_folder_box(shared_server, page):
     sidebar = page.locator(SIDEBAR).inner_text()
     assert "remote code" not in sidebar.lower() and "Device" in sidebar
     page.locator(f'{SIDEBAR} [data-testid="stSelectbox"]').first.click()
+    page.get_by_role("option").first.wait_for()  # the list opens a moment after the click
     options = page.get_by_role("option").all_inner_texts()
     bundled = [name for name in MODEL_LABELS if name != CUSTOM]  # every bundled model, no folder box
     assert [o.split(" — ")[0] for o in options] == bundled and not any("Your own" in o or "folder" in o for o in options)
