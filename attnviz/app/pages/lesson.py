@@ -65,7 +65,8 @@ const drive = () => {
   button.click();
   const asked = Date.now();
   const wait = () => {
-    if (shown() !== now || Date.now() - asked > 30000) { state.busy = false; drive(); }
+    if (shown() !== now) { state.busy = false; drive(); }
+    else if (Date.now() - asked > 30000) { state.busy = false; state.target = null; }  // no answer: give the keys back
     else view.setTimeout(wait, 50);
   };
   view.setTimeout(wait, 50);
