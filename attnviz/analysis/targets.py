@@ -10,6 +10,7 @@ import torch
 from attnviz.core.errors import MeasureUnavailable
 from attnviz.models.forward import Output, Prompt, forward
 from attnviz.models.loading import LoadedModel
+from attnviz.models.recording import fast
 from attnviz.i18n import Message, N_
 
 NO_LOGITS = (N_("{name} has no language-model head, so there is no next-token probability to follow: compare its "
@@ -21,8 +22,6 @@ NO_EMBEDDING = (N_("{name} is not a sentence encoder, so it has no pooled embedd
 def predicted_token(model: LoadedModel, prompt: Prompt) -> int:
     """The id of the token the model finds most likely after the prompt (at the decoder's last position), from one
     run on the fast kernel: no attention weights are formed (GBs at thousands of tokens)."""
-    from attnviz.models.recording import fast
-
     with model.lock, torch.no_grad(), fast():
         return int(forward(model, prompt).logits[0, -1].argmax())
 

@@ -41,6 +41,13 @@ def colour_cap(values: np.ndarray) -> float | None:
     return cap if cap > 0 and float(weighted.max()) > OUTLIER * cap else None
 
 
+def colour_top(values: np.ndarray) -> tuple[float, float | None]:
+    """(the top of the colour scale, the cap where colour_cap stops it, else None): the cells' max otherwise."""
+    cap = colour_cap(values)
+    top = cap if cap is not None else float(values.max()) if values.size else 0.0
+    return max(top, 1e-9), cap
+
+
 def _capped_bar(zmax: float) -> dict:
     """A colour bar whose top tick says that darker cells hold this much or more."""
     ticks = [0.0, zmax / 2, zmax]
@@ -80,9 +87,7 @@ def zoomed_heatmap(z: Zoomed, query_tokens: list[str], key_tokens: list[str], ti
     how = t("max") if z.how == "max" else t("mean")
     if pooled:
         title = t("{title} · {how} of {q} × {k} positions a cell", title=title, how=how, q=wq, k=wk)
-    top = float(values.max()) if values.size else 0.0
-    cap = colour_cap(values)
-    zmax = max(top if cap is None else cap, 1e-9)
+    zmax, cap = colour_top(values)
     q_word, k_word = t("query"), t("key")
     value = t("weight") if not pooled else t("{how} weight", how=how)
     hover = (f"{q_word} %{{y:.0f}}<br>{k_word} %{{x:.0f}}<br>{value} %{{z:.4f}}<extra></extra>" if not pooled else
@@ -143,10 +148,9 @@ def _mark_sinks(fig: go.Figure, z: Zoomed, tokens: list[str], sinks) -> None:
 def minimap(z: Zoomed, rows: tuple[int, int], cols: tuple[int, int], sinks: list[int] | tuple[int, ...] = ()) -> go.Figure:
     """The whole head, small, with the region shown beside it drawn as a rectangle."""
     values = np.ascontiguousarray(z.values, dtype=np.float32)
-    cap = colour_cap(values)
     fig = go.Figure(go.Heatmap(z=values, x=z.col_edges.astype(np.float64), y=z.row_edges.astype(np.float64),
                                colorscale="Blues", showscale=False, hoverinfo="skip", zmin=0.0,
-                               zmax=max(float(values.max()) if cap is None and values.size else (cap or 0.0), 1e-9)))
+                               zmax=colour_top(values)[0]))
     fig.add_shape(type="rect", x0=cols[0], x1=cols[1], y0=rows[0], y1=rows[1], xref="x", yref="y",
                   line={"color": REGION_COLOUR, "width": 2})
     n_q, n_k = int(z.row_edges[-1]), int(z.col_edges[-1])

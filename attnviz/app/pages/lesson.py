@@ -50,15 +50,14 @@ const shown = () => {
   const match = found && found.className.match(new RegExp("st-key-" + $marker + "([0-9]+)"));
   return match ? Number(match[1]) : null;
 };
-// the frame is kept while the lesson is shown; one drawn anew (the page left and opened again) starts afresh: the
-// last frame's timers stopped with it, and a click it was waiting on must not hold the keys for ever
-const state = doc.attnvizLesson = {target: null, busy: false};
+// the step asked for, and whether a click waits for its step; the frame is kept while the lesson is shown, and one
+// drawn anew (the page left and opened again) replaces the last one's handler and starts afresh
+const state = {target: null, busy: false};
 const drive = () => {
+  if (state.busy) return;
   const now = shown();
-  if (state.busy || now === null || state.target === null || now === state.target) {
-    if (!state.busy) state.target = null;
-    return;
-  }
+  if (now === null || now === state.target) { state.target = null; return; }
+  if (state.target === null) return;
   const button = doc.querySelector(".st-key-" + (state.target > now ? $next : $back) + " button");
   if (!button || button.disabled) { state.target = null; return; }
   state.busy = true;

@@ -148,14 +148,14 @@ def zoom_section(model: LoadedModel, cap: AttentionCapture, opts: ViewOptions, i
                  q0=q0, q1=q1, k0=k0, k1=k1, n=f"{n_k:,}",
                  cells=t("one cell per token") if (wq, wk) == (1, 1) else
                  t("each cell {q} × {k} positions", q=wq, k=wk)))
-    cap = colour_cap(z.values)
-    if cap is not None:
-        above = int((z.values > cap).sum())
+    stop = colour_cap(z.values)  # where the figure's colours stop, said under it
+    if stop is not None:
+        above = int((z.values > stop).sum())
         st.caption(tn("The colours stop at {cap}, the 99th percentile of the cells with weight: {n} cell above it (up "
                       "to {top}) is drawn darkest. Hover a cell for its value.",
                       "The colours stop at {cap}, the 99th percentile of the cells with weight: {n} cells above it (up "
                       "to {top}) are drawn darkest. Hover a cell for its value.", above,
-                      cap=f"{cap:.3g}", n=f"{above:,}", top=f"{float(z.values.max()):.3g}"))
+                      cap=f"{stop:.3g}", n=f"{above:,}", top=f"{float(z.values.max()):.3g}"))
 
 
 def _kind(kind: str) -> str:
